@@ -1,0 +1,3 @@
+"""lgo-audit: validation and compliance auditing of LGSCO Annual Review letters."""
+
+__version__ = "0.1.0"
