@@ -1,0 +1,102 @@
+"""What ``lgo-audit parse`` prints: the letter model plus where it came from and its findings.
+
+:class:`LetterDocument` is the model ``schemas/letter.schema.json`` is generated from (a test
+fails when the committed schema and the model drift apart).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from lgo_audit.engine import run_rules
+from lgo_audit.model import Fact, Letter, iter_facts
+from lgo_audit.parse import ParsedLetter
+from lgo_audit.rules import RuleSet
+
+__all__ = ["LetterDocument", "StructuralFinding", "letter_document", "render_text", "schema_json"]
+
+
+class StructuralFinding(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    code: str
+    name: str
+    severity: str
+    message: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+
+class LetterDocument(Letter):
+    """A parsed letter: every fact of the vocabulary, nested as the dotted names suggest."""
+
+    path: str = Field(description="The file as given.")
+    encoding: str = Field(description="How the file was decoded.")
+    sha256: str = Field(description="SHA-256 of the file's bytes.")
+    notes: list[str] = Field(description="What reading the file noticed (an encoding fallback).")
+    findings: list[StructuralFinding] = Field(description="Structural findings of the grammar.")
+
+
+def letter_document(parsed: ParsedLetter, rules: RuleSet) -> LetterDocument:
+    structure_rules = [r for r in rules if r.kind == "structure"]
+    findings, _ = run_rules(parsed, structure_rules)
+    return LetterDocument(
+        **{name: getattr(parsed.letter, name) for name in Letter.model_fields},
+        path=parsed.path,
+        encoding=parsed.source.encoding,
+        sha256=parsed.source.sha256,
+        notes=list(parsed.source.notes),
+        findings=[
+            StructuralFinding(
+                code=f.code,
+                name=f.name,
+                severity=f.severity.value,
+                message=f.message,
+                line=f.span.line,
+                column=f.span.column,
+                end_line=f.span.end_line,
+                end_column=f.span.end_column,
+            )
+            for f in findings
+        ],
+    )
+
+
+def _show(fact: Fact[Any] | None) -> str:
+    if fact is None:
+        return "-"
+    value = "invalid" if fact.value is None else str(fact.value)
+    return f"{value}  ({fact.raw!r} at {fact.span.line}:{fact.span.column})"
+
+
+def render_text(document: LetterDocument) -> str:
+    """Facts one per line, ``name  value  (raw at line:col)``, then the findings."""
+    rows = list(iter_facts(document))
+    width = max(len(name) for name, _ in rows)
+    lines = [f"{document.path} (profile {document.profile}, {document.encoding})"]
+    lines += [f"  {name:<{width}}  {_show(fact)}" for name, fact in rows]
+    for link in document.links:
+        lines.append(f"  {'link':<{width}}  {link.text!r} -> {link.target!r} at {link.span.line}:{link.span.column}")
+    for note in document.notes:
+        lines.append(f"note: {note}")
+    for f in document.findings:
+        lines.append(f"{document.path}:{f.line}:{f.column}: {f.code} [{f.severity}] {f.message}")
+    return "\n".join(lines)
+
+
+def schema_json() -> str:
+    """The JSON Schema of ``lgo-audit parse --format json``, as committed in schemas/."""
+    schema = LetterDocument.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "lgo-audit parsed letter"
+    return json.dumps(schema, indent=2, sort_keys=True) + "\n"
+
+
+def write_schema(path: Path) -> None:
+    path.write_text(schema_json(), encoding="utf-8")

@@ -1,0 +1,304 @@
+"""Run a rule set over a parsed letter: structural issues, fact invariants, text patterns.
+
+Each rule is judged *passed*, *failed* or *not applicable* (its precondition false, or a fact
+it needs absent); every failure becomes a :class:`~lgo_audit.findings.Finding` that points at
+the facts the rule names in ``at``, with the rule's fix when it has one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from lgo_audit import expr
+from lgo_audit.findings import Edit, Finding, Fix, Location, Severity
+from lgo_audit.grammar.elements import FactToken
+from lgo_audit.model import Span
+from lgo_audit.normalise import Link as TextLink
+from lgo_audit.parse import ParsedLetter
+from lgo_audit.rules import SECTION_NAMES, Binding, Rule, RuleSet
+
+__all__ = ["Outcome", "RuleResult", "check_letter", "run_rules"]
+
+MAX_PATTERN_MATCHES = 100
+
+
+class Outcome(StrEnum):
+    PASSED = "passed"
+    FAILED = "failed"
+    NOT_APPLICABLE = "not-applicable"
+    ERROR = "error"
+
+
+@dataclass(frozen=True, slots=True)
+class RuleResult:
+    code: str
+    outcome: Outcome
+
+
+class _FactEnv:
+    """The letter's facts as the expression language sees them (value and raw text)."""
+
+    __slots__ = ("facts", "sections")
+
+    def __init__(self, facts: dict[str, FactToken], sections: set[str]) -> None:
+        self.facts = facts
+        self.sections = sections
+
+    def value(self, name: str) -> expr.Value:
+        token = self.facts.get(name)
+        if token is None:
+            section = SECTION_NAMES.get(name)
+            return None if section is None else section in self.sections
+        return token.value  # type: ignore[no-any-return]
+
+    def raw(self, name: str) -> str | None:
+        token = self.facts.get(name)
+        return None if token is None else token.raw
+
+
+class _BoundEnv:
+    """An ``each`` entry's local names on top of the letter's facts."""
+
+    __slots__ = ("base", "binding", "cache")
+
+    def __init__(self, base: _FactEnv | _LinkEnv, binding: Binding) -> None:
+        self.base = base
+        self.binding = binding
+        self.cache: dict[str, expr.Value] = {}
+
+    def value(self, name: str) -> expr.Value:
+        target = self.binding.names.get(name)
+        if target is not None:
+            return self.base.value(target)
+        compute = self.binding.values.get(name)
+        if compute is None:
+            return self.base.value(name)
+        if name not in self.cache:
+            self.cache[name] = compute(self)
+        return self.cache[name]
+
+    def raw(self, name: str) -> str | None:
+        return self.base.raw(self.binding.names.get(name, name))
+
+
+class _LinkEnv:
+    __slots__ = ("base", "link")
+
+    def __init__(self, base: _FactEnv, link: TextLink) -> None:
+        self.base = base
+        self.link = link
+
+    def value(self, name: str) -> expr.Value:
+        if name == "it.text":
+            return self.link.text
+        if name == "it.target":
+            return self.link.target
+        return self.base.value(name)
+
+    def raw(self, name: str) -> str | None:
+        if name in ("it.text", "it.target"):
+            return str(self.value(name))
+        return self.base.raw(name)
+
+
+class _ParamEnv:
+    __slots__ = ("params",)
+
+    def __init__(self, params: dict[str, str]) -> None:
+        self.params = params
+
+    def value(self, name: str) -> expr.Value:
+        return self.params.get(name)
+
+    def raw(self, name: str) -> str | None:
+        return self.params.get(name)
+
+
+def run_rules(
+    parsed: ParsedLetter, rules: Iterable[Rule]
+) -> tuple[list[Finding], list[RuleResult]]:
+    """Every finding of ``rules`` on ``parsed``, and each rule's outcome (the QA evidence)."""
+    findings: list[Finding] = []
+    results: list[RuleResult] = []
+    env = _FactEnv(parsed.structure.facts, set(parsed.structure.sections))
+    for rule in rules:
+        if not parsed.is_letter and rule.check != "not-a-letter":
+            results.append(RuleResult(rule.code, Outcome.NOT_APPLICABLE))
+            continue
+        if rule.kind == "structure":
+            found = list(_structure_findings(parsed, rule))
+        elif rule.kind == "text":
+            found = list(_text_findings(parsed, rule))
+        else:
+            found, error = _fact_findings(parsed, rule, env)
+            if error:
+                results.append(RuleResult(rule.code, Outcome.ERROR))
+                findings.extend(found)
+                continue
+            if found is None:
+                results.append(RuleResult(rule.code, Outcome.NOT_APPLICABLE))
+                continue
+        findings.extend(found)
+        results.append(RuleResult(rule.code, Outcome.FAILED if found else Outcome.PASSED))
+    findings.sort(key=lambda f: f.sort_key)
+    return findings, results
+
+
+def check_letter(parsed: ParsedLetter, rules: RuleSet | Iterable[Rule]) -> list[Finding]:
+    """The findings of ``rules`` on one parsed letter, in file order."""
+    return run_rules(parsed, rules)[0]
+
+
+# --- structure and text rules ---------------------------------------------------------
+
+
+def _structure_findings(parsed: ParsedLetter, rule: Rule) -> Iterator[Finding]:
+    for issue in parsed.issues:
+        if issue.check != rule.check:
+            continue
+        message = expr.render_template(rule.message, _ParamEnv(issue.params))
+        related = tuple(
+            Location(parsed.path, parsed.span(start, end), "see also")
+            for start, end in issue.related
+        )
+        yield _finding(parsed, rule, message, parsed.span(issue.start, issue.end), related)
+    if rule.check == "encoding-fallback":
+        for note in parsed.source.notes:
+            message = expr.render_template(rule.message, _ParamEnv({"found": note}))
+            yield _finding(parsed, rule, message, Span(line=1, column=1, end_line=1, end_column=1), ())
+
+
+def _text_findings(parsed: ParsedLetter, rule: Rule) -> Iterator[Finding]:
+    text = parsed.text.text
+    count = 0
+    for pattern in rule.patterns:
+        for match in pattern.finditer(text):
+            if match.end() == match.start():
+                continue
+            message = expr.render_template(rule.message, _ParamEnv({"match": match.group()}))
+            yield _finding(parsed, rule, message, parsed.span(match.start(), match.end()), ())
+            count += 1
+            if count >= MAX_PATTERN_MATCHES:
+                return
+
+
+# --- fact rules -------------------------------------------------------------------------
+
+
+def _fact_findings(
+    parsed: ParsedLetter, rule: Rule, env: _FactEnv
+) -> tuple[list[Finding] | None, bool]:
+    """Findings of one fact rule; None when no binding of it applied; True when it errored."""
+    environments: list[tuple[Any, Binding | TextLink | None]]
+    if rule.each == "links":
+        environments = [(_LinkEnv(env, link), link) for link in parsed.text.links]
+    elif rule.each:
+        environments = [(_BoundEnv(env, binding), binding) for binding in rule.each]
+    else:
+        environments = [(env, None)]
+    findings: list[Finding] = []
+    applied = False
+    for local, binding in environments:
+        try:
+            if rule.when is not None and rule.when(local) is not True:
+                continue
+            assert rule.assertion is not None
+            verdict = rule.assertion(local)
+            if verdict is None:
+                continue
+            applied = True
+            if verdict is True:
+                continue
+            message = expr.render_template(rule.message, local)
+            fix = _fix(parsed, rule, local, binding)
+        except expr.ExprEvalError as error:
+            span = Span(line=1, column=1, end_line=1, end_column=1)
+            findings.append(
+                _finding(parsed, rule, f"rule could not be evaluated: {error}", span, ())
+            )
+            return findings, True
+        primary, related = _locations(parsed, rule.at, binding)
+        findings.append(_finding(parsed, rule, message, primary, related, fix))
+    return (findings if applied else None), False
+
+
+def _resolve(name: str, binding: Binding | TextLink | None) -> str:
+    if isinstance(binding, Binding):
+        return binding.names.get(name, name)
+    return name
+
+
+def _token_span(
+    parsed: ParsedLetter, name: str, binding: Binding | TextLink | None
+) -> tuple[Span, str] | None:
+    if name == "it" and isinstance(binding, TextLink):
+        return parsed.span(binding.start, binding.end), "link"
+    resolved = _resolve(name, binding)
+    if resolved in SECTION_NAMES:
+        span = parsed.section_span(SECTION_NAMES[resolved])
+        return None if span is None else (span, resolved)
+    token = parsed.structure.facts.get(resolved)
+    if token is None:
+        return None
+    return parsed.span(token.start, token.end), resolved
+
+
+def _locations(
+    parsed: ParsedLetter, names: tuple[str, ...], binding: Binding | TextLink | None
+) -> tuple[Span, tuple[Location, ...]]:
+    found = [s for s in (_token_span(parsed, n, binding) for n in names) if s is not None]
+    if not found:
+        return Span(line=1, column=1, end_line=1, end_column=1), ()
+    primary = found[0][0]
+    related = tuple(
+        Location(parsed.path, span, label) for span, label in found[1:] if span != primary
+    )
+    return primary, related
+
+
+def _fix(
+    parsed: ParsedLetter, rule: Rule, env: Any, binding: Binding | TextLink | None
+) -> Fix | None:
+    if rule.fix is None:
+        return None
+    name = _resolve(rule.fix.at, binding)
+    token = parsed.structure.facts.get(name)
+    if token is None:
+        return None
+    replacement = rule.fix.replacement(env)
+    if not isinstance(replacement, str) or replacement == token.raw:
+        return None
+    start = parsed.text.original_offset(token.start)
+    end = parsed.text.original_end(token.end)
+    edit = Edit(start, end, replacement, parsed.span(token.start, token.end))
+    description = expr.render_template(rule.fix.description, env)
+    return Fix(rule.fix.applicability, description, (edit,))
+
+
+def _finding(
+    parsed: ParsedLetter,
+    rule: Rule,
+    message: str,
+    span: Span,
+    related: tuple[Location, ...],
+    fix: Fix | None = None,
+) -> Finding:
+    return Finding(
+        path=parsed.path,
+        code=rule.code,
+        name=rule.name,
+        severity=rule.severity,
+        message=message,
+        span=span,
+        related=related,
+        fix=fix,
+    )
+
+
+def worst(findings: Iterable[Finding]) -> Severity | None:
+    """The most severe severity among ``findings`` (None for none)."""
+    ranked = sorted({f.severity for f in findings}, key=lambda s: s.rank)
+    return ranked[-1] if ranked else None

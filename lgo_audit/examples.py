@@ -1,0 +1,107 @@
+"""Run a rule's own examples: the cases every rule ships as data, valid and invalid.
+
+Each example edits the profile's base letter (``rules/base/<profile>.txt``) with exact text
+replacements. A valid case must not make the rule fire. An invalid case must make it fire
+with its primary location on the edited text, a message containing ``message`` if given, and
+a fix that, applied, gives text containing ``fixed`` if given. The one generic test in
+``tests/test_rule_examples.py`` runs every example of every rule through :func:`run_example`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from lgo_audit.engine import run_rules
+from lgo_audit.fix import apply_edits, fixable_edits
+from lgo_audit.parse import parse_source
+from lgo_audit.reader import decode
+from lgo_audit.rules import Rule, bundled_rules_dir
+
+__all__ = ["ExampleResult", "base_letter", "build_example", "run_example"]
+
+
+@dataclass
+class ExampleResult:
+    rule: str
+    description: str
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def base_letter(profile: str = "2020") -> str:
+    return (bundled_rules_dir() / "base" / f"{profile}.txt").read_text(encoding="utf-8")
+
+
+def build_example(example: dict[str, Any]) -> tuple[str, list[tuple[int, int]]]:
+    """The edited letter, and the line ranges (1-based, inclusive) where its edits stand."""
+    if "text" in example:
+        return example["text"], [(1, example["text"].count("\n") + 1)]
+    text = base_letter(example.get("base", "2020"))
+    deletions: list[int] = []
+    for edit in example.get("replace", ()):
+        old, new = edit["old"], edit["new"]
+        count = text.count(old)
+        if count != 1:
+            raise ValueError(f"{old[:40]!r} occurs {count} times in the letter (must be once)")
+        if not new:
+            deletions.append(text.count("\n", 0, text.find(old)) + 1)
+        text = text.replace(old, new)
+    regions = []
+    for edit in example.get("replace", ()):
+        new = edit["new"]
+        start = text.find(new) if new else -1
+        if start >= 0:
+            first = text.count("\n", 0, start) + 1
+            regions.append((first, first + new.count("\n")))
+    # A deletion points at where the text stood: that line or the next lines with text.
+    regions += [(max(1, line - 2), line + 3) for line in deletions]
+    return text, regions
+
+
+def run_example(rule: Rule, example: dict[str, Any], path: Path | None = None) -> ExampleResult:
+    """Check ``rule`` against one of its examples; the result lists what went wrong, if anything."""
+    result = ExampleResult(rule.code, example["description"])
+    try:
+        text, regions = build_example(example)
+    except ValueError as error:
+        result.problems.append(str(error))
+        return result
+    encoding = example.get("encoding", "utf-8")
+    data = text.encode(encoding if encoding != "utf-16" else "utf-16")
+    source = decode(data, str(path or f"{rule.code}-example.txt"))
+    parsed = parse_source(source)
+    findings, _ = run_rules(parsed, [rule])
+    if example["kind"] == "valid":
+        for finding in findings:
+            result.problems.append(
+                f"fired on a valid case: {finding.span.line}:{finding.span.column} {finding.message}"
+            )
+        return result
+    if not findings:
+        result.problems.append("did not fire on an invalid case")
+        return result
+    if "line" in example:
+        regions = [(example["line"], example["line"])]
+    if regions and not any(
+        first <= f.span.line <= last for f in findings for first, last in regions
+    ):
+        lines = ", ".join(str(f.span.line) for f in findings)
+        result.problems.append(f"fired at line(s) {lines}, not on the edited lines {regions}")
+    wanted = example.get("message")
+    if wanted and not any(wanted in f.message for f in findings):
+        result.problems.append(f"no message contains {wanted!r}: {[f.message for f in findings]}")
+    fixed = example.get("fixed")
+    if fixed is not None:
+        edits = fixable_edits(findings, unsafe=True)
+        if not edits:
+            result.problems.append("offered no fix")
+        else:
+            new_text, _ = apply_edits(source.text, edits)
+            if fixed not in new_text:
+                result.problems.append(f"the fixed letter does not contain {fixed!r}")
+    return result

@@ -1,0 +1,98 @@
+"""The expression language of lgo-audit rule files.
+
+Rules are data (TOML), so the language they are written in must be unable to run code: there is
+no ``eval``/``exec``, no attribute access into Python objects, no imports, only a fixed registry
+of functions (see ``lgo_audit.expr._functions``), and every input size and intermediate value is
+bounded so that a hostile rule file cannot hang or exhaust the checker.
+
+Syntax (lowest precedence first)
+--------------------------------
+``or``; ``and``; ``not``; comparisons ``== != < <= > >=`` and postfix ``is null`` /
+``is not null`` (non-associative: ``a < b < c`` is an error); ``+ -``; ``* /``; unary ``-``;
+primaries: integers ``17``, decimals ``58.8``, strings in ``"..."`` or ``'...'`` with the escapes
+``\\"``, ``\\'`` and ``\\\\``, ``true``, ``false``, ``null``, dotted fact names
+``upheld.period.start``, calls ``f(a, b)`` and parentheses. There is no power operator.
+
+Semantics
+---------
+* Numbers are exact, never float: ``int``; ``Decimal`` for a number *stated* with decimals
+  (``58.8`` keeps its one decimal place); ``Fraction`` for exact intermediates; ``Percent`` for
+  ``percent(k, n)``. ``+ - * /`` compute exactly; a whole result is an int. Division by zero is
+  null. ``+`` also joins two strings.
+* Null: arithmetic, comparisons and function calls (except ``coalesce``, ``choose`` and
+  ``raw``) with a null operand are null; ``and``/``or``/``not`` use three-valued (Kleene)
+  logic; ``is null`` and ``is not null`` are never null.
+* Comparisons: numbers compare exactly, except that a ``Percent`` compared with a stated number
+  (int or Decimal) is first rounded half up to that number's decimal places, so
+  ``percent(10, 17) == 59`` and ``percent(10, 17) == 58.8`` hold. Strings and dates compare with
+  their own kind; booleans only with ``==``/``!=``; any other mix is an ExprEvalError.
+* Bounds: MAX_SOURCE_LENGTH, MAX_DEPTH, MAX_NUMBER_DIGITS are checked when parsing
+  (ExprSyntaxError); MAX_MAGNITUDE and MAX_STRING_LENGTH when evaluating (ExprEvalError).
+
+Use ``parse`` (at load time, with ``names`` = the facts the grammar can extract), then
+``compile_expr`` once, then call the compiled function for each letter.
+"""
+
+from lgo_audit.expr._ast import (
+    KEYWORDS,
+    Binary,
+    Call,
+    IsNull,
+    Literal,
+    LiteralValue,
+    Name,
+    Node,
+    Unary,
+    names_used,
+    unparse,
+)
+from lgo_audit.expr._compile import Compiled, compile_expr, evaluate
+from lgo_audit.expr._errors import ExprEvalError, ExprSyntaxError
+from lgo_audit.expr._functions import FUNCTIONS, Function
+from lgo_audit.expr._parser import parse
+from lgo_audit.expr._template import Template, parse_template, render_template
+from lgo_audit.expr._values import (
+    MAX_DEPTH,
+    MAX_MAGNITUDE,
+    MAX_NUMBER_DIGITS,
+    MAX_SOURCE_LENGTH,
+    MAX_STRING_LENGTH,
+    Env,
+    Percent,
+    Value,
+    format_value,
+)
+
+__all__ = [
+    "FUNCTIONS",
+    "KEYWORDS",
+    "MAX_DEPTH",
+    "MAX_MAGNITUDE",
+    "MAX_NUMBER_DIGITS",
+    "MAX_SOURCE_LENGTH",
+    "MAX_STRING_LENGTH",
+    "Binary",
+    "Call",
+    "Compiled",
+    "Env",
+    "ExprEvalError",
+    "ExprSyntaxError",
+    "Function",
+    "IsNull",
+    "Literal",
+    "LiteralValue",
+    "Name",
+    "Node",
+    "Percent",
+    "Template",
+    "Unary",
+    "Value",
+    "compile_expr",
+    "evaluate",
+    "format_value",
+    "names_used",
+    "parse",
+    "parse_template",
+    "render_template",
+    "unparse",
+]

@@ -1,0 +1,180 @@
+"""Building blocks shared by every template profile: fixed wording, numbers, dates, facts.
+
+A profile's grammar is written with these so that it reads like the letter it describes::
+
+    phrase("This compares to an average of") + fact("*.average", percentage) + phrase("in similar authorities.")
+
+Fixed wording is matched case-insensitively with any run of whitespace (line breaks included)
+between words, so a statement hard-wrapped over two or three lines by a PDF extractor is still
+recognised. Each :func:`fact` yields a :class:`FactToken` carrying its value, raw text and
+offsets in the normalised text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import pyparsing as pp
+
+__all__ = [
+    "MONTHS",
+    "FactToken",
+    "fact",
+    "line_end",
+    "long_date",
+    "number",
+    "parse_long_date",
+    "parse_short_date",
+    "percentage",
+    "phrase",
+    "short_date",
+    "to_number",
+    "to_percentage",
+    "words",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class FactToken:
+    """A fact found by the grammar: offsets are into the normalised text, end exclusive.
+
+    ``name`` is the dotted fact name, or ``*.rest`` for a statement shared by several
+    sections (the section in force at that point completes the name).
+    """
+
+    name: str
+    value: Any
+    raw: str
+    start: int
+    end: int
+
+
+_WORD_PUNCT = re.compile(r"^(.*?)([.,:;]*)$")
+_ALTERNATIVES = re.compile(r"\{([^{}]*)\}")
+
+
+def _word_pattern(word: str) -> str:
+    if _ALTERNATIVES.fullmatch(word):
+        options = word[1:-1].split("|")
+        return "(?:" + "|".join(re.escape(o) for o in options) + ")"
+    core, punct = _WORD_PUNCT.match(word).groups()  # type: ignore[union-attr]
+    pattern = re.escape(core)
+    if punct:
+        pattern += r"\s*" + re.escape(punct)
+    return pattern
+
+
+def words(text: str) -> str:
+    """The regular expression for fixed wording: words joined by any whitespace.
+
+    ``{a|b}`` offers alternatives for one word (``Local Government {&|and} Social Care``);
+    trailing punctuation may be preceded by stray spaces ("sincerely ,").
+    """
+    pattern = r"\s+".join(_word_pattern(w) for w in text.split())
+    if text[-1].isalnum() or text.endswith("}"):
+        pattern += r"\b"
+    return pattern
+
+
+def phrase(text: str) -> pp.ParserElement:
+    """Fixed wording of the template, matched case-insensitively across line breaks."""
+    return pp.Regex(words(text), flags=re.IGNORECASE).set_name(repr(text))
+
+
+line_end = pp.Regex(r"(?=[ ]*(?:\n|\Z))").leave_whitespace().set_name("end of line")
+"""Succeeds only at the end of a line: headings and short lines stand alone."""
+
+
+def fact(
+    name: str, expr: pp.ParserElement, convert: Callable[[str], Any] = str
+) -> pp.ParserElement:
+    """Wrap ``expr`` so that its text becomes a :class:`FactToken` named ``name``.
+
+    ``convert`` turns the raw text into the typed value; it returns ``None`` for text that
+    has the right shape but no valid value ("31 April 2020").
+    """
+
+    def to_token(_s: str, loc: int, toks: pp.ParseResults) -> FactToken:
+        raw = str(toks[0])
+        return FactToken(name, convert(raw), raw, loc, loc + len(raw))
+
+    inner = expr if isinstance(expr, pp.Regex) else pp.original_text_for(expr)
+    return inner.copy().add_parse_action(to_token).set_name(name)
+
+
+number = pp.Regex(r"\d{1,3}(?:,\d{3})+(?!\d)|\d{1,9}(?![\d,]\d)").set_name("number")
+"""A whole number as letters write it: ``17``, ``1,400``."""
+
+
+def to_number(raw: str) -> int:
+    """``"1,400"`` -> 1400."""
+    return int(raw.replace(",", ""))
+
+
+def to_percentage(raw: str) -> Decimal:
+    """``"58.8%"`` -> Decimal('58.8'): the stated precision is kept."""
+    return Decimal(raw.rstrip("%").strip())
+
+
+percentage = pp.Regex(r"\d{1,3}(?:\.\d{1,2})?\s?%").set_name("percentage")
+"""A percentage with 0, 1 or 2 decimal places: ``59%``, ``58.8%``."""
+
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+_MONTH_NUMBER = {m.lower(): i for i, m in enumerate(MONTHS, start=1)}
+_MONTH_NUMBER.update({m[:3].lower(): i for i, m in enumerate(MONTHS, start=1)})
+_MONTH_NUMBER["sept"] = 9
+_MONTH_PATTERN = "|".join(
+    f"{m[:3]}(?:{m[3:]})?" if m != "September" else "Sep(?:t(?:ember)?)?" for m in MONTHS
+)
+_LONG_DATE = re.compile(
+    rf"(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH_PATTERN})\.?,?\s+(\d{{4}})(?!\d)", re.IGNORECASE
+)
+_SHORT_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})(?!\d)")
+
+
+def _safe_date(year: int, month: int, day: int) -> dt.date | None:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def parse_long_date(raw: str) -> dt.date | None:
+    """``"22 July 2020"`` -> date(2020, 7, 22); ``"31 April 2020"`` -> None (no such day)."""
+    m = _LONG_DATE.fullmatch(raw)
+    if m is None:
+        return None
+    day, month, year = m.groups()
+    return _safe_date(int(year), _MONTH_NUMBER[month.lower()], int(day))
+
+
+def parse_short_date(raw: str) -> dt.date | None:
+    """``"31/03/20"`` -> date(2020, 3, 31): the panels write dd/mm/yy, years after 2000."""
+    m = _SHORT_DATE.fullmatch(raw)
+    if m is None:
+        return None
+    day, month, year = m.groups()
+    full_year = int(year) + (2000 if len(year) == 2 else 0)
+    return _safe_date(full_year, int(month), int(day))
+
+
+long_date = pp.Regex(_LONG_DATE.pattern, flags=re.IGNORECASE).set_name("date such as 22 July 2020")
+short_date = pp.Regex(_SHORT_DATE.pattern).set_name("date such as 31/03/20")

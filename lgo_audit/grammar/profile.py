@@ -1,0 +1,79 @@
+"""What a template profile is made of: sections, the statements in them, and their order.
+
+A profile describes one year's template. The recogniser and everything after it are the same
+for every year; adding a year means writing one more profile module beside ``profile_2020``
+and registering it in :mod:`lgo_audit.grammar`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import pyparsing as pp
+
+__all__ = ["Profile", "Section", "Statement"]
+
+
+@dataclass(frozen=True)
+class Section:
+    """A fixed section of the letter, in the order the template gives.
+
+    ``prose``: free text may follow the section's statements (narrative paragraphs whose
+    wording carries no fact). ``aliases`` completes the names of shared statements: the
+    "Statistics are based on a total of N ..." line gives ``upheld.investigations`` in the
+    upheld panel and ``compliance.outcomes`` in the compliance panel.
+    """
+
+    name: str
+    title: str
+    required: bool = True
+    prose: bool = False
+    aliases: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One fixed statement of the template and the facts it carries.
+
+    ``section`` is ``None`` for wording shared by several sections (``scope``): it belongs to
+    the section in force where it appears. ``keys`` are the lower-cased first words the
+    statement can start with (``"#"`` for a digit); ``probe`` is for statements that start
+    with variable text (the panel header starts with the authority's name): it must be found
+    on the line before the grammar is tried. ``lead`` is a regular expression for the words
+    that announce the statement: text that starts so but does not match ``grammar`` is a
+    malformed statement, reported with ``expected``.
+    """
+
+    name: str
+    section: str | None
+    grammar: pp.ParserElement
+    expected: str
+    keys: tuple[str, ...] = ()
+    lead: str | None = None
+    probe: re.Pattern[str] | None = None
+    scope: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Profile:
+    """A template year: its sections in order and its statements in priority order.
+
+    ``statements`` are tried in the order given, so a longer statement that begins like a
+    shorter one (the key-area paragraph "Complaints upheld - We uphold ...") comes first.
+    """
+
+    name: str
+    year: int
+    sections: tuple[Section, ...]
+    statements: tuple[Statement, ...]
+    minimum_sections: int = 3
+
+    def section(self, name: str) -> Section:
+        for section in self.sections:
+            if section.name == name:
+                return section
+        raise KeyError(name)
+
+    def index(self, name: str) -> int:
+        return [s.name for s in self.sections].index(name)

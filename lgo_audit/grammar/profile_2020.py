@@ -1,0 +1,464 @@
+"""The 2020 Annual Review letter, statement by statement, in the order the letter reads.
+
+Every fixed statement of the template is written here with the facts it carries. Wording that
+carries no fact (the narrative paragraphs) is left to the sections that allow prose.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pyparsing as pp
+
+from lgo_audit.grammar.elements import (
+    fact,
+    line_end,
+    long_date,
+    number,
+    parse_long_date,
+    parse_short_date,
+    percentage,
+    phrase,
+    short_date,
+    to_number,
+    to_percentage,
+    words,
+)
+from lgo_audit.grammar.profile import Profile, Section, Statement
+
+__all__ = ["PROFILE"]
+
+PANELS = frozenset({"upheld", "compliance", "remedy"})
+
+# --- the people and the council ---------------------------------------------------------
+
+HONORIFICS = "Mr Mrs Ms Miss Mx Dr Prof Professor Sir Dame Lord Lady Cllr Councillor Rev".split()
+_HONORIFIC = "(?:" + "|".join(HONORIFICS) + r")\.?"
+_ROLE = (
+    r"(?:(?:Interim|Acting|Joint|Deputy|Temporary)\s+)?"
+    r"(?:Chief\s+Executive(?:\s+Officer)?|Managing\s+Director|Head\s+of\s+Paid\s+Service"
+    r"|Town\s+Clerk|Chief\s+Operating\s+Officer|Chief\s+Officer"
+    r"|(?:(?:Corporate|Executive|Strategic)\s+)?Director(?:\s+(?:of|for)\s+[A-Z][A-Za-z]+"
+    r"(?:\s+(?:and\s+|&\s+)?[A-Z][A-Za-z]+){0,3})?"
+    r"|Leader(?:\s+of\s+the\s+Council)?)"
+    r"(?:\s+(?:and|&)\s+Head\s+of\s+Paid\s+Service)?\b"
+)
+_NAME_WORD = r"[A-Z][A-Za-z'\-]*\.?"
+
+person = pp.Regex(rf"{_HONORIFIC}(?:[ ]+(?!{_ROLE}){_NAME_WORD}){{1,4}}")
+role = pp.Regex(_ROLE)
+rest_of_line = pp.Regex(r"[^\n]*[^\n ,]")
+comma_line_end = pp.Regex(r",?(?=[ ]*(?:\n|\Z))").leave_whitespace()
+
+_SIGNATORY_TITLES = (
+    words("Local Government {&|and} Social Care Ombudsman")
+    + "|"
+    + words("Chair, Commission for Local Administration in England")
+    + "|"
+    + words("Vice-Chair, Commission for Local Administration in England")
+)
+signatory_title = pp.Regex(_SIGNATORY_TITLES, flags=re.IGNORECASE)
+signatory = pp.Regex(
+    rf"(?!(?:{_SIGNATORY_TITLES}))(?:{_HONORIFIC}[ ]+)?[A-Z][A-Za-z'\-]+(?:[ ]+[A-Z][A-Za-z'\-]+){{1,3}}"
+    r"(?=[ ]*(?:\n|\Z))",
+    flags=0,
+)
+
+# --- the statistics panels ---------------------------------------------------------------
+
+AUTHORITY_TYPES = (
+    "County Councils",
+    "District Councils",
+    "Metropolitan Boroughs",
+    "Unitary Councils",
+    "London Boroughs",
+)
+_TYPE = "(?:" + "|".join(words(t) for t in AUTHORITY_TYPES) + ")"
+authority_types = pp.Regex(rf"{_TYPE}(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+){_TYPE})*\s*\.")
+authority_types.add_condition(
+    lambda t: {" ".join(x.split()).lower() for x in re.findall(_TYPE, t[0])}
+    == {x.lower() for x in AUTHORITY_TYPES},
+    message="the five authority types",
+)
+
+cities = pp.Regex(r"[A-Z][^.\n]{0,300}\.")
+
+
+def count(name: str) -> pp.ParserElement:
+    return fact(name, number, to_number)
+
+
+def percent(name: str) -> pp.ParserElement:
+    return fact(name, percentage, to_percentage)
+
+
+def date(name: str) -> pp.ParserElement:
+    return fact(name, long_date, parse_long_date)
+
+
+def label(name: str, pattern: str) -> pp.ParserElement:
+    return fact(name, pp.Regex(pattern, flags=re.IGNORECASE), lambda raw: " ".join(raw.split()))
+
+
+# --- the sections, in the order the letter reads -----------------------------------------
+
+SECTIONS = (
+    Section("letterhead", "letterhead", required=False),
+    Section("letter-date", "letter date"),
+    Section("delivery", "delivery line ('By email')"),
+    Section("addressee", "addressee block"),
+    Section("salutation", "salutation"),
+    Section("title", "title ('Annual Review letter 2020')"),
+    Section("introduction", "introduction", prose=True),
+    Section("statistics-explanation", "complaint statistics explanation", prose=True),
+    Section("publication", "publication paragraph", prose=True),
+    Section("resources", "resources", prose=True),
+    Section("seminars", "link officer seminars", prose=True),
+    Section("training", "training", prose=True),
+    Section("sign-off", "sign-off"),
+    Section("panel-header", "statistics panel header", required=False),
+    Section(
+        "upheld",
+        "complaints upheld panel",
+        aliases={"total": "investigations", "total_label": "investigations_label"},
+    ),
+    Section(
+        "compliance",
+        "compliance with recommendations panel",
+        aliases={"total": "outcomes", "total_label": "outcomes_label"},
+    ),
+    Section(
+        "remedy",
+        "satisfactory remedies panel",
+        aliases={"total": "investigations", "total_label": "investigations_label"},
+    ),
+)
+
+# --- the statements -----------------------------------------------------------------------
+
+STATEMENTS = (
+    # Letterhead, date, delivery, addressee, salutation, title.
+    Statement(
+        "letterhead",
+        "letterhead",
+        phrase("Local Government {&|and} Social Care Ombudsman") + line_end,
+        "Local Government & Social Care Ombudsman",
+        keys=("local",),
+    ),
+    Statement(
+        "letter-date",
+        "letter-date",
+        date("letter_date") + line_end,
+        "<day> <month> <year>",
+        keys=("#",),
+    ),
+    Statement(
+        "delivery",
+        "delivery",
+        phrase("By") + pp.Regex(r"e-?mail|post|hand", flags=re.IGNORECASE) + line_end,
+        "By email",
+        keys=("by",),
+    ),
+    Statement(
+        "addressee",
+        "addressee",
+        fact("addressee.name", person) + fact("addressee.role", role) + fact("authority.name", rest_of_line),
+        "<name>, <role>, <authority> (on one line or three)",
+        keys=tuple(h.lower() for h in HONORIFICS),
+    ),
+    Statement(
+        "salutation",
+        "salutation",
+        phrase("Dear") + fact("salutation.name", rest_of_line) + comma_line_end,
+        "Dear <name>",
+        keys=("dear",),
+        lead=words("Dear"),
+    ),
+    Statement(
+        "title",
+        "title",
+        phrase("Annual Review letter") + fact("title.year", pp.Regex(r"\d{4}\b"), int) + line_end,
+        "Annual Review letter <year>",
+        keys=("annual",),
+        lead=words("Annual Review letter"),
+    ),
+    # Introduction.
+    Statement(
+        "introduction",
+        "introduction",
+        phrase(
+            "I write to you with our annual summary of statistics on the decisions made by the "
+            "Local Government {&|and} Social Care Ombudsman about your authority for the year ending"
+        )
+        + date("year_ending")
+        + phrase("."),
+        "I write to you with our annual summary of statistics ... for the year ending <date>.",
+        keys=("i",),
+        lead=words("I write to you with our annual summary"),
+    ),
+    # Complaint statistics: heading, the three key areas, the comparison paragraph.
+    Statement(
+        "statistics-heading",
+        "statistics-explanation",
+        phrase("Complaint statistics") + line_end,
+        "Complaint statistics",
+        keys=("complaint",),
+    ),
+    Statement(
+        "statistics-focus",
+        "statistics-explanation",
+        phrase("This year, we continue to place our focus on the outcomes of complaints"),
+        "This year, we continue to place our focus on the outcomes of complaints ...",
+        keys=("this",),
+    ),
+    Statement(
+        "key-area-upheld",
+        "statistics-explanation",
+        phrase("Complaints upheld - We uphold complaints"),
+        "Complaints upheld - We uphold complaints ...",
+        keys=("complaints",),
+    ),
+    Statement(
+        "key-area-compliance",
+        "statistics-explanation",
+        phrase("Compliance with recommendations - We recommend"),
+        "Compliance with recommendations - We recommend ...",
+        keys=("compliance",),
+    ),
+    Statement(
+        "key-area-remedies",
+        "statistics-explanation",
+        phrase("Satisfactory remedies provided by the authority - We want to encourage"),
+        "Satisfactory remedies provided by the authority - We want to encourage ...",
+        keys=("satisfactory",),
+    ),
+    Statement(
+        "comparison",
+        "statistics-explanation",
+        phrase(
+            "Finally, we compare the three key annual statistics for your authority with similar "
+            "types of authorities to work out an average level of performance. We do this for"
+        )
+        + authority_types,
+        "Finally, we compare ... We do this for County Councils, District Councils, "
+        "Metropolitan Boroughs, Unitary Councils, and London Boroughs.",
+        keys=("finally",),
+        lead=words("Finally, we compare the three key annual statistics"),
+    ),
+    # Publication.
+    Statement(
+        "publication",
+        "publication",
+        phrase("This data will be uploaded to our interactive map,")
+        + pp.Regex(r"[^,\n]{1,120}")
+        + phrase(", along with a copy of this letter")
+        + pp.Opt(phrase("on") + date("publication_date")),
+        "This data will be uploaded to our interactive map, <name>, along with a copy of this "
+        "letter on <date>, ...",
+        keys=("this",),
+        lead=words("This data will be uploaded"),
+    ),
+    # Resources.
+    Statement(
+        "resources-heading",
+        "resources",
+        phrase("Resources to help you get it right") + line_end,
+        "Resources to help you get it right",
+        keys=("resources",),
+    ),
+    Statement(
+        "resources",
+        "resources",
+        phrase("There are a range of resources available"),
+        "There are a range of resources available ...",
+        keys=("there",),
+    ),
+    # Link officer seminars.
+    Statement(
+        "seminars",
+        "seminars",
+        phrase("Earlier this year, we held our link officer seminars in") + cities,
+        "Earlier this year, we held our link officer seminars in <cities>.",
+        keys=("earlier",),
+        lead=words("Earlier this year, we held our link officer seminars"),
+    ),
+    Statement(
+        "seminar-attendance",
+        "seminars",
+        phrase("Attended by")
+        + count("seminars.delegates")
+        + pp.Regex(r"delegates?\s+from\b", flags=re.IGNORECASE)
+        + count("seminars.authorities")
+        + pp.Regex(r"local\s+authorit(?:y|ies)\b", flags=re.IGNORECASE),
+        "Attended by <n> delegates from <n> local authorities, ...",
+        keys=("attended",),
+        lead=words("Attended by"),
+    ),
+    # Training.
+    Statement(
+        "training",
+        "training",
+        phrase("We have a well-established and successful training programme"),
+        "We have a well-established and successful training programme ...",
+        keys=("we",),
+    ),
+    Statement(
+        "training-courses",
+        "training",
+        phrase("During the year, we delivered")
+        + count("training.courses")
+        + pp.Regex(r"courses?\s*,\s*training\s+more\s+than\b", flags=re.IGNORECASE)
+        + count("training.people")
+        + pp.Regex(r"(?:people|person)\b", flags=re.IGNORECASE),
+        "During the year, we delivered <n> courses, training more than <n> people.",
+        keys=("during",),
+        lead=words("During the year, we delivered"),
+    ),
+    Statement(
+        "training-comparison",
+        "training",
+        phrase("This is")
+        + count("training.more_than_last_year")
+        + phrase("more {course|courses} than we delivered last year"),
+        "This is <n> more courses than we delivered last year ...",
+        keys=("this",),
+        lead=r"This\s+is\s+\S+\s+more\s+courses?\b",
+    ),
+    # Sign-off.
+    Statement(
+        "sign-off",
+        "sign-off",
+        phrase("Yours sincerely")
+        + pp.Opt(",")
+        + pp.Opt(fact("signatory.name", signatory))
+        + pp.ZeroOrMore(signatory_title),
+        "Yours sincerely, <signatory>, <titles>",
+        keys=("yours",),
+    ),
+    # Statistics panels.
+    Statement(
+        "panel-header",
+        "panel-header",
+        pp.Opt(fact("panel_header.authority", pp.Regex(r"[^\n]{0,200}?[^\s](?=\s+For\s+the\s+period\s+ending)", flags=re.IGNORECASE)))
+        + phrase("For the period ending")
+        + pp.Opt(":")
+        + fact("panel_header.period_end", short_date, parse_short_date),
+        "<authority> For the period ending: <dd/mm/yy>",
+        probe=re.compile(words("For the period ending"), re.IGNORECASE),
+        lead=r"[^\n]{0,200}?\bFor\s+the\s+period\s+ending\b",
+    ),
+    Statement(
+        "upheld-heading",
+        "upheld",
+        phrase("Complaints upheld") + line_end,
+        "Complaints upheld",
+        keys=("complaints",),
+    ),
+    Statement(
+        "upheld-rate",
+        "upheld",
+        percent("upheld.percent") + phrase("of complaints we investigated were upheld."),
+        "<n>% of complaints we investigated were upheld.",
+        keys=("#",),
+        lead=r"\S+\s+of\s+complaints\s+we\s+investigated\b",
+    ),
+    Statement(
+        "upheld-count",
+        "upheld",
+        pp.Opt(count("upheld.count")) + label("upheld.count_label", r"upheld\s+decisions?\b"),
+        "<n> upheld decisions",
+        keys=("#", "upheld"),
+        lead=r"\S+\s+upheld\s+decisions?\b",
+    ),
+    Statement(
+        "compliance-heading",
+        "compliance",
+        phrase("Compliance with Ombudsman recommendations") + line_end,
+        "Compliance with Ombudsman recommendations",
+        keys=("compliance",),
+    ),
+    Statement(
+        "compliance-rate",
+        "compliance",
+        phrase("In")
+        + percent("compliance.percent")
+        + phrase(
+            "of cases we were satisfied the authority had successfully implemented our recommendations."
+        ),
+        "In <n>% of cases we were satisfied the authority had successfully implemented our "
+        "recommendations.",
+        keys=("in",),
+        lead=r"In\s+\S+\s+of\s+cases\s+we\s+were\s+satisfied\b",
+    ),
+    Statement(
+        "compliance-note",
+        None,
+        phrase(
+            "Failure to comply with our recommendations is rare. An authority with a compliance "
+            "rate below 100% should scrutinise those complaints where it failed to comply and "
+            "identify any learning."
+        ),
+        "Failure to comply with our recommendations is rare. ...",
+        keys=("failure",),
+        scope=frozenset({"compliance"}),
+    ),
+    Statement(
+        "remedy-heading",
+        "remedy",
+        phrase("Satisfactory remedies provided by the authority") + line_end,
+        "Satisfactory remedies provided by the authority",
+        keys=("satisfactory",),
+    ),
+    Statement(
+        "remedy-rate",
+        "remedy",
+        phrase("In")
+        + percent("remedy.percent")
+        + phrase(
+            "of upheld cases we found the authority had provided a satisfactory remedy before "
+            "the complaint reached the Ombudsman."
+        ),
+        "In <n>% of upheld cases we found the authority had provided a satisfactory remedy "
+        "before the complaint reached the Ombudsman.",
+        keys=("in",),
+        lead=r"In\s+\S+\s+of\s+upheld\s+cases\b",
+    ),
+    Statement(
+        "remedy-count",
+        "remedy",
+        pp.Opt(count("remedy.count"))
+        + label("remedy.count_label", r"satisfactory\s+remedy\s+decisions?\b"),
+        "<n> satisfactory remedy decisions",
+        keys=("#", "satisfactory"),
+        lead=r"\S+\s+satisfactory\s+remedy\s+decisions?\b",
+    ),
+    Statement(
+        "panel-average",
+        None,
+        phrase("This compares to an average of")
+        + percent("*.average")
+        + phrase("in similar authorities."),
+        "This compares to an average of <n>% in similar authorities.",
+        keys=("this",),
+        lead=words("This compares to an average"),
+        scope=PANELS,
+    ),
+    Statement(
+        "panel-basis",
+        None,
+        phrase("Statistics are based on a total of")
+        + count("*.total")
+        + label("*.total_label", r"(?:detailed\s+investigations?|compliance\s+outcomes?)\b")
+        + phrase("for the period between")
+        + date("*.period.start")
+        + pp.Regex(r"to|and", flags=re.IGNORECASE)
+        + date("*.period.end"),
+        "Statistics are based on a total of <n> detailed investigations for the period between "
+        "<date> to <date>",
+        keys=("statistics",),
+        lead=words("Statistics are based on"),
+        scope=PANELS,
+    ),
+)
+
+PROFILE = Profile(name="2020", year=2020, sections=SECTIONS, statements=STATEMENTS)

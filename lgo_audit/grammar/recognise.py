@@ -1,0 +1,147 @@
+"""Walk a normalised letter statement by statement: what matched, and the text that did not.
+
+The recogniser is the same for every profile. At each sentence or line start it tries the
+statements whose first word fits (a dictionary lookup, so a letter costs a few dozen grammar
+attempts, not hundreds); text that no statement matches is kept as an *unrecognised* chunk,
+marked *malformed* when it starts like a known statement. Deciding what that means (prose,
+unexpected text, sections missing or out of order) is :mod:`lgo_audit.structure`'s job.
+
+Work is linear in the size of the text: every attempt starts at a chunk boundary, and runs of
+text in which no statement can start are skipped with one regular-expression search.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import pyparsing as pp
+
+from lgo_audit.grammar.elements import FactToken
+from lgo_audit.grammar.profile import Profile, Statement
+
+__all__ = ["Chunk", "Matched", "Recogniser", "Unrecognised"]
+
+
+@dataclass(frozen=True, slots=True)
+class Matched:
+    """A statement of the template found at ``[start, end)`` of the normalised text."""
+
+    statement: Statement
+    start: int
+    end: int
+    facts: tuple[FactToken, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Unrecognised:
+    """Text no statement matched. ``malformed`` names the statement it starts like, if any."""
+
+    start: int
+    end: int
+    malformed: Statement | None = None
+
+
+Chunk = Matched | Unrecognised
+
+_FIRST_WORD = re.compile(r"\S")
+_KEY = re.compile(r"[A-Za-z]+|\d")
+# A chunk of unrecognised text ends at the end of its sentence or its line.
+_CHUNK_END = re.compile(r"[^\n]*?(?:[.!?:;](?=\s|\Z)|(?=\n)|\Z)")
+_PROBE_WINDOW = 400  # characters ahead in which a probe (e.g. "For the period ending") is sought
+
+
+class Recogniser:
+    """Recognises the statements of one profile; build once, use for every letter."""
+
+    def __init__(self, profile: Profile) -> None:
+        self.profile = profile
+        self._by_key: dict[str, list[Statement]] = {}
+        self._probed: list[Statement] = []
+        for statement in profile.statements:
+            statement.grammar.streamline()
+            for key in statement.keys:
+                self._by_key.setdefault(key, []).append(statement)
+            if statement.probe is not None:
+                self._probed.append(statement)
+        leads = [s for s in profile.statements if s.lead is not None]
+        self._lead_statements = {f"s{i}": s for i, s in enumerate(leads)}
+        self._leads = re.compile(
+            "|".join(f"(?P<s{i}>{s.lead})" for i, s in enumerate(leads)), re.IGNORECASE
+        )
+        keys = sorted({k for k in self._by_key if k != "#"}, key=len, reverse=True)
+        # Where the next statement could start: any line start, or a sentence start whose
+        # first word is a key (or a number, or a word before "of"/"upheld": malformed leads).
+        self._next_start = re.compile(
+            r"\n\s*(?=\S)|(?<=[.!?:;])[ ]+(?=(?:"
+            + "|".join(re.escape(k) for k in keys)
+            + r")\b|\d|\S+\s+(?:of|upheld|satisfactory)\b)",
+            re.IGNORECASE,
+        )
+
+    def chunks(self, text: str) -> list[Chunk]:
+        """Split ``text`` into matched statements and unrecognised chunks, in order."""
+        result: list[Chunk] = []
+        pos = 0
+        length = len(text)
+        while pos < length:
+            first = _FIRST_WORD.search(text, pos)
+            if first is None:
+                break
+            pos = first.start()
+            matched = self._match(text, pos)
+            if matched is not None:
+                result.append(matched)
+                pos = matched.end
+                continue
+            end = self._chunk_end(text, pos)
+            malformed = self._malformed(text, pos)
+            if malformed is None:
+                # Nothing can start before the next plausible statement start: one chunk.
+                nxt = self._next_start.search(text, end)
+                end = self._trim(text, nxt.start() if nxt else length)
+            result.append(Unrecognised(pos, end, malformed))
+            pos = end
+        return result
+
+    def _candidates(self, text: str, pos: int) -> list[Statement]:
+        key_match = _KEY.match(text, pos)
+        key = ""
+        if key_match is not None:
+            key = key_match.group().lower()
+            if key.isdigit():
+                key = "#"
+        candidates = list(self._by_key.get(key, ()))
+        for statement in self._probed:
+            assert statement.probe is not None
+            window_end = text.find("\n", pos, pos + _PROBE_WINDOW)
+            window_end = text.find("\n", window_end + 1, pos + _PROBE_WINDOW) if window_end >= 0 else -1
+            if statement.probe.search(text, pos, window_end if window_end >= 0 else pos + _PROBE_WINDOW):
+                candidates.append(statement)
+        return candidates
+
+    def _match(self, text: str, pos: int) -> Matched | None:
+        for statement in self._candidates(text, pos):
+            try:
+                end, tokens = statement.grammar._parse(text, pos)
+            except pp.ParseBaseException:
+                continue
+            facts = tuple(t for t in tokens if isinstance(t, FactToken))
+            return Matched(statement, pos, self._trim(text, end), facts)
+        return None
+
+    def _malformed(self, text: str, pos: int) -> Statement | None:
+        m = self._leads.match(text, pos)
+        return self._lead_statements[m.lastgroup] if m is not None and m.lastgroup else None
+
+    @staticmethod
+    def _chunk_end(text: str, pos: int) -> int:
+        m = _CHUNK_END.match(text, pos)
+        assert m is not None  # the pattern can always match the empty string at the end
+        return max(m.end(), pos + 1)
+
+    @staticmethod
+    def _trim(text: str, end: int) -> int:
+        while end > 0 and text[end - 1] in " \n":
+            end -= 1
+        return end

@@ -1,0 +1,481 @@
+"""Normalise extracted letter text into one text the grammar can read, keeping an exact map back.
+
+Text extracted from a PDF is noisy, and the noise is the normal input, not an exception. Every
+change below is recorded, so each character of the normalised text points at the original
+character(s) it came from (:meth:`NormalisedText.original_offset`, :meth:`~NormalisedText.span`)
+and a finding or a fix can be placed at the right line and column of the file.
+
+What :func:`normalise` does, in one pass:
+
+1. **Line breaks.** ``\\r\\n``, ``\\r``, ``\\n``, form feed (a page break), vertical tab,
+   U+0085, U+2028 and U+2029 become ``\\n``. (In *original* positions only ``\\r\\n``, ``\\r``
+   and ``\\n`` end a line: a form feed is a character on its line, as in an editor.)
+2. **Markup left by extraction tools.** Markdown emphasis markers ``**`` and ``__`` are removed
+   (in a run of an odd number, the last marker character is kept). Inline HTML tags ``<u>``,
+   ``<b>``, ``<i>``, ``<em>``, ``<strong>``, ``<span ...>`` and their closing tags are removed
+   (any case); ``<br>``, ``<br/>``, ``<br />`` become ``\\n``. The entities ``&amp; &nbsp;
+   &quot; &#39; &apos; &lt; &gt;`` and numeric ``&#NNN;`` / ``&#xHHHH;`` are decoded (and the
+   result normalised like any other character). A Markdown link ``[text](target)`` becomes
+   ``text`` (itself normalised) and is recorded as a :class:`Link` with its target verbatim
+   (which may be empty or ``#``); link text and target are bounded (500 and 2,000 characters,
+   one line). A Markdown image ``![alt](target)`` is removed entirely (alt text is not letter
+   text). Heading markers ``#`` to ``######`` followed by a space at the start of a line are
+   removed. A backslash escape of ASCII punctuation (``\\*``, ``\\_``, ``\\[``, ``\\#``, ...)
+   becomes the character, which is then taken literally.
+3. **Bullets.** ``-``, ``*``, bullet U+2022, middle dot U+00B7 or en dash U+2013, followed by
+   a space, at the start of a line (after optional spaces), is removed.
+4. **Characters.** Every Unicode space separator (NBSP, U+1680, U+2000-U+200A, U+202F, U+205F,
+   U+3000) and tab becomes a space. Zero-width and invisible characters (U+200B, U+200C,
+   U+200D, U+2060, U+FEFF, soft hyphen U+00AD) are removed. Curly, low and prime single
+   quotes (U+2018, U+2019, U+201A, U+201B, U+2032) become ``'``; their double counterparts
+   (U+201C, U+201D, U+201E, U+201F, U+2033) become ``"``; the dashes U+2010-U+2015 and minus
+   U+2212 become ``-``; the ellipsis U+2026 becomes ``...``; the ligatures U+FB00-U+FB06 (ff,
+   fi, fl, ffi, ffl, st, st) are spelled out. All other C0 and C1 control characters (and
+   DEL) are removed.
+5. **Spaces.** Runs of spaces collapse to one; spaces at the start and end of every line are
+   removed, so a space-only line becomes an empty line. Newlines are kept, blank lines
+   included. Paragraphs hard-wrapped over several lines are *not* joined here: the grammar
+   treats any run of whitespace, newlines included, as a word separator, so a statement split
+   over two or three lines (even with a blank line in the middle, as extraction sometimes
+   leaves) is still recognised.
+
+The result never contains ``\\r``, a tab, a double space, an NBSP, or a space at either end of
+a line.
+
+Normalisation is idempotent (``normalise(n.text).text == n.text``) except where removing or
+decoding something re-forms markup: ``&lt;u&gt;`` decodes to ``<u>``, ``\\*\\*`` to ``**``, a
+zero-width space between two ``*`` leaves ``**``, and a bullet or heading marker that was not
+at the start of a line until something before it was removed (``<u>- x``) stays.
+
+How it is done, and why it is fast: one compiled regular expression whose alternatives all begin
+with a literal character finds the places that need a change (the regex engine skips
+everything else at C speed), the plain stretches between them are copied as slices, and all
+quantifiers are bounded or unambiguous, so the time is linear in the length of the text. The
+offset map is a piecewise-linear list of segments, one per stretch copied or token replaced
+(normalised start, original start, original length of a replaced token), stored in arrays and
+searched with :mod:`bisect`: its size is proportional to the number of edits, not to the
+number of characters.
+"""
+
+from __future__ import annotations
+
+import re
+from array import array
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass
+from itertools import accumulate, count
+from operator import add
+from typing import Final
+
+__all__ = ["Link", "NormalisedText", "Position", "normalise"]
+
+
+@dataclass(frozen=True)
+class Position:
+    """A place in the original text: 1-based line and column.
+
+    The column counts characters of the decoded line (a tab is 1). ``\\r\\n``, ``\\r`` and
+    ``\\n`` end a line; a form feed does not.
+    """
+
+    line: int
+    column: int
+
+
+@dataclass(frozen=True)
+class Link:
+    """A Markdown link ``[text](target)`` found in the original text.
+
+    ``text`` is the normalised link text, ``text == normalised[start:end]``; ``target`` is
+    verbatim from the original (it may be empty or ``#``).
+    """
+
+    text: str
+    target: str
+    start: int
+    end: int
+
+
+class NormalisedText:
+    """The normalised text, the original it came from, and the map between the two."""
+
+    __slots__ = ("_crlf", "_line_starts", "_ns", "_ol", "_os", "links", "original", "text")
+
+    text: str
+    original: str
+    links: tuple[Link, ...]
+
+    def __init__(
+        self,
+        text: str,
+        original: str,
+        links: tuple[Link, ...],
+        segments: tuple[array[int], array[int], array[int]],
+        crlf: array[int] | None,
+    ) -> None:
+        self.text = text
+        self.original = original
+        self.links = links
+        # Segment k covers normalised [ns[k], ns[k+1]) (the last one up to len(text)). If
+        # ol[k] < 0 it is a copied stretch starting at offset os[k]; otherwise it replaces the
+        # ol[k] characters starting at os[k]. Those offsets are into the original with each
+        # "\r\n" counted as one character; crlf (sorted) holds where those "\r\n" were.
+        self._ns, self._os, self._ol = segments
+        self._crlf = crlf
+        self._line_starts: array[int] | None = None
+
+    def __repr__(self) -> str:
+        return f"NormalisedText({self.text!r}, links={len(self.links)})"
+
+    def original_offset(self, offset: int) -> int:
+        """The offset in :attr:`original` of the character normalised ``offset`` came from.
+
+        ``offset == len(text)`` gives ``len(original)``.
+        """
+        if not 0 <= offset <= len(self.text):
+            raise IndexError(f"offset {offset} is outside the normalised text")
+        if offset == len(self.text):
+            return len(self.original)
+        k = bisect_right(self._ns, offset) - 1
+        start = self._os[k]
+        return self._widen(start + (offset - self._ns[k]) if self._ol[k] < 0 else start)
+
+    def original_end(self, end: int) -> int:
+        """Exclusive end: just past the original material that produced normalised ``end - 1``.
+
+        ``end == 0`` gives ``original_offset(0)``.
+        """
+        if not 0 <= end <= len(self.text):
+            raise IndexError(f"offset {end} is outside the normalised text")
+        if end == 0:
+            return self.original_offset(0)
+        last = end - 1
+        k = bisect_right(self._ns, last) - 1
+        start, length = self._os[k], self._ol[k]
+        return self._widen(start + (last - self._ns[k]) + 1 if length < 0 else start + length)
+
+    def position(self, original_offset: int) -> Position:
+        """Line and column (1-based) of ``original_offset`` in :attr:`original`."""
+        if not 0 <= original_offset <= len(self.original):
+            raise IndexError(f"offset {original_offset} is outside the original text")
+        starts = self._line_starts
+        if starts is None:
+            starts = array("q", [0])
+            starts.extend(m.end() for m in _ORIGINAL_LINE_BREAK.finditer(self.original))
+            self._line_starts = starts
+        k = bisect_right(starts, original_offset) - 1
+        return Position(k + 1, original_offset - starts[k] + 1)
+
+    def span(self, start: int, end: int) -> tuple[Position, Position]:
+        """Original start position and exclusive end position of normalised ``[start, end)``."""
+        if not 0 <= start <= end <= len(self.text):
+            raise IndexError(f"span [{start}, {end}) is not within the normalised text")
+        first = self.position(self.original_offset(start))
+        if end == start:
+            return first, first
+        return first, self.position(self.original_end(end))
+
+    def _widen(self, offset: int) -> int:
+        """An offset that counts "\\r\\n" as one character -> an offset into the original."""
+        crlf = self._crlf
+        return offset if crlf is None else offset + bisect_left(crlf, offset)
+
+
+def normalise(text: str) -> NormalisedText:
+    """Normalise ``text`` (a :attr:`SourceFile.text <lgo_audit.reader.SourceFile.text>`)."""
+    crlf = None
+    source = text
+    if "\r\n" in text:
+        # Most line breaks are "\r\n" in a file that has any: turn them into "\n" at C speed
+        # and remember where they were (crlf[k]: the offset of the k-th one, counting each
+        # earlier one as one character), so they cost nothing per line in the scan below.
+        lines = text.split("\r\n")
+        source = "\n".join(lines)
+        crlf = array("q", map(add, accumulate(map(len, lines[:-1])), count()))
+    return _Normaliser(source).run(text, crlf)
+
+
+# --- the pattern ---------------------------------------------------------------------------
+
+
+def _u(chars: str) -> str:
+    """Characters as regex escapes, safe inside and outside a character class."""
+    return "".join(f"\\u{ord(c):04x}" for c in chars)
+
+
+_HSPACE: Final = " \t\u00a0\u1680" + "".join(map(chr, range(0x2000, 0x200B))) + "\u202f\u205f\u3000"
+_BREAKS: Final = "\n\r\f\v\x85\u2028\u2029"
+_INVISIBLE: Final = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+_CONTROLS: Final = "".join(
+    map(chr, [*range(0x00, 0x09), *range(0x0E, 0x20), *range(0x7F, 0x85), *range(0x86, 0xA0)])
+)
+_DELETE: Final = _INVISIBLE + _CONTROLS
+_ONE_TO_ONE: Final = {
+    **dict.fromkeys("\u2018\u2019\u201a\u201b\u2032", "'"),
+    **dict.fromkeys("\u201c\u201d\u201e\u201f\u2033", '"'),
+    **dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212", "-"),
+}
+_TRANSLATE: Final = str.maketrans(_ONE_TO_ONE)
+_EXPAND: Final = {
+    "\u2026": "...",
+    "\ufb00": "ff",
+    "\ufb01": "fi",
+    "\ufb02": "fl",
+    "\ufb03": "ffi",
+    "\ufb04": "ffl",
+    "\ufb05": "st",
+    "\ufb06": "st",
+}
+_ENTITIES: Final = {
+    "amp": "&",
+    "nbsp": "\u00a0",
+    "quot": '"',
+    "apos": "'",
+    "lt": "<",
+    "gt": ">",
+}
+
+_HS: Final = f"[{_u(_HSPACE)}]"
+# A bullet or heading marker followed by a space, at the start of a line.
+_MARKER: Final = rf"(?:#{{1,6}}|[\-*\u2022\u00b7\u2013])(?={_HS})"
+# What follows a line break and goes with it: a marker, or the line's leading spaces.
+_AFTER_BREAK: Final = rf"(?:{_HS}*{_MARKER}|{_HS}+)"
+_TAG: Final = r"(?i:/?(?:u|b|i|em|strong)|/span|span(?:\s[^<>]{0,500})?)\s*>"
+_LINK_TEXT: Final = rf"[^\[\]{_u(_BREAKS)}]{{0,500}}"
+_LINK_TARGET: Final = r"[^()\s]{0,2000}"
+_MAPPED_RUN: Final = f"[{_u(''.join(_ONE_TO_ONE))}]*"
+_DELETE_RUN: Final = f"[{_u(_DELETE)}]*"
+
+# Every alternative starts with a literal character, which lets the regex engine skip to the
+# next candidate character at C speed instead of trying each alternative at every position.
+# But each alternative still costs a little at every candidate, so the characters most
+# letters contain come first, and a text without any of the rare ones (checked first,
+# cheaply) is scanned with the short pattern.
+_COMMON_MAPPED: Final = "\u2018\u2019\u201c\u201d\u2013\u2014"
+_COMMON_SPACES: Final = "\t\u00a0"
+_COMMON: Final = [
+    # "\n" only when something goes with it: a marker, leading spaces, or a space before it.
+    rf"\n(?:{_AFTER_BREAK}|(?<= \n))",
+    *(rf"{_u(c)}{_AFTER_BREAK}?" for c in "\r\f\v\x85\u2028\u2029"),
+    r"\\[!-/:-@\[-`{-~]",
+    rf"\[({_LINK_TEXT})\]\(({_LINK_TARGET})\)",
+    rf"!\[{_LINK_TEXT}\]\({_LINK_TARGET}\)",
+    r"\*\*+",
+    r"__+",
+    r"<(?i:br)\s*/?>",
+    rf"<{_TAG}(?:<{_TAG}){{0,255}}",
+    r"&(?:amp|nbsp|quot|apos|lt|gt|#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6});",
+    _u("\u2026"),
+    *(f"{_u(c)}{_MAPPED_RUN}" for c in _COMMON_MAPPED),
+    *(f"{_u(c)}{_HS}*" for c in _COMMON_SPACES),
+]
+_RARE_EXPAND: Final = "".join(c for c in _EXPAND if c != "\u2026")
+_RARE_MAPPED: Final = "".join(c for c in _ONE_TO_ONE if c not in _COMMON_MAPPED)
+_RARE_SPACES: Final = "".join(c for c in _HSPACE if c not in _COMMON_SPACES + " ")
+_RARE: Final = [
+    *(_u(c) for c in _RARE_EXPAND),
+    *(f"{_u(c)}{_MAPPED_RUN}" for c in _RARE_MAPPED),
+    *(f"{_u(c)}{_HS}*" for c in _RARE_SPACES),
+    *(f"{_u(c)}{_DELETE_RUN}" for c in _DELETE),
+]
+_RARE_CHARS: Final = _RARE_EXPAND + _RARE_MAPPED + _RARE_SPACES + _DELETE
+_TOKEN_COMMON: Final = re.compile("|".join(_COMMON))
+_TOKEN_ALL: Final = re.compile("|".join(_COMMON + _RARE))
+_HAS_RARE: Final = re.compile(f"[{_u(_RARE_CHARS)}]")
+_RARE_ASCII: Final = bytes(ord(c) for c in _RARE_CHARS if c.isascii())
+
+_LEADING_MARKER: Final = re.compile(rf"\ufeff?{_HS}*{_MARKER}")
+_DOUBLE_SPACES: Final = re.compile("  +")
+_ORIGINAL_LINE_BREAK: Final = re.compile(r"\r\n?|\n")
+
+# What a token's first character says about it.
+_BREAK, _ESCAPE, _LINK, _IMAGE, _EMPHASIS, _TAG_OR_BR, _ENTITY = range(7)
+_EXPANSION, _MAPPED, _SPACE, _DELETED = range(7, 11)
+_KIND: Final = {
+    **dict.fromkeys(_BREAKS, _BREAK),
+    "\\": _ESCAPE,
+    "[": _LINK,
+    "!": _IMAGE,
+    "*": _EMPHASIS,
+    "_": _EMPHASIS,
+    "<": _TAG_OR_BR,
+    "&": _ENTITY,
+    **dict.fromkeys(_EXPAND, _EXPANSION),
+    **dict.fromkeys(_ONE_TO_ONE, _MAPPED),
+    **dict.fromkeys(_HSPACE, _SPACE),
+    **dict.fromkeys(_DELETE, _DELETED),
+}
+
+
+def _has_rare(text: str) -> bool:
+    if text.isascii():  # then only ASCII control characters can be rare: check them fast
+        data = text.encode("ascii")
+        return len(data.translate(None, _RARE_ASCII)) != len(data)
+    return _HAS_RARE.search(text) is not None
+
+
+# --- the normaliser ------------------------------------------------------------------------
+
+
+class _Normaliser:
+    """One run of :func:`normalise`: an output builder driven by token matches.
+
+    Output goes through four methods that keep the space rules: :meth:`_copy` (a stretch of
+    the source), :meth:`_add` (text with its origin), :meth:`_space` and :meth:`_break`. A
+    space is not emitted at the start of a line or after another space, and a trailing space
+    is taken back when a line break (or the end of the text) follows it.
+    """
+
+    __slots__ = ("finditer", "last", "links", "n", "ns", "ol", "os", "parts", "src")
+
+    def __init__(self, src: str) -> None:
+        self.src = src
+        self.finditer = (_TOKEN_ALL if _has_rare(src) else _TOKEN_COMMON).finditer
+        self.parts: list[str] = []
+        self.n = 0  # length of the output so far
+        self.last = ""  # last character of the output so far ("" at the start)
+        self.ns: array[int] = array("q")
+        self.os: array[int] = array("q")
+        self.ol: array[int] = array("q")
+        self.links: list[tuple[int, int, str]] = []
+
+    def run(self, original: str, crlf: array[int] | None) -> NormalisedText:
+        src = self.src
+        lead = _LEADING_MARKER.match(src)
+        self._scan(lead.end() if lead else 0, len(src))
+        if self.last == " ":
+            self._retract()
+        text = "".join(self.parts)
+        segments = (self.ns, self.os, self.ol)
+        return NormalisedText(text, original, self._links(text), segments, crlf)
+
+    def _scan(self, pos: int, stop: int) -> None:
+        src = self.src
+        for m in self.finditer(src, pos, stop):
+            start, end = m.span()
+            if start > pos:
+                self._copy(pos, start)
+            pos = end
+            kind = _KIND[src[start]]
+            if kind == _BREAK:
+                self._break(start, 1)
+            elif kind == _MAPPED:
+                self._add(m.group().translate(_TRANSLATE), start, -1)
+            elif kind == _SPACE:
+                self._space(start, 1)
+            elif kind == _EMPHASIS:
+                if (end - start) % 2:  # an odd run: the last marker character stays
+                    self._add(src[end - 1], end - 1, -1)
+            elif kind == _ESCAPE:
+                self._add(src[start + 1], start + 1, -1)
+            elif kind == _LINK:
+                begin = self.n
+                self._scan(m.start(1), m.end(1))
+                self.links.append((begin, self.n, m.group(2)))
+            elif kind == _TAG_OR_BR:
+                if src[start + 1] in "bB" and src[start + 2] in "rR":
+                    self._break(start, end - start)
+            elif kind == _ENTITY:
+                self._entity(m.group(), start)
+            elif kind == _EXPANSION:
+                self._add(_EXPAND[src[start]], start, 1)
+            # _DELETED and _IMAGE: nothing is emitted
+        if pos < stop:
+            self._copy(pos, stop)
+
+    def _entity(self, entity: str, start: int) -> None:
+        name = entity[1:-1]
+        if not name.startswith("#"):
+            char = _ENTITIES[name]
+        else:
+            code = int(name[2:], 16) if name[1] in "xX" else int(name[1:])
+            if code > 0x10FFFF or 0xD800 <= code <= 0xDFFF:  # not a character: leave it
+                self._add(entity, start, -1)
+                return
+            char = chr(code)
+        size = len(entity)
+        kind = _KIND.get(char)
+        if kind == _SPACE:
+            self._space(start, size)
+        elif kind == _BREAK:
+            self._break(start, size)
+        elif kind == _MAPPED:
+            self._add(char.translate(_TRANSLATE), start, size)
+        elif kind == _EXPANSION:
+            self._add(_EXPAND[char], start, size)
+        elif kind != _DELETED:  # anything else, markup characters included, is taken literally
+            self._add(char, start, size)
+
+    # --- output ----------------------------------------------------------------------
+
+    def _add(self, text: str, orig: int, length: int) -> None:
+        """Append ``text``, copied from source offset ``orig`` if ``length < 0``, else
+        replacing the ``length`` source characters at ``orig``."""
+        n = self.n
+        ns = self.ns
+        if length >= 0 or not ns or self.ol[-1] >= 0 or self.os[-1] + (n - ns[-1]) != orig:
+            ns.append(n)  # not a continuation of the previous copied stretch
+            self.os.append(orig)
+            self.ol.append(length)
+        self.parts.append(text)
+        self.n = n + len(text)
+        self.last = text[-1]
+
+    def _copy(self, a: int, b: int) -> None:
+        """Append the source stretch ``[a, b)``. It holds no token, so its only spaces are
+        single ones between words, and runs of two or more, which are collapsed here."""
+        stretch = self.src[a:b]
+        first = stretch[0]
+        if first == " ":
+            if self.last in ("", " ", "\n"):
+                stripped = stretch.lstrip(" ")
+                if not stripped:
+                    return
+                a += len(stretch) - len(stripped)
+                stretch = stripped
+        elif first == "\n" and self.last == " ":
+            self._retract()
+        if "  " in stretch:
+            for run in _DOUBLE_SPACES.finditer(self.src, a, b):
+                self._add(self.src[a : run.start() + 1], a, -1)
+                a = run.end()
+            if a >= b:
+                return
+            stretch = self.src[a:b]
+        self._add(stretch, a, -1)
+
+    def _space(self, orig: int, length: int) -> None:
+        if self.last not in ("", " ", "\n"):
+            self._add(" ", orig, -1 if length == 1 else length)
+
+    def _break(self, orig: int, length: int) -> None:
+        if self.last == " ":
+            self._retract()
+        self._add("\n", orig, -1 if length == 1 else length)
+
+    def _retract(self) -> None:
+        """Take back the trailing space of the output."""
+        parts = self.parts
+        tail = parts[-1]
+        if len(tail) == 1:
+            parts.pop()
+        else:
+            parts[-1] = tail[:-1]
+        self.n -= 1
+        if self.ns[-1] == self.n:  # that space was a segment of its own
+            self.ns.pop()
+            self.os.pop()
+            self.ol.pop()
+        self.last = parts[-1][-1] if parts else ""
+
+    def _links(self, text: str) -> tuple[Link, ...]:
+        links = []
+        for begin, finish, target in self.links:
+            end = min(finish, len(text))
+            start = min(begin, end)
+            inner = text[start:end]
+            stripped = inner.lstrip(" \n")
+            start += len(inner) - len(stripped)
+            end = start + len(stripped.rstrip(" \n"))
+            links.append(Link(text[start:end], target, start, end))
+        return tuple(links)

@@ -1,0 +1,294 @@
+"""Read a letter file: bytes in, text out, and bad input as a one-line :class:`InputError`.
+
+Accepted encodings, tried in this order:
+
+* UTF-8 with a byte-order mark (``encoding == "utf-8-sig"``);
+* UTF-16 with a byte-order mark, little- or big-endian (``"utf-16-le"`` / ``"utf-16-be"``);
+* UTF-8 without a byte-order mark (``"utf-8"``);
+* anything else is decoded as Windows-1252 (``"cp1252"``) and a note says so: the fallback is
+  reported, never silent.
+
+The byte-order mark is removed from :attr:`SourceFile.text` and kept in :attr:`SourceFile.bom`;
+line endings (``\\r\\n``, ``\\r``, ``\\n``) are kept exactly as in the file. Every accepted
+file round-trips: ``source.encode(source.text)`` is the file's bytes, byte for byte, so a fix
+can be written back without changing anything it did not mean to change.
+
+A file that cannot be checked raises :class:`InputError`, whose ``str()`` is
+``"<path>: <reason>"`` on one line: not found, a directory, not a regular file, unreadable,
+empty (no bytes, or only a byte-order mark or whitespace), larger than the size limit (checked
+with ``stat`` before anything is read), binary (a NUL byte without a UTF-16 byte-order mark, or
+more than 5% C0 control characters other than tab, line feed, carriage return, form feed and
+vertical tab), or undecodable (neither UTF-8 nor Windows-1252, which leaves bytes 0x81, 0x8D,
+0x8F, 0x90 and 0x9D undefined). No ``OSError`` escapes :func:`read_source`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import stat
+from dataclasses import dataclass
+from typing import Final
+
+__all__ = ["DEFAULT_MAX_BYTES", "InputError", "SourceFile", "decode", "read_source"]
+
+DEFAULT_MAX_BYTES: Final = 5_000_000
+"""Files larger than this many bytes are refused unless the limit is raised."""
+
+_BINARY_CONTROL_SHARE: Final = 0.05
+"""A text in which more than this share of characters are C0 controls is taken as binary."""
+
+_UTF8_BOM: Final = b"\xef\xbb\xbf"
+_UTF16_LE_BOM: Final = b"\xff\xfe"
+_UTF16_BE_BOM: Final = b"\xfe\xff"
+_UTF32_BOMS: Final = (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")
+
+# SourceFile.encoding -> the codec that encodes the text *without* a byte-order mark (the mark
+# is kept separately in SourceFile.bom).
+_CODECS: Final = {
+    "utf-8": "utf-8",
+    "utf-8-sig": "utf-8",
+    "utf-16-le": "utf-16-le",
+    "utf-16-be": "utf-16-be",
+    "cp1252": "cp1252",
+}
+
+# C0 controls that do not belong in text (tab, LF, VT, FF and CR do).
+_STRAY_CONTROL: Final = re.compile("[\x00-\x08\x0e-\x1f]")
+# What a file may consist of and still count as empty.
+_BLANK: Final = re.compile(r"[\s\u200b\u200c\u200d\u2060\ufeff]*")
+# Characters that would break a one-line message if a path contained them.
+_PATH_CONTROL: Final = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+class InputError(Exception):
+    """A file that cannot be checked. ``str(e) == f"{path}: {reason}"``: one line, no traceback.
+
+    ``path`` is the display form of the path, ``reason`` a short lower-case phrase.
+    """
+
+    path: str
+    reason: str
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(path, reason)
+        self.path = path
+        self.reason = reason
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.reason}"
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """A decoded letter file, with what is needed to write it back byte for byte."""
+
+    path: str
+    """The path as the user gave it (display form)."""
+    text: str
+    """Decoded text: byte-order mark removed, line endings exactly as in the file."""
+    encoding: str
+    """``"utf-8"``, ``"utf-8-sig"``, ``"utf-16-le"``, ``"utf-16-be"`` or ``"cp1252"``."""
+    bom: bytes
+    """The byte-order mark that preceded the text (``b""`` if none)."""
+    notes: tuple[str, ...]
+    """Things the reader did that a user should know about, e.g. the Windows-1252 fallback."""
+    sha256: str
+    """SHA-256 of the file's raw bytes, hex."""
+    size: int
+    """Size of the file in bytes."""
+
+    def encode(self, text: str) -> bytes:
+        """``text`` as bytes the way this file was stored: its byte-order mark + its codec.
+
+        ``self.encode(self.text)`` reproduces the original bytes exactly. Raises
+        ``UnicodeEncodeError`` if ``text`` has a character the file's codec cannot hold
+        (possible only for Windows-1252).
+        """
+        return self.bom + text.encode(_CODECS[self.encoding])
+
+
+def read_source(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTES) -> SourceFile:
+    """Read and decode the file at ``path``; raises :class:`InputError` if it cannot be checked.
+
+    The size is checked with ``stat`` before reading, and at most ``max_bytes + 1`` bytes are
+    ever read, so a huge file (or one growing while it is read) costs nothing.
+    """
+    display = _display_path(path)
+    try:
+        info = os.stat(path)
+    except (OSError, ValueError) as error:
+        raise InputError(display, _os_reason(error)) from None
+    if stat.S_ISDIR(info.st_mode):
+        raise InputError(display, "is a directory, not a file")
+    if not stat.S_ISREG(info.st_mode):
+        raise InputError(display, "is not a regular file (it is a device, pipe or socket)")
+    if info.st_size > max_bytes:
+        raise InputError(display, _too_large(info.st_size, max_bytes))
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(max_bytes + 1)
+    except (OSError, ValueError) as error:
+        raise InputError(display, _os_reason(error)) from None
+    if len(data) > max_bytes:  # it grew after stat
+        raise InputError(display, _too_large(None, max_bytes))
+    return decode(data, display)
+
+
+def decode(data: bytes, path: str) -> SourceFile:
+    """Decode a file's bytes (the half of :func:`read_source` that needs no file).
+
+    ``path`` is used only for the :class:`SourceFile` and in messages.
+    """
+    if not data:
+        raise InputError(path, "is empty (0 bytes)")
+    bom, encoding = _sniff_bom(data, path)
+    body = data[len(bom) :]
+    if bom and not body:
+        raise InputError(path, "is empty (only a byte-order mark)")
+    notes: tuple[str, ...] = ()
+    if encoding.startswith("utf-16"):
+        text = _decode_utf16(body, encoding, len(bom), path)
+    else:
+        nul = body.find(b"\x00")
+        if nul >= 0:
+            raise InputError(
+                path,
+                "looks like a binary file, not text (a NUL byte at byte "
+                f"{nul + len(bom)} and no UTF-16 byte-order mark)",
+            )
+        if bom:
+            text = _decode_utf8_after_bom(body, path)
+        else:
+            text, encoding, notes = _decode_without_bom(body, path)
+    if _BLANK.fullmatch(text):
+        raise InputError(path, "is empty (only whitespace)")
+    _check_controls(text, path)
+    return SourceFile(
+        path=path,
+        text=text,
+        encoding=encoding,
+        bom=bom,
+        notes=notes,
+        sha256=hashlib.sha256(data).hexdigest(),
+        size=len(data),
+    )
+
+
+# --- decoding ------------------------------------------------------------------------------
+
+
+def _sniff_bom(data: bytes, path: str) -> tuple[bytes, str]:
+    if data.startswith(_UTF8_BOM):
+        return _UTF8_BOM, "utf-8-sig"
+    if data.startswith(_UTF32_BOMS):
+        raise InputError(
+            path,
+            "is UTF-32 encoded (it starts with a UTF-32 byte-order mark); "
+            "save it as UTF-8 to check it",
+        )
+    if data.startswith(_UTF16_LE_BOM):
+        return _UTF16_LE_BOM, "utf-16-le"
+    if data.startswith(_UTF16_BE_BOM):
+        return _UTF16_BE_BOM, "utf-16-be"
+    return b"", "utf-8"
+
+
+def _decode_utf16(body: bytes, encoding: str, offset: int, path: str) -> str:
+    try:
+        return body.decode(encoding)
+    except UnicodeDecodeError as error:
+        label = "UTF-16 LE" if encoding == "utf-16-le" else "UTF-16 BE"
+        raise InputError(
+            path,
+            f"cannot be decoded: it starts with a {label} byte-order mark but is not valid "
+            f"UTF-16 ({error.reason} at byte {error.start + offset})",
+        ) from None
+
+
+def _decode_utf8_after_bom(body: bytes, path: str) -> str:
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise InputError(
+            path,
+            "cannot be decoded: it starts with a UTF-8 byte-order mark but is not valid UTF-8 "
+            f"(byte 0x{body[error.start]:02X} at byte {error.start + len(_UTF8_BOM)})",
+        ) from None
+
+
+def _decode_without_bom(body: bytes, path: str) -> tuple[str, str, tuple[str, ...]]:
+    try:
+        return body.decode("utf-8"), "utf-8", ()
+    except UnicodeDecodeError as error:
+        not_utf8 = f"byte 0x{body[error.start]:02X} at byte {error.start}"
+    try:
+        text = body.decode("cp1252")
+    except UnicodeDecodeError as error:
+        raise InputError(
+            path,
+            f"cannot be decoded: it is neither UTF-8 ({not_utf8} is invalid) nor "
+            f"Windows-1252 (byte 0x{body[error.start]:02X} at byte {error.start} is undefined)",
+        ) from None
+    return text, "cp1252", (f"not valid UTF-8 ({not_utf8}); decoded as Windows-1252",)
+
+
+def _check_controls(text: str, path: str) -> None:
+    if _STRAY_CONTROL.search(text) is None:
+        return
+    count = len(_STRAY_CONTROL.findall(text))
+    if count > _BINARY_CONTROL_SHARE * len(text):
+        raise InputError(
+            path,
+            f"looks like a binary file, not text ({count} of its {len(text)} characters "
+            "are control characters)",
+        )
+
+
+# --- messages ------------------------------------------------------------------------------
+
+
+def _display_path(path: str | os.PathLike[str]) -> str:
+    """The path as given, made safe to print on one line."""
+    raw = os.fspath(path)
+    name = os.fsdecode(raw) if isinstance(raw, bytes) else raw
+    try:
+        encoded = name.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        encoded = name.encode("utf-8", "backslashreplace")
+    shown = encoded.decode("utf-8", "backslashreplace")
+    return _PATH_CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), shown)
+
+
+def _os_reason(error: OSError | ValueError) -> str:
+    if isinstance(error, ValueError):  # e.g. "embedded null byte"
+        return "is not a valid path"
+    if isinstance(error, FileNotFoundError):
+        return "file not found"
+    if isinstance(error, NotADirectoryError):
+        return "file not found (a part of the path is not a directory)"
+    if isinstance(error, IsADirectoryError):
+        return "is a directory, not a file"
+    if isinstance(error, PermissionError):
+        return "cannot be read (permission denied)"
+    detail = error.strerror or type(error).__name__
+    return f"cannot be read ({detail})"
+
+
+def _human(size: int) -> str:
+    if size < 1000:
+        return "1 byte" if size == 1 else f"{size} bytes"
+    value, unit = (size / 1000, "KB") if size < 1_000_000 else (size / 1_000_000, "MB")
+    return f"{value:.1f}".removesuffix(".0") + f" {unit}"
+
+
+def _too_large(size: int | None, limit: int) -> str:
+    advice = "(set max-file-size to raise it)"
+    shown_limit = _human(limit)
+    if size is None:
+        return f"is larger than the {shown_limit} limit {advice}"
+    shown_size = _human(size)
+    if shown_size == shown_limit:  # rounding hides the difference: be exact
+        shown_size, shown_limit = f"{size:,} bytes", f"{limit:,}-byte"
+    return f"is {shown_size}, larger than the {shown_limit} limit {advice}"

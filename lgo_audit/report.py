@@ -1,0 +1,138 @@
+"""Findings as people and tools read them: ``full`` (with source lines), ``concise``, ``json``.
+
+Everything that comes from a letter passes through :func:`clean` before it reaches a
+terminal, so a letter cannot smuggle escape sequences into the reviewer's screen.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from lgo_audit.check import FileResult
+from lgo_audit.findings import Finding, Severity
+
+__all__ = ["Style", "clean", "render_concise", "render_full", "render_json", "summary"]
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def clean(text: str) -> str:
+    """Replace control characters (escape sequences, bidi overrides) with visible escapes."""
+    text = text.replace("\t", " ")
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 256 else f"\\u{ord(m.group()):04x}", text)
+
+
+@dataclass(frozen=True)
+class Style:
+    """ANSI colours, or none (not a terminal, NO_COLOR set, --no-color)."""
+
+    colour: bool = False
+
+    def _wrap(self, code: str, text: str) -> str:
+        return f"\x1b[{code}m{text}\x1b[0m" if self.colour else text
+
+    def bold(self, text: str) -> str:
+        return self._wrap("1", text)
+
+    def dim(self, text: str) -> str:
+        return self._wrap("2", text)
+
+    def cyan(self, text: str) -> str:
+        return self._wrap("36", text)
+
+    def severity(self, severity: Severity, text: str) -> str:
+        code = {Severity.ERROR: "1;31", Severity.WARNING: "1;33", Severity.INFO: "1;34"}[severity]
+        return self._wrap(code, text)
+
+
+def _header(finding: Finding, style: Style) -> str:
+    location = f"{finding.path}:{finding.span.line}:{finding.span.column}:"
+    return (
+        f"{style.bold(clean(location))} {style.severity(finding.severity, finding.code)} "
+        f"[{finding.severity.value}] {clean(finding.message)}"
+    )
+
+
+def render_concise(results: Sequence[FileResult], style: Style = Style()) -> str:
+    """One line per finding: ``path:line:col: CODE [severity] message``."""
+    lines = [_header(f, style) for r in results for f in r.findings]
+    return "\n".join(lines)
+
+
+def _source_excerpt(lines: list[str], finding: Finding, style: Style) -> list[str]:
+    span = finding.span
+    first, last = span.line, min(span.end_line, span.line + 2)
+    width = len(str(last))
+    gutter = " " * width + " |"
+    out = [style.cyan(gutter)]
+    for number in range(first, last + 1):
+        if number - 1 >= len(lines):
+            break
+        text = clean(lines[number - 1].rstrip("\r\n"))
+        out.append(style.cyan(f"{number:>{width}} |") + (" " + text if text else ""))
+        start = span.column if number == first else 1
+        end = span.end_column if number == span.end_line else len(text) + 1
+        if end <= start:
+            end = start + 1
+        out.append(
+            style.cyan(gutter) + " " + " " * (start - 1) + style.severity(finding.severity, "^" * (end - start))
+        )
+    return out
+
+
+def render_full(results: Sequence[FileResult], style: Style = Style()) -> str:
+    """Each finding with its source line(s), a caret under the span, related places and fix."""
+    blocks: list[str] = []
+    for result in results:
+        lines = (result.source_text or "").splitlines()
+        for finding in result.findings:
+            block = [_header(finding, style)]
+            if lines and finding.span.line <= len(lines):
+                block.extend(_source_excerpt(lines, finding, style))
+            for related in finding.related:
+                where = f"{related.path}:{related.span.line}:{related.span.column}"
+                label = f" ({clean(related.message)})" if related.message else ""
+                block.append(style.cyan("  = ") + f"related: {clean(where)}{label}")
+            if finding.fix is not None:
+                kind = finding.fix.applicability.value
+                block.append(style.cyan("  = ") + f"fix ({kind}): {clean(finding.fix.description)}")
+            blocks.append("\n".join(block))
+    return "\n\n".join(blocks)
+
+
+def render_json(results: Sequence[FileResult]) -> str:
+    return json.dumps([f.to_dict() for r in results for f in r.findings], indent=2, ensure_ascii=False)
+
+
+def summary(results: Sequence[FileResult], style: Style = Style()) -> str:
+    """``Found 1 error and 3 warnings in 2 letters (1 clean); 1 fixable with --fix.``"""
+    counts = Counter(f.severity for r in results for f in r.findings)
+    letters = sum(1 for r in results if r.error is None)
+    clean_letters = sum(1 for r in results if r.is_clean)
+    unreadable = sum(1 for r in results if r.error is not None)
+    parts = []
+    for severity in (Severity.ERROR, Severity.WARNING, Severity.INFO):
+        n = counts.get(severity, 0)
+        if n:
+            noun = {"error": "error", "warning": "warning", "info": "note"}[severity.value]
+            parts.append(f"{n} {noun}{'s' if n != 1 else ''}")
+    what = ", ".join(parts) if parts else "no problems"
+    text = f"Found {what} in {letters} letter{'s' if letters != 1 else ''} ({clean_letters} clean)"
+    if unreadable:
+        text += f"; {unreadable} file{'s' if unreadable != 1 else ''} could not be checked"
+    safe = sum(
+        1 for r in results for f in r.findings if f.fix is not None and f.fix.applicability.value == "safe"
+    )
+    unsafe = sum(
+        1 for r in results for f in r.findings if f.fix is not None and f.fix.applicability.value == "unsafe"
+    )
+    text += "."
+    if safe or unsafe:
+        text += f"\n[*] {safe} fixable with --fix" + (
+            f" ({unsafe} more with --unsafe-fixes)." if unsafe else "."
+        )
+    return style.bold(text) if counts.get(Severity.ERROR) else text

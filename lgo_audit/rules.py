@@ -1,0 +1,324 @@
+"""Rules as data: load TOML rule files, validate them, and compile their expressions.
+
+Loading fails closed. A file that is not valid TOML, does not match
+``schemas/rule.schema.json``, has an expression that does not parse, names a fact that is not
+in the vocabulary, or repeats another rule's code or name is a :class:`RuleLoadError` naming
+the file, the rule and the field. Nothing in a rule file can run code: expressions go through
+:mod:`lgo_audit.expr`, and text patterns are plain regular expressions checked for the nested
+quantifiers that could make matching slow.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import tomllib
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any, Literal
+
+from lgo_audit import expr
+from lgo_audit.findings import Applicability, Severity
+from lgo_audit.grammar import PROFILES
+from lgo_audit.model import VOCABULARY
+
+__all__ = [
+    "STRUCTURE_PARAMS",
+    "Binding",
+    "Rule",
+    "RuleFix",
+    "RuleLoadError",
+    "RuleSet",
+    "bundled_rules_dir",
+    "data_dir",
+    "load_rules",
+]
+
+STRUCTURE_PARAMS = frozenset({"section", "expected", "found", "profile"})
+"""Names a structure rule's message may use (the words of the structural issue)."""
+
+LINK_NAMES = frozenset({"it.text", "it.target"})
+SECTION_NAMES: dict[str, str] = {
+    f"section.{s.name.replace('-', '_')}": s.name for p in PROFILES.values() for s in p.sections
+}
+"""``section.sign_off`` -> ``sign-off``: true when the letter has that section; in ``at``, its place."""
+
+_NESTED_QUANTIFIER = re.compile(r"\((?:[^()\\]|\\.)*[*+}](?:[^()\\]|\\.)*\)\s*[*+{]")
+
+
+class RuleLoadError(Exception):
+    """A rule file that cannot be used; one line: file, rule, field, problem."""
+
+    def __init__(self, path: Path | str, message: str, rule: str | None = None, where: str | None = None):
+        self.path = str(path)
+        self.rule = rule
+        self.where = where
+        self.message = message
+        parts = [self.path]
+        if rule:
+            parts.append(rule)
+        if where:
+            parts.append(f"field '{where}'")
+        super().__init__(": ".join([*parts, message]))
+
+
+Evaluator = Callable[[expr.Env], expr.Value]
+
+
+@dataclass(frozen=True)
+class Binding:
+    """Local names of one ``each`` entry: either another fact's name or a computed value."""
+
+    names: dict[str, str]  # alias -> fact name
+    values: dict[str, Evaluator]  # alias -> expression
+
+
+@dataclass(frozen=True)
+class RuleFix:
+    at: str
+    replacement: Evaluator
+    applicability: Applicability
+    description: expr.Template
+    source: str
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    name: str
+    severity: Severity
+    summary: str
+    explanation: str
+    kind: Literal["fact", "structure", "text"]
+    message: expr.Template
+    message_source: str
+    path: Path
+    check: str | None = None
+    patterns: tuple[re.Pattern[str], ...] = ()
+    each: tuple[Binding, ...] | Literal["links"] | None = None
+    when: Evaluator | None = None
+    assertion: Evaluator | None = None
+    when_source: str | None = None
+    assert_source: str | None = None
+    at: tuple[str, ...] = ()
+    fix: RuleFix | None = None
+    examples: tuple[dict[str, Any], ...] = ()
+    raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def category(self) -> str:
+        return {
+            "0": "structure",
+            "1": "arithmetic",
+            "2": "dates",
+            "3": "parties",
+            "4": "language",
+            "5": "batch",
+        }.get(self.code[3], "other")
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    rules: tuple[Rule, ...]
+    version: str  # digest of the rule files: evidence of which rule set judged a letter
+
+    def __iter__(self) -> Any:
+        return iter(self.rules)
+
+    def __len__(self) -> int:
+        return len(self.rules)
+
+    def get(self, code_or_name: str) -> Rule | None:
+        wanted = code_or_name.upper()
+        for rule in self.rules:
+            if rule.code == wanted or rule.name == code_or_name.lower():
+                return rule
+        return None
+
+
+def data_dir(kind: str) -> Path:
+    """``rules`` or ``schemas``: inside the installed package, or at the top of a checkout."""
+    package = Path(__file__).resolve().parent
+    installed = package / "_data" / kind
+    return installed if installed.is_dir() else package.parent / kind
+
+
+def bundled_rules_dir() -> Path:
+    return data_dir("rules")
+
+
+@cache
+def _validator() -> Any:
+    import jsonschema  # imported here: only loading rules needs it
+
+    schema = json.loads((data_dir("schemas") / "rule.schema.json").read_text(encoding="utf-8"))
+    return jsonschema.Draft202012Validator(schema)
+
+
+def rule_files(dirs: Iterable[Path]) -> list[Path]:
+    files: list[Path] = []
+    for directory in dirs:
+        if not directory.is_dir():
+            raise RuleLoadError(directory, "rule directory not found")
+        files.extend(sorted(directory.glob("*.toml")))
+    return files
+
+
+def load_rules(dirs: Sequence[Path | str] | None = None) -> RuleSet:
+    """Load the bundled rules, or the rules in ``dirs`` (in order), failing closed."""
+    paths = [bundled_rules_dir()] if dirs is None else [Path(d) for d in dirs]
+    files = rule_files(paths)
+    digest = hashlib.sha256()
+    rules: list[Rule] = []
+    seen: dict[str, Path] = {}
+    for path in files:
+        content = path.read_bytes()
+        digest.update(path.name.encode() + b"\0" + content)
+        rule = load_rule_text(content, path)
+        for key in (rule.code, rule.name):
+            if key in seen:
+                raise RuleLoadError(path, f"'{key}' is already defined in {seen[key]}", rule.code)
+            seen[key] = path
+        rules.append(rule)
+    rules.sort(key=lambda r: r.code)
+    return RuleSet(tuple(rules), digest.hexdigest()[:12])
+
+
+def load_rule_text(content: bytes, path: Path) -> Rule:
+    """Parse, validate and compile one rule file's content."""
+    try:
+        data = tomllib.loads(content.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise RuleLoadError(path, "not UTF-8 text") from None
+    except tomllib.TOMLDecodeError as error:
+        raise RuleLoadError(path, f"invalid TOML: {error}") from None
+    code = data.get("code") if isinstance(data.get("code"), str) else None
+    errors = sorted(_validator().iter_errors(data), key=lambda e: list(e.absolute_path))
+    if errors:
+        error = errors[0]
+        where = ".".join(str(p) for p in error.absolute_path) or None
+        raise RuleLoadError(path, _schema_message(error), code, where)
+    return _compile(data, path)
+
+
+def _schema_message(error: Any) -> str:
+    if error.validator == "additionalProperties":
+        return f"unknown key: {error.message.split('(')[-1].rstrip(')')}"
+    message: str = error.message
+    return message if len(message) < 200 else message[:197] + "..."
+
+
+def _compile(data: dict[str, Any], path: Path) -> Rule:
+    code = data["code"]
+    kind = data.get("kind", "fact")
+
+    def parse(source: str, where: str, names: Iterable[str]) -> Evaluator:
+        try:
+            return expr.compile_expr(expr.parse(source, names=frozenset(names)))
+        except expr.ExprSyntaxError as error:
+            raise RuleLoadError(path, str(error), code, where) from None
+
+    def template(source: str, where: str, names: Iterable[str]) -> expr.Template:
+        try:
+            return expr.parse_template(source, names=frozenset(names))
+        except expr.ExprSyntaxError as error:
+            raise RuleLoadError(path, str(error), code, where) from None
+
+    names: set[str] = set(VOCABULARY) | set(SECTION_NAMES)
+    each: tuple[Binding, ...] | Literal["links"] | None = None
+    at_names: set[str] = set(VOCABULARY) | set(SECTION_NAMES)
+    if kind == "structure":
+        names = set(STRUCTURE_PARAMS)
+    elif kind == "text":
+        names = {"match"}
+    elif data.get("each") == "links":
+        each = "links"
+        names |= LINK_NAMES
+        at_names |= {"it"}
+    elif "each" in data:
+        bindings = []
+        aliases: set[str] = set()
+        for index, entry in enumerate(data["each"]):
+            fact_names: dict[str, str] = {}
+            values: dict[str, Evaluator] = {}
+            for alias, source in entry.items():
+                where = f"each.{index}.{alias}"
+                if alias in VOCABULARY or any(v.startswith(alias + ".") for v in VOCABULARY):
+                    raise RuleLoadError(path, f"local name '{alias}' hides a fact", code, where)
+                if source in VOCABULARY:
+                    fact_names[alias] = source
+                else:
+                    values[alias] = parse(source, where, names)
+            if index and set(entry) != aliases:
+                raise RuleLoadError(path, "every entry must bind the same names", code, f"each.{index}")
+            aliases = set(entry)
+            bindings.append(Binding(fact_names, values))
+        each = tuple(bindings)
+        names |= aliases
+        at_names |= {a for a in aliases if all(a in b.names for b in each)}
+
+    if "let" in data:
+        lets: dict[str, Evaluator] = {}
+        for alias, source in data["let"].items():
+            if alias in names:
+                raise RuleLoadError(path, f"'{alias}' is already a name", code, f"let.{alias}")
+            lets[alias] = parse(source, f"let.{alias}", names)
+            names.add(alias)
+        if each == "links":
+            raise RuleLoadError(path, "let cannot be combined with each = \"links\"", code, "let")
+        each = tuple(
+            Binding(b.names, {**b.values, **lets}) for b in (each or (Binding({}, {}),))
+        )
+
+    rule_at = tuple(data.get("at", ()))
+    for index, name in enumerate(rule_at):
+        if name not in at_names:
+            raise RuleLoadError(path, f"'{name}' is not a fact this rule can point to", code, f"at.{index}")
+
+    patterns: list[re.Pattern[str]] = []
+    for index, source in enumerate(data.get("patterns", ())):
+        if _NESTED_QUANTIFIER.search(source):
+            raise RuleLoadError(path, "nested quantifiers are not allowed", code, f"patterns.{index}")
+        try:
+            patterns.append(re.compile(source))
+        except re.error as error:
+            raise RuleLoadError(path, f"invalid regular expression: {error}", code, f"patterns.{index}") from None
+
+    fix = None
+    if "fix" in data:
+        spec = data["fix"]
+        if spec["at"] not in at_names:
+            raise RuleLoadError(path, f"'{spec['at']}' is not a fact this rule can rewrite", code, "fix.at")
+        fix = RuleFix(
+            at=spec["at"],
+            replacement=parse(spec["replacement"], "fix.replacement", names),
+            applicability=Applicability(spec["applicability"]),
+            description=template(spec["description"], "fix.description", names),
+            source=spec["replacement"],
+        )
+
+    return Rule(
+        code=code,
+        name=data["name"],
+        severity=Severity(data["severity"]),
+        summary=data["summary"],
+        explanation=data["explanation"].strip(),
+        kind=kind,
+        message=template(data["message"], "message", names),
+        message_source=data["message"],
+        path=path,
+        check=data.get("check"),
+        patterns=tuple(patterns),
+        each=each,
+        when=parse(data["when"], "when", names) if "when" in data else None,
+        assertion=parse(data["assert"], "assert", names) if "assert" in data else None,
+        when_source=data.get("when"),
+        assert_source=data.get("assert"),
+        at=rule_at,
+        fix=fix,
+        examples=tuple(data.get("examples", ())),
+        raw=data,
+    )

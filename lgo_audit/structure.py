@@ -1,0 +1,288 @@
+"""From recognised statements to sections: facts by name, and the structural issues.
+
+The recogniser says *what* matched where; this stage decides what it means for the letter:
+which section each statement belongs to (shared panel wording belongs to the panel in force),
+which text is permitted prose and which is unexpected, and whether sections are missing,
+duplicated or out of order. It never raises: whatever the text, the result is a structure
+and a list of issues (which the rule set turns into findings with codes and severities).
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+
+from lgo_audit.grammar import Chunk, Matched, Profile, Unrecognised
+from lgo_audit.grammar.elements import FactToken
+
+__all__ = ["Issue", "Occurrence", "Structure", "assemble"]
+
+MAX_UNEXPECTED = 50
+"""Unexpected-text issues reported per letter at most (a file of junk is one LGO001, not 10,000)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Issue:
+    """A structural problem at ``[start, end)`` of the normalised text.
+
+    ``check`` names the structural check (the rule files refer to it); ``params`` are the
+    words its message is made of; ``related`` are other places that explain it (the first
+    occurrence of a duplicated section).
+    """
+
+    check: str
+    start: int
+    end: int
+    params: dict[str, str] = field(default_factory=dict)
+    related: tuple[tuple[int, int], ...] = ()
+
+
+@dataclass(slots=True)
+class Occurrence:
+    """One stretch of the letter belonging to one section."""
+
+    section: str
+    start: int
+    end: int
+    statements: set[str] = field(default_factory=set)
+
+
+@dataclass(frozen=True, slots=True)
+class Structure:
+    facts: dict[str, FactToken]
+    occurrences: tuple[Occurrence, ...]
+    issues: tuple[Issue, ...]
+    is_letter: bool
+
+    @property
+    def sections(self) -> list[str]:
+        """Section names in document order, each once."""
+        return list(dict.fromkeys(o.section for o in self.occurrences))
+
+    def section_span(self, name: str) -> tuple[int, int] | None:
+        for occurrence in self.occurrences:
+            if occurrence.section == name:
+                return occurrence.start, occurrence.end
+        return None
+
+
+def _resolve(name: str, section: str, profile: Profile) -> str:
+    """``*.average`` in the upheld panel is ``upheld.average``; ``*.total`` is an alias."""
+    if not name.startswith("*."):
+        return name
+    rest = name[2:]
+    head, _, tail = rest.partition(".")
+    head = profile.section(section).aliases.get(head, head)
+    return f"{section}.{head}" + (f".{tail}" if tail else "")
+
+
+def assemble(chunks: list[Chunk], profile: Profile, text: str) -> Structure:
+    """Group ``chunks`` into section occurrences, collect facts, and find structural issues."""
+    occurrences: list[Occurrence] = []
+    facts: dict[str, FactToken] = {}
+    issues: list[Issue] = []
+    unexpected: list[tuple[int, int]] = []
+    current: Occurrence | None = None
+    occurrences_of: dict[str, int] = {}
+    open_unexpected: list[int] | None = None  # [start, end] of a run of unexpected text
+
+    def close_unexpected() -> None:
+        nonlocal open_unexpected
+        if open_unexpected is not None:
+            unexpected.append((open_unexpected[0], open_unexpected[1]))
+            open_unexpected = None
+
+    for chunk in chunks:
+        if isinstance(chunk, Matched):
+            statement = chunk.statement
+            section = statement.section
+            if section is None:
+                if current is not None and current.section in statement.scope:
+                    section = current.section
+                else:
+                    chunk = Unrecognised(chunk.start, chunk.end)
+            if section is not None:
+                close_unexpected()
+                if current is None or section != current.section or statement.name in current.statements:
+                    current = Occurrence(section, chunk.start, chunk.end)
+                    occurrences.append(current)
+                    occurrences_of[section] = occurrences_of.get(section, 0) + 1
+                current.statements.add(statement.name)
+                current.end = chunk.end
+                if occurrences_of[section] == 1:  # a repeated section does not override facts
+                    for token in chunk.facts:
+                        facts.setdefault(_resolve(token.name, section, profile), token)
+                continue
+        assert isinstance(chunk, Unrecognised)
+        if chunk.malformed is not None:
+            close_unexpected()
+            issues.append(
+                Issue(
+                    "malformed-statement",
+                    chunk.start,
+                    chunk.end,
+                    {
+                        "expected": chunk.malformed.expected,
+                        "found": _excerpt(text[chunk.start : chunk.end]),
+                    },
+                )
+            )
+            continue
+        if current is not None and profile.section(current.section).prose:
+            current.end = chunk.end
+            continue
+        if open_unexpected is None:
+            open_unexpected = [chunk.start, chunk.end]
+        else:
+            open_unexpected[1] = chunk.end
+    close_unexpected()
+
+    present = {o.section for o in occurrences}
+    if len(present) < profile.minimum_sections:
+        issue = Issue(
+            "not-a-letter",
+            0,
+            min(len(text), 1),
+            {"found": ", ".join(sorted(present)) or "no section", "profile": profile.name},
+        )
+        return Structure(facts, tuple(occurrences), (issue,), is_letter=False)
+
+    for start, end in unexpected[:MAX_UNEXPECTED]:
+        section = _section_at(occurrences, start)
+        issues.append(
+            Issue(
+                "unexpected-text",
+                start,
+                end,
+                {"found": _excerpt(text[start:end]), "section": section},
+            )
+        )
+    lines = [
+        Occurrence(o.section, o.start, _line_end(text, o.start, o.end), o.statements)
+        for o in occurrences
+    ]
+    issues.extend(_duplicates(lines, profile))
+    issues.extend(_order(lines, profile))
+    issues.extend(_missing(lines, profile))
+    issues.sort(key=lambda i: (i.start, i.check))
+    return Structure(facts, tuple(occurrences), tuple(issues), is_letter=True)
+
+
+def _line_end(text: str, start: int, end: int) -> int:
+    """Point at the first line of a section, not the whole of it."""
+    newline = text.find("\n", start, end)
+    return end if newline < 0 else newline
+
+
+def _excerpt(text: str, limit: int = 60) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def _section_at(occurrences: list[Occurrence], offset: int) -> str:
+    before = [o for o in occurrences if o.start <= offset]
+    return f"after the {before[-1].section}" if before else "before the first section"
+
+
+def _first_occurrences(occurrences: list[Occurrence]) -> list[Occurrence]:
+    seen: dict[str, Occurrence] = {}
+    for occurrence in occurrences:
+        seen.setdefault(occurrence.section, occurrence)
+    return list(seen.values())
+
+
+def _duplicates(occurrences: list[Occurrence], profile: Profile) -> list[Issue]:
+    first: dict[str, Occurrence] = {}
+    issues = []
+    for occurrence in occurrences:
+        earlier = first.setdefault(occurrence.section, occurrence)
+        if earlier is not occurrence:
+            issues.append(
+                Issue(
+                    "duplicate-section",
+                    occurrence.start,
+                    occurrence.end,
+                    {"section": profile.section(occurrence.section).title},
+                    related=((earlier.start, earlier.end),),
+                )
+            )
+    return issues
+
+
+def _longest_increasing(indices: list[int]) -> set[int]:
+    """Positions (into ``indices``) of one longest strictly increasing subsequence."""
+    tails: list[int] = []
+    tail_pos: list[int] = []
+    parent = [-1] * len(indices)
+    for i, value in enumerate(indices):
+        k = bisect.bisect_left(tails, value)
+        if k == len(tails):
+            tails.append(value)
+            tail_pos.append(i)
+        else:
+            tails[k] = value
+            tail_pos[k] = i
+        parent[i] = tail_pos[k - 1] if k > 0 else -1
+    keep: set[int] = set()
+    i = tail_pos[-1] if tail_pos else -1
+    while i >= 0:
+        keep.add(i)
+        i = parent[i]
+    return keep
+
+
+def _order(occurrences: list[Occurrence], profile: Profile) -> list[Issue]:
+    firsts = _first_occurrences(occurrences)
+    indices = [profile.index(o.section) for o in firsts]
+    in_order = _longest_increasing(indices)
+    ordered = [firsts[i] for i in sorted(in_order)]
+    issues = []
+    for i, occurrence in enumerate(firsts):
+        if i in in_order:
+            continue
+        index = indices[i]
+        before = [o for o in ordered if profile.index(o.section) < index]
+        after = [o for o in ordered if profile.index(o.section) > index]
+        where = (
+            f"after the {profile.section(before[-1].section).title}"
+            if before
+            else f"before the {profile.section(after[0].section).title}"
+        )
+        related = ((before[-1].start, before[-1].end),) if before else ((after[0].start, after[0].end),)
+        issues.append(
+            Issue(
+                "section-out-of-order",
+                occurrence.start,
+                occurrence.end,
+                {"section": profile.section(occurrence.section).title, "expected": where},
+                related=related,
+            )
+        )
+    return issues
+
+
+def _missing(occurrences: list[Occurrence], profile: Profile) -> list[Issue]:
+    firsts = {o.section: o for o in _first_occurrences(occurrences)}
+    issues = []
+    for index, section in enumerate(profile.sections):
+        if not section.required or section.name in firsts:
+            continue
+        following = [firsts[s.name] for s in profile.sections[index + 1 :] if s.name in firsts]
+        preceding = [firsts[s.name] for s in profile.sections[:index] if s.name in firsts]
+        if following:
+            anchor = following[0]
+            where = f"before the {profile.section(anchor.section).title}"
+            start, end = anchor.start, anchor.end
+        else:
+            anchor = preceding[-1]
+            where = f"after the {profile.section(anchor.section).title}"
+            start, end = anchor.start, anchor.end
+        issues.append(
+            Issue(
+                "missing-section",
+                start,
+                end,
+                {"section": section.title, "expected": where},
+            )
+        )
+    return issues

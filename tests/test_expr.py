@@ -1,0 +1,1080 @@
+"""Specification of the rule expression language (lgo_audit.expr).
+
+Each test states one behaviour. Helpers: ``DictEnv`` (facts from dicts) and ``ev`` (parse,
+compile and evaluate one expression against keyword facts).
+"""
+
+from __future__ import annotations
+
+import datetime
+import math
+import time
+import zlib
+from decimal import Decimal
+from fractions import Fraction
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import lgo_audit.expr._functions as functions_module
+from lgo_audit.expr import (
+    FUNCTIONS,
+    KEYWORDS,
+    MAX_DEPTH,
+    MAX_MAGNITUDE,
+    MAX_NUMBER_DIGITS,
+    MAX_SOURCE_LENGTH,
+    MAX_STRING_LENGTH,
+    Binary,
+    Call,
+    ExprEvalError,
+    ExprSyntaxError,
+    IsNull,
+    Literal,
+    Name,
+    Node,
+    Percent,
+    Unary,
+    Value,
+    compile_expr,
+    evaluate,
+    format_value,
+    names_used,
+    parse,
+    parse_template,
+    render_template,
+    unparse,
+)
+
+
+class DictEnv:
+    """Facts for tests: values from one dict, raw text from another; absent means null."""
+
+    def __init__(self, values: dict[str, object] | None = None, raw: dict[str, str] | None = None):
+        self.values = values or {}
+        self.raws = raw or {}
+
+    def value(self, name: str) -> Value:
+        return self.values.get(name)  # type: ignore[return-value]
+
+    def raw(self, name: str) -> str | None:
+        return self.raws.get(name)
+
+
+def ev(source: str, **facts: object) -> Value:
+    """Evaluate ``source`` with facts given as keywords (``__`` in a keyword stands for ``.``)."""
+    values = {key.replace("__", "."): value for key, value in facts.items()}
+    return evaluate(parse(source), DictEnv(values))
+
+
+def shape(node: Node) -> str:
+    """The tree written with every operation parenthesised, to make structure visible."""
+    if isinstance(node, Literal):
+        return unparse(node)
+    if isinstance(node, Name):
+        return node.name
+    if isinstance(node, Unary):
+        return f"({node.op} {shape(node.operand)})"
+    if isinstance(node, IsNull):
+        return f"({shape(node.operand)} is {'not ' if node.negated else ''}null)"
+    if isinstance(node, Binary):
+        return f"({shape(node.left)} {node.op} {shape(node.right)})"
+    return f"{node.function}({', '.join(shape(a) for a in node.args)})"
+
+
+def syntax_error(source: str, **kwargs: object) -> ExprSyntaxError:
+    with pytest.raises(ExprSyntaxError) as info:
+        parse(source, **kwargs)  # type: ignore[arg-type]
+    return info.value
+
+
+# ---------------------------------------------------------------------------------------------
+# Literals and names
+
+
+def test_integer_literal_is_an_int():
+    assert parse("17") == Literal(17)
+    assert type(ev("17")) is int
+
+
+def test_decimal_literal_is_a_decimal_that_keeps_its_places():
+    assert ev("58.80") == Decimal("58.80")
+    assert str(ev("58.80")) == "58.80"
+
+
+def test_string_literals_take_either_quote_and_three_escapes():
+    assert ev(r'"say \"hi\""') == 'say "hi"'
+    assert ev(r"'it\'s'") == "it's"
+    assert ev(r"'back\\slash'") == "back\\slash"
+    assert ev("'has \"double\" quotes'") == 'has "double" quotes'
+
+
+def test_other_escapes_are_syntax_errors_at_the_backslash():
+    assert syntax_error(r"'a\nb'").position == 2
+
+
+def test_unterminated_string_is_a_syntax_error():
+    assert syntax_error("'abc").message == "unterminated string"
+
+
+def test_true_false_null_literals():
+    assert (ev("true"), ev("false"), ev("null")) == (True, False, None)
+
+
+def test_names_are_dotted_and_read_through_the_env():
+    assert parse("upheld.period.start") == Name("upheld.period.start")
+    assert ev("upheld.count", upheld__count=3) == 3
+
+
+def test_absent_fact_is_null():
+    assert ev("missing") is None
+
+
+@pytest.mark.parametrize("source", ["a.null", "true.x", "upheld.and"])
+def test_keywords_cannot_be_part_of_a_name(source):
+    assert "keyword" in syntax_error(source).message
+
+
+def test_literal_equality_is_type_aware():
+    assert Literal(59) != Literal(Decimal("59.0"))
+    assert Literal(Decimal("58.8")) != Literal(Decimal("58.80"))
+    assert Literal(True) != Literal(1)
+    assert Literal(Decimal("58.8")) == Literal(Decimal("58.8"))
+    assert hash(Literal(Decimal("58.8"))) == hash(Literal(Decimal("58.8")))
+
+
+@pytest.mark.parametrize(
+    "value", [-1, Decimal("-1.5"), Decimal("5"), Decimal("1E+2"), 10**MAX_NUMBER_DIGITS, 1.5]
+)
+def test_literals_only_hold_values_the_parser_could_produce(value):
+    with pytest.raises((ValueError, TypeError)):
+        Literal(value)
+
+
+# ---------------------------------------------------------------------------------------------
+# Precedence and associativity
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("1 + 2 * 3", "(1 + (2 * 3))"),
+        ("1 * 2 + 3", "((1 * 2) + 3)"),
+        ("-a * b", "((- a) * b)"),
+        ("-(a * b)", "(- (a * b))"),
+        ("a + b == c", "((a + b) == c)"),
+        ("a == b and c", "((a == b) and c)"),
+        ("a or b and c", "(a or (b and c))"),
+        ("not a and b", "((not a) and b)"),
+        ("not a == b", "(not (a == b))"),
+        ("not a or b", "((not a) or b)"),
+        ("a + 1 is null", "((a + 1) is null)"),
+        ("a is not null and b", "((a is not null) and b)"),
+        ("not a is null", "(not (a is null))"),
+        ("a - -b", "(a - (- b))"),
+        ("(a or b) and c", "((a or b) and c)"),
+        ("f_x", "f_x"),
+        ("percent(a, b) * 2", "(percent(a, b) * 2)"),
+    ],
+)
+def test_precedence(source, expected):
+    assert shape(parse(source)) == expected
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("a - b - c", "((a - b) - c)"),
+        ("a / b / c", "((a / b) / c)"),
+        ("a + b - c", "((a + b) - c)"),
+        ("a * b / c", "((a * b) / c)"),
+        ("a and b and c", "((a and b) and c)"),
+        ("a or b or c", "((a or b) or c)"),
+        ("not not a", "(not (not a))"),
+        ("--a", "(- (- a))"),
+    ],
+)
+def test_binary_operators_associate_to_the_left_and_prefixes_nest(source, expected):
+    assert shape(parse(source)) == expected
+
+
+@pytest.mark.parametrize(
+    "source", ["a < b < c", "a == b == c", "a is null is null", "a == b is null"]
+)
+def test_comparisons_do_not_chain(source):
+    assert "cannot be chained" in syntax_error(source).message
+
+
+def test_chained_comparison_error_points_at_the_second_operator():
+    assert syntax_error("a < b < c").position == 6
+
+
+def test_parenthesised_comparisons_may_be_compared():
+    assert shape(parse("(a < b) == (c < d)")) == "((a < b) == (c < d))"
+
+
+def test_subtraction_and_division_evaluate_left_to_right():
+    assert ev("10 - 4 - 3") == 3
+    assert ev("24 / 4 / 2") == 3
+
+
+# ---------------------------------------------------------------------------------------------
+# unparse
+
+
+ROUND_TRIP = [
+    "1 + 2 * 3",
+    "(1 + 2) * 3",
+    "a - (b - c)",
+    "a / (b * c)",
+    "-(a + b)",
+    "- -a",
+    "not (a and b)",
+    "(not a) == b",
+    "(a < b) == true",
+    "(a is null) is not null",
+    "a and (b or c)",
+    "(a or b) and (c or d)",
+    "percent(upheld.count, upheld.investigations, 1) != upheld.percent",
+    "raw(upheld.percent) == text(upheld.percent)",
+    '\'it\\\'s\' + "a \\"quote\\" and \\\\"',
+    "58.80 == 58.8",
+    "0.05 + 007",
+    "null is null or not false",
+    "-(a - b) * -3 / -(-4)",
+]
+
+
+@pytest.mark.parametrize("source", ROUND_TRIP)
+def test_unparse_round_trips(source):
+    node = parse(source)
+    assert parse(unparse(node)) == node
+
+
+def test_unparse_is_canonical():
+    assert unparse(parse("( a+b )*c  ==  d")) == "(a + b) * c == d"
+    assert unparse(parse("'x'")) == '"x"'
+    assert unparse(parse("007")) == "7"
+    assert unparse(parse("not(a)")) == "not a"
+
+
+_NAME_PART = st.from_regex(r"[a-z_][a-z0-9_]{0,4}", fullmatch=True).filter(
+    lambda part: part not in KEYWORDS
+)
+NAMES = st.lists(_NAME_PART, min_size=1, max_size=3).map(".".join)
+LITERALS = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(0, 10**15),
+    st.builds(lambda n, p: Decimal(f"{n}E-{p}"), st.integers(0, 10**9), st.integers(1, 8)),
+    st.text(max_size=8),
+)
+_CALLABLE = [
+    (name, arity)
+    for name, function in sorted(FUNCTIONS.items())
+    if name != "raw"
+    for arity in function.arities
+]
+
+
+def _extend(children: st.SearchStrategy[Node]) -> st.SearchStrategy[Node]:
+    calls = st.sampled_from(_CALLABLE).flatmap(
+        lambda fa: st.tuples(*[children] * fa[1]).map(lambda args: Call(fa[0], args))
+    )
+    return st.one_of(
+        st.builds(Unary, st.sampled_from(["-", "not"]), children),
+        st.builds(
+            Binary,
+            st.sampled_from(["or", "and", "==", "!=", "<", "<=", ">", ">=", "+", "-", "*", "/"]),
+            children,
+            children,
+        ),
+        st.builds(IsNull, children, st.booleans()),
+        calls,
+        NAMES.map(lambda n: Call("raw", (Name(n),))),
+    )
+
+
+ASTS = st.recursive(st.one_of(LITERALS.map(Literal), NAMES.map(Name)), _extend, max_leaves=12)
+
+
+@settings(max_examples=400)
+@given(ASTS)
+def test_parse_of_unparse_is_identity_for_any_tree(node):
+    assert parse(unparse(node)) == node
+
+
+# ---------------------------------------------------------------------------------------------
+# Null and three-valued logic
+
+T, F, N = True, False, None
+KLEENE = [
+    (T, T, T, T),
+    (T, F, F, T),
+    (T, N, N, T),
+    (F, T, F, T),
+    (F, F, F, F),
+    (F, N, F, N),
+    (N, T, N, T),
+    (N, F, F, N),
+    (N, N, N, N),
+]
+
+
+@pytest.mark.parametrize(("a", "b", "a_and_b", "a_or_b"), KLEENE)
+def test_and_or_use_kleene_logic(a, b, a_and_b, a_or_b):
+    assert ev("a and b", a=a, b=b) is a_and_b
+    assert ev("a or b", a=a, b=b) is a_or_b
+
+
+@pytest.mark.parametrize(("a", "expected"), [(T, F), (F, T), (N, N)])
+def test_not_uses_kleene_logic(a, expected):
+    assert ev("not a", a=a) is expected
+
+
+def test_false_and_anything_does_not_evaluate_the_right_side():
+    assert ev("false and 1 + 'x' == 2") is False
+    assert ev("true or 1 + 'x' == 2") is True
+
+
+@pytest.mark.parametrize("source", ["x + 1", "1 - x", "x * 2", "x / 2", "-x", "x == 1", "x < 2"])
+def test_null_operand_gives_null(source):
+    assert ev(source) is None
+
+
+def test_is_null_and_is_not_null_are_never_null():
+    assert ev("x is null") is True
+    assert ev("x is not null") is False
+    assert ev("x is null", x=0) is False
+    assert ev("x is not null", x="") is True
+
+
+def test_functions_give_null_for_a_null_argument():
+    assert ev("percent(x, 10)") is None
+    assert ev("lower(x)") is None
+    assert ev("date(2020, x, 1)") is None
+
+
+def test_coalesce_accepts_nulls():
+    assert ev("coalesce(x, 3)") == 3
+    assert ev("coalesce(2, 3)") == 2
+    assert ev("coalesce(x, y)") is None
+
+
+# ---------------------------------------------------------------------------------------------
+# Arithmetic
+
+
+def test_arithmetic_is_exact_never_float():
+    assert ev("0.1 + 0.2 == 0.3") is True
+    assert ev("1 / 3 * 3") == 1
+    assert type(ev("1 / 3 * 3")) is int
+
+
+def test_fractional_results_are_fractions_whole_results_are_ints():
+    assert ev("1 / 3") == Fraction(1, 3)
+    assert type(ev("1 / 3")) is Fraction
+    assert type(ev("2.5 * 2")) is int
+
+
+def test_division_by_zero_is_null():
+    assert ev("1 / 0") is None
+    assert ev("x / y", x=3, y=Decimal("0.0")) is None
+
+
+def test_plus_concatenates_two_strings():
+    assert ev("'ab' + \"cd\"") == "abcd"
+
+
+def test_negation_keeps_a_stated_decimal_and_its_places():
+    assert ev("-58.80") == Decimal("-58.80")
+    assert ev("places(-58.80)") == 2
+
+
+def test_no_power_operator():
+    assert syntax_error("9**9**9").position == 2
+
+
+# ---------------------------------------------------------------------------------------------
+# Comparison
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("percent(10, 17) == 59", True),
+        ("percent(10, 17) == 58.8", True),
+        ("percent(10, 17) == 58.82", True),
+        ("percent(10, 17) == 58.80", False),
+        ("percent(10, 17) == 58.9", False),
+        ("percent(1, 8) == 13", True),
+        ("percent(1, 8) == 12", False),
+        ("percent(5, 8) == 63", True),
+        ("percent(1, 3) == 33.3", True),
+        ("percent(2, 3) == 66.7", True),
+        ("59 == percent(10, 17)", True),
+        ("percent(10, 17) < 59", False),
+        ("percent(10, 17) <= 59", True),
+        ("percent(10, 17) != 59", False),
+    ],
+)
+def test_percent_against_a_stated_number_is_rounded_half_up_to_its_places(source, expected):
+    assert ev(source) is expected
+
+
+def test_percent_against_a_percent_or_fraction_is_exact():
+    assert ev("percent(1, 2) == percent(2, 4)") is True
+    assert ev("percent(10, 17) == 1000 / 17") is True
+    assert ev("percent(10, 17) == 117 / 2") is False  # 58.5 as a Fraction: exact
+
+
+def test_a_whole_arithmetic_result_is_an_int_and_so_counts_as_stated():
+    assert ev("percent(10, 17) == 118 / 2") is True
+
+
+def test_numbers_compare_exactly_across_kinds():
+    assert ev("1 / 2 == 0.5") is True
+    assert ev("2 == 2.00") is True
+    assert ev("1 / 3 < 0.3334") is True
+
+
+def test_strings_and_dates_compare_with_their_own_kind():
+    assert ev("'abc' < 'abd'") is True
+    assert ev("date(2020, 3, 31) < date(2020, 4, 1)") is True
+    assert ev("a == b", a=datetime.date(2020, 1, 1), b=datetime.date(2020, 1, 1)) is True
+
+
+def test_booleans_compare_only_for_equality():
+    assert ev("true == true") is True
+    assert ev("true != false") is True
+    with pytest.raises(ExprEvalError, match="booleans"):
+        ev("true < false")
+
+
+@pytest.mark.parametrize("source", ["1 == 'a'", "'a' != 1", "true == 1", "date(2020,1,1) == 2020"])
+def test_comparing_different_kinds_is_an_eval_error(source):
+    with pytest.raises(ExprEvalError, match="cannot compare"):
+        ev(source)
+
+
+# ---------------------------------------------------------------------------------------------
+# Rounding half up, never Python's round-half-even
+
+
+@pytest.mark.parametrize(
+    ("k", "n", "places", "expected", "python_round"),
+    [
+        (1, 8, 0, Decimal("13"), 12),
+        (5, 8, 0, Decimal("63"), 62),
+        (1, 3, 1, Decimal("33.3"), 33.3),
+        (2, 3, 1, Decimal("66.7"), 66.7),
+        (1, 16, 1, Decimal("6.3"), 6.2),
+    ],
+)
+def test_percent_with_places_rounds_half_up(k, n, places, expected, python_round):
+    result = ev(f"percent({k}, {n}, {places})")
+    assert result == expected
+    assert str(result) == str(expected)
+    assert round(100 * k / n, places) == python_round  # what the language must NOT do
+
+
+def test_round_half_up_rounds_halves_away_from_zero():
+    assert ev("round_half_up(2.5, 0)") == Decimal("3")
+    assert ev("round_half_up(-2.5, 0)") == Decimal("-3")
+    assert ev("round_half_up(0.125, 2)") == Decimal("0.13")
+    assert str(ev("round_half_up(1, 2)")) == "1.00"
+
+
+def _reference_round(x: Fraction, places: int) -> Fraction:
+    """Half-up rounding of a non-negative exact number, written independently of the module."""
+    scale = 10**places
+    return Fraction(math.floor(x * scale + Fraction(1, 2)), scale)
+
+
+def _stated(value: Fraction, places: int) -> int | Decimal:
+    """A number as a letter would state it with ``places`` decimals."""
+    if places == 0:
+        return int(value)
+    return Decimal(f"{int(value * 10**places)}E-{places}")
+
+
+COUNTS = st.integers(1, 500).flatmap(lambda n: st.tuples(st.integers(0, n), st.just(n)))
+EQUALS = compile_expr(parse("percent(k, n) == s"))
+BELOW = compile_expr(parse("percent(k, n) < s"))
+ABOVE = compile_expr(parse("percent(k, n) > s"))
+
+
+@settings(max_examples=500)
+@given(COUNTS, st.sampled_from([0, 1]))
+def test_percent_comparisons_agree_with_exact_rounding(counts, places):
+    k, n = counts
+    exact = Fraction(100 * k, n)
+    rounded = _reference_round(exact, places)
+    step = Fraction(1, 10**places)
+    for stated_value in (rounded - step, rounded, rounded + step):
+        env = DictEnv({"k": k, "n": n, "s": _stated(stated_value, places)})
+        assert EQUALS(env) is (rounded == stated_value)
+        assert BELOW(env) is (rounded < stated_value)
+        assert ABOVE(env) is (rounded > stated_value)
+
+
+POSSIBLE = compile_expr(parse("possible_percent(p, n)"))
+
+
+def _brute_force_possible(p: int | Decimal, n: int) -> bool:
+    places = max(0, -p.as_tuple().exponent) if isinstance(p, Decimal) else 0
+    return any(_reference_round(Fraction(100 * k, n), places) == Fraction(p) for k in range(n + 1))
+
+
+STATED_PERCENTS = st.one_of(
+    st.integers(-2, 102),
+    st.integers(-20, 1020).map(lambda t: Decimal(f"{t}E-1")),
+    st.integers(0, 10000).map(lambda t: Decimal(f"{t}E-2")),
+)
+
+
+@settings(max_examples=500)
+@given(STATED_PERCENTS, st.integers(1, 500))
+def test_possible_percent_agrees_with_brute_force(p, n):
+    assert POSSIBLE(DictEnv({"p": p, "n": n})) is _brute_force_possible(p, n)
+
+
+def test_possible_percent_agrees_with_brute_force_for_all_small_cases():
+    for n in range(1, 41):
+        for p in range(101):
+            assert POSSIBLE(DictEnv({"p": p, "n": n})) is _brute_force_possible(p, n), (p, n)
+
+
+def test_possible_percent_examples():
+    assert ev("possible_percent(95, 9)") is False  # 8/9 = 88.9%, 9/9 = 100%
+    assert ev("possible_percent(88.9, 9)") is True
+    assert ev("possible_percent(88.89, 9)") is True
+    assert ev("possible_percent(89, 9)") is True
+    assert ev("possible_percent(50, 0)") is None
+    assert ev("possible_percent(50, -2)") is False
+
+
+IMPLIED = compile_expr(parse("implied_count(p, n)"))
+
+
+def _brute_force_implied(p: int | Decimal, n: int) -> int | None:
+    places = max(0, -p.as_tuple().exponent) if isinstance(p, Decimal) else 0
+    ks = [k for k in range(n + 1) if _reference_round(Fraction(100 * k, n), places) == Fraction(p)]
+    return ks[0] if len(ks) == 1 else None
+
+
+@settings(max_examples=500)
+@given(STATED_PERCENTS, st.integers(1, 500))
+def test_implied_count_agrees_with_brute_force(p, n):
+    assert IMPLIED(DictEnv({"p": p, "n": n})) == _brute_force_implied(p, n)
+
+
+def test_implied_count_examples():
+    assert ev("implied_count(100, 1)") == 1
+    assert ev("implied_count(58.8, 17)") == 10
+    assert ev("implied_count(95, 9)") is None  # no k gives 95%
+    assert ev("implied_count(1, 300)") is None  # 3/300 and 4/300 both round to 1%
+    assert ev("implied_count(50, 0)") is None
+
+
+# ---------------------------------------------------------------------------------------------
+# Functions
+
+
+def test_percent_is_an_exact_percent_and_null_over_zero():
+    assert ev("percent(10, 17)") == Percent(1000, 17)
+    assert type(ev("percent(10, 17)")) is Percent
+    assert ev("percent(3, 0)") is None
+
+
+def test_places_counts_stated_decimals():
+    assert ev("places(59)") == 0
+    assert ev("places(58.8)") == 1
+    assert ev("places(58.80)") == 2
+
+
+@pytest.mark.parametrize(
+    ("n", "expected"), [(1, "complaint"), (0, "complaints"), (2, "complaints")]
+)
+def test_plural(n, expected):
+    assert ev("plural(n, 'complaint', 'complaints')", n=n) == expected
+
+
+def test_date_is_null_when_the_date_does_not_exist():
+    assert ev("date(2020, 2, 29)") == datetime.date(2020, 2, 29)
+    assert ev("date(2019, 2, 29)") is None
+    assert ev("date(2020, 13, 1)") is None
+
+
+def test_days_between_counts_from_first_to_second():
+    assert ev("days_between(date(2020, 3, 31), date(2020, 4, 30))") == 30
+    assert ev("days_between(date(2020, 4, 30), date(2020, 3, 31))") == -30
+
+
+@pytest.mark.parametrize(
+    ("day", "year"),
+    [
+        (datetime.date(2019, 4, 1), 2020),
+        (datetime.date(2020, 3, 31), 2020),
+        (datetime.date(2020, 7, 22), 2021),
+        (datetime.date(2020, 1, 1), 2020),
+        (datetime.date(2019, 3, 31), 2019),
+    ],
+)
+def test_financial_year_is_the_year_of_the_31_march_that_ends_it(day, year):
+    assert ev("financial_year(d)", d=day) == year
+
+
+def test_year_month_day():
+    assert ev("year(d) * 10000 + month(d) * 100 + day(d)", d=datetime.date(2020, 7, 22)) == 20200722
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "expected"),
+    [
+        ("Ms Smith", "Ms Jane Smith", True),
+        ("Mr. J. Smith", "Mr John Smith", True),
+        ("MS SMITH", "Ms Smith", True),
+        ("Ms Jane Smith", "Jane Smith", True),
+        ("Jane Smith", "J Smith", True),
+        ("Ms O'Neil-Smith", "ms o'neil-smith", True),
+        ("Ms O'Neil-Smith", "Ms ONeil-Smith", True),
+        ("Professor Ann Lee", "Prof. A. Lee", True),
+        ("Councillor Patel", "Cllr Patel", True),
+        ("Dr Lord", "Dr Lord", True),
+        ("Mr Smith", "Ms Smith", False),
+        ("Mrs Smith", "Miss Smith", False),
+        ("Jane Smith", "John Smith", False),
+        ("J. Smith", "K. Smith", False),
+        ("Ms Smith", "Ms Smyth", False),
+        ("Ms Jane Smith", "Ms Jane O'Neil-Smith", False),
+        ("", "Ms Smith", False),
+    ],
+)
+def test_same_person(a, b, expected):
+    assert ev("same_person(a, b)", a=a, b=b) is expected
+    assert ev("same_person(b, a)", a=a, b=b) is expected
+
+
+def test_string_functions():
+    assert ev("lower('ABC')") == "abc"
+    assert ev("upper('abc')") == "ABC"
+    assert ev("length('abc')") == 3
+    assert ev("contains('annual review', 'review')") is True
+    assert ev("starts_with('annual review', 'annual')") is True
+    assert ev("ends_with('annual review', 'annual')") is False
+
+
+def test_text_formats_like_a_message():
+    assert ev("text(percent(10, 17)) + '%'") == "58.8%"
+    assert ev("text(date(2020, 3, 31))") == "31 March 2020"
+
+
+def test_abs_min_max():
+    assert ev("abs(-2.5)") == Decimal("2.5")
+    assert ev("min(3, 1 / 2)") == Fraction(1, 2)
+    assert ev("max('a', 'b')") == "b"
+    assert ev("max(date(2020,1,1), date(2019,1,1))") == datetime.date(2020, 1, 1)
+
+
+def test_choose_picks_a_branch_by_condition():
+    assert ev("choose(n == 1, 'one', 'many')", n=1) == "one"
+    assert ev("choose(n == 1, 'one', 'many')", n=2) == "many"
+    assert ev("choose(n == 1, 'one', 'many')") is None  # null condition
+
+
+def test_choose_evaluates_only_the_chosen_branch():
+    assert ev("choose(n == 0, 0, 1 + 'x')", n=0) == 0
+    assert ev("choose(x is null, 'none', x)", x=None) == "none"  # null branch not chosen: fine
+
+
+def test_choose_condition_must_be_boolean():
+    with pytest.raises(ExprEvalError, match="choose"):
+        ev("choose(1, 2, 3)")
+
+
+def test_raw_returns_the_text_as_written():
+    env = DictEnv({"upheld.percent": Decimal("58.8")}, {"upheld.percent": "58.8%"})
+    assert evaluate(parse("raw(upheld.percent)"), env) == "58.8%"
+    assert evaluate(parse("raw(missing)"), env) is None
+
+
+def test_raw_takes_only_a_fact_name():
+    error = syntax_error("raw('x')")
+    assert "fact name" in error.message
+    assert error.position == 4
+
+
+def test_every_function_is_in_the_documentation_table():
+    doc = functions_module.__doc__ or ""
+    for function in FUNCTIONS.values():
+        assert f"``{function.signature}``" in doc, function.name
+
+
+# ---------------------------------------------------------------------------------------------
+# Load-time checks: names, functions, arity
+
+
+def test_unknown_fact_is_an_error_at_its_position_when_names_are_given():
+    error = syntax_error(
+        "upheld.count > 0 and uphled.total > 1", names={"upheld.count", "upheld.total"}
+    )
+    assert error.message.startswith("unknown fact 'uphled.total'")
+    assert "did you mean 'upheld.total'" in error.message
+    assert error.position == 21
+
+
+def test_known_facts_parse_when_names_are_given():
+    assert names_used(parse("a + b.c", names=["a", "b.c"])) == {"a", "b.c"}
+
+
+def test_unknown_function_is_always_an_error_naming_it():
+    error = syntax_error("1 + percnt(1, 2)")
+    assert error.message.startswith("unknown function 'percnt'")
+    assert error.position == 4
+
+
+@pytest.mark.parametrize(
+    ("source", "position"),
+    [("percent(1)", 0), ("x + lower()", 4), ("plural(1, 'a')", 0), ("percent(1, 2, 3, 4)", 0)],
+)
+def test_wrong_arity_is_a_syntax_error(source, position):
+    error = syntax_error(source)
+    assert "takes" in error.message
+    assert error.position == position
+
+
+def test_names_used_lists_every_fact_read():
+    node = parse("a.b + raw(c) == coalesce(d, a.b)")
+    assert names_used(node) == frozenset({"a.b", "c", "d"})
+
+
+@pytest.mark.parametrize(
+    ("source", "position"),
+    [("", 0), ("   ", 0), ("1 +", 3), ("(1", 2), ("1)", 1), ("f(1,)", 0), ("1 2", 2), ("a = 1", 2)],
+)
+def test_syntax_errors_carry_a_position(source, position):
+    assert syntax_error(source).position == position
+
+
+def test_syntax_error_message_is_one_line():
+    assert "\n" not in str(syntax_error("1 +\n\n"))
+    assert str(syntax_error("1 +")).endswith("(at position 3)")
+
+
+# ---------------------------------------------------------------------------------------------
+# Hostile input
+
+
+def test_import_is_not_a_function():
+    assert "unknown function '__import__'" in syntax_error("__import__('os')").message
+
+
+def test_attribute_access_does_not_exist():
+    syntax_error("().__class__")
+    syntax_error("x.__class__.__bases__[0]")
+    syntax_error("'a'.upper()")
+
+
+def test_ten_thousand_nested_parentheses_are_rejected_quickly():
+    source = "(" * 10_000 + "1" + ")" * 10_000
+    started = time.perf_counter()
+    syntax_error(source)
+    assert time.perf_counter() - started < 0.5
+
+
+def test_deep_nesting_within_the_length_limit_is_rejected_without_recursion_error():
+    source = "(" * 1_999 + "1" + ")" * 1_999
+    started = time.perf_counter()
+    assert "nested" in syntax_error(source).message
+    assert time.perf_counter() - started < 0.5
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "-" * 3_000 + "1",
+        "not " * 900 + "true",
+        "1" + " + 1" * 900,
+        "abs(" * 100 + "1" + ")" * 100,
+    ],
+)
+def test_deep_trees_without_parentheses_are_rejected(source):
+    assert "nested" in syntax_error(source).message
+
+
+def test_nesting_up_to_the_limit_is_accepted():
+    assert ev("(" * MAX_DEPTH + "1" + ")" * MAX_DEPTH) == 1
+    assert ev("-" * (MAX_DEPTH - 1) + "1") == -1
+
+
+def test_source_longer_than_the_limit_is_rejected():
+    error = syntax_error("1" + " " * 100_000)
+    assert error.position == MAX_SOURCE_LENGTH
+    parse("1" + " " * (MAX_SOURCE_LENGTH - 1))
+
+
+def test_forty_digit_literal_is_rejected():
+    assert "digits" in syntax_error("1" * 40).message
+    assert "digits" in syntax_error("0." + "1" * 40).message
+    assert ev("9" * MAX_NUMBER_DIGITS) == int("9" * MAX_NUMBER_DIGITS)
+
+
+def test_repeated_multiplication_hits_the_magnitude_bound():
+    source = " * ".join(["x"] * 40)
+    with pytest.raises(ExprEvalError, match="too large"):
+        ev(source, x=10**30)
+
+
+def test_repeated_division_hits_the_magnitude_bound():
+    source = "1" + " / x" * 40
+    with pytest.raises(ExprEvalError, match="too large"):
+        ev(source, x=10**30 + 1)
+
+
+def test_magnitude_bound_is_inclusive():
+    assert ev("x * 1", x=MAX_MAGNITUDE) == MAX_MAGNITUDE
+    with pytest.raises(ExprEvalError):
+        ev("x + 1", x=MAX_MAGNITUDE)
+
+
+def test_string_growth_hits_the_length_bound():
+    with pytest.raises(ExprEvalError, match="longer than"):
+        ev("s + s", s="x" * (MAX_STRING_LENGTH // 2 + 1))
+    assert len(ev("s + s", s="x" * (MAX_STRING_LENGTH // 2))) == MAX_STRING_LENGTH  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        1.5,
+        Decimal("NaN"),
+        Decimal("Infinity"),
+        Decimal("1E+999999999"),
+        Decimal("1E-999999999"),
+        10**50,
+        "x" * (MAX_STRING_LENGTH + 1),
+        datetime.datetime(2020, 1, 1, 12, 0),
+        object(),
+        [1, 2],
+    ],
+)
+def test_fact_values_outside_the_language_are_eval_errors(value):
+    with pytest.raises(ExprEvalError):
+        ev("x == x", x=value)
+
+
+def test_errors_raised_by_the_env_become_eval_errors():
+    class BrokenEnv:
+        def value(self, name):
+            raise KeyError(name)
+
+        def raw(self, name):
+            return None
+
+    with pytest.raises(ExprEvalError, match="KeyError"):
+        evaluate(parse("x + 1"), BrokenEnv())
+
+
+def test_a_hand_built_tree_deeper_than_the_limit_does_not_compile():
+    node: Node = Literal(1)
+    for _ in range(5_000):
+        node = Unary("-", node)
+    with pytest.raises(ExprSyntaxError):
+        compile_expr(node)
+
+
+# ---------------------------------------------------------------------------------------------
+# Evaluation raises only ExprEvalError
+
+
+TYPE_MISMATCHES = [
+    ("1 + 'a'", "'+'"),
+    ("'a' - 'b'", "'-'"),
+    ("true + 1", "'+'"),
+    ("date(2020, 1, 1) + 1", "'+'"),
+    ("-'a'", "negate"),
+    ("not 1", "'not'"),
+    ("1 and true", "'and'"),
+    ("false or 'x'", "'or'"),
+    ("1 < 'a'", "compare"),
+    ("percent('a', 2)", "percent()"),
+    ("percent(1, 2, 'x')", "percent()"),
+    ("percent(1, 2, -1)", "percent()"),
+    ("percent(1, 2, 1.5)", "percent()"),
+    ("possible_percent(1 / 2, 4)", "possible_percent()"),
+    ("possible_percent(50, 2.5)", "possible_percent()"),
+    ("round_half_up(1, 31)", "round_half_up()"),
+    ("round_half_up('1', 1)", "round_half_up()"),
+    ("places(1 / 3)", "places()"),
+    ("places('a')", "places()"),
+    ("plural('a', 'x', 'y')", "plural()"),
+    ("plural(1, 2, 'y')", "plural()"),
+    ("date(2020.5, 1, 1)", "date()"),
+    ("days_between(1, 2)", "days_between()"),
+    ("financial_year('2020-04-01')", "financial_year()"),
+    ("year(2020)", "year()"),
+    ("month('x')", "month()"),
+    ("day(true)", "day()"),
+    ("same_person(1, 'a')", "same_person()"),
+    ("lower(1)", "lower()"),
+    ("upper(true)", "upper()"),
+    ("length(5)", "length()"),
+    ("contains(1, 'a')", "contains()"),
+    ("starts_with('a', 1)", "starts_with()"),
+    ("ends_with('a', 1)", "ends_with()"),
+    ("abs('a')", "abs()"),
+    ("min(1, 'a')", "compare"),
+    ("max(true, false)", "booleans"),
+]
+
+
+@pytest.mark.parametrize(("source", "fragment"), TYPE_MISMATCHES)
+def test_type_mismatches_are_eval_errors_that_say_where(source, fragment):
+    with pytest.raises(ExprEvalError) as info:
+        ev(source)
+    assert fragment in str(info.value)
+    assert "\n" not in str(info.value)
+
+
+FACT_VALUES = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**45), 10**45),
+    st.decimals(allow_nan=True, allow_infinity=True, places=None),
+    st.fractions(max_denominator=10**6),
+    st.builds(Percent, st.integers(-(10**6), 10**6), st.integers(1, 10**6)),
+    st.text(max_size=20),
+    st.dates(),
+    st.floats(allow_nan=False),
+)
+
+
+@settings(max_examples=400)
+@given(ASTS, st.lists(FACT_VALUES, min_size=1, max_size=5))
+def test_evaluation_raises_nothing_but_eval_errors(node, values):
+    def pick(name: str) -> object:
+        return values[zlib.crc32(name.encode()) % len(values)]
+
+    class AnyEnv:
+        def value(self, name):
+            return pick(name)
+
+        def raw(self, name):
+            v = pick(name)
+            return v if isinstance(v, str) else None
+
+    try:
+        compile_expr(node)(AnyEnv())
+    except ExprEvalError as error:
+        assert "\n" not in str(error)
+        # a deliberate rule error, not some other exception wrapped by the last-resort guard
+        assert error.__cause__ is None, error
+
+
+# ---------------------------------------------------------------------------------------------
+# format_value and templates
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (17, "17"),
+        (Decimal("58.8"), "58.8"),
+        (Decimal("59"), "59"),
+        (Decimal("58.80"), "58.80"),
+        (Decimal("0.0000001"), "0.0000001"),
+        (Fraction(1, 3), "0.3"),
+        (Percent(1000, 17), "58.8"),
+        (Fraction(59), "59"),
+        (Percent(25, 2), "12.5"),
+        (Fraction(25, 4), "6.3"),
+        (Fraction(-1, 3), "-0.3"),
+        (Fraction(119, 2), "59.5"),
+        (Fraction(5999, 100), "60"),
+        (datetime.date(2020, 3, 31), "31 March 2020"),
+        (datetime.date(2021, 1, 5), "5 January 2021"),
+        ("as is", "as is"),
+        (True, "true"),
+        (False, "false"),
+        (None, "null"),
+    ],
+)
+def test_format_value(value, text):
+    assert format_value(value) == text
+
+
+def test_template_renders_placeholders_with_format_value():
+    template = parse_template("{k} of {n} is {percent(k, n)}% by {d}")
+    env = DictEnv({"k": 10, "n": 17, "d": datetime.date(2020, 3, 31)})
+    assert render_template(template, env) == "10 of 17 is 58.8% by 31 March 2020"
+
+
+def test_template_renders_null_as_null():
+    assert render_template(parse_template("value: {x}"), DictEnv()) == "value: null"
+
+
+def test_template_doubled_braces_are_literal():
+    template = parse_template("{{literal}} {x} }}{{")
+    assert render_template(template, DictEnv({"x": 1})) == "{literal} 1 }{"
+
+
+def test_template_braces_inside_string_literals_do_not_end_a_placeholder():
+    template = parse_template("{plural(n, '}', \"{\")}!")
+    assert render_template(template, DictEnv({"n": 1})) == "}!"
+
+
+@pytest.mark.parametrize(
+    ("text", "position"),
+    [("a {1 +} b", 6), ("a } b", 2), ("a { b", 2), ("{}", 0), ("x {y {z}}", 5), ("{'}", 0)],
+)
+def test_template_syntax_errors_have_positions_in_the_template(text, position):
+    with pytest.raises(ExprSyntaxError) as info:
+        parse_template(text)
+    assert info.value.position == position
+
+
+def test_template_placeholders_are_checked_against_names():
+    with pytest.raises(ExprSyntaxError) as info:
+        parse_template("ok {known} bad {unknown}", names={"known"})
+    assert info.value.position == 16
+    assert parse_template("{known}", names={"known"}).names == {"known"}
+
+
+def test_template_evaluation_errors_are_eval_errors():
+    with pytest.raises(ExprEvalError):
+        render_template(parse_template("{1 + 'a'}"), DictEnv())
+
+
+def test_templates_compare_by_source_and_parts():
+    assert parse_template("{a + 1}") == parse_template("{a + 1}")
+
+
+# ---------------------------------------------------------------------------------------------
+# Speed
+
+
+TYPICAL = (
+    "upheld.count is not null and upheld.investigations > 0 and "
+    "percent(upheld.count, upheld.investigations) != upheld.percent"
+)
+
+
+def test_parsing_hundreds_of_rules_is_fast():
+    started = time.perf_counter()
+    for i in range(300):
+        parse(f"{TYPICAL} or x{i} == 1")
+    assert time.perf_counter() - started < 1.0  # ~15 ms measured; generous for slow CI
+
+
+def test_a_compiled_rule_evaluates_in_microseconds():
+    rule = compile_expr(parse(TYPICAL))
+    env = DictEnv(
+        {"upheld.count": 10, "upheld.investigations": 17, "upheld.percent": Decimal("58.8")}
+    )
+    assert rule(env) is False
+    started = time.perf_counter()
+    for _ in range(10_000):
+        rule(env)
+    assert (time.perf_counter() - started) / 10_000 < 100e-6  # ~5 us measured

@@ -1,0 +1,573 @@
+"""Normalising extracted letter text, and mapping every normalised fact back to the file."""
+
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from lgo_audit.normalise import Link, NormalisedText, Position, normalise
+from lgo_audit.reader import decode, read_source
+
+SEEDS = Path(__file__).parents[2] / "shared" / "seeds"
+STOCKPORT = SEEDS / "000_15e4eac1a32b7d92.txt"  # Markdown: **67%**, [Your council's ...](#)
+STEVENAGE = SEEDS / "003_f89ee7140bcac910.txt"  # HTML: <u>website</u>
+
+Where = tuple[tuple[int, int], tuple[int, int]]
+
+
+def where(norm: NormalisedText, fact: str, occurrence: int = 0) -> Where:
+    """Original (line, column) start and exclusive end of ``fact`` in the normalised text."""
+    starts = [m.start() for m in re.finditer(re.escape(fact), norm.text)]
+    start = starts[occurrence]
+    first, last = norm.span(start, start + len(fact))
+    return (first.line, first.column), (last.line, last.column)
+
+
+def text_of(original: str) -> str:
+    return normalise(original).text
+
+
+# --- 1. line breaks ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "newline", ["\r\n", "\r", "\n", "\f", "\v", "\x85", "\u2028", "\u2029"]
+)
+def test_each_line_break_becomes_a_newline(newline: str) -> None:
+    assert text_of(f"one{newline}two") == "one\ntwo"
+
+
+def test_crlf_counts_as_one_line_in_positions() -> None:
+    norm = normalise("x\r\n**67%** in")
+    assert norm.text == "x\n67% in"
+    assert where(norm, "67%") == ((2, 3), (2, 6))
+
+
+def test_lone_cr_and_lf_each_end_a_line_in_positions() -> None:
+    norm = normalise("a\rb\nc\r\n\rd")
+    assert norm.text == "a\nb\nc\n\nd"
+    assert where(norm, "b") == ((2, 1), (2, 2))
+    assert where(norm, "c") == ((3, 1), (3, 2))
+    assert where(norm, "d") == ((5, 1), (5, 2))
+
+
+def test_cr_before_crlf_is_two_line_breaks() -> None:
+    norm = normalise("a\r\r\nb")
+    assert norm.text == "a\n\nb"
+    assert where(norm, "b") == ((3, 1), (3, 2))
+
+
+def test_form_feed_is_a_page_break_but_not_a_line_in_positions() -> None:
+    norm = normalise("page one\fpage two")
+    assert norm.text == "page one\npage two"
+    assert where(norm, "two") == ((1, 15), (1, 18))
+
+
+def test_unicode_line_separator_is_not_a_line_in_positions() -> None:
+    norm = normalise("a\u2028b")
+    assert norm.text == "a\nb"
+    assert where(norm, "b") == ((1, 3), (1, 4))
+
+
+def test_the_newline_maps_to_the_whole_crlf() -> None:
+    norm = normalise("a\r\nb")
+    assert (norm.original_offset(1), norm.original_end(2)) == (1, 3)
+
+
+# --- 2. markup -----------------------------------------------------------------------------
+
+
+def test_bold_markers_are_removed() -> None:
+    norm = normalise("an average of **67%** in similar")
+    assert norm.text == "an average of 67% in similar"
+    assert where(norm, "67%") == ((1, 17), (1, 20))
+    assert where(norm, "in") == ((1, 23), (1, 25))
+
+
+def test_underscore_markers_are_removed() -> None:
+    norm = normalise("__upheld__ decisions")
+    assert norm.text == "upheld decisions"
+    assert where(norm, "upheld") == ((1, 3), (1, 9))
+
+
+def test_an_odd_run_of_markers_keeps_its_last_character() -> None:
+    assert text_of("***x*** a*b") == "*x* a*b"
+
+
+@pytest.mark.parametrize(
+    "tag", ["u", "b", "i", "em", "strong", "U", "Strong", "span", 'span class="c1"']
+)
+def test_inline_html_tags_are_removed_in_any_case(tag: str) -> None:
+    closing = tag.split()[0]
+    norm = normalise(f"visit our <{tag}>website</{closing}>.")
+    assert norm.text == "visit our website."
+    assert where(norm, "website") == ((1, 13 + len(tag)), (1, 20 + len(tag)))
+
+
+def test_a_word_after_a_removed_tag_maps_past_the_tag() -> None:
+    norm = normalise("our <u>website</u> today")
+    assert norm.text == "our website today"
+    assert where(norm, "today") == ((1, 20), (1, 25))
+
+
+def test_other_tags_are_left_alone() -> None:
+    assert text_of("a <img src=x> b <p>") == "a <img src=x> b <p>"
+
+
+@pytest.mark.parametrize("br", ["<br>", "<br/>", "<br />", "<BR>"])
+def test_br_becomes_a_newline(br: str) -> None:
+    norm = normalise(f"Yours sincerely, {br} Michael King")
+    assert norm.text == "Yours sincerely,\nMichael King"
+    assert where(norm, "Michael") == ((1, 19 + len(br)), (1, 26 + len(br)))
+
+
+@pytest.mark.parametrize(
+    ("entity", "char"),
+    [
+        ("&amp;", "&"),
+        ("&quot;", '"'),
+        ("&#39;", "'"),
+        ("&apos;", "'"),
+        ("&lt;", "<"),
+        ("&gt;", ">"),
+        ("&#163;", "\u00a3"),
+        ("&#xA3;", "\u00a3"),
+    ],
+)
+def test_entities_are_decoded(entity: str, char: str) -> None:
+    norm = normalise(f"Social Care {entity} Health")
+    assert norm.text == f"Social Care {char} Health"
+    assert where(norm, char) == ((1, 13), (1, 13 + len(entity)))
+    assert where(norm, "Health") == ((1, 14 + len(entity)), (1, 20 + len(entity)))
+
+
+def test_nbsp_entity_is_a_space() -> None:
+    assert text_of("67%&nbsp;&nbsp;in") == "67% in"
+
+
+def test_decoded_characters_are_normalised_too() -> None:
+    assert text_of("Council&#8217;s &#8230; &#8203;x &#10;y") == "Council's ... x\ny"
+
+
+def test_numeric_entity_that_is_not_a_character_is_kept() -> None:
+    assert text_of("&#xD800; &#1114112;") == "&#xD800; &#1114112;"
+
+
+def test_unknown_entities_are_kept() -> None:
+    assert text_of("&copy; &ampx;") == "&copy; &ampx;"
+
+
+def test_markdown_link_keeps_its_text_and_records_the_link() -> None:
+    norm = normalise("map, [Your council's performance](#), along")
+    assert norm.text == "map, Your council's performance, along"
+    assert norm.links == (Link("Your council's performance", "#", 5, 31),)
+    assert where(norm, "Your council's performance") == ((1, 7), (1, 33))
+    assert where(norm, "along") == ((1, 39), (1, 44))
+
+
+def test_link_target_is_kept_verbatim_and_may_be_empty() -> None:
+    norm = normalise("[a](https://www.lgo.org.uk/your-councils-performance?x=1) [b]()")
+    assert [(link.text, link.target) for link in norm.links] == [
+        ("a", "https://www.lgo.org.uk/your-councils-performance?x=1"),
+        ("b", ""),
+    ]
+
+
+def test_link_text_is_normalised_and_trimmed() -> None:
+    norm = normalise("see [ **our**\u00a0 website ](#).")
+    assert norm.text == "see our website ."
+    (link,) = norm.links
+    assert (link.text, link.start, link.end) == ("our website", 4, 15)
+    assert norm.text[link.start : link.end] == link.text
+
+
+def test_brackets_that_are_not_a_link_are_left_alone() -> None:
+    norm = normalise("[sic] and [a] (b) and [c](d e)")
+    assert norm.text == "[sic] and [a] (b) and [c](d e)"
+    assert norm.links == ()
+
+
+def test_markdown_image_is_removed() -> None:
+    norm = normalise("![Ombudsman logo](media/image1.png)\nDear Ms Smith")
+    assert norm.text == "\nDear Ms Smith"
+    assert norm.links == ()
+
+
+@pytest.mark.parametrize("marker", ["#", "##", "###", "######"])
+def test_heading_markers_are_removed(marker: str) -> None:
+    norm = normalise(f"x\n{marker} Complaint statistics")
+    assert norm.text == "x\nComplaint statistics"
+    assert where(norm, "Complaint") == ((2, len(marker) + 2), (2, len(marker) + 11))
+
+
+def test_hashes_that_are_not_headings_are_kept() -> None:
+    assert text_of("####### seven\n#tag\nitem #1") == "####### seven\n#tag\nitem #1"
+
+
+@pytest.mark.parametrize("char", ["*", "_", "[", "]", "#", "\\", "<", "&"])
+def test_backslash_escapes_become_the_character(char: str) -> None:
+    norm = normalise(f"a \\{char}b")
+    assert norm.text == f"a {char}b"
+    assert where(norm, char) == ((1, 4), (1, 5))
+
+
+def test_escaped_markup_is_taken_literally() -> None:
+    assert text_of("\\*\\*67%\\*\\* \\[x\\](#)\n\\# not a heading") == (
+        "**67%** [x](#)\n# not a heading"
+    )
+
+
+def test_a_backslash_before_a_letter_stays() -> None:
+    assert text_of("C:\\Users\\x") == "C:\\Users\\x"
+
+
+# --- 3. bullets ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("bullet", ["-", "*", "\u2022", "\u00b7", "\u2013"])
+def test_leading_bullets_are_removed(bullet: str) -> None:
+    norm = normalise(f"Rates\n  {bullet} Failure to comply is rare.")
+    assert norm.text == "Rates\nFailure to comply is rare."
+    assert where(norm, "Failure") == ((2, 5), (2, 12))
+
+
+def test_a_bullet_on_the_first_line_is_removed() -> None:
+    norm = normalise("- Failure")
+    assert norm.text == "Failure"
+    assert where(norm, "Failure") == ((1, 3), (1, 10))
+
+
+def test_dashes_that_are_not_bullets_are_kept() -> None:
+    assert text_of("-5%\nupheld - we uphold\n\u2014 quoted") == "-5%\nupheld - we uphold\n- quoted"
+
+
+# --- 4. characters -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "space", ["\u00a0", "\t", "\u2002", "\u2003", "\u2009", "\u200a", "\u202f", "\u3000"]
+)
+def test_unicode_spaces_and_tabs_become_spaces(space: str) -> None:
+    norm = normalise(f"a{space}word")
+    assert norm.text == "a word"
+    assert where(norm, "word") == ((1, 3), (1, 7))
+
+
+@pytest.mark.parametrize("char", ["\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad"])
+def test_invisible_characters_are_removed(char: str) -> None:
+    norm = normalise(f"in{char}vestigations upheld")
+    assert norm.text == "investigations upheld"
+    assert where(norm, "investigations") == ((1, 1), (1, 16))
+    assert where(norm, "upheld") == ((1, 17), (1, 23))
+
+
+@pytest.mark.parametrize(
+    ("char", "ascii"),
+    [
+        *((c, "'") for c in "\u2018\u2019\u201a\u201b\u2032"),
+        *((c, '"') for c in "\u201c\u201d\u201e\u201f\u2033"),
+        *((c, "-") for c in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"),
+    ],
+)
+def test_quotes_and_dashes_become_ascii(char: str, ascii: str) -> None:
+    norm = normalise(f"Council{char}s 2019{char}20")
+    assert norm.text == f"Council{ascii}s 2019{ascii}20"
+    assert where(norm, "20", 1) == ((1, 16), (1, 18))
+
+
+def test_ellipsis_becomes_three_dots_mapped_to_the_one_character() -> None:
+    norm = normalise("and\u2026 more")
+    assert norm.text == "and... more"
+    assert where(norm, "...") == ((1, 4), (1, 5))
+    assert where(norm, "more") == ((1, 6), (1, 10))
+
+
+@pytest.mark.parametrize(
+    ("ligature", "letters"),
+    [("\ufb00", "ff"), ("\ufb01", "fi"), ("\ufb02", "fl"), ("\ufb03", "ffi"), ("\ufb04", "ffl")],
+)
+def test_ligatures_are_spelled_out(ligature: str, letters: str) -> None:
+    norm = normalise(f"o{ligature}ce staff")
+    assert norm.text == f"o{letters}ce staff"
+    assert where(norm, "staff") == ((1, 6), (1, 11))
+
+
+@pytest.mark.parametrize("char", ["\x00", "\x01", "\x08", "\x0e", "\x1b", "\x1f", "\x7f", "\x9f"])
+def test_control_characters_are_removed(char: str) -> None:
+    norm = normalise(f"up{char}held x")
+    assert norm.text == "upheld x"
+    assert where(norm, "x") == ((1, 9), (1, 10))
+
+
+def test_a_word_after_a_bom_stripped_by_the_reader() -> None:
+    source = decode(b"\xef\xbb\xbfDear Ms Smith\r\n", "a.txt")
+    norm = normalise(source.text)
+    assert norm.text == "Dear Ms Smith\n"
+    assert where(norm, "Smith") == ((1, 9), (1, 14))
+
+
+def test_a_bom_left_in_the_text_is_removed() -> None:
+    norm = normalise("\ufeff- Dear Ms Smith")
+    assert norm.text == "Dear Ms Smith"
+    assert where(norm, "Dear") == ((1, 4), (1, 8))
+
+
+# --- 5. spaces -----------------------------------------------------------------------------
+
+
+def test_runs_of_spaces_collapse_to_one() -> None:
+    norm = normalise("67%   in \u00a0 \t similar")
+    assert norm.text == "67% in similar"
+    assert where(norm, "similar") == ((1, 14), (1, 21))
+
+
+def test_spaces_at_line_ends_are_removed_and_space_only_lines_become_empty() -> None:
+    assert text_of("  Dear Ms Smith  \n \n\u00a0\t\nYours  ") == "Dear Ms Smith\n\n\nYours"
+
+
+def test_spaces_left_next_to_removed_markup_collapse() -> None:
+    assert text_of("a <u> </u> b\n** x **\n<u> </u>\n[ ](#) y") == "a b\nx\n\ny"
+
+
+def test_blank_lines_are_kept_and_wrapped_lines_are_not_joined() -> None:
+    original = "open approach to\n\nresolving complaints.\nNext line"
+    assert text_of(original) == original
+
+
+def test_empty_and_blank_texts() -> None:
+    assert text_of("") == ""
+    assert text_of(" \t\u00a0") == ""
+    assert text_of("**") == ""
+
+
+# --- the map -------------------------------------------------------------------------------
+
+
+def test_offsets_at_the_ends_of_the_text() -> None:
+    norm = normalise("**a**")
+    assert (norm.original_offset(0), norm.original_offset(1)) == (2, 5)
+    assert (norm.original_end(0), norm.original_end(1)) == (2, 3)
+    empty = normalise(" ")
+    assert empty.original_offset(0) == 1
+    assert empty.span(0, 0) == (Position(1, 2), Position(1, 2))
+
+
+def test_an_empty_span_is_one_position() -> None:
+    norm = normalise("a\nb")
+    assert norm.span(2, 2) == (Position(2, 1), Position(2, 1))
+
+
+def test_a_span_over_several_lines() -> None:
+    norm = normalise("one  two\r\n\r\n   three")
+    assert norm.text == "one two\n\nthree"
+    assert norm.span(4, len(norm.text)) == (Position(1, 6), Position(3, 9))
+
+
+def test_offsets_outside_the_text_are_refused() -> None:
+    norm = normalise("abc")
+    with pytest.raises(IndexError):
+        norm.original_offset(4)
+    with pytest.raises(IndexError):
+        norm.original_end(-1)
+    with pytest.raises(IndexError):
+        norm.span(2, 1)
+    with pytest.raises(IndexError):
+        norm.position(4)
+
+
+def test_position_counts_characters_not_bytes_and_a_tab_is_one() -> None:
+    norm = normalise("\u00e9\t\u2019x")
+    assert norm.text == "\u00e9 'x"
+    assert where(norm, "x") == ((1, 4), (1, 5))
+
+
+# --- the seed letters ----------------------------------------------------------------------
+
+
+def test_stockport_seed_normalises_its_markdown() -> None:
+    source = read_source(STOCKPORT)
+    norm = normalise(source.text)
+    assert "This compares to an average of 67% in similar authorities." in norm.text
+    assert "our interactive map, Your council's performance, along with" in norm.text
+    assert "\nFailure to comply with our recommendations is rare." in norm.text
+    assert "approach to\n\nresolving complaints" in norm.text
+    assert "*" not in norm.text
+
+
+def test_stockport_seed_has_three_links_to_hash() -> None:
+    norm = normalise(read_source(STOCKPORT).text)
+    assert [(link.text, link.target) for link in norm.links] == [
+        ("Your council's performance", "#"),
+        ("website", "#"),
+        ("Your council's performance", "#"),
+    ]
+    for link in norm.links:
+        assert norm.text[link.start : link.end] == link.text
+
+
+def test_stockport_seed_facts_map_back_to_the_file() -> None:
+    source = read_source(STOCKPORT)
+    norm = normalise(source.text)
+    lines = source.text.split("\n")
+    line = next(i for i, text in enumerate(lines) if "average of **67%**" in text)
+    column = lines[line].index("**67%**") + 3
+    assert where(norm, "67%") == ((line + 1, column), (line + 1, column + 3))
+    start = norm.text.index("website")
+    first, last = norm.span(start, start + len("website"))
+    assert lines[first.line - 1][first.column - 1 : last.column - 1] == "website"
+
+
+def test_stevenage_seed_normalises_its_html() -> None:
+    norm = normalise(read_source(STEVENAGE).text)
+    assert "This compares to an average of 45% in similar authorities." in norm.text
+    assert "our interactive map, Your council's performance, along with" in norm.text
+    assert "please visit our website." in norm.text
+    assert "<u>" not in norm.text
+    assert norm.links == ()
+
+
+@pytest.mark.parametrize("seed", [STOCKPORT, STEVENAGE], ids=["stockport", "stevenage"])
+def test_seed_output_is_clean(seed: Path) -> None:
+    norm = normalise(read_source(seed).text)
+    assert_clean(norm.text)
+    assert normalise(norm.text).text == norm.text
+
+
+@pytest.mark.parametrize("seed", [STOCKPORT, STEVENAGE], ids=["stockport", "stevenage"])
+def test_seed_with_crlf_and_nbsp_normalises_the_same(seed: Path) -> None:
+    text = read_source(seed).text
+    noisy = text.replace("\n", "\r\n").replace(" of ", " of\u00a0").replace("'", "\u2019")
+    assert normalise(noisy).text == normalise(text).text
+
+
+# --- properties ----------------------------------------------------------------------------
+
+
+def assert_clean(text: str) -> None:
+    for bad in ("\r", "\t", "\u00a0", "  "):
+        assert bad not in text
+    for line in text.split("\n"):
+        assert line == line.strip(" ")
+
+
+WORDS = st.from_regex(r"[A-Za-z]{1,8}", fullmatch=True)
+NOISE = st.sampled_from(
+    [
+        " ",
+        "  ",
+        "\u00a0",
+        " \u00a0 ",
+        "\t",
+        "**",
+        "<u>",
+        "</u>",
+        "<br>",
+        "&nbsp;",
+        "\r\n",
+        "\n",
+        "\r",
+        "\f",
+        "\n   \n",
+        " \r\n",
+        "\u200b",
+        "\u00ad",
+        "\u2019",
+        "\u201c",
+        "\u201d",
+    ]
+)
+LINKS = st.builds(
+    lambda words, target: f"[{' '.join(words)}]({target})",
+    st.lists(WORDS, max_size=3),
+    st.sampled_from(["#", "", "https://www.lgo.org.uk/x"]),
+)
+NOISY_TEXT = st.lists(st.one_of(WORDS, NOISE, LINKS), max_size=40).map("".join)
+# What markup the generator uses, stripped independently of normalise().
+MARKUP = re.compile(r"\*\*|</?u>|[\u200b\u00ad]|\[|\]\([^()]*\)")
+
+
+@given(NOISY_TEXT)
+def test_output_never_has_cr_tab_nbsp_or_double_spaces(original: str) -> None:
+    assert_clean(normalise(original).text)
+
+
+@given(NOISY_TEXT)
+def test_every_word_maps_back_to_exactly_that_word(original: str) -> None:
+    norm = normalise(original)
+    for word in re.finditer(r"[A-Za-z]+", norm.text):
+        start = norm.original_offset(word.start())
+        end = norm.original_end(word.end())
+        assert MARKUP.sub("", original[start:end]) == word.group()
+        first, last = norm.span(word.start(), word.end())
+        assert (first, last) == (naive_position(original, start), naive_position(original, end))
+
+
+@given(NOISY_TEXT)
+def test_normalise_is_idempotent(original: str) -> None:
+    once = normalise(original).text
+    assert normalise(once).text == once
+
+
+@given(NOISY_TEXT)
+def test_links_point_at_their_text(original: str) -> None:
+    norm = normalise(original)
+    assert len(norm.links) == original.count("](")
+    for link in norm.links:
+        assert norm.text[link.start : link.end] == link.text
+
+
+HOSTILE = st.lists(
+    st.sampled_from(
+        list("ab *_#-[]()<>&;!\\/\r\n\t\f\x00\x85\u00a0\u00ad\u200b\u2013\u2026\ufb01\u2028")
+        + ["<u>", "</span>", "<br>", "&amp;", "&#65;", "**", "](#)", "\r\n", "\n- ", "\n# "]
+    ),
+    max_size=60,
+).map("".join)
+
+
+@given(HOSTILE)
+@settings(max_examples=300)
+def test_the_map_is_monotonic_and_letters_map_to_themselves(original: str) -> None:
+    norm = normalise(original)
+    assert_clean(norm.text)
+    previous = 0
+    for i, char in enumerate(norm.text):
+        start, end = norm.original_offset(i), norm.original_end(i + 1)
+        assert previous <= start < end <= len(original)
+        previous = start
+        if char in "ab":
+            assert original[start:end] == char
+        elif char == "A":
+            assert original[start:end] == "&#65;"
+
+
+def naive_position(text: str, offset: int) -> Position:
+    """Line/column by counting the line breaks that end at or before ``offset``."""
+    ends = [m.end() for m in re.finditer(r"\r\n|\r|\n", text) if m.end() <= offset]
+    return Position(len(ends) + 1, offset - (ends[-1] if ends else 0) + 1)
+
+
+@given(st.text(st.sampled_from("ab\r\n\f"), max_size=30), st.data())
+def test_position_agrees_with_splitting_on_line_breaks(text: str, data: st.DataObject) -> None:
+    offset = data.draw(st.integers(0, len(text)))
+    assert normalise(text).position(offset) == naive_position(text, offset)
+
+
+# --- speed ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "unit",
+    ["*", "[", "<u>", "\u00a0 ", "[a](", "<span a a a", "x\u00ad", "\r\n", "**a"],
+)
+def test_adversarial_megabyte_is_normalised_in_linear_time(unit: str) -> None:
+    text = unit * (1_000_000 // len(unit))
+    started = time.perf_counter()
+    norm = normalise(text)
+    norm.span(0, len(norm.text))
+    assert time.perf_counter() - started < 3.0

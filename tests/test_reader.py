@@ -1,0 +1,387 @@
+"""Reading letter files: which bytes are accepted, how they round-trip, and every refusal."""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import os
+import pickle
+from pathlib import Path
+
+import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+from lgo_audit import reader
+from lgo_audit.reader import DEFAULT_MAX_BYTES, InputError, SourceFile, decode, read_source
+
+SEEDS = Path(__file__).parents[2] / "shared" / "seeds"
+
+LETTER = "Dear Ms Smith\nThis compares to an average of 67% in similar authorities.\n"
+
+
+def write(tmp_path: Path, data: bytes, name: str = "letter.txt") -> Path:
+    path = tmp_path / name
+    path.write_bytes(data)
+    return path
+
+
+def refusal(data: bytes) -> str:
+    with pytest.raises(InputError) as caught:
+        decode(data, "in.txt")
+    return str(caught.value)
+
+
+# --- accepted encodings --------------------------------------------------------------------
+
+
+def test_utf8_is_read_as_utf8_without_notes() -> None:
+    data = "Council\u2019s services \u00a320\n".encode()
+    source = decode(data, "a.txt")
+    assert source.text == "Council\u2019s services \u00a320\n"
+    assert (source.encoding, source.bom, source.notes) == ("utf-8", b"", ())
+    assert source.encode(source.text) == data
+
+
+def test_utf8_bom_is_removed_from_the_text_and_restored_by_encode() -> None:
+    data = b"\xef\xbb\xbf" + LETTER.encode()
+    source = decode(data, "a.txt")
+    assert source.text == LETTER
+    assert (source.encoding, source.bom) == ("utf-8-sig", b"\xef\xbb\xbf")
+    assert source.encode(source.text) == data
+
+
+@pytest.mark.parametrize(
+    ("bom", "codec"), [(b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")]
+)
+def test_utf16_with_bom_is_accepted_and_round_trips(bom: bytes, codec: str) -> None:
+    text = "Dear Ms Smith\r\n67%\u00a0\u2013 upheld\r\n"
+    data = bom + text.encode(codec)
+    source = decode(data, "a.txt")
+    assert source.text == text
+    assert (source.encoding, source.bom, source.notes) == (codec, bom, ())
+    assert source.encode(source.text) == data
+
+
+def test_cp1252_fallback_is_reported_in_a_note_and_round_trips() -> None:
+    data = b"your Council\x92s services cost \x80100\r\n"
+    source = decode(data, "a.txt")
+    assert source.text == "your Council\u2019s services cost \u20ac100\r\n"
+    assert source.encoding == "cp1252"
+    assert source.notes == ("not valid UTF-8 (byte 0x92 at byte 12); decoded as Windows-1252",)
+    assert source.encode(source.text) == data
+
+
+@pytest.mark.parametrize("newline", ["\r\n", "\r", "\n"])
+def test_line_endings_are_kept_exactly(newline: str) -> None:
+    text = f"one{newline}two{newline}{newline}three"
+    source = decode(text.encode(), "a.txt")
+    assert source.text == text
+    assert source.encode(source.text) == text.encode()
+
+
+def test_mixed_line_endings_are_kept_exactly() -> None:
+    data = b"one\r\ntwo\rthree\nfour\r\n"
+    source = decode(data, "a.txt")
+    assert source.text == "one\r\ntwo\rthree\nfour\r\n"
+    assert source.encode(source.text) == data
+
+
+def test_encode_writes_new_text_in_the_file_encoding() -> None:
+    source = decode(b"\xff\xfe" + "67%".encode("utf-16-le"), "a.txt")
+    assert source.encode("68%") == b"\xff\xfe" + "68%".encode("utf-16-le")
+
+
+def test_hash_size_and_path_describe_the_raw_file(tmp_path: Path) -> None:
+    data = b"\xef\xbb\xbf" + LETTER.encode()
+    path = write(tmp_path, data)
+    source = read_source(path)
+    assert source.sha256 == hashlib.sha256(data).hexdigest()
+    assert source.size == len(data)
+    assert source.path == str(path)
+
+
+def test_read_source_keeps_the_path_as_given(tmp_path: Path, monkeypatch) -> None:
+    write(tmp_path, LETTER.encode())
+    monkeypatch.chdir(tmp_path)
+    assert read_source("letter.txt").path == "letter.txt"
+
+
+def test_a_few_control_characters_do_not_make_a_text_binary() -> None:
+    text = "x" * 100 + "\x02\x03"
+    assert decode(text.encode(), "a.txt").text == text
+
+
+def test_both_seed_letters_are_read_as_utf8() -> None:
+    for path in sorted(SEEDS.glob("*.txt")):
+        source = read_source(path)
+        assert source.encoding == "utf-8"
+        assert source.notes == ()
+        assert source.encode(source.text) == path.read_bytes()
+
+
+def test_source_file_is_immutable() -> None:
+    source = decode(b"text", "a.txt")
+    with pytest.raises(AttributeError):
+        source.text = "other"  # type: ignore[misc]
+
+
+# --- refusals: one line, "<path>: <reason>" -------------------------------------------------
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    path = tmp_path / "nope.txt"
+    with pytest.raises(InputError) as caught:
+        read_source(path)
+    assert str(caught.value) == f"{path}: file not found"
+    assert (caught.value.path, caught.value.reason) == (str(path), "file not found")
+
+
+def test_path_through_a_file(tmp_path: Path) -> None:
+    path = write(tmp_path, b"x") / "inside.txt"
+    with pytest.raises(InputError) as caught:
+        read_source(path)
+    assert str(caught.value) == f"{path}: file not found (a part of the path is not a directory)"
+
+
+def test_directory(tmp_path: Path) -> None:
+    with pytest.raises(InputError) as caught:
+        read_source(tmp_path)
+    assert str(caught.value) == f"{tmp_path}: is a directory, not a file"
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+def test_named_pipe_is_refused_without_blocking(tmp_path: Path) -> None:
+    path = tmp_path / "pipe"
+    os.mkfifo(path)
+    with pytest.raises(InputError) as caught:
+        read_source(path)
+    assert str(caught.value) == f"{path}: is not a regular file (it is a device, pipe or socket)"
+
+
+def test_unreadable_file_by_permissions(tmp_path: Path) -> None:
+    path = write(tmp_path, LETTER.encode())
+    path.chmod(0)
+    try:
+        if os.access(path, os.R_OK):
+            pytest.skip("running with privileges that ignore file permissions")
+        with pytest.raises(InputError) as caught:
+            read_source(path)
+    finally:
+        path.chmod(0o644)
+    assert str(caught.value) == f"{path}: cannot be read (permission denied)"
+
+
+def test_unreadable_file_simulated(tmp_path: Path, monkeypatch) -> None:
+    path = write(tmp_path, LETTER.encode())
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise PermissionError(errno.EACCES, "Permission denied", str(path))
+
+    monkeypatch.setattr(reader, "open", refuse, raising=False)
+    with pytest.raises(InputError) as caught:
+        read_source(path)
+    assert str(caught.value) == f"{path}: cannot be read (permission denied)"
+
+
+def test_other_os_errors_become_input_errors(tmp_path: Path, monkeypatch) -> None:
+    path = write(tmp_path, LETTER.encode())
+
+    def fail(*args: object, **kwargs: object) -> None:
+        raise OSError(errno.EIO, "Input/output error")
+
+    monkeypatch.setattr(reader, "open", fail, raising=False)
+    with pytest.raises(InputError) as caught:
+        read_source(path)
+    assert str(caught.value) == f"{path}: cannot be read (Input/output error)"
+
+
+def test_empty_file(tmp_path: Path) -> None:
+    path = write(tmp_path, b"")
+    with pytest.raises(InputError) as caught:
+        read_source(path)
+    assert str(caught.value) == f"{path}: is empty (0 bytes)"
+
+
+@pytest.mark.parametrize("bom", [b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff"])
+def test_only_a_byte_order_mark(bom: bytes) -> None:
+    assert refusal(bom) == "in.txt: is empty (only a byte-order mark)"
+
+
+@pytest.mark.parametrize(
+    "data",
+    [b" \r\n\t\n", "\u00a0\u200b\n".encode(), b"\xef\xbb\xbf \n", b"\xff\xfe \x00\n\x00"],
+)
+def test_only_whitespace(data: bytes) -> None:
+    assert refusal(data) == "in.txt: is empty (only whitespace)"
+
+
+def test_too_large_is_refused_before_reading(tmp_path: Path, monkeypatch) -> None:
+    path = tmp_path / "big.txt"
+    with path.open("wb") as handle:
+        handle.truncate(10_500_000)  # sparse: nothing is written
+
+    def must_not_open(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the file was opened")
+
+    monkeypatch.setattr(reader, "open", must_not_open, raising=False)
+    with pytest.raises(InputError) as caught:
+        read_source(path)
+    assert str(caught.value) == (
+        f"{path}: is 10.5 MB, larger than the 5 MB limit (set max-file-size to raise it)"
+    )
+    assert DEFAULT_MAX_BYTES == 5_000_000
+
+
+def test_too_large_for_a_smaller_limit(tmp_path: Path) -> None:
+    path = write(tmp_path, b"x" * 2_100)
+    with pytest.raises(InputError) as caught:
+        read_source(path, max_bytes=1_000)
+    assert str(caught.value) == (
+        f"{path}: is 2.1 KB, larger than the 1 KB limit (set max-file-size to raise it)"
+    )
+
+
+def test_too_large_by_less_than_rounding_shows_exact_bytes(tmp_path: Path) -> None:
+    path = write(tmp_path, b"x" * 1_001)
+    with pytest.raises(InputError) as caught:
+        read_source(path, max_bytes=1_000)
+    assert str(caught.value) == (
+        f"{path}: is 1,001 bytes, larger than the 1,000-byte limit "
+        "(set max-file-size to raise it)"
+    )
+
+
+def test_file_at_the_limit_is_accepted(tmp_path: Path) -> None:
+    path = write(tmp_path, b"x" * 1_000)
+    assert read_source(path, max_bytes=1_000).size == 1_000
+
+
+def test_file_that_grows_after_stat_is_still_limited(tmp_path: Path, monkeypatch) -> None:
+    path = write(tmp_path, b"x" * 2_000)
+    real_stat = os.stat
+
+    def stale_stat(target: object, *args: object, **kwargs: object) -> os.stat_result:
+        fields = list(real_stat(target))  # type: ignore[arg-type]
+        fields[6] = 10  # st_size as it was a moment ago
+        return os.stat_result(fields)
+
+    monkeypatch.setattr(reader.os, "stat", stale_stat)
+    with pytest.raises(InputError) as caught:
+        read_source(path, max_bytes=1_000)
+    assert str(caught.value) == (
+        f"{path}: is larger than the 1 KB limit (set max-file-size to raise it)"
+    )
+
+
+def test_nul_byte_without_utf16_bom_is_binary() -> None:
+    assert refusal(b"\x89PNG\r\n\x1a\n\x00\x00") == (
+        "in.txt: looks like a binary file, not text "
+        "(a NUL byte at byte 8 and no UTF-16 byte-order mark)"
+    )
+
+
+def test_utf16_without_bom_is_binary() -> None:
+    assert refusal("Dear Ms Smith".encode("utf-16-le")).startswith(
+        "in.txt: looks like a binary file, not text (a NUL byte at byte 1 "
+    )
+
+
+def test_many_control_characters_are_binary() -> None:
+    assert refusal(b"\x01\x02\x03\x04abcdefghijklmnop") == (
+        "in.txt: looks like a binary file, not text (4 of its 20 characters are control "
+        "characters)"
+    )
+
+
+def test_control_characters_in_utf16_count_too() -> None:
+    data = b"\xff\xfe" + "ab\x00\x01".encode("utf-16-le")
+    assert refusal(data) == (
+        "in.txt: looks like a binary file, not text (2 of its 4 characters are control "
+        "characters)"
+    )
+
+
+def test_neither_utf8_nor_cp1252_is_undecodable() -> None:
+    assert refusal(b"Council\x92s \x81") == (
+        "in.txt: cannot be decoded: it is neither UTF-8 (byte 0x92 at byte 7 is invalid) nor "
+        "Windows-1252 (byte 0x81 at byte 10 is undefined)"
+    )
+
+
+@pytest.mark.parametrize("byte", [0x81, 0x8D, 0x8F, 0x90, 0x9D])
+def test_each_byte_cp1252_leaves_undefined_is_undecodable(byte: int) -> None:
+    assert "is undefined" in refusal(b"abc " + bytes([byte]))
+
+
+def test_truncated_utf16_is_undecodable() -> None:
+    assert refusal(b"\xff\xfea\x00b") == (
+        "in.txt: cannot be decoded: it starts with a UTF-16 LE byte-order mark but is not "
+        "valid UTF-16 (truncated data at byte 4)"
+    )
+
+
+def test_lone_surrogate_in_utf16_is_undecodable() -> None:
+    assert refusal(b"\xfe\xff\xd8\x00\x00a").endswith("(illegal UTF-16 surrogate at byte 2)")
+
+
+def test_invalid_utf8_after_a_utf8_bom_is_undecodable() -> None:
+    assert refusal(b"\xef\xbb\xbfCouncil\x92s") == (
+        "in.txt: cannot be decoded: it starts with a UTF-8 byte-order mark but is not valid "
+        "UTF-8 (byte 0x92 at byte 10)"
+    )
+
+
+def test_utf32_is_refused_by_name() -> None:
+    assert refusal(b"\xff\xfe\x00\x00" + "Dear".encode("utf-32-le")) == (
+        "in.txt: is UTF-32 encoded (it starts with a UTF-32 byte-order mark); "
+        "save it as UTF-8 to check it"
+    )
+
+
+def test_message_stays_on_one_line_whatever_the_path(tmp_path: Path) -> None:
+    path = tmp_path / "two\nlines.txt"
+    with pytest.raises(InputError) as caught:
+        read_source(path)
+    message = str(caught.value)
+    assert "\n" not in message
+    assert message.endswith("two\\nlines.txt: file not found")
+
+
+def test_input_error_survives_pickling() -> None:
+    error = InputError("a.txt", "is empty (0 bytes)")
+    copy = pickle.loads(pickle.dumps(error))
+    assert (str(copy), copy.path, copy.reason) == (str(error), "a.txt", "is empty (0 bytes)")
+
+
+# --- properties ----------------------------------------------------------------------------
+
+
+@given(st.binary(max_size=200))
+def test_every_accepted_byte_string_round_trips(data: bytes) -> None:
+    try:
+        source = decode(data, "a.txt")
+    except InputError as error:
+        assert "\n" not in str(error)
+        return
+    assert source.bom + source.text.encode(
+        {"utf-8-sig": "utf-8"}.get(source.encoding, source.encoding)
+    ) == data
+    assert source.encode(source.text) == data
+    assert source.size == len(data)
+
+
+TEXT = st.text(
+    st.characters(blacklist_categories=("Cs", "Cc")) | st.sampled_from("\r\n\t"), max_size=80
+).filter(lambda text: any(c.isalnum() for c in text))
+
+
+@given(TEXT, st.sampled_from(["utf-8", "utf-8-sig", "utf-16-le", "utf-16-be"]))
+def test_text_in_any_accepted_encoding_decodes_to_itself(text: str, encoding: str) -> None:
+    assume(encoding != "utf-8" or not text.startswith("\ufeff"))  # that would be a BOM
+    bom = {"utf-8-sig": b"\xef\xbb\xbf", "utf-16-le": b"\xff\xfe", "utf-16-be": b"\xfe\xff"}
+    data = bom.get(encoding, b"") + text.encode("utf-8" if encoding == "utf-8-sig" else encoding)
+    source = decode(data, "a.txt")
+    assert isinstance(source, SourceFile)
+    assert (source.text, source.encoding) == (text, encoding)
+    assert source.encode(source.text) == data
