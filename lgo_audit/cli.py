@@ -6,16 +6,22 @@ configuration or input error (always as one line on standard error, never a trac
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
 from lgo_audit import __version__
+from lgo_audit.report import OutputFormat
+
+if TYPE_CHECKING:
+    from lgo_audit.config import Settings
+    from lgo_audit.rules import RuleSet
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -27,12 +33,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
-
-
-class OutputFormat(str, Enum):
-    full = "full"
-    concise = "concise"
-    json = "json"
 
 
 class ParseFormat(str, Enum):
@@ -69,12 +69,46 @@ def _use_colour(no_color: bool) -> bool:
     return not no_color and "NO_COLOR" not in os.environ and sys.stdout.isatty()
 
 
-def _load(rule_dirs: tuple[str, ...] | None):  # type: ignore[no-untyped-def]
+def _load(rule_dirs: tuple[str, ...] = ()) -> RuleSet:
     from lgo_audit.rules import RuleLoadError, load_rules
 
     try:
         return load_rules(rule_dirs)
     except RuleLoadError as error:
+        fail(str(error))
+
+
+def _settings_for(
+    files: list[Path], config: Path | None, isolated: bool, overrides: dict[str, Any]
+) -> list[tuple[Path, Settings]]:
+    """Each file with its settings: its nearest configuration (or --config), then the options."""
+    from lgo_audit.config import ConfigError, Settings, find_config, load_config
+
+    cache: dict[Path | None, Settings] = {}
+
+    def settings(path: Path | None) -> Settings:
+        if path not in cache:
+            base = Settings() if path is None else load_config(path)
+            merged = dataclasses.replace(
+                base,
+                select=overrides["select"] or base.select,
+                extend_select=base.extend_select + overrides["extend_select"],
+                ignore=base.ignore + overrides["ignore"],
+                rule_dirs=base.rule_dirs + overrides["rule_dirs"],
+                fail_on=overrides["fail_on"] or base.fail_on,
+                max_file_size=overrides["max_file_size"] or base.max_file_size,
+                profile=overrides["profile"] or base.profile,
+            )
+            cache[path] = merged
+        return cache[path]
+
+    try:
+        if isolated:
+            return [(f, settings(None)) for f in files]
+        if config is not None:
+            return [(f, settings(config)) for f in files]
+        return [(f, settings(find_config(f.parent))) for f in files]
+    except ConfigError as error:
         fail(str(error))
 
 
@@ -84,68 +118,148 @@ def check(
     output_format: Annotated[
         OutputFormat, typer.Option("--output-format", help="How findings are shown.")
     ] = OutputFormat.full,
+    output_file: Annotated[
+        Path | None, typer.Option("--output-file", "-o", help="Write the report to this file.")
+    ] = None,
+    statistics: Annotated[bool, typer.Option("--statistics", help="Count findings per rule instead.")] = False,
     select: Annotated[
-        list[str] | None, typer.Option(help="Only these codes or prefixes (LGO1, LGO101), comma-separated.")
+        list[str] | None, typer.Option(help="Only these codes, prefixes (LGO1) or names; comma-separated.")
     ] = None,
-    ignore: Annotated[
-        list[str] | None, typer.Option(help="Skip these codes or prefixes, comma-separated.")
+    extend_select: Annotated[
+        list[str] | None, typer.Option("--extend-select", help="Add these rules to the selection.")
     ] = None,
+    ignore: Annotated[list[str] | None, typer.Option(help="Skip these rules; comma-separated.")] = None,
+    fix: Annotated[bool, typer.Option("--fix", help="Apply safe fixes to the files.")] = False,
+    unsafe_fixes: Annotated[
+        bool, typer.Option("--unsafe-fixes", help="With --fix or --diff: unsafe fixes too.")
+    ] = False,
+    diff: Annotated[bool, typer.Option("--diff", help="Show the fixes as a unified diff; write nothing.")] = False,
+    config: Annotated[
+        Path | None, typer.Option("--config", help="Use this configuration file for every letter.")
+    ] = None,
+    isolated: Annotated[bool, typer.Option("--isolated", help="Ignore all configuration files.")] = False,
     rule_dir: Annotated[
-        list[Path] | None, typer.Option("--rule-dir", help="Use the rules in this folder instead of the bundled ones.")
+        list[Path] | None, typer.Option("--rule-dir", help="A folder of your own rules, added to the bundled ones.")
+    ] = None,
+    fail_on: Annotated[
+        str | None, typer.Option("--fail-on", help="Lowest severity that fails the run: error or warning.")
     ] = None,
     profile: Annotated[str | None, typer.Option(help="Template profile (year); default: from the title.")] = None,
-    max_file_size: Annotated[int, typer.Option(help="Largest file accepted, in bytes.")] = 5_000_000,
+    max_file_size: Annotated[int | None, typer.Option(help="Largest file accepted, in bytes.")] = None,
     jobs: Annotated[int | None, typer.Option("--jobs", "-j", help="Worker processes (default: all cores).")] = None,
     no_color: Annotated[bool, typer.Option("--no-color", help="Never colour the output.")] = False,
 ) -> None:
     """Check letters and report every inconsistency found."""
     from lgo_audit import report
-    from lgo_audit.check import CheckOptions, check_paths, collect_paths
+    from lgo_audit.check import active_rules, check_files, collect_paths, rules_for
+    from lgo_audit.findings import Severity
+    from lgo_audit.fix import fix_file
     from lgo_audit.grammar import PROFILES
+    from lgo_audit.rules import RuleLoadError
 
     if profile is not None and profile not in PROFILES:
         fail(f"unknown profile '{profile}' (known: {', '.join(PROFILES)})")
-    if max_file_size <= 0:
+    if max_file_size is not None and max_file_size <= 0:
         fail("--max-file-size must be a positive number of bytes")
-    dirs = tuple(str(d) for d in rule_dir) if rule_dir else None
-    rules = _load(dirs)
-    options = CheckOptions(
-        rule_dirs=dirs,
-        select=_split(select),
-        ignore=_split(ignore),
-        max_bytes=max_file_size,
-        profile=profile,
-        jobs=jobs,
-    )
-    unknown = [p for p in options.select + options.ignore if not any(
-        r.code.startswith(p.upper()) or r.name == p.lower() for r in rules
-    )]
-    if unknown:
-        fail(f"no rule matches '{unknown[0]}' (see 'lgo-audit rules')")
+    if fail_on not in (None, "error", "warning"):
+        fail(f"--fail-on must be error or warning, not '{fail_on}'")
+    if config is not None and isolated:
+        fail("--config and --isolated cannot be used together")
+    if config is not None and not config.is_file():
+        fail(f"{config}: configuration file not found")
+    overrides: dict[str, Any] = {
+        "select": _split(select),
+        "extend_select": _split(extend_select),
+        "ignore": _split(ignore),
+        "rule_dirs": tuple(str(d.resolve()) for d in rule_dir or ()),
+        "fail_on": Severity(fail_on) if fail_on else None,
+        "max_file_size": max_file_size,
+        "profile": profile,
+    }
     files, path_errors = collect_paths(paths)
+    tasks = _settings_for(files, config, isolated, overrides)
+    groups = list(dict.fromkeys(s for _, s in tasks)) or [_settings_for([Path(".")], config, isolated, overrides)[0][1]]
+    try:
+        rule_sets = {s: rules_for(s.rule_dirs) for s in groups}
+    except RuleLoadError as error:
+        fail(str(error))
+    for settings, rules in rule_sets.items():
+        known = list(settings.select + settings.extend_select + settings.ignore)
+        known += [sel for sel, _ in settings.severity]
+        for selector in known:
+            if not any(r.code.startswith(selector.upper()) or r.name == selector.lower() for r in rules):
+                fail(f"no rule matches '{selector}' (see 'lgo-audit rules')")
     for message in path_errors:
         typer.echo(message, err=True)
-    results = sorted(check_paths(files, options, rules), key=lambda r: r.path)
+
+    fixed_total = 0
+    if fix or diff:
+        for path, settings in tasks:
+            outcome = fix_file(
+                path,
+                active_rules(rule_sets[settings], settings),
+                unsafe=unsafe_fixes,
+                write=not diff,
+                max_bytes=settings.max_file_size,
+                profile=settings.profile,
+            )
+            if outcome.error is not None and outcome.error.endswith("not fixed") and not diff:
+                typer.echo(outcome.error, err=True)
+            if diff and outcome.changed:
+                typer.echo(report.clean(outcome.diff()), nl=False)
+            elif outcome.changed and outcome.error is None:
+                fixed_total += outcome.applied
+        if diff:
+            return
+
+    results = list(check_files(tasks, jobs))
+    fail_level = {str(r.path): s.fail_on for r, (_, s) in zip(results, tasks, strict=True)}
     for result in results:
         if result.error is not None:
             typer.echo(result.error, err=True)
-    style = report.Style(colour=_use_colour(no_color))
-    if output_format is OutputFormat.json:
-        typer.echo(report.render_json(results))
+    style = report.Style(colour=output_file is None and _use_colour(no_color))
+    all_rules: dict[str, Any] = {}
+    for settings, rules in rule_sets.items():
+        for rule in active_rules(rules, settings):
+            all_rules.setdefault(rule.code, rule)
+    ordered_rules = [all_rules[c] for c in sorted(all_rules)]
+    if statistics:
+        body = report.render_statistics(results)
     else:
-        body = (
-            report.render_full(results, style)
-            if output_format is OutputFormat.full
-            else report.render_concise(results, style)
-        )
-        if body:
-            typer.echo(body)
-            typer.echo("")
-        typer.echo(report.summary(results, style))
+        body = report.render(output_format, results, ordered_rules, style)
+    text = body
+    if output_format.for_people and not statistics:
+        text = (body + "\n\n" if body else "") + report.summary(results, style)
+        if fix:
+            text += f"\nFixed {fixed_total} finding{'s' if fixed_total != 1 else ''}."
+    if output_file is not None:
+        try:
+            output_file.write_text(text + "\n", encoding="utf-8")
+        except OSError as error:
+            fail(f"{output_file}: cannot write the report: {error.strerror or error}")
+    elif text:
+        typer.echo(text)
     if path_errors or any(r.error for r in results):
         raise typer.Exit(EXIT_ERROR)
-    if any(f.severity.value == "error" for r in results for f in r.findings):
+    if any(f.severity.rank >= fail_level[r.path].rank for r in results for f in r.findings):
         raise typer.Exit(EXIT_FINDINGS)
+
+
+@app.command("config")
+def show_config(
+    path: Annotated[Path, typer.Argument(help="A letter or folder whose settings to show.")] = Path("."),
+    config: Annotated[Path | None, typer.Option("--config", help="Use this configuration file.")] = None,
+    isolated: Annotated[bool, typer.Option("--isolated", help="Ignore all configuration files.")] = False,
+) -> None:
+    """Show the settings that apply to a letter or folder, and where they come from."""
+    overrides: dict[str, Any] = {
+        "select": (), "extend_select": (), "ignore": (), "rule_dirs": (),
+        "fail_on": None, "max_file_size": None, "profile": None,
+    }
+    target = path if path.is_dir() else path.parent
+    (_, settings), = _settings_for([target / "_"], config, isolated, overrides)
+    _load(settings.rule_dirs)
+    typer.echo(json.dumps(settings.to_dict(), indent=2))
 
 
 @app.command()
@@ -169,7 +283,7 @@ def parse(
         fail(str(error))
     if not parsed.is_letter:
         fail(f"{path}: not an Annual Review letter (no sections of the {parsed.profile.name} template recognised)")
-    document = letter_document(parsed, _load(None))
+    document = letter_document(parsed, _load())
     if format is ParseFormat.json:
         typer.echo(json.dumps(document.model_dump(mode="json"), indent=2, ensure_ascii=False))
     else:
@@ -181,7 +295,7 @@ def list_rules(
     output_format: Annotated[str, typer.Option("--output-format", help="text or json.")] = "text",
 ) -> None:
     """List every rule: code, name, severity and summary."""
-    rules = _load(None)
+    rules = _load()
     if output_format == "json":
         typer.echo(
             json.dumps(
@@ -205,7 +319,7 @@ def list_rules(
 @app.command()
 def explain(code: Annotated[str, typer.Argument(help="A rule code (LGO101) or name.")]) -> None:
     """Explain a rule: what it checks, why it matters, an example and the fix."""
-    rules = _load(None)
+    rules = _load()
     rule = rules.get(code)
     if rule is None:
         fail(f"no rule '{code}' (see 'lgo-audit rules')")

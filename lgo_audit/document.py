@@ -100,3 +100,11 @@ def schema_json() -> str:
 
 def write_schema(path: Path) -> None:
     path.write_text(schema_json(), encoding="utf-8")
+
+
+if __name__ == "__main__":  # python -m lgo_audit.document: regenerate the committed schema
+    from lgo_audit.rules import data_dir
+
+    target = data_dir("schemas") / "letter.schema.json"
+    write_schema(target)
+    print(f"wrote {target}")

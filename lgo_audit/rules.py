@@ -167,9 +167,9 @@ def rule_files(dirs: Iterable[Path]) -> list[Path]:
     return files
 
 
-def load_rules(dirs: Sequence[Path | str] | None = None) -> RuleSet:
-    """Load the bundled rules, or the rules in ``dirs`` (in order), failing closed."""
-    paths = [bundled_rules_dir()] if dirs is None else [Path(d) for d in dirs]
+def load_rules(extra_dirs: Sequence[Path | str] = (), *, bundled: bool = True) -> RuleSet:
+    """Load the bundled rules and a team's own rules from ``extra_dirs``, failing closed."""
+    paths = ([bundled_rules_dir()] if bundled else []) + [Path(d) for d in extra_dirs]
     files = rule_files(paths)
     digest = hashlib.sha256()
     rules: list[Rule] = []

@@ -1,4 +1,4 @@
-"""Findings as people and tools read them: ``full`` (with source lines), ``concise``, ``json``.
+"""Findings for people: ``full`` (with source lines), ``concise``, ``--statistics``, summary.
 
 Everything that comes from a letter passes through :func:`clean` before it reaches a
 terminal, so a letter cannot smuggle escape sequences into the reviewer's screen.
@@ -6,7 +6,6 @@ terminal, so a letter cannot smuggle escape sequences into the reviewer's screen
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -15,7 +14,7 @@ from dataclasses import dataclass
 from lgo_audit.check import FileResult
 from lgo_audit.findings import Finding, Severity
 
-__all__ = ["Style", "clean", "render_concise", "render_full", "render_json", "summary"]
+__all__ = ["Style", "clean", "render_concise", "render_full", "render_statistics", "summary"]
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
@@ -63,6 +62,21 @@ def render_concise(results: Sequence[FileResult], style: Style = Style()) -> str
     return "\n".join(lines)
 
 
+MAX_LINE = 100  # longer source lines are shown as a window around the span
+
+
+def _window(text: str, start: int, end: int) -> tuple[str, int, int]:
+    """A window of a long line around columns [start, end): (text, new start, new end)."""
+    if len(text) <= MAX_LINE:
+        return text, start, end
+    left = max(0, min(start - 1 - 30, len(text) - MAX_LINE))
+    right = min(len(text), max(left + MAX_LINE, end - 1))
+    prefix = "…" if left > 0 else ""
+    suffix = "…" if right < len(text) else ""
+    shift = left - len(prefix)
+    return prefix + text[left:right] + suffix, start - shift, end - shift
+
+
 def _source_excerpt(lines: list[str], finding: Finding, style: Style) -> list[str]:
     span = finding.span
     first, last = span.line, min(span.end_line, span.line + 2)
@@ -72,14 +86,19 @@ def _source_excerpt(lines: list[str], finding: Finding, style: Style) -> list[st
     for number in range(first, last + 1):
         if number - 1 >= len(lines):
             break
-        text = clean(lines[number - 1].rstrip("\r\n"))
-        out.append(style.cyan(f"{number:>{width}} |") + (" " + text if text else ""))
+        raw = lines[number - 1].rstrip("\r\n")
         start = span.column if number == first else 1
-        end = span.end_column if number == span.end_line else len(text) + 1
+        end = span.end_column if number == span.end_line else len(raw) + 1
         if end <= start:
             end = start + 1
+        text, start, end = _window(raw, start, end)
+        text = clean(text)
+        out.append(style.cyan(f"{number:>{width}} |") + (" " + text if text else ""))
         out.append(
-            style.cyan(gutter) + " " + " " * (start - 1) + style.severity(finding.severity, "^" * (end - start))
+            style.cyan(gutter)
+            + " "
+            + " " * (start - 1)
+            + style.severity(finding.severity, "^" * (end - start))
         )
     return out
 
@@ -104,8 +123,16 @@ def render_full(results: Sequence[FileResult], style: Style = Style()) -> str:
     return "\n\n".join(blocks)
 
 
-def render_json(results: Sequence[FileResult]) -> str:
-    return json.dumps([f.to_dict() for r in results for f in r.findings], indent=2, ensure_ascii=False)
+def render_statistics(results: Sequence[FileResult]) -> str:
+    """Counts per rule, most frequent first (``--statistics``)."""
+    counts = Counter((f.code, f.name, f.severity.value) for r in results for f in r.findings)
+    fixable = Counter(f.code for r in results for f in r.findings if f.fix is not None)
+    rows = sorted(counts.items(), key=lambda item: (-item[1], item[0][0]))
+    width = max((len(str(n)) for _, n in rows), default=1)
+    return "\n".join(
+        f"{n:>{width}}\t{code}\t{name}\t[{severity}]" + ("\t[*]" if fixable[code] else "")
+        for (code, name, severity), n in rows
+    )
 
 
 def summary(results: Sequence[FileResult], style: Style = Style()) -> str:

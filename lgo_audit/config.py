@@ -1,0 +1,164 @@
+"""Configuration: ``[tool.lgo-audit]`` in pyproject.toml or ``lgo-audit.toml``, found per file.
+
+As in ruff, the configuration that applies to a letter is the nearest one found walking up
+from the letter's folder (``lgo-audit.toml`` before ``pyproject.toml`` in the same folder);
+``--config FILE`` names one for every letter and ``--isolated`` ignores them all. Command-line
+options override the file. A configuration that does not validate against
+``schemas/config.schema.json`` is a :class:`ConfigError` naming the file and the key.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import json
+import tomllib
+from dataclasses import dataclass, replace
+from functools import cache
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from lgo_audit.findings import Severity
+from lgo_audit.reader import DEFAULT_MAX_BYTES
+
+__all__ = ["CONFIG_FILES", "ConfigError", "Settings", "find_config", "load_config"]
+
+CONFIG_FILES = ("lgo-audit.toml", ".lgo-audit.toml", "pyproject.toml")
+
+
+class ConfigError(Exception):
+    """A configuration file that cannot be used; one line naming the file and the key."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The resolved settings for a group of letters."""
+
+    select: tuple[str, ...] = ()
+    extend_select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    severity: tuple[tuple[str, Severity], ...] = ()
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    rule_dirs: tuple[str, ...] = ()
+    fail_on: Severity = Severity.ERROR
+    max_file_size: int = DEFAULT_MAX_BYTES
+    profile: str | None = None
+    authority_register: str | None = None
+    source: str | None = None  # the configuration file these came from (None: defaults)
+    root: str | None = None  # its folder: per-file-ignores globs are relative to it
+
+    def ignored_for(self, path: Path) -> tuple[str, ...]:
+        """Codes ``per-file-ignores`` switches off for ``path``."""
+        if not self.per_file_ignores:
+            return ()
+        try:
+            relative = PurePosixPath(path.resolve().relative_to(Path(self.root or ".").resolve()).as_posix())
+        except ValueError:
+            relative = PurePosixPath(path.as_posix())
+        codes: list[str] = []
+        for pattern, selectors in self.per_file_ignores:
+            if relative.match(pattern) or fnmatch.fnmatch(str(relative), pattern) or fnmatch.fnmatch(path.name, pattern):
+                codes.extend(selectors)
+        return tuple(codes)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "select": list(self.select),
+            "extend-select": list(self.extend_select),
+            "ignore": list(self.ignore),
+            "severity": {k: v.value for k, v in self.severity},
+            "per-file-ignores": {k: list(v) for k, v in self.per_file_ignores},
+            "rule-dirs": list(self.rule_dirs),
+            "fail-on": self.fail_on.value,
+            "max-file-size": self.max_file_size,
+            "profile": self.profile,
+            "authority-register": self.authority_register,
+        }
+
+
+@cache
+def _validator() -> Any:
+    import jsonschema
+
+    from lgo_audit.rules import data_dir
+
+    schema = json.loads((data_dir("schemas") / "config.schema.json").read_text(encoding="utf-8"))
+    return jsonschema.Draft202012Validator(schema)
+
+
+def _table(path: Path) -> dict[str, Any] | None:
+    """The lgo-audit table of a configuration file, or None if a pyproject.toml has none."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"{path}: cannot read: {error}") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path}: invalid TOML: {error}") from None
+    if path.name == "pyproject.toml":
+        tool = data.get("tool", {})
+        table = tool.get("lgo-audit") if isinstance(tool, dict) else None
+        if table is None:
+            return None
+        return table if isinstance(table, dict) else {"": table}
+    return data
+
+
+def load_config(path: Path) -> Settings:
+    """Settings from one configuration file (paths in it are relative to its folder)."""
+    table = _table(path)
+    if table is None:
+        raise ConfigError(f"{path}: no [tool.lgo-audit] table")
+    errors = sorted(_validator().iter_errors(table), key=lambda e: list(e.absolute_path))
+    if errors:
+        error = errors[0]
+        key = ".".join(str(p) for p in error.absolute_path)
+        if error.validator == "additionalProperties":
+            unknown = sorted(set(error.instance) - set(error.schema.get("properties", {})))
+            key = ".".join([*map(str, error.absolute_path), unknown[0]]) if unknown else key
+            raise ConfigError(f"{path}: unknown key '{key}'")
+        raise ConfigError(f"{path}: key '{key}': {error.message}")
+    root = path.parent
+    return Settings(
+        select=tuple(table.get("select", ())),
+        extend_select=tuple(table.get("extend-select", ())),
+        ignore=tuple(table.get("ignore", ())),
+        severity=tuple((k, Severity(v)) for k, v in table.get("severity", {}).items()),
+        per_file_ignores=tuple((k, tuple(v)) for k, v in table.get("per-file-ignores", {}).items()),
+        rule_dirs=tuple(str((root / d).resolve()) for d in table.get("rule-dirs", ())),
+        fail_on=Severity(table.get("fail-on", "error")),
+        max_file_size=int(table.get("max-file-size", DEFAULT_MAX_BYTES)),
+        profile=table.get("profile"),
+        authority_register=(
+            str((root / table["authority-register"]).resolve()) if "authority-register" in table else None
+        ),
+        source=str(path),
+        root=str(root),
+    )
+
+
+@cache
+def _config_in(directory: Path) -> Path | None:
+    for name in CONFIG_FILES:
+        candidate = directory / name
+        if candidate.is_file():
+            if name == "pyproject.toml" and _table(candidate) is None:
+                continue
+            return candidate
+    return None
+
+
+def find_config(start: Path) -> Path | None:
+    """The nearest configuration file at or above ``start`` (a file's folder, or a folder)."""
+    directory = start.resolve()
+    if not directory.is_dir():
+        directory = directory.parent
+    for folder in (directory, *directory.parents):
+        found = _config_in(folder)
+        if found is not None:
+            return found
+    return None
+
+
+def with_overrides(settings: Settings, **overrides: Any) -> Settings:
+    """``settings`` with the command line's options (those not None) on top."""
+    return replace(settings, **{k: v for k, v in overrides.items() if v is not None})

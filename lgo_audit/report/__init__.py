@@ -1,0 +1,47 @@
+"""The report stage: findings in every output format, chosen with ``--output-format``."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from enum import Enum
+
+from lgo_audit.check import FileResult
+from lgo_audit.report.machine import render_github, render_json, render_json_lines, render_junit
+from lgo_audit.report.sarif import render_sarif
+from lgo_audit.report.text import Style, clean, render_concise, render_full, render_statistics, summary
+from lgo_audit.rules import Rule
+
+__all__ = ["OutputFormat", "Style", "clean", "render", "render_statistics", "summary"]
+
+
+class OutputFormat(str, Enum):
+    full = "full"
+    concise = "concise"
+    json = "json"
+    json_lines = "json-lines"
+    sarif = "sarif"
+    github = "github"
+    junit = "junit"
+
+    @property
+    def for_people(self) -> bool:
+        return self in (OutputFormat.full, OutputFormat.concise)
+
+
+def render(
+    fmt: OutputFormat, results: Sequence[FileResult], rules: Sequence[Rule], style: Style = Style()
+) -> str:
+    """The findings of ``results`` in format ``fmt`` (summary lines are the caller's)."""
+    if fmt is OutputFormat.full:
+        return render_full(results, style)
+    if fmt is OutputFormat.concise:
+        return render_concise(results, style)
+    if fmt is OutputFormat.json:
+        return render_json(results)
+    if fmt is OutputFormat.json_lines:
+        return render_json_lines(results)
+    if fmt is OutputFormat.sarif:
+        return render_sarif(results, rules)
+    if fmt is OutputFormat.github:
+        return render_github(results)
+    return render_junit(results)

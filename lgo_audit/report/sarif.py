@@ -1,0 +1,142 @@
+"""SARIF 2.1.0 for code-scanning dashboards: every rule in ``tool.driver``, every finding a result.
+
+Artifact URIs are relative to the repository root (the folder holding ``.git``, else the
+current folder) and resolved through ``%SRCROOT%``, as GitHub code scanning expects.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from lgo_audit import __version__
+from lgo_audit.check import FileResult
+from lgo_audit.findings import Finding
+from lgo_audit.model import Span
+from lgo_audit.rules import Rule
+
+__all__ = ["render_sarif", "source_root"]
+
+SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
+_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
+
+
+def source_root(start: Path | None = None) -> Path:
+    """The repository root above ``start`` (a folder with .git), else ``start`` itself."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / ".git").exists():
+            return folder
+    return here
+
+
+def _uri(path: str, root: Path) -> str:
+    absolute = Path(path).resolve()
+    try:
+        relative = absolute.relative_to(root).as_posix()
+    except ValueError:
+        return absolute.as_uri()
+    return quote(relative)
+
+
+def _region(span: Span) -> dict[str, int]:
+    return {
+        "startLine": span.line,
+        "startColumn": span.column,
+        "endLine": span.end_line,
+        "endColumn": max(span.end_column, 1),
+    }
+
+
+def _location(path: str, span: Span, root: Path) -> dict[str, Any]:
+    return {
+        "physicalLocation": {
+            "artifactLocation": {"uri": _uri(path, root), "uriBaseId": "%SRCROOT%"},
+            "region": _region(span),
+        }
+    }
+
+
+def _rule_descriptor(rule: Rule) -> dict[str, Any]:
+    return {
+        "id": rule.code,
+        "name": rule.name,
+        "shortDescription": {"text": rule.summary},
+        "fullDescription": {"text": rule.explanation.split("\n## ", 2)[1].split("\n", 1)[1].strip() if "\n## " in rule.explanation or rule.explanation.startswith("## ") else rule.summary},
+        "help": {"text": rule.explanation, "markdown": rule.explanation},
+        "helpUri": f"https://github.com/lgo-audit/lgo-audit/blob/main/docs/rules.md#{rule.code.lower()}",
+        "defaultConfiguration": {"level": _LEVEL[rule.severity.value]},
+        "properties": {"tags": [rule.category], "fix": None if rule.fix is None else rule.fix.applicability.value},
+    }
+
+
+def _result(finding: Finding, rule_index: dict[str, int], root: Path) -> dict[str, Any]:
+    result: dict[str, Any] = {
+        "ruleId": finding.code,
+        "level": _LEVEL[finding.severity.value],
+        "message": {"text": finding.message},
+        "locations": [_location(finding.path, finding.span, root)],
+    }
+    if finding.code in rule_index:
+        result["ruleIndex"] = rule_index[finding.code]
+    if finding.related:
+        result["relatedLocations"] = [
+            {"id": i, **_location(r.path, r.span, root), "message": {"text": r.message or "related"}}
+            for i, r in enumerate(finding.related, start=1)
+        ]
+    if finding.fix is not None:
+        result["fixes"] = [
+            {
+                "description": {"text": finding.fix.description},
+                "artifactChanges": [
+                    {
+                        "artifactLocation": {"uri": _uri(finding.path, root), "uriBaseId": "%SRCROOT%"},
+                        "replacements": [
+                            {"deletedRegion": _region(e.span), "insertedContent": {"text": e.replacement}}
+                            for e in finding.fix.edits
+                        ],
+                    }
+                ],
+            }
+        ]
+    return result
+
+
+def render_sarif(results: Sequence[FileResult], rules: Sequence[Rule], root: Path | None = None) -> str:
+    base = source_root(root)
+    rule_index = {rule.code: i for i, rule in enumerate(rules)}
+    notifications = [
+        {
+            "level": "error",
+            "message": {"text": result.error},
+            "locations": [{"physicalLocation": {"artifactLocation": {"uri": _uri(result.path, base), "uriBaseId": "%SRCROOT%"}}}],
+        }
+        for result in results
+        if result.error is not None
+    ]
+    run = {
+        "tool": {
+            "driver": {
+                "name": "lgo-audit",
+                "version": __version__,
+                "semanticVersion": __version__,
+                "informationUri": "https://github.com/lgo-audit/lgo-audit",
+                "rules": [_rule_descriptor(rule) for rule in rules],
+            }
+        },
+        "originalUriBaseIds": {"%SRCROOT%": {"uri": base.as_uri() + "/"}},
+        "invocations": [
+            {
+                "executionSuccessful": not notifications,
+                "toolExecutionNotifications": notifications,
+                "workingDirectory": {"uri": Path(os.getcwd()).resolve().as_uri() + "/"},
+            }
+        ],
+        "results": [_result(f, rule_index, base) for r in results for f in r.findings],
+    }
+    document = {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
+    return json.dumps(document, indent=2, ensure_ascii=False)
