@@ -193,6 +193,7 @@ def check(
         typer.echo(message, err=True)
 
     fixed_total = 0
+    diffs = 0
     if fix or diff:
         for path, settings in tasks:
             outcome = fix_file(
@@ -206,11 +207,12 @@ def check(
             if outcome.error is not None and outcome.error.endswith("not fixed") and not diff:
                 typer.echo(outcome.error, err=True)
             if diff and outcome.changed:
+                diffs += 1
                 typer.echo(report.clean(outcome.diff()), nl=False)
             elif outcome.changed and outcome.error is None:
                 fixed_total += outcome.applied
-        if diff:
-            return
+        if diff:  # like ruff: status 1 when there is something to fix
+            raise typer.Exit(EXIT_FINDINGS if diffs else EXIT_OK)
 
     results = list(check_files(tasks, jobs))
     fail_level = {str(r.path): s.fail_on for r, (_, s) in zip(results, tasks, strict=True)}

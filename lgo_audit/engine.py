@@ -15,7 +15,7 @@ from typing import Any
 from lgo_audit import expr
 from lgo_audit.findings import Edit, Finding, Fix, Location, Severity
 from lgo_audit.grammar.elements import FactToken
-from lgo_audit.model import Span
+from lgo_audit.span import Span
 from lgo_audit.normalise import Link as TextLink
 from lgo_audit.parse import ParsedLetter
 from lgo_audit.rules import SECTION_NAMES, Binding, Rule, RuleSet

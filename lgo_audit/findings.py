@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from lgo_audit.model import Span
+from lgo_audit.span import Span
 
 __all__ = ["Applicability", "Edit", "Finding", "Fix", "Location", "Severity"]
 

@@ -15,6 +15,9 @@ from typing import Annotated, Any, Generic, TypeVar, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, WithJsonSchema
 
+from lgo_audit.span import Span
+from lgo_audit.vocabulary import VOCABULARY as _CHECK_PATH_VOCABULARY
+
 __all__ = [
     "FACT_TYPES",
     "VOCABULARY",
@@ -56,15 +59,6 @@ V = TypeVar("V")
 
 class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class Span(_Frozen):
-    """Where a fact stands in the original file: 1-based lines and columns, end exclusive."""
-
-    line: int
-    column: int
-    end_line: int
-    end_column: int
 
 
 class Fact(_Frozen, Generic[V]):
@@ -203,6 +197,7 @@ FACT_TYPES: dict[str, Any] = dict(_fact_fields(Letter))
 """The fact vocabulary: dotted name -> Python type of its value. Rules may name only these."""
 
 VOCABULARY: frozenset[str] = frozenset(FACT_TYPES)
+assert VOCABULARY == _CHECK_PATH_VOCABULARY, "lgo_audit/vocabulary.py and the model disagree"
 
 
 def iter_facts(letter: BaseModel, prefix: str = "") -> Iterator[tuple[str, Fact[Any] | None]]:

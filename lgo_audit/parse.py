@@ -10,14 +10,18 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from typing import Any
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
 from lgo_audit.grammar import Profile, recogniser, select_profile
 from lgo_audit.grammar.elements import FactToken
-from lgo_audit.model import FACT_TYPES, Letter, Link, Span
+from lgo_audit.span import Span
 from lgo_audit.normalise import NormalisedText, normalise
 from lgo_audit.reader import DEFAULT_MAX_BYTES, SourceFile, read_source
 from lgo_audit.structure import Issue, Structure, assemble
+
+if TYPE_CHECKING:
+    from lgo_audit.model import Letter
 
 __all__ = ["ParsedLetter", "parse_file", "parse_source"]
 
@@ -30,7 +34,11 @@ class ParsedLetter:
     text: NormalisedText
     profile: Profile
     structure: Structure
-    letter: Letter
+
+    @cached_property
+    def letter(self) -> Letter:
+        """The typed letter model; built on demand (rules read the facts directly)."""
+        return _build_letter(self.structure, self.text, self.profile)
 
     @property
     def path(self) -> str:
@@ -62,8 +70,7 @@ def parse_source(source: SourceFile, profile: str | None = None) -> ParsedLetter
     chosen = select_profile(text.text, profile)
     chunks = recogniser(chosen.name).chunks(text.text)
     structure = assemble(chunks, chosen, text.text)
-    letter = _build_letter(structure, text, chosen)
-    return ParsedLetter(source, text, chosen, structure, letter)
+    return ParsedLetter(source, text, chosen, structure)
 
 
 def parse_file(
@@ -89,6 +96,8 @@ def _fact_dict(token: FactToken, text: NormalisedText) -> dict[str, Any]:
 
 def _empty_letter() -> dict[str, Any]:
     """Every fact of the vocabulary, absent: the grammar fills in what it finds."""
+    from lgo_audit.model import FACT_TYPES
+
     data: dict[str, Any] = {}
     for name in FACT_TYPES:
         *parents, leaf = name.split(".")
@@ -100,6 +109,8 @@ def _empty_letter() -> dict[str, Any]:
 
 
 def _build_letter(structure: Structure, text: NormalisedText, profile: Profile) -> Letter:
+    from lgo_audit.model import Letter, Link
+
     data = _empty_letter()
     for name, token in structure.facts.items():
         *parents, leaf = name.split(".")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import tomllib
 from collections.abc import Callable, Iterable, Sequence
@@ -23,7 +24,7 @@ from typing import Any, Literal
 from lgo_audit import expr
 from lgo_audit.findings import Applicability, Severity
 from lgo_audit.grammar import PROFILES
-from lgo_audit.model import VOCABULARY
+from lgo_audit.vocabulary import VOCABULARY
 
 __all__ = [
     "STRUCTURE_PARAMS",
@@ -158,6 +159,43 @@ def _validator() -> Any:
     return jsonschema.Draft202012Validator(schema)
 
 
+def _cache_file() -> Path | None:
+    """Where digests of rule files that passed schema validation are remembered (or None)."""
+    if os.environ.get("LGO_AUDIT_NO_CACHE"):
+        return None
+    base = os.environ.get("LGO_AUDIT_CACHE_DIR") or os.environ.get("XDG_CACHE_HOME")
+    root = Path(base) if base else Path.home() / ".cache"
+    return root / "lgo-audit" / "validated-rules.json"
+
+
+def _read_validated() -> set[str]:
+    path = _cache_file()
+    try:
+        data = json.loads(path.read_text(encoding="utf-8")) if path else []
+    except (OSError, ValueError):
+        return set()
+    return {d for d in data if isinstance(d, str)} if isinstance(data, list) else set()
+
+
+def _write_validated(digests: set[str]) -> None:
+    path = _cache_file()
+    if path is None:
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_suffix(f".{os.getpid()}.tmp")
+        temporary.write_text(json.dumps(sorted(digests)[-2000:]), encoding="utf-8")
+        os.replace(temporary, path)
+    except OSError:
+        pass  # a cache that cannot be written only costs time
+
+
+@cache
+def _schema_digest() -> str:
+    schema = (data_dir("schemas") / "rule.schema.json").read_bytes()
+    return hashlib.sha256(schema).hexdigest()
+
+
 def rule_files(dirs: Iterable[Path]) -> list[Path]:
     files: list[Path] = []
     for directory in dirs:
@@ -174,20 +212,33 @@ def load_rules(extra_dirs: Sequence[Path | str] = (), *, bundled: bool = True) -
     digest = hashlib.sha256()
     rules: list[Rule] = []
     seen: dict[str, Path] = {}
+    validated = _read_validated()
+    newly_validated: set[str] = set()
     for path in files:
-        content = path.read_bytes()
+        try:
+            content = path.read_bytes()
+        except OSError as error:
+            raise RuleLoadError(path, f"cannot read: {error.strerror or error}") from None
         digest.update(path.name.encode() + b"\0" + content)
-        rule = load_rule_text(content, path)
+        # Schema validation is remembered by content: an unchanged file need not be validated
+        # again (that saves importing jsonschema on every run). Expressions are always parsed.
+        content_digest = hashlib.sha256(_schema_digest().encode() + content).hexdigest()
+        known_valid = content_digest in validated
+        rule = load_rule_text(content, path, validate=not known_valid)
+        if not known_valid:
+            newly_validated.add(content_digest)
         for key in (rule.code, rule.name):
             if key in seen:
                 raise RuleLoadError(path, f"'{key}' is already defined in {seen[key]}", rule.code)
             seen[key] = path
         rules.append(rule)
+    if newly_validated:
+        _write_validated(validated | newly_validated)
     rules.sort(key=lambda r: r.code)
     return RuleSet(tuple(rules), digest.hexdigest()[:12])
 
 
-def load_rule_text(content: bytes, path: Path) -> Rule:
+def load_rule_text(content: bytes, path: Path, *, validate: bool = True) -> Rule:
     """Parse, validate and compile one rule file's content."""
     try:
         data = tomllib.loads(content.decode("utf-8"))
@@ -196,7 +247,7 @@ def load_rule_text(content: bytes, path: Path) -> Rule:
     except tomllib.TOMLDecodeError as error:
         raise RuleLoadError(path, f"invalid TOML: {error}") from None
     code = data.get("code") if isinstance(data.get("code"), str) else None
-    errors = sorted(_validator().iter_errors(data), key=lambda e: list(e.absolute_path))
+    errors = sorted(_validator().iter_errors(data), key=lambda e: list(e.absolute_path)) if validate else []
     if errors:
         error = errors[0]
         where = ".".join(str(p) for p in error.absolute_path) or None

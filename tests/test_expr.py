@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import math
+import pickle
 import time
 import zlib
 from decimal import Decimal
@@ -51,7 +52,9 @@ from lgo_audit.expr import (
 class DictEnv:
     """Facts for tests: values from one dict, raw text from another; absent means null."""
 
-    def __init__(self, values: dict[str, object] | None = None, raw: dict[str, str] | None = None):
+    def __init__(
+        self, values: dict[str, object] | None = None, raw: dict[str, str] | None = None
+    ) -> None:
         self.values = values or {}
         self.raws = raw or {}
 
@@ -93,50 +96,50 @@ def syntax_error(source: str, **kwargs: object) -> ExprSyntaxError:
 # Literals and names
 
 
-def test_integer_literal_is_an_int():
+def test_integer_literal_is_an_int() -> None:
     assert parse("17") == Literal(17)
     assert type(ev("17")) is int
 
 
-def test_decimal_literal_is_a_decimal_that_keeps_its_places():
+def test_decimal_literal_is_a_decimal_that_keeps_its_places() -> None:
     assert ev("58.80") == Decimal("58.80")
     assert str(ev("58.80")) == "58.80"
 
 
-def test_string_literals_take_either_quote_and_three_escapes():
+def test_string_literals_take_either_quote_and_three_escapes() -> None:
     assert ev(r'"say \"hi\""') == 'say "hi"'
     assert ev(r"'it\'s'") == "it's"
     assert ev(r"'back\\slash'") == "back\\slash"
     assert ev("'has \"double\" quotes'") == 'has "double" quotes'
 
 
-def test_other_escapes_are_syntax_errors_at_the_backslash():
+def test_other_escapes_are_syntax_errors_at_the_backslash() -> None:
     assert syntax_error(r"'a\nb'").position == 2
 
 
-def test_unterminated_string_is_a_syntax_error():
+def test_unterminated_string_is_a_syntax_error() -> None:
     assert syntax_error("'abc").message == "unterminated string"
 
 
-def test_true_false_null_literals():
+def test_true_false_null_literals() -> None:
     assert (ev("true"), ev("false"), ev("null")) == (True, False, None)
 
 
-def test_names_are_dotted_and_read_through_the_env():
+def test_names_are_dotted_and_read_through_the_env() -> None:
     assert parse("upheld.period.start") == Name("upheld.period.start")
     assert ev("upheld.count", upheld__count=3) == 3
 
 
-def test_absent_fact_is_null():
+def test_absent_fact_is_null() -> None:
     assert ev("missing") is None
 
 
 @pytest.mark.parametrize("source", ["a.null", "true.x", "upheld.and"])
-def test_keywords_cannot_be_part_of_a_name(source):
+def test_keywords_cannot_be_part_of_a_name(source: str) -> None:
     assert "keyword" in syntax_error(source).message
 
 
-def test_literal_equality_is_type_aware():
+def test_literal_equality_is_type_aware() -> None:
     assert Literal(59) != Literal(Decimal("59.0"))
     assert Literal(Decimal("58.8")) != Literal(Decimal("58.80"))
     assert Literal(True) != Literal(1)
@@ -147,9 +150,9 @@ def test_literal_equality_is_type_aware():
 @pytest.mark.parametrize(
     "value", [-1, Decimal("-1.5"), Decimal("5"), Decimal("1E+2"), 10**MAX_NUMBER_DIGITS, 1.5]
 )
-def test_literals_only_hold_values_the_parser_could_produce(value):
+def test_literals_only_hold_values_the_parser_could_produce(value: object) -> None:
     with pytest.raises((ValueError, TypeError)):
-        Literal(value)
+        Literal(value)  # type: ignore[arg-type]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -178,7 +181,7 @@ def test_literals_only_hold_values_the_parser_could_produce(value):
         ("percent(a, b) * 2", "(percent(a, b) * 2)"),
     ],
 )
-def test_precedence(source, expected):
+def test_precedence(source: str, expected: str) -> None:
     assert shape(parse(source)) == expected
 
 
@@ -195,26 +198,28 @@ def test_precedence(source, expected):
         ("--a", "(- (- a))"),
     ],
 )
-def test_binary_operators_associate_to_the_left_and_prefixes_nest(source, expected):
+def test_binary_operators_associate_to_the_left_and_prefixes_nest(
+    source: str, expected: str
+) -> None:
     assert shape(parse(source)) == expected
 
 
 @pytest.mark.parametrize(
     "source", ["a < b < c", "a == b == c", "a is null is null", "a == b is null"]
 )
-def test_comparisons_do_not_chain(source):
+def test_comparisons_do_not_chain(source: str) -> None:
     assert "cannot be chained" in syntax_error(source).message
 
 
-def test_chained_comparison_error_points_at_the_second_operator():
+def test_chained_comparison_error_points_at_the_second_operator() -> None:
     assert syntax_error("a < b < c").position == 6
 
 
-def test_parenthesised_comparisons_may_be_compared():
+def test_parenthesised_comparisons_may_be_compared() -> None:
     assert shape(parse("(a < b) == (c < d)")) == "((a < b) == (c < d))"
 
 
-def test_subtraction_and_division_evaluate_left_to_right():
+def test_subtraction_and_division_evaluate_left_to_right() -> None:
     assert ev("10 - 4 - 3") == 3
     assert ev("24 / 4 / 2") == 3
 
@@ -247,12 +252,12 @@ ROUND_TRIP = [
 
 
 @pytest.mark.parametrize("source", ROUND_TRIP)
-def test_unparse_round_trips(source):
+def test_unparse_round_trips(source: str) -> None:
     node = parse(source)
     assert parse(unparse(node)) == node
 
 
-def test_unparse_is_canonical():
+def test_unparse_is_canonical() -> None:
     assert unparse(parse("( a+b )*c  ==  d")) == "(a + b) * c == d"
     assert unparse(parse("'x'")) == '"x"'
     assert unparse(parse("007")) == "7"
@@ -301,7 +306,7 @@ ASTS = st.recursive(st.one_of(LITERALS.map(Literal), NAMES.map(Name)), _extend, 
 
 @settings(max_examples=400)
 @given(ASTS)
-def test_parse_of_unparse_is_identity_for_any_tree(node):
+def test_parse_of_unparse_is_identity_for_any_tree(node: Node) -> None:
     assert parse(unparse(node)) == node
 
 
@@ -323,40 +328,42 @@ KLEENE = [
 
 
 @pytest.mark.parametrize(("a", "b", "a_and_b", "a_or_b"), KLEENE)
-def test_and_or_use_kleene_logic(a, b, a_and_b, a_or_b):
+def test_and_or_use_kleene_logic(
+    a: bool | None, b: bool | None, a_and_b: bool | None, a_or_b: bool | None
+) -> None:
     assert ev("a and b", a=a, b=b) is a_and_b
     assert ev("a or b", a=a, b=b) is a_or_b
 
 
 @pytest.mark.parametrize(("a", "expected"), [(T, F), (F, T), (N, N)])
-def test_not_uses_kleene_logic(a, expected):
+def test_not_uses_kleene_logic(a: bool | None, expected: bool | None) -> None:
     assert ev("not a", a=a) is expected
 
 
-def test_false_and_anything_does_not_evaluate_the_right_side():
+def test_false_and_anything_does_not_evaluate_the_right_side() -> None:
     assert ev("false and 1 + 'x' == 2") is False
     assert ev("true or 1 + 'x' == 2") is True
 
 
 @pytest.mark.parametrize("source", ["x + 1", "1 - x", "x * 2", "x / 2", "-x", "x == 1", "x < 2"])
-def test_null_operand_gives_null(source):
+def test_null_operand_gives_null(source: str) -> None:
     assert ev(source) is None
 
 
-def test_is_null_and_is_not_null_are_never_null():
+def test_is_null_and_is_not_null_are_never_null() -> None:
     assert ev("x is null") is True
     assert ev("x is not null") is False
     assert ev("x is null", x=0) is False
     assert ev("x is not null", x="") is True
 
 
-def test_functions_give_null_for_a_null_argument():
+def test_functions_give_null_for_a_null_argument() -> None:
     assert ev("percent(x, 10)") is None
     assert ev("lower(x)") is None
     assert ev("date(2020, x, 1)") is None
 
 
-def test_coalesce_accepts_nulls():
+def test_coalesce_accepts_nulls() -> None:
     assert ev("coalesce(x, 3)") == 3
     assert ev("coalesce(2, 3)") == 2
     assert ev("coalesce(x, y)") is None
@@ -366,33 +373,33 @@ def test_coalesce_accepts_nulls():
 # Arithmetic
 
 
-def test_arithmetic_is_exact_never_float():
+def test_arithmetic_is_exact_never_float() -> None:
     assert ev("0.1 + 0.2 == 0.3") is True
     assert ev("1 / 3 * 3") == 1
     assert type(ev("1 / 3 * 3")) is int
 
 
-def test_fractional_results_are_fractions_whole_results_are_ints():
+def test_fractional_results_are_fractions_whole_results_are_ints() -> None:
     assert ev("1 / 3") == Fraction(1, 3)
     assert type(ev("1 / 3")) is Fraction
     assert type(ev("2.5 * 2")) is int
 
 
-def test_division_by_zero_is_null():
+def test_division_by_zero_is_null() -> None:
     assert ev("1 / 0") is None
     assert ev("x / y", x=3, y=Decimal("0.0")) is None
 
 
-def test_plus_concatenates_two_strings():
+def test_plus_concatenates_two_strings() -> None:
     assert ev("'ab' + \"cd\"") == "abcd"
 
 
-def test_negation_keeps_a_stated_decimal_and_its_places():
+def test_negation_keeps_a_stated_decimal_and_its_places() -> None:
     assert ev("-58.80") == Decimal("-58.80")
     assert ev("places(-58.80)") == 2
 
 
-def test_no_power_operator():
+def test_no_power_operator() -> None:
     assert syntax_error("9**9**9").position == 2
 
 
@@ -419,33 +426,35 @@ def test_no_power_operator():
         ("percent(10, 17) != 59", False),
     ],
 )
-def test_percent_against_a_stated_number_is_rounded_half_up_to_its_places(source, expected):
+def test_percent_against_a_stated_number_is_rounded_half_up_to_its_places(
+    source: str, expected: bool
+) -> None:
     assert ev(source) is expected
 
 
-def test_percent_against_a_percent_or_fraction_is_exact():
+def test_percent_against_a_percent_or_fraction_is_exact() -> None:
     assert ev("percent(1, 2) == percent(2, 4)") is True
     assert ev("percent(10, 17) == 1000 / 17") is True
     assert ev("percent(10, 17) == 117 / 2") is False  # 58.5 as a Fraction: exact
 
 
-def test_a_whole_arithmetic_result_is_an_int_and_so_counts_as_stated():
+def test_a_whole_arithmetic_result_is_an_int_and_so_counts_as_stated() -> None:
     assert ev("percent(10, 17) == 118 / 2") is True
 
 
-def test_numbers_compare_exactly_across_kinds():
+def test_numbers_compare_exactly_across_kinds() -> None:
     assert ev("1 / 2 == 0.5") is True
     assert ev("2 == 2.00") is True
     assert ev("1 / 3 < 0.3334") is True
 
 
-def test_strings_and_dates_compare_with_their_own_kind():
+def test_strings_and_dates_compare_with_their_own_kind() -> None:
     assert ev("'abc' < 'abd'") is True
     assert ev("date(2020, 3, 31) < date(2020, 4, 1)") is True
     assert ev("a == b", a=datetime.date(2020, 1, 1), b=datetime.date(2020, 1, 1)) is True
 
 
-def test_booleans_compare_only_for_equality():
+def test_booleans_compare_only_for_equality() -> None:
     assert ev("true == true") is True
     assert ev("true != false") is True
     with pytest.raises(ExprEvalError, match="booleans"):
@@ -453,7 +462,7 @@ def test_booleans_compare_only_for_equality():
 
 
 @pytest.mark.parametrize("source", ["1 == 'a'", "'a' != 1", "true == 1", "date(2020,1,1) == 2020"])
-def test_comparing_different_kinds_is_an_eval_error(source):
+def test_comparing_different_kinds_is_an_eval_error(source: str) -> None:
     with pytest.raises(ExprEvalError, match="cannot compare"):
         ev(source)
 
@@ -472,14 +481,16 @@ def test_comparing_different_kinds_is_an_eval_error(source):
         (1, 16, 1, Decimal("6.3"), 6.2),
     ],
 )
-def test_percent_with_places_rounds_half_up(k, n, places, expected, python_round):
+def test_percent_with_places_rounds_half_up(
+    k: int, n: int, places: int, expected: Decimal, python_round: float
+) -> None:
     result = ev(f"percent({k}, {n}, {places})")
     assert result == expected
     assert str(result) == str(expected)
     assert round(100 * k / n, places) == python_round  # what the language must NOT do
 
 
-def test_round_half_up_rounds_halves_away_from_zero():
+def test_round_half_up_rounds_halves_away_from_zero() -> None:
     assert ev("round_half_up(2.5, 0)") == Decimal("3")
     assert ev("round_half_up(-2.5, 0)") == Decimal("-3")
     assert ev("round_half_up(0.125, 2)") == Decimal("0.13")
@@ -507,7 +518,9 @@ ABOVE = compile_expr(parse("percent(k, n) > s"))
 
 @settings(max_examples=500)
 @given(COUNTS, st.sampled_from([0, 1]))
-def test_percent_comparisons_agree_with_exact_rounding(counts, places):
+def test_percent_comparisons_agree_with_exact_rounding(
+    counts: tuple[int, int], places: int
+) -> None:
     k, n = counts
     exact = Fraction(100 * k, n)
     rounded = _reference_round(exact, places)
@@ -522,8 +535,14 @@ def test_percent_comparisons_agree_with_exact_rounding(counts, places):
 POSSIBLE = compile_expr(parse("possible_percent(p, n)"))
 
 
+def _places_of(p: int | Decimal) -> int:
+    exponent = p.as_tuple().exponent if isinstance(p, Decimal) else 0
+    assert isinstance(exponent, int)
+    return max(0, -exponent)
+
+
 def _brute_force_possible(p: int | Decimal, n: int) -> bool:
-    places = max(0, -p.as_tuple().exponent) if isinstance(p, Decimal) else 0
+    places = _places_of(p)
     return any(_reference_round(Fraction(100 * k, n), places) == Fraction(p) for k in range(n + 1))
 
 
@@ -536,17 +555,17 @@ STATED_PERCENTS = st.one_of(
 
 @settings(max_examples=500)
 @given(STATED_PERCENTS, st.integers(1, 500))
-def test_possible_percent_agrees_with_brute_force(p, n):
+def test_possible_percent_agrees_with_brute_force(p: int | Decimal, n: int) -> None:
     assert POSSIBLE(DictEnv({"p": p, "n": n})) is _brute_force_possible(p, n)
 
 
-def test_possible_percent_agrees_with_brute_force_for_all_small_cases():
+def test_possible_percent_agrees_with_brute_force_for_all_small_cases() -> None:
     for n in range(1, 41):
         for p in range(101):
             assert POSSIBLE(DictEnv({"p": p, "n": n})) is _brute_force_possible(p, n), (p, n)
 
 
-def test_possible_percent_examples():
+def test_possible_percent_examples() -> None:
     assert ev("possible_percent(95, 9)") is False  # 8/9 = 88.9%, 9/9 = 100%
     assert ev("possible_percent(88.9, 9)") is True
     assert ev("possible_percent(88.89, 9)") is True
@@ -559,18 +578,18 @@ IMPLIED = compile_expr(parse("implied_count(p, n)"))
 
 
 def _brute_force_implied(p: int | Decimal, n: int) -> int | None:
-    places = max(0, -p.as_tuple().exponent) if isinstance(p, Decimal) else 0
+    places = _places_of(p)
     ks = [k for k in range(n + 1) if _reference_round(Fraction(100 * k, n), places) == Fraction(p)]
     return ks[0] if len(ks) == 1 else None
 
 
 @settings(max_examples=500)
 @given(STATED_PERCENTS, st.integers(1, 500))
-def test_implied_count_agrees_with_brute_force(p, n):
+def test_implied_count_agrees_with_brute_force(p: int | Decimal, n: int) -> None:
     assert IMPLIED(DictEnv({"p": p, "n": n})) == _brute_force_implied(p, n)
 
 
-def test_implied_count_examples():
+def test_implied_count_examples() -> None:
     assert ev("implied_count(100, 1)") == 1
     assert ev("implied_count(58.8, 17)") == 10
     assert ev("implied_count(95, 9)") is None  # no k gives 95%
@@ -582,13 +601,13 @@ def test_implied_count_examples():
 # Functions
 
 
-def test_percent_is_an_exact_percent_and_null_over_zero():
+def test_percent_is_an_exact_percent_and_null_over_zero() -> None:
     assert ev("percent(10, 17)") == Percent(1000, 17)
     assert type(ev("percent(10, 17)")) is Percent
     assert ev("percent(3, 0)") is None
 
 
-def test_places_counts_stated_decimals():
+def test_places_counts_stated_decimals() -> None:
     assert ev("places(59)") == 0
     assert ev("places(58.8)") == 1
     assert ev("places(58.80)") == 2
@@ -597,17 +616,17 @@ def test_places_counts_stated_decimals():
 @pytest.mark.parametrize(
     ("n", "expected"), [(1, "complaint"), (0, "complaints"), (2, "complaints")]
 )
-def test_plural(n, expected):
+def test_plural(n: int, expected: str) -> None:
     assert ev("plural(n, 'complaint', 'complaints')", n=n) == expected
 
 
-def test_date_is_null_when_the_date_does_not_exist():
+def test_date_is_null_when_the_date_does_not_exist() -> None:
     assert ev("date(2020, 2, 29)") == datetime.date(2020, 2, 29)
     assert ev("date(2019, 2, 29)") is None
     assert ev("date(2020, 13, 1)") is None
 
 
-def test_days_between_counts_from_first_to_second():
+def test_days_between_counts_from_first_to_second() -> None:
     assert ev("days_between(date(2020, 3, 31), date(2020, 4, 30))") == 30
     assert ev("days_between(date(2020, 4, 30), date(2020, 3, 31))") == -30
 
@@ -622,11 +641,13 @@ def test_days_between_counts_from_first_to_second():
         (datetime.date(2019, 3, 31), 2019),
     ],
 )
-def test_financial_year_is_the_year_of_the_31_march_that_ends_it(day, year):
+def test_financial_year_is_the_year_of_the_31_march_that_ends_it(
+    day: datetime.date, year: int
+) -> None:
     assert ev("financial_year(d)", d=day) == year
 
 
-def test_year_month_day():
+def test_year_month_day() -> None:
     assert ev("year(d) * 10000 + month(d) * 100 + day(d)", d=datetime.date(2020, 7, 22)) == 20200722
 
 
@@ -652,12 +673,12 @@ def test_year_month_day():
         ("", "Ms Smith", False),
     ],
 )
-def test_same_person(a, b, expected):
+def test_same_person(a: str, b: str, expected: bool) -> None:
     assert ev("same_person(a, b)", a=a, b=b) is expected
     assert ev("same_person(b, a)", a=a, b=b) is expected
 
 
-def test_string_functions():
+def test_string_functions() -> None:
     assert ev("lower('ABC')") == "abc"
     assert ev("upper('abc')") == "ABC"
     assert ev("length('abc')") == 3
@@ -666,47 +687,47 @@ def test_string_functions():
     assert ev("ends_with('annual review', 'annual')") is False
 
 
-def test_text_formats_like_a_message():
+def test_text_formats_like_a_message() -> None:
     assert ev("text(percent(10, 17)) + '%'") == "58.8%"
     assert ev("text(date(2020, 3, 31))") == "31 March 2020"
 
 
-def test_abs_min_max():
+def test_abs_min_max() -> None:
     assert ev("abs(-2.5)") == Decimal("2.5")
     assert ev("min(3, 1 / 2)") == Fraction(1, 2)
     assert ev("max('a', 'b')") == "b"
     assert ev("max(date(2020,1,1), date(2019,1,1))") == datetime.date(2020, 1, 1)
 
 
-def test_choose_picks_a_branch_by_condition():
+def test_choose_picks_a_branch_by_condition() -> None:
     assert ev("choose(n == 1, 'one', 'many')", n=1) == "one"
     assert ev("choose(n == 1, 'one', 'many')", n=2) == "many"
     assert ev("choose(n == 1, 'one', 'many')") is None  # null condition
 
 
-def test_choose_evaluates_only_the_chosen_branch():
+def test_choose_evaluates_only_the_chosen_branch() -> None:
     assert ev("choose(n == 0, 0, 1 + 'x')", n=0) == 0
     assert ev("choose(x is null, 'none', x)", x=None) == "none"  # null branch not chosen: fine
 
 
-def test_choose_condition_must_be_boolean():
+def test_choose_condition_must_be_boolean() -> None:
     with pytest.raises(ExprEvalError, match="choose"):
         ev("choose(1, 2, 3)")
 
 
-def test_raw_returns_the_text_as_written():
+def test_raw_returns_the_text_as_written() -> None:
     env = DictEnv({"upheld.percent": Decimal("58.8")}, {"upheld.percent": "58.8%"})
     assert evaluate(parse("raw(upheld.percent)"), env) == "58.8%"
     assert evaluate(parse("raw(missing)"), env) is None
 
 
-def test_raw_takes_only_a_fact_name():
+def test_raw_takes_only_a_fact_name() -> None:
     error = syntax_error("raw('x')")
     assert "fact name" in error.message
     assert error.position == 4
 
 
-def test_every_function_is_in_the_documentation_table():
+def test_every_function_is_in_the_documentation_table() -> None:
     doc = functions_module.__doc__ or ""
     for function in FUNCTIONS.values():
         assert f"``{function.signature}``" in doc, function.name
@@ -716,7 +737,7 @@ def test_every_function_is_in_the_documentation_table():
 # Load-time checks: names, functions, arity
 
 
-def test_unknown_fact_is_an_error_at_its_position_when_names_are_given():
+def test_unknown_fact_is_an_error_at_its_position_when_names_are_given() -> None:
     error = syntax_error(
         "upheld.count > 0 and uphled.total > 1", names={"upheld.count", "upheld.total"}
     )
@@ -725,11 +746,11 @@ def test_unknown_fact_is_an_error_at_its_position_when_names_are_given():
     assert error.position == 21
 
 
-def test_known_facts_parse_when_names_are_given():
+def test_known_facts_parse_when_names_are_given() -> None:
     assert names_used(parse("a + b.c", names=["a", "b.c"])) == {"a", "b.c"}
 
 
-def test_unknown_function_is_always_an_error_naming_it():
+def test_unknown_function_is_always_an_error_naming_it() -> None:
     error = syntax_error("1 + percnt(1, 2)")
     assert error.message.startswith("unknown function 'percnt'")
     assert error.position == 4
@@ -739,13 +760,13 @@ def test_unknown_function_is_always_an_error_naming_it():
     ("source", "position"),
     [("percent(1)", 0), ("x + lower()", 4), ("plural(1, 'a')", 0), ("percent(1, 2, 3, 4)", 0)],
 )
-def test_wrong_arity_is_a_syntax_error(source, position):
+def test_wrong_arity_is_a_syntax_error(source: str, position: int) -> None:
     error = syntax_error(source)
     assert "takes" in error.message
     assert error.position == position
 
 
-def test_names_used_lists_every_fact_read():
+def test_names_used_lists_every_fact_read() -> None:
     node = parse("a.b + raw(c) == coalesce(d, a.b)")
     assert names_used(node) == frozenset({"a.b", "c", "d"})
 
@@ -754,11 +775,17 @@ def test_names_used_lists_every_fact_read():
     ("source", "position"),
     [("", 0), ("   ", 0), ("1 +", 3), ("(1", 2), ("1)", 1), ("f(1,)", 0), ("1 2", 2), ("a = 1", 2)],
 )
-def test_syntax_errors_carry_a_position(source, position):
+def test_syntax_errors_carry_a_position(source: str, position: int) -> None:
     assert syntax_error(source).position == position
 
 
-def test_syntax_error_message_is_one_line():
+def test_errors_survive_pickling_for_worker_processes() -> None:
+    error = pickle.loads(pickle.dumps(ExprSyntaxError("bad", 3)))
+    assert (error.message, error.position, str(error)) == ("bad", 3, "bad (at position 3)")
+    assert str(pickle.loads(pickle.dumps(ExprEvalError("worse")))) == "worse"
+
+
+def test_syntax_error_message_is_one_line() -> None:
     assert "\n" not in str(syntax_error("1 +\n\n"))
     assert str(syntax_error("1 +")).endswith("(at position 3)")
 
@@ -767,24 +794,24 @@ def test_syntax_error_message_is_one_line():
 # Hostile input
 
 
-def test_import_is_not_a_function():
+def test_import_is_not_a_function() -> None:
     assert "unknown function '__import__'" in syntax_error("__import__('os')").message
 
 
-def test_attribute_access_does_not_exist():
+def test_attribute_access_does_not_exist() -> None:
     syntax_error("().__class__")
     syntax_error("x.__class__.__bases__[0]")
     syntax_error("'a'.upper()")
 
 
-def test_ten_thousand_nested_parentheses_are_rejected_quickly():
+def test_ten_thousand_nested_parentheses_are_rejected_quickly() -> None:
     source = "(" * 10_000 + "1" + ")" * 10_000
     started = time.perf_counter()
     syntax_error(source)
     assert time.perf_counter() - started < 0.5
 
 
-def test_deep_nesting_within_the_length_limit_is_rejected_without_recursion_error():
+def test_deep_nesting_within_the_length_limit_is_rejected_without_recursion_error() -> None:
     source = "(" * 1_999 + "1" + ")" * 1_999
     started = time.perf_counter()
     assert "nested" in syntax_error(source).message
@@ -800,46 +827,46 @@ def test_deep_nesting_within_the_length_limit_is_rejected_without_recursion_erro
         "abs(" * 100 + "1" + ")" * 100,
     ],
 )
-def test_deep_trees_without_parentheses_are_rejected(source):
+def test_deep_trees_without_parentheses_are_rejected(source: str) -> None:
     assert "nested" in syntax_error(source).message
 
 
-def test_nesting_up_to_the_limit_is_accepted():
+def test_nesting_up_to_the_limit_is_accepted() -> None:
     assert ev("(" * MAX_DEPTH + "1" + ")" * MAX_DEPTH) == 1
     assert ev("-" * (MAX_DEPTH - 1) + "1") == -1
 
 
-def test_source_longer_than_the_limit_is_rejected():
+def test_source_longer_than_the_limit_is_rejected() -> None:
     error = syntax_error("1" + " " * 100_000)
     assert error.position == MAX_SOURCE_LENGTH
     parse("1" + " " * (MAX_SOURCE_LENGTH - 1))
 
 
-def test_forty_digit_literal_is_rejected():
+def test_forty_digit_literal_is_rejected() -> None:
     assert "digits" in syntax_error("1" * 40).message
     assert "digits" in syntax_error("0." + "1" * 40).message
     assert ev("9" * MAX_NUMBER_DIGITS) == int("9" * MAX_NUMBER_DIGITS)
 
 
-def test_repeated_multiplication_hits_the_magnitude_bound():
+def test_repeated_multiplication_hits_the_magnitude_bound() -> None:
     source = " * ".join(["x"] * 40)
     with pytest.raises(ExprEvalError, match="too large"):
         ev(source, x=10**30)
 
 
-def test_repeated_division_hits_the_magnitude_bound():
+def test_repeated_division_hits_the_magnitude_bound() -> None:
     source = "1" + " / x" * 40
     with pytest.raises(ExprEvalError, match="too large"):
         ev(source, x=10**30 + 1)
 
 
-def test_magnitude_bound_is_inclusive():
+def test_magnitude_bound_is_inclusive() -> None:
     assert ev("x * 1", x=MAX_MAGNITUDE) == MAX_MAGNITUDE
     with pytest.raises(ExprEvalError):
         ev("x + 1", x=MAX_MAGNITUDE)
 
 
-def test_string_growth_hits_the_length_bound():
+def test_string_growth_hits_the_length_bound() -> None:
     with pytest.raises(ExprEvalError, match="longer than"):
         ev("s + s", s="x" * (MAX_STRING_LENGTH // 2 + 1))
     assert len(ev("s + s", s="x" * (MAX_STRING_LENGTH // 2))) == MAX_STRING_LENGTH  # type: ignore[arg-type]
@@ -860,24 +887,24 @@ def test_string_growth_hits_the_length_bound():
         [1, 2],
     ],
 )
-def test_fact_values_outside_the_language_are_eval_errors(value):
+def test_fact_values_outside_the_language_are_eval_errors(value: object) -> None:
     with pytest.raises(ExprEvalError):
         ev("x == x", x=value)
 
 
-def test_errors_raised_by_the_env_become_eval_errors():
+def test_errors_raised_by_the_env_become_eval_errors() -> None:
     class BrokenEnv:
-        def value(self, name):
+        def value(self, name: str) -> Value:
             raise KeyError(name)
 
-        def raw(self, name):
+        def raw(self, name: str) -> str | None:
             return None
 
     with pytest.raises(ExprEvalError, match="KeyError"):
         evaluate(parse("x + 1"), BrokenEnv())
 
 
-def test_a_hand_built_tree_deeper_than_the_limit_does_not_compile():
+def test_a_hand_built_tree_deeper_than_the_limit_does_not_compile() -> None:
     node: Node = Literal(1)
     for _ in range(5_000):
         node = Unary("-", node)
@@ -931,7 +958,7 @@ TYPE_MISMATCHES = [
 
 
 @pytest.mark.parametrize(("source", "fragment"), TYPE_MISMATCHES)
-def test_type_mismatches_are_eval_errors_that_say_where(source, fragment):
+def test_type_mismatches_are_eval_errors_that_say_where(source: str, fragment: str) -> None:
     with pytest.raises(ExprEvalError) as info:
         ev(source)
     assert fragment in str(info.value)
@@ -953,15 +980,15 @@ FACT_VALUES = st.one_of(
 
 @settings(max_examples=400)
 @given(ASTS, st.lists(FACT_VALUES, min_size=1, max_size=5))
-def test_evaluation_raises_nothing_but_eval_errors(node, values):
+def test_evaluation_raises_nothing_but_eval_errors(node: Node, values: list[object]) -> None:
     def pick(name: str) -> object:
         return values[zlib.crc32(name.encode()) % len(values)]
 
     class AnyEnv:
-        def value(self, name):
-            return pick(name)
+        def value(self, name: str) -> Value:
+            return pick(name)  # type: ignore[return-value]  # deliberately anything
 
-        def raw(self, name):
+        def raw(self, name: str) -> str | None:
             v = pick(name)
             return v if isinstance(v, str) else None
 
@@ -1001,26 +1028,26 @@ def test_evaluation_raises_nothing_but_eval_errors(node, values):
         (None, "null"),
     ],
 )
-def test_format_value(value, text):
+def test_format_value(value: Value, text: str) -> None:
     assert format_value(value) == text
 
 
-def test_template_renders_placeholders_with_format_value():
+def test_template_renders_placeholders_with_format_value() -> None:
     template = parse_template("{k} of {n} is {percent(k, n)}% by {d}")
     env = DictEnv({"k": 10, "n": 17, "d": datetime.date(2020, 3, 31)})
     assert render_template(template, env) == "10 of 17 is 58.8% by 31 March 2020"
 
 
-def test_template_renders_null_as_null():
+def test_template_renders_null_as_null() -> None:
     assert render_template(parse_template("value: {x}"), DictEnv()) == "value: null"
 
 
-def test_template_doubled_braces_are_literal():
+def test_template_doubled_braces_are_literal() -> None:
     template = parse_template("{{literal}} {x} }}{{")
     assert render_template(template, DictEnv({"x": 1})) == "{literal} 1 }{"
 
 
-def test_template_braces_inside_string_literals_do_not_end_a_placeholder():
+def test_template_braces_inside_string_literals_do_not_end_a_placeholder() -> None:
     template = parse_template("{plural(n, '}', \"{\")}!")
     assert render_template(template, DictEnv({"n": 1})) == "}!"
 
@@ -1029,25 +1056,25 @@ def test_template_braces_inside_string_literals_do_not_end_a_placeholder():
     ("text", "position"),
     [("a {1 +} b", 6), ("a } b", 2), ("a { b", 2), ("{}", 0), ("x {y {z}}", 5), ("{'}", 0)],
 )
-def test_template_syntax_errors_have_positions_in_the_template(text, position):
+def test_template_syntax_errors_have_positions_in_the_template(text: str, position: int) -> None:
     with pytest.raises(ExprSyntaxError) as info:
         parse_template(text)
     assert info.value.position == position
 
 
-def test_template_placeholders_are_checked_against_names():
+def test_template_placeholders_are_checked_against_names() -> None:
     with pytest.raises(ExprSyntaxError) as info:
         parse_template("ok {known} bad {unknown}", names={"known"})
     assert info.value.position == 16
     assert parse_template("{known}", names={"known"}).names == {"known"}
 
 
-def test_template_evaluation_errors_are_eval_errors():
+def test_template_evaluation_errors_are_eval_errors() -> None:
     with pytest.raises(ExprEvalError):
         render_template(parse_template("{1 + 'a'}"), DictEnv())
 
 
-def test_templates_compare_by_source_and_parts():
+def test_templates_compare_by_source_and_parts() -> None:
     assert parse_template("{a + 1}") == parse_template("{a + 1}")
 
 
@@ -1061,14 +1088,14 @@ TYPICAL = (
 )
 
 
-def test_parsing_hundreds_of_rules_is_fast():
+def test_parsing_hundreds_of_rules_is_fast() -> None:
     started = time.perf_counter()
     for i in range(300):
         parse(f"{TYPICAL} or x{i} == 1")
     assert time.perf_counter() - started < 1.0  # ~15 ms measured; generous for slow CI
 
 
-def test_a_compiled_rule_evaluates_in_microseconds():
+def test_a_compiled_rule_evaluates_in_microseconds() -> None:
     rule = compile_expr(parse(TYPICAL))
     env = DictEnv(
         {"upheld.count": 10, "upheld.investigations": 17, "upheld.percent": Decimal("58.8")}

@@ -34,6 +34,7 @@ MAX_STRING_LENGTH: Final = 10_000
 # A Decimal from a fact is range-checked by exponent before it is ever turned into integers,
 # so that Decimal("1e999999999") is rejected without building a billion-digit number.
 _MAX_DECIMAL_EXPONENT: Final = 41
+_MAX_PLACES: Final = 40  # log10(MAX_MAGNITUDE)
 
 
 class Percent(Fraction):
@@ -131,26 +132,27 @@ def check_value(v: object, where: str) -> Value:
     foreign can flow into the evaluator.
     """
     t = type(v)
-    if isinstance(v, int) and t is int:
+    if t is int and isinstance(v, int):
         if -MAX_MAGNITUDE <= v <= MAX_MAGNITUDE:
             return v
         raise too_large(f"number in {where}")
-    if v is None or isinstance(v, bool):
+    if v is None or t is bool or t is datetime.date:
+        return v  # type: ignore[return-value]  # exactly one of the types above
+    if t is Decimal and isinstance(v, Decimal):
+        _, digits, exponent = v.as_tuple()
+        if not isinstance(exponent, int):
+            raise ExprEvalError(f"{where} is not a finite number")
+        if exponent >= -_MAX_PLACES and len(digits) + max(exponent, 0) <= _MAX_PLACES:
+            return v  # even unreduced, numerator < 10**40 and denominator <= 10**40
+        if v.adjusted() > _MAX_DECIMAL_EXPONENT or exponent < -_MAX_DECIMAL_EXPONENT:
+            raise too_large(f"number in {where}")  # rejected before building huge integers
+        check_ratio(*v.as_integer_ratio(), what=f"number in {where}")
         return v
-    if isinstance(v, str) and t is str:
+    if t is str and isinstance(v, str):
         if len(v) <= MAX_STRING_LENGTH:
             return v
         raise ExprEvalError(f"{where} is longer than {MAX_STRING_LENGTH} characters")
-    if isinstance(v, datetime.date) and t is datetime.date:
-        return v
-    if isinstance(v, Decimal) and t is Decimal:
-        if not v.is_finite():
-            raise ExprEvalError(f"{where} is not a finite number")
-        if v.adjusted() > _MAX_DECIMAL_EXPONENT or _decimal_exponent(v) < -_MAX_DECIMAL_EXPONENT:
-            raise too_large(f"number in {where}")
-        check_ratio(*v.as_integer_ratio(), what=f"number in {where}")
-        return v
-    if isinstance(v, Fraction) and (t is Fraction or t is Percent):
+    if (t is Fraction or t is Percent) and isinstance(v, Fraction):
         check_ratio(v.numerator, v.denominator, what=f"number in {where}")
         return v
     raise ExprEvalError(f"{where} has a value of unsupported type {t.__name__}")

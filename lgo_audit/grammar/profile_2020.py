@@ -34,14 +34,16 @@ PANELS = frozenset({"upheld", "compliance", "remedy"})
 
 HONORIFICS = "Mr Mrs Ms Miss Mx Dr Prof Professor Sir Dame Lord Lady Cllr Councillor Rev".split()
 _HONORIFIC = "(?:" + "|".join(HONORIFICS) + r")\.?"
+# A role is one line of the addressee block: its words are separated by spaces, never by a
+# line break (else "Director of Resources" would run on into the council's name on the next line).
 _ROLE = (
-    r"(?:(?:Interim|Acting|Joint|Deputy|Temporary)\s+)?"
-    r"(?:Chief\s+Executive(?:\s+Officer)?|Managing\s+Director|Head\s+of\s+Paid\s+Service"
-    r"|Town\s+Clerk|Chief\s+Operating\s+Officer|Chief\s+Officer"
-    r"|(?:(?:Corporate|Executive|Strategic)\s+)?Director(?:\s+(?:of|for)\s+[A-Z][A-Za-z]+"
-    r"(?:\s+(?:and\s+|&\s+)?[A-Z][A-Za-z]+){0,3})?"
-    r"|Leader(?:\s+of\s+the\s+Council)?)"
-    r"(?:\s+(?:and|&)\s+Head\s+of\s+Paid\s+Service)?\b"
+    r"(?:(?:Interim|Acting|Joint|Deputy|Temporary)[ ]+)?"
+    r"(?:Chief[ ]+Executive(?:[ ]+Officer)?|Managing[ ]+Director|Head[ ]+of[ ]+Paid[ ]+Service"
+    r"|Town[ ]+Clerk|Chief[ ]+Operating[ ]+Officer|Chief[ ]+Officer"
+    r"|(?:(?:Corporate|Executive|Strategic)[ ]+)?Director(?:[ ]+(?:of|for)[ ]+[A-Z][A-Za-z]+"
+    r"(?:[ ]+(?:and[ ]+|&[ ]+)?[A-Z][A-Za-z]+){0,3})?"
+    r"|Leader(?:[ ]+of[ ]+the[ ]+Council)?)"
+    r"(?:[ ]+(?:and|&)[ ]+Head[ ]+of[ ]+Paid[ ]+Service)?\b"
 )
 _NAME_WORD = r"[A-Z][A-Za-z'\-]*\.?"
 
@@ -81,7 +83,12 @@ authority_types.add_condition(
     message="the five authority types",
 )
 
-cities = pp.Regex(r"[A-Z][^.\n]{0,300}\.")
+# The dash of a key-area paragraph ("Complaints upheld - We uphold ..."): a paragraph
+# hard-wrapped just before it leaves "- We uphold ..." at a line start, which the normaliser
+# reads as a bullet and removes.
+_key_area_dash = pp.Opt(pp.Literal("-"))
+
+cities = pp.Regex(r"[A-Z][^.]{0,300}\.")  # hard-wrapped over lines or not
 
 
 def count(name: str) -> pp.ParserElement:
@@ -214,21 +221,21 @@ STATEMENTS = (
     Statement(
         "key-area-upheld",
         "statistics-explanation",
-        phrase("Complaints upheld - We uphold complaints"),
+        phrase("Complaints upheld") + _key_area_dash + phrase("We uphold complaints"),
         "Complaints upheld - We uphold complaints ...",
         keys=("complaints",),
     ),
     Statement(
         "key-area-compliance",
         "statistics-explanation",
-        phrase("Compliance with recommendations - We recommend"),
+        phrase("Compliance with recommendations") + _key_area_dash + phrase("We recommend"),
         "Compliance with recommendations - We recommend ...",
         keys=("compliance",),
     ),
     Statement(
         "key-area-remedies",
         "statistics-explanation",
-        phrase("Satisfactory remedies provided by the authority - We want to encourage"),
+        phrase("Satisfactory remedies provided by the authority") + _key_area_dash + phrase("We want to encourage"),
         "Satisfactory remedies provided by the authority - We want to encourage ...",
         keys=("satisfactory",),
     ),
@@ -250,7 +257,7 @@ STATEMENTS = (
         "publication",
         "publication",
         phrase("This data will be uploaded to our interactive map,")
-        + pp.Regex(r"[^,\n]{1,120}")
+        + pp.Regex(r"[^,]{1,120}")  # the map's name, hard-wrapped or not
         + phrase(", along with a copy of this letter")
         + pp.Opt(phrase("on") + date("publication_date")),
         "This data will be uploaded to our interactive map, <name>, along with a copy of this "

@@ -16,7 +16,7 @@ from urllib.parse import quote
 from lgo_audit import __version__
 from lgo_audit.check import FileResult
 from lgo_audit.findings import Finding
-from lgo_audit.model import Span
+from lgo_audit.span import Span
 from lgo_audit.rules import Rule
 
 __all__ = ["render_sarif", "source_root"]

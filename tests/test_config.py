@@ -1,0 +1,140 @@
+"""Configuration: found by walking up from each letter, nearest wins; the command line on top."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from lgo_audit.cli import app
+from lgo_audit.config import ConfigError, find_config, load_config
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+runner = CliRunner()
+
+
+@pytest.fixture
+def tree(tmp_path: Path) -> Path:
+    """repo/pyproject.toml ignoring LGO403; repo/strict/lgo-audit.toml failing on warnings."""
+    (tmp_path / "pyproject.toml").write_text('[tool.lgo-audit]\nignore = ["LGO403"]\n')
+    strict = tmp_path / "strict"
+    strict.mkdir()
+    (strict / "lgo-audit.toml").write_text('fail-on = "warning"\n')
+    for folder in (tmp_path, strict):
+        (folder / "stockport.txt").write_text((EXAMPLES / "stockport-2020.txt").read_text())
+    return tmp_path
+
+
+def check(*args: str):
+    return runner.invoke(app, ["check", "--output-format", "concise", *args])
+
+
+def test_the_nearest_configuration_applies_to_each_letter(tree):
+    assert find_config(tree / "stockport.txt") == tree / "pyproject.toml"
+    assert find_config(tree / "strict" / "stockport.txt") == tree / "strict" / "lgo-audit.toml"
+
+
+def test_a_pyproject_without_the_table_is_passed_over(tmp_path):
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'x'\n")
+    inner = tmp_path / "inner"
+    inner.mkdir()
+    assert find_config(inner) is None
+
+
+def test_ignore_in_pyproject_silences_the_rule(tree):
+    result = check(str(tree / "stockport.txt"))
+    assert "LGO403" not in result.output and result.exit_code == 0
+
+
+def test_nearest_wins_the_inner_file_does_not_inherit_the_outer(tree):
+    result = check(str(tree / "strict" / "stockport.txt"))
+    assert "LGO403" in result.output
+    assert result.exit_code == 1  # fail-on = "warning"
+
+
+def test_isolated_ignores_configuration(tree):
+    result = check("--isolated", str(tree / "stockport.txt"))
+    assert "LGO403" in result.output and result.exit_code == 0
+
+
+def test_config_option_names_one_file_for_every_letter(tree):
+    result = check("--config", str(tree / "strict" / "lgo-audit.toml"), str(tree / "stockport.txt"))
+    assert result.exit_code == 1
+
+
+def test_command_line_select_overrides_the_file(tree):
+    (tree / "lgo-audit.toml").write_text('select = ["LGO1"]\n')
+    result = check("--select", "LGO4", str(tree / "stockport.txt"))
+    assert "LGO403" in result.output
+
+
+def test_severity_override_and_per_file_ignores(tmp_path):
+    (tmp_path / "lgo-audit.toml").write_text(
+        '[severity]\nLGO102 = "warning"\n\n[per-file-ignores]\n"legacy/*.txt" = ["LGO102"]\n'
+    )
+    legacy = tmp_path / "legacy"
+    legacy.mkdir()
+    for folder in (tmp_path, legacy):
+        (folder / "stevenage.txt").write_text((EXAMPLES / "stevenage-2020.txt").read_text())
+
+    result = check(str(tmp_path))
+
+    lines = [line for line in result.output.splitlines() if "LGO102" in line]
+    assert len(lines) == 1 and "[warning]" in lines[0] and "legacy" not in lines[0]
+    assert result.exit_code == 0
+
+
+def test_rule_dirs_add_a_teams_own_rules(tmp_path):
+    rules = tmp_path / "team-rules"
+    rules.mkdir()
+    (rules / "LGO901.toml").write_text(
+        'code = "LGO901"\nname = "big-council"\nseverity = "warning"\n'
+        'summary = "More than 10 investigations"\nexplanation = "x"\n'
+        'assert = "upheld.investigations <= 10"\nmessage = "{upheld.investigations} investigations"\n'
+        'at = ["upheld.investigations"]\n'
+        '[[examples]]\nkind = "valid"\ndescription = "a"\n'
+        '[[examples]]\nkind = "invalid"\ndescription = "b"\n'
+    )
+    (tmp_path / "lgo-audit.toml").write_text('rule-dirs = ["team-rules"]\n')
+    (tmp_path / "stockport.txt").write_text((EXAMPLES / "stockport-2020.txt").read_text())
+
+    result = check(str(tmp_path / "stockport.txt"))
+
+    assert "LGO901 [warning] 17 investigations" in result.output
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ('selekt = ["LGO1"]\n', "unknown key 'selekt'"),
+        ('fail-on = "never"\n', "key 'fail-on'"),
+        ('max-file-size = -1\n', "key 'max-file-size'"),
+        ('[severity]\nLGO101 = "fatal"\n', "key 'severity.LGO101'"),
+        ("select = [\n", "invalid TOML"),
+    ],
+)
+def test_a_bad_configuration_is_a_one_line_error_naming_file_and_key(tmp_path, content, message):
+    config = tmp_path / "lgo-audit.toml"
+    config.write_text(content)
+    (tmp_path / "stockport.txt").write_text((EXAMPLES / "stockport-2020.txt").read_text())
+
+    with pytest.raises(ConfigError, match=message):
+        load_config(config)
+    result = check(str(tmp_path / "stockport.txt"))
+    assert result.exit_code == 2
+    assert str(config) in result.output and message in result.output
+    assert "Traceback" not in result.output
+
+
+def test_an_unknown_rule_in_select_is_an_error(tmp_path):
+    result = check("--isolated", "--select", "LGO999", str(EXAMPLES / "stockport-2020.txt"))
+    assert result.exit_code == 2 and "no rule matches 'LGO999'" in result.output
+
+
+def test_config_command_shows_the_resolved_settings(tree):
+    result = runner.invoke(app, ["config", str(tree / "strict")])
+    settings = json.loads(result.output)
+    assert settings["source"] == str(tree / "strict" / "lgo-audit.toml")
+    assert settings["fail-on"] == "warning"

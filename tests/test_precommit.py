@@ -1,0 +1,64 @@
+"""The pre-commit hook, proved with real pre-commit against this checkout."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "examples"
+
+pytestmark = pytest.mark.skipif(
+    shutil.which("pre-commit") is None or shutil.which("git") is None,
+    reason="needs pre-commit and git",
+)
+
+
+@pytest.fixture(scope="module")
+def letters_repo(tmp_path_factory) -> tuple[Path, dict[str, str]]:
+    """A git repository of letters: Stockport (consistent) and Stevenage (count missing)."""
+    repo = tmp_path_factory.mktemp("letters")
+    env = {
+        **os.environ,
+        "PRE_COMMIT_HOME": str(tmp_path_factory.mktemp("pre-commit-home")),
+        "GIT_AUTHOR_NAME": "QA",
+        "GIT_AUTHOR_EMAIL": "qa@example.org",
+        "GIT_COMMITTER_NAME": "QA",
+        "GIT_COMMITTER_EMAIL": "qa@example.org",
+        "PRE_COMMIT_COLOR": "never",
+    }
+    subprocess.run(["git", "init", "-q", str(repo)], check=True, env=env)
+    shutil.copy(EXAMPLES / "stockport-2020.txt", repo / "stockport.txt")
+    shutil.copy(EXAMPLES / "stevenage-2020.txt", repo / "stevenage.txt")
+    subprocess.run(["git", "add", "."], cwd=repo, check=True, env=env)
+    return repo, env
+
+
+def try_repo(repo: Path, env: dict[str, str], *files: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["pre-commit", "try-repo", str(ROOT), "lgo-audit", "--files", *files],
+        cwd=repo,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+
+
+def test_a_consistent_letter_passes_the_hook(letters_repo):
+    repo, env = letters_repo
+    result = try_repo(repo, env, "stockport.txt")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Passed" in result.stdout
+
+
+def test_the_stevenage_letter_is_blocked_and_the_finding_shown(letters_repo):
+    repo, env = letters_repo
+    result = try_repo(repo, env, "stevenage.txt")
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "Failed" in result.stdout
+    assert "stevenage.txt:61:1: LGO102 [error] the number of upheld decisions is missing" in result.stdout
