@@ -16,11 +16,14 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+from lgo_audit.batch import FactValue, LetterFacts
 from lgo_audit.config import Settings
 from lgo_audit.engine import RuleResult, run_rules
 from lgo_audit.findings import Finding
+from lgo_audit.grammar.elements import FactToken
 from lgo_audit.parse import ParsedLetter, parse_file
 from lgo_audit.reader import InputError
+from lgo_audit.register import Register
 from lgo_audit.rules import Rule, RuleSet, load_rules
 
 __all__ = [
@@ -30,6 +33,8 @@ __all__ = [
     "check_files",
     "check_one",
     "collect_paths",
+    "derive_facts",
+    "letter_facts",
     "rules_for",
 ]
 
@@ -48,6 +53,7 @@ class FileResult:
     sha256: str | None = None
     source_text: str | None = None  # kept when there are findings, to show source lines
     rule_set: str | None = None
+    facts: LetterFacts = field(default_factory=dict)  # for cross-letter rules and extract
 
     @property
     def is_clean(self) -> bool:
@@ -102,6 +108,34 @@ def rules_for(rule_dirs: tuple[str, ...]) -> RuleSet:
     return load_rules(extra_dirs=rule_dirs)
 
 
+@cache
+def load_register(path: str | None) -> Register:
+    """The authority register (bundled, or the configuration's), loaded once per process."""
+    return Register.load(Path(path) if path else None)
+
+
+def derive_facts(parsed: ParsedLetter, register: Register) -> None:
+    """Add what the register knows of the addressed council (type, ONS code) as facts that
+    stand where the council's name stands."""
+    facts = parsed.structure.facts
+    name = facts.get("authority.name")
+    if name is None or name.value is None:
+        return
+    authority = register.lookup(str(name.value))
+    if authority is None:
+        return
+    facts["authority.type"] = FactToken("authority.type", authority.type, name.raw, name.start, name.end)
+    facts["authority.code"] = FactToken("authority.code", authority.code, name.raw, name.start, name.end)
+
+
+def letter_facts(parsed: ParsedLetter) -> LetterFacts:
+    """The letter's facts with their spans, as cross-letter rules and extract need them."""
+    return {
+        name: FactValue(token.value, token.raw, parsed.span(token.start, token.end))
+        for name, token in parsed.structure.facts.items()
+    }
+
+
 def check_one(path: Path, rules: Sequence[Rule], settings: Settings) -> FileResult:
     """Parse and check one file; an unreadable file is a result with an error, not a raise."""
     try:
@@ -110,6 +144,8 @@ def check_one(path: Path, rules: Sequence[Rule], settings: Settings) -> FileResu
         )
     except InputError as error:
         return FileResult(str(path), error=str(error))
+    if parsed.is_letter:
+        derive_facts(parsed, load_register(settings.authority_register))
     findings, results = run_rules(parsed, rules)
     ignored = settings.ignored_for(path)
     if ignored:
@@ -121,6 +157,7 @@ def check_one(path: Path, rules: Sequence[Rule], settings: Settings) -> FileResu
         sha256=parsed.source.sha256,
         source_text=parsed.source.text if findings else None,
         rule_set=rules_for(settings.rule_dirs).version,
+        facts=letter_facts(parsed) if parsed.is_letter else {},
     )
 
 

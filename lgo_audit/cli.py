@@ -78,6 +78,51 @@ def _load(rule_dirs: tuple[str, ...] = ()) -> RuleSet:
         fail(str(error))
 
 
+def _load_table(path: Path):  # type: ignore[no-untyped-def]
+    from lgo_audit.stats import StatsError, load_stats
+
+    try:
+        return load_stats(path)
+    except StatsError as error:
+        fail(str(error))
+
+
+def _load_registers(groups: list[Settings]) -> None:
+    """Load each configuration's authority register now: a bad one is an error before checking."""
+    from lgo_audit.check import load_register
+    from lgo_audit.register import RegisterError
+
+    for settings in groups:
+        try:
+            load_register(settings.authority_register)
+        except RegisterError as error:
+            fail(str(error))
+
+
+def _judge_batch(results: list[Any], rules: list[Any], table: Any, fail_level: dict[str, Any]) -> None:
+    """Cross-letter rules over the checked letters, and reconciliation with ``table``."""
+    from lgo_audit.batch import reconcile, run_batch_rules
+    from lgo_audit.check import FileResult
+    from lgo_audit.findings import Severity
+
+    unique = list({r.code: r for r in rules}.values())
+    letters = [(r.path, r.facts, r.findings, r.results) for r in results if r.error is None and r.facts]
+    if len(letters) > 1:
+        run_batch_rules(letters, unique)
+    if table is not None:
+        orphans = reconcile(letters, unique, table)
+        if orphans:
+            results.append(FileResult(table.path, orphans, source_text=table.text))
+            fail_level[table.path] = min(fail_level.values(), key=lambda s: s.rank, default=Severity.ERROR)
+    for result in results:
+        result.findings.sort(key=lambda f: f.sort_key)
+        if result.findings and result.source_text is None:
+            try:
+                result.source_text = Path(result.path).read_text(encoding="utf-8", errors="replace")
+            except OSError:
+                pass
+
+
 def _settings_for(
     files: list[Path], config: Path | None, isolated: bool, overrides: dict[str, Any]
 ) -> list[tuple[Path, Settings]]:
@@ -146,6 +191,12 @@ def check(
     ] = None,
     profile: Annotated[str | None, typer.Option(help="Template profile (year); default: from the title.")] = None,
     max_file_size: Annotated[int | None, typer.Option(help="Largest file accepted, in bytes.")] = None,
+    data: Annotated[
+        Path | None, typer.Option("--data", help="Compare every letter with this statistics table (CSV).")
+    ] = None,
+    evidence: Annotated[
+        bool, typer.Option("--evidence", help="With json or html: each letter's hash and every rule's outcome.")
+    ] = False,
     jobs: Annotated[int | None, typer.Option("--jobs", "-j", help="Worker processes (default: all cores).")] = None,
     no_color: Annotated[bool, typer.Option("--no-color", help="Never colour the output.")] = False,
 ) -> None:
@@ -157,6 +208,7 @@ def check(
     from lgo_audit.grammar import PROFILES
     from lgo_audit.rules import RuleLoadError
 
+    table = _load_table(data) if data is not None else None
     if profile is not None and profile not in PROFILES:
         fail(f"unknown profile '{profile}' (known: {', '.join(PROFILES)})")
     if max_file_size is not None and max_file_size <= 0:
@@ -214,8 +266,12 @@ def check(
         if diff:  # like ruff: status 1 when there is something to fix
             raise typer.Exit(EXIT_FINDINGS if diffs else EXIT_OK)
 
+    _load_registers(groups)
     results = list(check_files(tasks, jobs))
     fail_level = {str(r.path): s.fail_on for r, (_, s) in zip(results, tasks, strict=True)}
+    _judge_batch(
+        results, [r for s, rules in rule_sets.items() for r in active_rules(rules, s)], table, fail_level
+    )
     for result in results:
         if result.error is not None:
             typer.echo(result.error, err=True)
@@ -279,6 +335,8 @@ def parse(
 
     if profile is not None and profile not in PROFILES:
         fail(f"unknown profile '{profile}' (known: {', '.join(PROFILES)})")
+    if max_file_size <= 0:
+        fail("--max-file-size must be a positive number of bytes")
     try:
         parsed = parse_file(path, max_bytes=max_file_size, profile=profile)
     except InputError as error:
@@ -290,6 +348,46 @@ def parse(
         typer.echo(json.dumps(document.model_dump(mode="json"), indent=2, ensure_ascii=False))
     else:
         typer.echo(render_text(document))
+
+
+@app.command()
+def extract(
+    paths: Annotated[list[Path], typer.Argument(help="Letter files or folders (.txt, .md).")],
+    format: Annotated[str, typer.Option("--format", help="csv or json.")] = "csv",
+    output_file: Annotated[Path | None, typer.Option("--output-file", "-o", help="Write to this file.")] = None,
+    config: Annotated[Path | None, typer.Option("--config", help="Use this configuration file.")] = None,
+    isolated: Annotated[bool, typer.Option("--isolated", help="Ignore all configuration files.")] = False,
+    jobs: Annotated[int | None, typer.Option("--jobs", "-j", help="Worker processes (default: all cores).")] = None,
+) -> None:
+    """Write one row per letter with every fact, in the statistics table's columns first."""
+    from lgo_audit import extract as extraction
+    from lgo_audit.check import check_files, collect_paths
+
+    if format not in ("csv", "json"):
+        fail(f"unknown format '{format}' (csv or json)")
+    files, path_errors = collect_paths(paths)
+    overrides: dict[str, Any] = {
+        "select": ("LGO001",), "extend_select": (), "ignore": (), "rule_dirs": (),
+        "fail_on": None, "max_file_size": None, "profile": None,
+    }
+    tasks = _settings_for(files, config, isolated, overrides)
+    _load_registers(list(dict.fromkeys(s for _, s in tasks)))
+    results = list(check_files(tasks, jobs))
+    errors = path_errors + [r.error for r in results if r.error is not None]
+    errors += [f"{r.path}: not an Annual Review letter; left out" for r in results if r.error is None and not r.facts]
+    for message in errors:
+        typer.echo(message, err=True)
+    letters = [(r.path, r.facts) for r in results if r.error is None and r.facts]
+    text = extraction.render_csv(letters) if format == "csv" else extraction.render_json(letters) + "\n"
+    if output_file is not None:
+        try:
+            output_file.write_text(text, encoding="utf-8")
+        except OSError as error:
+            fail(f"{output_file}: cannot write: {error.strerror or error}")
+    else:
+        typer.echo(text, nl=False)
+    if errors:
+        raise typer.Exit(EXIT_ERROR)
 
 
 @app.command("rules")

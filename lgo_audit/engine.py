@@ -64,7 +64,7 @@ class _BoundEnv:
 
     __slots__ = ("base", "binding", "cache")
 
-    def __init__(self, base: _FactEnv | _LinkEnv, binding: Binding) -> None:
+    def __init__(self, base: expr.Env, binding: Binding) -> None:
         self.base = base
         self.binding = binding
         self.cache: dict[str, expr.Value] = {}
@@ -125,6 +125,8 @@ def run_rules(
     results: list[RuleResult] = []
     env = _FactEnv(parsed.structure.facts, set(parsed.structure.sections))
     for rule in rules:
+        if rule.kind in ("batch", "data"):
+            continue  # judged over the whole batch: lgo_audit.batch
         if not parsed.is_letter and rule.check != "not-a-letter":
             results.append(RuleResult(rule.code, Outcome.NOT_APPLICABLE))
             continue

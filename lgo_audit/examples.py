@@ -63,45 +63,103 @@ def build_example(example: dict[str, Any]) -> tuple[str, list[tuple[int, int]]]:
     return text, regions
 
 
-def run_example(rule: Rule, example: dict[str, Any], path: Path | None = None) -> ExampleResult:
-    """Check ``rule`` against one of its examples; the result lists what went wrong, if anything."""
-    result = ExampleResult(rule.code, example["description"])
-    try:
-        text, regions = build_example(example)
-    except ValueError as error:
-        result.problems.append(str(error))
-        return result
-    encoding = example.get("encoding", "utf-8")
-    data = text.encode(encoding if encoding != "utf-16" else "utf-16")
-    source = decode(data, str(path or f"{rule.code}-example.txt"))
+def checked_letter(text: str, name: str, encoding: str = "utf-8") -> tuple[Any, list[Any], list[Any]]:
+    """Parse ``text`` as the file ``name`` and derive its register facts."""
+    from lgo_audit.check import derive_facts, load_register
+
+    source = decode(text.encode(encoding), name)
     parsed = parse_source(source)
-    findings, _ = run_rules(parsed, [rule])
+    if parsed.is_letter:
+        derive_facts(parsed, load_register(None))
+    return parsed, [], []
+
+
+def _judge(
+    result: ExampleResult,
+    example: dict[str, Any],
+    findings: list[Any],
+    regions: list[tuple[int, int]],
+) -> None:
+    """The common verdict: silent on valid cases; on invalid ones, fires where and as told."""
     if example["kind"] == "valid":
         for finding in findings:
             result.problems.append(
                 f"fired on a valid case: {finding.span.line}:{finding.span.column} {finding.message}"
             )
-        return result
+        return
     if not findings:
         result.problems.append("did not fire on an invalid case")
-        return result
+        return
     if "line" in example:
         regions = [(example["line"], example["line"])]
-    if regions and not any(
-        first <= f.span.line <= last for f in findings for first, last in regions
-    ):
+    if regions and not any(first <= f.span.line <= last for f in findings for first, last in regions):
         lines = ", ".join(str(f.span.line) for f in findings)
         result.problems.append(f"fired at line(s) {lines}, not on the edited lines {regions}")
     wanted = example.get("message")
     if wanted and not any(wanted in f.message for f in findings):
         result.problems.append(f"no message contains {wanted!r}: {[f.message for f in findings]}")
+
+
+def _run_batch_example(rule: Rule, example: dict[str, Any], result: ExampleResult) -> None:
+    from lgo_audit.batch import run_batch_rules
+    from lgo_audit.check import letter_facts
+
+    letters = []
+    all_regions = []
+    for index, spec in enumerate(example.get("letters", ())):
+        text, regions = build_example({"replace": spec.get("replace", ())})
+        parsed, findings, results = checked_letter(text, f"{spec.get('name', index)}.txt")
+        letters.append((parsed.path, letter_facts(parsed), findings, results))
+        all_regions.append(regions)
+    run_batch_rules(letters, [rule])
+    if example["kind"] == "valid":
+        _judge(result, example, [f for _, _, found, _ in letters for f in found], [])
+        return
+    target = example.get("letter", len(letters) - 1)
+    _judge(result, example, letters[target][2], all_regions[target])
+
+
+def _run_data_example(rule: Rule, example: dict[str, Any], result: ExampleResult) -> None:
+    from lgo_audit.batch import reconcile
+    from lgo_audit.check import letter_facts
+    from lgo_audit.stats import parse_stats
+
+    text, regions = build_example(example)
+    parsed, findings, results = checked_letter(text, "letter.txt")
+    table = parse_stats(example.get("data", ""), "stats.csv")
+    letters = [(parsed.path, letter_facts(parsed), findings, results)]
+    orphans = reconcile(letters, [rule], table)
+    _judge(result, example, findings + orphans, regions)
+
+
+def run_example(rule: Rule, example: dict[str, Any], path: Path | None = None) -> ExampleResult:
+    """Check ``rule`` against one of its examples; the result lists what went wrong, if anything."""
+    result = ExampleResult(rule.code, example["description"])
+    if rule.kind == "batch":
+        _run_batch_example(rule, example, result)
+        return result
+    if rule.kind == "data":
+        _run_data_example(rule, example, result)
+        return result
+    try:
+        text, regions = build_example(example)
+    except ValueError as error:
+        result.problems.append(str(error))
+        return result
+    parsed, _, _ = checked_letter(
+        text, str(path or f"{rule.code}-example.txt"), example.get("encoding", "utf-8")
+    )
+    findings, _ = run_rules(parsed, [rule])
+    _judge(result, example, findings, regions)
+    if example["kind"] == "valid" or not findings:
+        return result
     fixed = example.get("fixed")
     if fixed is not None:
         edits = fixable_edits(findings, unsafe=True)
         if not edits:
             result.problems.append("offered no fix")
         else:
-            new_text, _ = apply_edits(source.text, edits)
+            new_text, _ = apply_edits(parsed.source.text, edits)
             if fixed not in new_text:
                 result.problems.append(f"the fixed letter does not contain {fixed!r}")
     return result

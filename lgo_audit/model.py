@@ -89,6 +89,11 @@ class Addressee(_Frozen):
 
 class Authority(_Frozen):
     name: Fact[str] | None = Field(description="The council named in the addressee block.")
+    type: Fact[str] | None = Field(
+        description="The council's type from the authority register (County, District, "
+        "Metropolitan Borough, Unitary, London Borough); null when the name is not in it.",
+    )
+    code: Fact[str] | None = Field(description="The council's ONS code from the authority register.")
 
 
 class Salutation(_Frozen):

@@ -47,14 +47,16 @@ decoding something re-forms markup: ``&lt;u&gt;`` decodes to ``<u>``, ``\\*\\*``
 zero-width space between two ``*`` leaves ``**``, and a bullet or heading marker that was not
 at the start of a line until something before it was removed (``<u>- x``) stays.
 
-How it is done, and why it is fast: one compiled regular expression whose alternatives all begin
-with a literal character finds the places that need a change (the regex engine skips
-everything else at C speed), the plain stretches between them are copied as slices, and all
-quantifiers are bounded or unambiguous, so the time is linear in the length of the text. The
-offset map is a piecewise-linear list of segments, one per stretch copied or token replaced
-(normalised start, original start, original length of a replaced token), stored in arrays and
-searched with :mod:`bisect`: its size is proportional to the number of edits, not to the
-number of characters.
+How it is done, and why it is fast (no Python loop over characters): one compiled regular
+expression, whose alternatives all begin with a literal character, finds the places that need
+a change, and the regex engine skips everything else at C speed; the plain stretches between
+them are copied as slices. (A shorter expression is used when the text has none of the rarer
+characters, and "\\r\\n" is turned into "\\n" by ``str.split``/``str.join`` beforehand,
+with its positions kept, so neither costs anything per line.) Every quantifier is bounded or cannot
+overlap with what follows it, so the time is linear in the length of the text. The offset map
+is piecewise linear: one segment per stretch copied or token replaced (normalised start,
+original start, original length of a replaced token), kept in arrays and searched with
+:mod:`bisect`, so its size grows with the number of edits, not the number of characters.
 """
 
 from __future__ import annotations

@@ -41,6 +41,16 @@ __all__ = [
 STRUCTURE_PARAMS = frozenset({"section", "expected", "found", "profile"})
 """Names a structure rule's message may use (the words of the structural issue)."""
 
+BATCH_PARAMS = frozenset(
+    {"value", "majority", "majority_count", "group_size", "group", "disagreeing", "first"}
+)
+"""Names a batch rule's message may use, besides the letter's own facts."""
+
+DATA_PARAMS = frozenset(
+    {"fact", "letter_value", "data_value", "column", "data_file", "row", "authority", "year"}
+)
+"""Names a data (reconciliation) rule's message may use."""
+
 LINK_NAMES = frozenset({"it.text", "it.target"})
 SECTION_NAMES: dict[str, str] = {
     f"section.{s.name.replace('-', '_')}": s.name for p in PROFILES.values() for s in p.sections
@@ -93,7 +103,7 @@ class Rule:
     severity: Severity
     summary: str
     explanation: str
-    kind: Literal["fact", "structure", "text"]
+    kind: Literal["fact", "structure", "text", "batch", "data"]
     message: expr.Template
     message_source: str
     path: Path
@@ -106,6 +116,11 @@ class Rule:
     assert_source: str | None = None
     at: tuple[str, ...] = ()
     fix: RuleFix | None = None
+    group: tuple[str, ...] = ()
+    agree: Evaluator | None = None
+    agree_source: str | None = None
+    unique: bool = False
+    compare: tuple[tuple[str, str], ...] = ()
     examples: tuple[dict[str, Any], ...] = ()
     raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
@@ -283,6 +298,8 @@ def _compile(data: dict[str, Any], path: Path) -> Rule:
     at_names: set[str] = set(VOCABULARY) | set(SECTION_NAMES)
     if kind == "structure":
         names = set(STRUCTURE_PARAMS)
+    elif kind == "data":
+        names = set(DATA_PARAMS)
     elif kind == "text":
         names = {"match"}
     elif data.get("each") == "links":
@@ -324,6 +341,17 @@ def _compile(data: dict[str, Any], path: Path) -> Rule:
             Binding(b.names, {**b.values, **lets}) for b in (each or (Binding({}, {}),))
         )
 
+    group = tuple(data.get("group", ()))
+    for index, name in enumerate(group):
+        if name not in VOCABULARY:
+            raise RuleLoadError(path, f"unknown fact '{name}'", code, f"group.{index}")
+    compare = tuple((c["fact"], c["column"]) for c in data.get("compare", ()))
+    for index, (name, _) in enumerate(compare):
+        if name not in VOCABULARY:
+            raise RuleLoadError(path, f"unknown fact '{name}'", code, f"compare.{index}.fact")
+    agree = parse(data["agree"], "agree", names) if "agree" in data else None
+    message_names = names | BATCH_PARAMS if kind == "batch" else names
+
     rule_at = tuple(data.get("at", ()))
     for index, name in enumerate(rule_at):
         if name not in at_names:
@@ -358,7 +386,7 @@ def _compile(data: dict[str, Any], path: Path) -> Rule:
         summary=data["summary"],
         explanation=data["explanation"].strip(),
         kind=kind,
-        message=template(data["message"], "message", names),
+        message=template(data["message"], "message", message_names),
         message_source=data["message"],
         path=path,
         check=data.get("check"),
@@ -370,6 +398,11 @@ def _compile(data: dict[str, Any], path: Path) -> Rule:
         assert_source=data.get("assert"),
         at=rule_at,
         fix=fix,
+        group=group,
+        agree=agree,
+        agree_source=data.get("agree"),
+        unique=bool(data.get("unique", False)),
+        compare=compare,
         examples=tuple(data.get("examples", ())),
         raw=data,
     )

@@ -15,6 +15,8 @@ VOCABULARY: frozenset[str] = frozenset(
         "addressee.name",
         "addressee.role",
         "authority.name",
+        "authority.type",
+        "authority.code",
         "salutation.name",
         "title.year",
         "year_ending",

@@ -28,12 +28,14 @@ from decimal import Decimal
 from fractions import Fraction
 from functools import cache
 from pathlib import Path
-from typing import Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
-from hypothesis import strategies as st
+if TYPE_CHECKING:  # hypothesis is imported only by the strategies: benchmarks do without it
+    from hypothesis import strategies as st
 
 __all__ = [
     "AUTHORITIES",
+    "AUTHORITIES_BY_TYPE",
     "HEADINGS",
     "LetterFacts",
     "Rendered",
@@ -53,8 +55,9 @@ __all__ = [
 BASE_LETTER = Path(__file__).resolve().parent.parent / "rules" / "base" / "2020.txt"
 
 MONTHS = (
-    "January February March April May June July August September October November December"
-).split()
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
 T = TypeVar("T")
 
 # --- the facts ---------------------------------------------------------------------------------
@@ -146,7 +149,11 @@ def long_date(day: dt.date, form: str = "plain") -> str:
     """``22 July 2020``; ``22nd July 2020`` (ordinal); ``22 Jul 2020`` (abbrev)."""
     month = MONTHS[day.month - 1]
     if form == "ordinal":
-        suffix = "th" if 10 <= day.day % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(day.day % 10, "th")
+        suffix = (
+            "th"
+            if 10 <= day.day % 100 <= 20
+            else {1: "st", 2: "nd", 3: "rd"}.get(day.day % 10, "th")
+        )
         return f"{day.day}{suffix} {month} {day.year}"
     if form == "abbrev":
         return f"{day.day} {'Sept' if day.month == 9 else month[:3]} {day.year}"
@@ -178,19 +185,51 @@ ROLES = (
     "Head of Paid Service", "Town Clerk", "Acting Chief Executive",
     "Chief Executive and Head of Paid Service", "Joint Chief Executive",
 )  # fmt: skip
-OPEN_ROLES = ("Director of Resources", "Strategic Director for Place", "Corporate Director of Finance")
-PLACES = (
-    "Stockport", "Stevenage", "Kent", "Stoke-on-Trent", "Kingston upon Thames", "King's Lynn",
-    "Newcastle-under-Lyme", "St Helens", "Bath and North East Somerset", "Hackney", "York",
-    "Weston-super-Mare", "Barrow-in-Furness", "Southend-on-Sea", "Windsor and Maidenhead",
-)  # fmt: skip
-AUTHORITY_FORMS = (
-    "{} County Council", "{} District Council", "{} Borough Council",
-    "{} Metropolitan Borough Council", "London Borough of {}", "Royal Borough of {}",
-    "{} City Council", "City of {} Council", "{} Council", "Council of the {}",
-)  # fmt: skip
-AUTHORITIES = tuple(form.format(place) for form in AUTHORITY_FORMS for place in PLACES)
-SIGNATORIES = ("Michael King", "Nigel Ellis", "Amerdeep Somal", "Jane O'Neil-Smith", "Dr Paul Jones")
+OPEN_ROLES = (
+    "Director of Resources",
+    "Strategic Director for Place",
+    "Corporate Director of Finance",
+)
+# Real councils in England, of every type the comparison paragraph names (so that the authority
+# register, when one is configured, knows them all): names with hyphens, apostrophes, "&",
+# "St", "upon", "of", "City of", "Royal Borough of", and a council with no type word at all.
+AUTHORITIES_BY_TYPE: dict[str, tuple[str, ...]] = {
+    "County": (
+        "Kent County Council", "Surrey County Council", "Lancashire County Council",
+        "Norfolk County Council", "Hertfordshire County Council",
+    ),
+    "District": (
+        "Stevenage Borough Council", "South Cambridgeshire District Council",
+        "Newcastle-under-Lyme Borough Council", "St Albans City and District Council",
+        "Tunbridge Wells Borough Council", "Borough Council of King's Lynn and West Norfolk",
+        "Barrow-in-Furness Borough Council",
+    ),
+    "Metropolitan Borough": (
+        "Stockport Metropolitan Borough Council", "Barnsley Metropolitan Borough Council",
+        "Dudley Metropolitan Borough Council", "Oldham Metropolitan Borough Council",
+        "Sandwell Metropolitan Borough Council", "Leeds City Council",
+        "Birmingham City Council", "Manchester City Council",
+    ),
+    "Unitary": (
+        "Bath and North East Somerset Council", "Royal Borough of Windsor and Maidenhead",
+        "Cornwall Council", "Wiltshire Council", "Isle of Wight Council",
+        "Council of the Isles of Scilly", "Milton Keynes Council", "Brighton & Hove City Council",
+        "City of York Council", "Stoke-on-Trent City Council", "Southend-on-Sea City Council",
+    ),
+    "London Borough": (
+        "London Borough of Hackney", "London Borough of Tower Hamlets",
+        "Royal Borough of Kensington and Chelsea", "London Borough of Barking and Dagenham",
+        "Westminster City Council", "London Borough of Richmond upon Thames",
+    ),
+}  # fmt: skip
+AUTHORITIES = tuple(name for names in AUTHORITIES_BY_TYPE.values() for name in names)
+SIGNATORIES = (
+    "Michael King",
+    "Nigel Ellis",
+    "Amerdeep Somal",
+    "Jane O'Neil-Smith",
+    "Dr Paul Jones",
+)
 CITIES = (
     "London, Bristol, Leeds and Birmingham",
     "Manchester and York",
@@ -233,17 +272,20 @@ class _RandomChoose:
 
 class _DrawChoose:
     def __init__(self, draw: Callable[[st.SearchStrategy[Any]], Any]) -> None:
+        from hypothesis import strategies
+
         self.draw = draw
+        self.st = strategies
 
     def integer(self, low: int, high: int) -> int:
-        return int(self.draw(st.integers(low, high)))
+        return int(self.draw(self.st.integers(low, high)))
 
     def sample(self, options: Sequence[T]) -> T:
-        return options[self.draw(st.integers(0, len(options) - 1))]  # type: ignore[no-any-return]
+        return options[self.draw(self.st.integers(0, len(options) - 1))]  # type: ignore[no-any-return]
 
     def boolean(self, p: float = 0.5) -> bool:
         # shrinks towards False; p only matters for the random source
-        return bool(self.draw(st.booleans()))
+        return bool(self.draw(self.st.booleans()))
 
 
 def _count(c: _Choose, high: int) -> int:
@@ -335,14 +377,12 @@ def random_letter_facts(rng: random.Random) -> LetterFacts:
     return _build(_RandomChoose(rng))
 
 
-@st.composite
-def _letter_facts(draw: Callable[[st.SearchStrategy[Any]], Any]) -> LetterFacts:
-    return _build(_DrawChoose(draw))
-
-
 def letter_facts() -> st.SearchStrategy[LetterFacts]:
-    """Hypothesis strategy: the facts of a consistent letter."""
-    return _letter_facts()
+    """Hypothesis strategy: the facts of a consistent letter (shrinks towards small counts,
+    the first year and names of each list)."""
+    from hypothesis import strategies
+
+    return strategies.composite(lambda draw: _build(_DrawChoose(draw)))()
 
 
 # --- what parsing must give --------------------------------------------------------------------
@@ -351,7 +391,12 @@ def letter_facts() -> st.SearchStrategy[LetterFacts]:
 def expected_facts(facts: LetterFacts) -> dict[str, Any]:
     """Every fact of the vocabulary a letter rendered from ``facts`` states, typed as the model
     has it (percentages as Decimal with the stated places). Facts not stated are left out."""
-    n, m, k, r = facts.investigations, facts.compliance_outcomes, facts.upheld_count, facts.remedy_count
+    n, m, k, r = (
+        facts.investigations,
+        facts.compliance_outcomes,
+        facts.upheld_count,
+        facts.remedy_count,
+    )
     values: dict[str, Any] = {
         "letter_date": facts.letter_date,
         "addressee.name": facts.addressee,
@@ -374,7 +419,9 @@ def expected_facts(facts: LetterFacts) -> dict[str, Any]:
         "upheld.count": k,
         "upheld.count_label": plural(k, "upheld decision", "upheld decisions"),
         "upheld.investigations": n,
-        "upheld.investigations_label": plural(n, "detailed investigation", "detailed investigations"),
+        "upheld.investigations_label": plural(
+            n, "detailed investigation", "detailed investigations"
+        ),
         "upheld.period.start": facts.upheld_period[0],
         "upheld.period.end": facts.upheld_period[1],
         "compliance.percent": facts.compliance_percent,
@@ -465,7 +512,9 @@ def template_paragraphs() -> tuple[str, ...]:
     assert "{" not in text and "}" not in text, "the reference letter must not contain braces"
     for old, new, times in _SUBSTITUTIONS:
         found = text.count(old)
-        assert found == times, f"{old[:50]!r} occurs {found} times in {BASE_LETTER} (expected {times})"
+        assert found == times, (
+            f"{old[:50]!r} occurs {found} times in {BASE_LETTER} (expected {times})"
+        )
         text = text.replace(old, new, 1)
         if times == 2:  # the second basis line of the same wording is the remedy panel's
             text = text.replace(old, new.replace("upheld", "remedy"), 1)
@@ -550,14 +599,11 @@ def _style(c: _Choose) -> Style:
     )
 
 
-@st.composite
-def _render_styles(draw: Callable[[st.SearchStrategy[Any]], Any]) -> Style:
-    return _style(_DrawChoose(draw))
-
-
 def render_styles() -> st.SearchStrategy[Style]:
     """Hypothesis strategy: every style the reader accepts (shrinks towards the plain style)."""
-    return _render_styles()
+    from hypothesis import strategies
+
+    return strategies.composite(lambda draw: _style(_DrawChoose(draw)))()
 
 
 def random_style(rng: random.Random) -> Style:
@@ -578,7 +624,16 @@ class Rendered:
 
 
 _NO_WRAP = frozenset(
-    {"letter_date", "addressee_block", "salutation", "header_authority", "by-email", "yours-sincerely", "signatory", "title_year"}
+    {
+        "letter_date",
+        "addressee_block",
+        "salutation",
+        "header_authority",
+        "by-email",
+        "yours-sincerely",
+        "signatory",
+        "title_year",
+    }
 )
 
 
@@ -608,7 +663,9 @@ def _values(facts: LetterFacts, style: Style) -> dict[str, str]:
             return f"<u>{text}</u>"
         return text
 
-    def basis(panel: str, total: str, n: int, one: str, many: str, period: tuple[dt.date, dt.date]) -> str:
+    def basis(
+        panel: str, total: str, n: int, one: str, many: str, period: tuple[dt.date, dt.date]
+    ) -> str:
         return (
             counted(f"{panel}.{total}", n, one, many)
             + f" for the period between {date(f'{panel}.period.start', period[0])}"
@@ -642,9 +699,13 @@ def _values(facts: LetterFacts, style: Style) -> dict[str, str]:
         "people": f"{count_text(facts.people)} {plural(facts.people, 'person', 'people')}",
         "more_courses": f"{count_text(facts.more_courses)} more "
         + plural(facts.more_courses, "course", "courses"),
-        "signatory": "" if "signatory.name" in facts.hidden else raw.get("signatory.name", facts.signatory) + "\n",
+        "signatory": ""
+        if "signatory.name" in facts.hidden
+        else raw.get("signatory.name", facts.signatory) + "\n",
         "header_authority": raw.get("panel_header.authority", facts.header_authority),
-        "header_period_end": raw.get("panel_header.period_end", short_date(facts.header_period_end)),
+        "header_period_end": raw.get(
+            "panel_header.period_end", short_date(facts.header_period_end)
+        ),
         "upheld_percent": percent("upheld.percent", facts.upheld_percent),
         "upheld_average": percent("upheld.average", facts.upheld_average),
         "upheld_count": counted(
@@ -714,7 +775,12 @@ def _paragraph(text: str, key: str, rng: random.Random, style: Style) -> str:
                 or [""]
             )
         text = "\n".join(lines).replace(_KEEP_TOGETHER, " ")
-    if style.split_paragraph and key not in _NO_WRAP and text not in HEADINGS and rng.random() < 0.15:
+    if (
+        style.split_paragraph
+        and key not in _NO_WRAP
+        and text not in HEADINGS
+        and rng.random() < 0.15
+    ):
         # an extractor's blank line in the middle of a sentence (between two words)
         protected = _MD_LINK.sub(lambda m: m.group().replace(" ", _KEEP_TOGETHER), text)
         spaces = [i for i, ch in enumerate(protected) if ch == " "]
@@ -743,7 +809,9 @@ def render_document(facts: LetterFacts, style: Style) -> Rendered:
     offset = style.leading_blank_lines
     line = 1 + offset
     first = True
-    for index, (key, paragraph) in enumerate(zip(paragraph_keys(), template_paragraphs(), strict=True)):
+    for index, (key, paragraph) in enumerate(
+        zip(paragraph_keys(), template_paragraphs(), strict=True)
+    ):
         if paragraph in style.dropped_headings:
             continue
         rng = random.Random(f"{style.seed}:{index}")

@@ -72,7 +72,7 @@ def test_command_line_select_overrides_the_file(tree):
 
 def test_severity_override_and_per_file_ignores(tmp_path):
     (tmp_path / "lgo-audit.toml").write_text(
-        '[severity]\nLGO102 = "warning"\n\n[per-file-ignores]\n"legacy/*.txt" = ["LGO102"]\n'
+        'ignore = ["LGO502"]\n\n[severity]\nLGO102 = "warning"\n\n[per-file-ignores]\n"legacy/*.txt" = ["LGO102"]\n'
     )
     legacy = tmp_path / "legacy"
     legacy.mkdir()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 import re
 import time
 from pathlib import Path
@@ -35,9 +36,7 @@ def text_of(original: str) -> str:
 # --- 1. line breaks ------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    "newline", ["\r\n", "\r", "\n", "\f", "\v", "\x85", "\u2028", "\u2029"]
-)
+@pytest.mark.parametrize("newline", ["\r\n", "\r", "\n", "\f", "\v", "\x85", "\u2028", "\u2029"])
 def test_each_line_break_becomes_a_newline(newline: str) -> None:
     assert text_of(f"one{newline}two") == "one\ntwo"
 
@@ -445,6 +444,19 @@ def test_seed_with_crlf_and_nbsp_normalises_the_same(seed: Path) -> None:
     assert normalise(noisy).text == normalise(text).text
 
 
+@pytest.mark.parametrize("seed", [STOCKPORT, STEVENAGE], ids=["stockport", "stevenage"])
+def test_seed_with_a_rare_character_normalises_the_same(seed: Path) -> None:
+    text = read_source(seed).text
+    assert normalise(text + "\u200b").text == normalise(text).text
+
+
+def test_normalised_text_survives_pickling() -> None:
+    norm = normalise("a\r\n**b** [c](#)")
+    copy = pickle.loads(pickle.dumps(norm))
+    assert (copy.text, copy.original, copy.links) == (norm.text, norm.original, norm.links)
+    assert copy.span(0, len(copy.text)) == norm.span(0, len(norm.text))
+
+
 # --- properties ----------------------------------------------------------------------------
 
 
@@ -523,8 +535,10 @@ def test_links_point_at_their_text(original: str) -> None:
 
 HOSTILE = st.lists(
     st.sampled_from(
-        list("ab *_#-[]()<>&;!\\/\r\n\t\f\x00\x85\u00a0\u00ad\u200b\u2013\u2026\ufb01\u2028")
-        + ["<u>", "</span>", "<br>", "&amp;", "&#65;", "**", "](#)", "\r\n", "\n- ", "\n# "]
+        [
+            *"ab *_#-[]()<>&;!\\/\r\n\t\f\x00\x85\u00a0\u00ad\u200b\u2013\u2026\ufb01\u2028",
+            *("<u>", "</span>", "<br>", "&amp;", "&#65;", "**", "](#)", "\r\n", "\n- ", "\n# "),
+        ]
     ),
     max_size=60,
 ).map("".join)

@@ -51,9 +51,7 @@ def test_utf8_bom_is_removed_from_the_text_and_restored_by_encode() -> None:
     assert source.encode(source.text) == data
 
 
-@pytest.mark.parametrize(
-    ("bom", "codec"), [(b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")]
-)
+@pytest.mark.parametrize(("bom", "codec"), [(b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")])
 def test_utf16_with_bom_is_accepted_and_round_trips(bom: bytes, codec: str) -> None:
     text = "Dear Ms Smith\r\n67%\u00a0\u2013 upheld\r\n"
     data = bom + text.encode(codec)
@@ -247,8 +245,7 @@ def test_too_large_by_less_than_rounding_shows_exact_bytes(tmp_path: Path) -> No
     with pytest.raises(InputError) as caught:
         read_source(path, max_bytes=1_000)
     assert str(caught.value) == (
-        f"{path}: is 1,001 bytes, larger than the 1,000-byte limit "
-        "(set max-file-size to raise it)"
+        f"{path}: is 1,001 bytes, larger than the 1,000-byte limit (set max-file-size to raise it)"
     )
 
 
@@ -266,7 +263,7 @@ def test_file_that_grows_after_stat_is_still_limited(tmp_path: Path, monkeypatch
         fields[6] = 10  # st_size as it was a moment ago
         return os.stat_result(fields)
 
-    monkeypatch.setattr(reader.os, "stat", stale_stat)
+    monkeypatch.setattr(os, "stat", stale_stat)
     with pytest.raises(InputError) as caught:
         read_source(path, max_bytes=1_000)
     assert str(caught.value) == (
@@ -289,16 +286,14 @@ def test_utf16_without_bom_is_binary() -> None:
 
 def test_many_control_characters_are_binary() -> None:
     assert refusal(b"\x01\x02\x03\x04abcdefghijklmnop") == (
-        "in.txt: looks like a binary file, not text (4 of its 20 characters are control "
-        "characters)"
+        "in.txt: looks like a binary file, not text (4 of its 20 characters are control characters)"
     )
 
 
 def test_control_characters_in_utf16_count_too() -> None:
     data = b"\xff\xfe" + "ab\x00\x01".encode("utf-16-le")
     assert refusal(data) == (
-        "in.txt: looks like a binary file, not text (2 of its 4 characters are control "
-        "characters)"
+        "in.txt: looks like a binary file, not text (2 of its 4 characters are control characters)"
     )
 
 
@@ -364,9 +359,11 @@ def test_every_accepted_byte_string_round_trips(data: bytes) -> None:
     except InputError as error:
         assert "\n" not in str(error)
         return
-    assert source.bom + source.text.encode(
-        {"utf-8-sig": "utf-8"}.get(source.encoding, source.encoding)
-    ) == data
+    assert (
+        source.bom
+        + source.text.encode({"utf-8-sig": "utf-8"}.get(source.encoding, source.encoding))
+        == data
+    )
     assert source.encode(source.text) == data
     assert source.size == len(data)
 

@@ -5,9 +5,7 @@ from __future__ import annotations
 import pytest
 
 from lgo_audit.engine import run_rules
-from lgo_audit.examples import base_letter, run_example
-from lgo_audit.parse import parse_source
-from lgo_audit.reader import decode
+from lgo_audit.examples import base_letter, checked_letter, run_example
 from lgo_audit.rules import load_rules
 
 RULES = load_rules()
@@ -31,6 +29,6 @@ def test_every_rule_has_a_valid_and_an_invalid_example(rule):
 
 
 def test_the_base_letter_is_clean_under_every_rule():
-    parsed = parse_source(decode(base_letter().encode(), "base.txt"))
+    parsed, _, _ = checked_letter(base_letter(), "base.txt")
     findings, _ = run_rules(parsed, RULES)
     assert [f"{f.code} {f.span.line}: {f.message}" for f in findings] == []

@@ -22,7 +22,7 @@ from lgo_audit.expr._errors import ExprEvalError
 MAX_SOURCE_LENGTH: Final = 4_000
 #: Deepest accepted nesting: of parentheses, calls and prefix operators while parsing, and of
 #: the syntax tree itself. Keeps parsing and evaluation well inside Python's recursion limit.
-MAX_DEPTH: Final = 64
+MAX_DEPTH: Final = 32
 #: Most digits in a number literal; also the most decimal places a rounding may ask for.
 MAX_NUMBER_DIGITS: Final = 30
 #: Largest numerator or denominator any number may have during evaluation, so repeated

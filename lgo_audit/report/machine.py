@@ -14,12 +14,12 @@ __all__ = ["escape_data", "escape_property", "render_github", "render_json", "re
 
 def render_json(results: Sequence[FileResult]) -> str:
     """An array of findings (the shape of :meth:`Finding.to_dict`)."""
-    return json.dumps([f.to_dict() for r in results for f in r.findings], indent=2, ensure_ascii=False)
+    return json.dumps([f.to_dict() for r in results for f in r.findings], indent=2, ensure_ascii=True)
 
 
 def render_json_lines(results: Sequence[FileResult]) -> str:
     """One finding per line, for streaming into other tools."""
-    return "\n".join(json.dumps(f.to_dict(), ensure_ascii=False) for r in results for f in r.findings)
+    return "\n".join(json.dumps(f.to_dict(), ensure_ascii=True) for r in results for f in r.findings)
 
 
 def escape_data(text: str) -> str:

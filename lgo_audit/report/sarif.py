@@ -139,4 +139,4 @@ def render_sarif(results: Sequence[FileResult], rules: Sequence[Rule], root: Pat
         "results": [_result(f, rule_index, base) for r in results for f in r.findings],
     }
     document = {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
-    return json.dumps(document, indent=2, ensure_ascii=False)
+    return json.dumps(document, indent=2, ensure_ascii=True)

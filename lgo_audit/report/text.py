@@ -16,6 +16,7 @@ from lgo_audit.findings import Finding, Severity
 
 __all__ = ["Style", "clean", "render_concise", "render_full", "render_statistics", "summary"]
 
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")  # the line ends spans count (not form feeds)
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
@@ -107,7 +108,7 @@ def render_full(results: Sequence[FileResult], style: Style = Style()) -> str:
     """Each finding with its source line(s), a caret under the span, related places and fix."""
     blocks: list[str] = []
     for result in results:
-        lines = (result.source_text or "").splitlines()
+        lines = _LINE_BREAK.split(result.source_text or "")
         for finding in result.findings:
             block = [_header(finding, style)]
             if lines and finding.span.line <= len(lines):

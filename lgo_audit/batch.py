@@ -1,0 +1,317 @@
+"""A year's letters as a whole: cross-letter rules and reconciliation with the statistics table.
+
+Some errors only show across letters (two metropolitan boroughs quoting different "similar
+authorities" averages) or against the source data (a letter consistent with itself but not
+with its row of the table). Both kinds of rule are declared in ``rules/`` like the others
+(``kind = "batch"`` and ``kind = "data"``) and run over the facts each letter's check kept.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from lgo_audit import expr
+from lgo_audit.engine import Outcome, RuleResult, _BoundEnv
+from lgo_audit.findings import Finding, Location
+from lgo_audit.rules import Binding, Rule
+from lgo_audit.span import Span
+
+__all__ = ["FactValue", "LetterFacts", "ValueEnv", "reconcile", "run_batch_rules"]
+
+FILE_START = Span(line=1, column=1, end_line=1, end_column=1)
+MAX_NAMED = 8  # letters named in one message at most
+
+
+@dataclass(frozen=True, slots=True)
+class FactValue:
+    """A fact as a finished check keeps it: value, raw text and where it stands."""
+
+    value: Any
+    raw: str
+    span: Span
+
+
+LetterFacts = dict[str, FactValue]
+
+
+class ValueEnv:
+    """A checked letter's facts for the expression language."""
+
+    __slots__ = ("facts",)
+
+    def __init__(self, facts: LetterFacts) -> None:
+        self.facts = facts
+
+    def value(self, name: str) -> expr.Value:
+        fact = self.facts.get(name)
+        return None if fact is None else fact.value  # type: ignore[no-any-return]
+
+    def raw(self, name: str) -> str | None:
+        fact = self.facts.get(name)
+        return None if fact is None else fact.raw
+
+
+class _Params:
+    """Names a batch or data rule's message adds (majority, data_value, ...) over a letter."""
+
+    __slots__ = ("base", "params")
+
+    def __init__(self, params: dict[str, Any], base: expr.Env | None = None) -> None:
+        self.params = params
+        self.base = base
+
+    def value(self, name: str) -> expr.Value:
+        if name in self.params:
+            return self.params[name]  # type: ignore[no-any-return]
+        return None if self.base is None else self.base.value(name)
+
+    def raw(self, name: str) -> str | None:
+        if name in self.params:
+            return None if self.params[name] is None else str(self.params[name])
+        return None if self.base is None else self.base.raw(name)
+
+
+@dataclass
+class _Letter:
+    path: str
+    facts: LetterFacts
+    findings: list[Finding]
+    results: list[RuleResult]
+
+
+def _name(path: str) -> str:
+    return Path(path).name
+
+
+def _names(paths: Sequence[str]) -> str:
+    shown = [_name(p) for p in paths[:MAX_NAMED]]
+    more = len(paths) - len(shown)
+    return ", ".join(shown) + (f" and {more} more" if more > 0 else "")
+
+
+def _locate(rule: Rule, letter: _Letter, binding: Binding | None) -> tuple[Span, tuple[Location, ...]]:
+    spans = []
+    for name in rule.at:
+        target = binding.names.get(name, name) if binding is not None else name
+        fact = letter.facts.get(target)
+        if fact is not None:
+            spans.append((fact.span, target))
+    if not spans:
+        return FILE_START, ()
+    primary = spans[0][0]
+    return primary, tuple(Location(letter.path, s, label) for s, label in spans[1:])
+
+
+def _finding(rule: Rule, letter: _Letter, message: str, binding: Binding | None) -> Finding:
+    span, related = _locate(rule, letter, binding)
+    return Finding(letter.path, rule.code, rule.name, rule.severity, message, span, related)
+
+
+def run_batch_rules(
+    letters: Sequence[tuple[str, LetterFacts, list[Finding], list[RuleResult]]],
+    rules: Sequence[Rule],
+) -> None:
+    """Judge ``kind = "batch"`` rules over the letters; findings are added to each letter's."""
+    batch = [_Letter(*item) for item in letters]
+    for rule in rules:
+        if rule.kind != "batch":
+            continue
+        failed: set[int] = set()
+        judged: set[int] = set()
+        bindings: Sequence[Binding | None] = rule.each if isinstance(rule.each, tuple) else (None,)
+        for binding in bindings:
+            groups: dict[tuple[Any, ...], list[tuple[int, expr.Env]]] = defaultdict(list)
+            for index, letter in enumerate(batch):
+                base = ValueEnv(letter.facts)
+                env: expr.Env = base if binding is None else _BoundEnv(base, binding)
+                key = tuple(base.value(name) for name in rule.group)
+                if any(part is None for part in key):
+                    continue
+                groups[key].append((index, env))
+            for key, members in groups.items():
+                if len(members) < 2:
+                    continue
+                judged.update(i for i, _ in members)
+                label = ", ".join(expr.format_value(k) for k in key)
+                if rule.unique:
+                    failed.update(_unique(rule, batch, members, label, binding))
+                else:
+                    failed.update(_agree(rule, batch, members, label, binding))
+        for index, letter in enumerate(batch):
+            outcome = (
+                Outcome.FAILED if index in failed
+                else Outcome.PASSED if index in judged
+                else Outcome.NOT_APPLICABLE
+            )
+            letter.results.append(RuleResult(rule.code, outcome))
+
+
+def _unique(
+    rule: Rule,
+    batch: list[_Letter],
+    members: list[tuple[int, expr.Env]],
+    label: str,
+    binding: Binding | None,
+) -> set[int]:
+    ordered = sorted(members, key=lambda m: batch[m[0]].path)
+    first = batch[ordered[0][0]].path
+    failed = set()
+    for index, env in ordered[1:]:
+        params = {"first": _name(first), "group_size": len(members), "group": label}
+        message = expr.render_template(rule.message, _Params(params, env))
+        batch[index].findings.append(_finding(rule, batch[index], message, binding))
+        failed.add(index)
+    return failed
+
+
+def _agree(
+    rule: Rule,
+    batch: list[_Letter],
+    members: list[tuple[int, expr.Env]],
+    label: str,
+    binding: Binding | None,
+) -> set[int]:
+    assert rule.agree is not None
+    values: list[tuple[int, expr.Env, Any]] = []
+    for index, env in members:
+        try:
+            value = rule.agree(env)
+        except expr.ExprEvalError:
+            continue
+        if value is not None:
+            values.append((index, env, value))
+    counts = Counter(_comparable(v) for _, _, v in values)
+    if len(counts) < 2:
+        return set()
+    ranked = counts.most_common()
+    majority = ranked[0][0] if ranked[0][1] > ranked[1][1] else None
+    majority_value = next((v for _, _, v in values if _comparable(v) == majority), None)
+    differing = [i for i, _, v in values if _comparable(v) != majority]
+    disagreeing = _names([batch[i].path for i in differing])
+    failed = set()
+    for index, env, value in values:
+        if _comparable(value) == majority:
+            continue
+        params = {
+            "value": value,
+            "majority": majority_value,
+            "majority_count": ranked[0][1] if majority is not None else 0,
+            "group_size": len(values),
+            "group": label,
+            "disagreeing": disagreeing,
+        }
+        message = expr.render_template(rule.message, _Params(params, env))
+        batch[index].findings.append(_finding(rule, batch[index], message, binding))
+        failed.add(index)
+    return failed
+
+
+def _comparable(value: Any) -> Any:
+    """59 and 59.0 agree; a string agrees case- and space-insensitively."""
+    if isinstance(value, Decimal):
+        return value.normalize()
+    if isinstance(value, str):
+        return " ".join(value.lower().split())
+    return value
+
+
+# --- reconciliation with the statistics table ------------------------------------------
+
+
+def _letter_key(facts: LetterFacts) -> tuple[str, int] | None:
+    from lgo_audit.register import authority_key
+
+    name = facts.get("authority.name") or facts.get("panel_header.authority")
+    year = facts.get("title.year")
+    if name is None or name.value is None:
+        return None
+    year_value = year.value if year is not None else None
+    if year_value is None:
+        ending = facts.get("year_ending")
+        year_value = ending.value.year if ending is not None and ending.value is not None else None
+    if year_value is None:
+        return None
+    return authority_key(str(name.value)), int(year_value)
+
+
+def _same(letter_value: Any, data_value: Any) -> bool:
+    if isinstance(letter_value, int | Decimal) and isinstance(data_value, int | Decimal):
+        return Decimal(letter_value) == Decimal(data_value)
+    return _comparable(letter_value) == _comparable(data_value)
+
+
+def reconcile(
+    letters: Sequence[tuple[str, LetterFacts, list[Finding], list[RuleResult]]],
+    rules: Sequence[Rule],
+    table: Any,
+) -> list[Finding]:
+    """Compare each letter with its row of ``table`` (a StatsTable); findings on the letters
+    are added to theirs, findings on rows without a letter are returned (they point into the
+    table's file)."""
+    from lgo_audit.register import authority_key
+
+    data_rules = {r.check: r for r in rules if r.kind == "data"}
+    rows: dict[tuple[str, int], Any] = {}
+    for row in table:
+        rows.setdefault((authority_key(row.authority), row.year), row)
+    matched: set[tuple[str, int]] = set()
+    table_name = _name(table.path)
+    for path, facts, findings, results in letters:
+        letter = _Letter(path, facts, findings, results)
+        key = _letter_key(facts)
+        row = rows.get(key) if key is not None else None
+        if row is None:
+            rule = data_rules.get("letter-not-in-data")
+            if rule is not None and key is not None:
+                params = {"authority": facts["authority.name"].value if "authority.name" in facts
+                          else facts["panel_header.authority"].value,
+                          "year": key[1], "data_file": table_name}
+                message = expr.render_template(rule.message, _Params(params, ValueEnv(facts)))
+                findings.append(_finding(rule, letter, message, None))
+                results.append(RuleResult(rule.code, Outcome.FAILED))
+            continue
+        matched.add(key)  # type: ignore[arg-type]
+        rule = data_rules.get("figure-differs")
+        if rule is None:
+            continue
+        failed = False
+        for fact_name, column in rule.compare:
+            data_value = row.values.get(column)
+            fact = facts.get(fact_name)
+            if data_value is None or fact is None or fact.value is None:
+                continue
+            if _same(fact.value, data_value):
+                continue
+            failed = True
+            params = {
+                "fact": fact_name,
+                "letter_value": fact.value,
+                "data_value": data_value,
+                "column": column,
+                "data_file": table_name,
+                "row": row.line,
+            }
+            message = expr.render_template(rule.message, _Params(params, ValueEnv(facts)))
+            related = (Location(table.path, Span(row.line, 1, row.line, 2), f"{table_name} row {row.line}"),)
+            findings.append(
+                Finding(path, rule.code, rule.name, rule.severity, message, fact.span, related)
+            )
+        results.append(RuleResult(rule.code, Outcome.FAILED if failed else Outcome.PASSED))
+    orphans: list[Finding] = []
+    rule = data_rules.get("data-row-without-letter")
+    if rule is not None:
+        lines = table.text.splitlines()
+        for key, row in rows.items():
+            if key in matched:
+                continue
+            params = {"authority": row.authority, "year": row.year, "data_file": table_name, "row": row.line}
+            message = expr.render_template(rule.message, _Params(params))
+            width = len(lines[row.line - 1]) if row.line - 1 < len(lines) else 1
+            span = Span(row.line, 1, row.line, width + 1)
+            orphans.append(Finding(table.path, rule.code, rule.name, rule.severity, message, span))
+    return orphans

@@ -1,0 +1,531 @@
+"""Generate the reference documentation from the code: ``docs/rules.md`` and ``docs/facts.md``.
+
+``docs/rules.md`` is the rule reference, made from the bundled rule set
+(:func:`lgo_audit.rules.load_rules`): an index table, then one section per rule with its
+explanation, invariant, fix and examples. ``docs/facts.md`` is the fact vocabulary, made from
+the letter model (:mod:`lgo_audit.model`), plus the other names rules may use and the
+functions of the expression language (:data:`lgo_audit.expr.FUNCTIONS`).
+
+Usage::
+
+    python -m lgo_audit.docs            # write docs/rules.md and docs/facts.md
+    python -m lgo_audit.docs --check    # exit 1 (one line on stderr) if either is stale
+
+The output depends only on the rule files and the code: no dates, versions or machine paths, so
+regenerating unchanged inputs gives byte-identical files.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import re
+import sys
+from collections.abc import Iterable, Iterator, Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, get_args
+
+from pydantic import BaseModel
+
+from lgo_audit import expr
+from lgo_audit.grammar import PROFILES
+from lgo_audit.model import FACT_TYPES, Fact, Letter
+from lgo_audit.rules import LINK_NAMES, SECTION_NAMES, STRUCTURE_PARAMS, Rule, load_rules
+
+__all__ = ["DOCS_DIR", "generated", "main", "render_facts", "render_rules"]
+
+DOCS_DIR = Path(__file__).resolve().parent.parent / "docs"
+"""The ``docs/`` folder of a checkout (the generated files are committed there). An installed
+package has none: ``main`` then needs ``--docs-dir``."""
+
+REGENERATE = "python -m lgo_audit.docs"
+
+_CATEGORIES = {
+    "structure": (
+        "Structure",
+        "0xx",
+        "The grammar's structural checks: is the file a letter in the template's shape?",
+    ),
+    "arithmetic": ("Arithmetic", "1xx", "Figures that must agree with each other."),
+    "dates": ("Dates", "2xx", "Dates that must exist and agree with the period reviewed."),
+    "parties": ("Parties", "3xx", "The people and the council the letter names."),
+    "language": ("Language", "4xx", "Wording left wrong by the template or the merge."),
+    "batch": ("Batch", "5xx", "Checks across a batch of letters."),
+    "other": ("Other", "", ""),
+}
+
+_STRUCTURE_PARAMS = {
+    "section": "the section concerned (for unexpected text: where the text stands)",
+    "expected": "what the template expects (a statement's wording, or where a section belongs)",
+    "found": "what was found: an excerpt, the sections recognised, or the reader's note",
+    "profile": "the template profile the letter was read with",
+}
+
+_TYPE_NAMES: dict[Any, str] = {
+    int: "integer",
+    str: "string",
+    dt.date: "date",
+    Decimal: "percentage",
+}
+
+
+# --- Markdown helpers ------------------------------------------------------------------------
+
+
+def _code(text: str) -> str:
+    """``text`` as inline code: newlines shown as ``\\n``, backticks fenced safely."""
+    text = text.replace("\n", "\\n")
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if longest or text.startswith(" ") or text.endswith(" ") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
+def _cell(text: str) -> str:
+    """Text safe inside a table cell: one line, pipes escaped."""
+    return " ".join(text.split()).replace("|", "\\|")
+
+
+_CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
+
+
+def _prose(text: str) -> str:
+    """Markdown prose with ``<`` outside code spans escaped, so that wording such as
+    ``"for the period between <start> to <end>"`` is shown instead of taken for an HTML tag."""
+    out: list[str] = []
+    position = 0
+    for span in _CODE_SPAN.finditer(text):
+        out.append(text[position : span.start()].replace("<", "&lt;"))
+        out.append(span.group())
+        position = span.end()
+    out.append(text[position:].replace("<", "&lt;"))
+    return "".join(out)
+
+
+def _block(text: str, language: str = "") -> list[str]:
+    """A fenced code block longer than any backtick run inside ``text``."""
+    longest = max((len(run) for run in re.findall(r"`{3,}", text)), default=2)
+    fence = "`" * (longest + 1)
+    return [f"{fence}{language}", *text.rstrip("\n").split("\n"), fence]
+
+
+def _demote(markdown: str, levels: int) -> str:
+    """Push the headings of ``markdown`` down ``levels`` levels and escape ``<`` in its prose
+    (fenced code left alone)."""
+    out: list[str] = []
+    fence: str | None = None
+    for line in markdown.split("\n"):
+        stripped = line.lstrip()
+        marker = re.match(r"(`{3,}|~{3,})", stripped)
+        if marker is not None:
+            if fence is None:
+                fence = marker.group(1)
+            elif stripped.startswith(fence):
+                fence = None
+        elif fence is None:
+            line = _prose("#" * levels + line if re.match(r"#{1,6} ", line) else line)
+        out.append(line)
+    return "\n".join(out)
+
+
+def _join(lines: Iterable[str]) -> str:
+    """Lines to text: runs of blank lines collapsed to one, exactly one final newline."""
+    text = "\n".join(lines)
+    text = re.sub(r"\n{3,}", "\n\n", text)
+    return text.strip("\n") + "\n"
+
+
+# --- docs/rules.md -------------------------------------------------------------------------
+
+
+def _fix_text(rule: Rule) -> str:
+    return "—" if rule.fix is None else rule.fix.applicability.value
+
+
+def _index(rules: Sequence[Rule]) -> Iterator[str]:
+    yield "| Code | Name | Severity | Fix | Summary |"
+    yield "|------|------|----------|-----|---------|"
+    for rule in rules:
+        yield (
+            f"| [{rule.code}](#{rule.code.lower()}) | `{rule.name}` | {rule.severity.value} "
+            f"| {_fix_text(rule)} | {_prose(_cell(rule.summary))} |"
+        )
+
+
+def _invariant(rule: Rule) -> Iterator[str]:
+    yield "#### Invariant"
+    yield ""
+    if rule.kind == "structure":
+        yield (
+            f"A structural check of the grammar: `{rule.check}` (see "
+            "[grammar.md](grammar.md#structural-findings)). Each issue the check finds is a "
+            "finding."
+        )
+    elif rule.kind == "text":
+        yield (
+            "Text patterns (regular expressions) searched in the normalised text of the letter; "
+            "each match is a finding (`match` in the message is the matched text):"
+        )
+        yield ""
+        yield from _block("\n".join(pattern.pattern for pattern in rule.patterns), "regex")
+    elif rule.kind == "fact":
+        yield from _fact_invariant(rule)
+    else:
+        yield from _other_invariant(rule)
+    yield ""
+    yield f"Message: {_code(rule.message_source)}"
+
+
+_DESCRIPTIVE_KEYS = frozenset(
+    {"code", "name", "severity", "summary", "explanation", "kind", "message", "fix", "examples"}
+)
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml_value(item) for item in value) + "]"
+    if isinstance(value, dict):
+        return "{ " + ", ".join(f"{k} = {_toml_value(v)}" for k, v in value.items()) + " }"
+    return str(value)
+
+
+def _other_invariant(rule: Rule) -> Iterator[str]:
+    """A kind without its own description here: the keys that define it, as in the file."""
+    keys = [key for key in rule.raw if key not in _DESCRIPTIVE_KEYS]
+    yield f"A `{rule.kind}` rule, defined by:"
+    yield ""
+    yield from _block("\n".join(f"{key} = {_toml_value(rule.raw[key])}" for key in keys), "toml")
+
+
+def _fact_invariant(rule: Rule) -> Iterator[str]:
+    raw = rule.raw
+    each = raw.get("each")
+    if each == "links":
+        yield (
+            "Run once for each hyperlink of the letter, with `it.text` and `it.target` bound to "
+            "its text and target; `it` in `at` is the link."
+        )
+        yield ""
+    elif isinstance(each, list):
+        names = list(each[0])
+        yield f"Run once for each of these bindings ({len(each)}):"
+        yield ""
+        yield "| " + " | ".join(f"`{name}`" for name in names) + " |"
+        yield "|" + "|".join("---" for _ in names) + "|"
+        for entry in each:
+            yield "| " + " | ".join(_cell(_code(str(entry[name]))) for name in names) + " |"
+        yield ""
+    lets = raw.get("let", {})
+    if lets:
+        yield "With these names (`let`):"
+        yield ""
+        yield from _block("\n".join(f"{name} = {source}" for name, source in lets.items()))
+        yield ""
+    body = []
+    if rule.when_source:
+        body.append(f"when:   {rule.when_source}")
+    body.append(f"assert: {rule.assert_source}")
+    yield from _block("\n".join(body))
+    yield ""
+    yield "Points to: " + ", ".join(_code(name) for name in rule.at) + "."
+
+
+def _fix(rule: Rule) -> Iterator[str]:
+    yield "#### Fix"
+    yield ""
+    if rule.fix is None:
+        yield "None: the finding has to be corrected by hand."
+        return
+    level = (
+        "with `--fix`" if rule.fix.applicability.value == "safe" else "with `--fix --unsafe-fixes`"
+    )
+    yield (
+        f"**{rule.fix.applicability.value}** (applied {level}): rewrites {_code(rule.fix.at)} "
+        "with the text of"
+    )
+    yield ""
+    yield from _block(rule.fix.source)
+    yield ""
+    yield f"Described as: {_code(rule.raw['fix']['description'])}"
+
+
+def _example(example: dict[str, Any]) -> Iterator[str]:
+    yield f"- **{example['kind']}**: {_prose(' '.join(str(example['description']).split()))}"
+    if "base" in example:
+        yield f"  - base letter: {_code(str(example['base']))}"
+    if "text" in example:
+        yield "  - the whole letter is:"
+        yield ""
+        yield from ("    " + line if line else "" for line in _block(str(example["text"])))
+        yield ""
+    if "text" not in example and not example.get("replace"):
+        yield "  - the base letter, unchanged"
+    for edit in example.get("replace", ()):
+        new = str(edit["new"])
+        shown = _code(new) if new else "nothing"
+        yield f"  - replace {_code(str(edit['old']))} with {shown}"
+    if "encoding" in example:
+        yield f"  - saved as {_code(str(example['encoding']))}"
+    if "line" in example:
+        yield f"  - the finding is on line {example['line']}"
+    if "message" in example:
+        yield f"  - the message contains {_code(str(example['message']))}"
+    if "fixed" in example:
+        yield f"  - the fixed letter contains {_code(str(example['fixed']))}"
+
+
+def _rule_section(rule: Rule) -> Iterator[str]:
+    yield f'<a id="{rule.code.lower()}"></a>'
+    yield ""
+    yield f"### {rule.code} `{rule.name}`"
+    yield ""
+    yield f"> {_prose(_cell(rule.summary))}"
+    yield ""
+    fix = "none" if rule.fix is None else rule.fix.applicability.value
+    yield (
+        f"Severity **{rule.severity.value}** · kind **{rule.kind}** · fix **{fix}** · "
+        f"source [`rules/{rule.path.name}`](../rules/{rule.path.name})"
+    )
+    yield ""
+    yield _demote(rule.explanation, 2)
+    yield ""
+    yield from _invariant(rule)
+    yield ""
+    yield from _fix(rule)
+    yield ""
+    yield "#### Examples"
+    yield ""
+    yield (
+        "Each edits the base letter `rules/base/2020.txt` (unless it gives the whole text); "
+        "`tests/test_rule_examples.py` checks that the rule fires on every invalid case and on no "
+        "valid one."
+    )
+    yield ""
+    for example in rule.examples:
+        yield from _example(example)
+    yield ""
+
+
+def render_rules(rules: Iterable[Rule]) -> str:
+    """The text of ``docs/rules.md`` for ``rules`` (sorted by code)."""
+    ordered = sorted(rules, key=lambda r: r.code)
+    lines = [
+        "# Rule reference",
+        "",
+        f"<!-- Generated by `{REGENERATE}` from rules/*.toml. Do not edit by hand. -->",
+        "",
+        f"lgo-audit has {len(ordered)} rules. Each is a TOML file in `rules/`; "
+        "[writing-rules.md](writing-rules.md) describes the format. A rule's code never "
+        "changes and is never reused. Show one rule in the terminal with "
+        "`lgo-audit explain LGO101`, list them with `lgo-audit rules`.",
+        "",
+        "Fix: `safe` fixes are applied by `lgo-audit check --fix`, `unsafe` ones (they change a "
+        "figure) only with `--fix --unsafe-fixes`; see [usage.md](usage.md#fixes).",
+        "",
+        *_index(ordered),
+        "",
+    ]
+    category = None
+    for rule in ordered:
+        if rule.category != category:
+            category = rule.category
+            title, codes, what = _CATEGORIES.get(category, (category.title(), "", ""))
+            heading = f"{title} ({'LGO' + codes})" if codes else title
+            lines += [f"## {heading}", ""]
+            if what:
+                lines += [what, ""]
+        lines += list(_rule_section(rule))
+    return _join(lines)
+
+
+# --- docs/facts.md -------------------------------------------------------------------------
+
+
+def _type_name(value_type: Any) -> str:
+    return _TYPE_NAMES.get(value_type, getattr(value_type, "__name__", str(value_type)))
+
+
+def _fact_model(annotation: Any) -> type[BaseModel] | None:
+    """The model class a field holds (``Fact[...] | None`` -> ``Fact[...]``), if any."""
+    for candidate in (*get_args(annotation), annotation):
+        if isinstance(candidate, type) and issubclass(candidate, BaseModel):
+            return candidate
+    return None
+
+
+def _facts_of(model: type[BaseModel], prefix: str) -> Iterator[tuple[str, str]]:
+    """(dotted name, description) of every fact of ``model``, in model order."""
+    for name, info in model.model_fields.items():
+        target = _fact_model(info.annotation)
+        dotted = f"{prefix}{name}"
+        if target is None:
+            continue
+        if issubclass(target, Fact):
+            yield dotted, info.description or ""
+        else:
+            yield from _facts_of(target, f"{dotted}.")
+
+
+def _groups() -> list[tuple[str, str, list[tuple[str, str]]]]:
+    """(heading, note, facts) per part of the letter model, in model order."""
+    top: list[tuple[str, str]] = []
+    groups: list[tuple[str, str, list[tuple[str, str]]]] = []
+    sections = {s.name.replace("-", "_"): s for p in PROFILES.values() for s in p.sections}
+    for name, info in Letter.model_fields.items():
+        target = _fact_model(info.annotation)
+        if target is None:
+            continue
+        if issubclass(target, Fact):
+            top.append((name, info.description or ""))
+            continue
+        facts = list(_facts_of(target, f"{name}."))
+        if facts:
+            section = sections.get(name)
+            note = f"Template section `{section.name}` ({section.title})." if section else ""
+            groups.append((f"`{name}.*`", note, facts))
+    return [("The letter as a whole", "Facts of the letter's head and paragraphs.", top), *groups]
+
+
+def _functions() -> Iterator[str]:
+    yield "| Function | Arguments | Returns | Null argument | Meaning |"
+    yield "|----------|-----------|---------|---------------|---------|"
+    for function in expr.FUNCTIONS.values():
+        nulls = "result is null" if function.propagates_null else "allowed"
+        yield (
+            f"| `{function.signature}` | {function.arity_text()} | {_cell(function.returns)} "
+            f"| {nulls} | {_prose(_cell(function.doc))} |"
+        )
+
+
+def render_facts() -> str:
+    """The text of ``docs/facts.md``: the fact vocabulary and the expression functions."""
+    lines = [
+        "# Fact vocabulary and functions",
+        "",
+        f"<!-- Generated by `{REGENERATE}` from lgo_audit/model.py, lgo_audit/rules.py and "
+        "lgo_audit/expr. Do not edit by hand. -->",
+        "",
+        f"The grammar reads {len(FACT_TYPES)} facts from a letter. Rules name them by their "
+        "dotted names (`upheld.percent`); a name that is not listed here is an error when the "
+        "rules are loaded. A fact the letter does not state is `null`, never a default, so a rule "
+        'can tell "stated as 0" from "not stated". A fact whose text was found but is not a '
+        'valid value ("31 April 2020") is `null` too, while `raw(name)` still gives its text. '
+        "Percentages keep the precision they were stated with: `59%` is 59 and `58.8%` is "
+        "58.8. See the facts of a letter with `lgo-audit parse LETTER --format text`.",
+        "",
+    ]
+    for heading, note, facts in _groups():
+        lines += [f"## {heading}", ""]
+        if note:
+            lines += [note, ""]
+        lines += ["| Fact | Type | Description |", "|------|------|-------------|"]
+        for name, description in facts:
+            shown = _prose(_cell(description)) or "—"
+            lines.append(f"| `{name}` | {_type_name(FACT_TYPES[name])} | {shown} |")
+        lines.append("")
+    lines += [
+        "## Other names rules can use",
+        "",
+        "| Name | In | Value |",
+        "|------|----|-------|",
+    ]
+    for name in SECTION_NAMES:
+        lines.append(
+            f"| `{name}` | fact rules | true when the letter has the `{SECTION_NAMES[name]}` "
+            "section, false otherwise; in `at`, where that section stands |"
+        )
+    for name in sorted(LINK_NAMES):
+        part = name.split(".")[1]
+        lines.append(f'| `{name}` | rules with `each = "links"` | the {part} of the hyperlink |')
+    lines.append('| `it` | `at` of rules with `each = "links"` | the hyperlink itself |')
+    for name in sorted(STRUCTURE_PARAMS):
+        meaning = _STRUCTURE_PARAMS.get(name, f"the {name} the check reports")
+        lines.append(f"| `{name}` | messages of structure rules | {meaning} |")
+    lines.append("| `match` | messages of text rules | the text a pattern matched |")
+    lines += [
+        "",
+        "A structural check fills only some of its names (a name it does not fill reads `null`); "
+        "[grammar.md](grammar.md#structural-findings) says which. Names bound by a rule's `each` "
+        "and `let` tables are added to these; see [writing-rules.md](writing-rules.md).",
+        "",
+        '<a id="functions"></a>',
+        "",
+        "## Functions",
+        "",
+        "The expression language can call these functions and no others; the number of "
+        "arguments is checked when a rule is loaded. Unless the *Null argument* column says "
+        "*allowed*, a null argument makes the result null. An argument of the wrong type is an "
+        "error naming the function.",
+        "",
+        *_functions(),
+    ]
+    return _join(lines)
+
+
+# --- command line --------------------------------------------------------------------------
+
+
+def generated() -> dict[str, str]:
+    """File name (in ``docs/``) -> its freshly generated text."""
+    return {"rules.md": render_rules(load_rules()), "facts.md": render_facts()}
+
+
+def _current(path: Path) -> str | None:
+    try:
+        return path.read_bytes().decode("utf-8").replace("\r\n", "\n")
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m lgo_audit.docs",
+        description="Write docs/rules.md and docs/facts.md from the rules and the code.",
+    )
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="write nothing; exit 1 if either file is missing or stale",
+    )
+    parser.add_argument(
+        "--docs-dir", type=Path, default=DOCS_DIR, help="the docs folder (default: %(default)s)"
+    )
+    args = parser.parse_args(argv)
+    docs_dir: Path = args.docs_dir
+    if args.docs_dir == DOCS_DIR and not (DOCS_DIR.parent / "pyproject.toml").is_file():
+        print(
+            "lgo-audit docs: lgo_audit is not running from a checkout; pass --docs-dir",
+            file=sys.stderr,
+        )
+        return 2
+    files = generated()
+    if args.check:
+        stale = [
+            f"docs/{name}" for name, text in files.items() if _current(docs_dir / name) != text
+        ]
+        if stale:
+            print(
+                f"lgo-audit docs: {' and '.join(stale)} "
+                f"{'is' if len(stale) == 1 else 'are'} stale; run '{REGENERATE}'",
+                file=sys.stderr,
+            )
+            return 1
+        return 0
+    docs_dir.mkdir(parents=True, exist_ok=True)
+    for name, text in files.items():
+        path = docs_dir / name
+        if _current(path) == text:
+            print(f"docs/{name} is up to date")
+            continue
+        path.write_bytes(text.encode("utf-8"))
+        print(f"wrote docs/{name}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,71 @@
+"""A year's letters as a dataset: one row per letter, every fact, in the statistics table's
+columns first, so that ``extract --format csv`` output can be given back as ``--data``."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+from lgo_audit.batch import LetterFacts
+from lgo_audit.stats import COLUMNS, FACT_COLUMNS
+from lgo_audit.vocabulary import VOCABULARY
+
+__all__ = ["columns", "render_csv", "render_json", "row"]
+
+_TABLE_FACTS = {"authority": "authority.name", "year": "title.year", **FACT_COLUMNS}
+
+
+def columns() -> list[str]:
+    """The statistics table's columns, then ``path``, then every other fact by dotted name."""
+    covered = set(_TABLE_FACTS.values())
+    return [*COLUMNS, "path", *sorted(VOCABULARY - covered)]
+
+
+def row(path: str, facts: LetterFacts) -> dict[str, Any]:
+    """One letter's values (None where a fact is absent or invalid)."""
+    values: dict[str, Any] = {}
+    for column in columns():
+        if column == "path":
+            values[column] = path
+            continue
+        fact = facts.get(_TABLE_FACTS.get(column, column))
+        values[column] = None if fact is None else fact.value
+    return values
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() and value.as_tuple().exponent == 0 else float(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def render_csv(letters: Sequence[tuple[str, LetterFacts]]) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=columns(), lineterminator="\n")
+    writer.writeheader()
+    for path, facts in letters:
+        writer.writerow({k: _cell(v) for k, v in row(path, facts).items()})
+    return out.getvalue()
+
+
+def render_json(letters: Sequence[tuple[str, LetterFacts]]) -> str:
+    return json.dumps(
+        [{k: _json_value(v) for k, v in row(path, facts).items()} for path, facts in letters],
+        indent=2,
+        ensure_ascii=False,
+    )

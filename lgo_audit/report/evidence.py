@@ -1,0 +1,106 @@
+"""Evidence for signing off a batch: which file was judged, by which rules, with what outcome.
+
+For every letter the evidence records the SHA-256 of the file's bytes (the reviewer can show
+that the letter signed off is the letter that was sent), the version digest of the rule set
+that judged it, counts of findings and of rule outcomes, and each active rule's outcome:
+``passed``, ``failed``, ``not-applicable`` (its precondition was false, or a fact it needs is
+absent) or ``error`` (the rule could not be evaluated on this letter).
+
+``lgo-audit check --output-format json`` prints an array of findings. With ``--evidence`` it
+prints one object instead, so that findings and evidence travel together::
+
+    {
+      "tool": {"name": "lgo-audit", "version": "0.1.0"},
+      "findings": [ ...the same finding objects as the plain array... ],
+      "evidence": [
+        {
+          "path": "examples/stevenage-2020.txt",
+          "sha256": "e29431b8...",            # null when the file could not be read
+          "rule_set": "fcbfba652513",         # null when the file could not be read
+          "status": "has-errors",   # clean, has-errors, has-warnings, has-notes, unreadable
+          "error": null,                      # the input error when the file could not be read
+          "counts": {
+            "findings": {"error": 1, "warning": 0, "info": 0},
+            "rules": {"passed": 26, "failed": 1, "not-applicable": 4, "error": 0}
+          },
+          "rules": {"LGO001": "passed", "LGO002": "passed", ...},   # by code, sorted
+          "suppressed": []                    # failed rules whose findings per-file-ignores hid
+        }
+      ]
+    }
+
+Letters come in the order they were checked; rules within a letter are sorted by code. The
+output is deterministic: the same files and rules give the same bytes.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from lgo_audit import __version__
+from lgo_audit.check import FileResult
+from lgo_audit.engine import Outcome
+from lgo_audit.findings import Severity
+
+__all__ = ["OUTCOMES", "evidence", "letter_status", "render_json_with_evidence"]
+
+OUTCOMES: tuple[str, ...] = tuple(o.value for o in Outcome)
+"""``passed``, ``failed``, ``not-applicable``, ``error``: every outcome a rule can have."""
+
+
+def letter_status(result: FileResult) -> str:
+    """``unreadable``, ``has-errors``, ``has-warnings``, ``has-notes`` or ``clean``."""
+    if result.error is not None:
+        return "unreadable"
+    severities = {f.severity for f in result.findings}
+    for severity, status in (
+        (Severity.ERROR, "has-errors"),
+        (Severity.WARNING, "has-warnings"),
+        (Severity.INFO, "has-notes"),
+    ):
+        if severity in severities:
+            return status
+    return "clean"
+
+
+def _letter_evidence(result: FileResult) -> dict[str, Any]:
+    findings = {s.value: 0 for s in Severity}
+    for finding in result.findings:
+        findings[finding.severity.value] += 1
+    outcomes = dict.fromkeys(OUTCOMES, 0)
+    rules: dict[str, str] = {}
+    for rule_result in sorted(result.results, key=lambda r: r.code):
+        outcome = Outcome(rule_result.outcome).value
+        rules[rule_result.code] = outcome
+        outcomes[outcome] += 1
+    reported = {f.code for f in result.findings}
+    suppressed = [
+        code for code, outcome in rules.items() if outcome == "failed" and code not in reported
+    ]
+    return {
+        "path": result.path,
+        "sha256": result.sha256,
+        "rule_set": result.rule_set,
+        "status": letter_status(result),
+        "error": result.error,
+        "counts": {"findings": findings, "rules": outcomes},
+        "rules": rules,
+        "suppressed": suppressed,
+    }
+
+
+def evidence(results: Sequence[FileResult]) -> list[dict[str, Any]]:
+    """One evidence record per letter, in the order of ``results`` (see the module's docstring)."""
+    return [_letter_evidence(result) for result in results]
+
+
+def render_json_with_evidence(results: Sequence[FileResult]) -> str:
+    """The document ``--output-format json --evidence`` prints (see the module's docstring)."""
+    document = {
+        "tool": {"name": "lgo-audit", "version": __version__},
+        "findings": [f.to_dict() for r in results for f in r.findings],
+        "evidence": evidence(results),
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False)

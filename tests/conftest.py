@@ -1,0 +1,29 @@
+"""Shared test configuration."""
+
+from __future__ import annotations
+
+# --- hypothesis profiles (property-based tests, tests/test_properties.py) ----------------------
+# "ci" (the default) is derandomised and sized so the whole suite stays well inside the CI
+# budget on two cores; "deep" is for long runs: LGO_HYPOTHESIS_PROFILE=deep pytest ...
+# Either way a failure is shrunk and printed with a @reproduce_failure blob (print_blob).
+import os
+
+from hypothesis import HealthCheck, Phase, settings
+
+settings.register_profile(
+    "ci",
+    max_examples=60,
+    derandomize=True,
+    deadline=None,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+settings.register_profile(
+    "deep",
+    max_examples=1_000,
+    deadline=None,
+    print_blob=True,
+    phases=list(Phase),
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+settings.load_profile(os.environ.get("LGO_HYPOTHESIS_PROFILE", "ci"))

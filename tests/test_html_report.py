@@ -1,0 +1,675 @@
+"""The HTML report and the evidence: structure (parsed with html.parser) and a real browser.
+
+The browser tests run the page in headless Chromium (``/usr/bin/chromium``, or ``chromium`` /
+``chromium-browser`` on PATH, or ``$LGO_AUDIT_CHROMIUM``): the page's script must run to the
+end (``<body data-ready="true">``), log nothing to the console (no error, no exception, no
+Content-Security-Policy violation), show the summary and a highlighted finding in a 1280x1600
+screenshot, and its filters, finding list and popover must work. Without Chromium they are
+skipped (CI installs it: ``apt-get install -y chromium``). Set ``LGO_AUDIT_ARTIFACTS`` to a
+folder to keep the report and the screenshot.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import os
+import re
+import shutil
+import struct
+import subprocess
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from lgo_audit.check import FileResult, active_rules, check_files, rules_for
+from lgo_audit.config import Settings
+from lgo_audit.findings import Finding, Severity
+from lgo_audit.report.evidence import evidence, render_json_with_evidence
+from lgo_audit.report.html import render_html
+from lgo_audit.report.machine import render_json
+from lgo_audit.rules import Rule
+from lgo_audit.span import Span
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "examples"
+HOSTILE_NAME = 'hostile <img src=x onerror="alert(1)">.txt'
+
+EDITS = [
+    ("22 July 2020", "31 February 2020"),  # LGO201 invalid date
+    ("Dear Ms Smith", "Dear Mr Jones"),  # LGO301 salutation
+    ("Attended by 178 delegates from 143", "Attended by 12 delegates from 143"),  # LGO404
+    ("Michael King\n", ""),  # LGO303: a span over several lines
+    ("59% of complaints", "65% of complaints"),  # LGO101
+    ("In **0%** of upheld cases", "In **20%** of upheld cases"),  # LGO104
+    ("[website](#)", "[website TBC](#)"),  # LGO402 inside LGO403: overlapping spans
+    (
+        "Complaint statistics\n",
+        "Complaint statistics\n\n<script>alert(1)</script> <b>bold</b> \x1b[31mred \u202eevil\n",
+    ),
+]
+
+
+def edited_letter(folder: Path, name: str = "tameside-2020.txt") -> Path:
+    """Stockport's letter with several errors, overlapping spans and hostile text."""
+    text = (EXAMPLES / "stockport-2020.txt").read_text(encoding="utf-8")
+    for old, new in EDITS:
+        assert old in text, old
+        text = text.replace(old, new, 1)
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def check(paths: list[Path], settings: Settings | None = None) -> list[FileResult]:
+    chosen = settings or Settings()
+    return list(check_files([(p, chosen) for p in paths]))
+
+
+def default_rules() -> list[Rule]:
+    return active_rules(rules_for(()), Settings())
+
+
+@pytest.fixture(scope="module")
+def letters(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    """An edited letter, two examples, a clean letter and a path that cannot be read."""
+    folder = tmp_path_factory.mktemp("letters")
+    clean = folder / "wigan-2020.txt"
+    clean.write_text((ROOT / "rules" / "base" / "2020.txt").read_text(encoding="utf-8"))
+    unreadable = folder / "unreadable.txt"
+    unreadable.mkdir()
+    return [
+        edited_letter(folder),
+        EXAMPLES / "stockport-2020.txt",
+        EXAMPLES / "stevenage-2020.txt",
+        clean,
+        unreadable,
+    ]
+
+
+@pytest.fixture(scope="module")
+def results(letters: list[Path]) -> list[FileResult]:
+    return check(letters)
+
+
+@pytest.fixture(scope="module")
+def page(results: list[FileResult]) -> str:
+    return render_html(results, default_rules(), title="Annual Review letters 2020")
+
+
+# --- a small DOM for the structural tests -----------------------------------------------------
+
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
+
+
+@dataclass
+class Element:
+    tag: str
+    attrs: dict[str, str]
+    text: str = ""
+    line: str | None = None  # the id of the letter line (div.ln) it is in
+    letter: str | None = None  # data-letter of the article it is in
+
+
+@dataclass
+class Page(HTMLParser):
+    """Every element with its attributes and text, and what each line of a letter reads."""
+
+    elements: list[Element] = field(default_factory=list)
+    lines: dict[str, str] = field(default_factory=dict)
+    _open: list[Element] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {k: v or "" for k, v in attrs}
+        line = values.get("id") if "ln" in values.get("class", "").split() else None
+        parent = self._open[-1] if self._open else None
+        element = Element(
+            tag,
+            values,
+            line=line or (parent.line if parent else None),
+            letter=values.get("data-letter") if tag == "article" else (parent and parent.letter),
+        )
+        self.elements.append(element)
+        if element.line is not None:
+            self.lines.setdefault(element.line, "")
+        if tag not in VOID:
+            self._open.append(element)
+
+    def handle_endtag(self, tag: str) -> None:
+        while self._open:
+            if self._open.pop().tag == tag:
+                break
+
+    def handle_data(self, data: str) -> None:
+        for element in self._open:
+            element.text += data
+        if self._open and self._open[-1].line is not None:
+            self.lines[self._open[-1].line] += data
+
+    def find(self, tag: str | None = None, cls: str | None = None, **attrs: str) -> list[Element]:
+        return [
+            e
+            for e in self.elements
+            if (tag is None or e.tag == tag)
+            and (cls is None or cls in e.attrs.get("class", "").split())
+            and all(e.attrs.get(k.replace("_", "-")) == v for k, v in attrs.items())
+        ]
+
+
+def parse(html_text: str) -> Page:
+    parsed = Page()
+    parsed.feed(html_text)
+    parsed.close()
+    return parsed
+
+
+def expected_pieces(source: str, span: Span) -> dict[int, str]:
+    """Line number -> the text the span covers on it (an independent reading of a span)."""
+    lines = re.split(r"\r\n|\r|\n", source)
+    pieces = {}
+    for number in range(span.line, min(span.end_line, len(lines)) + 1):
+        text = lines[number - 1]
+        start = span.column - 1 if number == span.line else 0
+        end = span.end_column - 1 if number == span.end_line else len(text)
+        if text[start:end]:
+            pieces[number] = text[start:end]
+    return pieces
+
+
+def marks_of(parsed: Page, fid: str) -> list[Element]:
+    return [m for m in parsed.find("mark") if fid in m.attrs["data-f"].split()]
+
+
+def finding_ids(parsed: Page, letter: int) -> Iterator[tuple[str, Element]]:
+    for item in parsed.find("li", "finding"):
+        if item.attrs["data-f"].startswith(f"f{letter}-"):
+            yield item.attrs["data-f"], item
+
+
+def sorted_findings(result: FileResult) -> list[Finding]:
+    return sorted(result.findings, key=lambda f: (f.span.line, f.span.column, f.code))
+
+
+# --- structure --------------------------------------------------------------------------------
+
+
+def test_the_batch_has_what_the_tests_need(results):
+    edited, stockport, stevenage, clean, unreadable = results
+    codes = {f.code for f in edited.findings}
+    assert {"LGO201", "LGO301", "LGO303", "LGO402", "LGO403", "LGO404"} <= codes
+    assert any(f.span.end_line > f.span.line for f in edited.findings)  # a multi-line span
+    assert stockport.findings and stevenage.findings
+    assert clean.is_clean and clean.error is None
+    assert unreadable.error is not None
+
+
+def test_every_finding_has_a_list_item_and_marks_covering_exactly_its_span(results, page):
+    parsed = parse(page)
+    for number, result in enumerate(results, start=1):
+        items = dict(finding_ids(parsed, number))
+        assert len(items) == len(result.findings), result.path
+        for k, finding in enumerate(sorted_findings(result), start=1):
+            fid = f"f{number}-{k}"
+            assert items[fid].attrs["data-code"] == finding.code
+            assert items[fid].attrs["data-sev"] == finding.severity.value
+            marks = marks_of(parsed, fid)
+            assert marks, f"no mark for {finding.code} in {result.path}"
+            assert all(finding.code in m.attrs["data-code"].split() for m in marks)
+            assert all(finding.message in m.attrs["title"] for m in marks)
+            # the marks, line by line, read exactly what the span covers
+            assert result.source_text is not None
+            got: dict[int, str] = {}
+            for m in marks:
+                assert m.line is not None and m.letter == str(number)
+                got[int(m.line.split("-")[1])] = got.get(int(m.line.split("-")[1]), "") + m.text
+            assert got == expected_pieces(result.source_text, finding.span)
+
+
+def test_a_span_over_several_lines_is_one_mark_per_line(results, page):
+    parsed = parse(page)
+    edited = results[0]
+    k, finding = next(
+        (k, f) for k, f in enumerate(sorted_findings(edited), 1) if f.span.end_line > f.span.line
+    )
+    marks = marks_of(parsed, f"f1-{k}")
+    lines = [m.line for m in marks]
+    assert len(lines) >= 2 and len(set(lines)) == len(lines)  # split at line boundaries
+    assert lines[0] == f"l1-{finding.span.line}" and lines[-1] == f"l1-{finding.span.end_line}"
+
+
+def test_overlapping_spans_share_a_mark_with_both_codes_and_messages(results, page):
+    parsed = parse(page)
+    (overlap,) = [m for m in parsed.find("mark", "multi") if m.letter == "1"]
+    assert overlap.attrs["data-code"].split() == ["LGO403", "LGO402"]
+    assert overlap.text == "TBC"
+    assert "sev-error" in overlap.attrs["class"].split()  # the more severe of the two
+    assert 'link "website TBC"' in overlap.attrs["title"]
+    assert 'placeholder "TBC"' in overlap.attrs["title"]
+
+
+def test_letter_text_and_paths_are_escaped_and_cleaned(tmp_path):
+    hostile = edited_letter(tmp_path, HOSTILE_NAME)
+    results = check([hostile])
+    page = render_html(results, default_rules(), title="<i>title</i>")
+    parsed = parse(page)
+
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert [e.tag for e in parsed.elements if e.tag in ("script", "img", "b", "i")] == ["script"]
+    assert not any(k.startswith("on") for e in parsed.elements for k in e.attrs)
+    line = next(t for t in parsed.lines.values() if "alert" in t)
+    assert line == r"<script>alert(1)</script> <b>bold</b> \x1b[31mred \u202eevil"
+    assert "\x1b" not in page and "\u202e" not in page
+    assert parsed.find("h1")[0].text == "<i>title</i>"
+    assert any(e.attrs.get("data-path") == str(hostile) for e in parsed.find("article"))
+    assert any(a.text == str(hostile) for a in parsed.find("a"))
+
+
+URL_ATTRIBUTES = {"href", "src", "action", "formaction", "data", "poster", "srcset", "background"}
+
+
+def test_the_page_refers_to_nothing_outside_itself(page):
+    parsed = parse(page)
+    refs = [(e.tag, k, v) for e in parsed.elements for k, v in e.attrs.items() if k in URL_ATTRIBUTES]
+    assert refs and all(v.startswith("#") for _, _, v in refs), [r for r in refs if r[2][:1] != "#"]
+    tags = {e.tag for e in parsed.elements}
+    assert not tags & {"link", "img", "iframe", "object", "embed", "base", "video", "audio"}
+    assert all("src" not in e.attrs for e in parsed.find("script"))
+    style = parsed.find("style")[0].text
+    assert "@import" not in style and "url(" not in style
+    assert not re.search(r"""(?:src|href|action)\s*=\s*["']?\s*(?:[a-z]+:|//)""", page, re.I)
+    assert not re.search(r"\bfetch\(|XMLHttpRequest|WebSocket|import\(", parsed.find("script")[0].text)
+
+
+def test_the_content_security_policy_allows_only_the_page_s_own_script_and_style(page):
+    parsed = parse(page)
+    (meta,) = parsed.find("meta", http_equiv="Content-Security-Policy")
+    policy = dict(d.strip().split(" ", 1) for d in meta.attrs["content"].split(";"))
+    assert policy["default-src"] == "'none'"
+
+    def digest(text: str) -> str:
+        return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode() + "'"
+
+    assert policy["script-src"] == digest(parsed.find("script")[0].text)
+    assert policy["style-src"] == digest(parsed.find("style")[0].text)
+
+
+def test_summary_table_has_a_row_per_letter(results, page):
+    parsed = parse(page)
+    rows = [e for e in parsed.find("tr") if "data-letter" in e.attrs]
+    assert [r.attrs["data-path"] for r in rows] == [r.path for r in results]
+    statuses = [r.attrs["data-status"] for r in rows]
+    assert statuses == ["has-errors", "has-warnings", "has-errors", "clean", "unreadable"]
+    for row, result in zip(rows, results, strict=True):
+        for severity in Severity:
+            expected = sum(f.severity is severity for f in result.findings)
+            assert row.attrs[f"data-{severity.value}"] == str(expected)
+        if result.sha256:
+            assert result.sha256[:12] in row.text
+    labels = {s.text for s in parsed.find("span", "status")}
+    assert {"clean", "has errors", "has warnings", "could not be read"} <= labels
+
+
+def test_header_has_totals_and_the_rule_set_version(results, page):
+    parsed = parse(page)
+    header = parsed.find("header", "top")[0].text
+    version = results[0].rule_set
+    assert version and version in header
+    assert "5 letters" in header
+    errors = sum(f.severity is Severity.ERROR for r in results for f in r.findings)
+    assert f"{errors} errors" in header
+
+
+def test_filters_have_a_checkbox_per_severity_and_per_rule_with_findings(results, page):
+    parsed = parse(page)
+    severities = [i.attrs["value"] for i in parsed.find("input", name="sev")]
+    assert severities == ["error", "warning", "info"]
+    codes = [i.attrs["value"] for i in parsed.find("input", name="rule")]
+    assert codes == sorted({f.code for r in results for f in r.findings})
+    assert parsed.find("input", id="show-clean") and parsed.find("input", id="q")
+
+
+def test_each_checked_letter_has_its_evidence_in_a_details(results, page):
+    parsed = parse(page)
+    for number, result in enumerate(results, start=1):
+        details = [d for d in parsed.find("details", "evidence") if d.letter == str(number)]
+        if result.error is not None:
+            assert not details
+            continue
+        (detail,) = details
+        assert result.sha256 and result.sha256 in detail.text
+        assert result.rule_set and result.rule_set in detail.text
+        rows = [r for r in parsed.find("tr") if r.letter == str(number) and "data-rule" in r.attrs]
+        outcomes = {r.attrs["data-rule"]: r.attrs["data-outcome"] for r in rows}
+        assert outcomes == {r.code: r.outcome.value for r in result.results}
+        assert all(r.text.startswith(r.attrs["data-rule"]) for r in rows)
+    assert "open" not in parsed.find("details", "evidence")[0].attrs  # collapsed
+
+
+def test_clean_letters_say_clean_and_keep_no_text(results, page):
+    parsed = parse(page)
+    (article,) = [a for a in parsed.find("article") if a.attrs["data-status"] == "clean"]
+    assert "Clean" in article.text
+    assert not [e for e in parsed.elements if e.letter == article.attrs["data-letter"] and e.line]
+
+
+def test_the_page_marks_itself_ready_at_the_end_of_its_script(page):
+    script = parse(page).find("script")[0].text
+    assert script.rstrip().endswith('body.dataset.ready = "true";\n})();')
+
+
+def test_output_is_deterministic(letters, results, page):
+    assert render_html(check(letters), default_rules(), title="Annual Review letters 2020") == page
+
+
+def test_an_empty_run_is_still_a_page():
+    parsed = parse(render_html([], default_rules()))
+    assert "No letters were checked" in "".join(e.text for e in parsed.find("p"))
+
+
+def test_spans_follow_the_line_endings_of_findings_and_are_clamped_to_the_text():
+    source = "alpha\r\nbeta\rgamma\ndelta\f epsilon"
+    lines = ["alpha", "beta", "gamma", "delta\f epsilon"]
+
+    def finding(code: str, span: tuple[int, int, int, int], severity: Severity) -> Finding:
+        return Finding("x.txt", code, code.lower(), severity, f"message {code}", Span(*span))
+
+    findings = [
+        finding("LGO901", (1, 3, 3, 3), Severity.WARNING),  # over \r\n and \r
+        finding("LGO902", (3, 2, 4, 3), Severity.ERROR),  # crosses the end of LGO901
+        finding("LGO903", (2, 5, 2, 5), Severity.INFO),  # no width: a caret at the line's end
+        finding("LGO904", (9, 1, 9, 4), Severity.ERROR),  # beyond the text: clamped
+        finding("LGO905", (4, 5, 4, 9), Severity.WARNING),  # over a form feed (not a line end)
+    ]
+    result = FileResult("x.txt", findings, source_text=source, sha256="0" * 64, rule_set="v")
+    parsed = parse(render_html([result], []))
+
+    assert [parsed.lines[f"l1-{n}"] for n in range(1, 5)] == [
+        "alpha",
+        "beta",
+        "gamma",
+        r"delta\x0c epsilon",
+    ]
+    by_line = [(m.line, m.text, m.attrs["data-code"]) for m in parsed.find("mark")]
+    assert by_line == [
+        ("l1-1", "pha", "LGO901"),
+        ("l1-2", "beta", "LGO901"),
+        ("l1-2", "", "LGO903"),
+        ("l1-3", "g", "LGO901"),
+        ("l1-3", "a", "LGO901 LGO902"),
+        ("l1-3", "mma", "LGO902"),
+        ("l1-4", "de", "LGO902"),
+        ("l1-4", "a\\x0c e", "LGO905"),  # the form feed, made visible, is inside the span
+        ("l1-4", "", "LGO904"),
+    ]
+    caret = parsed.find("mark", "caret")
+    assert [c.attrs["data-code"] for c in caret] == ["LGO903", "LGO904"]
+    assert len(lines) == len(parsed.lines)
+
+
+# --- evidence ---------------------------------------------------------------------------------
+
+
+def test_evidence_records_file_rule_set_counts_and_every_rule_s_outcome(results):
+    records = evidence(results)
+    assert [r["path"] for r in records] == [r.path for r in results]
+    for record, result in zip(records, results, strict=True):
+        assert record["sha256"] == result.sha256
+        assert record["rule_set"] == result.rule_set
+        assert record["rules"] == {r.code: r.outcome.value for r in result.results}
+        assert list(record["rules"]) == sorted(record["rules"])
+        counts = record["counts"]
+        assert sum(counts["rules"].values()) == len(result.results)
+        assert sum(counts["findings"].values()) == len(result.findings)
+        assert counts["rules"]["failed"] == len({f.code for f in result.findings})
+    edited, _, _, clean, unreadable = records
+    assert edited["status"] == "has-errors" and edited["rules"]["LGO201"] == "failed"
+    assert clean["status"] == "clean" and clean["counts"]["rules"]["failed"] == 0
+    per_letter = {r.code for r in default_rules() if r.kind not in ("batch", "data")}
+    assert set(clean["rules"]) == per_letter  # cross-letter rules add theirs in the batch pass
+    assert unreadable["status"] == "unreadable" and unreadable["sha256"] is None
+    assert unreadable["rules"] == {} and unreadable["error"]
+
+
+def test_json_with_evidence_is_the_findings_and_the_evidence(results):
+    document = json.loads(render_json_with_evidence(results))
+    assert set(document) == {"tool", "findings", "evidence"}
+    assert document["findings"] == json.loads(render_json(results))
+    assert document["evidence"] == json.loads(json.dumps(evidence(results)))
+    assert document["tool"]["name"] == "lgo-audit"
+
+
+def test_evidence_shows_rules_whose_findings_per_file_ignores_hid():
+    settings = Settings(per_file_ignores=(("stevenage-*.txt", ("LGO102",)),))
+    (result,) = check([EXAMPLES / "stevenage-2020.txt"], settings)
+    (record,) = evidence([result])
+    assert not result.findings
+    assert record["rules"]["LGO102"] == "failed" and record["suppressed"] == ["LGO102"]
+    parsed = parse(render_html([result], default_rules()))
+    assert any("ignored by per-file-ignores" in r.text for r in parsed.find("tr"))
+
+
+# --- a real browser ---------------------------------------------------------------------------
+
+
+def find_chromium() -> str | None:
+    if os.environ.get("LGO_AUDIT_CHROMIUM"):
+        return os.environ["LGO_AUDIT_CHROMIUM"]
+    if os.access("/usr/bin/chromium", os.X_OK):
+        return "/usr/bin/chromium"
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+CHROMIUM = find_chromium()
+needs_chromium = pytest.mark.skipif(
+    CHROMIUM is None,
+    reason="no Chromium (/usr/bin/chromium, chromium or chromium-browser); "
+    "CI installs it with 'apt-get install -y chromium'",
+)
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--hide-scrollbars",
+    "--enable-logging=stderr",
+    "--v=0",
+    "--window-size=1280,1600",
+]
+# Chromium logs console messages as `CONSOLE(12)] "..."` (older) or `INFO:CONSOLE:12] "..."`
+# (newer), uncaught exceptions as `Uncaught ...` and CSP violations as console messages too.
+CONSOLE = re.compile(r"CONSOLE[(:]|Uncaught")
+
+
+@dataclass
+class Run:
+    stdout: str
+    console: list[str]
+
+
+def chromium(url: str, workdir: Path, *extra: str) -> Run:
+    assert CHROMIUM is not None
+    profile = workdir / f"profile-{len(list(workdir.glob('profile-*')))}"
+    command = [CHROMIUM, *FLAGS, f"--user-data-dir={profile}", *extra, url]
+    done = subprocess.run(command, capture_output=True, text=True, errors="replace", timeout=180)
+    console = [line for line in done.stderr.splitlines() if CONSOLE.search(line)]
+    assert done.returncode == 0, done.stderr[-3000:]
+    return Run(done.stdout, console)
+
+
+def body_attributes(dom: str) -> dict[str, str]:
+    bodies = parse(dom).find("body")
+    assert bodies, dom[:500]
+    return bodies[0].attrs
+
+
+@pytest.fixture(scope="module")
+def browser_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    workdir = tmp_path_factory.mktemp("chromium")
+    probe = workdir / "probe.html"
+    probe.write_text(
+        "<!DOCTYPE html><title>probe</title><script>console.error('lgo-audit-probe');"
+        "null.x;</script>",
+        encoding="utf-8",
+    )
+    run = chromium(probe.as_uri(), workdir, "--dump-dom")
+    if not any("lgo-audit-probe" in line for line in run.console) or not any(
+        "Uncaught" in line for line in run.console
+    ):
+        pytest.fail("Chromium does not log console messages to stderr: the console check is blind")
+    return workdir
+
+
+@pytest.fixture(scope="module")
+def report_file(browser_dir: Path, page: str) -> Path:
+    path = browser_dir / "report.html"
+    path.write_text(page, encoding="utf-8")
+    return path
+
+
+def keep(*paths: Path) -> None:
+    folder = os.environ.get("LGO_AUDIT_ARTIFACTS")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        for path in paths:
+            shutil.copy2(path, Path(folder) / path.name)
+
+
+@needs_chromium
+def test_the_page_runs_its_script_to_the_end_without_console_messages(browser_dir, report_file):
+    run = chromium(report_file.as_uri(), browser_dir, "--dump-dom")
+    assert run.console == []
+    attributes = body_attributes(run.stdout)
+    assert attributes.get("data-ready") == "true"
+    assert "js" in attributes.get("class", "").split()
+
+
+@needs_chromium
+def test_screenshot_shows_the_report(browser_dir, report_file, record_property):
+    png = browser_dir / "report.png"
+    run = chromium(report_file.as_uri(), browser_dir, f"--screenshot={png}")
+    assert run.console == []
+    data = png.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and data[12:16] == b"IHDR"
+    assert struct.unpack(">II", data[16:24]) == (1280, 1600)
+    assert len(data) > 50_000  # a rendered page, not a blank one
+    record_property("screenshot", str(png))
+    keep(report_file, png)
+    print(f"\nscreenshot of the HTML report: {png}")
+
+
+DRIVER = """
+(() => {
+  const out = {};
+  const shown = (sel) => Array.from(document.querySelectorAll(sel)).filter((e) => !e.closest("[hidden]"));
+  const paths = () => shown("article.letter").map((a) => a.dataset.path);
+  const rows = () => shown("#summary-table tbody tr").map((r) => r.dataset.path);
+  const box = (e) => e.getBoundingClientRect();
+  const table = document.getElementById("summary-table");
+  const mark = document.querySelector("mark.sev-error");
+  const text = box(mark.closest(".text"));
+  out.viewport = window.innerHeight;
+  out.summaryBottom = box(table).bottom;
+  out.mark = { code: mark.dataset.code, top: box(mark).top, bottom: box(mark).bottom,
+    inBox: box(mark).top >= text.top && box(mark).bottom <= text.bottom,
+    background: getComputedStyle(mark).backgroundColor };
+  const tick = (sel) => document.querySelector(sel).click();
+
+  tick('input[name="sev"][value="error"]');
+  out.noErrors = { letters: paths(), rows: rows(),
+    items: shown('li.finding[data-sev="error"]').length,
+    marks: shown("mark.sev-error:not(.off)").length, shown: document.getElementById("shown").textContent,
+    gutter: document.getElementById("l1-5").className };
+  tick('input[name="sev"][value="error"]');
+
+  tick('button[data-rules="none"]');
+  tick('input[name="rule"][value="LGO102"]');
+  out.onlyLgo102 = { letters: paths(), items: shown("li.finding").map((li) => li.dataset.code) };
+  tick('button[data-rules="all"]');
+
+  tick("#show-clean");
+  out.noClean = paths();
+  tick("#show-clean");
+
+  const q = document.getElementById("q");
+  q.value = "STOCK";
+  q.dispatchEvent(new Event("input", { bubbles: true }));
+  out.search = paths();
+  q.value = "";
+  q.dispatchEvent(new Event("input", { bubbles: true }));
+  out.all = paths();
+
+  const item = document.querySelector("li.finding");
+  item.querySelector(".head").click();
+  out.flash = { fid: item.dataset.f,
+    marks: Array.from(document.querySelectorAll("mark.flash")).map((m) => m.dataset.f) };
+
+  document.querySelector("mark.multi").click();
+  const pop = document.getElementById("pop");
+  out.pop = { hidden: pop.hidden, codes: Array.from(pop.querySelectorAll(".code")).map((c) => c.textContent) };
+  document.dispatchEvent(new KeyboardEvent("keydown", { key: "Escape" }));
+  out.popClosed = pop.hidden;
+
+  const mark5 = document.querySelector("#l1-5 mark");
+  mark5.focus();
+  mark5.dispatchEvent(new KeyboardEvent("keydown", { key: "Enter", bubbles: true }));
+  out.keyboard = Array.from(pop.querySelectorAll(".code")).map((c) => c.textContent);
+  document.dispatchEvent(new KeyboardEvent("keydown", { key: "Escape" }));
+
+  tick('#summary-table button[data-sort="error"]');
+  out.byErrors = rows();
+  tick('#summary-table button[data-sort="error"]');
+  out.byErrorsAscending = rows();
+
+  document.body.dataset.driver = JSON.stringify(out);
+})();
+"""
+
+
+@needs_chromium
+def test_filters_finding_list_and_popover_work_in_the_browser(browser_dir, page, results):
+    # The driver runs after the page's script; the page's policy is kept, with the driver's hash.
+    digest = base64.b64encode(hashlib.sha256(DRIVER.encode()).digest()).decode()
+    driven = re.sub(r"script-src ('sha256-[^']+')", rf"script-src \1 'sha256-{digest}'", page, 1)
+    driven = driven.replace("</body>", f"<script>{DRIVER}</script></body>")
+    path = browser_dir / "driven.html"
+    path.write_text(driven, encoding="utf-8")
+
+    run = chromium(path.as_uri(), browser_dir, "--dump-dom")
+    assert run.console == []
+    out: dict[str, Any] = json.loads(body_attributes(run.stdout)["data-driver"])
+    edited, stockport, stevenage, clean, unreadable = (r.path for r in results)
+
+    # what the screenshot shows: the summary and a highlighted finding, within 1280x1600
+    assert out["summaryBottom"] < out["viewport"]
+    assert out["mark"]["code"] == "LGO201" and out["mark"]["inBox"]
+    assert 0 < out["mark"]["top"] and out["mark"]["bottom"] < out["viewport"]
+    assert out["mark"]["background"] not in ("rgba(0, 0, 0, 0)", "transparent")
+
+    assert out["all"] == [edited, stockport, stevenage, clean, unreadable]
+    assert out["noErrors"]["letters"] == [edited, stockport]  # and no clean or unreadable
+    assert out["noErrors"]["rows"] == out["noErrors"]["letters"]
+    assert out["noErrors"]["items"] == 0 and out["noErrors"]["marks"] == 0
+    assert out["noErrors"]["gutter"] == "ln"  # line 5's only finding is an error: no bar
+    assert out["noErrors"]["shown"].startswith("Showing 2 of 5 letters")
+    assert out["onlyLgo102"] == {"letters": [stevenage], "items": ["LGO102"]}
+    assert out["noClean"] == [edited, stockport, stevenage, unreadable]
+    assert out["search"] == [stockport]
+    assert out["flash"]["marks"] and set(out["flash"]["marks"]) == {out["flash"]["fid"]}
+    assert out["pop"] == {"hidden": False, "codes": ["LGO403", "LGO402"]}
+    assert out["popClosed"] is True
+    assert out["keyboard"] == ["LGO201"]
+    assert out["byErrors"] == [edited, stevenage, stockport, clean, unreadable]  # ties: as given
+    assert out["byErrorsAscending"] == [stockport, clean, unreadable, stevenage, edited]

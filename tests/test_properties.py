@@ -1,0 +1,735 @@
+"""Property-based specification of the grammar and the rule set.
+
+Letters are generated from random consistent facts (``tests/letters.py``) and written in every
+style the reader accepts. Seven properties hold for all of them:
+
+1. Round trip: parsing a rendered letter gives back exactly the facts that were rendered.
+2. No false alarms: a consistent letter produces no error and no warning.
+3. Each invariant, broken alone, is caught by its own rule, at the statement that broke it.
+4. Rounding: percent() and possible_percent() agree with exact rational arithmetic.
+5. Robustness: no input makes the checker raise; bad input is a clean InputError.
+6. Rule language: expressions print and re-parse to the same tree, and evaluate to a value or
+   a defined rule error.
+7. Fixes remove their finding, add none, and are idempotent.
+
+Profiles (``tests/conftest.py``): ``ci`` by default, ``LGO_HYPOTHESIS_PROFILE=deep`` for long
+runs. A failure prints the minimised example and a ``@reproduce_failure`` blob.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+import pytest
+from hypothesis import assume, given, note
+from hypothesis import strategies as st
+
+from lgo_audit import expr
+from lgo_audit.engine import Outcome, run_rules
+from lgo_audit.findings import Finding, Severity
+from lgo_audit.fix import apply_edits, fixable_edits
+from lgo_audit.model import FACT_TYPES, VOCABULARY, iter_facts
+from lgo_audit.parse import ParsedLetter, parse_source
+from lgo_audit.reader import InputError, decode
+from lgo_audit.rules import load_rules
+from tests.letters import (
+    AUTHORITIES,
+    SURNAMES,
+    LetterFacts,
+    Style,
+    expected_facts,
+    letter_facts,
+    render,
+    render_document,
+    render_styles,
+    short_date,
+    stated_percent,
+)
+
+Draw = Callable[[st.SearchStrategy[Any]], Any]
+
+
+def _register_step() -> Callable[[ParsedLetter], None] | None:
+    """What ``lgo-audit check`` adds to a parsed letter before the rules run (the authority
+    register's facts), or None where this checkout has no register."""
+    try:
+        from lgo_audit.check import derive_facts, load_register
+
+        register = load_register(None)
+    except Exception:  # no register in this checkout
+        return None
+
+    def derive(parsed: ParsedLetter) -> None:
+        derive_facts(parsed, register)
+
+    return derive
+
+
+DERIVE = _register_step()
+_REGISTER_FACTS = ("authority.type", "authority.code")
+# Without a register the rules that read its facts cannot be judged: leave them out.
+RULES = [
+    rule
+    for rule in load_rules()
+    if DERIVE is not None
+    or not any(
+        name in (source or "")
+        for name in _REGISTER_FACTS
+        for source in (rule.when_source, rule.assert_source)
+    )
+]
+RULES_BY_CODE = {rule.code: rule for rule in RULES}
+
+
+def parse_bytes(data: bytes) -> ParsedLetter:
+    return parse_source(decode(data, "letter.txt"))
+
+
+def check(data: bytes) -> tuple[ParsedLetter, list[Finding], dict[str, Outcome]]:
+    """Parse and check one letter file as ``lgo-audit check`` does."""
+    parsed = parse_bytes(data)
+    if DERIVE is not None and parsed.is_letter:
+        DERIVE(parsed)
+    findings, results = run_rules(parsed, RULES)
+    return parsed, findings, {r.code: r.outcome for r in results}
+
+
+def describe(findings: list[Finding]) -> list[str]:
+    return [f"{f.code} {f.severity} line {f.span.line}: {f.message}" for f in findings]
+
+
+def typed(value: Any) -> Any:
+    """A value with what makes it different from an equal one: a Decimal's stated places."""
+    if isinstance(value, Decimal):
+        return (value, value.as_tuple().exponent)
+    return value
+
+
+# --- 1. round trip ----------------------------------------------------------------------------
+
+
+@given(letter_facts(), render_styles())
+def test_1_parsing_a_rendered_letter_gives_back_exactly_its_facts(facts, style):
+    rendered = render_document(facts, style)
+    note(rendered.text)
+    parsed = parse_bytes(rendered.data)
+    found = {name: typed(fact.value if fact else None) for name, fact in iter_facts(parsed.letter)}
+    expected = {name: typed(value) for name, value in expected_facts(facts).items()}
+    assert found == {name: expected.get(name) for name in VOCABULARY}
+    if style.markup == "markdown":
+        assert [(link.text, link.target) for link in parsed.letter.links] == [
+            ("Your council's performance", facts.map_target),
+            ("website", facts.website_target),
+            ("Your council's performance", facts.map_target),
+        ]
+    else:
+        assert parsed.letter.links == []
+
+
+# --- 2. no false alarms -----------------------------------------------------------------------
+
+
+@given(letter_facts(), render_styles())
+def test_2_a_consistent_letter_has_no_error_and_no_warning(facts, style):
+    rendered = render_document(facts, style)
+    note(rendered.text)
+    _, findings, outcomes = check(rendered.data)
+    assert describe([f for f in findings if f.severity is not Severity.INFO]) == []
+    assert [code for code, outcome in outcomes.items() if outcome is Outcome.ERROR] == []
+
+
+# --- 3. each invariant, broken alone, is caught by its own rule ---------------------------------
+
+
+@dataclass(frozen=True)
+class Mutation:
+    """Break one invariant of a consistent letter by changing one statement.
+
+    ``apply`` returns the mutated facts and the paragraphs (``letters.paragraph_keys``) the
+    rule must point at; ``implies`` are rules that the broken invariant also breaks.
+    """
+
+    code: str
+    apply: Callable[[Draw, LetterFacts], tuple[LetterFacts, tuple[str, ...]]]
+    implies: frozenset[str] = frozenset()
+    markdown: bool = False  # the statement exists only in the Markdown extractor's output
+
+
+def _places(value: Decimal) -> int:
+    exponent = value.as_tuple().exponent
+    assert isinstance(exponent, int)
+    return max(0, -exponent)
+
+
+def _other_percent(draw: Draw, correct: Decimal, low: int = 0, high: int = 100) -> Decimal:
+    """A percentage stated like ``correct`` (same places), in [low, high], but not it."""
+    scale = 10 ** _places(correct)
+    scaled = draw(st.integers(low * scale, high * scale).filter(lambda v: v != correct * scale))
+    return Decimal(scaled).scaleb(-_places(correct))
+
+
+_PANEL_BASIS = {
+    "upheld": "upheld_basis",
+    "compliance": "compliance_basis",
+    "remedy": "remedy_basis",
+}
+_PERIOD_FIELD = {
+    "upheld": "upheld_period",
+    "compliance": "compliance_period",
+    "remedy": "remedy_period",
+}
+
+
+def _upheld_rate_wrong(draw, f):
+    assume(f.investigations > 0)
+    return f.replace(upheld_percent=_other_percent(draw, f.upheld_percent)), ("upheld_percent",)
+
+
+def _upheld_count_lost(draw, f):
+    return f.hide("upheld.count"), ("upheld_count",)
+
+
+def _upheld_exceeds(draw, f):
+    count = draw(st.integers(f.investigations + 1, f.investigations + 50))
+    return f.replace(upheld_count=count), ("upheld_count",)
+
+
+def _remedy_rate_wrong(draw, f):
+    return f.replace(remedy_percent=_other_percent(draw, f.remedy_percent)), ("remedy_percent",)
+
+
+def _remedy_count_lost(draw, f):
+    return f.hide("remedy.count"), ("remedy_count",)
+
+
+def _remedies_exceed(draw, f):
+    count = draw(st.integers(f.upheld_count + 1, f.upheld_count + 50))
+    return f.replace(remedy_count=count), ("remedy_count",)
+
+
+def _compliance_impossible(draw, f):
+    m = f.compliance_outcomes
+    assume(m > 0)
+    places = draw(st.sampled_from([0, 1]))
+    possible = {stated_percent(j, m, places) for j in range(m + 1)}
+    impossible = [
+        Decimal(v).scaleb(-places)
+        for v in range(100 * 10**places + 1)
+        if Decimal(v).scaleb(-places) not in possible
+    ]
+    assume(impossible)
+    return f.replace(compliance_percent=draw(st.sampled_from(impossible))), ("compliance_percent",)
+
+
+def _totals_differ(draw, f):
+    total = draw(st.integers(0, f.investigations + 50).filter(lambda t: t != f.investigations))
+    return f.replace(remedy_investigations=total), ("remedy_basis",)
+
+
+_RATES = {
+    "upheld_average": frozenset(),
+    "compliance_average": frozenset(),
+    "remedy_average": frozenset(),
+    "upheld_percent": frozenset({"LGO101", "LGO110"}),
+    "compliance_percent": frozenset({"LGO110"}),
+    "remedy_percent": frozenset({"LGO104"}),
+}
+
+
+def _over_100(draw, f):
+    name = draw(st.sampled_from(sorted(_RATES)))
+    places = draw(st.sampled_from([0, 1]))
+    value = Decimal(draw(st.integers(100 * 10**places + 1, 999 * 10**places))).scaleb(-places)
+    return f.replace(**{name: value}), (name,)
+
+
+def _rate_over_zero(draw, f):
+    if draw(st.booleans()):
+        assume(f.compliance_percent != 0)
+        return f.replace(compliance_outcomes=0), ("compliance_basis",)
+    assume(f.upheld_percent != 0)
+    return f.replace(investigations=0), ("upheld_basis",)
+
+
+_DATE_PARAGRAPH = {
+    "letter_date": "letter_date",
+    "year_ending": "year_ending",
+    "publication_date": "publication",
+    "panel_header.period_end": "header_authority",
+    **{f"{p}.period.{e}": _PANEL_BASIS[p] for p in _PANEL_BASIS for e in ("start", "end")},
+}
+
+
+def _date_of(f: LetterFacts, name: str) -> dt.date:
+    if "." in name and name.split(".")[0] in _PERIOD_FIELD:
+        panel, _, end = name.split(".")
+        return getattr(f, _PERIOD_FIELD[panel])[0 if end == "start" else 1]  # type: ignore[no-any-return]
+    attribute = {"panel_header.period_end": "header_period_end"}.get(name, name)
+    return getattr(f, attribute)  # type: ignore[no-any-return]
+
+
+def _invalid_date(draw, f):
+    name = draw(st.sampled_from(sorted(_DATE_PARAGRAPH)))
+    year = _date_of(f, name).year
+    day, month = draw(st.sampled_from([(31, 4), (31, 6), (30, 2), (31, 11), (32, 1)]))
+    if name == "panel_header.period_end":
+        text = short_date(dt.date(year, 1, 1)).replace("01/01", f"{day:02d}/{month:02d}")
+    else:
+        month_name = dt.date(2000, month, 1).strftime("%B")
+        text = f"{day} {month_name} {year}"
+    return f.with_raw(name, text), (_DATE_PARAGRAPH[name],)
+
+
+def _not_financial_year(draw, f):
+    panel = draw(st.sampled_from(sorted(_PANEL_BASIS)))
+    start, end = getattr(f, _PERIOD_FIELD[panel])
+    if draw(st.booleans()):
+        start = start.replace(day=draw(st.integers(2, 30)))
+    else:
+        end = end.replace(day=draw(st.integers(1, 30)))
+    return f.replace(**{_PERIOD_FIELD[panel]: (start, end)}), (_PANEL_BASIS[panel],)
+
+
+def _period_mismatch(draw, f):
+    which = draw(st.sampled_from(["compliance", "remedy", "year_ending", "header"]))
+    year = f.title_year
+    if which in ("compliance", "remedy"):  # another financial year
+        start, end = getattr(f, _PERIOD_FIELD[which])
+        shift = draw(st.sampled_from([-1, 1]))
+        moved = (start.replace(year=start.year + shift), end.replace(year=end.year + shift))
+        return f.replace(**{_PERIOD_FIELD[which]: moved}), (_PANEL_BASIS[which],)
+    other = dt.date(year, 3, draw(st.integers(1, 30)))
+    if which == "year_ending":
+        return f.replace(year_ending=other), ("year_ending",)
+    return f.replace(header_period_end=other), ("header_authority",)
+
+
+def _title_year(draw, f):
+    delta = draw(st.integers(-5, 5).filter(bool))
+    return f.replace(title_year=f.title_year + delta), ("title_year",)
+
+
+def _letter_early(draw, f):
+    date = f.year_ending - dt.timedelta(days=draw(st.integers(0, 400)))
+    return f.replace(letter_date=date), ("letter_date",)
+
+
+def _publication_lost(draw, f):
+    return f.hide("publication_date"), ("publication",)
+
+
+def _publication_early(draw, f):
+    date = f.letter_date - dt.timedelta(days=draw(st.integers(0, 100)))
+    return f.replace(publication_date=date), ("publication",)
+
+
+def _salutation_other(draw, f):
+    if draw(st.booleans()):
+        surname = draw(st.sampled_from([s for s in SURNAMES if s.lower() != f.surname.lower()]))
+        return f.replace(salutation=f"{f.honorific} {surname}"), ("salutation",)
+    honorific = draw(st.sampled_from([h for h in ("Mr", "Mrs", "Ms", "Dr") if h != f.honorific]))
+    return f.replace(salutation=f"{honorific} {f.surname}"), ("salutation",)
+
+
+def _header_other(draw, f):
+    other = draw(st.sampled_from([a for a in AUTHORITIES if a.lower() != f.authority.lower()]))
+    return f.replace(header_authority=other), ("header_authority",)
+
+
+_UNKNOWN_COUNCILS = (
+    "Stockpot Metropolitan Borough Council",
+    "Kentt County Council",
+    "London Borough of Hackny",
+    "Nowhere-on-Sea Borough Council",
+    "Borsetshire County Council",
+)
+
+
+def _council_unknown(draw, f):
+    # the same (unknown) council in the address block and the panel header
+    council = draw(st.sampled_from(_UNKNOWN_COUNCILS))
+    return f.replace(authority=council, header_authority=council), ("addressee_block",)
+
+
+def _signatory_lost(draw, f):
+    return f.hide("signatory.name"), ("yours-sincerely", "signatory")
+
+
+_NOUNS = {
+    "upheld.count": ("upheld_count", "upheld_count", "upheld decision", "upheld decisions"),
+    "upheld.investigations": (
+        "investigations", "upheld_basis", "detailed investigation", "detailed investigations",
+    ),
+    "compliance.outcomes": (
+        "compliance_outcomes", "compliance_basis", "compliance outcome", "compliance outcomes",
+    ),
+    "remedy.count": (
+        "remedy_count", "remedy_count", "satisfactory remedy decision",
+        "satisfactory remedy decisions",
+    ),
+    "remedy.investigations": (
+        "remedy_investigations", "remedy_basis", "detailed investigation",
+        "detailed investigations",
+    ),
+}  # fmt: skip
+
+
+def _plural_wrong(draw, f):
+    name = draw(st.sampled_from(sorted(_NOUNS)))
+    attribute, paragraph, one, many = _NOUNS[name]
+    wrong = many if getattr(f, attribute) == 1 else one
+    return f.with_raw(f"{name}_label", wrong), (paragraph,)
+
+
+def _placeholder(draw, f):
+    text = draw(st.sampled_from(["TBC", "TBA", "TODO", "XXX", "London, TBC and Leeds"]))
+    return f.with_raw("cities", text), ("cities",)
+
+
+def _placeholder_link(draw, f):
+    target = draw(st.sampled_from(["#", ""]))
+    if draw(st.booleans()):
+        return f.with_raw("map_target", target), ("publication", "map_link")
+    return f.with_raw("website_target", target), ("publication",)
+
+
+def _delegates_fewer(draw, f):
+    assume(f.seminar_authorities > 1)
+    return f.replace(delegates=draw(st.integers(1, f.seminar_authorities - 1))), ("cities",)
+
+
+MUTATIONS = {
+    m.code: m
+    for m in (
+        Mutation("LGO101", _upheld_rate_wrong),
+        Mutation("LGO102", _upheld_count_lost),
+        # the remedy rate is a share of the upheld count
+        Mutation("LGO103", _upheld_exceeds, frozenset({"LGO104"})),
+        Mutation("LGO104", _remedy_rate_wrong),
+        Mutation("LGO105", _remedy_count_lost),
+        Mutation("LGO106", _remedies_exceed),
+        Mutation("LGO107", _compliance_impossible),
+        Mutation("LGO108", _totals_differ),
+        # a rate over 100% is also not the share of its counts
+        Mutation("LGO109", _over_100, frozenset().union(*_RATES.values())),
+        # 0 investigations: fewer than the upheld decisions, and than the remedy panel states
+        Mutation("LGO110", _rate_over_zero, frozenset({"LGO103", "LGO108"})),
+        Mutation("LGO201", _invalid_date),
+        # a panel's period that is not a financial year differs from the others
+        Mutation("LGO202", _not_financial_year, frozenset({"LGO203"})),
+        Mutation("LGO203", _period_mismatch),
+        Mutation("LGO204", _title_year),
+        Mutation("LGO205", _letter_early),
+        Mutation("LGO206", _publication_lost),
+        Mutation("LGO207", _publication_early),
+        Mutation("LGO301", _salutation_other),
+        Mutation("LGO302", _header_other),
+        Mutation("LGO303", _signatory_lost),
+        Mutation("LGO304", _council_unknown),
+        Mutation("LGO401", _plural_wrong),
+        Mutation("LGO402", _placeholder),
+        Mutation("LGO403", _placeholder_link, markdown=True),
+        Mutation("LGO404", _delegates_fewer),
+    )
+}
+
+
+def test_3_every_arithmetic_date_party_and_language_rule_has_a_mutation():
+    invariants = {
+        r.code for r in RULES if r.category in ("arithmetic", "dates", "parties", "language")
+    }
+    assert invariants <= set(MUTATIONS)
+
+
+CHECKED = sorted(code for code in MUTATIONS if code in RULES_BY_CODE)
+
+
+def mutate(draw: Draw, code: str) -> tuple[LetterFacts, LetterFacts, Style, tuple[str, ...]]:
+    mutation = MUTATIONS[code]
+    facts = draw(letter_facts())
+    style = draw(render_styles())
+    if mutation.markdown:
+        style = replace(style, markup="markdown")
+    mutated, where = mutation.apply(draw, facts)
+    return facts, mutated, style, where
+
+
+@pytest.mark.parametrize("code", CHECKED)
+@given(data=st.data())
+def test_3_an_invariant_broken_alone_is_caught_by_its_own_rule_at_that_statement(code, data):
+    _, mutated, style, where = mutate(data.draw, code)
+    rendered = render_document(mutated, style)
+    note(rendered.text)
+    _, findings, outcomes = check(rendered.data)
+    note("\n".join(describe(findings)))
+    fired = [f for f in findings if f.code == code]
+    assert fired, f"{code} did not fire"
+    lines = {n for key in where for n in range(rendered.lines[key][0], rendered.lines[key][1] + 1)}
+    assert all(f.span.line in lines for f in fired), (where, rendered.lines, describe(fired))
+    others = {
+        f.code for f in findings if f.severity is Severity.ERROR and f.code != code
+    } - MUTATIONS[code].implies
+    assert others == set(), describe(findings)
+    assert [c for c, outcome in outcomes.items() if outcome is Outcome.ERROR] == []
+
+
+# --- 4. rounding ------------------------------------------------------------------------------
+
+PERCENT = expr.compile_expr(expr.parse("percent(k, n, places)"))
+PERCENT_EQUALS = expr.compile_expr(expr.parse("percent(k, n) == p"))
+POSSIBLE = expr.compile_expr(expr.parse("possible_percent(p, n)"))
+
+
+class Facts:
+    """An expression environment over a plain dict (absent is null)."""
+
+    def __init__(self, values: dict[str, Any], raws: dict[str, str] | None = None) -> None:
+        self.values = values
+        self.raws = raws or {}
+
+    def value(self, name: str) -> Any:
+        return self.values.get(name)
+
+    def raw(self, name: str) -> str | None:
+        return self.raws.get(name)
+
+
+def exact_percent(k: int, n: int, places: int) -> Decimal:
+    """100k/n rounded half up with rational arithmetic only (no Decimal, no float)."""
+    scaled = Fraction(100 * k * 10**places, n)
+    whole = scaled.numerator // scaled.denominator
+    if scaled - whole >= Fraction(1, 2):
+        whole += 1
+    return Decimal(whole).scaleb(-places)
+
+
+COUNT_PAIRS = st.integers(1, 500).flatmap(lambda n: st.tuples(st.integers(0, n), st.just(n)))
+
+
+@given(COUNT_PAIRS, st.sampled_from([0, 1]))
+def test_4_percent_is_exact_rational_arithmetic_rounded_half_up(pair, places):
+    k, n = pair
+    expected = exact_percent(k, n, places)
+    assert typed(PERCENT(Facts({"k": k, "n": n, "places": places}))) == typed(expected)
+    assert PERCENT_EQUALS(Facts({"k": k, "n": n, "p": expected})) is True
+    step = Decimal(1).scaleb(-places)
+    assert PERCENT_EQUALS(Facts({"k": k, "n": n, "p": expected + step})) is False
+
+
+@pytest.mark.parametrize("places", [0, 1])
+def test_4_percent_agrees_for_every_k_up_to_n_up_to_500(places):
+    for n in range(1, 501):
+        for k in range(n + 1):
+            assert PERCENT(Facts({"k": k, "n": n, "places": places})) == exact_percent(
+                k, n, places
+            ), (k, n)
+
+
+STATED = st.sampled_from([0, 1]).flatmap(
+    lambda places: st.integers(0, 100 * 10**places).map(lambda v: Decimal(v).scaleb(-places))
+)
+
+
+@given(STATED, st.integers(1, 500))
+def test_4_possible_percent_agrees_with_brute_force(p, n):
+    places = _places(p)
+    brute = any(exact_percent(k, n, places) == p for k in range(n + 1))
+    stated: int | Decimal = int(p) if places == 0 else p
+    assert POSSIBLE(Facts({"p": stated, "n": n})) is brute
+
+
+# --- 5. robustness ----------------------------------------------------------------------------
+
+
+def checks_cleanly(data: bytes) -> None:
+    """The checker's whole contract on any input: an InputError, or findings — nothing else."""
+    try:
+        source = decode(data, "input.txt")
+    except InputError as error:
+        assert "\n" not in str(error)
+        return
+    parsed = parse_source(source)
+    if DERIVE is not None and parsed.is_letter:
+        DERIVE(parsed)
+    findings, results = run_rules(parsed, RULES)
+    assert [r.code for r in results if r.outcome is Outcome.ERROR] == []
+    line_count = len(source.text.splitlines()) + 1
+    for finding in findings:
+        assert 1 <= finding.span.line <= finding.span.end_line <= line_count, finding
+        assert "null" not in finding.message, finding
+
+
+@given(st.text(max_size=3000))
+def test_5_arbitrary_text_never_raises(text):
+    checks_cleanly(text.encode("utf-8", "surrogatepass"))
+
+
+@given(st.binary(max_size=3000))
+def test_5_arbitrary_bytes_never_raise(data):
+    checks_cleanly(data)
+
+
+@given(letter_facts(), render_styles(), st.data())
+def test_5_a_truncated_letter_never_raises(facts, style, data):
+    letter = render(facts, style)
+    cut = data.draw(st.integers(0, len(letter)))
+    checks_cleanly(letter[:cut] if data.draw(st.booleans()) else letter[cut:])
+
+
+@given(letter_facts(), render_styles(), st.randoms(use_true_random=False), st.data())
+def test_5_shuffled_or_repeated_sections_never_raise(facts, style, rng, data):
+    text = render_document(facts, replace(style, encoding="utf-8")).text
+    paragraphs = text.split("\n\n")
+    if data.draw(st.booleans()):
+        rng.shuffle(paragraphs)
+    for _ in range(data.draw(st.integers(0, 5))):
+        paragraphs.insert(rng.randrange(len(paragraphs) + 1), rng.choice(paragraphs))
+    for _ in range(min(data.draw(st.integers(0, 5)), len(paragraphs) - 1)):
+        paragraphs.pop(rng.randrange(len(paragraphs)))
+    checks_cleanly("\n\n".join(paragraphs).encode("utf-8") or b" ")
+
+
+# --- 6. the rule language ---------------------------------------------------------------------
+
+_NAMES = sorted(VOCABULARY)
+_FUNCTION_ARITIES = sorted(
+    (name, arity) for name, f in expr.FUNCTIONS.items() for arity in f.arities
+)
+_LITERALS = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(0, 10**6),
+    st.builds(lambda v, p: Decimal(v).scaleb(-p), st.integers(0, 10**5), st.integers(1, 3)),
+    st.text(max_size=10),
+).map(expr.Literal)
+_LEAVES = st.one_of(_LITERALS, st.sampled_from(_NAMES).map(expr.Name))
+
+
+def _call(children: st.SearchStrategy[expr.Node]) -> st.SearchStrategy[expr.Node]:
+    def build(spec: tuple[str, int]) -> st.SearchStrategy[expr.Node]:
+        name, arity = spec
+        if name == "raw":
+            return st.sampled_from(_NAMES).map(lambda n: expr.Call("raw", (expr.Name(n),)))
+        return st.tuples(*[children] * arity).map(lambda args: expr.Call(name, args))
+
+    return st.sampled_from(_FUNCTION_ARITIES).flatmap(build)
+
+
+def _extend(children: st.SearchStrategy[expr.Node]) -> st.SearchStrategy[expr.Node]:
+    return st.one_of(
+        st.builds(expr.Unary, st.sampled_from(["-", "not"]), children),
+        st.builds(
+            expr.Binary,
+            st.sampled_from(["or", "and", "==", "!=", "<", "<=", ">", ">=", "+", "-", "*", "/"]),
+            children,
+            children,
+        ),
+        st.builds(expr.IsNull, children, st.booleans()),
+        _call(children),
+    )
+
+
+EXPRESSIONS = st.recursive(_LEAVES, _extend, max_leaves=16)
+
+_VALUES: dict[Any, st.SearchStrategy[Any]] = {
+    int: st.integers(-5, 5000),
+    Decimal: st.builds(
+        lambda v, p: Decimal(v).scaleb(-p), st.integers(-100, 2000), st.integers(0, 2)
+    ),
+    str: st.text(max_size=12),
+    dt.date: st.dates(),
+}
+
+
+@st.composite
+def fact_environments(draw: Draw) -> Facts:
+    values = {}
+    raws = {}
+    for name in _NAMES:
+        if draw(st.booleans()):
+            values[name] = draw(st.one_of(st.none(), _VALUES[FACT_TYPES[name]]))
+            raws[name] = draw(st.text(max_size=8))
+    return Facts(values, raws)
+
+
+@given(EXPRESSIONS)
+def test_6_any_expression_prints_and_reparses_to_the_same_tree(node):
+    assert expr.parse(expr.unparse(node)) == node
+
+
+@given(EXPRESSIONS, fact_environments())
+def test_6_evaluation_gives_a_value_or_a_defined_rule_error(node, env):
+    try:
+        result = expr.compile_expr(node)(env)
+    except expr.ExprEvalError as error:
+        # a defined error, not an unexpected exception the evaluator had to wrap
+        assert error.__cause__ is None, repr(error.__cause__)
+        return
+    allowed = (type(None), bool, int, Decimal, Fraction, str, dt.date, expr.Percent)
+    assert isinstance(result, allowed)
+    expr.format_value(result)
+
+
+# --- 7. fixes ---------------------------------------------------------------------------------
+
+FIXABLE = [code for code in CHECKED if RULES_BY_CODE[code].fix is not None]
+
+
+def _unique_count(percent: Decimal, n: int) -> int | None:
+    fits = (
+        [k for k in range(n + 1) if exact_percent(k, n, _places(percent)) == percent] if n else []
+    )
+    return fits[0] if len(fits) == 1 else None
+
+
+def _expects_fix(code: str, facts: LetterFacts) -> bool:
+    if code == "LGO102":
+        return _unique_count(facts.upheld_percent, facts.investigations) is not None
+    if code == "LGO105":
+        return (
+            facts.upheld_count == 0
+            or _unique_count(facts.remedy_percent, facts.upheld_count) is not None
+        )
+    return True
+
+
+@pytest.mark.parametrize("code", FIXABLE)
+@given(data=st.data())
+def test_7_a_fix_removes_its_finding_adds_none_and_is_idempotent(code, data):
+    facts, mutated, style, _ = mutate(data.draw, code)
+    rendered = render_document(mutated, style)
+    note(rendered.text)
+    parsed, findings, _ = check(rendered.data)
+    fired = [f for f in findings if f.code == code]
+    assert fired
+    fixes = [f for f in fired if f.fix is not None]
+    # a fix is offered exactly when the letter determines the right text
+    assert bool(fixes) == _expects_fix(code, facts), describe(fired)
+    assume(fixes)
+    fixed, applied = apply_edits(parsed.source.text, fixable_edits(fixes, unsafe=True))
+    assert applied >= 1
+    _, after, _ = check(parsed.source.encode(fixed))
+    assert [f for f in after if f.code == code] == []
+    before = {(f.code, f.message) for f in findings}
+    assert {(f.code, f.message) for f in after} <= before, describe(after)
+    # applying the fixes again changes nothing
+    again = fixable_edits([f for f in after if f.code == code], unsafe=True)
+    assert apply_edits(fixed, again)[0] == fixed
+
+
+# --- the generator itself ---------------------------------------------------------------------
+
+
+def test_the_plain_generator_renders_every_style_without_hypothesis():
+    from tests.letters import random_letter_facts, random_style
+
+    rng = random.Random(7)
+    for _ in range(20):
+        data = render(random_letter_facts(rng), random_style(rng))
+        assert parse_bytes(data).is_letter

@@ -1,0 +1,116 @@
+"""Bugs found by the property-based tests (tests/test_properties.py), each kept as the
+minimised example that showed it."""
+
+from __future__ import annotations
+
+from lgo_audit.engine import run_rules
+from lgo_audit.examples import base_letter
+from lgo_audit.parse import ParsedLetter, parse_source
+from lgo_audit.reader import decode
+from lgo_audit.rules import load_rules
+
+RULES = load_rules()
+
+
+def parse(text: str) -> ParsedLetter:
+    return parse_source(decode(text.encode("utf-8"), "letter.txt"))
+
+
+def fact(parsed: ParsedLetter, name: str) -> object:
+    token = parsed.structure.facts.get(name)
+    return None if token is None else token.value
+
+
+def codes(parsed: ParsedLetter) -> list[str]:
+    """The codes ``lgo-audit check`` reports (with the authority register's facts)."""
+    from lgo_audit.check import derive_facts, load_register
+
+    derive_facts(parsed, load_register(None))
+    return [f.code for f in run_rules(parsed, RULES)[0]]
+
+
+def edited(old: str, new: str) -> str:
+    letter = base_letter()
+    assert letter.count(old) == 1
+    return letter.replace(old, new)
+
+
+def test_a_role_ending_in_of_words_does_not_run_on_into_the_council_on_the_next_line():
+    # Property 1: "Director of Resources\nKent County Council" was read as the role
+    # "Director of Resources\nKent County Council", the council as "Dear Mr Smith".
+    parsed = parse(
+        edited(
+            "Ms Smith\nChief Executive\nStockport Metropolitan Borough Council",
+            "Ms Smith\nDirector of Resources\nStockport Metropolitan Borough Council",
+        )
+    )
+    assert fact(parsed, "addressee.role") == "Director of Resources"
+    assert fact(parsed, "authority.name") == "Stockport Metropolitan Borough Council"
+    assert fact(parsed, "salutation.name") == "Ms Smith"
+    assert codes(parsed) == []
+
+
+def test_the_publication_paragraph_may_be_hard_wrapped_inside_the_maps_name():
+    # Property 2 (hard-wrapped letter): a line break inside "Your council's performance"
+    # made the publication paragraph malformed and the publication date missing.
+    parsed = parse(
+        edited(
+            "our interactive map, [Your council's performance](https://www.lgo.org.uk/your-councils-performance),",
+            "our interactive map, Your council's\nperformance,",
+        )
+    )
+    assert str(fact(parsed, "publication_date")) == "2020-07-29"
+    assert codes(parsed) == []
+
+
+def test_the_seminar_cities_may_be_hard_wrapped():
+    # Property 2 (hard-wrapped letter): a line break in the list of cities made the
+    # seminars statement malformed (LGO005) and lost the delegates and authorities.
+    parsed = parse(
+        edited("seminars in London, Bristol, Leeds", "seminars in London,\nBristol, Leeds")
+    )
+    assert fact(parsed, "seminars.delegates") == 178
+    assert codes(parsed) == []
+
+
+def test_a_key_area_paragraph_hard_wrapped_just_before_its_dash_is_still_the_key_area():
+    # Property 2 (wrapped at width 48): "Satisfactory remedies provided by the authority" ended a
+    # line and "- We want to encourage ..." began the next, where the normaliser takes "- " as a
+    # bullet. The key area was then read as the remedies panel heading: LGO003, LGO004, LGO006.
+    parsed = parse(
+        edited(
+            "Satisfactory remedies provided by the authority - We want",
+            "Satisfactory remedies provided by the authority\n- We want",
+        )
+    )
+    assert codes(parsed) == []
+    parsed = parse(edited("Complaints upheld - We uphold", "Complaints upheld\n\nWe uphold"))
+    assert codes(parsed) == []
+
+
+def test_st_albans_city_and_district_council_is_in_the_register():
+    # Property 2 (authority of every type): the council's own name was not matched to the
+    # register's "St Albans", so LGO304 called a real council unknown.
+    from lgo_audit.register import authority_key
+
+    assert authority_key("St Albans City and District Council") == authority_key("St Albans")
+
+
+def test_remedy_count_missing_does_not_say_null_when_the_remedy_rate_is_missing_too():
+    # Property 5 (a letter with sections removed): with no upheld decisions the missing remedy
+    # count is known to be 0, but the message went on to quote the (absent) remedy rate and
+    # read "... is missingnull".
+    letter = (
+        base_letter()
+        .replace("10 upheld decisions", "0 upheld decisions")
+        .replace("59% of complaints", "0% of complaints")
+        .replace("0 satisfactory remedy decisions", "satisfactory remedy decisions")
+        .replace(
+            "In 0% of upheld cases we found the authority had provided a satisfactory remedy "
+            "before the complaint reached the Ombudsman.\n",
+            "",
+        )
+    )
+    findings = [f for f in run_rules(parse(letter), RULES)[0] if f.code == "LGO105"]
+    assert [f.message for f in findings] == ["the number of satisfactory remedy decisions is missing"]
+    assert findings[0].fix is not None  # 0 upheld cases: 0 remedies, whatever the rate

@@ -1,0 +1,329 @@
+"""Loading rule files fails closed: a broken or hostile rule never runs.
+
+A team's rule folder (``check --rule-dir``) holding a copy of a bundled rule with one thing
+altered must be rejected before any letter is checked: exit status 2 and one line on standard
+error naming the file, the rule and the field. Hostile rule files are rejected at load, or
+evaluated safely within bounds (quickly, with a finding that says the rule could not be
+evaluated rather than a crash or a hang).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from lgo_audit.cli import app
+
+ROOT = Path(__file__).resolve().parents[1]
+BUNDLED = ROOT / "rules"
+SEEDS = Path(__file__).parents[2] / "shared" / "seeds"
+STOCKPORT = SEEDS / "000_15e4eac1a32b7d92.txt"
+NO_CACHE = {"LGO_AUDIT_NO_CACHE": "1"}  # validate every file, whatever an earlier run remembered
+
+FACT_RULE = (BUNDLED / "LGO101-upheld-rate-mismatch.toml").read_text(encoding="utf-8")
+TEXT_RULE = (BUNDLED / "LGO402-placeholder-text.toml").read_text(encoding="utf-8")
+
+
+def team_rule(source: str = FACT_RULE, code: str = "LGO901", name: str = "team-rule") -> str:
+    """A bundled rule given a code and name of its own (so that it is not a duplicate)."""
+    source = re.sub(r'(?m)^code = ".*"$', f'code = "{code}"', source, count=1)
+    return re.sub(r'(?m)^name = ".*"$', f'name = "{name}"', source, count=1)
+
+
+def set_line(source: str, key: str, value: str) -> str:
+    """Replace the top-level ``key = ...`` line (it must exist)."""
+    new, n = re.subn(rf"(?m)^{re.escape(key)} = .*$", lambda _: f"{key} = {value}", source, count=1)
+    assert n == 1, key
+    return new
+
+
+def set_patterns(source: str, *patterns: str) -> str:
+    """Replace the (multi-line) ``patterns = [...]`` array of a text rule."""
+    array = "[" + ", ".join(f"'{p}'" for p in patterns) + "]"
+    new, n = re.subn(
+        r"(?ms)^patterns = \[.*?^\]$", lambda _: f"patterns = {array}", source, count=1
+    )
+    assert n == 1
+    return new
+
+
+def toml_string(text: str) -> str:
+    """A TOML literal string (no escapes needed for expressions with double quotes)."""
+    assert "'" not in text
+    return f"'{text}'"
+
+
+def rule_dir(tmp_path: Path, *sources: str) -> Path:
+    folder = tmp_path / "team-rules"
+    folder.mkdir()
+    for i, source in enumerate(sources, start=1):
+        (folder / f"rule-{i}.toml").write_text(source, encoding="utf-8")
+    return folder
+
+
+def check(folder: Path, letter: Path = STOCKPORT) -> Any:
+    return CliRunner().invoke(
+        app, ["check", "--isolated", "--rule-dir", str(folder), str(letter)], env=NO_CACHE
+    )
+
+
+def assert_rejected(
+    result: Any, folder: Path, file: str, rule: str | None, field: str | None
+) -> str:
+    """Exit 2, nothing checked, one line naming the file, the rule and the field; the line."""
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert result.exit_code == 2, result.output
+    assert result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    line = lines[0]
+    assert file in line
+    rest = line.replace(str(folder), "<dir>")
+    if rule is not None:
+        assert rule in rest
+    if field is not None:
+        assert re.search(rf"'{re.escape(field)}'", rest), f"field {field!r} not named in: {line}"
+    return line
+
+
+# --- broken rule files -----------------------------------------------------------------------
+
+Alteration = Callable[[str], str]
+
+BROKEN: dict[str, tuple[Alteration, str | None, str]] = {
+    # name: (alteration of the team rule, rule named in the message, field named)
+    "unknown-key": (
+        lambda s: set_line(s, "severity", '"error"\ncolour = "red"'),
+        "LGO901",
+        "colour",
+    ),
+    "bad-code": (lambda s: set_line(s, "code", '"LGO1"'), "LGO1", "code"),
+    "bad-name": (lambda s: set_line(s, "name", '"Not_Kebab"'), "LGO901", "name"),
+    "bad-severity": (lambda s: set_line(s, "severity", '"fatal"'), "LGO901", "severity"),
+    "expression-does-not-parse": (
+        lambda s: set_line(s, "assert", toml_string("upheld.percent == (1 +")),
+        "LGO901",
+        "assert",
+    ),
+    "fact-not-in-vocabulary": (
+        lambda s: set_line(s, "assert", toml_string("upheld.percentage is not null")),
+        "LGO901",
+        "assert",
+    ),
+    "unknown-name-in-message": (
+        lambda s: set_line(s, "message", toml_string("{upheld.percentage}% upheld")),
+        "LGO901",
+        "message",
+    ),
+    "unknown-fact-in-at": (lambda s: set_line(s, "at", '["upheld.percentage"]'), "LGO901", "at.0"),
+}
+
+
+@pytest.mark.parametrize(("alter", "rule", "field"), BROKEN.values(), ids=BROKEN.keys())
+def test_a_broken_rule_is_rejected_naming_file_rule_and_field(tmp_path, alter, rule, field):
+    folder = rule_dir(tmp_path, alter(team_rule()))
+    assert_rejected(check(folder), folder, "rule-1.toml", rule, field)
+
+
+def test_an_unknown_fact_is_named_with_a_suggestion(tmp_path):
+    folder = rule_dir(
+        tmp_path, set_line(team_rule(), "assert", toml_string("upheld.percentage is not null"))
+    )
+    line = assert_rejected(check(folder), folder, "rule-1.toml", "LGO901", "assert")
+    assert "upheld.percentage" in line and "upheld.percent" in line.replace("upheld.percentage", "")
+
+
+def test_invalid_toml_is_rejected_naming_the_file_and_the_line(tmp_path):
+    folder = rule_dir(tmp_path, set_line(team_rule(), "severity", "error"))  # unquoted string
+    line = assert_rejected(check(folder), folder, "rule-1.toml", None, None)
+    assert "TOML" in line and re.search(r"line \d+", line)
+
+
+def test_a_code_used_in_two_files_is_rejected_naming_both(tmp_path):
+    folder = rule_dir(tmp_path, team_rule(name="first-rule"), team_rule(name="second-rule"))
+    line = assert_rejected(check(folder), folder, "rule-2.toml", "LGO901", None)
+    assert "rule-1.toml" in line
+
+
+def test_a_team_rule_reusing_a_bundled_code_is_rejected(tmp_path):
+    folder = rule_dir(tmp_path, team_rule(code="LGO101", name="team-rule"))
+    line = assert_rejected(check(folder), folder, "rule-1.toml", "LGO101", None)
+    assert "LGO101-upheld-rate-mismatch.toml" in line
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "BUG: rules.load_rules raises the duplicate-code/name RuleLoadError without a field "
+        "(where=None), so the message names the file and rule but not the field 'code'"
+    ),
+)
+def test_a_duplicate_code_names_the_field(tmp_path):
+    folder = rule_dir(tmp_path, team_rule(name="first-rule"), team_rule(name="second-rule"))
+    assert_rejected(check(folder), folder, "rule-2.toml", "LGO901", "code")
+
+
+def test_a_valid_team_rule_is_loaded_and_runs(tmp_path):
+    """The control for the tests above: the unaltered team rule is accepted."""
+    folder = rule_dir(
+        tmp_path, set_line(team_rule(), "assert", toml_string("upheld.percent == 60"))
+    )
+    result = CliRunner().invoke(
+        app,
+        [
+            "check",
+            "--isolated",
+            "--rule-dir",
+            str(folder),
+            "--select",
+            "LGO901",
+            "--output-format",
+            "concise",
+            str(STOCKPORT),
+        ],
+        env=NO_CACHE,
+    )
+    assert result.exit_code == 1, result.output
+    assert ": LGO901 [error] " in result.stdout
+
+
+def test_a_missing_rule_dir_is_rejected(tmp_path):
+    result = check(tmp_path / "no-such-rules")
+    assert result.exit_code == 2
+    assert len(result.stderr.splitlines()) == 1 and "no-such-rules" in result.stderr
+
+
+# --- hostile rule files: rejected at load ----------------------------------------------------
+
+HOSTILE_ASSERTS = {
+    "import": "__import__('os').system('echo owned')",
+    "dunder-attribute": "().__class__.__bases__[0].__subclasses__()",
+    "nested-parentheses": "(" * 10_000 + "1" + ")" * 10_000 + " == 1",
+    "power-tower": "9**9**9 > 0",
+    "100-kb-expression": " + ".join(["upheld.percent"] * 7_000) + " > 0",
+}
+
+
+@pytest.mark.parametrize("expression", HOSTILE_ASSERTS.values(), ids=HOSTILE_ASSERTS.keys())
+def test_a_hostile_expression_is_rejected_at_load(tmp_path, expression):
+    source = set_line(team_rule(), "assert", '"""' + expression.replace("\\", "\\\\") + '"""')
+    folder = rule_dir(tmp_path, source)
+    assert_rejected(check(folder), folder, "rule-1.toml", "LGO901", "assert")
+
+
+def test_a_hostile_message_template_is_rejected_at_load(tmp_path):
+    source = set_line(team_rule(), "message", toml_string('{__import__("os").getcwd()}'))
+    folder = rule_dir(tmp_path, source)
+    assert_rejected(check(folder), folder, "rule-1.toml", "LGO901", "message")
+
+
+def test_a_pattern_with_nested_quantifiers_is_rejected_at_load(tmp_path):
+    source = set_patterns(team_rule(TEXT_RULE, "LGO902", "team-pattern"), "(a+)+$")
+    folder = rule_dir(tmp_path, source)
+    assert_rejected(check(folder), folder, "rule-1.toml", "LGO902", "patterns.0")
+
+
+# --- hostile rule files: evaluated safely within bounds --------------------------------------
+
+
+def test_an_expression_whose_value_grows_too_large_is_a_rule_error_not_a_crash(tmp_path):
+    huge = " * ".join(["999999999"] * 5) + " > 0"  # 10**45: beyond the evaluator's bound
+    folder = rule_dir(tmp_path, set_line(team_rule(), "assert", toml_string(huge)))
+    result = CliRunner().invoke(
+        app,
+        [
+            "check",
+            "--isolated",
+            "--rule-dir",
+            str(folder),
+            "--select",
+            "LGO901",
+            "--output-format",
+            "concise",
+            str(STOCKPORT),
+        ],
+        env=NO_CACHE,
+    )
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    [line] = [row for row in result.stdout.splitlines() if "LGO901" in row]
+    assert "could not be evaluated" in line
+
+
+def hostile_pattern_run(
+    tmp_path: Path, pattern: str, timeout: float = 3
+) -> subprocess.CompletedProcess[str] | None:
+    """Check a letter ending in a long run of 'a' with a team text rule using ``pattern``.
+
+    Runs the installed command (a runaway regular expression cannot be interrupted in-process)
+    and returns None if it did not finish within ``timeout`` seconds.
+    """
+    source = set_patterns(team_rule(TEXT_RULE, "LGO902", "team-pattern"), pattern)
+    folder = rule_dir(tmp_path, source)
+    letter = tmp_path / "letter.txt"
+    letter.write_text(
+        STOCKPORT.read_text(encoding="utf-8") + "\n\n" + "a" * 40 + "!\n", encoding="utf-8"
+    )
+    command = shutil.which("lgo-audit")
+    assert command is not None, "lgo-audit is not on PATH"
+    try:
+        return subprocess.run(
+            [
+                command,
+                "check",
+                "--isolated",
+                "--rule-dir",
+                str(folder),
+                "--select",
+                "LGO902",
+                str(letter),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            env={**os.environ, **NO_CACHE},
+        )
+    except subprocess.TimeoutExpired:
+        return None
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "BUG: rules._NESTED_QUANTIFIER only looks at a group with no group inside it, so "
+        "'((a+))+$' (the same nested quantifier behind an extra group) is accepted and "
+        "backtracks exponentially on a run of 'a' in a letter"
+    ),
+)
+def test_nested_quantifiers_behind_an_extra_group_are_rejected_or_bounded(tmp_path):
+    done = hostile_pattern_run(tmp_path, "((a+))+$")
+    assert done is not None, "checking did not finish within 3 seconds"
+    assert "Traceback" not in done.stderr
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "BUG: a quantified group of overlapping alternatives, '(a|a)+$', is not caught by the "
+        "nested-quantifier check and backtracks exponentially on a run of 'a' in a letter"
+    ),
+)
+def test_a_quantified_ambiguous_alternation_is_rejected_or_bounded(tmp_path):
+    done = hostile_pattern_run(tmp_path, "(a|a)+$")
+    assert done is not None, "checking did not finish within 3 seconds"
+    assert "Traceback" not in done.stderr
+
+
+def test_a_safe_team_pattern_runs_quickly_on_the_same_letter(tmp_path):
+    """The control for the two tests above: the letter itself is not slow to check."""
+    done = hostile_pattern_run(tmp_path, "a{40}!", timeout=60)
+    assert done is not None
+    assert done.returncode == 1, done.stderr  # the team rule (severity error) fires
+    assert "LGO902" in done.stdout
