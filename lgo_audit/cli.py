@@ -66,7 +66,7 @@ def _split(values: list[str] | None) -> tuple[str, ...]:
 
 
 def _use_colour(no_color: bool) -> bool:
-    return not no_color and "NO_COLOR" not in os.environ and sys.stdout.isatty()
+    return not no_color and not os.environ.get("NO_COLOR") and sys.stdout.isatty()
 
 
 def _load(rule_dirs: tuple[str, ...] = ()) -> RuleSet:
@@ -229,6 +229,8 @@ def check(
         "profile": profile,
     }
     files, path_errors = collect_paths(paths)
+    if not files and not path_errors:
+        typer.echo("lgo-audit: warning: no letters (.txt, .md) found", err=True)
     tasks = _settings_for(files, config, isolated, overrides)
     groups = list(dict.fromkeys(s for _, s in tasks)) or [_settings_for([Path(".")], config, isolated, overrides)[0][1]]
     try:
@@ -342,10 +344,14 @@ def parse(
     except InputError as error:
         fail(str(error))
     if not parsed.is_letter:
-        fail(f"{path}: not an Annual Review letter (no sections of the {parsed.profile.name} template recognised)")
+        found = ", ".join(parsed.structure.sections) or "none"
+        fail(
+            f"{path}: not an Annual Review letter (too few sections of the "
+            f"{parsed.profile.name} template recognised: {found})"
+        )
     document = letter_document(parsed, _load())
     if format is ParseFormat.json:
-        typer.echo(json.dumps(document.model_dump(mode="json"), indent=2, ensure_ascii=False))
+        typer.echo(json.dumps(document.model_dump(mode="json"), indent=2, ensure_ascii=True))
     else:
         typer.echo(render_text(document))
 

@@ -31,7 +31,14 @@ from pydantic import BaseModel
 from lgo_audit import expr
 from lgo_audit.grammar import PROFILES
 from lgo_audit.model import FACT_TYPES, Fact, Letter
-from lgo_audit.rules import LINK_NAMES, SECTION_NAMES, STRUCTURE_PARAMS, Rule, load_rules
+from lgo_audit.rules import (
+    LINK_NAMES,
+    SECTION_NAMES,
+    STRUCTURE_PARAMS,
+    Rule,
+    RuleLoadError,
+    load_rules,
+)
 
 __all__ = ["DOCS_DIR", "generated", "main", "render_facts", "render_rules"]
 
@@ -87,7 +94,7 @@ def _cell(text: str) -> str:
     return " ".join(text.split()).replace("|", "\\|")
 
 
-_CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
+_CODE_SPAN = re.compile(r"(`+)(?:(?!\1)[\s\S])+?\1")
 
 
 def _prose(text: str) -> str:
@@ -114,6 +121,7 @@ def _demote(markdown: str, levels: int) -> str:
     """Push the headings of ``markdown`` down ``levels`` levels and escape ``<`` in its prose
     (fenced code left alone)."""
     out: list[str] = []
+    prose: list[str] = []  # the current run of lines outside fenced code
     fence: str | None = None
     for line in markdown.split("\n"):
         stripped = line.lstrip()
@@ -121,11 +129,18 @@ def _demote(markdown: str, levels: int) -> str:
         if marker is not None:
             if fence is None:
                 fence = marker.group(1)
+                if prose:
+                    out.append(_prose("\n".join(prose)))
+                prose = []
             elif stripped.startswith(fence):
                 fence = None
+            out.append(line)
         elif fence is None:
-            line = _prose("#" * levels + line if re.match(r"#{1,6} ", line) else line)
-        out.append(line)
+            prose.append("#" * levels + line if re.match(r"#{1,6} ", line) else line)
+        else:
+            out.append(line)
+    if prose:
+        out.append(_prose("\n".join(prose)))
     return "\n".join(out)
 
 
@@ -503,7 +518,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
-    files = generated()
+    try:
+        files = generated()
+    except RuleLoadError as error:
+        print(f"lgo-audit docs: {error}", file=sys.stderr)
+        return 2
     if args.check:
         stale = [
             f"docs/{name}" for name, text in files.items() if _current(docs_dir / name) != text

@@ -87,7 +87,9 @@ def render_text(document: LetterDocument) -> str:
         lines.append(f"note: {note}")
     for f in document.findings:
         lines.append(f"{document.path}:{f.line}:{f.column}: {f.code} [{f.severity}] {f.message}")
-    return "\n".join(lines)
+    from lgo_audit.report.text import clean
+
+    return clean("\n".join(lines))
 
 
 def schema_json() -> str:

@@ -462,7 +462,7 @@ class Register:
         return _read_cached(resolved, stat.st_mtime_ns, stat.st_size, validate)
 
     def lookup(self, name: str) -> Authority | None:
-        """The council called ``name`` in any of the usual forms, or None (also for a code)."""
+        """The council called ``name`` in any of the usual forms (or with that ONS code), or None."""
         found = self._by_key.get(authority_key(name))
         if found is None and _CODE.match(name.strip()):
             return self._by_code.get(name.strip())

@@ -83,7 +83,6 @@ def assemble(chunks: list[Chunk], profile: Profile, text: str) -> Structure:
     issues: list[Issue] = []
     unexpected: list[tuple[int, int]] = []
     current: Occurrence | None = None
-    occurrences_of: dict[str, int] = {}
     open_unexpected: list[int] | None = None  # [start, end] of a run of unexpected text
 
     def close_unexpected() -> None:
@@ -106,23 +105,24 @@ def assemble(chunks: list[Chunk], profile: Profile, text: str) -> Structure:
                 if current is None or section != current.section or statement.name in current.statements:
                     current = Occurrence(section, chunk.start, chunk.end)
                     occurrences.append(current)
-                    occurrences_of[section] = occurrences_of.get(section, 0) + 1
                 current.statements.add(statement.name)
                 current.end = chunk.end
-                if occurrences_of[section] == 1:  # a repeated section does not override facts
-                    for token in chunk.facts:
-                        facts.setdefault(_resolve(token.name, section, profile), token)
+                for token in chunk.facts:  # the first statement to state a fact wins
+                    facts.setdefault(_resolve(token.name, section, profile), token)
                 continue
         assert isinstance(chunk, Unrecognised)
         if chunk.malformed is not None:
             close_unexpected()
+            expected = chunk.malformed.expected
+            if chunk.malformed.section is None and current is not None:
+                expected = expected.format_map(profile.section(current.section).wording)
             issues.append(
                 Issue(
                     "malformed-statement",
                     chunk.start,
                     chunk.end,
                     {
-                        "expected": chunk.malformed.expected,
+                        "expected": expected,
                         "found": _excerpt(text[chunk.start : chunk.end]),
                     },
                 )
@@ -138,7 +138,7 @@ def assemble(chunks: list[Chunk], profile: Profile, text: str) -> Structure:
     close_unexpected()
 
     present = {o.section for o in occurrences}
-    if len(present) < profile.minimum_sections:
+    if len(present) < profile.minimum_sections or (profile.anchors and not present & profile.anchors):
         issue = Issue(
             "not-a-letter",
             0,
@@ -148,7 +148,7 @@ def assemble(chunks: list[Chunk], profile: Profile, text: str) -> Structure:
         return Structure(facts, tuple(occurrences), (issue,), is_letter=False)
 
     for start, end in unexpected[:MAX_UNEXPECTED]:
-        section = _section_at(occurrences, start)
+        section = _section_at(occurrences, start, profile)
         issues.append(
             Issue(
                 "unexpected-text",
@@ -179,9 +179,11 @@ def _excerpt(text: str, limit: int = 60) -> str:
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
-def _section_at(occurrences: list[Occurrence], offset: int) -> str:
+def _section_at(occurrences: list[Occurrence], offset: int, profile: Profile) -> str:
     before = [o for o in occurrences if o.start <= offset]
-    return f"after the {before[-1].section}" if before else "before the first section"
+    if not before:
+        return "before the first section"
+    return f"after the {profile.section(before[-1].section).title}"
 
 
 def _first_occurrences(occurrences: list[Occurrence]) -> list[Occurrence]:

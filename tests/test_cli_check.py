@@ -83,16 +83,12 @@ def underlined(block: list[str]) -> tuple[int, str]:
     return int(number), text[start:end]
 
 
-def original_line(path: Path, number: int) -> str:
-    return re.split(r"\r\n|\r|\n", path.read_text(encoding="utf-8"))[number - 1]
-
-
 # --- full output -----------------------------------------------------------------------------
 
 
 def test_full_output_starts_each_finding_with_path_line_column_code_severity_and_message():
     result = check(STEVENAGE)
-    [(block)] = [b for b in blocks(result.stdout) if "LGO102" in b[0]]
+    [block] = [b for b in blocks(result.stdout) if "LGO102" in b[0]]
     assert block[0] == (
         f"{STEVENAGE}:61:1: LGO102 [error] the number of upheld decisions is missing: 100% of 1 "
         'investigation gives "1 upheld decision"'
@@ -117,13 +113,13 @@ def test_full_output_shows_related_places_and_the_fix():
     assert any(row.startswith("  = fix (safe): ") and '"1 upheld decision"' in row for row in block)
 
 
-def test_full_output_ends_with_a_summary_line_counting_errors_warnings_and_letters():
+def test_full_output_has_a_summary_line_counting_errors_warnings_and_letters():
     lines = check(STOCKPORT, STEVENAGE).stdout.strip().splitlines()
     summary = next(line for line in lines if line.startswith("Found "))
     assert "1 error" in summary and "3 warnings" in summary and "2 letters" in summary
 
 
-def test_summary_of_a_clean_run_says_no_problems(tmp_path):
+def test_summary_of_a_clean_run_says_no_problems():
     result = check("--ignore", "LGO403", STOCKPORT)
     assert result.stdout.strip().splitlines()[-1].startswith("Found no problems in 1 letter")
 

@@ -232,14 +232,6 @@ def hostile_letter(tmp_path: Path) -> Path:
     return write(tmp_path, text, "hostile.txt")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: parse prints the letter's text unescaped (json.dumps(ensure_ascii=False); "
-        "render_text does not pass values or messages through report.clean), so a bidi "
-        "override (U+202E) in a name or in unexpected text reaches the terminal"
-    ),
-)
 @pytest.mark.parametrize("output_format", ["json", "text"])
 def test_control_and_bidi_characters_in_a_letter_never_reach_parse_output(tmp_path, output_format):
     result = parse("--format", output_format, hostile_letter(tmp_path))

@@ -135,7 +135,9 @@ class Page(HTMLParser):
             tag,
             values,
             line=line or (parent.line if parent else None),
-            letter=values.get("data-letter") if tag == "article" else (parent and parent.letter),
+            letter=values.get("data-letter")
+            if tag == "article"
+            else (parent.letter if parent else None),
         )
         self.elements.append(element)
         if element.line is not None:
@@ -278,15 +280,16 @@ URL_ATTRIBUTES = {"href", "src", "action", "formaction", "data", "poster", "srcs
 
 def test_the_page_refers_to_nothing_outside_itself(page):
     parsed = parse(page)
-    refs = [(e.tag, k, v) for e in parsed.elements for k, v in e.attrs.items() if k in URL_ATTRIBUTES]
-    assert refs and all(v.startswith("#") for _, _, v in refs), [r for r in refs if r[2][:1] != "#"]
+    refs = [(k, v) for e in parsed.elements for k, v in e.attrs.items() if k in URL_ATTRIBUTES]
+    assert refs and all(v.startswith("#") for _, v in refs), [r for r in refs if r[1][:1] != "#"]
     tags = {e.tag for e in parsed.elements}
     assert not tags & {"link", "img", "iframe", "object", "embed", "base", "video", "audio"}
     assert all("src" not in e.attrs for e in parsed.find("script"))
     style = parsed.find("style")[0].text
     assert "@import" not in style and "url(" not in style
     assert not re.search(r"""(?:src|href|action)\s*=\s*["']?\s*(?:[a-z]+:|//)""", page, re.I)
-    assert not re.search(r"\bfetch\(|XMLHttpRequest|WebSocket|import\(", parsed.find("script")[0].text)
+    script = parsed.find("script")[0].text
+    assert not re.search(r"\bfetch\(|XMLHttpRequest|WebSocket|import\(|\.src\b|\.href\b", script)
 
 
 def test_the_content_security_policy_allows_only_the_page_s_own_script_and_style(page):
@@ -573,7 +576,8 @@ def test_screenshot_shows_the_report(browser_dir, report_file, record_property):
 DRIVER = """
 (() => {
   const out = {};
-  const shown = (sel) => Array.from(document.querySelectorAll(sel)).filter((e) => !e.closest("[hidden]"));
+  const shown = (sel) => Array.from(document.querySelectorAll(sel))
+    .filter((e) => !e.closest("[hidden]"));
   const paths = () => shown("article.letter").map((a) => a.dataset.path);
   const rows = () => shown("#summary-table tbody tr").map((r) => r.dataset.path);
   const box = (e) => e.getBoundingClientRect();
@@ -590,7 +594,8 @@ DRIVER = """
   tick('input[name="sev"][value="error"]');
   out.noErrors = { letters: paths(), rows: rows(),
     items: shown('li.finding[data-sev="error"]').length,
-    marks: shown("mark.sev-error:not(.off)").length, shown: document.getElementById("shown").textContent,
+    marks: shown("mark.sev-error:not(.off)").length,
+    shown: document.getElementById("shown").textContent,
     gutter: document.getElementById("l1-5").className };
   tick('input[name="sev"][value="error"]');
 
@@ -616,16 +621,25 @@ DRIVER = """
   out.flash = { fid: item.dataset.f,
     marks: Array.from(document.querySelectorAll("mark.flash")).map((m) => m.dataset.f) };
 
+  const far = document.querySelector('li.finding[data-code="LGO102"]');  // the third letter
+  far.querySelector(".head").click();
+  const target = document.querySelector('mark[data-f~="' + far.dataset.f + '"]');
+  const at = box(target);
+  const hit = document.elementFromPoint(at.left + at.width / 2, at.top + at.height / 2);
+  out.jump = { inView: at.top >= 0 && at.bottom <= window.innerHeight, hit: target.contains(hit),
+    scrolled: window.scrollY > 0 };
+
   document.querySelector("mark.multi").click();
   const pop = document.getElementById("pop");
-  out.pop = { hidden: pop.hidden, codes: Array.from(pop.querySelectorAll(".code")).map((c) => c.textContent) };
+  const codes = () => Array.from(pop.querySelectorAll(".code")).map((c) => c.textContent);
+  out.pop = { hidden: pop.hidden, codes: codes() };
   document.dispatchEvent(new KeyboardEvent("keydown", { key: "Escape" }));
   out.popClosed = pop.hidden;
 
   const mark5 = document.querySelector("#l1-5 mark");
   mark5.focus();
   mark5.dispatchEvent(new KeyboardEvent("keydown", { key: "Enter", bubbles: true }));
-  out.keyboard = Array.from(pop.querySelectorAll(".code")).map((c) => c.textContent);
+  out.keyboard = codes();
   document.dispatchEvent(new KeyboardEvent("keydown", { key: "Escape" }));
 
   tick('#summary-table button[data-sort="error"]');
@@ -642,7 +656,8 @@ DRIVER = """
 def test_filters_finding_list_and_popover_work_in_the_browser(browser_dir, page, results):
     # The driver runs after the page's script; the page's policy is kept, with the driver's hash.
     digest = base64.b64encode(hashlib.sha256(DRIVER.encode()).digest()).decode()
-    driven = re.sub(r"script-src ('sha256-[^']+')", rf"script-src \1 'sha256-{digest}'", page, 1)
+    policy = re.compile(r"script-src ('sha256-[^']+')")
+    driven = policy.sub(rf"script-src \1 'sha256-{digest}'", page, count=1)
     driven = driven.replace("</body>", f"<script>{DRIVER}</script></body>")
     path = browser_dir / "driven.html"
     path.write_text(driven, encoding="utf-8")
@@ -655,7 +670,7 @@ def test_filters_finding_list_and_popover_work_in_the_browser(browser_dir, page,
     # what the screenshot shows: the summary and a highlighted finding, within 1280x1600
     assert out["summaryBottom"] < out["viewport"]
     assert out["mark"]["code"] == "LGO201" and out["mark"]["inBox"]
-    assert 0 < out["mark"]["top"] and out["mark"]["bottom"] < out["viewport"]
+    assert out["mark"]["top"] > 0 and out["mark"]["bottom"] < out["viewport"]
     assert out["mark"]["background"] not in ("rgba(0, 0, 0, 0)", "transparent")
 
     assert out["all"] == [edited, stockport, stevenage, clean, unreadable]
@@ -668,6 +683,7 @@ def test_filters_finding_list_and_popover_work_in_the_browser(browser_dir, page,
     assert out["noClean"] == [edited, stockport, stevenage, unreadable]
     assert out["search"] == [stockport]
     assert out["flash"]["marks"] and set(out["flash"]["marks"]) == {out["flash"]["fid"]}
+    assert out["jump"] == {"inView": True, "hit": True, "scrolled": True}
     assert out["pop"] == {"hidden": False, "codes": ["LGO403", "LGO402"]}
     assert out["popClosed"] is True
     assert out["keyboard"] == ["LGO201"]

@@ -147,15 +147,6 @@ def test_a_repeated_statement_inside_a_panel_is_a_duplicate():
     assert summary(letter) == [("LGO004", 63, "complaints upheld panel appears more than once")]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: structure.assemble starts a new occurrence at the repeated statement and keeps "
-        "facts only from a section's first occurrence, so the statements after the repeat "
-        "(10 upheld decisions, 17 detailed investigations, the period) are dropped and LGO102 "
-        "reports the upheld count missing"
-    ),
-)
 def test_a_repeated_statement_does_not_lose_the_facts_of_the_statements_after_it():
     letter = edit(STOCKPORT, UPHELD_AVERAGE, UPHELD_AVERAGE + "\n" + UPHELD_AVERAGE)
     got = facts(letter)
@@ -210,14 +201,6 @@ def test_line_that_starts_like_a_statement_but_does_not_match_is_malformed(
     assert f'expected "{expected}' in message
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: the panel-basis statement has one 'expected' text for all three panels, so a "
-        "malformed line in the compliance panel is told to read '<n> detailed investigations' "
-        "instead of '<n> compliance outcomes'"
-    ),
-)
 def test_malformed_compliance_basis_is_told_the_compliance_wording():
     letter = edit(STOCKPORT, COMPLIANCE_BASIS, COMPLIANCE_BASIS.replace("of 9", "of nine"))
     [(code, _, message)] = summary(letter)
@@ -237,13 +220,6 @@ def test_text_inside_a_panel_that_belongs_to_no_section_is_unexpected():
     assert '"DRAFT - not for circulation"' in message
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: structure._section_at names the section by its internal name ('after the upheld') "
-        "where every other structural message uses its title ('complaints upheld panel')"
-    ),
-)
 def test_unexpected_text_message_names_the_section_by_its_title():
     letter = edit(
         STOCKPORT, "10\nupheld decisions\n", "10\nupheld decisions\n\nDRAFT - not for circulation\n"

@@ -62,7 +62,7 @@ from lgo_audit.expr._functions import FUNCTIONS
 from lgo_audit.expr._values import MAX_DEPTH, MAX_NUMBER_DIGITS, MAX_SOURCE_LENGTH
 
 _SPACE: Final = " \t\r\n\f\v"
-_NAME: Final = NAME_PATTERN.pattern
+_DOTTED_NAME: Final = NAME_PATTERN.pattern
 #: A keyword ends where a name could not go on: ``true.x`` is a (bad) name, not true then ".x".
 _KEYWORD_END: Final = r"(?![A-Za-z0-9_]|\.[A-Za-z_])"
 _NOT_A_KEYWORD: Final = rf"(?!(?:{'|'.join(sorted(KEYWORDS))}){_KEYWORD_END})"
@@ -87,8 +87,10 @@ _PARSE: Final[ContextVar[_Parse]] = ContextVar("_PARSE")
 # ---------------------------------------------------------------------------------------------
 # Error messages: what the source holds where the grammar could not go on.
 
-_TOKEN: Final = re.compile(rf"[0-9]+(?:\.[0-9]+)?|{_STRING}|{_NAME}|==|!=|<=|>=|[<>+\-*/(),]")
-_MALFORMED_NUMBER: Final = re.compile(r"[0-9]+(?:\.[0-9]+)?[A-Za-z0-9_.]")
+_TOKEN: Final = re.compile(
+    rf"[0-9]+(?:\.[0-9]+)?|{_STRING}|{_DOTTED_NAME}|==|!=|<=|>=|[<>+\-*/(),]"
+)
+_MALFORMED_NUMBER: Final = re.compile(r"(?>[0-9]+(?:\.[0-9]+)?)[A-Za-z0-9_.]")
 _CHAINED: Final = "comparisons cannot be chained; join them with 'and' or use parentheses"
 
 
@@ -140,6 +142,10 @@ def _expected(what: str) -> Callable[[str | None], str]:
     return message
 
 
+def _null_expected(message: str) -> Callable[[str | None], str]:
+    return lambda token: f"{message}, found {_describe(token)}"
+
+
 def _unexpected(token: str | None) -> str:
     if token in COMPARISON_OPS or token == "is":
         return _CHAINED
@@ -162,7 +168,7 @@ def _error(message: Callable[[str | None], str]) -> pp.ParserElement:
 # Parse actions: tokens to syntax tree.
 
 
-def _number(loc: int, tokens: pp.ParseResults) -> Literal:
+def _number(_source: str, loc: int, tokens: pp.ParseResults) -> Literal:
     text: str = tokens[0]
     if len(text) - text.count(".") > MAX_NUMBER_DIGITS:
         _fail(f"number literal has more than {MAX_NUMBER_DIGITS} digits", loc)
@@ -173,7 +179,7 @@ _ESCAPES: Final = {'"': '"', "'": "'", "\\": "\\"}
 _ESCAPE: Final = re.compile(r"\\(.)", re.DOTALL)
 
 
-def _string(loc: int, tokens: pp.ParseResults) -> Literal:
+def _string(_source: str, loc: int, tokens: pp.ParseResults) -> Literal:
     body: str = tokens[0][1:-1]
 
     def unescape(match: re.Match[str]) -> str:
@@ -187,7 +193,7 @@ def _string(loc: int, tokens: pp.ParseResults) -> Literal:
     return Literal(_ESCAPE.sub(unescape, body) if "\\" in body else body)
 
 
-def _constant(tokens: pp.ParseResults) -> Literal:
+def _constant(_source: str, _loc: int, tokens: pp.ParseResults) -> Literal:
     return Literal({"true": True, "false": False, "null": None}[tokens[0]])
 
 
@@ -196,7 +202,7 @@ def _suggestion(word: str, choices: Collection[str]) -> str:
     return f"; did you mean {close[0]!r}?" if close else ""
 
 
-def _name(loc: int, tokens: pp.ParseResults) -> Name:
+def _name(_source: str, loc: int, tokens: pp.ParseResults) -> Name:
     text: str = tokens[0]
     _check_name(text, loc)
     names = _PARSE.get().names
@@ -205,7 +211,7 @@ def _name(loc: int, tokens: pp.ParseResults) -> Name:
     return Name(text)
 
 
-def _function(loc: int, tokens: pp.ParseResults) -> None:
+def _function(_source: str, loc: int, tokens: pp.ParseResults) -> None:
     text: str = tokens[0]
     _check_name(text, loc)
     if text not in FUNCTIONS:
@@ -243,7 +249,7 @@ def _call(source: str, loc: int, tokens: pp.ParseResults) -> Node:
     return _built(Call(function.name, args), 1 + max(map(_depth, args), default=0), loc)
 
 
-def _prefixed(loc: int, tokens: pp.ParseResults) -> Node | None:
+def _prefixed(_source: str, loc: int, tokens: pp.ParseResults) -> Node | None:
     """``{op} operand``: the prefixes apply innermost last (``- - a`` is ``-(-a)``)."""
     *ops, node = tokens
     if not ops:
@@ -255,7 +261,7 @@ def _prefixed(loc: int, tokens: pp.ParseResults) -> Node | None:
     return _built(node, node_depth, loc)
 
 
-def _left_associative(loc: int, tokens: pp.ParseResults) -> Node | None:
+def _left_associative(_source: str, loc: int, tokens: pp.ParseResults) -> Node | None:
     """``operand {op operand}``, folded from the left (``a - b - c`` is ``(a - b) - c``)."""
     if len(tokens) == 1:
         return None
@@ -268,7 +274,7 @@ def _left_associative(loc: int, tokens: pp.ParseResults) -> Node | None:
     return _built(node, node_depth, loc)
 
 
-def _comparison(loc: int, tokens: pp.ParseResults) -> Node | None:
+def _comparison(_source: str, loc: int, tokens: pp.ParseResults) -> Node | None:
     """``sum op sum``, ``sum is null`` or ``sum is not null``."""
     if len(tokens) == 1:
         return None
@@ -298,10 +304,11 @@ COMPARE = _token(pp.one_of("== != <= >= < >"), "comparison")
 ADD = _token(pp.one_of("+ -"), "'+' or '-'")
 MULTIPLY = _token(pp.one_of("* /"), "'*' or '/'")
 MINUS = _token(pp.Literal("-"), "'-'")
+END = _token(pp.StringEnd(), "end of expression")
 
-NAME = _token(pp.Regex(rf"{_NOT_A_KEYWORD}(?>{_NAME})(?![{_SPACE}]*\()"), "name")
+NAME = _token(pp.Regex(rf"{_NOT_A_KEYWORD}(?>{_DOTTED_NAME})(?![{_SPACE}]*\()"), "name")
 NUMBER = _token(pp.Regex(r"[0-9]+(?:\.[0-9]+)?(?![A-Za-z0-9_.])"), "number")
-FUNCTION = _token(pp.Regex(rf"{_NOT_A_KEYWORD}(?>{_NAME})(?=[{_SPACE}]*\()"), "function")
+FUNCTION = _token(pp.Regex(rf"{_NOT_A_KEYWORD}(?>{_DOTTED_NAME})(?=[{_SPACE}]*\()"), "function")
 STRING = _token(pp.Regex(_STRING, re.DOTALL), "string")
 CONSTANT = _token(pp.Regex(rf"(?:true|false|null){_KEYWORD_END}"), "true, false or null")
 
@@ -311,28 +318,33 @@ FUNCTION.set_parse_action(_function)
 STRING.set_parse_action(_string)
 CONSTANT.set_parse_action(_constant)
 
-expression = pp.Forward().set_name("expression")
-arguments = expression + pp.ZeroOrMore(COMMA + expression) + (RPAR | _error(_expected("',' or ')'")))
+# Where the grammar cannot go on without something, an _error alternative says what is missing.
+close_call = RPAR | _error(_expected("',' or ')'"))
+close_group = RPAR | _error(_expected("')'"))
+no_value = _error(_no_value)
+not_null = _error(_null_expected("'is not' must be followed by 'null'"))
+no_null = _error(_null_expected("expected 'null'"))
+
+expression = pp.Forward()
+arguments = expression + pp.ZeroOrMore(COMMA + expression) + close_call
 call = (FUNCTION + LPAR + (RPAR | arguments)).set_parse_action(_call)
-group = LPAR + expression + (RPAR | _error(_expected("')'")))
+group = LPAR + expression + close_group
 value = NAME | NUMBER | call | STRING | CONSTANT | group
-primary = value | _error(_no_value)
-unary = value | (pp.OneOrMore(MINUS) + primary).set_parse_action(_prefixed) | _error(_no_value)
+primary = value | no_value
+# {"-"} primary, with the common case (no prefix) tried first, where it costs nothing
+unary = value | (pp.OneOrMore(MINUS) + primary).set_parse_action(_prefixed) | no_value
 product = (unary + pp.ZeroOrMore(MULTIPLY + unary)).set_parse_action(_left_associative)
 sum_ = (product + pp.ZeroOrMore(ADD + product)).set_parse_action(_left_associative)
-is_null = IS + (
-    NULL
-    | NOT + (NULL | _error(lambda t: f"'is not' must be followed by 'null', found {_describe(t)}"))
-    | _error(_expected("'null'"))
-)
+is_null = IS + (NULL | NOT + (NULL | not_null) | no_null)
 comparison = (sum_ + pp.Opt(COMPARE + sum_ | is_null)).set_parse_action(_comparison)
 negation = (pp.ZeroOrMore(NOT) + comparison).set_parse_action(_prefixed)
 conjunction = (negation + pp.ZeroOrMore(AND + negation)).set_parse_action(_left_associative)
 disjunction = (conjunction + pp.ZeroOrMore(OR + conjunction)).set_parse_action(_left_associative)
 expression <<= disjunction
+expression.set_name("expression")
 
-_RULE: Final = (expression + (_token(pp.StringEnd(), "end") | _error(_unexpected))).streamline()
-_RULE.parse_with_tabs()  # positions are indices into the source as given
+whole_expression: Final = (expression + (END | _error(_unexpected))).streamline()
+whole_expression.parse_with_tabs()  # positions are indices into the source as given
 
 
 # ---------------------------------------------------------------------------------------------
@@ -371,11 +383,12 @@ def parse(source: str, *, names: Collection[str] | None = None) -> Node:
     _check_parentheses(source)
     reset = _PARSE.set(_Parse(names))
     try:
-        node: Node = _RULE.parse_string(source)[0]
+        node: Node = whole_expression.parse_string(source)[0]
     except RecursionError:  # only if called from deep in the stack already
         raise ExprSyntaxError("expression nested too deeply") from None
     except pp.ParseBaseException as error:  # not expected: every dead end reports itself
-        raise ExprSyntaxError(f"unexpected {_describe(_token_at(source, error.loc))}", error.loc)
+        found = _describe(_token_at(source, error.loc))
+        raise ExprSyntaxError(f"unexpected {found}", error.loc) from None
     finally:
         _PARSE.reset(reset)
     return node

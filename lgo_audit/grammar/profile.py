@@ -30,6 +30,7 @@ class Section:
     required: bool = True
     prose: bool = False
     aliases: dict[str, str] = field(default_factory=dict)
+    wording: dict[str, str] = field(default_factory=dict)  # fills shared statements' {placeholders}
 
 
 @dataclass(frozen=True)
@@ -38,7 +39,8 @@ class Statement:
 
     ``section`` is ``None`` for wording shared by several sections (``scope``): it belongs to
     the section in force where it appears. ``keys`` are the lower-cased first words the
-    statement can start with (``"#"`` for a digit); ``probe`` is for statements that start
+    statement can start with (``"#"`` for a digit); a shared statement's ``expected`` may name
+    ``{placeholders}`` that the section's ``wording`` fills in (``{total}``); ``probe`` is for statements that start
     with variable text (the panel header starts with the authority's name): it must be found
     on the line before the grammar is tried. ``lead`` is a regular expression for the words
     that announce the statement: text that starts so but does not match ``grammar`` is a
@@ -68,6 +70,7 @@ class Profile:
     sections: tuple[Section, ...]
     statements: tuple[Statement, ...]
     minimum_sections: int = 3
+    anchors: frozenset[str] = frozenset()  # a letter has at least one of these (title, panels)
 
     def section(self, name: str) -> Section:
         for section in self.sections:

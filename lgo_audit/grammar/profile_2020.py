@@ -128,16 +128,19 @@ SECTIONS = (
         "upheld",
         "complaints upheld panel",
         aliases={"total": "investigations", "total_label": "investigations_label"},
+        wording={"total": "detailed investigations"},
     ),
     Section(
         "compliance",
         "compliance with recommendations panel",
         aliases={"total": "outcomes", "total_label": "outcomes_label"},
+        wording={"total": "compliance outcomes"},
     ),
     Section(
         "remedy",
         "satisfactory remedies panel",
         aliases={"total": "investigations", "total_label": "investigations_label"},
+        wording={"total": "detailed investigations"},
     ),
 )
 
@@ -169,8 +172,12 @@ STATEMENTS = (
     Statement(
         "addressee",
         "addressee",
-        fact("addressee.name", person) + fact("addressee.role", role) + fact("authority.name", rest_of_line),
-        "<name>, <role>, <authority> (on one line or three)",
+        fact("addressee.name", person)
+        + pp.Opt(",")
+        + fact("addressee.role", role)
+        + pp.Opt(",")
+        + fact("authority.name", rest_of_line),
+        "<name> <role> <authority> (on one line or three)",
         keys=tuple(h.lower() for h in HONORIFICS),
     ),
     Statement(
@@ -460,12 +467,18 @@ STATEMENTS = (
         + date("*.period.start")
         + pp.Regex(r"to|and", flags=re.IGNORECASE)
         + date("*.period.end"),
-        "Statistics are based on a total of <n> detailed investigations for the period between "
-        "<date> to <date>",
+        "Statistics are based on a total of <n> {total} for the period between <date> to <date>",
         keys=("statistics",),
         lead=words("Statistics are based on"),
         scope=PANELS,
     ),
 )
 
-PROFILE = Profile(name="2020", year=2020, sections=SECTIONS, statements=STATEMENTS)
+PROFILE = Profile(
+    name="2020",
+    year=2020,
+    sections=SECTIONS,
+    statements=STATEMENTS,
+    minimum_sections=4,
+    anchors=frozenset({"title", "introduction", "upheld", "compliance", "remedy"}),
+)

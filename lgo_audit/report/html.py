@@ -861,7 +861,10 @@ _SCRIPT = """
   function goTo(fid) {
     const first = (marksOf.get(fid) || [])[0];
     if (first) {
-      first.scrollIntoView({ block: "center", behavior: "smooth" });
+      // An instant jump: a smooth scroll aims at a place computed from the estimated sizes
+      // of letters not yet laid out, and those change on the way. Centred again once laid out.
+      first.scrollIntoView({ block: "center" });
+      requestAnimationFrame(() => first.scrollIntoView({ block: "center" }));
       first.focus({ preventScroll: true });
     }
     flash(fid);
