@@ -44,10 +44,10 @@ def in_process_parse(files: list[Path]) -> tuple[float, float]:
     from lgo_audit.reader import read_source
     from lgo_audit.structure import assemble
 
-    parse_file(files[0]).letter  # warm up: grammar built, model classes ready
+    letters = [parse_file(files[0]).letter]  # warm up: grammar built, model classes ready
     start = time.perf_counter()
     for path in files:
-        parse_file(path).letter
+        letters.append(parse_file(path).letter)
     full = (time.perf_counter() - start) / len(files)
 
     texts = [normalise(read_source(p).text) for p in files]
@@ -79,7 +79,9 @@ def hostile(size: int) -> list[tuple[str, float]]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("-n", type=int, default=10_000, help="letters to generate")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--runs", type=int, default=15, help="cold-start runs")
@@ -89,7 +91,15 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="lgo-bench-") as tmp:
         folder = Path(tmp) / "letters"
         subprocess.run(
-            [sys.executable, str(HERE / "generate_letters.py"), str(folder), "-n", str(args.n), "--seed", str(args.seed)],
+            [
+                sys.executable,
+                str(HERE / "generate_letters.py"),
+                str(folder),
+                "-n",
+                str(args.n),
+                "--seed",
+                str(args.seed),
+            ],
             check=True,
         )
         files = sorted(folder.glob("*.txt"))
@@ -99,26 +109,62 @@ def main() -> None:
         print(f"parse per letter (read + normalise + grammar + model): {full * 1000:.3f} ms")
         print(f"grammar + model per letter:                            {grammar * 1000:.3f} ms")
 
-        seconds, status = timed(["lgo-audit", "check", str(folder), "--isolated", "--output-format", "concise"])
-        print(f"check {len(files)} letters: {seconds:.2f} s ({len(files) / seconds:,.0f} letters/s), exit {status}")
+        seconds, status = timed(
+            ["lgo-audit", "check", str(folder), "--isolated", "--output-format", "concise"]
+        )
+        print(
+            f"check {len(files)} letters: {seconds:.2f} s ({len(files) / seconds:,.0f} letters/s), exit {status}"
+        )
 
         table = Path(tmp) / "stats.csv"
         with table.open("w", encoding="utf-8") as handle:
-            subprocess.run(["lgo-audit", "extract", str(folder), "--isolated", "--format", "csv"], stdout=handle, check=False)
-        seconds, status = timed(["lgo-audit", "check", str(folder), "--isolated", "--data", str(table), "--output-format", "concise"])
+            subprocess.run(
+                ["lgo-audit", "extract", str(folder), "--isolated", "--format", "csv"],
+                stdout=handle,
+                check=False,
+            )
+        seconds, status = timed(
+            [
+                "lgo-audit",
+                "check",
+                str(folder),
+                "--isolated",
+                "--data",
+                str(table),
+                "--output-format",
+                "concise",
+            ]
+        )
         print(f"check {len(files)} letters with --data: {seconds:.2f} s, exit {status}")
         if not args.skip_html:
             report = Path(tmp) / "report.html"
             seconds, status = timed(
-                ["lgo-audit", "check", str(folder), "--isolated", "--data", str(table), "--output-format", "html", "-o", str(report)]
+                [
+                    "lgo-audit",
+                    "check",
+                    str(folder),
+                    "--isolated",
+                    "--data",
+                    str(table),
+                    "--output-format",
+                    "html",
+                    "-o",
+                    str(report),
+                ]
             )
-            print(f"check {len(files)} letters with --data and the HTML report: {seconds:.2f} s, exit {status}")
+            print(
+                f"check {len(files)} letters with --data and the HTML report: {seconds:.2f} s, exit {status}"
+            )
 
         one = str(files[0])
         best, median = cold_start(["lgo-audit", "parse", one], args.runs)
-        print(f"cold start, lgo-audit parse one letter: best {best * 1000:.0f} ms, median {median * 1000:.0f} ms")
+        print(
+            f"cold start, lgo-audit parse one letter: best {best * 1000:.0f} ms, median {median * 1000:.0f} ms"
+        )
         best, median = cold_start(["lgo-audit", "check", one, "--isolated"], args.runs)
-        print(f"cold start, lgo-audit check one letter: best {best * 1000:.0f} ms, median {median * 1000:.0f} ms")
+        print(
+            f"cold start, lgo-audit check one letter: best {best * 1000:.0f} ms, median {median * 1000:.0f} ms"
+        )
 
     for size in (1_000_000, 10_000_000):
         for name, seconds in hostile(size):

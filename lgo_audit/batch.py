@@ -49,7 +49,7 @@ class ValueEnv:
 
     def value(self, name: str) -> expr.Value:
         fact = self.facts.get(name)
-        return None if fact is None else fact.value  # type: ignore[no-any-return]
+        return None if fact is None else fact.value
 
     def raw(self, name: str) -> str | None:
         fact = self.facts.get(name)
@@ -94,7 +94,9 @@ def _names(paths: Sequence[str]) -> str:
     return ", ".join(shown) + (f" and {more} more" if more > 0 else "")
 
 
-def _locate(rule: Rule, letter: _Letter, binding: Binding | None) -> tuple[Span, tuple[Location, ...]]:
+def _locate(
+    rule: Rule, letter: _Letter, binding: Binding | None
+) -> tuple[Span, tuple[Location, ...]]:
     spans = []
     for name in rule.at:
         target = binding.names.get(name, name) if binding is not None else name
@@ -144,8 +146,10 @@ def run_batch_rules(
                     failed.update(_agree(rule, batch, members, label, binding))
         for index, letter in enumerate(batch):
             outcome = (
-                Outcome.FAILED if index in failed
-                else Outcome.PASSED if index in judged
+                Outcome.FAILED
+                if index in failed
+                else Outcome.PASSED
+                if index in judged
                 else Outcome.NOT_APPLICABLE
             )
             letter.results.append(RuleResult(rule.code, outcome))
@@ -242,7 +246,7 @@ def _letter_key(facts: LetterFacts) -> tuple[str, int] | None:
 def _same(letter_value: Any, data_value: Any) -> bool:
     if isinstance(letter_value, int | Decimal) and isinstance(data_value, int | Decimal):
         return Decimal(letter_value) == Decimal(data_value)
-    return _comparable(letter_value) == _comparable(data_value)
+    return bool(_comparable(letter_value) == _comparable(data_value))
 
 
 def reconcile(
@@ -268,9 +272,13 @@ def reconcile(
         if row is None:
             rule = data_rules.get("letter-not-in-data")
             if rule is not None and key is not None:
-                params = {"authority": facts["authority.name"].value if "authority.name" in facts
-                          else facts["panel_header.authority"].value,
-                          "year": key[1], "data_file": table_name}
+                params = {
+                    "authority": facts["authority.name"].value
+                    if "authority.name" in facts
+                    else facts["panel_header.authority"].value,
+                    "year": key[1],
+                    "data_file": table_name,
+                }
                 message = expr.render_template(rule.message, _Params(params, ValueEnv(facts)))
                 findings.append(_finding(rule, letter, message, None))
                 results.append(RuleResult(rule.code, Outcome.FAILED))
@@ -297,7 +305,11 @@ def reconcile(
                 "row": row.line,
             }
             message = expr.render_template(rule.message, _Params(params, ValueEnv(facts)))
-            related = (Location(table.path, Span(row.line, 1, row.line, 2), f"{table_name} row {row.line}"),)
+            related = (
+                Location(
+                    table.path, Span(row.line, 1, row.line, 2), f"{table_name} row {row.line}"
+                ),
+            )
             findings.append(
                 Finding(path, rule.code, rule.name, rule.severity, message, fact.span, related)
             )
@@ -309,7 +321,12 @@ def reconcile(
         for key, row in rows.items():
             if key in matched:
                 continue
-            params = {"authority": row.authority, "year": row.year, "data_file": table_name, "row": row.line}
+            params = {
+                "authority": row.authority,
+                "year": row.year,
+                "data_file": table_name,
+                "row": row.line,
+            }
             message = expr.render_template(rule.message, _Params(params))
             width = len(lines[row.line - 1]) if row.line - 1 < len(lines) else 1
             span = Span(row.line, 1, row.line, width + 1)

@@ -95,9 +95,7 @@ def active_rules(rules: RuleSet | Sequence[Rule], settings: Settings) -> list[Ru
         )
         if not wanted or _matches(rule, settings.ignore):
             continue
-        override = next(
-            (sev for sel, sev in settings.severity if _matches(rule, (sel,))), None
-        )
+        override = next((sev for sel, sev in settings.severity if _matches(rule, (sel,))), None)
         chosen.append(dataclasses.replace(rule, severity=override) if override else rule)
     return chosen
 
@@ -124,8 +122,12 @@ def derive_facts(parsed: ParsedLetter, register: Register) -> None:
     authority = register.lookup(str(name.value))
     if authority is None:
         return
-    facts["authority.type"] = FactToken("authority.type", authority.type, name.raw, name.start, name.end)
-    facts["authority.code"] = FactToken("authority.code", authority.code, name.raw, name.start, name.end)
+    facts["authority.type"] = FactToken(
+        "authority.type", authority.type, name.raw, name.start, name.end
+    )
+    facts["authority.code"] = FactToken(
+        "authority.code", authority.code, name.raw, name.start, name.end
+    )
 
 
 def letter_facts(parsed: ParsedLetter) -> LetterFacts:
@@ -149,7 +151,11 @@ def check_one(path: Path, rules: Sequence[Rule], settings: Settings) -> FileResu
     findings, results = run_rules(parsed, rules)
     ignored = settings.ignored_for(path)
     if ignored:
-        findings = [f for f in findings if not any(f.code.startswith(s.upper()) or f.name == s for s in ignored)]
+        findings = [
+            f
+            for f in findings
+            if not any(f.code.startswith(s.upper()) or f.name == s for s in ignored)
+        ]
     return FileResult(
         str(path),
         findings,
@@ -171,7 +177,9 @@ def _check_task(task: tuple[Path, Settings]) -> FileResult:
     return check_one(path, _active(settings), settings)
 
 
-def check_files(tasks: Sequence[tuple[Path, Settings]], jobs: int | None = None) -> Iterator[FileResult]:
+def check_files(
+    tasks: Sequence[tuple[Path, Settings]], jobs: int | None = None
+) -> Iterator[FileResult]:
     """Results for ``tasks`` (file, its settings) in the order given; parallel for large batches."""
     workers = jobs or os.cpu_count() or 1
     if len(tasks) < PARALLEL_THRESHOLD or workers == 1:

@@ -6,11 +6,12 @@ configuration or input error (always as one line on standard error, never a trac
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 import os
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
@@ -35,14 +36,16 @@ app = typer.Typer(
 )
 
 
-class ParseFormat(str, Enum):
+class ParseFormat(StrEnum):
     json = "json"
     text = "text"
 
 
 def fail(message: str) -> NoReturn:
     """One line on standard error and exit status 2."""
-    typer.echo(f"lgo-audit: {message}" if not message.startswith("lgo-audit") else message, err=True)
+    typer.echo(
+        f"lgo-audit: {message}" if not message.startswith("lgo-audit") else message, err=True
+    )
     raise typer.Exit(EXIT_ERROR)
 
 
@@ -55,7 +58,10 @@ def _version(value: bool) -> None:
 @app.callback()
 def main_options(
     version: Annotated[
-        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Show the version and exit."
+        ),
     ] = False,
 ) -> None:
     """Validate LGSCO Annual Review letters."""
@@ -99,28 +105,32 @@ def _load_registers(groups: list[Settings]) -> None:
             fail(str(error))
 
 
-def _judge_batch(results: list[Any], rules: list[Any], table: Any, fail_level: dict[str, Any]) -> None:
+def _judge_batch(
+    results: list[Any], rules: list[Any], table: Any, fail_level: dict[str, Any]
+) -> None:
     """Cross-letter rules over the checked letters, and reconciliation with ``table``."""
     from lgo_audit.batch import reconcile, run_batch_rules
     from lgo_audit.check import FileResult
     from lgo_audit.findings import Severity
 
     unique = list({r.code: r for r in rules}.values())
-    letters = [(r.path, r.facts, r.findings, r.results) for r in results if r.error is None and r.facts]
+    letters = [
+        (r.path, r.facts, r.findings, r.results) for r in results if r.error is None and r.facts
+    ]
     if len(letters) > 1:
         run_batch_rules(letters, unique)
     if table is not None:
         orphans = reconcile(letters, unique, table)
         if orphans:
             results.append(FileResult(table.path, orphans, source_text=table.text))
-            fail_level[table.path] = min(fail_level.values(), key=lambda s: s.rank, default=Severity.ERROR)
+            fail_level[table.path] = min(
+                fail_level.values(), key=lambda s: s.rank, default=Severity.ERROR
+            )
     for result in results:
         result.findings.sort(key=lambda f: f.sort_key)
         if result.findings and result.source_text is None:
-            try:
+            with contextlib.suppress(OSError):
                 result.source_text = Path(result.path).read_text(encoding="utf-8", errors="replace")
-            except OSError:
-                pass
 
 
 def _settings_for(
@@ -166,38 +176,59 @@ def check(
     output_file: Annotated[
         Path | None, typer.Option("--output-file", "-o", help="Write the report to this file.")
     ] = None,
-    statistics: Annotated[bool, typer.Option("--statistics", help="Count findings per rule instead.")] = False,
+    statistics: Annotated[
+        bool, typer.Option("--statistics", help="Count findings per rule instead.")
+    ] = False,
     select: Annotated[
-        list[str] | None, typer.Option(help="Only these codes, prefixes (LGO1) or names; comma-separated.")
+        list[str] | None,
+        typer.Option(help="Only these codes, prefixes (LGO1) or names; comma-separated."),
     ] = None,
     extend_select: Annotated[
         list[str] | None, typer.Option("--extend-select", help="Add these rules to the selection.")
     ] = None,
-    ignore: Annotated[list[str] | None, typer.Option(help="Skip these rules; comma-separated.")] = None,
+    ignore: Annotated[
+        list[str] | None, typer.Option(help="Skip these rules; comma-separated.")
+    ] = None,
     fix: Annotated[bool, typer.Option("--fix", help="Apply safe fixes to the files.")] = False,
     unsafe_fixes: Annotated[
         bool, typer.Option("--unsafe-fixes", help="With --fix or --diff: unsafe fixes too.")
     ] = False,
-    diff: Annotated[bool, typer.Option("--diff", help="Show the fixes as a unified diff; write nothing.")] = False,
+    diff: Annotated[
+        bool, typer.Option("--diff", help="Show the fixes as a unified diff; write nothing.")
+    ] = False,
     config: Annotated[
         Path | None, typer.Option("--config", help="Use this configuration file for every letter.")
     ] = None,
-    isolated: Annotated[bool, typer.Option("--isolated", help="Ignore all configuration files.")] = False,
+    isolated: Annotated[
+        bool, typer.Option("--isolated", help="Ignore all configuration files.")
+    ] = False,
     rule_dir: Annotated[
-        list[Path] | None, typer.Option("--rule-dir", help="A folder of your own rules, added to the bundled ones.")
+        list[Path] | None,
+        typer.Option("--rule-dir", help="A folder of your own rules, added to the bundled ones."),
     ] = None,
     fail_on: Annotated[
-        str | None, typer.Option("--fail-on", help="Lowest severity that fails the run: error or warning.")
+        str | None,
+        typer.Option("--fail-on", help="Lowest severity that fails the run: error or warning."),
     ] = None,
-    profile: Annotated[str | None, typer.Option(help="Template profile (year); default: from the title.")] = None,
-    max_file_size: Annotated[int | None, typer.Option(help="Largest file accepted, in bytes.")] = None,
+    profile: Annotated[
+        str | None, typer.Option(help="Template profile (year); default: from the title.")
+    ] = None,
+    max_file_size: Annotated[
+        int | None, typer.Option(help="Largest file accepted, in bytes.")
+    ] = None,
     data: Annotated[
-        Path | None, typer.Option("--data", help="Compare every letter with this statistics table (CSV).")
+        Path | None,
+        typer.Option("--data", help="Compare every letter with this statistics table (CSV)."),
     ] = None,
     evidence: Annotated[
-        bool, typer.Option("--evidence", help="With json or html: each letter's hash and every rule's outcome.")
+        bool,
+        typer.Option(
+            "--evidence", help="With json or html: each letter's hash and every rule's outcome."
+        ),
     ] = False,
-    jobs: Annotated[int | None, typer.Option("--jobs", "-j", help="Worker processes (default: all cores).")] = None,
+    jobs: Annotated[
+        int | None, typer.Option("--jobs", "-j", help="Worker processes (default: all cores).")
+    ] = None,
     no_color: Annotated[bool, typer.Option("--no-color", help="Never colour the output.")] = False,
 ) -> None:
     """Check letters and report every inconsistency found."""
@@ -232,7 +263,9 @@ def check(
     if not files and not path_errors:
         typer.echo("lgo-audit: warning: no letters (.txt, .md) found", err=True)
     tasks = _settings_for(files, config, isolated, overrides)
-    groups = list(dict.fromkeys(s for _, s in tasks)) or [_settings_for([Path(".")], config, isolated, overrides)[0][1]]
+    groups = list(dict.fromkeys(s for _, s in tasks)) or [
+        _settings_for([Path(".")], config, isolated, overrides)[0][1]
+    ]
     try:
         rule_sets = {s: rules_for(s.rule_dirs) for s in groups}
     except RuleLoadError as error:
@@ -241,7 +274,9 @@ def check(
         known = list(settings.select + settings.extend_select + settings.ignore)
         known += [sel for sel, _ in settings.severity]
         for selector in known:
-            if not any(r.code.startswith(selector.upper()) or r.name == selector.lower() for r in rules):
+            if not any(
+                r.code.startswith(selector.upper()) or r.name == selector.lower() for r in rules
+            ):
                 fail(f"no rule matches '{selector}' (see 'lgo-audit rules')")
     for message in path_errors:
         typer.echo(message, err=True)
@@ -272,7 +307,10 @@ def check(
     results = list(check_files(tasks, jobs))
     fail_level = {str(r.path): s.fail_on for r, (_, s) in zip(results, tasks, strict=True)}
     _judge_batch(
-        results, [r for s, rules in rule_sets.items() for r in active_rules(rules, s)], table, fail_level
+        results,
+        [r for s, rules in rule_sets.items() for r in active_rules(rules, s)],
+        table,
+        fail_level,
     )
     for result in results:
         if result.error is not None:
@@ -307,17 +345,28 @@ def check(
 
 @app.command("config")
 def show_config(
-    path: Annotated[Path, typer.Argument(help="A letter or folder whose settings to show.")] = Path("."),
-    config: Annotated[Path | None, typer.Option("--config", help="Use this configuration file.")] = None,
-    isolated: Annotated[bool, typer.Option("--isolated", help="Ignore all configuration files.")] = False,
+    path: Annotated[Path, typer.Argument(help="A letter or folder whose settings to show.")] = Path(
+        "."
+    ),
+    config: Annotated[
+        Path | None, typer.Option("--config", help="Use this configuration file.")
+    ] = None,
+    isolated: Annotated[
+        bool, typer.Option("--isolated", help="Ignore all configuration files.")
+    ] = False,
 ) -> None:
     """Show the settings that apply to a letter or folder, and where they come from."""
     overrides: dict[str, Any] = {
-        "select": (), "extend_select": (), "ignore": (), "rule_dirs": (),
-        "fail_on": None, "max_file_size": None, "profile": None,
+        "select": (),
+        "extend_select": (),
+        "ignore": (),
+        "rule_dirs": (),
+        "fail_on": None,
+        "max_file_size": None,
+        "profile": None,
     }
     target = path if path.is_dir() else path.parent
-    (_, settings), = _settings_for([target / "_"], config, isolated, overrides)
+    ((_, settings),) = _settings_for([target / "_"], config, isolated, overrides)
     _load(settings.rule_dirs)
     typer.echo(json.dumps(settings.to_dict(), indent=2))
 
@@ -325,9 +374,15 @@ def show_config(
 @app.command()
 def parse(
     path: Annotated[Path, typer.Argument(help="One letter file.")],
-    format: Annotated[ParseFormat, typer.Option("--format", help="json (the schema's shape) or text.")] = ParseFormat.json,
-    profile: Annotated[str | None, typer.Option(help="Template profile (year); default: from the title.")] = None,
-    max_file_size: Annotated[int, typer.Option(help="Largest file accepted, in bytes.")] = 5_000_000,
+    format: Annotated[
+        ParseFormat, typer.Option("--format", help="json (the schema's shape) or text.")
+    ] = ParseFormat.json,
+    profile: Annotated[
+        str | None, typer.Option(help="Template profile (year); default: from the title.")
+    ] = None,
+    max_file_size: Annotated[
+        int, typer.Option(help="Largest file accepted, in bytes.")
+    ] = 5_000_000,
 ) -> None:
     """Print the facts read from one letter, and any structural findings."""
     from lgo_audit.document import letter_document, render_text
@@ -360,10 +415,18 @@ def parse(
 def extract(
     paths: Annotated[list[Path], typer.Argument(help="Letter files or folders (.txt, .md).")],
     format: Annotated[str, typer.Option("--format", help="csv or json.")] = "csv",
-    output_file: Annotated[Path | None, typer.Option("--output-file", "-o", help="Write to this file.")] = None,
-    config: Annotated[Path | None, typer.Option("--config", help="Use this configuration file.")] = None,
-    isolated: Annotated[bool, typer.Option("--isolated", help="Ignore all configuration files.")] = False,
-    jobs: Annotated[int | None, typer.Option("--jobs", "-j", help="Worker processes (default: all cores).")] = None,
+    output_file: Annotated[
+        Path | None, typer.Option("--output-file", "-o", help="Write to this file.")
+    ] = None,
+    config: Annotated[
+        Path | None, typer.Option("--config", help="Use this configuration file.")
+    ] = None,
+    isolated: Annotated[
+        bool, typer.Option("--isolated", help="Ignore all configuration files.")
+    ] = False,
+    jobs: Annotated[
+        int | None, typer.Option("--jobs", "-j", help="Worker processes (default: all cores).")
+    ] = None,
 ) -> None:
     """Write one row per letter with every fact, in the statistics table's columns first."""
     from lgo_audit import extract as extraction
@@ -373,18 +436,31 @@ def extract(
         fail(f"unknown format '{format}' (csv or json)")
     files, path_errors = collect_paths(paths)
     overrides: dict[str, Any] = {
-        "select": ("LGO001",), "extend_select": (), "ignore": (), "rule_dirs": (),
-        "fail_on": None, "max_file_size": None, "profile": None,
+        "select": ("LGO001",),
+        "extend_select": (),
+        "ignore": (),
+        "rule_dirs": (),
+        "fail_on": None,
+        "max_file_size": None,
+        "profile": None,
     }
     tasks = _settings_for(files, config, isolated, overrides)
     _load_registers(list(dict.fromkeys(s for _, s in tasks)))
     results = list(check_files(tasks, jobs))
     errors = path_errors + [r.error for r in results if r.error is not None]
-    errors += [f"{r.path}: not an Annual Review letter; left out" for r in results if r.error is None and not r.facts]
+    errors += [
+        f"{r.path}: not an Annual Review letter; left out"
+        for r in results
+        if r.error is None and not r.facts
+    ]
     for message in errors:
         typer.echo(message, err=True)
     letters = [(r.path, r.facts) for r in results if r.error is None and r.facts]
-    text = extraction.render_csv(letters) if format == "csv" else extraction.render_json(letters) + "\n"
+    text = (
+        extraction.render_csv(letters)
+        if format == "csv"
+        else extraction.render_json(letters) + "\n"
+    )
     if output_file is not None:
         try:
             output_file.write_text(text, encoding="utf-8")
@@ -406,8 +482,13 @@ def list_rules(
         typer.echo(
             json.dumps(
                 [
-                    {"code": r.code, "name": r.name, "severity": r.severity.value, "summary": r.summary,
-                     "fix": None if r.fix is None else r.fix.applicability.value}
+                    {
+                        "code": r.code,
+                        "name": r.name,
+                        "severity": r.severity.value,
+                        "summary": r.summary,
+                        "fix": None if r.fix is None else r.fix.applicability.value,
+                    }
                     for r in rules
                 ],
                 indent=2,

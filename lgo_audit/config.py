@@ -51,12 +51,18 @@ class Settings:
         if not self.per_file_ignores:
             return ()
         try:
-            relative = PurePosixPath(path.resolve().relative_to(Path(self.root or ".").resolve()).as_posix())
+            relative = PurePosixPath(
+                path.resolve().relative_to(Path(self.root or ".").resolve()).as_posix()
+            )
         except ValueError:
             relative = PurePosixPath(path.as_posix())
         codes: list[str] = []
         for pattern, selectors in self.per_file_ignores:
-            if relative.match(pattern) or fnmatch.fnmatch(str(relative), pattern) or fnmatch.fnmatch(path.name, pattern):
+            if (
+                relative.match(pattern)
+                or fnmatch.fnmatch(str(relative), pattern)
+                or fnmatch.fnmatch(path.name, pattern)
+            ):
                 codes.extend(selectors)
         return tuple(codes)
 
@@ -129,7 +135,9 @@ def load_config(path: Path) -> Settings:
         max_file_size=int(table.get("max-file-size", DEFAULT_MAX_BYTES)),
         profile=table.get("profile"),
         authority_register=(
-            str((root / table["authority-register"]).resolve()) if "authority-register" in table else None
+            str((root / table["authority-register"]).resolve())
+            if "authority-register" in table
+            else None
         ),
         source=str(path),
         root=str(root),

@@ -82,7 +82,9 @@ def render_text(document: LetterDocument) -> str:
     lines = [f"{document.path} (profile {document.profile}, {document.encoding})"]
     lines += [f"  {name:<{width}}  {_show(fact)}" for name, fact in rows]
     for link in document.links:
-        lines.append(f"  {'link':<{width}}  {link.text!r} -> {link.target!r} at {link.span.line}:{link.span.column}")
+        lines.append(
+            f"  {'link':<{width}}  {link.text!r} -> {link.target!r} at {link.span.line}:{link.span.column}"
+        )
     for note in document.notes:
         lines.append(f"note: {note}")
     for f in document.findings:

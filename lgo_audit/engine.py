@@ -15,10 +15,10 @@ from typing import Any
 from lgo_audit import expr
 from lgo_audit.findings import Edit, Finding, Fix, Location, Severity
 from lgo_audit.grammar.elements import FactToken
-from lgo_audit.span import Span
 from lgo_audit.normalise import Link as TextLink
 from lgo_audit.parse import ParsedLetter
 from lgo_audit.rules import SECTION_NAMES, Binding, Rule, RuleSet
+from lgo_audit.span import Span
 
 __all__ = ["Outcome", "RuleResult", "check_letter", "run_rules"]
 
@@ -135,14 +135,15 @@ def run_rules(
         elif rule.kind == "text":
             found = list(_text_findings(parsed, rule))
         else:
-            found, error = _fact_findings(parsed, rule, env)
+            judged, error = _fact_findings(parsed, rule, env)
             if error:
                 results.append(RuleResult(rule.code, Outcome.ERROR))
-                findings.extend(found)
+                findings.extend(judged or ())
                 continue
-            if found is None:
+            if judged is None:
                 results.append(RuleResult(rule.code, Outcome.NOT_APPLICABLE))
                 continue
+            found = judged
         findings.extend(found)
         results.append(RuleResult(rule.code, Outcome.FAILED if found else Outcome.PASSED))
     findings.sort(key=lambda f: f.sort_key)
@@ -170,7 +171,9 @@ def _structure_findings(parsed: ParsedLetter, rule: Rule) -> Iterator[Finding]:
     if rule.check == "encoding-fallback":
         for note in parsed.source.notes:
             message = expr.render_template(rule.message, _ParamEnv({"found": note}))
-            yield _finding(parsed, rule, message, Span(line=1, column=1, end_line=1, end_column=1), ())
+            yield _finding(
+                parsed, rule, message, Span(line=1, column=1, end_line=1, end_column=1), ()
+            )
 
 
 def _text_findings(parsed: ParsedLetter, rule: Rule) -> Iterator[Finding]:

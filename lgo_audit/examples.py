@@ -63,7 +63,9 @@ def build_example(example: dict[str, Any]) -> tuple[str, list[tuple[int, int]]]:
     return text, regions
 
 
-def checked_letter(text: str, name: str, encoding: str = "utf-8") -> tuple[Any, list[Any], list[Any]]:
+def checked_letter(
+    text: str, name: str, encoding: str = "utf-8"
+) -> tuple[Any, list[Any], list[Any]]:
     """Parse ``text`` as the file ``name`` and derive its register facts."""
     from lgo_audit.check import derive_facts, load_register
 
@@ -92,7 +94,9 @@ def _judge(
         return
     if "line" in example:
         regions = [(example["line"], example["line"])]
-    if regions and not any(first <= f.span.line <= last for f in findings for first, last in regions):
+    if regions and not any(
+        first <= f.span.line <= last for f in findings for first, last in regions
+    ):
         lines = ", ".join(str(f.span.line) for f in findings)
         result.problems.append(f"fired at line(s) {lines}, not on the edited lines {regions}")
     wanted = example.get("message")

@@ -48,7 +48,11 @@ def _cell(value: Any) -> str:
 
 def _json_value(value: Any) -> Any:
     if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() and value.as_tuple().exponent == 0 else float(value)
+        return (
+            int(value)
+            if value == value.to_integral_value() and value.as_tuple().exponent == 0
+            else float(value)
+        )
     if isinstance(value, dt.date):
         return value.isoformat()
     return value

@@ -44,7 +44,11 @@ __all__ = [
 
 def _decimal_to_json(value: Decimal) -> int | float:
     """A stated percentage as a JSON number: 59 stays 59, 58.8 stays 58.8."""
-    return int(value) if value == value.to_integral_value() and value.as_tuple().exponent == 0 else float(value)
+    return (
+        int(value)
+        if value == value.to_integral_value() and value.as_tuple().exponent == 0
+        else float(value)
+    )
 
 
 Percentage = Annotated[
@@ -93,7 +97,9 @@ class Authority(_Frozen):
         description="The council's type from the authority register (County, District, "
         "Metropolitan Borough, Unitary, London Borough); null when the name is not in it.",
     )
-    code: Fact[str] | None = Field(description="The council's ONS code from the authority register.")
+    code: Fact[str] | None = Field(
+        description="The council's ONS code from the authority register."
+    )
 
 
 class Salutation(_Frozen):
@@ -105,7 +111,9 @@ class Title(_Frozen):
 
 
 class Seminars(_Frozen):
-    delegates: Fact[int] | None = Field(description="Delegates who attended the link officer seminars.")
+    delegates: Fact[int] | None = Field(
+        description="Delegates who attended the link officer seminars."
+    )
     authorities: Fact[int] | None = Field(description="Local authorities the delegates came from.")
 
 
@@ -122,7 +130,9 @@ class SignOff(_Frozen):
 
 
 class PanelHeader(_Frozen):
-    authority: Fact[str] | None = Field(description="'<authority> For the period ending: dd/mm/yy'.")
+    authority: Fact[str] | None = Field(
+        description="'<authority> For the period ending: dd/mm/yy'."
+    )
     period_end: Fact[dt.date] | None = Field(description="The period end of the panel header.")
 
 
@@ -132,29 +142,49 @@ class Period(_Frozen):
 
 
 class UpheldPanel(_Frozen):
-    percent: Fact[Percentage] | None = Field(description="'59% of complaints we investigated were upheld.'")
-    average: Fact[Percentage] | None = Field(description="The similar authorities' average upheld rate.")
-    count: Fact[int] | None = Field(description="The number of upheld decisions ('10 upheld decisions').")
-    count_label: Fact[str] | None = Field(description="The words after the count: 'upheld decisions'.")
-    investigations: Fact[int] | None = Field(description="Detailed investigations the rate is based on.")
+    percent: Fact[Percentage] | None = Field(
+        description="'59% of complaints we investigated were upheld.'"
+    )
+    average: Fact[Percentage] | None = Field(
+        description="The similar authorities' average upheld rate."
+    )
+    count: Fact[int] | None = Field(
+        description="The number of upheld decisions ('10 upheld decisions')."
+    )
+    count_label: Fact[str] | None = Field(
+        description="The words after the count: 'upheld decisions'."
+    )
+    investigations: Fact[int] | None = Field(
+        description="Detailed investigations the rate is based on."
+    )
     investigations_label: Fact[str] | None = Field(description="'detailed investigations'.")
     period: Period
 
 
 class CompliancePanel(_Frozen):
     percent: Fact[Percentage] | None = Field(description="'In 100% of cases we were satisfied ...'")
-    average: Fact[Percentage] | None = Field(description="The similar authorities' average compliance rate.")
+    average: Fact[Percentage] | None = Field(
+        description="The similar authorities' average compliance rate."
+    )
     outcomes: Fact[int] | None = Field(description="Compliance outcomes the rate is based on.")
     outcomes_label: Fact[str] | None = Field(description="'compliance outcomes'.")
     period: Period
 
 
 class RemedyPanel(_Frozen):
-    percent: Fact[Percentage] | None = Field(description="'In 0% of upheld cases we found ... a satisfactory remedy'.")
-    average: Fact[Percentage] | None = Field(description="The similar authorities' average remedy rate.")
-    count: Fact[int] | None = Field(description="Satisfactory remedy decisions ('0 satisfactory remedy decisions').")
+    percent: Fact[Percentage] | None = Field(
+        description="'In 0% of upheld cases we found ... a satisfactory remedy'."
+    )
+    average: Fact[Percentage] | None = Field(
+        description="The similar authorities' average remedy rate."
+    )
+    count: Fact[int] | None = Field(
+        description="Satisfactory remedy decisions ('0 satisfactory remedy decisions')."
+    )
     count_label: Fact[str] | None = Field(description="'satisfactory remedy decisions'.")
-    investigations: Fact[int] | None = Field(description="Detailed investigations stated under the remedy panel.")
+    investigations: Fact[int] | None = Field(
+        description="Detailed investigations stated under the remedy panel."
+    )
     investigations_label: Fact[str] | None = Field(description="'detailed investigations'.")
     period: Period
 
@@ -162,7 +192,9 @@ class RemedyPanel(_Frozen):
 class Letter(_Frozen):
     """Everything lgo-audit knows about one letter, nested as the dotted fact names suggest."""
 
-    profile: str = Field(description="The grammar profile (template year) the letter was read with.")
+    profile: str = Field(
+        description="The grammar profile (template year) the letter was read with."
+    )
     sections: list[str] = Field(description="The sections recognised, in document order.")
     letter_date: Fact[dt.date] | None = Field(description="The date at the head of the letter.")
     addressee: Addressee
@@ -170,7 +202,9 @@ class Letter(_Frozen):
     salutation: Salutation
     title: Title
     year_ending: Fact[dt.date] | None = Field(description="'for the year ending 31 March 2020'.")
-    publication_date: Fact[dt.date] | None = Field(description="The date the data and letter are published.")
+    publication_date: Fact[dt.date] | None = Field(
+        description="The date the data and letter are published."
+    )
     links: list[Link] = Field(description="Hyperlinks kept by the extractor, with their targets.")
     seminars: Seminars
     training: Training

@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING, Any
 
 from lgo_audit.grammar import Profile, recogniser, select_profile
 from lgo_audit.grammar.elements import FactToken
-from lgo_audit.span import Span
 from lgo_audit.normalise import NormalisedText, normalise
 from lgo_audit.reader import DEFAULT_MAX_BYTES, SourceFile, read_source
+from lgo_audit.span import Span
 from lgo_audit.structure import Issue, Structure, assemble
 
 if TYPE_CHECKING:

@@ -13,15 +13,14 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 import tomllib
-
-import re2
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any, Literal
+
+import re2
 
 from lgo_audit import expr
 from lgo_audit.findings import Applicability, Severity
@@ -60,11 +59,12 @@ SECTION_NAMES: dict[str, str] = {
 """``section.sign_off`` -> ``sign-off``: true when the letter has that section; in ``at``, its place."""
 
 
-
 class RuleLoadError(Exception):
     """A rule file that cannot be used; one line: file, rule, field, problem."""
 
-    def __init__(self, path: Path | str, message: str, rule: str | None = None, where: str | None = None):
+    def __init__(
+        self, path: Path | str, message: str, rule: str | None = None, where: str | None = None
+    ):
         self.path = str(path)
         self.rule = rule
         self.where = where
@@ -265,11 +265,15 @@ def load_rule_text(content: bytes, path: Path, *, validate: bool = True) -> Rule
     except tomllib.TOMLDecodeError as error:
         raise RuleLoadError(path, f"invalid TOML: {error}") from None
     code = data.get("code") if isinstance(data.get("code"), str) else None
-    errors = sorted(_validator().iter_errors(data), key=lambda e: list(e.absolute_path)) if validate else []
+    errors = (
+        sorted(_validator().iter_errors(data), key=lambda e: list(e.absolute_path))
+        if validate
+        else []
+    )
     if errors:
-        error = errors[0]
-        where = ".".join(str(p) for p in error.absolute_path) or None
-        raise RuleLoadError(path, _schema_message(error), code, where)
+        first = errors[0]
+        where = ".".join(str(p) for p in first.absolute_path) or None
+        raise RuleLoadError(path, _schema_message(first), code, where)
     return _compile(data, path)
 
 
@@ -332,7 +336,9 @@ def _compile(data: dict[str, Any], path: Path) -> Rule:
                 else:
                     values[alias] = parse(source, where, names)
             if index and set(entry) != aliases:
-                raise RuleLoadError(path, "every entry must bind the same names", code, f"each.{index}")
+                raise RuleLoadError(
+                    path, "every entry must bind the same names", code, f"each.{index}"
+                )
             aliases = set(entry)
             bindings.append(Binding(fact_names, values))
         each = tuple(bindings)
@@ -347,10 +353,8 @@ def _compile(data: dict[str, Any], path: Path) -> Rule:
             lets[alias] = parse(source, f"let.{alias}", names)
             names.add(alias)
         if each == "links":
-            raise RuleLoadError(path, "let cannot be combined with each = \"links\"", code, "let")
-        each = tuple(
-            Binding(b.names, {**b.values, **lets}) for b in (each or (Binding({}, {}),))
-        )
+            raise RuleLoadError(path, 'let cannot be combined with each = "links"', code, "let")
+        each = tuple(Binding(b.names, {**b.values, **lets}) for b in (each or (Binding({}, {}),)))
 
     group = tuple(data.get("group", ()))
     for index, name in enumerate(group):
@@ -366,14 +370,20 @@ def _compile(data: dict[str, Any], path: Path) -> Rule:
     rule_at = tuple(data.get("at", ()))
     for index, name in enumerate(rule_at):
         if name not in at_names:
-            raise RuleLoadError(path, f"'{name}' is not a fact this rule can point to", code, f"at.{index}")
+            raise RuleLoadError(
+                path, f"'{name}' is not a fact this rule can point to", code, f"at.{index}"
+            )
 
     patterns: list[Any] = []
     for index, source in enumerate(data.get("patterns", ())):
         try:
             patterns.append(_compile_pattern(source))
         except re2.error as error:
-            message = error.args[0].decode() if error.args and isinstance(error.args[0], bytes) else str(error)
+            message = (
+                error.args[0].decode()
+                if error.args and isinstance(error.args[0], bytes)
+                else str(error)
+            )
             raise RuleLoadError(
                 path, f"invalid regular expression: {message}", code, f"patterns.{index}"
             ) from None
@@ -382,7 +392,9 @@ def _compile(data: dict[str, Any], path: Path) -> Rule:
     if "fix" in data:
         spec = data["fix"]
         if spec["at"] not in at_names:
-            raise RuleLoadError(path, f"'{spec['at']}' is not a fact this rule can rewrite", code, "fix.at")
+            raise RuleLoadError(
+                path, f"'{spec['at']}' is not a fact this rule can rewrite", code, "fix.at"
+            )
         fix = RuleFix(
             at=spec["at"],
             replacement=parse(spec["replacement"], "fix.replacement", names),

@@ -123,7 +123,9 @@ def _convert(path: str, line: int, column: str, raw: str) -> Any:
 
 
 def _json_ready(values: dict[str, Any]) -> dict[str, Any]:
-    return {k: (float(v) if isinstance(v, Decimal) else v) for k, v in values.items() if v is not None}
+    return {
+        k: (float(v) if isinstance(v, Decimal) else v) for k, v in values.items() if v is not None
+    }
 
 
 def load_stats(path: Path) -> StatsTable:
@@ -157,8 +159,10 @@ def parse_stats(text: str, path: str) -> StatsTable:
             errors = sorted(validator.iter_errors(_json_ready(values)), key=lambda e: list(e.path))
             if errors:
                 error = errors[0]
-                column = error.path[0] if error.path else (
-                    error.message.split("'")[1] if error.validator == "required" else "?"
+                column = (
+                    error.path[0]
+                    if error.path
+                    else (error.message.split("'")[1] if error.validator == "required" else "?")
                 )
                 raise StatsError(f"{path}: row {line}, column '{column}': {error.message}")
             rows.append(StatsRow(line, values))

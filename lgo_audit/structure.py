@@ -94,6 +94,7 @@ def assemble(chunks: list[Chunk], profile: Profile, text: str) -> Structure:
     for chunk in chunks:
         if isinstance(chunk, Matched):
             statement = chunk.statement
+            statement_facts = chunk.facts
             section = statement.section
             if section is None:
                 if current is not None and current.section in statement.scope:
@@ -102,12 +103,16 @@ def assemble(chunks: list[Chunk], profile: Profile, text: str) -> Structure:
                     chunk = Unrecognised(chunk.start, chunk.end)
             if section is not None:
                 close_unexpected()
-                if current is None or section != current.section or statement.name in current.statements:
+                if (
+                    current is None
+                    or section != current.section
+                    or statement.name in current.statements
+                ):
                     current = Occurrence(section, chunk.start, chunk.end)
                     occurrences.append(current)
                 current.statements.add(statement.name)
                 current.end = chunk.end
-                for token in chunk.facts:  # the first statement to state a fact wins
+                for token in statement_facts:  # the first statement to state a fact wins
                     facts.setdefault(_resolve(token.name, section, profile), token)
                 continue
         assert isinstance(chunk, Unrecognised)
@@ -138,7 +143,9 @@ def assemble(chunks: list[Chunk], profile: Profile, text: str) -> Structure:
     close_unexpected()
 
     present = {o.section for o in occurrences}
-    if len(present) < profile.minimum_sections or (profile.anchors and not present & profile.anchors):
+    if len(present) < profile.minimum_sections or (
+        profile.anchors and not present & profile.anchors
+    ):
         issue = Issue(
             "not-a-letter",
             0,
@@ -250,7 +257,9 @@ def _order(occurrences: list[Occurrence], profile: Profile) -> list[Issue]:
             if before
             else f"before the {profile.section(after[0].section).title}"
         )
-        related = ((before[-1].start, before[-1].end),) if before else ((after[0].start, after[0].end),)
+        related = (
+            ((before[-1].start, before[-1].end),) if before else ((after[0].start, after[0].end),)
+        )
         issues.append(
             Issue(
                 "section-out-of-order",

@@ -110,7 +110,7 @@ def test_rule_dirs_add_a_teams_own_rules(tmp_path):
     [
         ('selekt = ["LGO1"]\n', "unknown key 'selekt'"),
         ('fail-on = "never"\n', "key 'fail-on'"),
-        ('max-file-size = -1\n', "key 'max-file-size'"),
+        ("max-file-size = -1\n", "key 'max-file-size'"),
         ('[severity]\nLGO101 = "fatal"\n', "key 'severity.LGO101'"),
         ("select = [\n", "invalid TOML"),
     ],

@@ -1092,7 +1092,7 @@ def test_parsing_hundreds_of_rules_is_fast() -> None:
     started = time.perf_counter()
     for i in range(300):
         parse(f"{TYPICAL} or x{i} == 1")
-    assert time.perf_counter() - started < 1.0  # ~15 ms measured; generous for slow CI
+    assert time.perf_counter() - started < 1.0  # ~160 ms measured; generous for slow CI
 
 
 def test_a_compiled_rule_evaluates_in_microseconds() -> None:

@@ -28,7 +28,9 @@ def letters(tmp_path: Path) -> list[str]:
     odd = tmp_path / "odd, name: x.txt"
     text = (EXAMPLES / "stockport-2020.txt").read_text(encoding="utf-8")
     odd.write_text(
-        text.replace("10\nupheld decisions", "10\nupheld decisions\n\nDRAFT \x1b[31m50%, see: note"),
+        text.replace(
+            "10\nupheld decisions", "10\nupheld decisions\n\nDRAFT \x1b[31m50%, see: note"
+        ),
         encoding="utf-8",
     )
     return [str(EXAMPLES / "stevenage-2020.txt"), str(EXAMPLES / "stockport-2020.txt"), str(odd)]
@@ -71,7 +73,10 @@ def test_sarif_related_locations(tmp_path):
     (finding,) = json.loads(result.output)["runs"][0]["results"]
 
     related = finding["relatedLocations"]
-    assert [r["physicalLocation"]["region"]["startLine"] for r in related] == [63, 66]  # "10" upheld decisions, "17" investigations
+    assert [r["physicalLocation"]["region"]["startLine"] for r in related] == [
+        63,
+        66,
+    ]  # "10" upheld decisions, "17" investigations
 
 
 def test_junit_has_a_suite_per_letter_a_failure_per_finding_and_a_pass_for_clean(tmp_path):
@@ -129,13 +134,17 @@ def test_concise_is_one_line_per_finding_and_a_summary():
 
 
 def test_statistics_counts_findings_per_rule():
-    result = run(str(EXAMPLES / "stockport-2020.txt"), str(EXAMPLES / "stevenage-2020.txt"), "--statistics")
+    result = run(
+        str(EXAMPLES / "stockport-2020.txt"), str(EXAMPLES / "stevenage-2020.txt"), "--statistics"
+    )
     rows = [line.split("\t") for line in result.output.strip().splitlines()]
     assert rows[0][:3] == ["3", "LGO403", "placeholder-link"]
     assert rows[1][:3] == ["1", "LGO102", "upheld-count-missing"] and rows[1][-1] == "[*]"
 
 
-@pytest.mark.parametrize("fmt", ["full", "concise", "json", "json-lines", "sarif", "github", "junit"])
+@pytest.mark.parametrize(
+    "fmt", ["full", "concise", "json", "json-lines", "sarif", "github", "junit"]
+)
 def test_output_file_receives_the_report_and_stdout_stays_empty(tmp_path, fmt):
     target = tmp_path / "report.out"
     result = run(str(EXAMPLES / "stevenage-2020.txt"), "--output-format", fmt, "-o", str(target))

@@ -61,4 +61,7 @@ def test_the_stevenage_letter_is_blocked_and_the_finding_shown(letters_repo):
     result = try_repo(repo, env, "stevenage.txt")
     assert result.returncode == 1, result.stdout + result.stderr
     assert "Failed" in result.stdout
-    assert "stevenage.txt:61:1: LGO102 [error] the number of upheld decisions is missing" in result.stdout
+    assert (
+        "stevenage.txt:61:1: LGO102 [error] the number of upheld decisions is missing"
+        in result.stdout
+    )

@@ -112,5 +112,7 @@ def test_remedy_count_missing_does_not_say_null_when_the_remedy_rate_is_missing_
         )
     )
     findings = [f for f in run_rules(parse(letter), RULES)[0] if f.code == "LGO105"]
-    assert [f.message for f in findings] == ["the number of satisfactory remedy decisions is missing"]
+    assert [f.message for f in findings] == [
+        "the number of satisfactory remedy decisions is missing"
+    ]
     assert findings[0].fix is not None  # 0 upheld cases: 0 remedies, whatever the rate

@@ -14,7 +14,8 @@ The grammar, lowest precedence first (``[x]`` optional, ``{x}`` repeated)::
                 | STRING | "true" | "false" | "null" | "(" expression ")"
 
 It is written out below in pyparsing rule by rule. Comparisons do not chain (``a < b < c`` is an
-error), and there is no power operator.
+error: a comparison operator left unread where ``)``, ``,`` or the end should be is reported as
+such), and there is no power operator.
 
 How, and why so:
 
@@ -23,14 +24,19 @@ How, and why so:
   process-wide switch that would also change the letter grammars. Spelled out, every level is a
   loop and the grammar runs in linear time; parse actions fold each loop into left-associative
   ``Binary`` nodes and each run of prefixes into nested ``Unary`` nodes.
+* Keywords are regular expressions rather than ``pp.Keyword`` because a keyword must also not be
+  followed by ``.name``: ``true.x`` is one (invalid) name, reported as such.
 * Wherever the grammar cannot go on without something (an operand after an operator, the ``)``
   of a call, ``null`` after ``is``), the last alternative is an ``_error`` element: it raises
-  ExprSyntaxError saying what was expected and what was found, at the first character that
-  does not fit. Nothing is backtracked over, so positions are exact.
+  ExprSyntaxError saying what was expected and what was found (or the lexical error there: an
+  unterminated string, a stray character), at the first character that does not fit. Nothing is
+  backtracked over, so positions are exact.
 * Bounds: the length of the source and the nesting of parentheses are checked by flat scans
-  before pyparsing runs, because only parentheses make pyparsing recurse (some twenty Python
-  frames a level, which is why MAX_DEPTH is 32); the depth of the tree (long operator chains,
-  runs of prefixes) is checked by the parse actions as they build it.
+  before pyparsing runs, because only parentheses make pyparsing recurse (twenty to twenty-five
+  Python frames a level, which is why MAX_DEPTH is 32); the depth of the tree (long operator
+  chains, runs of prefixes) is checked by the parse actions as they build it.
+* The parse actions learn the ``names`` a parse allows, and keep the depths of the nodes it has
+  built, through a context variable set for each call of ``parse``.
 """
 
 from __future__ import annotations

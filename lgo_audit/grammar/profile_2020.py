@@ -32,7 +32,23 @@ PANELS = frozenset({"upheld", "compliance", "remedy"})
 
 # --- the people and the council ---------------------------------------------------------
 
-HONORIFICS = "Mr Mrs Ms Miss Mx Dr Prof Professor Sir Dame Lord Lady Cllr Councillor Rev".split()
+HONORIFICS = [
+    "Mr",
+    "Mrs",
+    "Ms",
+    "Miss",
+    "Mx",
+    "Dr",
+    "Prof",
+    "Professor",
+    "Sir",
+    "Dame",
+    "Lord",
+    "Lady",
+    "Cllr",
+    "Councillor",
+    "Rev",
+]
 _HONORIFIC = "(?:" + "|".join(HONORIFICS) + r")\.?"
 # A role is one line of the addressee block: its words are separated by spaces, never by a
 # line break (else "Director of Resources" would run on into the council's name on the next line).
@@ -78,8 +94,10 @@ AUTHORITY_TYPES = (
 _TYPE = "(?:" + "|".join(words(t) for t in AUTHORITY_TYPES) + ")"
 authority_types = pp.Regex(rf"{_TYPE}(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+){_TYPE})*\s*\.")
 authority_types.add_condition(
-    lambda t: {" ".join(x.split()).lower() for x in re.findall(_TYPE, t[0])}
-    == {x.lower() for x in AUTHORITY_TYPES},
+    lambda t: (
+        {" ".join(x.split()).lower() for x in re.findall(_TYPE, t[0])}
+        == {x.lower() for x in AUTHORITY_TYPES}
+    ),
     message="the five authority types",
 )
 
@@ -242,7 +260,9 @@ STATEMENTS = (
     Statement(
         "key-area-remedies",
         "statistics-explanation",
-        phrase("Satisfactory remedies provided by the authority") + _key_area_dash + phrase("We want to encourage"),
+        phrase("Satisfactory remedies provided by the authority")
+        + _key_area_dash
+        + phrase("We want to encourage"),
         "Satisfactory remedies provided by the authority - We want to encourage ...",
         keys=("satisfactory",),
     ),
@@ -353,7 +373,14 @@ STATEMENTS = (
     Statement(
         "panel-header",
         "panel-header",
-        pp.Opt(fact("panel_header.authority", pp.Regex(r"[^\n]{0,200}?[^\s](?=\s+For\s+the\s+period\s+ending)", flags=re.IGNORECASE)))
+        pp.Opt(
+            fact(
+                "panel_header.authority",
+                pp.Regex(
+                    r"[^\n]{0,200}?[^\s](?=\s+For\s+the\s+period\s+ending)", flags=re.IGNORECASE
+                ),
+            )
+        )
         + phrase("For the period ending")
         + pp.Opt(":")
         + fact("panel_header.period_end", short_date, parse_short_date),

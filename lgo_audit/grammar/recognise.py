@@ -115,8 +115,12 @@ class Recogniser:
         for statement in self._probed:
             assert statement.probe is not None
             window_end = text.find("\n", pos, pos + _PROBE_WINDOW)
-            window_end = text.find("\n", window_end + 1, pos + _PROBE_WINDOW) if window_end >= 0 else -1
-            if statement.probe.search(text, pos, window_end if window_end >= 0 else pos + _PROBE_WINDOW):
+            window_end = (
+                text.find("\n", window_end + 1, pos + _PROBE_WINDOW) if window_end >= 0 else -1
+            )
+            if statement.probe.search(
+                text, pos, window_end if window_end >= 0 else pos + _PROBE_WINDOW
+            ):
                 candidates.append(statement)
         return candidates
 

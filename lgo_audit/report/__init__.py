@@ -3,18 +3,25 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from enum import Enum
+from enum import StrEnum
 
 from lgo_audit.check import FileResult
 from lgo_audit.report.machine import render_github, render_json, render_json_lines, render_junit
 from lgo_audit.report.sarif import render_sarif
-from lgo_audit.report.text import Style, clean, render_concise, render_full, render_statistics, summary
+from lgo_audit.report.text import (
+    Style,
+    clean,
+    render_concise,
+    render_full,
+    render_statistics,
+    summary,
+)
 from lgo_audit.rules import Rule
 
 __all__ = ["OutputFormat", "Style", "clean", "render", "render_statistics", "summary"]
 
 
-class OutputFormat(str, Enum):
+class OutputFormat(StrEnum):
     full = "full"
     concise = "concise"
     json = "json"
@@ -29,9 +36,13 @@ class OutputFormat(str, Enum):
 
 
 def render(
-    fmt: OutputFormat, results: Sequence[FileResult], rules: Sequence[Rule], style: Style = Style()
+    fmt: OutputFormat,
+    results: Sequence[FileResult],
+    rules: Sequence[Rule],
+    style: Style | None = None,
 ) -> str:
     """The findings of ``results`` in format ``fmt`` (summary lines are the caller's)."""
+    style = style or Style()
     if fmt is OutputFormat.full:
         return render_full(results, style)
     if fmt is OutputFormat.concise:

@@ -9,17 +9,28 @@ from collections.abc import Sequence
 from lgo_audit.check import FileResult
 from lgo_audit.report.text import clean
 
-__all__ = ["escape_data", "escape_property", "render_github", "render_json", "render_json_lines", "render_junit"]
+__all__ = [
+    "escape_data",
+    "escape_property",
+    "render_github",
+    "render_json",
+    "render_json_lines",
+    "render_junit",
+]
 
 
 def render_json(results: Sequence[FileResult]) -> str:
     """An array of findings (the shape of :meth:`Finding.to_dict`)."""
-    return json.dumps([f.to_dict() for r in results for f in r.findings], indent=2, ensure_ascii=True)
+    return json.dumps(
+        [f.to_dict() for r in results for f in r.findings], indent=2, ensure_ascii=True
+    )
 
 
 def render_json_lines(results: Sequence[FileResult]) -> str:
     """One finding per line, for streaming into other tools."""
-    return "\n".join(json.dumps(f.to_dict(), ensure_ascii=True) for r in results for f in r.findings)
+    return "\n".join(
+        json.dumps(f.to_dict(), ensure_ascii=True) for r in results for f in r.findings
+    )
 
 
 def escape_data(text: str) -> str:
@@ -53,7 +64,9 @@ def render_github(results: Sequence[FileResult]) -> str:
             message = escape_data(clean(f"{f.code} {f.message}"))
             lines.append(f"::{_GITHUB_LEVEL[f.severity.value]} {properties}::{message}")
         if result.error is not None:
-            lines.append(f"::error file={escape_property(result.path)}::{escape_data(clean(result.error))}")
+            lines.append(
+                f"::error file={escape_property(result.path)}::{escape_data(clean(result.error))}"
+            )
     return "\n".join(lines)
 
 
@@ -66,7 +79,9 @@ def render_junit(results: Sequence[FileResult]) -> str:
         cases = fails = errs = 0
         if result.error is not None:
             case = ET.SubElement(suite, "testcase", name="read", classname=clean(result.path))
-            ET.SubElement(case, "error", message=clean(result.error), type="input-error").text = clean(result.error)
+            ET.SubElement(
+                case, "error", message=clean(result.error), type="input-error"
+            ).text = clean(result.error)
             cases, errs = 1, 1
         elif not result.findings:
             ET.SubElement(suite, "testcase", name="clean", classname=clean(result.path))
@@ -80,8 +95,12 @@ def render_junit(results: Sequence[FileResult]) -> str:
                 file=clean(result.path),
                 line=str(f.span.line),
             )
-            failure = ET.SubElement(case, "failure", message=clean(f.message), type=f.severity.value)
-            failure.text = clean(f"{f.path}:{f.span.line}:{f.span.column}: {f.code} [{f.severity.value}] {f.message}")
+            failure = ET.SubElement(
+                case, "failure", message=clean(f.message), type=f.severity.value
+            )
+            failure.text = clean(
+                f"{f.path}:{f.span.line}:{f.span.column}: {f.code} [{f.severity.value}] {f.message}"
+            )
             cases += 1
             fails += 1
         suite.set("tests", str(cases))

@@ -16,8 +16,8 @@ from urllib.parse import quote
 from lgo_audit import __version__
 from lgo_audit.check import FileResult
 from lgo_audit.findings import Finding
-from lgo_audit.span import Span
 from lgo_audit.rules import Rule
+from lgo_audit.span import Span
 
 __all__ = ["render_sarif", "source_root"]
 
@@ -66,11 +66,18 @@ def _rule_descriptor(rule: Rule) -> dict[str, Any]:
         "id": rule.code,
         "name": rule.name,
         "shortDescription": {"text": rule.summary},
-        "fullDescription": {"text": rule.explanation.split("\n## ", 2)[1].split("\n", 1)[1].strip() if "\n## " in rule.explanation or rule.explanation.startswith("## ") else rule.summary},
+        "fullDescription": {
+            "text": rule.explanation.split("\n## ", 2)[1].split("\n", 1)[1].strip()
+            if "\n## " in rule.explanation or rule.explanation.startswith("## ")
+            else rule.summary
+        },
         "help": {"text": rule.explanation, "markdown": rule.explanation},
         "helpUri": f"https://github.com/lgo-audit/lgo-audit/blob/main/docs/rules.md#{rule.code.lower()}",
         "defaultConfiguration": {"level": _LEVEL[rule.severity.value]},
-        "properties": {"tags": [rule.category], "fix": None if rule.fix is None else rule.fix.applicability.value},
+        "properties": {
+            "tags": [rule.category],
+            "fix": None if rule.fix is None else rule.fix.applicability.value,
+        },
     }
 
 
@@ -85,7 +92,11 @@ def _result(finding: Finding, rule_index: dict[str, int], root: Path) -> dict[st
         result["ruleIndex"] = rule_index[finding.code]
     if finding.related:
         result["relatedLocations"] = [
-            {"id": i, **_location(r.path, r.span, root), "message": {"text": r.message or "related"}}
+            {
+                "id": i,
+                **_location(r.path, r.span, root),
+                "message": {"text": r.message or "related"},
+            }
             for i, r in enumerate(finding.related, start=1)
         ]
     if finding.fix is not None:
@@ -94,9 +105,15 @@ def _result(finding: Finding, rule_index: dict[str, int], root: Path) -> dict[st
                 "description": {"text": finding.fix.description},
                 "artifactChanges": [
                     {
-                        "artifactLocation": {"uri": _uri(finding.path, root), "uriBaseId": "%SRCROOT%"},
+                        "artifactLocation": {
+                            "uri": _uri(finding.path, root),
+                            "uriBaseId": "%SRCROOT%",
+                        },
                         "replacements": [
-                            {"deletedRegion": _region(e.span), "insertedContent": {"text": e.replacement}}
+                            {
+                                "deletedRegion": _region(e.span),
+                                "insertedContent": {"text": e.replacement},
+                            }
                             for e in finding.fix.edits
                         ],
                     }
@@ -106,14 +123,25 @@ def _result(finding: Finding, rule_index: dict[str, int], root: Path) -> dict[st
     return result
 
 
-def render_sarif(results: Sequence[FileResult], rules: Sequence[Rule], root: Path | None = None) -> str:
+def render_sarif(
+    results: Sequence[FileResult], rules: Sequence[Rule], root: Path | None = None
+) -> str:
     base = source_root(root)
     rule_index = {rule.code: i for i, rule in enumerate(rules)}
     notifications = [
         {
             "level": "error",
             "message": {"text": result.error},
-            "locations": [{"physicalLocation": {"artifactLocation": {"uri": _uri(result.path, base), "uriBaseId": "%SRCROOT%"}}}],
+            "locations": [
+                {
+                    "physicalLocation": {
+                        "artifactLocation": {
+                            "uri": _uri(result.path, base),
+                            "uriBaseId": "%SRCROOT%",
+                        }
+                    }
+                }
+            ],
         }
         for result in results
         if result.error is not None

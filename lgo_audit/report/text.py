@@ -23,7 +23,12 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2
 def clean(text: str) -> str:
     """Replace control characters (escape sequences, bidi overrides) with visible escapes."""
     text = text.replace("\t", " ")
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 256 else f"\\u{ord(m.group()):04x}", text)
+    return _CONTROL.sub(
+        lambda m: (
+            f"\\x{ord(m.group()):02x}" if ord(m.group()) < 256 else f"\\u{ord(m.group()):04x}"
+        ),
+        text,
+    )
 
 
 @dataclass(frozen=True)
@@ -153,10 +158,16 @@ def summary(results: Sequence[FileResult], style: Style = Style()) -> str:
     if unreadable:
         text += f"; {unreadable} file{'s' if unreadable != 1 else ''} could not be checked"
     safe = sum(
-        1 for r in results for f in r.findings if f.fix is not None and f.fix.applicability.value == "safe"
+        1
+        for r in results
+        for f in r.findings
+        if f.fix is not None and f.fix.applicability.value == "safe"
     )
     unsafe = sum(
-        1 for r in results for f in r.findings if f.fix is not None and f.fix.applicability.value == "unsafe"
+        1
+        for r in results
+        for f in r.findings
+        if f.fix is not None and f.fix.applicability.value == "unsafe"
     )
     text += "."
     if safe or unsafe:
