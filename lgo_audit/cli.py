@@ -239,6 +239,8 @@ def check(
     from lgo_audit.grammar import PROFILES
     from lgo_audit.rules import RuleLoadError
 
+    if evidence and output_format not in (OutputFormat.json, OutputFormat.html):
+        fail("--evidence goes with --output-format json (the html report always has it)")
     table = _load_table(data) if data is not None else None
     if profile is not None and profile not in PROFILES:
         fail(f"unknown profile '{profile}' (known: {', '.join(PROFILES)})")
@@ -324,7 +326,7 @@ def check(
     if statistics:
         body = report.render_statistics(results)
     else:
-        body = report.render(output_format, results, ordered_rules, style)
+        body = report.render(output_format, results, ordered_rules, style, evidence=evidence)
     text = body
     if output_format.for_people and not statistics:
         text = (body + "\n\n" if body else "") + report.summary(results, style)

@@ -472,6 +472,9 @@ def find_chromium() -> str | None:
 
 
 CHROMIUM = find_chromium()
+# In CI the browser test must run (.ci/run installs Chromium): a missing browser is a failure there.
+if CHROMIUM is None and os.environ.get("CI") == "true":
+    raise RuntimeError("CI=true but no Chromium found: .ci/run should have installed it")
 needs_chromium = pytest.mark.skipif(
     CHROMIUM is None,
     reason="no Chromium (/usr/bin/chromium, chromium or chromium-browser); "

@@ -7,7 +7,6 @@ from enum import StrEnum
 
 from lgo_audit.check import FileResult
 from lgo_audit.report.machine import render_github, render_json, render_json_lines, render_junit
-from lgo_audit.report.sarif import render_sarif
 from lgo_audit.report.text import (
     Style,
     clean,
@@ -29,6 +28,7 @@ class OutputFormat(StrEnum):
     sarif = "sarif"
     github = "github"
     junit = "junit"
+    html = "html"
 
     @property
     def for_people(self) -> bool:
@@ -40,18 +40,32 @@ def render(
     results: Sequence[FileResult],
     rules: Sequence[Rule],
     style: Style | None = None,
+    *,
+    evidence: bool = False,
 ) -> str:
-    """The findings of ``results`` in format ``fmt`` (summary lines are the caller's)."""
+    """The findings of ``results`` in format ``fmt`` (summary lines are the caller's).
+
+    ``evidence`` (json): an object with each letter's hash and every rule's outcome as well."""
     style = style or Style()
     if fmt is OutputFormat.full:
         return render_full(results, style)
     if fmt is OutputFormat.concise:
         return render_concise(results, style)
     if fmt is OutputFormat.json:
+        if evidence:
+            from lgo_audit.report.evidence import render_json_with_evidence
+
+            return render_json_with_evidence(results)
         return render_json(results)
+    if fmt is OutputFormat.html:
+        from lgo_audit.report.html import render_html  # only loaded when asked for
+
+        return render_html(results, rules)
     if fmt is OutputFormat.json_lines:
         return render_json_lines(results)
     if fmt is OutputFormat.sarif:
+        from lgo_audit.report.sarif import render_sarif
+
         return render_sarif(results, rules)
     if fmt is OutputFormat.github:
         return render_github(results)
