@@ -1,0 +1,131 @@
+"""Generated batches: a year's consistent letters to real councils and the table they come from.
+
+A batch is what the Ombudsman's team checks before publication: one letter per council, one
+year, one letter date, one publication date, one signatory, and one set of "similar
+authorities" averages per authority type, all made from one statistics table. Tests inject a
+single disagreement into such a batch and prove the batch rules see it (and only it).
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import datetime as dt
+import io
+import random
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from lgo_audit.register import Register
+from tests.letters import (
+    LetterFacts,
+    Style,
+    random_letter_facts,
+    random_style,
+    render,
+    stated_percent,
+)
+
+TYPES = ("County", "District", "Metropolitan Borough", "Unitary", "London Borough")
+COUNCIL_NAMES = {
+    "County": "{} County Council",
+    "District": "{} District Council",
+    "Metropolitan Borough": "{} Metropolitan Borough Council",
+    "Unitary": "{} Council",
+    "London Borough": "London Borough of {}",
+}
+
+
+@dataclass(frozen=True)
+class Batch:
+    letters: tuple[LetterFacts, ...]
+    styles: tuple[Style, ...]
+    types: tuple[str, ...]
+
+    def write(self, folder: Path) -> list[Path]:
+        folder.mkdir(parents=True, exist_ok=True)
+        paths = []
+        for index, (facts, style) in enumerate(zip(self.letters, self.styles, strict=True)):
+            path = folder / f"letter-{index:03d}.txt"
+            path.write_bytes(render(facts, style))
+            paths.append(path)
+        return paths
+
+    def table(self) -> str:
+        """The statistics table the batch is made from (CSV)."""
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(
+            ["authority", "year", "type", "investigations", "upheld", "remedies",
+             "compliance_outcomes", "compliance_percent", "upheld_average",
+             "compliance_average", "remedy_average"]
+        )  # fmt: skip
+        for facts, kind in zip(self.letters, self.types, strict=True):
+            writer.writerow(
+                [facts.authority, facts.title_year, kind, facts.investigations,
+                 facts.upheld_count, facts.remedy_count, facts.compliance_outcomes,
+                 facts.compliance_percent, facts.upheld_average, facts.compliance_average,
+                 facts.remedy_average]
+            )  # fmt: skip
+        return out.getvalue()
+
+    def replace(self, index: int, facts: LetterFacts) -> Batch:
+        letters = list(self.letters)
+        letters[index] = facts
+        return dataclasses.replace(self, letters=tuple(letters))
+
+
+def consistent_batch(size: int, seed: int, year: int = 2020, plain: bool = False) -> Batch:
+    """``size`` letters to distinct real councils of every type, consistent as a batch."""
+    rng = random.Random(seed)
+    register = Register.load()
+    by_type: dict[str, list[str]] = {t: [] for t in TYPES}
+    for authority in sorted(register, key=lambda a: a.code):
+        if "," not in authority.name and not authority.name.startswith("City of"):
+            by_type[authority.type].append(authority.name)
+    averages = {t: tuple(Decimal(rng.randint(0, 100)) for _ in range(3)) for t in TYPES}
+    letter_date = dt.date(year, 7, 22)
+    publication = dt.date(year, 7, 29)
+    letters, styles, types = [], [], []
+    chosen = set()
+    for index in range(size):
+        kind = TYPES[index % len(TYPES)]
+        name = rng.choice([n for n in by_type[kind] if n not in chosen])
+        chosen.add(name)
+        authority = COUNCIL_NAMES[kind].format(name)
+        base = random_letter_facts(rng)
+        end = dt.date(year, 3, 31)
+        period = (dt.date(year - 1, 4, 1), end)
+        upheld_average, compliance_average, remedy_average = averages[kind]
+        facts = base.replace(
+            authority=authority,
+            header_authority=authority,
+            title_year=year,
+            year_ending=end,
+            header_period_end=end,
+            upheld_period=period,
+            compliance_period=period,
+            remedy_period=period,
+            letter_date=letter_date,
+            publication_date=publication,
+            signatory="Michael King",
+            upheld_average=upheld_average,
+            compliance_average=compliance_average,
+            remedy_average=remedy_average,
+        )
+        letters.append(facts)
+        styles.append(Style() if plain else random_style(rng))
+        types.append(kind)
+    return Batch(tuple(letters), tuple(styles), tuple(types))
+
+
+def with_upheld_count(facts: LetterFacts, count: int) -> LetterFacts:
+    """The letter with another upheld count and the rate that goes with it (still consistent)."""
+    places = 0 if facts.upheld_percent == facts.upheld_percent.to_integral_value() else 1
+    return facts.replace(
+        upheld_count=count,
+        upheld_percent=stated_percent(count, facts.investigations, places),
+        remedy_count=0,
+        remedy_percent=Decimal(0),
+    )

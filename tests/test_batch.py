@@ -1,0 +1,236 @@
+"""A year's letters as a whole: cross-letter rules, reconciliation with the table, extract."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from lgo_audit.cli import app
+from tests.batches import Batch, consistent_batch
+
+runner = CliRunner()
+SIZE = 15  # three letters of each authority type
+
+
+def check(*args: str):
+    return runner.invoke(
+        app, ["check", "--isolated", "--ignore", "LGO007", "--output-format", "json", *args]
+    )
+
+
+def findings(result) -> list[dict]:
+    assert result.exit_code in (0, 1), result.output
+    return json.loads(result.stdout)
+
+
+def batch_codes(found: list[dict]) -> list[tuple[str, str]]:
+    return sorted((Path(f["path"]).name, f["code"]) for f in found if f["code"] >= "LGO5")
+
+
+@pytest.fixture(scope="module")
+def batch() -> Batch:
+    return consistent_batch(SIZE, seed=7)
+
+
+@pytest.fixture
+def folder(tmp_path, batch) -> Path:
+    batch.write(tmp_path / "letters")
+    return tmp_path / "letters"
+
+
+def test_a_consistent_batch_has_no_finding_at_all(folder):
+    assert findings(check(str(folder))) == []
+
+
+def test_a_consistent_batch_agrees_with_its_table(tmp_path, folder, batch):
+    table = tmp_path / "stats.csv"
+    table.write_text(batch.table())
+    assert findings(check(str(folder), "--data", str(table))) == []
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "code"),
+    [
+        ("upheld_average", Decimal("1"), "LGO501"),
+        ("compliance_average", Decimal("1"), "LGO501"),
+        ("remedy_average", Decimal("1"), "LGO501"),
+        ("letter_date", None, "LGO503"),
+        ("publication_date", None, "LGO503"),
+        ("signatory", "Jane O'Neil-Smith", "LGO504"),
+    ],
+)
+def test_one_injected_disagreement_is_reported_on_that_letter_only(
+    tmp_path, batch, field, value, code
+):
+    target = 3  # a letter whose type has two other letters in the batch
+    facts = batch.letters[target]
+    if value is None:  # move the date by a day
+        import datetime as dt
+
+        value = getattr(facts, field) - dt.timedelta(days=1)
+    batch.replace(target, facts.replace(**{field: value})).write(tmp_path / "letters")
+
+    found = findings(check(str(tmp_path / "letters")))
+
+    assert batch_codes(found) == [(f"letter-{target:03d}.txt", code)]
+    (finding,) = [f for f in found if f["code"] == code]
+    if code == "LGO501":
+        assert "differing: letter-003.txt" in finding["message"]
+        assert "stated by 2 of the 3" in finding["message"]
+
+
+def test_a_duplicate_letter_is_reported_on_the_second(tmp_path, batch):
+    folder = tmp_path / "letters"
+    batch.write(folder)
+    (folder / "letter-999.txt").write_bytes((folder / "letter-004.txt").read_bytes())
+
+    found = findings(check(str(folder)))
+
+    codes = batch_codes(found)
+    assert ("letter-999.txt", "LGO502") in codes
+    assert all(code != "LGO502" or name == "letter-999.txt" for name, code in codes)
+
+
+def test_batch_rules_need_more_than_one_letter(tmp_path, batch):
+    batch.write(tmp_path / "letters")
+    one = tmp_path / "letters" / "letter-000.txt"
+    assert batch_codes(findings(check(str(one)))) == []
+
+
+def table_rows(text: str) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def write_table(path: Path, rows: list[dict[str, str]]) -> None:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    path.write_text(out.getvalue())
+
+
+FIGURES = {
+    "investigations": "upheld.investigations",
+    "upheld": "upheld.count",
+    "remedies": "remedy.count",
+    "compliance_outcomes": "compliance.outcomes",
+    "compliance_percent": "compliance.percent",
+    "upheld_average": "upheld.average",
+    "compliance_average": "compliance.average",
+    "remedy_average": "remedy.average",
+    "type": "authority.type",
+}
+
+
+@pytest.mark.parametrize("column", list(FIGURES))
+@pytest.mark.parametrize("row", [0, 7, SIZE - 1])
+def test_reconciliation_catches_every_single_figure_change(tmp_path, folder, batch, row, column):
+    rows = table_rows(batch.table())
+    old = rows[row][column]
+    rows[row][column] = (
+        "Unitary"
+        if column == "type" and old != "Unitary"
+        else "County"
+        if column == "type"
+        else str(Decimal(old) + 1)
+        if Decimal(old) < 100
+        else str(Decimal(old) - 1)
+    )
+    table = tmp_path / "stats.csv"
+    write_table(table, rows)
+
+    found = findings(check(str(folder), "--data", str(table)))
+
+    differing = [f for f in found if f["code"] == "LGO510"]
+    assert differing, f"changing {column} of row {row} went unnoticed"
+    assert {Path(f["path"]).name for f in differing} == {f"letter-{row:03d}.txt"}
+    assert any(f["message"].startswith(FIGURES[column]) for f in differing)
+    assert all(f"row {row + 2}" in f["message"] for f in differing)
+
+
+def test_a_letter_without_a_row_and_a_row_without_a_letter(tmp_path, folder, batch):
+    rows = table_rows(batch.table())
+    rows[5]["authority"] = "Nowhere District Council"
+    table = tmp_path / "stats.csv"
+    write_table(table, rows)
+
+    found = findings(check(str(folder), "--data", str(table)))
+
+    codes = sorted((Path(f["path"]).name, f["code"], f["line"]) for f in found)
+    assert ("letter-005.txt", "LGO511", codes[0][2]) in codes
+    assert ("stats.csv", "LGO512", 7) in codes  # row 5 is line 7: header + 1-based
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("authority,year\nX,2020\n", "missing column 'type'"),
+        (
+            "authority,year,type,investigations,upheld,remedies,compliance_outcomes,"
+            "compliance_percent,upheld_average,compliance_average,remedy_average\n"
+            "Stockport,2020,Metropolitan Borough,seventeen,10,0,9,100,67,100,11\n",
+            "row 2, column 'investigations': 'seventeen' is not a whole number",
+        ),
+        (
+            "authority,year,type,investigations,upheld,remedies,compliance_outcomes,"
+            "compliance_percent,upheld_average,compliance_average,remedy_average\n"
+            "Stockport,2020,Metropolitan Borough,17,10,0,9,100,167,100,11\n",
+            "row 2, column 'upheld_average'",
+        ),
+        (
+            "authority,year,type,investigations,upheld,remedies,compliance_outcomes,"
+            "compliance_percent,upheld_average,compliance_average,remedy_average\n"
+            "Stockport,2020,Borough,17,10,0,9,100,67,100,11\n",
+            "row 2, column 'type'",
+        ),
+    ],
+)
+def test_a_malformed_table_is_an_input_error_naming_row_and_column(
+    tmp_path, folder, content, message
+):
+    table = tmp_path / "stats.csv"
+    table.write_text(content)
+
+    result = check(str(folder), "--data", str(table))
+
+    assert result.exit_code == 2
+    assert str(table) in result.output and message in result.output
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_extract_round_trips_through_data(tmp_path, seed):
+    batch = consistent_batch(SIZE, seed=seed)
+    folder = tmp_path / "letters"
+    batch.write(folder)
+
+    extracted = runner.invoke(app, ["extract", str(folder), "--isolated", "--format", "csv"])
+    assert extracted.exit_code == 0, extracted.output
+    table = tmp_path / "extracted.csv"
+    table.write_text(extracted.stdout)
+
+    assert findings(check(str(folder), "--data", str(table))) == []
+    source = {r["authority"]: r for r in table_rows(batch.table())}
+    for row in table_rows(extracted.stdout):
+        expected = source[row["authority"]]
+        for column in FIGURES:
+            assert (
+                Decimal(row[column]) == Decimal(expected[column])
+                if column != "type"
+                else row[column] == expected[column]
+            )
+
+
+def test_extract_json_has_one_object_per_letter_with_every_fact(tmp_path, batch):
+    folder = tmp_path / "letters"
+    batch.write(folder)
+    result = runner.invoke(app, ["extract", str(folder), "--isolated", "--format", "json"])
+    rows = json.loads(result.stdout)
+    assert len(rows) == SIZE
+    assert {"authority", "year", "upheld", "letter_date", "signatory.name", "path"} <= set(rows[0])
