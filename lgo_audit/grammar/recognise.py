@@ -13,6 +13,7 @@ text in which no statement can start are skipped with one regular-expression sea
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pyparsing as pp
@@ -51,6 +52,17 @@ _CHUNK_END = re.compile(r"[^\n]*?(?:[.!?:;](?=\s|\Z)|(?=\n)|\Z)")
 _PROBE_WINDOW = 400  # characters ahead in which a probe (e.g. "For the period ending") is sought
 
 
+def _first_regex(grammar: pp.ParserElement) -> Callable[[str, int], object] | None:
+    """The compiled match of a statement's first element when it is fixed wording (a Regex):
+    one C-level regex call rules out most candidates before pyparsing is involved."""
+    element = grammar
+    while isinstance(element, pp.And) and element.exprs:
+        element = element.exprs[0]
+    if isinstance(element, pp.Regex) and not element.parseAction:
+        return element.re.match  # type: ignore[no-any-return]
+    return None
+
+
 class Recogniser:
     """Recognises the statements of one profile; build once, use for every letter."""
 
@@ -58,8 +70,12 @@ class Recogniser:
         self.profile = profile
         self._by_key: dict[str, list[Statement]] = {}
         self._probed: list[Statement] = []
+        self._first: dict[str, Callable[[str, int], object]] = {}
         for statement in profile.statements:
             statement.grammar.streamline()
+            first = _first_regex(statement.grammar)
+            if first is not None:
+                self._first[statement.name] = first
             for key in statement.keys:
                 self._by_key.setdefault(key, []).append(statement)
             if statement.probe is not None:
@@ -126,6 +142,9 @@ class Recogniser:
 
     def _match(self, text: str, pos: int) -> Matched | None:
         for statement in self._candidates(text, pos):
+            first = self._first.get(statement.name)
+            if first is not None and first(text, pos) is None:
+                continue  # its first words are not here: no need to ask the grammar
             try:
                 end, tokens = statement.grammar._parse(text, pos)
             except pp.ParseBaseException:
