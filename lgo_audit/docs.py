@@ -32,6 +32,8 @@ from lgo_audit import expr
 from lgo_audit.grammar import PROFILES
 from lgo_audit.model import FACT_TYPES, Fact, Letter
 from lgo_audit.rules import (
+    BATCH_PARAMS,
+    DATA_PARAMS,
     LINK_NAMES,
     SECTION_NAMES,
     STRUCTURE_PARAMS,
@@ -67,6 +69,27 @@ _STRUCTURE_PARAMS = {
     "expected": "what the template expects (a statement's wording, or where a section belongs)",
     "found": "what was found: an excerpt, the sections recognised, or the reader's note",
     "profile": "the template profile the letter was read with",
+}
+
+_BATCH_PARAMS = {
+    "value": "the letter's value of `agree`",
+    "majority": "the value most letters of the group give (null when none has a majority)",
+    "majority_count": "how many letters give the majority value",
+    "group_size": "how many letters of the group give a value",
+    "group": "the group's values of `group`, e.g. `2020, District`",
+    "disagreeing": "the file names of the letters that differ (at most eight, then a count)",
+    "first": "for `unique` rules: the file name of the group's first letter (by path)",
+}
+
+_DATA_PARAMS = {
+    "fact": "the fact compared",
+    "letter_value": "its value in the letter",
+    "data_value": "the table's value",
+    "column": "the table's column",
+    "data_file": "the table's file name",
+    "row": "the row's line in the table",
+    "authority": "the authority of the letter or row",
+    "year": "the year of the letter or row",
 }
 
 _TYPE_NAMES: dict[Any, str] = {
@@ -186,6 +209,10 @@ def _invariant(rule: Rule) -> Iterator[str]:
         yield from _block("\n".join(pattern.pattern for pattern in rule.patterns), "regex")
     elif rule.kind == "fact":
         yield from _fact_invariant(rule)
+    elif rule.kind == "batch":
+        yield from _batch_invariant(rule)
+    elif rule.kind == "data":
+        yield from _data_invariant(rule)
     else:
         yield from _other_invariant(rule)
     yield ""
@@ -217,6 +244,65 @@ def _other_invariant(rule: Rule) -> Iterator[str]:
     yield from _block("\n".join(f"{key} = {_toml_value(rule.raw[key])}" for key in keys), "toml")
 
 
+def _bindings(each: list[dict[str, str]]) -> Iterator[str]:
+    names = list(each[0])
+    yield f"Run once for each of these bindings ({len(each)}):"
+    yield ""
+    yield "| " + " | ".join(f"`{name}`" for name in names) + " |"
+    yield "|" + "|".join("---" for _ in names) + "|"
+    for entry in each:
+        yield "| " + " | ".join(_cell(_code(str(entry[name]))) for name in names) + " |"
+    yield ""
+
+
+def _batch_invariant(rule: Rule) -> Iterator[str]:
+    raw = rule.raw
+    group = ", ".join(_code(name) for name in raw.get("group", ()))
+    yield (
+        f"A cross-letter rule: the letters of one run are grouped by {group} (a letter without "
+        "one of them is left out), and each group of two or more letters is judged together."
+    )
+    yield ""
+    if isinstance(raw.get("each"), list):
+        yield from _bindings(raw["each"])
+    if raw.get("unique"):
+        yield "At most one letter per group: the second and later letters (by path) fire."
+    else:
+        yield "Every letter of a group must give the same value of"
+        yield ""
+        yield from _block(f"agree: {raw.get('agree')}")
+        yield ""
+        yield (
+            "The letters whose value differs from the majority's fire (all of them, when no "
+            "value has a majority)."
+        )
+    yield ""
+    yield "Points to: " + ", ".join(_code(name) for name in rule.at) + "."
+
+
+_DATA_CHECKS = {
+    "figure-differs": "each letter's figures against its row of the table",
+    "letter-not-in-data": "that each letter's authority and year have a row in the table",
+    "data-row-without-letter": "that each row of the table has a letter in the run",
+}
+
+
+def _data_invariant(rule: Rule) -> Iterator[str]:
+    check = str(rule.raw.get("check"))
+    what = _DATA_CHECKS.get(check, "the letters against the statistics table")
+    yield f"A reconciliation with the statistics table given by `--data`: `{check}` checks {what}."
+    compare = rule.raw.get("compare")
+    if compare:
+        yield ""
+        yield "| Fact | Column |"
+        yield "|------|--------|"
+        for pair in compare:
+            yield f"| `{pair['fact']}` | `{pair['column']}` |"
+    if rule.at:
+        yield ""
+        yield "Points to: " + ", ".join(_code(name) for name in rule.at) + "."
+
+
 def _fact_invariant(rule: Rule) -> Iterator[str]:
     raw = rule.raw
     each = raw.get("each")
@@ -227,14 +313,7 @@ def _fact_invariant(rule: Rule) -> Iterator[str]:
         )
         yield ""
     elif isinstance(each, list):
-        names = list(each[0])
-        yield f"Run once for each of these bindings ({len(each)}):"
-        yield ""
-        yield "| " + " | ".join(f"`{name}`" for name in names) + " |"
-        yield "|" + "|".join("---" for _ in names) + "|"
-        for entry in each:
-            yield "| " + " | ".join(_cell(_code(str(entry[name]))) for name in names) + " |"
-        yield ""
+        yield from _bindings(each)
     lets = raw.get("let", {})
     if lets:
         yield "With these names (`let`):"
@@ -269,6 +348,13 @@ def _fix(rule: Rule) -> Iterator[str]:
     yield f"Described as: {_code(rule.raw['fix']['description'])}"
 
 
+def _edits(edits: Iterable[dict[str, Any]], indent: str) -> Iterator[str]:
+    for edit in edits:
+        new = str(edit["new"])
+        shown = _code(new) if new else "nothing"
+        yield f"{indent}- replace {_code(str(edit['old']))} with {shown}"
+
+
 def _example(example: dict[str, Any]) -> Iterator[str]:
     yield f"- **{example['kind']}**: {_prose(' '.join(str(example['description']).split()))}"
     if "base" in example:
@@ -278,12 +364,21 @@ def _example(example: dict[str, Any]) -> Iterator[str]:
         yield ""
         yield from ("    " + line if line else "" for line in _block(str(example["text"])))
         yield ""
-    if "text" not in example and not example.get("replace"):
+    if not any(key in example for key in ("text", "replace", "letters")):
         yield "  - the base letter, unchanged"
-    for edit in example.get("replace", ()):
-        new = str(edit["new"])
-        shown = _code(new) if new else "nothing"
-        yield f"  - replace {_code(str(edit['old']))} with {shown}"
+    yield from _edits(example.get("replace", ()), "  ")
+    for index, letter in enumerate(example.get("letters", ())):
+        name = _code(f"{letter.get('name', index)}.txt")
+        changed = "" if letter.get("replace") else ": the base letter, unchanged"
+        yield f"  - letter {index}, {name}{changed}"
+        yield from _edits(letter.get("replace", ()), "    ")
+    if "letter" in example:
+        yield f"  - the finding is on letter {example['letter']}"
+    if "data" in example:
+        yield "  - the statistics table is:"
+        yield ""
+        yield from ("    " + line if line else "" for line in _block(str(example["data"]), "csv"))
+        yield ""
     if "encoding" in example:
         yield f"  - saved as {_code(str(example['encoding']))}"
     if "line" in example:
@@ -317,8 +412,8 @@ def _rule_section(rule: Rule) -> Iterator[str]:
     yield ""
     yield (
         "Each edits the base letter `rules/base/2020.txt` (unless it gives the whole text); "
-        "`tests/test_rule_examples.py` checks that the rule fires on every invalid case and on no "
-        "valid one."
+        "`tests/test_rule_examples.py` checks that the rule fires on every invalid case and on "
+        "no valid one."
     )
     yield ""
     for example in rule.examples:
@@ -462,6 +557,12 @@ def render_facts() -> str:
         meaning = _STRUCTURE_PARAMS.get(name, f"the {name} the check reports")
         lines.append(f"| `{name}` | messages of structure rules | {meaning} |")
     lines.append("| `match` | messages of text rules | the text a pattern matched |")
+    for name in sorted(BATCH_PARAMS):
+        meaning = _BATCH_PARAMS.get(name, f"the {name} of the group")
+        lines.append(f"| `{name}` | messages of batch rules | {meaning} |")
+    for name in sorted(DATA_PARAMS):
+        meaning = _DATA_PARAMS.get(name, f"the {name} of the comparison")
+        lines.append(f"| `{name}` | messages of data rules | {meaning} |")
     lines += [
         "",
         "A structural check fills only some of its names (a name it does not fill reads `null`); "

@@ -72,7 +72,7 @@ from typing import Final
 __all__ = ["Link", "NormalisedText", "Position", "normalise"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Position:
     """A place in the original text: 1-based line and column.
 
@@ -84,7 +84,7 @@ class Position:
     column: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Link:
     """A Markdown link ``[text](target)`` found in the original text.
 

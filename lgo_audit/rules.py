@@ -23,6 +23,7 @@ from typing import Any, Literal
 import re2
 
 from lgo_audit import expr
+from lgo_audit.expr._serial import dump_ast, load_ast
 from lgo_audit.findings import Applicability, Severity
 from lgo_audit.grammar import PROFILES
 from lgo_audit.vocabulary import VOCABULARY
@@ -175,13 +176,68 @@ def _validator() -> Any:
     return jsonschema.Draft202012Validator(schema)
 
 
-def _cache_file() -> Path | None:
-    """Where digests of rule files that passed schema validation are remembered (or None)."""
+def _cache_file(name: str = "validated-rules.json") -> Path | None:
+    """Where lgo-audit remembers what it need not do again (or None: caching switched off)."""
     if os.environ.get("LGO_AUDIT_NO_CACHE"):
         return None
     base = os.environ.get("LGO_AUDIT_CACHE_DIR") or os.environ.get("XDG_CACHE_HOME")
     root = Path(base) if base else Path.home() / ".cache"
-    return root / "lgo-audit" / "validated-rules.json"
+    return root / "lgo-audit" / name
+
+
+class _ParsedCache:
+    """Parsed rule expressions remembered between runs, keyed by the expression, the names it
+    may use and the expression grammar's own source: a changed grammar misses every entry."""
+
+    def __init__(self) -> None:
+        self.path = _cache_file("parsed-expressions.json")
+        self.entries: dict[str, Any] = {}
+        self.dirty = False
+        if self.path is not None:
+            try:
+                loaded = json.loads(self.path.read_text(encoding="utf-8"))
+                self.entries = loaded if isinstance(loaded, dict) else {}
+            except (OSError, ValueError):
+                self.entries = {}
+
+    def parse(self, source: str, names: frozenset[str]) -> Any:
+        key = hashlib.sha256(
+            "\0".join((_grammar_digest(), source, *sorted(names))).encode()
+        ).hexdigest()[:40]
+        cached = self.entries.get(key)
+        if cached is not None:
+            try:
+                return load_ast(cached)
+            except ValueError:
+                pass
+        node = expr.parse(source, names=names)
+        self.entries[key] = dump_ast(node)
+        self.dirty = True
+        return node
+
+    def save(self) -> None:
+        if self.path is None or not self.dirty:
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            temporary = self.path.with_suffix(f".{os.getpid()}.tmp")
+            entries = dict(list(self.entries.items())[-5000:])
+            temporary.write_text(json.dumps(entries), encoding="utf-8")
+            os.replace(temporary, self.path)
+        except OSError:
+            pass  # a cache that cannot be written only costs time
+
+
+@cache
+def _grammar_digest() -> str:
+    folder = Path(expr.__file__).parent
+    digest = hashlib.sha256()
+    for source in sorted(folder.glob("*.py")):
+        digest.update(source.read_bytes())
+    return digest.hexdigest()
+
+
+_parsed: _ParsedCache | None = None
 
 
 def _read_validated() -> set[str]:
@@ -228,6 +284,8 @@ def load_rules(extra_dirs: Sequence[Path | str] = (), *, bundled: bool = True) -
     digest = hashlib.sha256()
     rules: list[Rule] = []
     seen: dict[str, Path] = {}
+    global _parsed
+    _parsed = _ParsedCache()
     validated = _read_validated()
     newly_validated: set[str] = set()
     for path in files:
@@ -252,6 +310,7 @@ def load_rules(extra_dirs: Sequence[Path | str] = (), *, bundled: bool = True) -
         rules.append(rule)
     if newly_validated:
         _write_validated(validated | newly_validated)
+    _parsed.save()
     rules.sort(key=lambda r: r.code)
     return RuleSet(tuple(rules), digest.hexdigest()[:12])
 
@@ -298,7 +357,9 @@ def _compile(data: dict[str, Any], path: Path) -> Rule:
 
     def parse(source: str, where: str, names: Iterable[str]) -> Evaluator:
         try:
-            return expr.compile_expr(expr.parse(source, names=frozenset(names)))
+            allowed = frozenset(names)
+            node = _parsed.parse(source, allowed) if _parsed else expr.parse(source, names=allowed)
+            return expr.compile_expr(node)
         except expr.ExprSyntaxError as error:
             raise RuleLoadError(path, str(error), code, where) from None
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pickle
 import re
-import time
 from pathlib import Path
 
 import pytest
@@ -579,9 +578,9 @@ def test_position_agrees_with_splitting_on_line_breaks(text: str, data: st.DataO
     "unit",
     ["*", "[", "<u>", "\u00a0 ", "[a](", "<span a a a", "x\u00ad", "\r\n", "**a"],
 )
-def test_adversarial_megabyte_is_normalised_in_linear_time(unit: str) -> None:
+def test_an_adversarial_megabyte_is_normalised_and_mapped(unit: str) -> None:
+    # Speed is measured by benchmarks/bench.py; here only that it completes and maps back.
     text = unit * (1_000_000 // len(unit))
-    started = time.perf_counter()
     norm = normalise(text)
-    norm.span(0, len(norm.text))
-    assert time.perf_counter() - started < 3.0
+    start, end = norm.span(0, len(norm.text))
+    assert start.line >= 1 and end.line >= start.line

@@ -639,7 +639,7 @@ def test_missing_register_file(tmp_path: Path) -> None:
 # --- cost -------------------------------------------------------------------------------------
 
 
-def test_bundled_register_loads_fast_without_jsonschema() -> None:
+def test_bundled_register_loads_without_jsonschema() -> None:
     code = (
         "import sys, time\n"
         "import lgo_audit.rules\n"  # already imported by any check that uses the register
@@ -655,7 +655,6 @@ def test_bundled_register_loads_fast_without_jsonschema() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
     ).stdout.split()
     assert out[:2] == ["339", "False"]
-    assert float(out[2]) < 0.05  # a few ms in practice
 
 
 # --- the build script -------------------------------------------------------------------------
@@ -726,12 +725,6 @@ def test_bundled_file_carries_the_corrections() -> None:
 # --- packaging --------------------------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: pyproject.toml force-includes rules/ and schemas/ into lgo_audit/_data but not "
-    "data/, so an installed (non-editable) lgo-audit has no data/authorities.csv and "
-    "Register.load() fails; the sdist's include list lacks data/ too",
-)
 def test_the_wheel_ships_the_register() -> None:
     import tomllib
 

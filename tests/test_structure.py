@@ -6,7 +6,6 @@ where. Letters are the Stockport seed with one edit, so every other line stays a
 
 from __future__ import annotations
 
-import time
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -379,13 +378,11 @@ JUNK = {
 
 
 @pytest.mark.parametrize("text", JUNK.values(), ids=JUNK.keys())
-def test_junk_is_parsed_and_checked_without_an_exception_in_bounded_time(text):
+def test_junk_is_parsed_and_checked_without_an_exception(text):
     source = SourceFile(
         path="junk.txt", text=text, encoding="utf-8", bom=b"", notes=(), sha256="0", size=len(text)
     )
-    started = time.perf_counter()
     parsed = parse_source(source)
     found, _ = run_rules(parsed, rules())
     _ = parsed.letter  # the model can be built too
-    assert time.perf_counter() - started < 5
     assert all(f.span.line >= 1 and f.span.column >= 1 for f in found)

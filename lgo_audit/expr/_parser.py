@@ -94,7 +94,7 @@ _PARSE: Final[ContextVar[_Parse]] = ContextVar("_PARSE")
 # Error messages: what the source holds where the grammar could not go on.
 
 _TOKEN: Final = re.compile(
-    rf"[0-9]+(?:\.[0-9]+)?|{_STRING}|{_DOTTED_NAME}|==|!=|<=|>=|[<>+\-*/(),]"
+    rf"[0-9]+(?:\.[0-9]+)?|{_STRING}|{_DOTTED_NAME}|==|!=|<=|>=|[<>+\-*/(),]", re.DOTALL
 )
 _MALFORMED_NUMBER: Final = re.compile(r"(?>[0-9]+(?:\.[0-9]+)?)[A-Za-z0-9_.]")
 _CHAINED: Final = "comparisons cannot be chained; join them with 'and' or use parentheses"
