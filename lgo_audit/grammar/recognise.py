@@ -59,7 +59,7 @@ def _first_regex(grammar: pp.ParserElement) -> Callable[[str, int], object] | No
     while isinstance(element, pp.And) and element.exprs:
         element = element.exprs[0]
     if isinstance(element, pp.Regex) and not element.parseAction:
-        return element.re.match  # type: ignore[no-any-return]
+        return element.re.match
     return None
 
 
