@@ -118,9 +118,8 @@ def assemble(chunks: list[Chunk], profile: Profile, text: str) -> Structure:
         assert isinstance(chunk, Unrecognised)
         if chunk.malformed is not None:
             close_unexpected()
-            expected = chunk.malformed.expected
-            if chunk.malformed.section is None and current is not None:
-                expected = expected.format_map(profile.section(current.section).wording)
+            wording = profile.section(current.section).wording if current is not None else {}
+            expected = chunk.malformed.expected.format_map(_Wording(wording))
             issues.append(
                 Issue(
                     "malformed-statement",
@@ -173,6 +172,13 @@ def assemble(chunks: list[Chunk], profile: Profile, text: str) -> Structure:
     issues.extend(_missing(lines, profile))
     issues.sort(key=lambda i: (i.start, i.check))
     return Structure(facts, tuple(occurrences), tuple(issues), is_letter=True)
+
+
+class _Wording(dict[str, str]):
+    """A section's words for a shared statement's placeholders; ``<total>`` where it has none."""
+
+    def __missing__(self, key: str) -> str:
+        return f"<{key}>"
 
 
 def _line_end(text: str, start: int, end: int) -> int:

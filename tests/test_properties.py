@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from decimal import Decimal
@@ -716,8 +717,8 @@ def test_7_a_fix_removes_its_finding_adds_none_and_is_idempotent(code, data):
     assert applied >= 1
     _, after, _ = check(parsed.source.encode(fixed))
     assert [f for f in after if f.code == code] == []
-    before = {(f.code, f.message) for f in findings}
-    assert {(f.code, f.message) for f in after} <= before, describe(after)
+    # no new finding (by code: a message may quote a byte offset the fix has moved)
+    assert Counter(f.code for f in after) <= Counter(f.code for f in findings), describe(after)
     # applying the fixes again changes nothing
     again = fixable_edits([f for f in after if f.code == code], unsafe=True)
     assert apply_edits(fixed, again)[0] == fixed
