@@ -505,6 +505,50 @@ def list_rules(
         typer.echo(f"{r.code}  {r.name:<{width}}  {r.severity.value:<7}  {r.summary}{fix}")
 
 
+@app.command("test-rules")
+def test_rules(
+    rule_dir: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--rule-dir", help="Test the rules in this folder (default: the bundled rules)."
+        ),
+    ] = None,
+) -> None:
+    """Run every rule's own examples: valid cases must pass, invalid ones must fire where told."""
+    from lgo_audit.examples import run_example
+    from lgo_audit.rules import RuleLoadError, load_rules
+
+    try:
+        rules = (
+            load_rules(tuple(str(d) for d in rule_dir), bundled=False) if rule_dir else load_rules()
+        )
+    except RuleLoadError as error:
+        fail(str(error))
+    failures = 0
+    cases = 0
+    for rule in rules:
+        kinds = {example["kind"] for example in rule.examples}
+        if kinds != {"valid", "invalid"}:
+            failures += 1
+            typer.echo(
+                f"{rule.path}: {rule.code}: needs at least one valid and one invalid example"
+            )
+        for example in rule.examples:
+            cases += 1
+            result = run_example(rule, example)
+            if not result.ok:
+                failures += 1
+                typer.echo(
+                    f'{rule.path}: {rule.code} {example["kind"]} "{example["description"]}": '
+                    + "; ".join(result.problems)
+                )
+    typer.echo(
+        f"{len(rules)} rules, {cases} examples: {cases - failures if failures <= cases else 0} passed, {failures} failed"
+    )
+    if failures:
+        raise typer.Exit(EXIT_FINDINGS)
+
+
 @app.command()
 def explain(code: Annotated[str, typer.Argument(help="A rule code (LGO101) or name.")]) -> None:
     """Explain a rule: what it checks, why it matters, an example and the fix."""

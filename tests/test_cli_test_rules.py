@@ -1,0 +1,56 @@
+"""`lgo-audit test-rules`: a team runs its own rules' examples the way the bundled ones are run."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from lgo_audit.cli import app
+
+runner = CliRunner()
+
+TEAM_RULE = """
+code = "LGO901"
+name = "big-council"
+severity = "warning"
+summary = "More than 10 detailed investigations"
+explanation = "x"
+assert = "upheld.investigations <= 10"
+message = "{upheld.investigations} investigations"
+at = ["upheld.investigations"]
+
+[[examples]]
+kind = "valid"
+description = "ten"
+replace = [{ old = "total of 17 detailed investigations for the period between 1 April 2019 to 31 March 2020\\n\\nCompliance", new = "total of 10 detailed investigations for the period between 1 April 2019 to 31 March 2020\\n\\nCompliance" }]
+
+[[examples]]
+kind = "invalid"
+description = "seventeen"
+"""
+
+
+def test_the_bundled_rules_pass_their_own_examples():
+    result = runner.invoke(app, ["test-rules"])
+    assert result.exit_code == 0, result.output
+    assert (
+        result.output.strip().splitlines()[-1].endswith(" failed") and ", 0 failed" in result.output
+    )
+
+
+def test_a_teams_rules_are_tested_alone(tmp_path: Path):
+    (tmp_path / "big.toml").write_text(TEAM_RULE)
+    result = runner.invoke(app, ["test-rules", "--rule-dir", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert "1 rules, 2 examples: 2 passed, 0 failed" in result.output
+
+
+def test_a_wrong_example_fails_and_says_why(tmp_path: Path):
+    broken = TEAM_RULE.replace(
+        'description = "seventeen"', 'description = "seventeen"\nmessage = "eleven"'
+    )
+    (tmp_path / "big.toml").write_text(broken)
+    result = runner.invoke(app, ["test-rules", "--rule-dir", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "LGO901 invalid \"seventeen\": no message contains 'eleven'" in result.output
