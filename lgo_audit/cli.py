@@ -133,6 +133,18 @@ def _judge_batch(
                 result.source_text = Path(result.path).read_text(encoding="utf-8", errors="replace")
 
 
+NO_OVERRIDES: dict[str, Any] = {
+    "select": (),
+    "extend_select": (),
+    "ignore": (),
+    "rule_dirs": (),
+    "fail_on": None,
+    "max_file_size": None,
+    "profile": None,
+}
+"""The command line changing nothing in the configuration."""
+
+
 def _settings_for(
     files: list[Path], config: Path | None, isolated: bool, overrides: dict[str, Any]
 ) -> list[tuple[Path, Settings]]:
@@ -358,15 +370,7 @@ def show_config(
     ] = False,
 ) -> None:
     """Show the settings that apply to a letter or folder, and where they come from."""
-    overrides: dict[str, Any] = {
-        "select": (),
-        "extend_select": (),
-        "ignore": (),
-        "rule_dirs": (),
-        "fail_on": None,
-        "max_file_size": None,
-        "profile": None,
-    }
+    overrides = dict(NO_OVERRIDES)
     target = path if path.is_dir() else path.parent
     ((_, settings),) = _settings_for([target / "_"], config, isolated, overrides)
     _load(settings.rule_dirs)
@@ -437,15 +441,7 @@ def extract(
     if format not in ("csv", "json"):
         fail(f"unknown format '{format}' (csv or json)")
     files, path_errors = collect_paths(paths)
-    overrides: dict[str, Any] = {
-        "select": ("LGO001",),
-        "extend_select": (),
-        "ignore": (),
-        "rule_dirs": (),
-        "fail_on": None,
-        "max_file_size": None,
-        "profile": None,
-    }
+    overrides = {**NO_OVERRIDES, "select": ("LGO001",)}  # facts only: skip the other rules
     tasks = _settings_for(files, config, isolated, overrides)
     _load_registers(list(dict.fromkeys(s for _, s in tasks)))
     results = list(check_files(tasks, jobs))

@@ -15,6 +15,15 @@ from lgo_audit.span import Span
 __all__ = ["Applicability", "Edit", "Finding", "Fix", "Location", "Severity"]
 
 
+def _span_dict(span: Span) -> dict[str, int]:
+    return {
+        "line": span.line,
+        "column": span.column,
+        "end_line": span.end_line,
+        "end_column": span.end_column,
+    }
+
+
 class Severity(StrEnum):
     ERROR = "error"
     WARNING = "warning"
@@ -41,14 +50,7 @@ class Location:
     message: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "path": self.path,
-            "line": self.span.line,
-            "column": self.span.column,
-            "end_line": self.span.end_line,
-            "end_column": self.span.end_column,
-            "message": self.message,
-        }
+        return {"path": self.path, **_span_dict(self.span), "message": self.message}
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,16 +73,7 @@ class Fix:
         return {
             "applicability": self.applicability.value,
             "message": self.description,
-            "edits": [
-                {
-                    "content": e.replacement,
-                    "line": e.span.line,
-                    "column": e.span.column,
-                    "end_line": e.span.end_line,
-                    "end_column": e.span.end_column,
-                }
-                for e in self.edits
-            ],
+            "edits": [{"content": e.replacement, **_span_dict(e.span)} for e in self.edits],
         }
 
 
@@ -103,10 +96,7 @@ class Finding:
     def to_dict(self) -> dict[str, Any]:
         return {
             "path": self.path,
-            "line": self.span.line,
-            "column": self.span.column,
-            "end_line": self.span.end_line,
-            "end_column": self.span.end_column,
+            **_span_dict(self.span),
             "code": self.code,
             "name": self.name,
             "severity": self.severity.value,

@@ -21,13 +21,14 @@ import hashlib
 import importlib
 import io
 import json
-import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+
+from lgo_audit.cache import read_json, write_json
 
 __all__ = [
     "COLUMNS",
@@ -338,39 +339,16 @@ def _authority(path: Path, row: int, data: Any) -> Authority:
     return Authority(code, name, kind, county or None)
 
 
-def _cache_file() -> Path | None:
-    """Where digests of user registers that passed schema validation are remembered (or None).
-
-    The same place and switches as the rule cache (:mod:`lgo_audit.rules`):
-    ``LGO_AUDIT_NO_CACHE``, ``LGO_AUDIT_CACHE_DIR``, ``XDG_CACHE_HOME``.
-    """
-    if os.environ.get("LGO_AUDIT_NO_CACHE"):
-        return None
-    base = os.environ.get("LGO_AUDIT_CACHE_DIR") or os.environ.get("XDG_CACHE_HOME")
-    root = Path(base) if base else Path.home() / ".cache"
-    return root / "lgo-audit" / "validated-registers.json"
+_CACHE = "validated-registers.json"  # digests of user registers that passed the schema
 
 
 def _validated() -> list[str]:
-    path = _cache_file()
-    try:
-        data = json.loads(path.read_text(encoding="utf-8")) if path else []
-    except (OSError, ValueError):
-        return []
+    data = read_json(_CACHE)
     return [d for d in data if isinstance(d, str)] if isinstance(data, list) else []
 
 
 def _remember_validated(digest: str) -> None:
-    path = _cache_file()
-    if path is None:
-        return
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_suffix(f".{os.getpid()}.tmp")
-        temporary.write_text(json.dumps([*_validated(), digest][-200:]), encoding="utf-8")
-        os.replace(temporary, path)
-    except OSError:
-        pass  # a cache that cannot be written only costs time
+    write_json(_CACHE, [*_validated(), digest][-200:])
 
 
 def _read(path: Path, validate: bool) -> Register:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import tomllib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -23,6 +22,7 @@ from typing import Any, Literal
 import re2
 
 from lgo_audit import expr
+from lgo_audit.cache import read_json, write_json
 from lgo_audit.expr._serial import dump_ast, load_ast
 from lgo_audit.findings import Applicability, Severity
 from lgo_audit.grammar import PROFILES
@@ -176,29 +176,14 @@ def _validator() -> Any:
     return jsonschema.Draft202012Validator(schema)
 
 
-def _cache_file(name: str = "validated-rules.json") -> Path | None:
-    """Where lgo-audit remembers what it need not do again (or None: caching switched off)."""
-    if os.environ.get("LGO_AUDIT_NO_CACHE"):
-        return None
-    base = os.environ.get("LGO_AUDIT_CACHE_DIR") or os.environ.get("XDG_CACHE_HOME")
-    root = Path(base) if base else Path.home() / ".cache"
-    return root / "lgo-audit" / name
-
-
 class _ParsedCache:
     """Parsed rule expressions remembered between runs, keyed by the expression, the names it
     may use and the expression grammar's own source: a changed grammar misses every entry."""
 
     def __init__(self) -> None:
-        self.path = _cache_file("parsed-expressions.json")
-        self.entries: dict[str, Any] = {}
+        loaded = read_json(_PARSED)
+        self.entries: dict[str, Any] = loaded if isinstance(loaded, dict) else {}
         self.dirty = False
-        if self.path is not None:
-            try:
-                loaded = json.loads(self.path.read_text(encoding="utf-8"))
-                self.entries = loaded if isinstance(loaded, dict) else {}
-            except (OSError, ValueError):
-                self.entries = {}
 
     def parse(self, source: str, names: frozenset[str]) -> Any:
         key = hashlib.sha256(
@@ -216,16 +201,8 @@ class _ParsedCache:
         return node
 
     def save(self) -> None:
-        if self.path is None or not self.dirty:
-            return
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            temporary = self.path.with_suffix(f".{os.getpid()}.tmp")
-            entries = dict(list(self.entries.items())[-5000:])
-            temporary.write_text(json.dumps(entries), encoding="utf-8")
-            os.replace(temporary, self.path)
-        except OSError:
-            pass  # a cache that cannot be written only costs time
+        if self.dirty:
+            write_json(_PARSED, dict(list(self.entries.items())[-5000:]))
 
 
 @cache
@@ -240,26 +217,17 @@ def _grammar_digest() -> str:
 _parsed: _ParsedCache | None = None
 
 
+_VALIDATED = "validated-rules.json"  # digests of rule files that passed the schema
+_PARSED = "parsed-expressions.json"
+
+
 def _read_validated() -> set[str]:
-    path = _cache_file()
-    try:
-        data = json.loads(path.read_text(encoding="utf-8")) if path else []
-    except (OSError, ValueError):
-        return set()
+    data = read_json(_VALIDATED)
     return {d for d in data if isinstance(d, str)} if isinstance(data, list) else set()
 
 
 def _write_validated(digests: set[str]) -> None:
-    path = _cache_file()
-    if path is None:
-        return
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_suffix(f".{os.getpid()}.tmp")
-        temporary.write_text(json.dumps(sorted(digests)[-2000:]), encoding="utf-8")
-        os.replace(temporary, path)
-    except OSError:
-        pass  # a cache that cannot be written only costs time
+    write_json(_VALIDATED, sorted(digests)[-2000:])
 
 
 @cache

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, Phase, settings
 
 settings.register_profile(
     "ci",
-    max_examples=100,
+    max_examples=150,
     derandomize=True,
     deadline=None,
     print_blob=True,

@@ -16,6 +16,7 @@ from fractions import Fraction
 from math import gcd
 from typing import Final, Protocol, TypeAlias, TypeGuard
 
+from lgo_audit.dates import long_date
 from lgo_audit.expr._errors import ExprEvalError
 
 #: Longest accepted expression (or template) source, in characters.
@@ -59,20 +60,6 @@ Number: TypeAlias = int | Decimal | Fraction
 
 _NUMBER_TYPES: Final = frozenset({int, Decimal, Fraction, Percent})
 _STATED_TYPES: Final = frozenset({int, Decimal})
-_MONTHS: Final = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 
 
 class Env(Protocol):
@@ -244,7 +231,7 @@ def format_value(v: Value) -> str:
     if isinstance(v, str):
         return v
     if isinstance(v, datetime.date):
-        return f"{v.day} {_MONTHS[v.month - 1]} {v.year}"
+        return long_date(v)
     raise TypeError(f"not a value of the expression language: {type(v).__name__}")
 
 

@@ -21,6 +21,8 @@ from typing import Any
 
 import pyparsing as pp
 
+from lgo_audit.dates import MONTHS
+
 __all__ = [
     "MONTHS",
     "FactToken",
@@ -124,20 +126,6 @@ def to_percentage(raw: str) -> Decimal:
 percentage = pp.Regex(r"\d{1,3}(?:\.\d{1,2})?\s?%").set_name("percentage")
 """A percentage with 0, 1 or 2 decimal places: ``59%``, ``58.8%``."""
 
-MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 _MONTH_NUMBER = {m.lower(): i for i, m in enumerate(MONTHS, start=1)}
 _MONTH_NUMBER.update({m[:3].lower(): i for i, m in enumerate(MONTHS, start=1)})
 _MONTH_NUMBER["sept"] = 9
