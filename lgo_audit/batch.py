@@ -166,7 +166,7 @@ def _unique(
     first = batch[ordered[0][0]].path
     failed = set()
     for index, env in ordered[1:]:
-        params = {"first": _name(first), "group_size": len(members), "group": label}
+        params = {"first": first, "group_size": len(members), "group": label}
         message = expr.render_template(rule.message, _Params(params, env))
         batch[index].findings.append(_finding(rule, batch[index], message, binding))
         failed.add(index)

@@ -54,6 +54,7 @@ class FileResult:
     source_text: str | None = None  # kept when there are findings, to show source lines
     rule_set: str | None = None
     facts: LetterFacts = field(default_factory=dict)  # for cross-letter rules and extract
+    kind: str = "letter"  # or "table": the statistics table's own findings (LGO512)
 
     @property
     def is_clean(self) -> bool:

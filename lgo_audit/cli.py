@@ -106,9 +106,14 @@ def _load_registers(groups: list[Settings]) -> None:
 
 
 def _judge_batch(
-    results: list[Any], rules: list[Any], table: Any, fail_level: dict[str, Any]
+    results: list[Any],
+    rules: list[Any],
+    table: Any,
+    fail_level: dict[str, Any],
+    settings_of: dict[str, Settings],
 ) -> None:
-    """Cross-letter rules over the checked letters, and reconciliation with ``table``."""
+    """Cross-letter rules over the checked letters, and reconciliation with ``table``; then
+    each letter's per-file-ignores apply to what they added too."""
     from lgo_audit.batch import reconcile, run_batch_rules
     from lgo_audit.check import FileResult
     from lgo_audit.findings import Severity
@@ -122,15 +127,23 @@ def _judge_batch(
     if table is not None:
         orphans = reconcile(letters, unique, table)
         if orphans:
-            results.append(FileResult(table.path, orphans, source_text=table.text))
+            results.append(FileResult(table.path, orphans, source_text=table.text, kind="table"))
             fail_level[table.path] = min(
                 fail_level.values(), key=lambda s: s.rank, default=Severity.ERROR
             )
     for result in results:
+        settings = settings_of.get(result.path)
+        ignored = settings.ignored_for(Path(result.path)) if settings is not None else ()
+        if ignored:
+            result.findings = [f for f in result.findings if not _selected_by(f, ignored)]
         result.findings.sort(key=lambda f: f.sort_key)
         if result.findings and result.source_text is None:
             with contextlib.suppress(OSError):
                 result.source_text = Path(result.path).read_text(encoding="utf-8", errors="replace")
+
+
+def _selected_by(finding: Any, selectors: tuple[str, ...]) -> bool:
+    return any(finding.code.startswith(s.upper()) or finding.name == s.lower() for s in selectors)
 
 
 NO_OVERRIDES: dict[str, Any] = {
@@ -284,6 +297,12 @@ def check(
         rule_sets = {s: rules_for(s.rule_dirs) for s in groups}
     except RuleLoadError as error:
         fail(str(error))
+    for settings in groups:
+        if settings.profile is not None and settings.profile not in PROFILES:
+            fail(
+                f"{settings.source}: key 'profile': unknown profile '{settings.profile}' "
+                f"(known: {', '.join(PROFILES)})"
+            )
     for settings, rules in rule_sets.items():
         known = list(settings.select + settings.extend_select + settings.ignore)
         known += [sel for sel, _ in settings.severity]
@@ -325,6 +344,7 @@ def check(
         [r for s, rules in rule_sets.items() for r in active_rules(rules, s)],
         table,
         fail_level,
+        {str(path): settings for path, settings in tasks},
     )
     for result in results:
         if result.error is not None:
@@ -410,6 +430,9 @@ def parse(
             f"{path}: not an Annual Review letter (too few sections of the "
             f"{parsed.profile.name} template recognised: {found})"
         )
+    from lgo_audit.check import derive_facts, load_register
+
+    derive_facts(parsed, load_register(None))  # the register's type and code, as check has them
     document = letter_document(parsed, _load())
     if format is ParseFormat.json:
         typer.echo(json.dumps(document.model_dump(mode="json"), indent=2, ensure_ascii=True))
@@ -514,12 +537,13 @@ def test_rules(
     from lgo_audit.examples import run_example
     from lgo_audit.rules import RuleLoadError, load_rules
 
+    folders = tuple(str(d) for d in rule_dir or ())
     try:
-        rules = (
-            load_rules(tuple(str(d) for d in rule_dir), bundled=False) if rule_dir else load_rules()
-        )
+        everything = load_rules(folders)  # with the bundled rules: a clash of codes is an error
     except RuleLoadError as error:
         fail(str(error))
+    wanted = {Path(d).resolve() for d in folders}
+    rules = [r for r in everything if not wanted or r.path.resolve().parent in wanted]
     failures = 0
     cases = 0
     for rule in rules:
@@ -538,9 +562,9 @@ def test_rules(
                     f'{rule.path}: {rule.code} {example["kind"]} "{example["description"]}": '
                     + "; ".join(result.problems)
                 )
-    typer.echo(
-        f"{len(rules)} rules, {cases} examples: {cases - failures if failures <= cases else 0} passed, {failures} failed"
-    )
+    noun = "rule" if len(rules) == 1 else "rules"
+    passed = max(cases - failures, 0)
+    typer.echo(f"{len(rules)} {noun}, {cases} examples: {passed} passed, {failures} failed")
     if failures:
         raise typer.Exit(EXIT_FINDINGS)
 
@@ -560,19 +584,40 @@ def explain(code: Annotated[str, typer.Argument(help="A rule code (LGO101) or na
         if rule.when_source:
             typer.echo(f"    when:   {rule.when_source}")
         typer.echo(f"    assert: {rule.assert_source}")
+    lets = rule.raw.get("let", {})
+    if lets:
+        typer.echo("\n## Names\n")
+        for name, source in lets.items():
+            typer.echo(f"    {name} = {source}")
     if rule.fix is not None:
-        typer.echo(f"\n## Fix ({rule.fix.applicability.value})\n\n    {rule.fix.source}")
+        typer.echo(
+            f"\n## Fix ({rule.fix.applicability.value})\n\n    {rule.fix.at} := {rule.fix.source}"
+        )
 
 
 def main() -> None:
     """Entry point: run the app, turning any stray exception into one line and status 2."""
     try:
-        app()
+        status = app(standalone_mode=False)
+    except typer.Abort:
+        typer.echo("lgo-audit: interrupted", err=True)
+        sys.exit(130)
     except KeyboardInterrupt:
         typer.echo("lgo-audit: interrupted", err=True)
         sys.exit(130)
     except SystemExit:
         raise
-    except Exception as error:  # pragma: no cover - a bug; still no traceback for the user
+    except Exception as error:
+        if type(error).__name__ == "NoArgsIsHelpError":  # plain `lgo-audit`: the help
+            error.show()  # type: ignore[attr-defined]
+            sys.exit(EXIT_ERROR)
+        if hasattr(error, "format_message") and hasattr(error, "exit_code"):
+            # A usage error: one line, not click's usage block.
+            context = getattr(error, "ctx", None)
+            hint = f" (see '{context.command_path} --help')" if context is not None else ""
+            typer.echo(f"lgo-audit: {error.format_message()}{hint}", err=True)
+            sys.exit(EXIT_ERROR)
+        # A bug: still one line and no traceback for the user.
         typer.echo(f"lgo-audit: internal error: {type(error).__name__}: {error}", err=True)
         sys.exit(EXIT_ERROR)
+    sys.exit(status if isinstance(status, int) else EXIT_OK)

@@ -126,6 +126,17 @@ class Rule:
     examples: tuple[dict[str, Any], ...] = ()
     raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
+    def section(self, heading: str) -> str:
+        """The text under ``## heading`` in the explanation ("" if there is none)."""
+        marker = f"## {heading}"
+        text = "\n" + self.explanation
+        start = text.find("\n" + marker)
+        if start < 0:
+            return ""
+        body = text[start + len(marker) + 1 :]
+        end = body.find("\n## ")
+        return (body if end < 0 else body[:end]).strip()
+
     @property
     def category(self) -> str:
         return {

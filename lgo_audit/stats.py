@@ -41,6 +41,7 @@ COLUMNS = (
     "compliance_average",
     "remedy_average",
 )
+REQUIRED_COLUMNS = ("authority", "year")  # the others may be absent: no comparison for them
 INTEGER_COLUMNS = frozenset({"year", "investigations", "upheld", "remedies", "compliance_outcomes"})
 PERCENT_COLUMNS = frozenset(
     {"compliance_percent", "upheld_average", "compliance_average", "remedy_average"}
@@ -145,7 +146,7 @@ def parse_stats(text: str, path: str) -> StatsTable:
     """Validate a statistics table's text; ``path`` names it in messages and findings."""
     reader = csv.DictReader(io.StringIO(text, newline=""))
     header = reader.fieldnames or []
-    missing = [c for c in COLUMNS if c not in header]
+    missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
         raise StatsError(f"{path}: missing column '{missing[0]}' (columns: {', '.join(COLUMNS)})")
     rows: list[StatsRow] = []

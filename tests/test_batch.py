@@ -170,7 +170,7 @@ def test_a_letter_without_a_row_and_a_row_without_a_letter(tmp_path, folder, bat
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        ("authority,year\nX,2020\n", "missing column 'type'"),
+        ("authority,type\nX,County\n", "missing column 'year'"),
         (
             "authority,year,type,investigations,upheld,remedies,compliance_outcomes,"
             "compliance_percent,upheld_average,compliance_average,remedy_average\n"

@@ -43,7 +43,7 @@ def test_a_teams_rules_are_tested_alone(tmp_path: Path):
     (tmp_path / "big.toml").write_text(TEAM_RULE)
     result = runner.invoke(app, ["test-rules", "--rule-dir", str(tmp_path)])
     assert result.exit_code == 0, result.output
-    assert "1 rules, 2 examples: 2 passed, 0 failed" in result.output
+    assert "1 rule, 2 examples: 2 passed, 0 failed" in result.output
 
 
 def test_a_wrong_example_fails_and_says_why(tmp_path: Path):

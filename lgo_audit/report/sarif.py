@@ -66,11 +66,7 @@ def _rule_descriptor(rule: Rule) -> dict[str, Any]:
         "id": rule.code,
         "name": rule.name,
         "shortDescription": {"text": rule.summary},
-        "fullDescription": {
-            "text": rule.explanation.split("\n## ", 2)[1].split("\n", 1)[1].strip()
-            if "\n## " in rule.explanation or rule.explanation.startswith("## ")
-            else rule.summary
-        },
+        "fullDescription": {"text": rule.section("What it checks") or rule.summary},
         "help": {"text": rule.explanation, "markdown": rule.explanation},
         "helpUri": f"https://github.com/lgo-audit/lgo-audit/blob/main/docs/rules.md#{rule.code.lower()}",
         "defaultConfiguration": {"level": _LEVEL[rule.severity.value]},

@@ -76,7 +76,8 @@ def _window(text: str, start: int, end: int) -> tuple[str, int, int]:
     if len(text) <= MAX_LINE:
         return text, start, end
     left = max(0, min(start - 1 - 30, len(text) - MAX_LINE))
-    right = min(len(text), max(left + MAX_LINE, end - 1))
+    right = min(len(text), left + MAX_LINE)
+    end = min(end, right + 1)  # a span running past the window is underlined up to its edge
     prefix = "…" if left > 0 else ""
     suffix = "…" if right < len(text) else ""
     shift = left - len(prefix)
@@ -142,10 +143,10 @@ def render_statistics(results: Sequence[FileResult]) -> str:
 
 
 def summary(results: Sequence[FileResult], style: Style = Style()) -> str:
-    """``Found 1 error and 3 warnings in 2 letters (1 clean); 1 fixable with --fix.``"""
+    """``Found 1 error, 3 warnings in 2 letters (0 clean).`` and the fixable count."""
     counts = Counter(f.severity for r in results for f in r.findings)
-    letters = sum(1 for r in results if r.error is None)
-    clean_letters = sum(1 for r in results if r.is_clean)
+    letters = sum(1 for r in results if r.error is None and r.kind == "letter")
+    clean_letters = sum(1 for r in results if r.is_clean and r.kind == "letter")
     unreadable = sum(1 for r in results if r.error is not None)
     parts = []
     for severity in (Severity.ERROR, Severity.WARNING, Severity.INFO):
