@@ -106,7 +106,13 @@ def fact(
         return FactToken(name, convert(raw), raw, loc, loc + len(raw))
 
     inner = expr if isinstance(expr, pp.Regex) else pp.original_text_for(expr)
-    return inner.copy().add_parse_action(to_token).set_name(name)
+    element = inner.copy().add_parse_action(to_token).set_name(name)
+    FACTS[id(element)] = (name, convert)  # lets lgo_audit.grammar.fuse see what it carries
+    return element
+
+
+FACTS: dict[int, tuple[str, Callable[[str], Any]]] = {}
+"""Fact elements by identity: their fact name and converter (for :mod:`.fuse`)."""
 
 
 number = pp.Regex(r"\d{1,3}(?:,\d{3})+(?!\d)|\d{1,9}(?![\d,]\d)").set_name("number")
