@@ -16,3 +16,6 @@ class Span:
     column: int
     end_line: int
     end_column: int
+
+    # For pydantic (the letter model embeds spans): no other keys, whatever its version.
+    __pydantic_config__ = {"extra": "forbid"}  # noqa: RUF012
