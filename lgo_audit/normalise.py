@@ -278,7 +278,7 @@ _RARE: Final = [
     *(_u(c) for c in _RARE_EXPAND),
     *(f"{_u(c)}{_MAPPED_RUN}" for c in _RARE_MAPPED),
     *(f"{_u(c)}{_HS}*" for c in _RARE_SPACES),
-    *(f"{_u(c)}{_DELETE_RUN}" for c in _DELETE),
+    f"[{_u(_DELETE)}]+",  # one class, not one alternative per character: cheaper to compile
 ]
 _RARE_CHARS: Final = _RARE_EXPAND + _RARE_MAPPED + _RARE_SPACES + _DELETE
 _TOKEN_COMMON: Final = re.compile("|".join(_COMMON))

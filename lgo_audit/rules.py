@@ -211,6 +211,22 @@ class _ParsedCache:
         self.dirty = True
         return node
 
+    def template(self, text: str, names: frozenset[str]) -> expr.Template:
+        key = hashlib.sha256(
+            "\0".join((_grammar_digest(), "template", text, *sorted(names))).encode()
+        ).hexdigest()[:40]
+        cached = self.entries.get(key)
+        if isinstance(cached, list):
+            try:
+                parts = tuple(p if isinstance(p, str) else load_ast(p["ast"]) for p in cached)
+                return expr.Template(text, parts)
+            except (ValueError, TypeError, KeyError):
+                pass
+        template = expr.parse_template(text, names=names)
+        self.entries[key] = [p if isinstance(p, str) else {"ast": dump_ast(p)} for p in template.parts]
+        self.dirty = True
+        return template
+
     def save(self) -> None:
         if self.dirty:
             write_json(_PARSED, dict(list(self.entries.items())[-5000:]))
@@ -344,7 +360,10 @@ def _compile(data: dict[str, Any], path: Path) -> Rule:
 
     def template(source: str, where: str, names: Iterable[str]) -> expr.Template:
         try:
-            return expr.parse_template(source, names=frozenset(names))
+            allowed = frozenset(names)
+            if _parsed is not None:
+                return _parsed.template(source, allowed)
+            return expr.parse_template(source, names=allowed)
         except expr.ExprSyntaxError as error:
             raise RuleLoadError(path, str(error), code, where) from None
 
