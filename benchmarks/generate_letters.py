@@ -20,12 +20,43 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from tests.letters import random_letter_facts, random_style, render
 
 
+def write_batches(out_dir: Path, count: int, seed: int) -> int:
+    """``count`` letters as consecutive years' consistent batches (one letter per council)."""
+    from tests.batches import consistent_batch
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    written = 0
+    year = 2020
+    while written < count:
+        size = min(120, count - written)  # up to 24 councils of each of the five types
+        batch = consistent_batch(size, seed=seed + year, year=year)
+        for index, (facts, style) in enumerate(zip(batch.letters, batch.styles, strict=True)):
+            (out_dir / f"letter-{year}-{index:03d}.txt").write_bytes(render(facts, style))
+        written += size
+        year -= 1
+    print(
+        f"wrote {count} letters in {2020 - year} yearly batches to {out_dir} "
+        f"in {time.perf_counter() - started:.1f} s (seed {seed})",
+        file=sys.stderr,
+    )
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out_dir", type=Path, help="folder to write the letters to (created)")
     parser.add_argument("-n", "--count", type=int, default=1000, help="how many letters")
     parser.add_argument("--seed", type=int, default=1, help="random seed (same seed, same files)")
+    parser.add_argument(
+        "--batches",
+        action="store_true",
+        help="consistent yearly batches (each council once a year, one set of averages per "
+        "type, one letter date): the letters a real pre-publication check sees",
+    )
     args = parser.parse_args(argv)
+    if args.batches:
+        return write_batches(args.out_dir, args.count, args.seed)
     args.out_dir.mkdir(parents=True, exist_ok=True)
     rng = random.Random(args.seed)
     width = len(str(max(args.count, 1)))

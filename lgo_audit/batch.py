@@ -8,12 +8,14 @@ with its row of the table). Both kinds of rule are declared in ``rules/`` like t
 
 from __future__ import annotations
 
+import bisect
+import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from lgo_audit import expr
 from lgo_audit.engine import Outcome, RuleResult, _BoundEnv
@@ -21,19 +23,67 @@ from lgo_audit.findings import Finding, Location
 from lgo_audit.rules import Binding, Rule
 from lgo_audit.span import Span
 
-__all__ = ["FactValue", "LetterFacts", "ValueEnv", "reconcile", "run_batch_rules"]
+__all__ = [
+    "FactValue",
+    "LetterFacts",
+    "ValueEnv",
+    "kept_names",
+    "needs_facts",
+    "reconcile",
+    "run_batch_rules",
+    "span_names",
+]
 
 FILE_START = Span(line=1, column=1, end_line=1, end_column=1)
 MAX_NAMED = 8  # letters named in one message at most
 
 
-@dataclass(frozen=True, slots=True)
-class FactValue:
-    """A fact as a finished check keeps it: value, raw text and where it stands."""
+class FactValue(NamedTuple):
+    """A fact as a finished check keeps it: value, raw text and, for the facts that cross-letter
+    and data rules point at, where it stands (a tuple: cheap to send back from a worker)."""
 
     value: Any
     raw: str
-    span: Span
+    span: Span | None = None
+    where: tuple[int, int] | None = None  # offsets in the decoded file: the span, made on demand
+
+
+class _Places:
+    """Spans of facts kept only as file offsets, worked out when a finding needs one (the
+    file is read again then: rare, and cheaper than a span for every fact of every letter)."""
+
+    def __init__(self) -> None:
+        self.line_starts: dict[str, list[int] | None] = {}
+
+    def span(self, path: str, where: tuple[int, int]) -> Span:
+        if path not in self.line_starts:
+            from lgo_audit.reader import InputError, read_source
+
+            try:
+                text = read_source(Path(path)).text
+                self.line_starts[path] = [0, *(m.end() for m in _LINE_BREAK.finditer(text))]
+            except InputError:
+                self.line_starts[path] = None
+        starts = self.line_starts[path]
+        if starts is None:
+            return FILE_START
+        start_line = bisect.bisect_right(starts, where[0])
+        end_line = bisect.bisect_right(starts, max(where[1] - 1, where[0]))
+        end_column = where[1] - starts[end_line - 1] + 1
+        return Span(start_line, where[0] - starts[start_line - 1] + 1, end_line, end_column)
+
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_PLACES = _Places()
+
+
+def fact_span(path: str, fact: FactValue) -> Span | None:
+    """Where ``fact`` stands in the file ``path``."""
+    if fact.span is not None:
+        return fact.span
+    if fact.where is not None:
+        return _PLACES.span(path, fact.where)
+    return None
 
 
 LetterFacts = dict[str, FactValue]
@@ -101,8 +151,9 @@ def _locate(
     for name in rule.at:
         target = binding.names.get(name, name) if binding is not None else name
         fact = letter.facts.get(target)
-        if fact is not None:
-            spans.append((fact.span, target))
+        span = fact_span(letter.path, fact) if fact is not None else None
+        if span is not None:
+            spans.append((span, target))
     if not spans:
         return FILE_START, ()
     primary = spans[0][0]
@@ -112,6 +163,49 @@ def _locate(
 def _finding(rule: Rule, letter: _Letter, message: str, binding: Binding | None) -> Finding:
     span, related = _locate(rule, letter, binding)
     return Finding(letter.path, rule.code, rule.name, rule.severity, message, span, related)
+
+
+def span_names(rules: Sequence[Rule]) -> frozenset[str]:
+    """The facts whose place cross-letter and data rules may point at (the others' spans are
+    not worth computing and sending back from every worker)."""
+    names: set[str] = set()
+    for rule in rules:
+        if rule.kind not in ("batch", "data"):
+            continue
+        bindings = rule.each if isinstance(rule.each, tuple) else ()
+        for name in rule.at:
+            names.add(name)
+            names.update(b.names[name] for b in bindings if name in b.names)
+        names.update(fact for fact, _ in rule.compare)
+    return frozenset(names)
+
+
+KEY_FACTS = frozenset({"authority.name", "panel_header.authority", "title.year", "year_ending"})
+"""What reconciliation matches a letter to its row of the table by."""
+
+
+def kept_names(rules: Sequence[Rule]) -> frozenset[str]:
+    """Every fact a cross-letter or data rule can read: the rest need not leave the worker."""
+    names: set[str] = set(KEY_FACTS)
+    for rule in rules:
+        if rule.kind not in ("batch", "data"):
+            continue
+        names.update(rule.group)
+        names.update(rule.at)
+        names.update(fact for fact, _ in rule.compare)
+        names.update(rule.message.names)
+        sources = [rule.agree_source or "", *rule.raw.get("let", {}).values()]
+        for entry in rule.raw.get("each", ()) if isinstance(rule.raw.get("each"), list) else ():
+            sources.extend(entry.values())
+        for source in sources:
+            if source:
+                names.update(expr.names_used(expr.parse(source)))
+    return frozenset(names)
+
+
+def needs_facts(rules: Sequence[Rule]) -> bool:
+    """Whether any rule judges letters together (so each check must keep its facts)."""
+    return any(rule.kind in ("batch", "data") for rule in rules)
 
 
 def run_batch_rules(
@@ -310,8 +404,9 @@ def reconcile(
                     table.path, Span(row.line, 1, row.line, 2), f"{table_name} row {row.line}"
                 ),
             )
+            span = fact_span(path, fact) or FILE_START
             findings.append(
-                Finding(path, rule.code, rule.name, rule.severity, message, fact.span, related)
+                Finding(path, rule.code, rule.name, rule.severity, message, span, related)
             )
         results.append(RuleResult(rule.code, Outcome.FAILED if failed else Outcome.PASSED))
     orphans: list[Finding] = []

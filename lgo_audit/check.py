@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from lgo_audit.batch import FactValue, LetterFacts
+from lgo_audit.batch import FactValue, LetterFacts, kept_names, needs_facts, span_names
 from lgo_audit.config import Settings
 from lgo_audit.engine import RuleResult, run_rules
 from lgo_audit.findings import Finding
@@ -131,16 +131,47 @@ def derive_facts(parsed: ParsedLetter, register: Register) -> None:
     )
 
 
-def letter_facts(parsed: ParsedLetter) -> LetterFacts:
-    """The letter's facts with their spans, as cross-letter rules and extract need them."""
+def letter_facts(
+    parsed: ParsedLetter,
+    spans: frozenset[str] | None = None,
+    names: frozenset[str] | None = None,
+) -> LetterFacts:
+    """The letter's facts (those in ``names``; all when None), as cross-letter rules and
+    extract need them: with their spans when ``spans`` is None, else with the file offsets of
+    the names in ``spans`` (a span is made from them only if a finding needs it)."""
+    if spans is None:
+        return {
+            name: FactValue(token.value, token.raw, parsed.span(token.start, token.end))
+            for name, token in parsed.structure.facts.items()
+            if names is None or name in names
+        }
+    text = parsed.text
     return {
-        name: FactValue(token.value, token.raw, parsed.span(token.start, token.end))
+        name: FactValue(
+            token.value,
+            token.raw,
+            None,
+            (text.original_offset(token.start), text.original_end(token.end))
+            if name in spans
+            else None,
+        )
         for name, token in parsed.structure.facts.items()
+        if names is None or name in names
     }
 
 
-def check_one(path: Path, rules: Sequence[Rule], settings: Settings) -> FileResult:
-    """Parse and check one file; an unreadable file is a result with an error, not a raise."""
+def check_one(
+    path: Path,
+    rules: Sequence[Rule],
+    settings: Settings,
+    *,
+    keep_facts: bool | None = None,
+    keep_source: bool = True,
+) -> FileResult:
+    """Parse and check one file; an unreadable file is a result with an error, not a raise.
+
+    The letter's facts are kept (for cross-letter rules, --data and extract) when
+    ``keep_facts``, by default when one of ``rules`` judges letters together."""
     try:
         parsed: ParsedLetter = parse_file(
             path, max_bytes=settings.max_file_size, profile=settings.profile
@@ -162,10 +193,32 @@ def check_one(path: Path, rules: Sequence[Rule], settings: Settings) -> FileResu
         findings,
         results,
         sha256=parsed.source.sha256,
-        source_text=parsed.source.text if findings else None,
+        source_text=parsed.source.text if findings and keep_source else None,
         rule_set=rules_for(settings.rule_dirs).version,
-        facts=letter_facts(parsed) if parsed.is_letter else {},
+        facts=_kept_facts(parsed, rules, keep_facts),
     )
+
+
+def _kept_facts(parsed: ParsedLetter, rules: Sequence[Rule], keep: bool | None) -> LetterFacts:
+    if not parsed.is_letter:
+        return {}
+    if keep:  # extract: every fact
+        return letter_facts(parsed, span_names(rules))
+    if keep is None and needs_facts(rules):
+        return letter_facts(parsed, span_names(rules), _kept_names(rules))
+    return {}
+
+
+_KEPT: dict[int, tuple[Sequence[Rule], frozenset[str]]] = {}
+
+
+def _kept_names(rules: Sequence[Rule]) -> frozenset[str]:
+    """kept_names of a rule list, worked out once per list (one list per settings; the entry
+    holds the list, so its id cannot be reused by another)."""
+    entry = _KEPT.get(id(rules))
+    if entry is None or entry[0] is not rules:
+        entry = _KEPT[id(rules)] = (rules, kept_names(rules))
+    return entry[1]
 
 
 @cache
@@ -173,20 +226,31 @@ def _active(settings: Settings) -> list[Rule]:
     return active_rules(rules_for(settings.rule_dirs), settings)
 
 
-def _check_task(task: tuple[Path, Settings]) -> FileResult:
-    path, settings = task
-    return check_one(path, _active(settings), settings)
+def _check_task(task: tuple[Path, Settings, bool | None, bool]) -> FileResult:
+    path, settings, keep_facts, keep_source = task
+    return check_one(
+        path, _active(settings), settings, keep_facts=keep_facts, keep_source=keep_source
+    )
 
 
 def check_files(
-    tasks: Sequence[tuple[Path, Settings]], jobs: int | None = None
+    tasks: Sequence[tuple[Path, Settings]],
+    jobs: int | None = None,
+    *,
+    keep_facts: bool | None = None,
+    keep_source: bool = True,
 ) -> Iterator[FileResult]:
-    """Results for ``tasks`` (file, its settings) in the order given; parallel for large batches."""
+    """Results for ``tasks`` (file, its settings) in the order given; parallel for large batches.
+
+    ``keep_facts``: keep every letter's facts (extract), or by default only when a rule
+    judges letters together. ``keep_source``: send back the text of letters with findings
+    (the full and html reports show source lines; the other formats do not need it)."""
+    work = [(path, settings, keep_facts, keep_source) for path, settings in tasks]
     workers = jobs or os.cpu_count() or 1
-    if len(tasks) < PARALLEL_THRESHOLD or workers == 1:
-        for task in tasks:
+    if len(work) < PARALLEL_THRESHOLD or workers == 1:
+        for task in work:
             yield _check_task(task)
         return
-    chunksize = max(1, min(64, len(tasks) // (workers * 8)))
+    chunksize = max(1, min(64, len(work) // (workers * 8)))
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        yield from pool.map(_check_task, tasks, chunksize=chunksize)
+        yield from pool.map(_check_task, work, chunksize=chunksize)

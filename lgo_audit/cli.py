@@ -137,6 +137,12 @@ def _judge_batch(
         if ignored:
             result.findings = [f for f in result.findings if not _selected_by(f, ignored)]
         result.findings.sort(key=lambda f: f.sort_key)
+
+
+def _keep_source(results: list[Any]) -> None:
+    """Reread letters whose findings came only from the batch stage: the full and html
+    formats show source lines (the others do not need them)."""
+    for result in results:
         if result.findings and result.source_text is None:
             with contextlib.suppress(OSError):
                 result.source_text = Path(result.path).read_text(encoding="utf-8", errors="replace")
@@ -337,7 +343,8 @@ def check(
             raise typer.Exit(EXIT_FINDINGS if diffs else EXIT_OK)
 
     _load_registers(groups)
-    results = list(check_files(tasks, jobs))
+    shows_source = output_format in (OutputFormat.full, OutputFormat.html) and not statistics
+    results = list(check_files(tasks, jobs, keep_source=shows_source))
     fail_level = {str(r.path): s.fail_on for r, (_, s) in zip(results, tasks, strict=True)}
     _judge_batch(
         results,
@@ -349,6 +356,8 @@ def check(
     for result in results:
         if result.error is not None:
             typer.echo(result.error, err=True)
+    if shows_source:
+        _keep_source(results)
     style = report.Style(colour=output_file is None and _use_colour(no_color))
     all_rules: dict[str, Any] = {}
     for settings, rules in rule_sets.items():
@@ -467,7 +476,7 @@ def extract(
     overrides = {**NO_OVERRIDES, "select": ("LGO001",)}  # facts only: skip the other rules
     tasks = _settings_for(files, config, isolated, overrides)
     _load_registers(list(dict.fromkeys(s for _, s in tasks)))
-    results = list(check_files(tasks, jobs))
+    results = list(check_files(tasks, jobs, keep_facts=True, keep_source=False))
     errors = path_errors + [r.error for r in results if r.error is not None]
     errors += [
         f"{r.path}: not an Annual Review letter; left out"

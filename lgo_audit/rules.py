@@ -223,7 +223,9 @@ class _ParsedCache:
             except (ValueError, TypeError, KeyError):
                 pass
         template = expr.parse_template(text, names=names)
-        self.entries[key] = [p if isinstance(p, str) else {"ast": dump_ast(p)} for p in template.parts]
+        self.entries[key] = [
+            p if isinstance(p, str) else {"ast": dump_ast(p)} for p in template.parts
+        ]
         self.dirty = True
         return template
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -12,6 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from lgo_audit.cli import app
+from lgo_audit.reader import read_source
 from tests.batches import Batch, consistent_batch
 
 runner = CliRunner()
@@ -80,6 +82,11 @@ def test_one_injected_disagreement_is_reported_on_that_letter_only(
 
     assert batch_codes(found) == [(f"letter-{target:03d}.txt", code)]
     (finding,) = [f for f in found if f["code"] == code]
+    # The finding points at the statement that states the odd value, in the file as written.
+    text = read_source(tmp_path / "letters" / f"letter-{target:03d}.txt").text
+    line = re.split(r"\r\n|\r|\n", text)[finding["line"] - 1]
+    expected = {"LGO501": "average", "LGO503": "20", "LGO504": "O'Neil-Smith"}[code]
+    assert expected in line.replace("\u2019", "'")
     if code == "LGO501":
         assert "differing: letter-003.txt" in finding["message"]
         assert "stated by 2 of the 3" in finding["message"]

@@ -84,6 +84,10 @@ class Recogniser:
                 self._by_key.setdefault(key, []).append(statement)
             if statement.probe is not None:
                 self._probed.append(statement)
+        probes = [s.probe.pattern for s in self._probed if s.probe is not None]
+        self._any_probe = (
+            re.compile("|".join(f"(?:{p})" for p in probes), re.IGNORECASE) if probes else None
+        )
         leads = [s for s in profile.statements if s.lead is not None]
         self._lead_statements = {f"s{i}": s for i, s in enumerate(leads)}
         self._leads = re.compile(
@@ -132,12 +136,14 @@ class Recogniser:
             if key.isdigit():
                 key = "#"
         candidates = self._by_key.get(key, [])
+        if self._any_probe is None or not self._any_probe.search(text, pos, pos + _PROBE_WINDOW):
+            return candidates
         probed = [
             s
             for s in self._probed
             if s.probe is not None and s.probe.search(text, pos, pos + _PROBE_WINDOW)
         ]
-        return candidates + probed if probed else candidates
+        return candidates + probed
 
     def _match(self, text: str, pos: int) -> Matched | None:
         for statement in self._candidates(text, pos):
