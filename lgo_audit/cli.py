@@ -41,6 +41,22 @@ class ParseFormat(StrEnum):
     text = "text"
 
 
+# Options several commands share, declared once.
+ConfigOption = Annotated[
+    Path | None, typer.Option("--config", help="Use this configuration file for every letter.")
+]
+IsolatedOption = Annotated[bool, typer.Option("--isolated", help="Ignore all configuration files.")]
+JobsOption = Annotated[
+    int | None, typer.Option("--jobs", "-j", help="Worker processes (default: all cores).")
+]
+ProfileOption = Annotated[
+    str | None, typer.Option(help="Template profile (year); default: from the title.")
+]
+OutputFileOption = Annotated[
+    Path | None, typer.Option("--output-file", "-o", help="Write the output to this file.")
+]
+
+
 def fail(message: str) -> NoReturn:
     """One line on standard error and exit status 2."""
     typer.echo(
@@ -204,9 +220,7 @@ def check(
     output_format: Annotated[
         OutputFormat, typer.Option("--output-format", help="How findings are shown.")
     ] = OutputFormat.full,
-    output_file: Annotated[
-        Path | None, typer.Option("--output-file", "-o", help="Write the report to this file.")
-    ] = None,
+    output_file: OutputFileOption = None,
     statistics: Annotated[
         bool, typer.Option("--statistics", help="Count findings per rule instead.")
     ] = False,
@@ -227,12 +241,8 @@ def check(
     diff: Annotated[
         bool, typer.Option("--diff", help="Show the fixes as a unified diff; write nothing.")
     ] = False,
-    config: Annotated[
-        Path | None, typer.Option("--config", help="Use this configuration file for every letter.")
-    ] = None,
-    isolated: Annotated[
-        bool, typer.Option("--isolated", help="Ignore all configuration files.")
-    ] = False,
+    config: ConfigOption = None,
+    isolated: IsolatedOption = False,
     rule_dir: Annotated[
         list[Path] | None,
         typer.Option("--rule-dir", help="A folder of your own rules, added to the bundled ones."),
@@ -241,9 +251,7 @@ def check(
         str | None,
         typer.Option("--fail-on", help="Lowest severity that fails the run: error or warning."),
     ] = None,
-    profile: Annotated[
-        str | None, typer.Option(help="Template profile (year); default: from the title.")
-    ] = None,
+    profile: ProfileOption = None,
     max_file_size: Annotated[
         int | None, typer.Option(help="Largest file accepted, in bytes.")
     ] = None,
@@ -257,9 +265,7 @@ def check(
             "--evidence", help="With json or html: each letter's hash and every rule's outcome."
         ),
     ] = False,
-    jobs: Annotated[
-        int | None, typer.Option("--jobs", "-j", help="Worker processes (default: all cores).")
-    ] = None,
+    jobs: JobsOption = None,
     no_color: Annotated[bool, typer.Option("--no-color", help="Never colour the output.")] = False,
 ) -> None:
     """Check letters and report every inconsistency found."""
@@ -391,12 +397,8 @@ def show_config(
     path: Annotated[Path, typer.Argument(help="A letter or folder whose settings to show.")] = Path(
         "."
     ),
-    config: Annotated[
-        Path | None, typer.Option("--config", help="Use this configuration file.")
-    ] = None,
-    isolated: Annotated[
-        bool, typer.Option("--isolated", help="Ignore all configuration files.")
-    ] = False,
+    config: ConfigOption = None,
+    isolated: IsolatedOption = False,
 ) -> None:
     """Show the settings that apply to a letter or folder, and where they come from."""
     overrides = dict(NO_OVERRIDES)
@@ -412,9 +414,7 @@ def parse(
     format: Annotated[
         ParseFormat, typer.Option("--format", help="json (the schema's shape) or text.")
     ] = ParseFormat.json,
-    profile: Annotated[
-        str | None, typer.Option(help="Template profile (year); default: from the title.")
-    ] = None,
+    profile: ProfileOption = None,
     max_file_size: Annotated[
         int, typer.Option(help="Largest file accepted, in bytes.")
     ] = 5_000_000,
@@ -453,18 +453,10 @@ def parse(
 def extract(
     paths: Annotated[list[Path], typer.Argument(help="Letter files or folders (.txt, .md).")],
     format: Annotated[str, typer.Option("--format", help="csv or json.")] = "csv",
-    output_file: Annotated[
-        Path | None, typer.Option("--output-file", "-o", help="Write to this file.")
-    ] = None,
-    config: Annotated[
-        Path | None, typer.Option("--config", help="Use this configuration file.")
-    ] = None,
-    isolated: Annotated[
-        bool, typer.Option("--isolated", help="Ignore all configuration files.")
-    ] = False,
-    jobs: Annotated[
-        int | None, typer.Option("--jobs", "-j", help="Worker processes (default: all cores).")
-    ] = None,
+    output_file: OutputFileOption = None,
+    config: ConfigOption = None,
+    isolated: IsolatedOption = False,
+    jobs: JobsOption = None,
 ) -> None:
     """Write one row per letter with every fact, in the statistics table's columns first."""
     from lgo_audit import extract as extraction
