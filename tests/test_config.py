@@ -138,3 +138,33 @@ def test_config_command_shows_the_resolved_settings(tree):
     settings = json.loads(result.output)
     assert settings["source"] == str(tree / "strict" / "lgo-audit.toml")
     assert settings["fail-on"] == "warning"
+
+
+def test_authority_register_points_at_a_teams_own_register(tmp_path):
+    (tmp_path / "councils.csv").write_text(
+        "code,name,type,county\nE06000099,Anytown,Unitary,\n", encoding="utf-8"
+    )
+    (tmp_path / "lgo-audit.toml").write_text('authority-register = "councils.csv"\n')
+    letter = tmp_path / "anytown.txt"
+    letter.write_text(
+        (EXAMPLES / "stockport-2020.txt")
+        .read_text()
+        .replace("Stockport Metropolitan Borough Council", "Anytown Council")
+    )
+
+    with_register = check(str(letter))
+    without = check("--isolated", str(letter))
+
+    assert "LGO304" not in with_register.output
+    assert 'LGO304 [warning] "Anytown Council" is not a council' in without.output
+
+
+def test_a_malformed_register_is_a_one_line_error(tmp_path):
+    (tmp_path / "councils.csv").write_text("code,name\nX,Y\n", encoding="utf-8")
+    (tmp_path / "lgo-audit.toml").write_text('authority-register = "councils.csv"\n')
+    (tmp_path / "stockport.txt").write_text((EXAMPLES / "stockport-2020.txt").read_text())
+
+    result = check(str(tmp_path / "stockport.txt"))
+
+    assert result.exit_code == 2
+    assert "councils.csv" in result.output and "Traceback" not in result.output
