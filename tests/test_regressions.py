@@ -116,3 +116,19 @@ def test_remedy_count_missing_does_not_say_null_when_the_remedy_rate_is_missing_
         "the number of satisfactory remedy decisions is missing"
     ]
     assert findings[0].fix is not None  # 0 upheld cases: 0 remedies, whatever the rate
+
+
+def test_accented_names_are_read_as_names():
+    from lgo_audit.examples import base_letter, checked_letter
+
+    text = (
+        base_letter()
+        .replace("Ms Smith\nChief Executive", "Ms Zoë Brontë\nChief Executive")
+        .replace("Dear Ms Smith", "Dear Ms Brontë")
+        .replace("Michael King\n", "Siân Lloyd-Jones\n")
+    )
+    parsed, _, _ = checked_letter(text, "accents.txt")
+    facts = parsed.structure.facts
+    assert facts["addressee.name"].value == "Ms Zoë Brontë"
+    assert facts["salutation.name"].value == "Ms Brontë"
+    assert facts["signatory.name"].value == "Siân Lloyd-Jones"

@@ -61,7 +61,9 @@ _ROLE = (
     r"|Leader(?:[ ]+of[ ]+the[ ]+Council)?)"
     r"(?:[ ]+(?:and|&)[ ]+Head[ ]+of[ ]+Paid[ ]+Service)?\b"
 )
-_NAME_WORD = r"[A-Z][A-Za-z'\-]*\.?"
+_UPPER = "A-ZÀ-ÖØ-Þ"  # names are written with accents too: Zoë, Siân, Ní Bhriain
+_LETTER = "A-Za-zÀ-ÖØ-öø-ÿ"
+_NAME_WORD = rf"[{_UPPER}][{_LETTER}'\-]*\.?"
 
 person = pp.Regex(rf"{_HONORIFIC}(?:[ ]+(?!{_ROLE}){_NAME_WORD}){{1,4}}")
 role = pp.Regex(_ROLE)
@@ -77,7 +79,8 @@ _SIGNATORY_TITLES = (
 )
 signatory_title = pp.Regex(_SIGNATORY_TITLES, flags=re.IGNORECASE)
 signatory = pp.Regex(
-    rf"(?!(?:{_SIGNATORY_TITLES}))(?:{_HONORIFIC}[ ]+)?[A-Z][A-Za-z'\-]+(?:[ ]+[A-Z][A-Za-z'\-]+){{1,3}}"
+    rf"(?!(?:{_SIGNATORY_TITLES}))(?:{_HONORIFIC}[ ]+)?[{_UPPER}][{_LETTER}'\-]+"
+    rf"(?:[ ]+[{_UPPER}][{_LETTER}'\-]+){{1,3}}"
     r"(?=[ ]*(?:\n|\Z))",
     flags=0,
 )
