@@ -193,13 +193,9 @@ def kept_names(rules: Sequence[Rule]) -> frozenset[str]:
         names.update(rule.group)
         names.update(rule.at)
         names.update(fact for fact, _ in rule.compare)
-        names.update(rule.message.names)
-        sources = [rule.agree_source or "", *rule.raw.get("let", {}).values()]
-        for entry in rule.raw.get("each", ()) if isinstance(rule.raw.get("each"), list) else ():
-            sources.extend(entry.values())
-        for source in sources:
-            if source:
-                names.update(expr.names_used(expr.parse(source)))
+        names.update(rule.reads)
+        if isinstance(rule.each, tuple):
+            names.update(n for binding in rule.each for n in binding.names.values())
     return frozenset(names)
 
 

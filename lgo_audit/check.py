@@ -167,6 +167,7 @@ def check_one(
     *,
     keep_facts: bool | None = None,
     keep_source: bool = True,
+    batch: bool = False,
 ) -> FileResult:
     """Parse and check one file; an unreadable file is a result with an error, not a raise.
 
@@ -174,7 +175,7 @@ def check_one(
     ``keep_facts``, by default when one of ``rules`` judges letters together."""
     try:
         parsed: ParsedLetter = parse_file(
-            path, max_bytes=settings.max_file_size, profile=settings.profile
+            path, max_bytes=settings.max_file_size, profile=settings.profile, batch=batch
         )
     except InputError as error:
         return FileResult(str(path), error=str(error))
@@ -226,10 +227,15 @@ def _active(settings: Settings) -> list[Rule]:
     return active_rules(rules_for(settings.rule_dirs), settings)
 
 
-def _check_task(task: tuple[Path, Settings, bool | None, bool]) -> FileResult:
-    path, settings, keep_facts, keep_source = task
+def _check_task(task: tuple[Path, Settings, bool | None, bool, bool]) -> FileResult:
+    path, settings, keep_facts, keep_source, batch = task
     return check_one(
-        path, _active(settings), settings, keep_facts=keep_facts, keep_source=keep_source
+        path,
+        _active(settings),
+        settings,
+        keep_facts=keep_facts,
+        keep_source=keep_source,
+        batch=batch,
     )
 
 
@@ -245,7 +251,8 @@ def check_files(
     ``keep_facts``: keep every letter's facts (extract), or by default only when a rule
     judges letters together. ``keep_source``: send back the text of letters with findings
     (the full and html reports show source lines; the other formats do not need it)."""
-    work = [(path, settings, keep_facts, keep_source) for path, settings in tasks]
+    batch = len(tasks) >= PARALLEL_THRESHOLD
+    work = [(path, settings, keep_facts, keep_source, batch) for path, settings in tasks]
     workers = jobs or os.cpu_count() or 1
     if len(work) < PARALLEL_THRESHOLD or workers == 1:
         for task in work:

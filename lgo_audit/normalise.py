@@ -61,6 +61,7 @@ original start, original length of a replaced token), kept in arrays and searche
 
 from __future__ import annotations
 
+import functools
 import re
 from array import array
 from bisect import bisect_left, bisect_right
@@ -282,7 +283,14 @@ _RARE: Final = [
 ]
 _RARE_CHARS: Final = _RARE_EXPAND + _RARE_MAPPED + _RARE_SPACES + _DELETE
 _TOKEN_COMMON: Final = re.compile("|".join(_COMMON))
-_TOKEN_ALL: Final = re.compile("|".join(_COMMON + _RARE))
+
+
+@functools.cache
+def _token_all() -> re.Pattern[str]:
+    """The full pattern, compiled the first time a text has a rare character (most never do)."""
+    return re.compile("|".join(_COMMON + _RARE))
+
+
 _HAS_RARE: Final = re.compile(f"[{_u(_RARE_CHARS)}]")
 _RARE_ASCII: Final = bytes(ord(c) for c in _RARE_CHARS if c.isascii())
 
@@ -332,7 +340,7 @@ class _Normaliser:
 
     def __init__(self, src: str) -> None:
         self.src = src
-        self.finditer = (_TOKEN_ALL if _has_rare(src) else _TOKEN_COMMON).finditer
+        self.finditer = (_token_all() if _has_rare(src) else _TOKEN_COMMON).finditer
         self.parts: list[str] = []
         self.n = 0  # length of the output so far
         self.last = ""  # last character of the output so far ("" at the start)

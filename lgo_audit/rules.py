@@ -123,6 +123,7 @@ class Rule:
     agree_source: str | None = None
     unique: bool = False
     compare: tuple[tuple[str, str], ...] = ()
+    reads: frozenset[str] = frozenset()  # every name its expressions and message read
     examples: tuple[dict[str, Any], ...] = ()
     raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
@@ -352,10 +353,13 @@ def _compile(data: dict[str, Any], path: Path) -> Rule:
     code = data["code"]
     kind = data.get("kind", "fact")
 
+    used: set[str] = set()  # every name the rule's expressions read
+
     def parse(source: str, where: str, names: Iterable[str]) -> Evaluator:
         try:
             allowed = frozenset(names)
             node = _parsed.parse(source, allowed) if _parsed else expr.parse(source, names=allowed)
+            used.update(expr.names_used(node))
             return expr.compile_expr(node)
         except expr.ExprSyntaxError as error:
             raise RuleLoadError(path, str(error), code, where) from None
@@ -464,6 +468,8 @@ def _compile(data: dict[str, Any], path: Path) -> Rule:
             source=spec["replacement"],
         )
 
+    message_template = template(data["message"], "message", message_names)
+    used.update(message_template.names)
     return Rule(
         code=code,
         name=data["name"],
@@ -471,7 +477,7 @@ def _compile(data: dict[str, Any], path: Path) -> Rule:
         summary=data["summary"],
         explanation=data["explanation"].strip(),
         kind=kind,
-        message=template(data["message"], "message", message_names),
+        message=message_template,
         message_source=data["message"],
         path=path,
         check=data.get("check"),
@@ -488,6 +494,7 @@ def _compile(data: dict[str, Any], path: Path) -> Rule:
         agree_source=data.get("agree"),
         unique=bool(data.get("unique", False)),
         compare=compare,
+        reads=frozenset(used),
         examples=tuple(data.get("examples", ())),
         raw=data,
     )

@@ -49,7 +49,7 @@ from lgo_audit.expr._ast import (
 from lgo_audit.expr._compile import Compiled, compile_expr, evaluate
 from lgo_audit.expr._errors import ExprEvalError, ExprSyntaxError
 from lgo_audit.expr._functions import FUNCTIONS, Function
-from lgo_audit.expr._parser import parse
+from lgo_audit.expr._lazy import parse
 from lgo_audit.expr._template import Template, parse_template, render_template
 from lgo_audit.expr._values import (
     MAX_DEPTH,

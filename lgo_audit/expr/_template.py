@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from lgo_audit.expr._ast import Node, names_used
 from lgo_audit.expr._compile import Compiled, compile_expr
 from lgo_audit.expr._errors import ExprEvalError, ExprSyntaxError
-from lgo_audit.expr._parser import parse
+from lgo_audit.expr._lazy import parse
 from lgo_audit.expr._values import MAX_SOURCE_LENGTH, MAX_STRING_LENGTH, Env, format_value
 
 

@@ -49,6 +49,8 @@ def select_profile(text: str, requested: str | None = None) -> Profile:
 
 
 @cache
-def recogniser(profile_name: str) -> Recogniser:
-    """The recogniser for a profile, built once per process."""
-    return Recogniser(PROFILES[profile_name])
+def recogniser(profile_name: str, fused: bool = True) -> Recogniser:
+    """The recogniser for a profile, built once per process. Fusing each statement into one
+    regular expression costs ~20 ms once and saves ~0.3 ms a letter: worth it for a batch,
+    not for one letter checked from the command line or a pre-commit hook."""
+    return Recogniser(PROFILES[profile_name], fused=fused)
