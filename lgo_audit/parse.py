@@ -25,6 +25,8 @@ if TYPE_CHECKING:
 
 __all__ = ["ParsedLetter", "parse_file", "parse_source"]
 
+LARGE_TEXT = 100_000  # characters: ~15 letters' worth
+
 
 @dataclass(frozen=True)
 class ParsedLetter:
@@ -71,7 +73,8 @@ def parse_source(
     ``batch``: one of many letters, so the recogniser's one-off speed-up is worth making."""
     text = normalise(source.text)
     chosen = select_profile(text.text, profile)
-    chunks = recogniser(chosen.name, fused=batch).chunks(text.text)
+    fused = batch or len(text.text) > LARGE_TEXT  # a long text pays for the speed-up alone
+    chunks = recogniser(chosen.name, fused=fused).chunks(text.text)
     structure = assemble(chunks, chosen, text.text)
     return ParsedLetter(source, text, chosen, structure)
 

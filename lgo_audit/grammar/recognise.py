@@ -12,6 +12,7 @@ text in which no statement can start are skipped with one regular-expression sea
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -108,12 +109,17 @@ class Recogniser:
         result: list[Chunk] = []
         pos = 0
         length = len(text)
+        # Where probes (e.g. "For the period ending") occur: found in one pass, looked up by
+        # bisection at each chunk, rather than searched for again ahead of every chunk.
+        probes = (
+            [m.start() for m in self._any_probe.finditer(text)] if self._any_probe else []
+        )
         while pos < length:
             first = _FIRST_WORD.search(text, pos)
             if first is None:
                 break
             pos = first.start()
-            matched = self._match(text, pos)
+            matched = self._match(text, pos, probes)
             if matched is not None:
                 result.append(matched)
                 pos = matched.end
@@ -128,7 +134,7 @@ class Recogniser:
             pos = end
         return result
 
-    def _candidates(self, text: str, pos: int) -> list[Statement]:
+    def _candidates(self, text: str, pos: int, probes: list[int]) -> list[Statement]:
         key_match = _KEY.match(text, pos)
         key = ""
         if key_match is not None:
@@ -136,7 +142,8 @@ class Recogniser:
             if key.isdigit():
                 key = "#"
         candidates = self._by_key.get(key, [])
-        if self._any_probe is None or not self._any_probe.search(text, pos, pos + _PROBE_WINDOW):
+        index = bisect.bisect_left(probes, pos)
+        if index == len(probes) or probes[index] >= pos + _PROBE_WINDOW:
             return candidates
         probed = [
             s
@@ -145,8 +152,8 @@ class Recogniser:
         ]
         return candidates + probed
 
-    def _match(self, text: str, pos: int) -> Matched | None:
-        for statement in self._candidates(text, pos):
+    def _match(self, text: str, pos: int, probes: list[int]) -> Matched | None:
+        for statement in self._candidates(text, pos, probes):
             first = self._first.get(statement.name)
             if first is not None and first(text, pos) is None:
                 continue  # its first words are not here: no need to ask the grammar
