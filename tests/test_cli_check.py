@@ -22,11 +22,9 @@ from typer.testing import CliRunner
 
 from lgo_audit.check import PARALLEL_THRESHOLD
 from lgo_audit.cli import app
+from tests.paths import STEVENAGE, STOCKPORT
 
 ROOT = Path(__file__).resolve().parents[1]
-SEEDS = Path(__file__).parents[2] / "shared" / "seeds"
-STOCKPORT = SEEDS / "000_15e4eac1a32b7d92.txt"
-STEVENAGE = SEEDS / "003_f89ee7140bcac910.txt"
 
 HEADER = re.compile(
     r"^(?P<path>.+):(?P<line>\d+):(?P<column>\d+): "

@@ -27,12 +27,10 @@ from typer.testing import CliRunner
 from lgo_audit import __version__
 from lgo_audit.cli import app
 from lgo_audit.model import VOCABULARY
+from tests.paths import STEVENAGE, STOCKPORT
 
 ROOT = Path(__file__).resolve().parents[1]
 LETTER_SCHEMA = ROOT / "schemas" / "letter.schema.json"
-SEEDS = Path(__file__).parents[2] / "shared" / "seeds"
-STOCKPORT = SEEDS / "000_15e4eac1a32b7d92.txt"
-STEVENAGE = SEEDS / "003_f89ee7140bcac910.txt"
 
 
 def parse(*args: str | Path) -> Any:

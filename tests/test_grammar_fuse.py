@@ -12,9 +12,9 @@ from lgo_audit.grammar.fuse import fuse
 from lgo_audit.normalise import normalise
 from lgo_audit.reader import decode
 from tests.letters import random_letter_facts, random_style, render
+from tests.paths import SEEDS
 
 ROOT = Path(__file__).resolve().parents[1]
-SEEDS = ROOT.parent / "shared" / "seeds"
 PROFILE = PROFILES["2020"]
 FUSED = Recogniser(PROFILE)
 PLAIN = Recogniser(PROFILE, fused=False)

@@ -12,10 +12,7 @@ from hypothesis import strategies as st
 
 from lgo_audit.normalise import Link, NormalisedText, Position, normalise
 from lgo_audit.reader import decode, read_source
-
-SEEDS = Path(__file__).parents[2] / "shared" / "seeds"
-STOCKPORT = SEEDS / "000_15e4eac1a32b7d92.txt"  # Markdown: **67%**, [Your council's ...](#)
-STEVENAGE = SEEDS / "003_f89ee7140bcac910.txt"  # HTML: <u>website</u>
+from tests.paths import STEVENAGE, STOCKPORT
 
 Where = tuple[tuple[int, int], tuple[int, int]]
 

@@ -12,10 +12,10 @@ from typer.testing import CliRunner
 
 from lgo_audit.cli import app
 from lgo_audit.report.machine import escape_data, escape_property
+from tests.paths import SARIF_SCHEMA
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
-SARIF_SCHEMA = ROOT.parent / "shared" / "external" / "sarif-schema-2.1.0.json"
 runner = CliRunner()
 
 

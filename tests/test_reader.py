@@ -14,8 +14,7 @@ from hypothesis import strategies as st
 
 from lgo_audit import reader
 from lgo_audit.reader import DEFAULT_MAX_BYTES, InputError, SourceFile, decode, read_source
-
-SEEDS = Path(__file__).parents[2] / "shared" / "seeds"
+from tests.paths import SEEDS
 
 LETTER = "Dear Ms Smith\nThis compares to an average of 67% in similar authorities.\n"
 

@@ -22,10 +22,7 @@ from lgo_audit.cli import app
 from lgo_audit.model import VOCABULARY, iter_facts
 from lgo_audit.parse import ParsedLetter, parse_file
 from lgo_audit.span import Span
-
-SEEDS = Path(__file__).parents[2] / "shared" / "seeds"
-STOCKPORT = SEEDS / "000_15e4eac1a32b7d92.txt"
-STEVENAGE = SEEDS / "003_f89ee7140bcac910.txt"
+from tests.paths import STEVENAGE, STOCKPORT
 
 APRIL_2019 = dt.date(2019, 4, 1)
 MARCH_2020 = dt.date(2020, 3, 31)

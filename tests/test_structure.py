@@ -7,7 +7,6 @@ where. Letters are the Stockport seed with one edit, so every other line stays a
 from __future__ import annotations
 
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,10 +17,10 @@ from lgo_audit.model import iter_facts
 from lgo_audit.parse import ParsedLetter, parse_source
 from lgo_audit.reader import SourceFile, decode
 from lgo_audit.rules import Rule, load_rules
+from tests import paths
 
-SEEDS = Path(__file__).parents[2] / "shared" / "seeds"
-STOCKPORT = (SEEDS / "000_15e4eac1a32b7d92.txt").read_text(encoding="utf-8")
-STEVENAGE = (SEEDS / "003_f89ee7140bcac910.txt").read_text(encoding="utf-8")
+STOCKPORT = paths.STOCKPORT.read_text(encoding="utf-8")
+STEVENAGE = paths.STEVENAGE.read_text(encoding="utf-8")
 
 UPHELD_AVERAGE = "This compares to an average of **67%** in similar authorities.\n"
 UPHELD_RATE = "59% of complaints we investigated were upheld."

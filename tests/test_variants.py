@@ -14,7 +14,6 @@ import textwrap
 from collections.abc import Callable
 from functools import cache
 from itertools import cycle
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -22,8 +21,8 @@ import pytest
 from lgo_audit.model import iter_facts
 from lgo_audit.parse import ParsedLetter, parse_source
 from lgo_audit.reader import decode
+from tests.paths import SEEDS
 
-SEEDS = Path(__file__).parents[2] / "shared" / "seeds"
 SEED_FILES = {
     "stockport": SEEDS / "000_15e4eac1a32b7d92.txt",
     "stevenage": SEEDS / "003_f89ee7140bcac910.txt",
