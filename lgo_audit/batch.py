@@ -8,25 +8,21 @@ with its row of the table). Both kinds of rule are declared in ``rules/`` like t
 
 from __future__ import annotations
 
-import bisect
-import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from lgo_audit import expr
-from lgo_audit.engine import Outcome, RuleResult, _BoundEnv
-from lgo_audit.findings import Finding, Location
+from lgo_audit.checks import DATA_ROW_WITHOUT_LETTER, FIGURE_DIFFERS, LETTER_NOT_IN_DATA
+from lgo_audit.envs import BoundEnv, FactEnv, ParamEnv
+from lgo_audit.findings import FactValue, Finding, LetterFacts, Location, Outcome, RuleResult
 from lgo_audit.rules import Binding, Rule
-from lgo_audit.span import Span
+from lgo_audit.span import FILE_START, LineIndex, Span, line_span
 
 __all__ = [
-    "FactValue",
-    "LetterFacts",
-    "ValueEnv",
     "kept_names",
     "needs_facts",
     "reconcile",
@@ -34,18 +30,7 @@ __all__ = [
     "span_names",
 ]
 
-FILE_START = Span(line=1, column=1, end_line=1, end_column=1)
 MAX_NAMED = 8  # letters named in one message at most
-
-
-class FactValue(NamedTuple):
-    """A fact as a finished check keeps it: value, raw text and, for the facts that cross-letter
-    and data rules point at, where it stands (a tuple: cheap to send back from a worker)."""
-
-    value: Any
-    raw: str
-    span: Span | None = None
-    where: tuple[int, int] | None = None  # offsets in the decoded file: the span, made on demand
 
 
 class _Places:
@@ -53,27 +38,20 @@ class _Places:
     file is read again then: rare, and cheaper than a span for every fact of every letter)."""
 
     def __init__(self) -> None:
-        self.line_starts: dict[str, list[int] | None] = {}
+        self.lines: dict[str, LineIndex | None] = {}
 
     def span(self, path: str, where: tuple[int, int]) -> Span:
-        if path not in self.line_starts:
+        if path not in self.lines:
             from lgo_audit.reader import InputError, read_source
 
             try:
-                text = read_source(Path(path)).text
-                self.line_starts[path] = [0, *(m.end() for m in _LINE_BREAK.finditer(text))]
+                self.lines[path] = LineIndex(read_source(Path(path)).text)
             except InputError:
-                self.line_starts[path] = None
-        starts = self.line_starts[path]
-        if starts is None:
-            return FILE_START
-        start_line = bisect.bisect_right(starts, where[0])
-        end_line = bisect.bisect_right(starts, max(where[1] - 1, where[0]))
-        end_column = where[1] - starts[end_line - 1] + 1
-        return Span(start_line, where[0] - starts[start_line - 1] + 1, end_line, end_column)
+                self.lines[path] = None
+        lines = self.lines[path]
+        return FILE_START if lines is None else lines.span(*where)
 
 
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _PLACES = _Places()
 
 
@@ -84,46 +62,6 @@ def fact_span(path: str, fact: FactValue) -> Span | None:
     if fact.where is not None:
         return _PLACES.span(path, fact.where)
     return None
-
-
-LetterFacts = dict[str, FactValue]
-
-
-class ValueEnv:
-    """A checked letter's facts for the expression language."""
-
-    __slots__ = ("facts",)
-
-    def __init__(self, facts: LetterFacts) -> None:
-        self.facts = facts
-
-    def value(self, name: str) -> expr.Value:
-        fact = self.facts.get(name)
-        return None if fact is None else fact.value
-
-    def raw(self, name: str) -> str | None:
-        fact = self.facts.get(name)
-        return None if fact is None else fact.raw
-
-
-class _Params:
-    """Names a batch or data rule's message adds (majority, data_value, ...) over a letter."""
-
-    __slots__ = ("base", "params")
-
-    def __init__(self, params: dict[str, Any], base: expr.Env | None = None) -> None:
-        self.params = params
-        self.base = base
-
-    def value(self, name: str) -> expr.Value:
-        if name in self.params:
-            return self.params[name]  # type: ignore[no-any-return]
-        return None if self.base is None else self.base.value(name)
-
-    def raw(self, name: str) -> str | None:
-        if name in self.params:
-            return None if self.params[name] is None else str(self.params[name])
-        return None if self.base is None else self.base.raw(name)
 
 
 @dataclass
@@ -219,8 +157,8 @@ def run_batch_rules(
         for binding in bindings:
             groups: dict[tuple[Any, ...], list[tuple[int, expr.Env]]] = defaultdict(list)
             for index, letter in enumerate(batch):
-                base = ValueEnv(letter.facts)
-                env: expr.Env = base if binding is None else _BoundEnv(base, binding)
+                base = FactEnv(letter.facts)
+                env: expr.Env = base if binding is None else BoundEnv(base, binding)
                 key = tuple(base.value(name) for name in rule.group)
                 if any(part is None for part in key):
                     continue
@@ -257,7 +195,7 @@ def _unique(
     failed = set()
     for index, env in ordered[1:]:
         params = {"first": first, "group_size": len(members), "group": label}
-        message = expr.render_template(rule.message, _Params(params, env))
+        message = expr.render_template(rule.message, ParamEnv(params, env))
         batch[index].findings.append(_finding(rule, batch[index], message, binding))
         failed.add(index)
     return failed
@@ -299,7 +237,7 @@ def _agree(
             "group": label,
             "disagreeing": disagreeing,
         }
-        message = expr.render_template(rule.message, _Params(params, env))
+        message = expr.render_template(rule.message, ParamEnv(params, env))
         batch[index].findings.append(_finding(rule, batch[index], message, binding))
         failed.add(index)
     return failed
@@ -360,7 +298,7 @@ def reconcile(
         key = _letter_key(facts)
         row = rows.get(key) if key is not None else None
         if row is None:
-            rule = data_rules.get("letter-not-in-data")
+            rule = data_rules.get(LETTER_NOT_IN_DATA.name)
             if rule is not None and key is not None:
                 params = {
                     "authority": facts["authority.name"].value
@@ -369,12 +307,12 @@ def reconcile(
                     "year": key[1],
                     "data_file": table_name,
                 }
-                message = expr.render_template(rule.message, _Params(params, ValueEnv(facts)))
+                message = expr.render_template(rule.message, ParamEnv(params, FactEnv(facts)))
                 findings.append(_finding(rule, letter, message, None))
                 results.append(RuleResult(rule.code, Outcome.FAILED))
             continue
         matched.add(key)  # type: ignore[arg-type]
-        rule = data_rules.get("figure-differs")
+        rule = data_rules.get(FIGURE_DIFFERS.name)
         if rule is None:
             continue
         failed = False
@@ -394,11 +332,9 @@ def reconcile(
                 "data_file": table_name,
                 "row": row.line,
             }
-            message = expr.render_template(rule.message, _Params(params, ValueEnv(facts)))
+            message = expr.render_template(rule.message, ParamEnv(params, FactEnv(facts)))
             related = (
-                Location(
-                    table.path, Span(row.line, 1, row.line, 2), f"{table_name} row {row.line}"
-                ),
+                Location(table.path, line_span(row.line, 1), f"{table_name} row {row.line}"),
             )
             span = fact_span(path, fact) or FILE_START
             findings.append(
@@ -406,7 +342,7 @@ def reconcile(
             )
         results.append(RuleResult(rule.code, Outcome.FAILED if failed else Outcome.PASSED))
     orphans: list[Finding] = []
-    rule = data_rules.get("data-row-without-letter")
+    rule = data_rules.get(DATA_ROW_WITHOUT_LETTER.name)
     if rule is not None:
         lines = table.text.splitlines()
         for key, row in rows.items():
@@ -418,8 +354,8 @@ def reconcile(
                 "data_file": table_name,
                 "row": row.line,
             }
-            message = expr.render_template(rule.message, _Params(params))
+            message = expr.render_template(rule.message, ParamEnv(params))
             width = len(lines[row.line - 1]) if row.line - 1 < len(lines) else 1
-            span = Span(row.line, 1, row.line, width + 1)
+            span = line_span(row.line, width)
             orphans.append(Finding(table.path, rule.code, rule.name, rule.severity, message, span))
     return orphans

@@ -1,134 +1,37 @@
-"""Check files and folders of letters: collect paths, parse, run the rules, in parallel.
+"""The per-file stage: collect paths, then parse and run the rules on each file, in parallel.
 
 A folder of a few hundred (or ten thousand) letters is spread over the machine's cores; the
 results come back in the order the files were given (folders sorted), whatever order the
 workers finish in, so output is deterministic. Each file is checked with the settings of its
-own configuration (see :mod:`lgo_audit.config`).
+own configuration (see :mod:`lgo_audit.config`). What happens before and after (options,
+fixes, cross-letter rules, the exit status) is :mod:`lgo_audit.application`'s.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from lgo_audit.batch import FactValue, LetterFacts, kept_names, needs_facts, span_names
+from lgo_audit.batch import kept_names, needs_facts, span_names
 from lgo_audit.config import Settings
-from lgo_audit.engine import RuleResult, run_rules
-from lgo_audit.findings import Finding
-from lgo_audit.grammar.elements import FactToken
+from lgo_audit.engine import run_rules
+from lgo_audit.findings import FactValue, FileResult, LetterFacts
 from lgo_audit.parse import ParsedLetter, parse_file
 from lgo_audit.reader import InputError
-from lgo_audit.register import Register
-from lgo_audit.rules import Rule, RuleSet, load_rules
+from lgo_audit.register import load_register
+from lgo_audit.rules import Rule, rules_for
+from lgo_audit.selection import drop_ignored
 
 __all__ = [
-    "LETTER_SUFFIXES",
-    "FileResult",
-    "active_rules",
     "check_files",
     "check_one",
-    "collect_paths",
-    "derive_facts",
     "letter_facts",
-    "rules_for",
 ]
 
-LETTER_SUFFIXES = (".txt", ".md")
 PARALLEL_THRESHOLD = 16  # below this many files, starting worker processes costs more than it saves
-
-
-@dataclass
-class FileResult:
-    """What checking one file gave: findings and rule outcomes, or an input error."""
-
-    path: str
-    findings: list[Finding] = field(default_factory=list)
-    results: list[RuleResult] = field(default_factory=list)
-    error: str | None = None  # one-line input error: the file could not be checked
-    sha256: str | None = None
-    source_text: str | None = None  # kept when there are findings, to show source lines
-    rule_set: str | None = None
-    facts: LetterFacts = field(default_factory=dict)  # for cross-letter rules and extract
-    kind: str = "letter"  # or "table": the statistics table's own findings (LGO512)
-
-    @property
-    def is_clean(self) -> bool:
-        return self.error is None and not self.findings
-
-
-def collect_paths(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[Path], list[str]]:
-    """Files to check (folders walked for .txt/.md, hidden entries skipped) and path errors."""
-    files: list[Path] = []
-    errors: list[str] = []
-    for given in paths:
-        path = Path(given)
-        if path.is_dir():
-            found = [
-                p
-                for p in path.rglob("*")
-                if p.suffix.lower() in LETTER_SUFFIXES
-                and not any(part.startswith(".") for part in p.relative_to(path).parts)
-                and p.is_file()
-            ]
-            files.extend(sorted(found))
-        elif path.exists() or path.is_symlink():
-            files.append(path)
-        else:
-            errors.append(f"{given}: no such file or directory")
-    return list(dict.fromkeys(files)), errors
-
-
-def _matches(rule: Rule, selectors: Iterable[str]) -> bool:
-    return any(rule.code.startswith(s.upper()) or rule.name == s.lower() for s in selectors)
-
-
-def active_rules(rules: RuleSet | Sequence[Rule], settings: Settings) -> list[Rule]:
-    """The rules ``settings`` select, with its severity overrides applied."""
-    chosen = []
-    for rule in rules:
-        wanted = (not settings.select or _matches(rule, settings.select)) or _matches(
-            rule, settings.extend_select
-        )
-        if not wanted or _matches(rule, settings.ignore):
-            continue
-        override = next((sev for sel, sev in settings.severity if _matches(rule, (sel,))), None)
-        chosen.append(dataclasses.replace(rule, severity=override) if override else rule)
-    return chosen
-
-
-@cache
-def rules_for(rule_dirs: tuple[str, ...]) -> RuleSet:
-    """The bundled rules plus a team's own (loaded once per process for each set of folders)."""
-    return load_rules(extra_dirs=rule_dirs)
-
-
-@cache
-def load_register(path: str | None) -> Register:
-    """The authority register (bundled, or the configuration's), loaded once per process."""
-    return Register.load(Path(path) if path else None)
-
-
-def derive_facts(parsed: ParsedLetter, register: Register) -> None:
-    """Add what the register knows of the addressed council (type, ONS code) as facts that
-    stand where the council's name stands."""
-    facts = parsed.structure.facts
-    name = facts.get("authority.name")
-    if name is None or name.value is None:
-        return
-    authority = register.lookup(str(name.value))
-    if authority is None:
-        return
-    facts["authority.type"] = FactToken(
-        "authority.type", authority.type, name.raw, name.start, name.end
-    )
-    facts["authority.code"] = FactToken(
-        "authority.code", authority.code, name.raw, name.start, name.end
-    )
 
 
 def letter_facts(
@@ -142,7 +45,7 @@ def letter_facts(
     if spans is None:
         return {
             name: FactValue(token.value, token.raw, parsed.span(token.start, token.end))
-            for name, token in parsed.structure.facts.items()
+            for name, token in parsed.facts.items()
             if names is None or name in names
         }
     text = parsed.text
@@ -155,7 +58,7 @@ def letter_facts(
             if name in spans
             else None,
         )
-        for name, token in parsed.structure.facts.items()
+        for name, token in parsed.facts.items()
         if names is None or name in names
     }
 
@@ -175,20 +78,16 @@ def check_one(
     ``keep_facts``, by default when one of ``rules`` judges letters together."""
     try:
         parsed: ParsedLetter = parse_file(
-            path, max_bytes=settings.max_file_size, profile=settings.profile, batch=batch
+            path,
+            authorities=load_register(settings.authority_register),
+            max_bytes=settings.max_file_size,
+            profile=settings.profile,
+            batch=batch,
         )
     except InputError as error:
         return FileResult(str(path), error=str(error))
-    if parsed.is_letter:
-        derive_facts(parsed, load_register(settings.authority_register))
     findings, results = run_rules(parsed, rules)
-    ignored = settings.ignored_for(path)
-    if ignored:
-        findings = [
-            f
-            for f in findings
-            if not any(f.code.startswith(s.upper()) or f.name == s for s in ignored)
-        ]
+    findings = drop_ignored(findings, settings.ignored_for(path))
     return FileResult(
         str(path),
         findings,
@@ -224,7 +123,7 @@ def _kept_names(rules: Sequence[Rule]) -> frozenset[str]:
 
 @cache
 def _active(settings: Settings) -> list[Rule]:
-    return active_rules(rules_for(settings.rule_dirs), settings)
+    return settings.selection.active(rules_for(settings.rule_dirs))
 
 
 def _check_task(task: tuple[Path, Settings, bool | None, bool, bool]) -> FileResult:

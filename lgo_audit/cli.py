@@ -6,25 +6,22 @@ configuration or input error (always as one line on standard error, never a trac
 
 from __future__ import annotations
 
-import contextlib
-import dataclasses
 import json
 import os
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
 from lgo_audit import __version__
-from lgo_audit.report import OutputFormat
+from lgo_audit.application import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK
+from lgo_audit.report import FORMATS
 
 if TYPE_CHECKING:
-    from lgo_audit.config import Settings
     from lgo_audit.rules import RuleSet
 
-EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 app = typer.Typer(
     name="lgo-audit",
@@ -34,6 +31,12 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
+
+
+if TYPE_CHECKING:
+    FormatChoice = str
+else:  # the choices of --output-format: the registry's formats, as typer wants them (an enum)
+    FormatChoice = StrEnum("FormatChoice", {name: name for name in FORMATS})
 
 
 class ParseFormat(StrEnum):
@@ -92,134 +95,41 @@ def _use_colour(no_color: bool) -> bool:
 
 
 def _load(rule_dirs: tuple[str, ...] = ()) -> RuleSet:
-    from lgo_audit.rules import RuleLoadError, load_rules
+    from lgo_audit.application import UsageError, load_rule_set
 
     try:
-        return load_rules(rule_dirs)
-    except RuleLoadError as error:
+        return load_rule_set(rule_dirs)
+    except UsageError as error:
         fail(str(error))
 
 
-def _load_table(path: Path):  # type: ignore[no-untyped-def]
-    from lgo_audit.stats import StatsError, load_stats
-
-    try:
-        return load_stats(path)
-    except StatsError as error:
-        fail(str(error))
-
-
-def _load_registers(groups: list[Settings]) -> None:
-    """Load each configuration's authority register now: a bad one is an error before checking."""
-    from lgo_audit.check import load_register
-    from lgo_audit.register import RegisterError
-
-    for settings in groups:
-        try:
-            load_register(settings.authority_register)
-        except RegisterError as error:
-            fail(str(error))
-
-
-def _judge_batch(
-    results: list[Any],
-    rules: list[Any],
-    table: Any,
-    fail_level: dict[str, Any],
-    settings_of: dict[str, Settings],
+def _emit(
+    text: str, output_file: Path | None, *, end: str = "\n", what: str = "the report"
 ) -> None:
-    """Cross-letter rules over the checked letters, and reconciliation with ``table``; then
-    each letter's per-file-ignores apply to what they added too."""
-    from lgo_audit.batch import reconcile, run_batch_rules
-    from lgo_audit.check import FileResult
-    from lgo_audit.findings import Severity
-
-    unique = list({r.code: r for r in rules}.values())
-    letters = [
-        (r.path, r.facts, r.findings, r.results) for r in results if r.error is None and r.facts
-    ]
-    if len(letters) > 1:
-        run_batch_rules(letters, unique)
-    if table is not None:
-        orphans = reconcile(letters, unique, table)
-        if orphans:
-            results.append(FileResult(table.path, orphans, source_text=table.text, kind="table"))
-            fail_level[table.path] = min(
-                fail_level.values(), key=lambda s: s.rank, default=Severity.ERROR
-            )
-    for result in results:
-        settings = settings_of.get(result.path)
-        ignored = settings.ignored_for(Path(result.path)) if settings is not None else ()
-        if ignored:
-            result.findings = [f for f in result.findings if not _selected_by(f, ignored)]
-        result.findings.sort(key=lambda f: f.sort_key)
-
-
-def _keep_source(results: list[Any]) -> None:
-    """Reread letters whose findings came only from the batch stage: the full and html
-    formats show source lines (the others do not need them)."""
-    for result in results:
-        if result.findings and result.source_text is None:
-            with contextlib.suppress(OSError):
-                result.source_text = Path(result.path).read_text(encoding="utf-8", errors="replace")
-
-
-def _selected_by(finding: Any, selectors: tuple[str, ...]) -> bool:
-    return any(finding.code.startswith(s.upper()) or finding.name == s.lower() for s in selectors)
-
-
-NO_OVERRIDES: dict[str, Any] = {
-    "select": (),
-    "extend_select": (),
-    "ignore": (),
-    "rule_dirs": (),
-    "fail_on": None,
-    "max_file_size": None,
-    "profile": None,
-}
-"""The command line changing nothing in the configuration."""
-
-
-def _settings_for(
-    files: list[Path], config: Path | None, isolated: bool, overrides: dict[str, Any]
-) -> list[tuple[Path, Settings]]:
-    """Each file with its settings: its nearest configuration (or --config), then the options."""
-    from lgo_audit.config import ConfigError, Settings, find_config, load_config
-
-    cache: dict[Path | None, Settings] = {}
-
-    def settings(path: Path | None) -> Settings:
-        if path not in cache:
-            base = Settings() if path is None else load_config(path)
-            merged = dataclasses.replace(
-                base,
-                select=overrides["select"] or base.select,
-                extend_select=base.extend_select + overrides["extend_select"],
-                ignore=base.ignore + overrides["ignore"],
-                rule_dirs=base.rule_dirs + overrides["rule_dirs"],
-                fail_on=overrides["fail_on"] or base.fail_on,
-                max_file_size=overrides["max_file_size"] or base.max_file_size,
-                profile=overrides["profile"] or base.profile,
-            )
-            cache[path] = merged
-        return cache[path]
-
+    """``text`` and ``end`` on standard output (nothing for no text), or into ``output_file``
+    (UTF-8)."""
+    if output_file is None:
+        if text:
+            typer.echo(text + end, nl=False)
+        return
     try:
-        if isolated:
-            return [(f, settings(None)) for f in files]
-        if config is not None:
-            return [(f, settings(config)) for f in files]
-        return [(f, settings(find_config(f.parent))) for f in files]
-    except ConfigError as error:
-        fail(str(error))
+        output_file.write_text(text + end, encoding="utf-8")
+    except OSError as error:
+        fail(f"{output_file}: cannot write{' ' + what if what else ''}: {error.strerror or error}")
 
 
 @app.command()
 def check(
     paths: Annotated[list[Path], typer.Argument(help="Letter files or folders (.txt, .md).")],
     output_format: Annotated[
-        OutputFormat, typer.Option("--output-format", help="How findings are shown.")
-    ] = OutputFormat.full,
+        FormatChoice,
+        typer.Option(
+            "--output-format",
+            help="How findings are shown: "
+            + "; ".join(f"{f.name}: {f.help}" for f in FORMATS.values())
+            + ".",
+        ),
+    ] = FORMATS["full"].name,
     output_file: OutputFileOption = None,
     statistics: Annotated[
         bool, typer.Option("--statistics", help="Count findings per rule instead.")
@@ -270,126 +180,52 @@ def check(
 ) -> None:
     """Check letters and report every inconsistency found."""
     from lgo_audit import report
-    from lgo_audit.check import active_rules, check_files, collect_paths, rules_for
-    from lgo_audit.findings import Severity
-    from lgo_audit.fix import fix_file
-    from lgo_audit.grammar import PROFILES
-    from lgo_audit.rules import RuleLoadError
+    from lgo_audit.application import CheckOptions, UsageError, run_check
 
-    if evidence and output_format not in (OutputFormat.json, OutputFormat.html):
+    fmt = report.FORMATS[output_format]
+    if evidence and not fmt.takes_evidence:
         fail("--evidence goes with --output-format json (the html report always has it)")
-    table = _load_table(data) if data is not None else None
-    if profile is not None and profile not in PROFILES:
-        fail(f"unknown profile '{profile}' (known: {', '.join(PROFILES)})")
-    if max_file_size is not None and max_file_size <= 0:
-        fail("--max-file-size must be a positive number of bytes")
-    if fail_on not in (None, "error", "warning"):
-        fail(f"--fail-on must be error or warning, not '{fail_on}'")
-    if config is not None and isolated:
-        fail("--config and --isolated cannot be used together")
-    if config is not None and not config.is_file():
-        fail(f"{config}: configuration file not found")
-    overrides: dict[str, Any] = {
-        "select": _split(select),
-        "extend_select": _split(extend_select),
-        "ignore": _split(ignore),
-        "rule_dirs": tuple(str(d.resolve()) for d in rule_dir or ()),
-        "fail_on": Severity(fail_on) if fail_on else None,
-        "max_file_size": max_file_size,
-        "profile": profile,
-    }
-    files, path_errors = collect_paths(paths)
-    if not files and not path_errors:
-        typer.echo("lgo-audit: warning: no letters (.txt, .md) found", err=True)
-    tasks = _settings_for(files, config, isolated, overrides)
-    groups = list(dict.fromkeys(s for _, s in tasks)) or [
-        _settings_for([Path(".")], config, isolated, overrides)[0][1]
-    ]
-    try:
-        rule_sets = {s: rules_for(s.rule_dirs) for s in groups}
-    except RuleLoadError as error:
-        fail(str(error))
-    for settings in groups:
-        if settings.profile is not None and settings.profile not in PROFILES:
-            fail(
-                f"{settings.source}: key 'profile': unknown profile '{settings.profile}' "
-                f"(known: {', '.join(PROFILES)})"
-            )
-    for settings, rules in rule_sets.items():
-        known = list(settings.select + settings.extend_select + settings.ignore)
-        known += [sel for sel, _ in settings.severity]
-        for selector in known:
-            if not any(
-                r.code.startswith(selector.upper()) or r.name == selector.lower() for r in rules
-            ):
-                fail(f"no rule matches '{selector}' (see 'lgo-audit rules')")
-    for message in path_errors:
-        typer.echo(message, err=True)
-
-    fixed_total = 0
-    diffs = 0
-    if fix or diff:
-        for path, settings in tasks:
-            outcome = fix_file(
-                path,
-                active_rules(rule_sets[settings], settings),
-                unsafe=unsafe_fixes,
-                write=not diff,
-                max_bytes=settings.max_file_size,
-                profile=settings.profile,
-            )
-            if outcome.error is not None and outcome.error.endswith("not fixed") and not diff:
-                typer.echo(outcome.error, err=True)
-            if diff and outcome.changed:
-                diffs += 1
-                typer.echo(report.clean(outcome.diff()), nl=False)
-            elif outcome.changed and outcome.error is None:
-                fixed_total += outcome.applied
-        if diff:  # like ruff: status 1 when there is something to fix
-            raise typer.Exit(EXIT_FINDINGS if diffs else EXIT_OK)
-
-    _load_registers(groups)
-    shows_source = output_format in (OutputFormat.full, OutputFormat.html) and not statistics
-    results = list(check_files(tasks, jobs, keep_source=shows_source))
-    fail_level = {str(r.path): s.fail_on for r, (_, s) in zip(results, tasks, strict=True)}
-    _judge_batch(
-        results,
-        [r for s, rules in rule_sets.items() for r in active_rules(rules, s)],
-        table,
-        fail_level,
-        {str(path): settings for path, settings in tasks},
+    options = CheckOptions(
+        select=tuple(select or ()),
+        extend_select=tuple(extend_select or ()),
+        ignore=tuple(ignore or ()),
+        rule_dirs=tuple(rule_dir or ()),
+        fail_on=fail_on,
+        profile=profile,
+        max_file_size=max_file_size,
+        config=config,
+        isolated=isolated,
+        fix=fix,
+        unsafe_fixes=unsafe_fixes,
+        diff=diff,
+        data=data,
+        jobs=jobs,
+        keep_source=fmt.shows_source and not statistics,
     )
-    for result in results:
-        if result.error is not None:
-            typer.echo(result.error, err=True)
-    if shows_source:
-        _keep_source(results)
+    try:
+        run = run_check(paths, options)
+    except UsageError as error:
+        fail(str(error))
+    if not run.files and not run.input_errors:
+        typer.echo("lgo-audit: warning: no letters (.txt, .md) found", err=True)
+    for message in (*run.input_errors, *run.notices):
+        typer.echo(message, err=True)
+    if run.diff_only:
+        for diff_text in run.diffs:
+            typer.echo(report.clean(diff_text), nl=False)
+        raise typer.Exit(run.exit_status)
     style = report.Style(colour=output_file is None and _use_colour(no_color))
-    all_rules: dict[str, Any] = {}
-    for settings, rules in rule_sets.items():
-        for rule in active_rules(rules, settings):
-            all_rules.setdefault(rule.code, rule)
-    ordered_rules = [all_rules[c] for c in sorted(all_rules)]
     if statistics:
-        body = report.render_statistics(results)
+        text = report.render_statistics(run.results)
     else:
-        body = report.render(output_format, results, ordered_rules, style, evidence=evidence)
-    text = body
-    if output_format.for_people and not statistics:
-        text = (body + "\n\n" if body else "") + report.summary(results, style)
-        if fix:
-            text += f"\nFixed {fixed_total} finding{'s' if fixed_total != 1 else ''}."
-    if output_file is not None:
-        try:
-            output_file.write_text(text + "\n", encoding="utf-8")
-        except OSError as error:
-            fail(f"{output_file}: cannot write the report: {error.strerror or error}")
-    elif text:
-        typer.echo(text)
-    if path_errors or any(r.error for r in results):
-        raise typer.Exit(EXIT_ERROR)
-    if any(f.severity.rank >= fail_level[r.path].rank for r in results for f in r.findings):
-        raise typer.Exit(EXIT_FINDINGS)
+        body = report.render(fmt, report.Report(run.results, run.rules, style, evidence))
+        text = body
+        if fmt.for_people:
+            text = (body + "\n\n" if body else "") + report.summary(run.results, style)
+            if fix:
+                text += f"\nFixed {run.fixed} finding{'s' if run.fixed != 1 else ''}."
+    _emit(text, output_file)
+    raise typer.Exit(run.exit_status)
 
 
 @app.command("config")
@@ -401,10 +237,12 @@ def show_config(
     isolated: IsolatedOption = False,
 ) -> None:
     """Show the settings that apply to a letter or folder, and where they come from."""
-    overrides = dict(NO_OVERRIDES)
-    target = path if path.is_dir() else path.parent
-    ((_, settings),) = _settings_for([target / "_"], config, isolated, overrides)
-    _load(settings.rule_dirs)
+    from lgo_audit.application import UsageError, settings_for
+
+    try:
+        settings = settings_for(path, config=config, isolated=isolated)
+    except UsageError as error:
+        fail(str(error))
     typer.echo(json.dumps(settings.to_dict(), indent=2))
 
 
@@ -416,33 +254,22 @@ def parse(
     ] = ParseFormat.json,
     profile: ProfileOption = None,
     max_file_size: Annotated[
-        int, typer.Option(help="Largest file accepted, in bytes.")
-    ] = 5_000_000,
+        int | None, typer.Option(help="Largest file accepted, in bytes [default: 5000000].")
+    ] = None,
+    config: ConfigOption = None,
+    isolated: IsolatedOption = False,
 ) -> None:
     """Print the facts read from one letter, and any structural findings."""
+    from lgo_audit.application import UsageError, parse_letter
     from lgo_audit.document import letter_document, render_text
-    from lgo_audit.grammar import PROFILES
-    from lgo_audit.parse import parse_file
-    from lgo_audit.reader import InputError
 
-    if profile is not None and profile not in PROFILES:
-        fail(f"unknown profile '{profile}' (known: {', '.join(PROFILES)})")
-    if max_file_size <= 0:
-        fail("--max-file-size must be a positive number of bytes")
     try:
-        parsed = parse_file(path, max_bytes=max_file_size, profile=profile)
-    except InputError as error:
-        fail(str(error))
-    if not parsed.is_letter:
-        found = ", ".join(parsed.structure.sections) or "none"
-        fail(
-            f"{path}: not an Annual Review letter (too few sections of the "
-            f"{parsed.profile.name} template recognised: {found})"
+        parsed, rules = parse_letter(
+            path, profile=profile, max_file_size=max_file_size, config=config, isolated=isolated
         )
-    from lgo_audit.check import derive_facts, load_register
-
-    derive_facts(parsed, load_register(None))  # the register's type and code, as check has them
-    document = letter_document(parsed, _load())
+    except UsageError as error:
+        fail(str(error))
+    document = letter_document(parsed, rules)
     if format is ParseFormat.json:
         typer.echo(json.dumps(document.model_dump(mode="json"), indent=2, ensure_ascii=True))
     else:
@@ -460,36 +287,22 @@ def extract(
 ) -> None:
     """Write one row per letter with every fact, in the statistics table's columns first."""
     from lgo_audit import extract as extraction
-    from lgo_audit.check import check_files, collect_paths
+    from lgo_audit.application import CheckOptions, UsageError, run_extract
 
     if format not in ("csv", "json"):
         fail(f"unknown format '{format}' (csv or json)")
-    files, path_errors = collect_paths(paths)
-    overrides = {**NO_OVERRIDES, "select": ("LGO001",)}  # facts only: skip the other rules
-    tasks = _settings_for(files, config, isolated, overrides)
-    _load_registers(list(dict.fromkeys(s for _, s in tasks)))
-    results = list(check_files(tasks, jobs, keep_facts=True, keep_source=False))
-    errors = path_errors + [r.error for r in results if r.error is not None]
-    errors += [
-        f"{r.path}: not an Annual Review letter; left out"
-        for r in results
-        if r.error is None and not r.facts
-    ]
+    try:
+        letters, errors = run_extract(
+            paths, CheckOptions(config=config, isolated=isolated, jobs=jobs)
+        )
+    except UsageError as error:
+        fail(str(error))
     for message in errors:
         typer.echo(message, err=True)
-    letters = [(r.path, r.facts) for r in results if r.error is None and r.facts]
-    text = (
-        extraction.render_csv(letters)
-        if format == "csv"
-        else extraction.render_json(letters) + "\n"
-    )
-    if output_file is not None:
-        try:
-            output_file.write_text(text, encoding="utf-8")
-        except OSError as error:
-            fail(f"{output_file}: cannot write: {error.strerror or error}")
+    if format == "csv":
+        _emit(extraction.render_csv(letters), output_file, end="", what="")
     else:
-        typer.echo(text, nl=False)
+        _emit(extraction.render_json(letters), output_file, what="")
     if errors:
         raise typer.Exit(EXIT_ERROR)
 

@@ -10,7 +10,6 @@ options override the file. A configuration that does not validate against
 from __future__ import annotations
 
 import fnmatch
-import json
 import tomllib
 from dataclasses import dataclass, replace
 from functools import cache
@@ -19,8 +18,18 @@ from typing import Any
 
 from lgo_audit.findings import Severity
 from lgo_audit.reader import DEFAULT_MAX_BYTES
+from lgo_audit.resources import validator
+from lgo_audit.selection import Selection, Selector, selectors
 
-__all__ = ["CONFIG_FILES", "ConfigError", "Settings", "find_config", "load_config"]
+__all__ = [
+    "CONFIG_FILES",
+    "ConfigError",
+    "Overrides",
+    "Settings",
+    "find_config",
+    "load_config",
+    "resolve_settings",
+]
 
 CONFIG_FILES = ("lgo-audit.toml", ".lgo-audit.toml", "pyproject.toml")
 
@@ -46,8 +55,18 @@ class Settings:
     source: str | None = None  # the configuration file these came from (None: defaults)
     root: str | None = None  # its folder: per-file-ignores globs are relative to it
 
-    def ignored_for(self, path: Path) -> tuple[str, ...]:
-        """Codes ``per-file-ignores`` switches off for ``path``."""
+    @property
+    def selection(self) -> Selection:
+        """The rule selection these settings make."""
+        return Selection(
+            selectors(self.select),
+            selectors(self.extend_select),
+            selectors(self.ignore),
+            tuple((Selector(k), v) for k, v in self.severity),
+        )
+
+    def ignored_for(self, path: Path) -> tuple[Selector, ...]:
+        """The selectors ``per-file-ignores`` switches off for ``path``."""
         if not self.per_file_ignores:
             return ()
         try:
@@ -57,14 +76,14 @@ class Settings:
         except ValueError:
             relative = PurePosixPath(path.as_posix())
         codes: list[str] = []
-        for pattern, selectors in self.per_file_ignores:
+        for pattern, chosen in self.per_file_ignores:
             if (
                 relative.match(pattern)
                 or fnmatch.fnmatch(str(relative), pattern)
                 or fnmatch.fnmatch(path.name, pattern)
             ):
-                codes.extend(selectors)
-        return tuple(codes)
+                codes.extend(chosen)
+        return selectors(codes)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -80,16 +99,6 @@ class Settings:
             "profile": self.profile,
             "authority-register": self.authority_register,
         }
-
-
-@cache
-def _validator() -> Any:
-    import jsonschema
-
-    from lgo_audit.rules import data_dir
-
-    schema = json.loads((data_dir("schemas") / "config.schema.json").read_text(encoding="utf-8"))
-    return jsonschema.Draft202012Validator(schema)
 
 
 def _table(path: Path) -> dict[str, Any] | None:
@@ -114,7 +123,7 @@ def load_config(path: Path) -> Settings:
     table = _table(path)
     if table is None:
         raise ConfigError(f"{path}: no [tool.lgo-audit] table")
-    errors = sorted(_validator().iter_errors(table), key=lambda e: list(e.absolute_path))
+    errors = sorted(validator("config").iter_errors(table), key=lambda e: list(e.absolute_path))
     if errors:
         error = errors[0]
         key = ".".join(str(p) for p in error.absolute_path)
@@ -167,6 +176,52 @@ def find_config(start: Path) -> Path | None:
     return None
 
 
-def with_overrides(settings: Settings, **overrides: Any) -> Settings:
-    """``settings`` with the command line's options (those not None) on top."""
-    return replace(settings, **{k: v for k, v in overrides.items() if v is not None})
+@dataclass(frozen=True)
+class Overrides:
+    """What the command line changes in the configuration: selectors add to (``select``
+    replaces) the file's; the other values, when given, win."""
+
+    select: tuple[str, ...] = ()
+    extend_select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    rule_dirs: tuple[str, ...] = ()
+    fail_on: Severity | None = None
+    max_file_size: int | None = None
+    profile: str | None = None
+
+    def apply(self, base: Settings) -> Settings:
+        return replace(
+            base,
+            select=self.select or base.select,
+            extend_select=base.extend_select + self.extend_select,
+            ignore=base.ignore + self.ignore,
+            rule_dirs=base.rule_dirs + self.rule_dirs,
+            fail_on=self.fail_on or base.fail_on,
+            max_file_size=self.max_file_size or base.max_file_size,
+            profile=self.profile or base.profile,
+        )
+
+
+def resolve_settings(
+    files: list[Path],
+    *,
+    config: Path | None = None,
+    isolated: bool = False,
+    overrides: Overrides = Overrides(),
+) -> list[tuple[Path, Settings]]:
+    """Each file with its settings: ``--isolated`` (defaults), ``--config FILE``, or the nearest
+    configuration file above it; then the command line's ``overrides``.
+
+    Raises :class:`ConfigError` (one line naming the file and the key)."""
+    merged: dict[Path | None, Settings] = {}
+
+    def settings(path: Path | None) -> Settings:
+        if path not in merged:
+            merged[path] = overrides.apply(Settings() if path is None else load_config(path))
+        return merged[path]
+
+    if isolated:
+        return [(f, settings(None)) for f in files]
+    if config is not None:
+        return [(f, settings(config)) for f in files]
+    return [(f, settings(find_config(f.parent))) for f in files]

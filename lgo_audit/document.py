@@ -107,8 +107,8 @@ def write_schema(path: Path) -> None:
 
 
 if __name__ == "__main__":  # python -m lgo_audit.document: regenerate the committed schema
-    from lgo_audit.rules import data_dir
+    from lgo_audit.resources import schema_path
 
-    target = data_dir("schemas") / "letter.schema.json"
+    target = schema_path("letter")
     write_schema(target)
     print(f"wrote {target}")

@@ -8,113 +8,20 @@ the facts the rule names in ``at``, with the rule's fix when it has one.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
-from enum import StrEnum
 from typing import Any
 
 from lgo_audit import expr
-from lgo_audit.findings import Edit, Finding, Fix, Location, Severity
-from lgo_audit.grammar.elements import FactToken
+from lgo_audit.checks import ENCODING_FALLBACK, NOT_A_LETTER, SECTION_NAMES
+from lgo_audit.envs import BoundEnv, FactEnv, LinkEnv, ParamEnv
+from lgo_audit.findings import Edit, Finding, Fix, Location, Outcome, RuleResult
 from lgo_audit.normalise import Link as TextLink
 from lgo_audit.parse import ParsedLetter
-from lgo_audit.rules import SECTION_NAMES, Binding, Rule, RuleSet
-from lgo_audit.span import Span
+from lgo_audit.rules import Binding, Rule
+from lgo_audit.span import FILE_START, Span
 
-__all__ = ["Outcome", "RuleResult", "check_letter", "run_rules"]
+__all__ = ["run_rules"]
 
 MAX_PATTERN_MATCHES = 100
-
-
-class Outcome(StrEnum):
-    PASSED = "passed"
-    FAILED = "failed"
-    NOT_APPLICABLE = "not-applicable"
-    ERROR = "error"
-
-
-@dataclass(frozen=True, slots=True)
-class RuleResult:
-    code: str
-    outcome: Outcome
-
-
-class _FactEnv:
-    """The letter's facts as the expression language sees them (value and raw text)."""
-
-    __slots__ = ("facts", "sections")
-
-    def __init__(self, facts: dict[str, FactToken], sections: set[str]) -> None:
-        self.facts = facts
-        self.sections = sections
-
-    def value(self, name: str) -> expr.Value:
-        token = self.facts.get(name)
-        if token is None:
-            section = SECTION_NAMES.get(name)
-            return None if section is None else section in self.sections
-        return token.value  # type: ignore[no-any-return]
-
-    def raw(self, name: str) -> str | None:
-        token = self.facts.get(name)
-        return None if token is None else token.raw
-
-
-class _BoundEnv:
-    """An ``each`` entry's local names on top of the letter's facts."""
-
-    __slots__ = ("base", "binding", "cache")
-
-    def __init__(self, base: expr.Env, binding: Binding) -> None:
-        self.base = base
-        self.binding = binding
-        self.cache: dict[str, expr.Value] = {}
-
-    def value(self, name: str) -> expr.Value:
-        target = self.binding.names.get(name)
-        if target is not None:
-            return self.base.value(target)
-        compute = self.binding.values.get(name)
-        if compute is None:
-            return self.base.value(name)
-        if name not in self.cache:
-            self.cache[name] = compute(self)
-        return self.cache[name]
-
-    def raw(self, name: str) -> str | None:
-        return self.base.raw(self.binding.names.get(name, name))
-
-
-class _LinkEnv:
-    __slots__ = ("base", "link")
-
-    def __init__(self, base: _FactEnv, link: TextLink) -> None:
-        self.base = base
-        self.link = link
-
-    def value(self, name: str) -> expr.Value:
-        if name == "it.text":
-            return self.link.text
-        if name == "it.target":
-            return self.link.target
-        return self.base.value(name)
-
-    def raw(self, name: str) -> str | None:
-        if name in ("it.text", "it.target"):
-            return str(self.value(name))
-        return self.base.raw(name)
-
-
-class _ParamEnv:
-    __slots__ = ("params",)
-
-    def __init__(self, params: dict[str, str]) -> None:
-        self.params = params
-
-    def value(self, name: str) -> expr.Value:
-        return self.params.get(name)
-
-    def raw(self, name: str) -> str | None:
-        return self.params.get(name)
 
 
 def run_rules(
@@ -123,11 +30,11 @@ def run_rules(
     """Every finding of ``rules`` on ``parsed``, and each rule's outcome (the QA evidence)."""
     findings: list[Finding] = []
     results: list[RuleResult] = []
-    env = _FactEnv(parsed.structure.facts, set(parsed.structure.sections))
+    env = FactEnv(parsed.facts, set(parsed.structure.sections))
     for rule in rules:
         if rule.kind in ("batch", "data"):
             continue  # judged over the whole batch: lgo_audit.batch
-        if not parsed.is_letter and rule.check != "not-a-letter":
+        if not parsed.is_letter and rule.check != NOT_A_LETTER.name:
             results.append(RuleResult(rule.code, Outcome.NOT_APPLICABLE))
             continue
         if rule.kind == "structure":
@@ -150,11 +57,6 @@ def run_rules(
     return findings, results
 
 
-def check_letter(parsed: ParsedLetter, rules: RuleSet | Iterable[Rule]) -> list[Finding]:
-    """The findings of ``rules`` on one parsed letter, in file order."""
-    return run_rules(parsed, rules)[0]
-
-
 # --- structure and text rules ---------------------------------------------------------
 
 
@@ -162,18 +64,16 @@ def _structure_findings(parsed: ParsedLetter, rule: Rule) -> Iterator[Finding]:
     for issue in parsed.issues:
         if issue.check != rule.check:
             continue
-        message = expr.render_template(rule.message, _ParamEnv(issue.params))
+        message = expr.render_template(rule.message, ParamEnv(issue.params))
         related = tuple(
             Location(parsed.path, parsed.span(start, end), "see also")
             for start, end in issue.related
         )
         yield _finding(parsed, rule, message, parsed.span(issue.start, issue.end), related)
-    if rule.check == "encoding-fallback":
+    if rule.check == ENCODING_FALLBACK.name:
         for note in parsed.source.notes:
-            message = expr.render_template(rule.message, _ParamEnv({"found": note}))
-            yield _finding(
-                parsed, rule, message, Span(line=1, column=1, end_line=1, end_column=1), ()
-            )
+            message = expr.render_template(rule.message, ParamEnv({"found": note}))
+            yield _finding(parsed, rule, message, FILE_START, ())
 
 
 def _text_findings(parsed: ParsedLetter, rule: Rule) -> Iterator[Finding]:
@@ -183,7 +83,7 @@ def _text_findings(parsed: ParsedLetter, rule: Rule) -> Iterator[Finding]:
         for match in pattern.finditer(text):
             if match.end() == match.start():
                 continue
-            message = expr.render_template(rule.message, _ParamEnv({"match": match.group()}))
+            message = expr.render_template(rule.message, ParamEnv({"match": match.group()}))
             yield _finding(parsed, rule, message, parsed.span(match.start(), match.end()), ())
             count += 1
             if count >= MAX_PATTERN_MATCHES:
@@ -194,14 +94,14 @@ def _text_findings(parsed: ParsedLetter, rule: Rule) -> Iterator[Finding]:
 
 
 def _fact_findings(
-    parsed: ParsedLetter, rule: Rule, env: _FactEnv
+    parsed: ParsedLetter, rule: Rule, env: FactEnv
 ) -> tuple[list[Finding] | None, bool]:
     """Findings of one fact rule; None when no binding of it applied; True when it errored."""
     environments: list[tuple[Any, Binding | TextLink | None]]
     if rule.each == "links":
-        environments = [(_LinkEnv(env, link), link) for link in parsed.text.links]
+        environments = [(LinkEnv(env, link), link) for link in parsed.text.links]
     elif rule.each:
-        environments = [(_BoundEnv(env, binding), binding) for binding in rule.each]
+        environments = [(BoundEnv(env, binding), binding) for binding in rule.each]
     else:
         environments = [(env, None)]
     findings: list[Finding] = []
@@ -220,10 +120,8 @@ def _fact_findings(
             message = expr.render_template(rule.message, local)
             fix = _fix(parsed, rule, local, binding)
         except expr.ExprEvalError as error:
-            span = Span(line=1, column=1, end_line=1, end_column=1)
-            findings.append(
-                _finding(parsed, rule, f"rule could not be evaluated: {error}", span, ())
-            )
+            message = f"rule could not be evaluated: {error}"
+            findings.append(_finding(parsed, rule, message, FILE_START, ()))
             return findings, True
         primary, related = _locations(parsed, rule.at, binding)
         findings.append(_finding(parsed, rule, message, primary, related, fix))
@@ -245,7 +143,7 @@ def _token_span(
     if resolved in SECTION_NAMES:
         span = parsed.section_span(SECTION_NAMES[resolved])
         return None if span is None else (span, resolved)
-    token = parsed.structure.facts.get(resolved)
+    token = parsed.facts.get(resolved)
     if token is None:
         return None
     return parsed.span(token.start, token.end), resolved
@@ -256,7 +154,7 @@ def _locations(
 ) -> tuple[Span, tuple[Location, ...]]:
     found = [s for s in (_token_span(parsed, n, binding) for n in names) if s is not None]
     if not found:
-        return Span(line=1, column=1, end_line=1, end_column=1), ()
+        return FILE_START, ()
     primary = found[0][0]
     related = tuple(
         Location(parsed.path, span, label) for span, label in found[1:] if span != primary
@@ -270,7 +168,7 @@ def _fix(
     if rule.fix is None:
         return None
     name = _resolve(rule.fix.at, binding)
-    token = parsed.structure.facts.get(name)
+    token = parsed.facts.get(name)
     if token is None:
         return None
     replacement = rule.fix.replacement(env)
@@ -301,9 +199,3 @@ def _finding(
         related=related,
         fix=fix,
     )
-
-
-def worst(findings: Iterable[Finding]) -> Severity | None:
-    """The most severe severity among ``findings`` (None for none)."""
-    ranked = sorted({f.severity for f in findings}, key=lambda s: s.rank)
-    return ranked[-1] if ranked else None

@@ -17,7 +17,8 @@ from lgo_audit.engine import run_rules
 from lgo_audit.fix import apply_edits, fixable_edits
 from lgo_audit.parse import parse_source
 from lgo_audit.reader import decode
-from lgo_audit.rules import Rule, bundled_rules_dir
+from lgo_audit.resources import bundled_rules_dir
+from lgo_audit.rules import Rule
 
 __all__ = ["ExampleResult", "base_letter", "build_example", "run_example"]
 
@@ -66,14 +67,11 @@ def build_example(example: dict[str, Any]) -> tuple[str, list[tuple[int, int]]]:
 def checked_letter(
     text: str, name: str, encoding: str = "utf-8"
 ) -> tuple[Any, list[Any], list[Any]]:
-    """Parse ``text`` as the file ``name`` and derive its register facts."""
-    from lgo_audit.check import derive_facts, load_register
+    """Parse ``text`` as the file ``name``, its facts completed from the bundled register."""
+    from lgo_audit.register import load_register
 
     source = decode(text.encode(encoding), name)
-    parsed = parse_source(source)
-    if parsed.is_letter:
-        derive_facts(parsed, load_register(None))
-    return parsed, [], []
+    return parse_source(source, authorities=load_register(None)), [], []
 
 
 def _judge(

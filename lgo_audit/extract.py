@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from lgo_audit.batch import LetterFacts
+from lgo_audit.findings import LetterFacts
 from lgo_audit.stats import COLUMNS, FACT_COLUMNS
 from lgo_audit.vocabulary import VOCABULARY
 

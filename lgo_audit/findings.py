@@ -1,4 +1,5 @@
-"""What a check reports: findings with a code, a place in the file, and perhaps a fix.
+"""What a check reports: findings with a code, a place in the file, and perhaps a fix; each
+rule's outcome; and, per file, a :class:`FileResult` that every output format reads.
 
 Findings are plain frozen dataclasses (a batch of 10,000 letters makes many of them) with one
 JSON shape, :meth:`Finding.to_dict`, shared by every output format.
@@ -8,11 +9,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 
 from lgo_audit.span import Span
 
-__all__ = ["Applicability", "Edit", "Finding", "Fix", "Location", "Severity"]
+__all__ = [
+    "Applicability",
+    "Edit",
+    "FactValue",
+    "FileResult",
+    "Finding",
+    "Fix",
+    "LetterFacts",
+    "Location",
+    "Outcome",
+    "RuleResult",
+    "Severity",
+]
 
 
 def _span_dict(span: Span) -> dict[str, int]:
@@ -104,3 +117,51 @@ class Finding:
             "related": [r.to_dict() for r in self.related],
             "fix": None if self.fix is None else self.fix.to_dict(),
         }
+
+
+class Outcome(StrEnum):
+    """How one rule judged one letter (the QA evidence)."""
+
+    PASSED = "passed"
+    FAILED = "failed"
+    NOT_APPLICABLE = "not-applicable"
+    ERROR = "error"
+
+
+@dataclass(frozen=True, slots=True)
+class RuleResult:
+    code: str
+    outcome: Outcome
+
+
+class FactValue(NamedTuple):
+    """A fact as a finished check keeps it: value, raw text and, for the facts that cross-letter
+    and data rules point at, where it stands (a tuple: cheap to send back from a worker)."""
+
+    value: Any
+    raw: str
+    span: Span | None = None
+    where: tuple[int, int] | None = None  # offsets in the decoded file: the span, made on demand
+
+
+LetterFacts = dict[str, FactValue]
+"""A checked letter's kept facts by dotted name."""
+
+
+@dataclass
+class FileResult:
+    """What checking one file gave: findings and rule outcomes, or an input error."""
+
+    path: str
+    findings: list[Finding] = field(default_factory=list)
+    results: list[RuleResult] = field(default_factory=list)
+    error: str | None = None  # one-line input error: the file could not be checked
+    sha256: str | None = None
+    source_text: str | None = None  # kept when there are findings, to show source lines
+    rule_set: str | None = None
+    facts: LetterFacts = field(default_factory=dict)  # for cross-letter rules and extract
+    kind: str = "letter"  # or "table": the statistics table's own findings (LGO512)
+
+    @property
+    def is_clean(self) -> bool:
+        return self.error is None and not self.findings

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from lgo_audit.engine import run_rules
 from lgo_audit.findings import Applicability, Edit, Finding
-from lgo_audit.parse import parse_source
+from lgo_audit.parse import AuthorityLookup, parse_source
 from lgo_audit.reader import DEFAULT_MAX_BYTES, InputError, read_source
 from lgo_audit.rules import Rule
 
@@ -91,6 +91,7 @@ def fix_file(
     path: Path,
     rules: Sequence[Rule],
     *,
+    authorities: AuthorityLookup | None,
     unsafe: bool = False,
     write: bool = True,
     max_bytes: int = DEFAULT_MAX_BYTES,
@@ -98,7 +99,8 @@ def fix_file(
 ) -> FixOutcome:
     """Apply the rules' fixes to ``path`` until none is left (at most MAX_PASSES passes).
 
-    Never writes a file that is not a letter, whose fixed text cannot be encoded as the file
+    ``authorities``: the register that completes the letter's facts, as in a check (so that
+    rules reading the council's type judge the same). Never writes a file that is not a letter, whose fixed text cannot be encoded as the file
     was, or that changed on disk since it was read; writes atomically, keeping permissions.
     """
     try:
@@ -108,7 +110,7 @@ def fix_file(
     outcome = FixOutcome(str(path), source.text, source.text)
     current = source
     for _ in range(MAX_PASSES):
-        parsed = parse_source(current, profile)
+        parsed = parse_source(current, profile, authorities=authorities)
         if not parsed.is_letter:
             if current is source:
                 outcome.error = f"{path}: not an Annual Review letter; not fixed"

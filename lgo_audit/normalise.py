@@ -70,6 +70,8 @@ from itertools import accumulate, count
 from operator import add
 from typing import Final
 
+from lgo_audit.span import LineIndex, Span
+
 __all__ = ["Link", "NormalisedText", "Position", "normalise"]
 
 
@@ -102,7 +104,7 @@ class Link:
 class NormalisedText:
     """The normalised text, the original it came from, and the map between the two."""
 
-    __slots__ = ("_crlf", "_line_starts", "_ns", "_ol", "_os", "links", "original", "text")
+    __slots__ = ("_crlf", "_lines", "_ns", "_ol", "_os", "links", "original", "text")
 
     text: str
     original: str
@@ -125,7 +127,7 @@ class NormalisedText:
         # "\r\n" counted as one character; crlf (sorted) holds where those "\r\n" were.
         self._ns, self._os, self._ol = segments
         self._crlf = crlf
-        self._line_starts: array[int] | None = None
+        self._lines: LineIndex | None = None
 
     def __repr__(self) -> str:
         return f"NormalisedText({self.text!r}, links={len(self.links)})"
@@ -161,13 +163,10 @@ class NormalisedText:
         """Line and column (1-based) of ``original_offset`` in :attr:`original`."""
         if not 0 <= original_offset <= len(self.original):
             raise IndexError(f"offset {original_offset} is outside the original text")
-        starts = self._line_starts
-        if starts is None:
-            starts = array("q", [0])
-            starts.extend(m.end() for m in _ORIGINAL_LINE_BREAK.finditer(self.original))
-            self._line_starts = starts
-        k = bisect_right(starts, original_offset) - 1
-        return Position(k + 1, original_offset - starts[k] + 1)
+        lines = self._lines
+        if lines is None:
+            lines = self._lines = LineIndex(self.original)
+        return Position(*lines.position(original_offset))
 
     def span(self, start: int, end: int) -> tuple[Position, Position]:
         """Original start position and exclusive end position of normalised ``[start, end)``."""
@@ -177,6 +176,11 @@ class NormalisedText:
         if end == start:
             return first, first
         return first, self.position(self.original_end(end))
+
+    def span_of(self, start: int, end: int) -> Span:
+        """:meth:`span` of normalised ``[start, end)`` as a :class:`~lgo_audit.span.Span`."""
+        first, last = self.span(start, max(end, start))
+        return Span(first.line, first.column, last.line, last.column)
 
     def _widen(self, offset: int) -> int:
         """An offset that counts "\\r\\n" as one character -> an offset into the original."""
@@ -296,7 +300,6 @@ _RARE_ASCII: Final = bytes(ord(c) for c in _RARE_CHARS if c.isascii())
 
 _LEADING_MARKER: Final = re.compile(rf"\ufeff?{_HS}*{_MARKER}")
 _DOUBLE_SPACES: Final = re.compile("  +")
-_ORIGINAL_LINE_BREAK: Final = re.compile(r"\r\n?|\n")
 
 # What a token's first character says about it.
 _BREAK, _ESCAPE, _LINK, _IMAGE, _EMPHASIS, _TAG_OR_BR, _ENTITY = range(7)

@@ -1,17 +1,25 @@
 """The first half of the pipeline: file -> text -> statements -> the letter model.
 
-``parse_file`` is what ``lgo-audit parse`` and ``lgo-audit check`` both start with. Bad input
+``parse_file`` is what ``lgo-audit parse``, ``check`` and ``--fix`` all start with. Bad input
 (unreadable, binary, empty, too large) raises :class:`~lgo_audit.reader.InputError`; a text
 that is not a letter comes back with ``is_letter`` false, and every other problem is an
 :class:`~lgo_audit.structure.Issue`, never an exception.
+
+Parsing takes the authority register (an :class:`AuthorityLookup`) as a required argument, so
+the facts it returns are complete: what the letter states, and what the register knows of the
+council it is addressed to (``authority.type``, ``authority.code``), looked up by the name and
+the letter's date. No caller can forget the second half, and the facts are immutable.
 """
 
 from __future__ import annotations
 
+import datetime
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, Protocol
 
 from lgo_audit.grammar import Profile, recogniser, select_profile
 from lgo_audit.grammar.elements import FactToken
@@ -22,8 +30,21 @@ from lgo_audit.structure import Issue, Structure, assemble
 
 if TYPE_CHECKING:
     from lgo_audit.model import Letter
+    from lgo_audit.register import Authority
 
-__all__ = ["ParsedLetter", "parse_file", "parse_source"]
+__all__ = ["AuthorityLookup", "ParsedLetter", "parse_file", "parse_source"]
+
+
+class AuthorityLookup(Protocol):
+    """What parsing needs of an authority register (:class:`~lgo_audit.register.Register`)."""
+
+    def lookup(self, name: str, on: datetime.date | None = None) -> Authority | None:
+        """The council called ``name`` (in any usual form) as it was on date ``on``, or None."""
+        ...
+
+
+REGISTER_FACTS = ("authority.type", "authority.code")
+"""Facts the register adds, standing where the council's name stands in the letter."""
 
 LARGE_TEXT = 100_000  # characters: ~15 letters' worth
 
@@ -36,11 +57,13 @@ class ParsedLetter:
     text: NormalisedText
     profile: Profile
     structure: Structure
+    facts: Mapping[str, FactToken]
+    """Every fact, by dotted name: the letter's own and the register's (read-only)."""
 
     @cached_property
     def letter(self) -> Letter:
         """The typed letter model; built on demand (rules read the facts directly)."""
-        return _build_letter(self.structure, self.text, self.profile)
+        return _build_letter(self, self.text, self.profile)
 
     @property
     def path(self) -> str:
@@ -56,10 +79,7 @@ class ParsedLetter:
 
     def span(self, start: int, end: int) -> Span:
         """The original-file span of normalised ``[start, end)``."""
-        begin, finish = self.text.span(start, max(end, start))
-        return Span(
-            line=begin.line, column=begin.column, end_line=finish.line, end_column=finish.column
-        )
+        return self.text.span_of(start, end)
 
     def section_span(self, name: str) -> Span | None:
         found = self.structure.section_span(name)
@@ -67,41 +87,64 @@ class ParsedLetter:
 
 
 def parse_source(
-    source: SourceFile, profile: str | None = None, *, batch: bool = False
+    source: SourceFile,
+    profile: str | None = None,
+    *,
+    authorities: AuthorityLookup | None,
+    batch: bool = False,
 ) -> ParsedLetter:
-    """Recognise ``source`` with ``profile`` (default: chosen from the letter's title);
-    ``batch``: one of many letters, so the recogniser's one-off speed-up is worth making."""
+    """Recognise ``source`` with ``profile`` (default: chosen from the letter's title).
+
+    ``authorities``: the register whose facts complete the letter's (None: no register, so
+    ``authority.type`` and ``authority.code`` are absent). ``batch``: one of many letters, so
+    the recogniser's one-off speed-up is worth making."""
     text = normalise(source.text)
     chosen = select_profile(text.text, profile)
     fused = batch or len(text.text) > LARGE_TEXT  # a long text pays for the speed-up alone
     chunks = recogniser(chosen.name, fused=fused).chunks(text.text)
     structure = assemble(chunks, chosen, text.text)
-    return ParsedLetter(source, text, chosen, structure)
+    facts = dict(structure.facts)
+    if structure.is_letter and authorities is not None:
+        facts.update(_register_facts(facts, authorities))
+    return ParsedLetter(source, text, chosen, structure, MappingProxyType(facts))
 
 
 def parse_file(
     path: str | os.PathLike[str],
     *,
+    authorities: AuthorityLookup | None,
     max_bytes: int = DEFAULT_MAX_BYTES,
     profile: str | None = None,
     batch: bool = False,
 ) -> ParsedLetter:
-    """Read and recognise one letter file; raises InputError for bad input."""
-    return parse_source(read_source(path, max_bytes=max_bytes), profile, batch=batch)
+    """Read and recognise one letter file, its facts completed from ``authorities``.
+
+    Raises :class:`~lgo_audit.reader.InputError` for bad input (one line naming the file)."""
+    source = read_source(path, max_bytes=max_bytes)
+    return parse_source(source, profile, authorities=authorities, batch=batch)
+
+
+def _register_facts(
+    facts: Mapping[str, FactToken], authorities: AuthorityLookup
+) -> dict[str, FactToken]:
+    """``authority.type`` and ``authority.code`` of the addressed council, as the register
+    had it on the letter's date, standing where the council's name stands."""
+    name = facts.get("authority.name")
+    if name is None or name.value is None:
+        return {}
+    date = facts.get("letter_date")
+    on = date.value if date is not None and isinstance(date.value, datetime.date) else None
+    authority = authorities.lookup(str(name.value), on)
+    if authority is None:
+        return {}
+    return {
+        fact: FactToken(fact, value, name.raw, name.start, name.end)
+        for fact, value in zip(REGISTER_FACTS, (authority.type, authority.code), strict=True)
+    }
 
 
 def _fact_dict(token: FactToken, text: NormalisedText) -> dict[str, Any]:
-    begin, finish = text.span(token.start, token.end)
-    return {
-        "value": token.value,
-        "raw": token.raw,
-        "span": {
-            "line": begin.line,
-            "column": begin.column,
-            "end_line": finish.line,
-            "end_column": finish.column,
-        },
-    }
+    return {"value": token.value, "raw": token.raw, "span": text.span_of(token.start, token.end)}
 
 
 def _empty_letter() -> dict[str, Any]:
@@ -118,11 +161,12 @@ def _empty_letter() -> dict[str, Any]:
     return data
 
 
-def _build_letter(structure: Structure, text: NormalisedText, profile: Profile) -> Letter:
+def _build_letter(parsed: ParsedLetter, text: NormalisedText, profile: Profile) -> Letter:
     from lgo_audit.model import Letter, Link
 
+    structure = parsed.structure
     data = _empty_letter()
-    for name, token in structure.facts.items():
+    for name, token in parsed.facts.items():
         *parents, leaf = name.split(".")
         node = data
         for part in parents:
@@ -131,18 +175,8 @@ def _build_letter(structure: Structure, text: NormalisedText, profile: Profile) 
             node[leaf] = _fact_dict(token, text)
     links = []
     for link in text.links:
-        begin, finish = text.span(link.start, link.end)
         links.append(
-            Link(
-                text=link.text,
-                target=link.target,
-                span=Span(
-                    line=begin.line,
-                    column=begin.column,
-                    end_line=finish.line,
-                    end_column=finish.column,
-                ),
-            )
+            Link(text=link.text, target=link.target, span=text.span_of(link.start, link.end))
         )
     data["links"] = links
     data["profile"] = profile.name

@@ -17,6 +17,7 @@ council's name ("Stockport Metropolitan Borough Council", "London Borough of Hac
 from __future__ import annotations
 
 import csv
+import datetime
 import hashlib
 import importlib
 import io
@@ -29,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from lgo_audit.cache import read_json, write_json
+from lgo_audit.resources import bundled_register_path, schema_digest, validator
 
 __all__ = [
     "COLUMNS",
@@ -38,6 +40,7 @@ __all__ = [
     "RegisterError",
     "authority_key",
     "bundled_register_path",
+    "load_register",
 ]
 
 COLUMNS = ("code", "name", "type", "county")
@@ -194,29 +197,11 @@ def authority_key(name: str) -> str:
 # --- loading ---------------------------------------------------------------------------------
 
 
-def bundled_register_path() -> Path:
-    """The register shipped with lgo-audit (``data/authorities.csv``)."""
-    from lgo_audit.rules import data_dir
-
-    return data_dir("data") / "authorities.csv"
-
-
-@lru_cache(maxsize=1)
-def _schema_validator() -> Any:
-    # Only a user's register is validated against the schema: the bundled one never pays for
-    # importing jsonschema. (import_module: typed the same with or without types-jsonschema.)
-    jsonschema = importlib.import_module("jsonschema")
-
-    from lgo_audit.rules import data_dir
-
-    schema = json.loads((data_dir("schemas") / "register.schema.json").read_text(encoding="utf-8"))
-    return jsonschema.Draft202012Validator(schema)
-
-
 def _schema_error(path: Path, row: int, instance: Any) -> RegisterError | None:
     """The first way ``instance`` breaks the row schema, as a RegisterError (or None)."""
     best_match = importlib.import_module("jsonschema.exceptions").best_match
-    errors = list(_schema_validator().iter_errors(instance))
+    # Only a user's register is validated: the bundled one never pays for importing jsonschema.
+    errors = list(validator("register").iter_errors(instance))
     if not errors:
         return None
     # A row's own errors before those of the type-dependent rules (allOf): a code that is no
@@ -358,10 +343,7 @@ def _read(path: Path, validate: bool) -> Register:
         raise RegisterError(path, f"cannot read: {error.strerror or error}") from None
     digest = None
     if validate:
-        from lgo_audit.rules import data_dir
-
-        schema = (data_dir("schemas") / "register.schema.json").read_bytes()
-        digest = hashlib.sha256(schema + b"\0" + content).hexdigest()
+        digest = hashlib.sha256(schema_digest("register").encode() + b"\0" + content).hexdigest()
         validate = digest not in _validated()
     try:
         text = content.decode("utf-8-sig")
@@ -439,8 +421,12 @@ class Register:
             validate = resolved != bundled.resolve()
         return _read_cached(resolved, stat.st_mtime_ns, stat.st_size, validate)
 
-    def lookup(self, name: str) -> Authority | None:
-        """The council called ``name`` in any of the usual forms (or with that ONS code), or None."""
+    def lookup(self, name: str, on: datetime.date | None = None) -> Authority | None:
+        """The council called ``name`` in any of the usual forms (or with that ONS code), or None.
+
+        ``on``: the date the name is read at (a letter's date). This register is a snapshot of
+        1 April 2020 and answers the same for every date; a dated register answers for ``on``.
+        """
         found = self._by_key.get(authority_key(name))
         if found is None and _CODE.match(name.strip()):
             return self._by_code.get(name.strip())
@@ -463,3 +449,10 @@ class Register:
 
     def __repr__(self) -> str:
         return f"Register({str(self.path)!r}, {len(self)} authorities)"
+
+
+@lru_cache(maxsize=16)
+def load_register(path: str | None) -> Register:
+    """The authority register at ``path`` (a configuration's ``authority-register``), or the
+    bundled one for None; loaded once per process. Raises :class:`RegisterError`."""
+    return Register.load(Path(path) if path else None)

@@ -11,7 +11,6 @@ quantifiers that could make matching slow.
 from __future__ import annotations
 
 import hashlib
-import json
 import tomllib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -23,41 +22,21 @@ import re2
 
 from lgo_audit import expr
 from lgo_audit.cache import read_json, write_json
+from lgo_audit.checks import CHECKS, LINK_NAMES, MESSAGE_NAMES, SECTION_NAMES
 from lgo_audit.expr._serial import dump_ast, load_ast
 from lgo_audit.findings import Applicability, Severity
-from lgo_audit.grammar import PROFILES
+from lgo_audit.resources import bundled_rules_dir, schema_digest, validator
 from lgo_audit.vocabulary import VOCABULARY
 
 __all__ = [
-    "STRUCTURE_PARAMS",
     "Binding",
     "Rule",
     "RuleFix",
     "RuleLoadError",
     "RuleSet",
-    "bundled_rules_dir",
-    "data_dir",
     "load_rules",
+    "rules_for",
 ]
-
-STRUCTURE_PARAMS = frozenset({"section", "expected", "found", "profile"})
-"""Names a structure rule's message may use (the words of the structural issue)."""
-
-BATCH_PARAMS = frozenset(
-    {"value", "majority", "majority_count", "group_size", "group", "disagreeing", "first"}
-)
-"""Names a batch rule's message may use, besides the letter's own facts."""
-
-DATA_PARAMS = frozenset(
-    {"fact", "letter_value", "data_value", "column", "data_file", "row", "authority", "year"}
-)
-"""Names a data (reconciliation) rule's message may use."""
-
-LINK_NAMES = frozenset({"it.text", "it.target"})
-SECTION_NAMES: dict[str, str] = {
-    f"section.{s.name.replace('-', '_')}": s.name for p in PROFILES.values() for s in p.sections
-}
-"""``section.sign_off`` -> ``sign-off``: true when the letter has that section; in ``at``, its place."""
 
 
 class RuleLoadError(Exception):
@@ -169,25 +148,6 @@ class RuleSet:
         return None
 
 
-def data_dir(kind: str) -> Path:
-    """``rules`` or ``schemas``: inside the installed package, or at the top of a checkout."""
-    package = Path(__file__).resolve().parent
-    installed = package / "_data" / kind
-    return installed if installed.is_dir() else package.parent / kind
-
-
-def bundled_rules_dir() -> Path:
-    return data_dir("rules")
-
-
-@cache
-def _validator() -> Any:
-    import jsonschema  # imported here: only loading rules needs it
-
-    schema = json.loads((data_dir("schemas") / "rule.schema.json").read_text(encoding="utf-8"))
-    return jsonschema.Draft202012Validator(schema)
-
-
 class _ParsedCache:
     """Parsed rule expressions remembered between runs, keyed by the expression, the names it
     may use and the expression grammar's own source: a changed grammar misses every entry."""
@@ -260,12 +220,6 @@ def _write_validated(digests: set[str]) -> None:
     write_json(_VALIDATED, sorted(digests)[-2000:])
 
 
-@cache
-def _schema_digest() -> str:
-    schema = (data_dir("schemas") / "rule.schema.json").read_bytes()
-    return hashlib.sha256(schema).hexdigest()
-
-
 def rule_files(dirs: Iterable[Path]) -> list[Path]:
     files: list[Path] = []
     for directory in dirs:
@@ -294,7 +248,7 @@ def load_rules(extra_dirs: Sequence[Path | str] = (), *, bundled: bool = True) -
         digest.update(path.name.encode() + b"\0" + content)
         # Schema validation is remembered by content: an unchanged file need not be validated
         # again (that saves importing jsonschema on every run). Expressions are always parsed.
-        content_digest = hashlib.sha256(_schema_digest().encode() + content).hexdigest()
+        content_digest = hashlib.sha256(schema_digest("rule").encode() + content).hexdigest()
         known_valid = content_digest in validated
         rule = load_rule_text(content, path, validate=not known_valid)
         if not known_valid:
@@ -313,6 +267,13 @@ def load_rules(extra_dirs: Sequence[Path | str] = (), *, bundled: bool = True) -
     return RuleSet(tuple(rules), digest.hexdigest()[:12])
 
 
+@cache
+def rules_for(rule_dirs: tuple[str, ...]) -> RuleSet:
+    """The bundled rules plus a team's own from ``rule_dirs``, loaded once per process for each
+    set of folders. Raises :class:`RuleLoadError`."""
+    return load_rules(extra_dirs=rule_dirs)
+
+
 def load_rule_text(content: bytes, path: Path, *, validate: bool = True) -> Rule:
     """Parse, validate and compile one rule file's content."""
     try:
@@ -323,7 +284,7 @@ def load_rule_text(content: bytes, path: Path, *, validate: bool = True) -> Rule
         raise RuleLoadError(path, f"invalid TOML: {error}") from None
     code = data.get("code") if isinstance(data.get("code"), str) else None
     errors = (
-        sorted(_validator().iter_errors(data), key=lambda e: list(e.absolute_path))
+        sorted(validator("rule").iter_errors(data), key=lambda e: list(e.absolute_path))
         if validate
         else []
     )
@@ -354,6 +315,12 @@ def _compile(data: dict[str, Any], path: Path) -> Rule:
     kind = data.get("kind", "fact")
 
     used: set[str] = set()  # every name the rule's expressions read
+    check = data.get("check")
+    if check is not None and (check not in CHECKS or CHECKS[check].kind != kind):
+        known = ", ".join(c.name for c in CHECKS.values() if c.kind == kind) or "none"
+        raise RuleLoadError(
+            path, f"'{check}' is not a {kind} check (known: {known})", code, "check"
+        )
 
     def parse(source: str, where: str, names: Iterable[str]) -> Evaluator:
         try:
@@ -376,15 +343,11 @@ def _compile(data: dict[str, Any], path: Path) -> Rule:
     names: set[str] = set(VOCABULARY) | set(SECTION_NAMES)
     each: tuple[Binding, ...] | Literal["links"] | None = None
     at_names: set[str] = set(VOCABULARY) | set(SECTION_NAMES)
-    if kind == "structure":
-        names = set(STRUCTURE_PARAMS)
-    elif kind == "data":
-        names = set(DATA_PARAMS)
-    elif kind == "text":
-        names = {"match"}
+    if kind in ("structure", "data", "text"):
+        names = set(MESSAGE_NAMES[kind])
     elif data.get("each") == "links":
         each = "links"
-        names |= LINK_NAMES
+        names |= set(LINK_NAMES)
         at_names |= {"it"}
     elif "each" in data:
         bindings = []
@@ -430,7 +393,7 @@ def _compile(data: dict[str, Any], path: Path) -> Rule:
         if name not in VOCABULARY:
             raise RuleLoadError(path, f"unknown fact '{name}'", code, f"compare.{index}.fact")
     agree = parse(data["agree"], "agree", names) if "agree" in data else None
-    message_names = names | BATCH_PARAMS if kind == "batch" else names
+    message_names = names | set(MESSAGE_NAMES["batch"]) if kind == "batch" else names
 
     rule_at = tuple(data.get("at", ()))
     for index, name in enumerate(rule_at):
@@ -480,7 +443,7 @@ def _compile(data: dict[str, Any], path: Path) -> Rule:
         message=message_template,
         message_source=data["message"],
         path=path,
-        check=data.get("check"),
+        check=check,
         patterns=tuple(patterns),
         each=each,
         when=parse(data["when"], "when", names) if "when" in data else None,

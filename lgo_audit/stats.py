@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from functools import cache
 from pathlib import Path
 from typing import Any
+
+from lgo_audit.resources import validator as schema_validator
 
 __all__ = [
     "COLUMNS",
@@ -89,16 +89,6 @@ class StatsTable:
         return iter(self.rows)
 
 
-@cache
-def _validator() -> Any:
-    import jsonschema
-
-    from lgo_audit.rules import data_dir
-
-    schema = json.loads((data_dir("schemas") / "stats.schema.json").read_text(encoding="utf-8"))
-    return jsonschema.Draft202012Validator(schema)
-
-
 def _convert(path: str, line: int, column: str, raw: str) -> Any:
     text = raw.strip()
     if text == "":
@@ -150,7 +140,7 @@ def parse_stats(text: str, path: str) -> StatsTable:
     if missing:
         raise StatsError(f"{path}: missing column '{missing[0]}' (columns: {', '.join(COLUMNS)})")
     rows: list[StatsRow] = []
-    validator = _validator()
+    validator = schema_validator("stats")
     try:
         for record in reader:
             line = reader.line_num

@@ -10,7 +10,9 @@ and a list of issues (which the rule set turns into findings with codes and seve
 from __future__ import annotations
 
 import bisect
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 
 from lgo_audit.grammar import Chunk, Matched, Profile, Unrecognised
 from lgo_audit.grammar.elements import FactToken
@@ -49,7 +51,7 @@ class Occurrence:
 
 @dataclass(frozen=True, slots=True)
 class Structure:
-    facts: dict[str, FactToken]
+    facts: Mapping[str, FactToken]  # read-only
     occurrences: tuple[Occurrence, ...]
     issues: tuple[Issue, ...]
     is_letter: bool
@@ -151,7 +153,7 @@ def assemble(chunks: list[Chunk], profile: Profile, text: str) -> Structure:
             min(len(text), 1),
             {"found": ", ".join(sorted(present)) or "no section", "profile": profile.name},
         )
-        return Structure(facts, tuple(occurrences), (issue,), is_letter=False)
+        return Structure(MappingProxyType(facts), tuple(occurrences), (issue,), is_letter=False)
 
     for start, end in unexpected[:MAX_UNEXPECTED]:
         section = _section_at(occurrences, start, profile)
@@ -171,7 +173,7 @@ def assemble(chunks: list[Chunk], profile: Profile, text: str) -> Structure:
     issues.extend(_order(lines, profile))
     issues.extend(_missing(lines, profile))
     issues.sort(key=lambda i: (i.start, i.check))
-    return Structure(facts, tuple(occurrences), tuple(issues), is_letter=True)
+    return Structure(MappingProxyType(facts), tuple(occurrences), tuple(issues), is_letter=True)
 
 
 class _Wording(dict[str, str]):

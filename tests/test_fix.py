@@ -9,10 +9,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from lgo_audit.check import active_rules, rules_for
 from lgo_audit.cli import app
 from lgo_audit.config import Settings
 from lgo_audit.fix import fix_file
+from lgo_audit.register import load_register
+from lgo_audit.rules import rules_for
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 runner = CliRunner()
@@ -23,7 +24,7 @@ def stevenage_text() -> str:
 
 
 def rules():
-    return active_rules(rules_for(()), Settings())
+    return Settings().selection.active(rules_for(()))
 
 
 ENCODINGS = [
@@ -43,7 +44,7 @@ def test_a_fix_changes_only_its_span_and_keeps_encoding_bom_and_line_endings(
     letter = tmp_path / "letter.txt"
     letter.write_bytes(original)
 
-    outcome = fix_file(letter, rules())
+    outcome = fix_file(letter, rules(), authorities=load_register(None))
 
     assert outcome.error is None and outcome.applied == 1
     expected = bom + text.replace(
@@ -55,10 +56,10 @@ def test_a_fix_changes_only_its_span_and_keeps_encoding_bom_and_line_endings(
 def test_running_fix_twice_changes_nothing_the_second_time(tmp_path):
     letter = tmp_path / "letter.txt"
     letter.write_text(stevenage_text(), encoding="utf-8")
-    fix_file(letter, rules())
+    fix_file(letter, rules(), authorities=load_register(None))
     once = letter.read_bytes()
 
-    second = fix_file(letter, rules())
+    second = fix_file(letter, rules(), authorities=load_register(None))
 
     assert second.applied == 0 and not second.changed
     assert letter.read_bytes() == once
@@ -69,7 +70,7 @@ def test_the_file_keeps_its_permissions(tmp_path):
     letter.write_text(stevenage_text(), encoding="utf-8")
     os.chmod(letter, 0o640)
 
-    fix_file(letter, rules())
+    fix_file(letter, rules(), authorities=load_register(None))
 
     assert stat.S_IMODE(letter.stat().st_mode) == 0o640
 
@@ -79,7 +80,7 @@ def test_the_write_is_atomic_and_leaves_no_temporary_file(tmp_path):
     letter.write_text(stevenage_text(), encoding="utf-8")
     inode_before = letter.stat().st_ino
 
-    fix_file(letter, rules())
+    fix_file(letter, rules(), authorities=load_register(None))
 
     assert sorted(p.name for p in tmp_path.iterdir()) == ["letter.txt"]
     assert letter.stat().st_ino != inode_before  # replaced by rename, not rewritten in place
@@ -97,7 +98,7 @@ def test_a_file_changed_since_it_was_read_is_not_written(tmp_path, monkeypatch):
         return real_apply(text, edits)
 
     monkeypatch.setattr(fix_module, "apply_edits", apply_then_someone_edits)
-    outcome = fix_file(letter, rules())
+    outcome = fix_file(letter, rules(), authorities=load_register(None))
 
     assert outcome.error is not None and "changed on disk" in outcome.error
     assert letter.read_text(encoding="utf-8").endswith("edited by someone else\n")
@@ -107,7 +108,7 @@ def test_a_file_that_is_not_a_letter_is_never_written(tmp_path):
     note = tmp_path / "note.txt"
     note.write_text("upheld decision\n", encoding="utf-8")
 
-    outcome = fix_file(note, rules())
+    outcome = fix_file(note, rules(), authorities=load_register(None))
 
     assert outcome.error is not None and "not an Annual Review letter" in outcome.error
     assert note.read_text(encoding="utf-8") == "upheld decision\n"
@@ -118,9 +119,9 @@ def test_unsafe_fixes_are_applied_only_when_asked(tmp_path):
     text = (EXAMPLES / "stockport-2020.txt").read_text(encoding="utf-8")
     letter.write_text(text.replace("59% of complaints", "60% of complaints"), encoding="utf-8")
 
-    safe = fix_file(letter, rules())
+    safe = fix_file(letter, rules(), authorities=load_register(None))
     assert safe.applied == 0
-    unsafe = fix_file(letter, rules(), unsafe=True)
+    unsafe = fix_file(letter, rules(), authorities=load_register(None), unsafe=True)
 
     assert unsafe.applied == 1
     assert "59% of complaints" in letter.read_text(encoding="utf-8")

@@ -27,13 +27,13 @@ from typing import Any
 
 import pytest
 
-from lgo_audit.check import FileResult, active_rules, check_files, rules_for
+from lgo_audit.check import check_files
 from lgo_audit.config import Settings
-from lgo_audit.findings import Finding, Severity
+from lgo_audit.findings import FileResult, Finding, Severity
 from lgo_audit.report.evidence import evidence, render_json_with_evidence
 from lgo_audit.report.html import render_html
 from lgo_audit.report.machine import render_json
-from lgo_audit.rules import Rule
+from lgo_audit.rules import Rule, rules_for
 from lgo_audit.span import Span
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -72,7 +72,7 @@ def check(paths: list[Path], settings: Settings | None = None) -> list[FileResul
 
 
 def default_rules() -> list[Rule]:
-    return active_rules(rules_for(()), Settings())
+    return Settings().selection.active(rules_for(()))
 
 
 @pytest.fixture(scope="module")

@@ -32,12 +32,13 @@ from hypothesis import assume, given, note
 from hypothesis import strategies as st
 
 from lgo_audit import expr
-from lgo_audit.engine import Outcome, run_rules
-from lgo_audit.findings import Finding, Severity
+from lgo_audit.engine import run_rules
+from lgo_audit.findings import Finding, Outcome, Severity
 from lgo_audit.fix import apply_edits, fixable_edits
 from lgo_audit.model import FACT_TYPES, VOCABULARY, iter_facts
 from lgo_audit.parse import ParsedLetter, parse_source
 from lgo_audit.reader import InputError, decode
+from lgo_audit.register import load_register
 from lgo_audit.rules import load_rules
 from tests.letters import (
     AUTHORITIES,
@@ -56,47 +57,21 @@ from tests.letters import (
 Draw = Callable[[st.SearchStrategy[Any]], Any]
 
 
-def _register_step() -> Callable[[ParsedLetter], None] | None:
-    """What ``lgo-audit check`` adds to a parsed letter before the rules run (the authority
-    register's facts), or None where this checkout has no register."""
-    try:
-        from lgo_audit.check import derive_facts, load_register
-
-        register = load_register(None)
-    except Exception:  # no register in this checkout
-        return None
-
-    def derive(parsed: ParsedLetter) -> None:
-        derive_facts(parsed, register)
-
-    return derive
-
-
-DERIVE = _register_step()
-_REGISTER_FACTS = ("authority.type", "authority.code")
-# Without a register the rules that read its facts cannot be judged: leave them out.
-RULES = [
-    rule
-    for rule in load_rules()
-    if DERIVE is not None
-    or not any(
-        name in (source or "")
-        for name in _REGISTER_FACTS
-        for source in (rule.when_source, rule.assert_source)
-    )
-]
+# The bundled register, as ``lgo-audit check`` uses it: parsing completes the facts from it, so
+# every rule (those reading the council's type included) is judged. A broken register fails
+# here, at import, rather than silently removing rules from the properties.
+REGISTER = load_register(None)
+RULES = list(load_rules())
 RULES_BY_CODE = {rule.code: rule for rule in RULES}
 
 
 def parse_bytes(data: bytes) -> ParsedLetter:
-    return parse_source(decode(data, "letter.txt"))
+    return parse_source(decode(data, "letter.txt"), authorities=REGISTER)
 
 
 def check(data: bytes) -> tuple[ParsedLetter, list[Finding], dict[str, Outcome]]:
     """Parse and check one letter file as ``lgo-audit check`` does."""
     parsed = parse_bytes(data)
-    if DERIVE is not None and parsed.is_letter:
-        DERIVE(parsed)
     findings, results = run_rules(parsed, RULES)
     return parsed, findings, {r.code: r.outcome for r in results}
 
@@ -116,10 +91,24 @@ def typed(value: Any) -> Any:
 
 
 @given(letter_facts(), render_styles())
+def test_1b_the_register_facts_of_a_rendered_letter_are_the_registers_answer(facts, style):
+    rendered = render_document(facts, style)
+    parsed = parse_bytes(rendered.data)
+    authority = REGISTER.lookup(str(parsed.facts["authority.name"].value))
+    for name, value in (
+        ("authority.type", None if authority is None else authority.type),
+        ("authority.code", None if authority is None else authority.code),
+    ):
+        fact = parsed.facts.get(name)
+        assert (None if fact is None else fact.value) == value
+
+
+@given(letter_facts(), render_styles())
 def test_1_parsing_a_rendered_letter_gives_back_exactly_its_facts(facts, style):
     rendered = render_document(facts, style)
     note(rendered.text)
-    parsed = parse_bytes(rendered.data)
+    # What the letter states, so no register: its facts are property 1b's.
+    parsed = parse_source(decode(rendered.data, "letter.txt"), authorities=None)
     found = {name: typed(fact.value if fact else None) for name, fact in iter_facts(parsed.letter)}
     expected = {name: typed(value) for name, value in expected_facts(facts).items()}
     assert found == {name: expected.get(name) for name in VOCABULARY}
@@ -555,9 +544,7 @@ def checks_cleanly(data: bytes) -> None:
     except InputError as error:
         assert "\n" not in str(error)
         return
-    parsed = parse_source(source)
-    if DERIVE is not None and parsed.is_letter:
-        DERIVE(parsed)
+    parsed = parse_source(source, authorities=REGISTER)
     findings, results = run_rules(parsed, RULES)
     assert [r.code for r in results if r.outcome is Outcome.ERROR] == []
     line_count = len(source.text.splitlines()) + 1

@@ -7,25 +7,23 @@ from lgo_audit.engine import run_rules
 from lgo_audit.examples import base_letter
 from lgo_audit.parse import ParsedLetter, parse_source
 from lgo_audit.reader import decode
+from lgo_audit.register import load_register
 from lgo_audit.rules import load_rules
 
 RULES = load_rules()
 
 
 def parse(text: str) -> ParsedLetter:
-    return parse_source(decode(text.encode("utf-8"), "letter.txt"))
+    return parse_source(decode(text.encode("utf-8"), "letter.txt"), authorities=load_register(None))
 
 
 def fact(parsed: ParsedLetter, name: str) -> object:
-    token = parsed.structure.facts.get(name)
+    token = parsed.facts.get(name)
     return None if token is None else token.value
 
 
 def codes(parsed: ParsedLetter) -> list[str]:
-    """The codes ``lgo-audit check`` reports (with the authority register's facts)."""
-    from lgo_audit.check import derive_facts, load_register
-
-    derive_facts(parsed, load_register(None))
+    """The codes ``lgo-audit check`` reports (the register's facts are part of the parse)."""
     return [f.code for f in run_rules(parsed, RULES)[0]]
 
 

@@ -21,6 +21,7 @@ from typer.testing import CliRunner
 from lgo_audit.cli import app
 from lgo_audit.model import VOCABULARY, iter_facts
 from lgo_audit.parse import ParsedLetter, parse_file
+from lgo_audit.register import load_register
 from lgo_audit.span import Span
 from tests.paths import STEVENAGE, STOCKPORT
 
@@ -107,7 +108,7 @@ DERIVED = {"authority.type", "authority.code"}
 
 @cache
 def parsed(seed: str) -> ParsedLetter:
-    return parse_file(EXPECTED[seed][0])
+    return parse_file(EXPECTED[seed][0], authorities=load_register(None))
 
 
 def facts(seed: str) -> dict[str, Any]:
@@ -138,6 +139,26 @@ FACT_CASES = [
 @pytest.mark.parametrize("seed", EXPECTED)
 def test_the_expected_facts_cover_every_fact_a_letter_states(seed):
     assert set(EXPECTED[seed][1]) == set(VOCABULARY) - DERIVED
+
+
+@pytest.mark.parametrize(
+    ("seed", "kind", "code"),
+    [("stockport", "Metropolitan Borough", "E08000007"), ("stevenage", "District", "E07000243")],
+)
+def test_the_register_facts_come_with_the_parse_standing_where_the_name_stands(seed, kind, code):
+    letter = parsed(seed)
+    assert letter.facts["authority.type"].value == kind
+    assert letter.facts["authority.code"].value == code
+    name = letter.facts["authority.name"]
+    assert (letter.facts["authority.type"].start, letter.facts["authority.type"].end) == (
+        name.start,
+        name.end,
+    )
+
+
+def test_the_parsed_facts_cannot_be_changed_after_parsing():
+    with pytest.raises(TypeError):
+        parsed("stockport").facts["authority.type"] = None  # type: ignore[index]
 
 
 @pytest.mark.parametrize("seed", EXPECTED)

@@ -108,7 +108,7 @@ def original_text(seed: str) -> str:
 
 @cache
 def parse_bytes(data: bytes, name: str) -> ParsedLetter:
-    return parse_source(decode(data, name))
+    return parse_source(decode(data, name), authorities=None)
 
 
 def seed_letter(seed: str) -> ParsedLetter:

@@ -1,72 +1,147 @@
-"""The report stage: findings in every output format, chosen with ``--output-format``."""
+"""The report stage: findings in every output format, chosen with ``--output-format``.
+
+Each format is one :class:`OutputFormat` entry of :data:`FORMATS`: its name, the line ``--help``
+and the docs show, what it needs (source lines, ``--evidence``) and its renderer, whose module
+is imported only when that format is written. Adding a format is one entry here and one
+renderer; ``tests/test_registries.py`` checks that each entry appears in ``--help`` and has its
+section in ``docs/output-formats.md``.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from enum import StrEnum
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import TYPE_CHECKING
 
-from lgo_audit.check import FileResult
-from lgo_audit.report.machine import render_github, render_json, render_json_lines, render_junit
-from lgo_audit.report.text import (
-    Style,
-    clean,
-    render_concise,
-    render_full,
-    render_statistics,
-    summary,
+from lgo_audit.report.text import Style, clean, render_statistics, summary
+
+if TYPE_CHECKING:
+    from lgo_audit.findings import FileResult
+    from lgo_audit.rules import Rule
+
+__all__ = [
+    "FORMATS",
+    "OutputFormat",
+    "Report",
+    "Style",
+    "clean",
+    "render",
+    "render_statistics",
+    "summary",
+]
+
+
+@dataclass(frozen=True)
+class Report:
+    """What a renderer is given: the results in path order, the active rules (by code), the
+    terminal style, and whether to add each letter's QA evidence."""
+
+    results: Sequence[FileResult]
+    rules: Sequence[Rule]
+    style: Style = field(default_factory=Style)
+    evidence: bool = False
+
+
+@dataclass(frozen=True)
+class OutputFormat:
+    """One output format."""
+
+    name: str
+    help: str
+    render: Callable[[Report], str]
+    for_people: bool = False  # a summary line follows the findings; colour on a terminal
+    shows_source: bool = False  # shows the letter's lines, so checks keep the source text
+    takes_evidence: bool = False  # accepts --evidence
+
+
+def _full(report: Report) -> str:
+    from lgo_audit.report.text import render_full
+
+    return render_full(report.results, report.style)
+
+
+def _concise(report: Report) -> str:
+    from lgo_audit.report.text import render_concise
+
+    return render_concise(report.results, report.style)
+
+
+def _json(report: Report) -> str:
+    if report.evidence:
+        from lgo_audit.report.evidence import render_json_with_evidence
+
+        return render_json_with_evidence(report.results)
+    from lgo_audit.report.machine import render_json
+
+    return render_json(report.results)
+
+
+def _json_lines(report: Report) -> str:
+    from lgo_audit.report.machine import render_json_lines
+
+    return render_json_lines(report.results)
+
+
+def _sarif(report: Report) -> str:
+    from lgo_audit.report.sarif import render_sarif
+
+    return render_sarif(report.results, report.rules)
+
+
+def _github(report: Report) -> str:
+    from lgo_audit.report.machine import render_github
+
+    return render_github(report.results)
+
+
+def _junit(report: Report) -> str:
+    from lgo_audit.report.machine import render_junit
+
+    return render_junit(report.results)
+
+
+def _html(report: Report) -> str:
+    from lgo_audit.report.html import render_html
+
+    return render_html(report.results, report.rules)
+
+
+FORMATS = MappingProxyType(
+    {
+        f.name: f
+        for f in (
+            OutputFormat(
+                "full",
+                "each finding with the letter's lines under it (the default)",
+                _full,
+                for_people=True,
+                shows_source=True,
+            ),
+            OutputFormat("concise", "one line per finding", _concise, for_people=True),
+            OutputFormat(
+                "json",
+                "a JSON array of findings (an object with --evidence)",
+                _json,
+                takes_evidence=True,
+            ),
+            OutputFormat("json-lines", "one JSON object per finding per line", _json_lines),
+            OutputFormat("sarif", "SARIF 2.1.0, for code-scanning tools", _sarif),
+            OutputFormat("github", "GitHub Actions workflow commands (annotations)", _github),
+            OutputFormat("junit", "JUnit XML, one test case per letter", _junit),
+            OutputFormat(
+                "html",
+                "one self-contained HTML page with every letter's evidence",
+                _html,
+                shows_source=True,
+                takes_evidence=True,
+            ),
+        )
+    }
 )
-from lgo_audit.rules import Rule
-
-__all__ = ["OutputFormat", "Style", "clean", "render", "render_statistics", "summary"]
+"""Every output format by name, in the order ``--help`` lists them."""
 
 
-class OutputFormat(StrEnum):
-    full = "full"
-    concise = "concise"
-    json = "json"
-    json_lines = "json-lines"
-    sarif = "sarif"
-    github = "github"
-    junit = "junit"
-    html = "html"
-
-    @property
-    def for_people(self) -> bool:
-        return self in (OutputFormat.full, OutputFormat.concise)
-
-
-def render(
-    fmt: OutputFormat,
-    results: Sequence[FileResult],
-    rules: Sequence[Rule],
-    style: Style | None = None,
-    *,
-    evidence: bool = False,
-) -> str:
-    """The findings of ``results`` in format ``fmt`` (summary lines are the caller's).
-
-    ``evidence`` (json): an object with each letter's hash and every rule's outcome as well."""
-    style = style or Style()
-    if fmt is OutputFormat.full:
-        return render_full(results, style)
-    if fmt is OutputFormat.concise:
-        return render_concise(results, style)
-    if fmt is OutputFormat.json:
-        if evidence:
-            from lgo_audit.report.evidence import render_json_with_evidence
-
-            return render_json_with_evidence(results)
-        return render_json(results)
-    if fmt is OutputFormat.html:
-        from lgo_audit.report.html import render_html  # only loaded when asked for
-
-        return render_html(results, rules)
-    if fmt is OutputFormat.json_lines:
-        return render_json_lines(results)
-    if fmt is OutputFormat.sarif:
-        from lgo_audit.report.sarif import render_sarif
-
-        return render_sarif(results, rules)
-    if fmt is OutputFormat.github:
-        return render_github(results)
-    return render_junit(results)
+def render(fmt: OutputFormat, report: Report) -> str:
+    """``report`` in format ``fmt`` (summary lines are the caller's)."""
+    return fmt.render(report)

@@ -40,9 +40,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from lgo_audit import __version__
-from lgo_audit.check import FileResult
-from lgo_audit.engine import Outcome
-from lgo_audit.findings import Severity
+from lgo_audit.findings import FileResult, Outcome, Severity
 
 __all__ = ["OUTCOMES", "evidence", "letter_status", "render_json_with_evidence"]
 

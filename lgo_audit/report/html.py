@@ -37,8 +37,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from lgo_audit import __version__
-from lgo_audit.check import FileResult
-from lgo_audit.findings import Finding, Severity
+from lgo_audit.findings import FileResult, Finding, Severity
 from lgo_audit.report.evidence import OUTCOMES, evidence, letter_status
 from lgo_audit.report.text import clean
 from lgo_audit.rules import Rule

@@ -6,7 +6,7 @@ import json
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 
-from lgo_audit.check import FileResult
+from lgo_audit.findings import FileResult
 from lgo_audit.report.text import clean
 
 __all__ = [

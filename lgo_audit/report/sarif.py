@@ -14,8 +14,7 @@ from typing import Any
 from urllib.parse import quote
 
 from lgo_audit import __version__
-from lgo_audit.check import FileResult
-from lgo_audit.findings import Finding
+from lgo_audit.findings import FileResult, Finding
 from lgo_audit.rules import Rule
 from lgo_audit.span import Span
 

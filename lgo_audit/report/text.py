@@ -11,8 +11,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from lgo_audit.check import FileResult
-from lgo_audit.findings import Finding, Severity
+from lgo_audit.findings import FileResult, Finding, Severity
 
 __all__ = ["Style", "clean", "render_concise", "render_full", "render_statistics", "summary"]
 

@@ -1,0 +1,415 @@
+"""The application: what ``lgo-audit check``, ``extract`` and ``parse`` do, without a terminal.
+
+The command line (:mod:`lgo_audit.cli`) parses arguments into :class:`CheckOptions`, calls one
+function here and prints what comes back; tests call the same functions. Nothing here prints
+or exits: a usage, configuration or rule-file problem is a :class:`UsageError` (one line, exit
+status 2), and everything else is in the :class:`Run` returned.
+
+``run_check`` is the whole check, in order:
+
+1. validate the options, and resolve each file's settings (its configuration, then the
+   command line's options: :func:`lgo_audit.config.resolve_settings`);
+2. load each configuration's rules and authority register (a bad one is a usage error before
+   any letter is read), and refuse selectors that match no rule;
+3. with ``fix`` or ``diff``, fix each file (:func:`lgo_audit.fix.fix_file`), and for ``diff``
+   stop there;
+4. check every file (:func:`lgo_audit.check.check_files`, in parallel for a batch);
+5. judge the batch: cross-letter rules, then reconciliation with the statistics table
+   (``data``); each file's ``per-file-ignores`` apply to what they added too;
+6. work out the exit status: 2 if any input could not be read, else 1 if a finding reaches its
+   configuration's ``fail-on`` severity, else 0.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from lgo_audit.findings import FileResult, LetterFacts, Severity
+
+if TYPE_CHECKING:
+    from lgo_audit.config import Settings
+    from lgo_audit.parse import ParsedLetter
+    from lgo_audit.rules import Rule, RuleSet
+    from lgo_audit.stats import StatsTable
+
+__all__ = [
+    "EXIT_ERROR",
+    "EXIT_FINDINGS",
+    "EXIT_OK",
+    "CheckOptions",
+    "Run",
+    "UsageError",
+    "load_rule_set",
+    "parse_letter",
+    "run_check",
+    "run_extract",
+    "settings_for",
+]
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+"""Exit statuses, as linters have them: no error-severity finding; at least one; a usage,
+configuration or input error."""
+
+
+class UsageError(Exception):
+    """A problem with the options, a configuration file, a rule file or a table: one line,
+    exit status 2, nothing checked."""
+
+
+@dataclass(frozen=True)
+class CheckOptions:
+    """What the command line asks of a check (None or empty: as the configuration says).
+
+    ``select``, ``extend_select`` and ``ignore`` are selectors (codes, prefixes, names);
+    ``max_file_size`` is in bytes; ``data`` is a statistics table (CSV) to reconcile with;
+    ``jobs`` is the number of worker processes (None: one per core)."""
+
+    select: tuple[str, ...] = ()
+    extend_select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    rule_dirs: tuple[Path, ...] = ()
+    fail_on: str | None = None
+    profile: str | None = None
+    max_file_size: int | None = None
+    config: Path | None = None
+    isolated: bool = False
+    fix: bool = False
+    unsafe_fixes: bool = False
+    diff: bool = False
+    data: Path | None = None
+    jobs: int | None = None
+    keep_source: bool = True  # keep the text of letters with findings (to show their lines)
+    keep_facts: bool | None = None  # keep every letter's facts (extract); None: when needed
+
+
+@dataclass
+class Run:
+    """What a check found.
+
+    ``results``: one per file, in the order given (folders sorted), then the statistics
+    table's own findings if any; ``rules``: the active rules by code; ``input_errors``: one
+    line per path that could not be checked (also each result's ``error``); ``notices``:
+    lines for standard error (fixes refused); ``fixed``: findings fixed; ``diffs``: unified
+    diffs (``diff``); ``fail_on``: each result's failing severity."""
+
+    results: list[FileResult] = field(default_factory=list)
+    rules: list[Rule] = field(default_factory=list)
+    input_errors: list[str] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+    fixed: int = 0
+    diffs: list[str] = field(default_factory=list)
+    fail_on: dict[str, Severity] = field(default_factory=dict)
+    diff_only: bool = False
+    files: int = 0  # letter files found
+
+    @property
+    def exit_status(self) -> int:
+        if self.diff_only:  # like ruff: status 1 when there is something to fix
+            return EXIT_FINDINGS if self.diffs else EXIT_OK
+        if self.input_errors:
+            return EXIT_ERROR
+        failing = (
+            f
+            for r in self.results
+            for f in r.findings
+            if f.severity.rank >= self.fail_on.get(r.path, Severity.ERROR).rank
+        )
+        return EXIT_FINDINGS if any(True for _ in failing) else EXIT_OK
+
+
+LETTER_SUFFIXES = (".txt", ".md")
+"""What a folder's letters end with."""
+
+
+def collect_paths(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[Path], list[str]]:
+    """Files to check (folders walked for .txt/.md, hidden entries skipped) and path errors."""
+    files: list[Path] = []
+    errors: list[str] = []
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            found = [
+                p
+                for p in path.rglob("*")
+                if p.suffix.lower() in LETTER_SUFFIXES
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+                and p.is_file()
+            ]
+            files.extend(sorted(found))
+        elif path.exists() or path.is_symlink():
+            files.append(path)
+        else:
+            errors.append(f"{given}: no such file or directory")
+    return list(dict.fromkeys(files)), errors
+
+
+def _validate(options: CheckOptions) -> None:
+    from lgo_audit.grammar import PROFILES
+
+    if options.profile is not None and options.profile not in PROFILES:
+        raise UsageError(f"unknown profile '{options.profile}' (known: {', '.join(PROFILES)})")
+    if options.max_file_size is not None and options.max_file_size <= 0:
+        raise UsageError("--max-file-size must be a positive number of bytes")
+    if options.fail_on not in (None, "error", "warning"):
+        raise UsageError(f"--fail-on must be error or warning, not '{options.fail_on}'")
+    if options.config is not None and options.isolated:
+        raise UsageError("--config and --isolated cannot be used together")
+    if options.config is not None and not options.config.is_file():
+        raise UsageError(f"{options.config}: configuration file not found")
+
+
+def _resolve(files: list[Path], options: CheckOptions) -> list[tuple[Path, Settings]]:
+    from lgo_audit.config import ConfigError, Overrides, resolve_settings
+    from lgo_audit.selection import selectors
+
+    overrides = Overrides(
+        select=tuple(map(str, selectors(options.select))),
+        extend_select=tuple(map(str, selectors(options.extend_select))),
+        ignore=tuple(map(str, selectors(options.ignore))),
+        rule_dirs=tuple(str(d.resolve()) for d in options.rule_dirs),
+        fail_on=Severity(options.fail_on) if options.fail_on else None,
+        max_file_size=options.max_file_size,
+        profile=options.profile,
+    )
+    try:
+        return resolve_settings(
+            files, config=options.config, isolated=options.isolated, overrides=overrides
+        )
+    except ConfigError as error:
+        raise UsageError(str(error)) from None
+
+
+def _groups(tasks: list[tuple[Path, Settings]], options: CheckOptions) -> list[Settings]:
+    """Each distinct settings once (the current folder's when there are no files)."""
+    return list(dict.fromkeys(s for _, s in tasks)) or [_resolve([Path(".") / "_"], options)[0][1]]
+
+
+def _rules_and_registers(groups: list[Settings]) -> dict[Settings, RuleSet]:
+    """Each configuration's rule set, with its profile, selectors and register checked."""
+    from lgo_audit.grammar import PROFILES
+    from lgo_audit.register import RegisterError, load_register
+    from lgo_audit.rules import RuleLoadError, rules_for
+
+    try:
+        rule_sets = {s: rules_for(s.rule_dirs) for s in groups}
+    except RuleLoadError as error:
+        raise UsageError(str(error)) from None
+    for settings, rules in rule_sets.items():
+        if settings.profile is not None and settings.profile not in PROFILES:
+            raise UsageError(
+                f"{settings.source}: key 'profile': unknown profile '{settings.profile}' "
+                f"(known: {', '.join(PROFILES)})"
+            )
+        for selector in settings.selection.unknown(rules.rules):
+            raise UsageError(f"no rule matches '{selector}' (see 'lgo-audit rules')")
+        try:
+            load_register(settings.authority_register)
+        except RegisterError as error:
+            raise UsageError(str(error)) from None
+    return rule_sets
+
+
+def _load_table(path: Path) -> StatsTable:
+    from lgo_audit.stats import StatsError, load_stats
+
+    try:
+        return load_stats(path)
+    except StatsError as error:
+        raise UsageError(str(error)) from None
+
+
+def _fix(run: Run, tasks: list[tuple[Path, Settings]], options: CheckOptions) -> None:
+    from lgo_audit.fix import fix_file
+    from lgo_audit.register import load_register
+    from lgo_audit.rules import rules_for
+
+    for path, settings in tasks:
+        outcome = fix_file(
+            path,
+            settings.selection.active(rules_for(settings.rule_dirs)),
+            authorities=load_register(settings.authority_register),
+            unsafe=options.unsafe_fixes,
+            write=not options.diff,
+            max_bytes=settings.max_file_size,
+            profile=settings.profile,
+        )
+        if outcome.error is not None and outcome.error.endswith("not fixed") and not options.diff:
+            run.notices.append(outcome.error)
+        if options.diff and outcome.changed:
+            run.diffs.append(outcome.diff())
+        elif outcome.changed and outcome.error is None:
+            run.fixed += outcome.applied
+
+
+def _judge_batch(
+    run: Run, rules: Sequence[Rule], table: StatsTable | None, settings_of: dict[str, Settings]
+) -> None:
+    """Cross-letter rules over the checked letters, and reconciliation with ``table``; then
+    each letter's per-file-ignores apply to what they added too."""
+    from lgo_audit.batch import reconcile, run_batch_rules
+    from lgo_audit.selection import drop_ignored
+
+    unique = list({r.code: r for r in rules}.values())
+    letters = [
+        (r.path, r.facts, r.findings, r.results) for r in run.results if r.error is None and r.facts
+    ]
+    if len(letters) > 1:
+        run_batch_rules(letters, unique)
+    if table is not None:
+        orphans = reconcile(letters, unique, table)
+        if orphans:
+            run.results.append(
+                FileResult(table.path, orphans, source_text=table.text, kind="table")
+            )
+            run.fail_on[table.path] = min(
+                run.fail_on.values(), key=lambda s: s.rank, default=Severity.ERROR
+            )
+    for result in run.results:
+        settings = settings_of.get(result.path)
+        if settings is not None:
+            result.findings = drop_ignored(result.findings, settings.ignored_for(Path(result.path)))
+        result.findings.sort(key=lambda f: f.sort_key)
+
+
+def _keep_source(results: list[FileResult]) -> None:
+    """Reread letters whose findings came only from the batch stage: the formats that show
+    source lines need them."""
+    for result in results:
+        if result.findings and result.source_text is None:
+            with contextlib.suppress(OSError):
+                result.source_text = Path(result.path).read_text(encoding="utf-8", errors="replace")
+
+
+def run_check(paths: Sequence[str | os.PathLike[str]], options: CheckOptions) -> Run:
+    """Check the letters at ``paths`` (files, or folders walked for .txt and .md).
+
+    Raises :class:`UsageError` for bad options, configuration, rule files, register or table;
+    a file that cannot be read is an input error in the returned :class:`Run`, not a raise."""
+    from lgo_audit.check import check_files
+
+    _validate(options)
+    table = _load_table(options.data) if options.data is not None else None
+    files, path_errors = collect_paths(paths)
+    tasks = _resolve(files, options)
+    rule_sets = _rules_and_registers(_groups(tasks, options))
+    run = Run(input_errors=list(path_errors), files=len(files))
+    if options.fix or options.diff:
+        _fix(run, tasks, options)
+        if options.diff:
+            run.diff_only = True
+            return run
+    active = {s: s.selection.active(rules) for s, rules in rule_sets.items()}
+    run.results = list(
+        check_files(
+            tasks, options.jobs, keep_facts=options.keep_facts, keep_source=options.keep_source
+        )
+    )
+    run.fail_on = {str(r.path): s.fail_on for r, (_, s) in zip(run.results, tasks, strict=True)}
+    _judge_batch(
+        run,
+        [rule for rules in active.values() for rule in rules],
+        table,
+        {str(path): settings for path, settings in tasks},
+    )
+    run.input_errors += [r.error for r in run.results if r.error is not None]
+    if options.keep_source:
+        _keep_source(run.results)
+    by_code: dict[str, Rule] = {}
+    for rules in active.values():
+        for rule in rules:
+            by_code.setdefault(rule.code, rule)
+    run.rules = [by_code[code] for code in sorted(by_code)]
+    return run
+
+
+def run_extract(
+    paths: Sequence[str | os.PathLike[str]], options: CheckOptions
+) -> tuple[list[tuple[str, LetterFacts]], list[str]]:
+    """Every letter's facts (for ``extract``), and one line per file left out.
+
+    Only the structure rules run (facts need no other). Raises :class:`UsageError` as
+    :func:`run_check` does."""
+    from lgo_audit.check import check_files
+
+    options = dataclasses.replace(options, select=("LGO001",))  # facts only: no other rule
+    files, path_errors = collect_paths(paths)
+    tasks = _resolve(files, options)
+    _rules_and_registers(list(dict.fromkeys(s for _, s in tasks)))
+    results = list(check_files(tasks, options.jobs, keep_facts=True, keep_source=False))
+    errors = path_errors + [r.error for r in results if r.error is not None]
+    errors += [
+        f"{r.path}: not an Annual Review letter; left out"
+        for r in results
+        if r.error is None and not r.facts
+    ]
+    return [(r.path, r.facts) for r in results if r.error is None and r.facts], errors
+
+
+def load_rule_set(rule_dirs: Sequence[str | os.PathLike[str]] = ()) -> RuleSet:
+    """The bundled rules and those in ``rule_dirs``; a bad rule file is a UsageError."""
+    from lgo_audit.rules import RuleLoadError, load_rules
+
+    try:
+        return load_rules([str(d) for d in rule_dirs])
+    except RuleLoadError as error:
+        raise UsageError(str(error)) from None
+
+
+def parse_letter(
+    path: Path,
+    *,
+    profile: str | None = None,
+    max_file_size: int | None = None,
+    config: Path | None = None,
+    isolated: bool = False,
+) -> tuple[ParsedLetter, RuleSet]:
+    """Read one letter as ``lgo-audit parse`` shows it, and the rules its configuration uses:
+    with that configuration's authority register (so the register's facts are the ones a check
+    uses) and profile.
+
+    Raises :class:`UsageError` for bad options, a file that cannot be read or is not a letter
+    (all exit status 2 for ``parse``)."""
+    from lgo_audit.parse import parse_file
+    from lgo_audit.reader import InputError
+    from lgo_audit.register import load_register
+
+    options = CheckOptions(
+        profile=profile, max_file_size=max_file_size, config=config, isolated=isolated
+    )
+    _validate(options)
+    [(_, settings)] = _resolve([path], options)
+    rules = _rules_and_registers([settings])[settings]
+    register = load_register(settings.authority_register)
+    try:
+        parsed = parse_file(
+            path,
+            authorities=register,
+            max_bytes=settings.max_file_size,
+            profile=settings.profile,
+        )
+    except InputError as error:
+        raise UsageError(str(error)) from None
+    if not parsed.is_letter:
+        found = ", ".join(parsed.structure.sections) or "none"
+        raise UsageError(
+            f"{path}: not an Annual Review letter (too few sections of the "
+            f"{parsed.profile.name} template recognised: {found})"
+        )
+    return parsed, rules
+
+
+def settings_for(path: Path, *, config: Path | None = None, isolated: bool = False) -> Settings:
+    """The settings that apply to ``path`` (a letter or a folder), as ``lgo-audit config``
+    shows them; their rule folders and register are loaded, so a bad one is a UsageError."""
+    options = CheckOptions(config=config, isolated=isolated)
+    _validate(options)
+    target = path if path.is_dir() else path.parent
+    [(_, settings)] = _resolve([target / "_"], options)
+    _rules_and_registers([settings])
+    return settings

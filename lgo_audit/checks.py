@@ -1,0 +1,175 @@
+"""The checks rule files name, and the names their messages may use: one declaration each.
+
+A structure rule (``kind = "structure"``) gives a code, a severity and a message to the issues
+of one structural check of :mod:`lgo_audit.structure` (or the reader's ``encoding-fallback``);
+a data rule (``kind = "data"``) does the same for one reconciliation check of
+:mod:`lgo_audit.batch`. Each check is declared here once: the stages emit it by this
+declaration, rule loading accepts it (the rule schema's ``check`` enum must list exactly these:
+``tests/test_checks.py``), and the generated docs describe it from here.
+
+The names a message may use besides the letter's facts are declared here too, with the meaning
+the fact vocabulary (``docs/facts.md``) prints.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Literal
+
+from lgo_audit.grammar import PROFILES
+
+__all__ = [
+    "CHECKS",
+    "DATA_ROW_WITHOUT_LETTER",
+    "DUPLICATE_SECTION",
+    "ENCODING_FALLBACK",
+    "FIGURE_DIFFERS",
+    "LETTER_NOT_IN_DATA",
+    "LINK_NAMES",
+    "MALFORMED_STATEMENT",
+    "MESSAGE_NAMES",
+    "MISSING_SECTION",
+    "NOT_A_LETTER",
+    "SECTION_NAMES",
+    "SECTION_OUT_OF_ORDER",
+    "UNEXPECTED_TEXT",
+    "Check",
+]
+
+CheckKind = Literal["structure", "data"]
+
+
+@dataclass(frozen=True)
+class Check:
+    """One check a rule file can name in ``check``: its name, the rule kind that reports it,
+    what it finds, and which of that kind's message names it fills."""
+
+    name: str
+    kind: CheckKind
+    finds: str
+    fills: tuple[str, ...]
+
+
+NOT_A_LETTER = Check(
+    "not-a-letter",
+    "structure",
+    "a file with too few sections of the template to be a letter; no other rule then runs",
+    ("found", "profile"),
+)
+MISSING_SECTION = Check(
+    "missing-section", "structure", "a required section not found", ("section", "expected")
+)
+SECTION_OUT_OF_ORDER = Check(
+    "section-out-of-order",
+    "structure",
+    "a section out of the template's order",
+    ("section", "expected"),
+)
+DUPLICATE_SECTION = Check(
+    "duplicate-section",
+    "structure",
+    "a section appearing again, or a statement repeated within a section",
+    ("section",),
+)
+MALFORMED_STATEMENT = Check(
+    "malformed-statement",
+    "structure",
+    "text that starts like a statement but does not match its wording",
+    ("expected", "found"),
+)
+UNEXPECTED_TEXT = Check(
+    "unexpected-text", "structure", "text that belongs to no section", ("found", "section")
+)
+ENCODING_FALLBACK = Check(
+    "encoding-fallback",
+    "structure",
+    "a file that was not UTF-8 and was read as Windows-1252",
+    ("found",),
+)
+FIGURE_DIFFERS = Check(
+    "figure-differs",
+    "data",
+    "each letter's figures against its row of the table",
+    ("fact", "letter_value", "data_value", "column", "data_file", "row"),
+)
+LETTER_NOT_IN_DATA = Check(
+    "letter-not-in-data",
+    "data",
+    "that each letter's authority and year have a row in the table",
+    ("authority", "year", "data_file"),
+)
+DATA_ROW_WITHOUT_LETTER = Check(
+    "data-row-without-letter",
+    "data",
+    "that each row of the table has a letter in the run",
+    ("authority", "year", "data_file", "row"),
+)
+
+CHECKS: Mapping[str, Check] = MappingProxyType(
+    {
+        check.name: check
+        for check in (
+            NOT_A_LETTER,
+            MISSING_SECTION,
+            SECTION_OUT_OF_ORDER,
+            DUPLICATE_SECTION,
+            MALFORMED_STATEMENT,
+            UNEXPECTED_TEXT,
+            ENCODING_FALLBACK,
+            FIGURE_DIFFERS,
+            LETTER_NOT_IN_DATA,
+            DATA_ROW_WITHOUT_LETTER,
+        )
+    }
+)
+"""Every check by name, in the order the docs list them."""
+
+
+MESSAGE_NAMES: Mapping[str, Mapping[str, str]] = MappingProxyType(
+    {
+        "structure": {
+            "section": "the section concerned (for unexpected text: where the text stands)",
+            "expected": (
+                "what the template expects (a statement's wording, or where a section belongs)"
+            ),
+            "found": "what was found: an excerpt, the sections recognised, or the reader's note",
+            "profile": "the template profile the letter was read with",
+        },
+        "text": {"match": "the text a pattern matched"},
+        "batch": {
+            "value": "the letter's value of `agree`",
+            "majority": "the value most letters of the group give (null when none has a majority)",
+            "majority_count": "how many letters give the majority value",
+            "group_size": "how many letters of the group give a value",
+            "group": "the group's values of `group`, e.g. `2020, District`",
+            "disagreeing": "the file names of the letters that differ (at most eight, then a count)",
+            "first": "for `unique` rules: the file name of the group's first letter (by path)",
+        },
+        "data": {
+            "fact": "the fact compared",
+            "letter_value": "its value in the letter",
+            "data_value": "the table's value",
+            "column": "the table's column",
+            "data_file": "the table's file name",
+            "row": "the row's line in the table",
+            "authority": "the authority of the letter or row",
+            "year": "the year of the letter or row",
+        },
+    }
+)
+"""Names a rule's message may use besides the facts, by rule kind, with their meaning. A
+structure or data rule's message uses only these (a name its check does not fill reads null);
+a batch rule's message adds them to the letter's facts."""
+
+LINK_NAMES: Mapping[str, str] = MappingProxyType(
+    {"it.text": "the text of the hyperlink", "it.target": "the target of the hyperlink"}
+)
+"""Names of a rule with ``each = "links"``: the hyperlink being judged."""
+
+SECTION_NAMES: Mapping[str, str] = MappingProxyType(
+    {f"section.{s.name.replace('-', '_')}": s.name for p in PROFILES.values() for s in p.sections}
+)
+"""``section.sign_off`` -> ``sign-off``: true when the letter has that section; in ``at``, its
+place."""
