@@ -3,17 +3,15 @@
 Edits are offsets into the decoded original text (:class:`~lgo_audit.findings.Edit`), so the
 file's encoding, BOM and line endings survive untouched outside the edited spans. Overlapping
 edits are not combined: the first (in file order) wins and the rest wait for the next run.
+
+The file is written by :func:`lgo_audit.safe_write.write_file` (symlinks followed, hard links,
+mode, owner and group kept, read-only files refused, verified before replacing).
 """
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import difflib
-import hashlib
-import os
-import stat
-import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,8 +21,15 @@ from lgo_audit.findings import Applicability, Edit, Finding
 from lgo_audit.parse import parse_source
 from lgo_audit.reader import DEFAULT_MAX_BYTES, InputError, read_source
 from lgo_audit.rules import Rule
+from lgo_audit.safe_write import WriteError, write_file
 
-__all__ = ["FixOutcome", "apply_edits", "fix_file", "fixable_edits", "write_atomic"]
+__all__ = [
+    "FixOutcome",
+    "apply_edits",
+    "fix_file",
+    "fixable_edits",
+    "write_atomic",
+]
 
 
 def fixable_edits(findings: Iterable[Finding], *, unsafe: bool = False) -> list[Edit]:
@@ -99,7 +104,11 @@ def fix_file(
     """Apply the rules' fixes to ``path`` until none is left (at most MAX_PASSES passes).
 
     Never writes a file that is not a letter, whose fixed text cannot be encoded as the file
-    was, or that changed on disk since it was read; writes atomically, keeping permissions.
+    was, or that :func:`~lgo_audit.safe_write.write_file` refuses (read-only, changed on disk
+    since it was read, ...); writes through symlinks, keeps hard links, mode, owner and group.
+
+    Raises nothing for a file: every reason it was not fixed is ``outcome.error``, one line
+    ``"<path>: <reason>"``; a file that was read but not written ends with ``"; not fixed"``.
     """
     try:
         source = read_source(path, max_bytes=max_bytes)
@@ -129,27 +138,16 @@ def fix_file(
         outcome.error = f"{path}: the fix cannot be written in the file's encoding ({source.encoding}); not fixed"
         return outcome
     try:
-        if hashlib.sha256(path.read_bytes()).hexdigest() != source.sha256:
-            outcome.error = f"{path}: changed on disk since it was read; not fixed"
-            return outcome
-        write_atomic(path, data)
-    except OSError as error:
-        outcome.error = f"{path}: cannot write: {error.strerror or error}"
+        write_file(path, data, expected_sha256=source.sha256)
+    except WriteError as error:
+        outcome.error = f"{error}; not fixed"
     return outcome
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data`` in one step (temporary file and rename), keeping its mode."""
-    mode = stat.S_IMODE(os.stat(path).st_mode)
-    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".lgo-audit", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temporary, mode)
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
+    """Replace the content of ``path`` with ``data`` safely (kept for callers of old).
+
+    The same as :func:`lgo_audit.safe_write.write_file` without a hash check; raises its
+    :class:`~lgo_audit.safe_write.WriteError`.
+    """
+    write_file(path, data)
