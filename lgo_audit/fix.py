@@ -4,6 +4,13 @@ Edits are offsets into the decoded original text (:class:`~lgo_audit.findings.Ed
 file's encoding, BOM and line endings survive untouched outside the edited spans. Overlapping
 edits are not combined: the first (in file order) wins and the rest wait for the next run.
 
+A replacement that holds a line break (``\r\n``, ``\r`` or ``\n``) is written with the line
+ending of the line the edit is on: the first line break at or after the edit's start (the one
+that ends that line), or, on a last line without one, the last line break before it; ``\n`` in
+a text with no line break at all. In a file with one kind of ending that is the file's ending;
+in a file with mixed endings it is the ending around the edit, so the edited line stays like its
+neighbours.
+
 The file is written by :func:`lgo_audit.safe_write.write_file` (symlinks followed, hard links,
 mode, owner and group kept, read-only files refused, verified before replacing).
 """
@@ -12,6 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +36,7 @@ __all__ = [
     "apply_edits",
     "fix_file",
     "fixable_edits",
+    "line_ending_at",
     "write_atomic",
 ]
 
@@ -46,7 +55,11 @@ def fixable_edits(findings: Iterable[Finding], *, unsafe: bool = False) -> list[
 
 
 def apply_edits(text: str, edits: Iterable[Edit]) -> tuple[str, int]:
-    """``text`` with non-overlapping ``edits`` applied, and how many were applied."""
+    """``text`` with non-overlapping ``edits`` applied, and how many were applied.
+
+    Line breaks in a replacement take the line ending of the line the edit is on (see the
+    module docstring).
+    """
     chosen: list[Edit] = []
     last_end = -1
     for edit in sorted(edits, key=lambda e: (e.start, e.end)):
@@ -58,10 +71,32 @@ def apply_edits(text: str, edits: Iterable[Edit]) -> tuple[str, int]:
     position = 0
     for edit in chosen:
         pieces.append(text[position : edit.start])
-        pieces.append(edit.replacement)
+        pieces.append(_with_line_ending(edit.replacement, text, edit.start))
         position = edit.end
     pieces.append(text[position:])
     return "".join(pieces), len(chosen)
+
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def line_ending_at(text: str, offset: int) -> str:
+    """The line ending of the line holding ``offset`` in ``text`` (see the module docstring)."""
+    if 0 < offset < len(text) and text[offset - 1 : offset + 1] == "\r\n":
+        return "\r\n"  # between the two characters of one ending
+    after = _LINE_BREAK.search(text, offset)
+    if after is not None:
+        return after.group()
+    last = max(text.rfind("\n", 0, offset), text.rfind("\r", 0, offset))
+    if last < 0:
+        return "\n"
+    return "\r\n" if text[last - 1 : last + 1] == "\r\n" else text[last]
+
+
+def _with_line_ending(replacement: str, text: str, offset: int) -> str:
+    if "\n" not in replacement and "\r" not in replacement:
+        return replacement
+    return _LINE_BREAK.sub(line_ending_at(text, offset), replacement)
 
 
 @dataclass

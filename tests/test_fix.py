@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import stat
 from pathlib import Path
@@ -304,3 +305,64 @@ def test_root_fixing_another_users_hard_linked_letter_keeps_its_owner_and_group(
     info = (tmp_path / "other.txt").stat()
     assert (info.st_uid, info.st_gid) == (12345, 23456)
     assert (tmp_path / "other.txt").read_bytes() == fixed_bytes()
+
+
+def line_break_rules(replacement: str):
+    """The rules, with LGO102's fix replaced by one whose text holds a line break."""
+    return [
+        dataclasses.replace(
+            rule, fix=dataclasses.replace(rule.fix, replacement=lambda env: replacement)
+        )
+        if rule.code == "LGO102" and rule.fix is not None
+        else rule
+        for rule in rules()
+    ]
+
+
+@pytest.mark.parametrize(("encoding", "bom", "newline"), ENCODINGS)
+def test_a_fix_holding_a_line_break_takes_the_files_line_ending(tmp_path, encoding, bom, newline):
+    letter = tmp_path / "letter.txt"
+    text = write_letter(letter, newline, encoding, bom)
+
+    outcome = fix_file(letter, line_break_rules("1 upheld decision\n(count restored)"))
+
+    assert outcome.error is None and outcome.applied == 1
+    expected = text.replace(
+        f"{newline}upheld decision{newline}",
+        f"{newline}1 upheld decision{newline}(count restored){newline}",
+    )
+    assert letter.read_bytes() == bom + expected.encode(encoding)
+
+
+def test_a_crlf_letter_gets_no_bare_lf_from_a_fix(tmp_path):
+    letter = tmp_path / "letter.txt"
+    write_letter(letter, "\r\n")
+
+    fix_file(letter, line_break_rules("1 upheld\r\ndecision\n\n"))
+
+    data = letter.read_bytes()
+    assert b"\r\n1 upheld\r\ndecision\r\n\r\n\r\n" in data
+    assert data.count(b"\n") == data.count(b"\r\n")
+
+
+def test_a_utf16_crlf_letter_gets_crlf_from_a_fix_holding_a_line_break(tmp_path):
+    letter = tmp_path / "letter.txt"
+    write_letter(letter, "\r\n", "utf-16-le", b"\xff\xfe")
+
+    outcome = fix_file(letter, line_break_rules("1 upheld decision\n(count restored)"))
+
+    assert outcome.error is None
+    text = letter.read_bytes()[2:].decode("utf-16-le")
+    assert "\r\n1 upheld decision\r\n(count restored)\r\n" in text
+    assert text.count("\n") == text.count("\r\n")
+
+
+def test_in_a_letter_of_mixed_endings_a_fix_takes_the_ending_of_its_own_line(tmp_path):
+    letter = tmp_path / "letter.txt"
+    # the letter uses LF, but the panel's lines CRLF (pasted in from elsewhere)
+    text = stevenage_text().replace("\nupheld decision\n\n", "\r\nupheld decision\r\n\r\n")
+    letter.write_bytes(text.encode("utf-8"))
+
+    fix_file(letter, line_break_rules("1 upheld decision\n(count restored)"))
+
+    assert b"\r\n1 upheld decision\r\n(count restored)\r\n\r\n" in letter.read_bytes()

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 import lgo_audit.safe_write as safe_write
+from lgo_audit.fix import line_ending_at
 from lgo_audit.safe_write import (
     ChangedOnDiskError,
     NotWritableError,
@@ -424,3 +425,21 @@ def test_a_path_with_a_line_break_is_named_on_one_line(tmp_path):
         write_file(path, NEW)
 
     assert "\n" not in str(caught.value) and "two\\nlines.txt" in str(caught.value)
+
+
+# --- line endings of inserted text ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "offset", "ending"),
+    [
+        ("a\r\nb\r\n", 3, "\r\n"),  # the ending of the line the offset is on
+        ("a\nb\r\nc\n", 2, "\r\n"),  # mixed: this line's, not the file's dominant one
+        ("a\r\nb", 3, "\r\n"),  # last line without an ending: the one before it
+        ("a\rb\r", 2, "\r"),  # old Mac endings
+        ("a\r\nb", 2, "\r\n"),  # between CR and LF of one ending
+        ("abc", 1, "\n"),  # no line break at all
+    ],
+)
+def test_the_line_ending_at_an_offset(text, offset, ending):
+    assert line_ending_at(text, offset) == ending
