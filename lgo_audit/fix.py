@@ -3,17 +3,23 @@
 Edits are offsets into the decoded original text (:class:`~lgo_audit.findings.Edit`), so the
 file's encoding, BOM and line endings survive untouched outside the edited spans. Overlapping
 edits are not combined: the first (in file order) wins and the rest wait for the next run.
+
+A replacement that holds a line break (``\r\n``, ``\r`` or ``\n``) is written with the line
+ending of the line the edit is on: the first line break at or after the edit's start (the one
+that ends that line), or, on a last line without one, the last line break before it; ``\n`` in
+a text with no line break at all. In a file with one kind of ending that is the file's ending;
+in a file with mixed endings it is the ending around the edit, so the edited line stays like its
+neighbours.
+
+The file is written by :func:`lgo_audit.safe_write.write_file` (symlinks followed, hard links,
+mode, owner and group kept, read-only files refused, verified before replacing).
 """
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import difflib
-import hashlib
-import os
-import stat
-import tempfile
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,8 +29,16 @@ from lgo_audit.findings import Applicability, Edit, Finding
 from lgo_audit.parse import AuthorityLookup, parse_source
 from lgo_audit.reader import DEFAULT_MAX_BYTES, InputError, read_source
 from lgo_audit.rules import Rule
+from lgo_audit.safe_write import WriteError, write_file
 
-__all__ = ["FixOutcome", "apply_edits", "fix_file", "fixable_edits", "write_atomic"]
+__all__ = [
+    "FixOutcome",
+    "apply_edits",
+    "fix_file",
+    "fixable_edits",
+    "line_ending_at",
+    "write_atomic",
+]
 
 
 def fixable_edits(findings: Iterable[Finding], *, unsafe: bool = False) -> list[Edit]:
@@ -41,7 +55,11 @@ def fixable_edits(findings: Iterable[Finding], *, unsafe: bool = False) -> list[
 
 
 def apply_edits(text: str, edits: Iterable[Edit]) -> tuple[str, int]:
-    """``text`` with non-overlapping ``edits`` applied, and how many were applied."""
+    """``text`` with non-overlapping ``edits`` applied, and how many were applied.
+
+    Line breaks in a replacement take the line ending of the line the edit is on (see the
+    module docstring).
+    """
     chosen: list[Edit] = []
     last_end = -1
     for edit in sorted(edits, key=lambda e: (e.start, e.end)):
@@ -53,10 +71,32 @@ def apply_edits(text: str, edits: Iterable[Edit]) -> tuple[str, int]:
     position = 0
     for edit in chosen:
         pieces.append(text[position : edit.start])
-        pieces.append(edit.replacement)
+        pieces.append(_with_line_ending(edit.replacement, text, edit.start))
         position = edit.end
     pieces.append(text[position:])
     return "".join(pieces), len(chosen)
+
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def line_ending_at(text: str, offset: int) -> str:
+    """The line ending of the line holding ``offset`` in ``text`` (see the module docstring)."""
+    if 0 < offset < len(text) and text[offset - 1 : offset + 1] == "\r\n":
+        return "\r\n"  # between the two characters of one ending
+    after = _LINE_BREAK.search(text, offset)
+    if after is not None:
+        return after.group()
+    last = max(text.rfind("\n", 0, offset), text.rfind("\r", 0, offset))
+    if last < 0:
+        return "\n"
+    return "\r\n" if text[last - 1 : last + 1] == "\r\n" else text[last]
+
+
+def _with_line_ending(replacement: str, text: str, offset: int) -> str:
+    if "\n" not in replacement and "\r" not in replacement:
+        return replacement
+    return _LINE_BREAK.sub(line_ending_at(text, offset), replacement)
 
 
 @dataclass
@@ -100,8 +140,14 @@ def fix_file(
     """Apply the rules' fixes to ``path`` until none is left (at most MAX_PASSES passes).
 
     ``authorities``: the register that completes the letter's facts, as in a check (so that
-    rules reading the council's type judge the same). Never writes a file that is not a letter, whose fixed text cannot be encoded as the file
-    was, or that changed on disk since it was read; writes atomically, keeping permissions.
+    rules reading the council's type judge the same).
+
+    Never writes a file that is not a letter, whose fixed text cannot be encoded as the file
+    was, or that :func:`~lgo_audit.safe_write.write_file` refuses (read-only, changed on disk
+    since it was read, ...); writes through symlinks, keeps hard links, mode, owner and group.
+
+    Raises nothing for a file: every reason it was not fixed is ``outcome.error``, one line
+    ``"<path>: <reason>"``; a file that was read but not written ends with ``"; not fixed"``.
     """
     try:
         source = read_source(path, max_bytes=max_bytes)
@@ -131,27 +177,16 @@ def fix_file(
         outcome.error = f"{path}: the fix cannot be written in the file's encoding ({source.encoding}); not fixed"
         return outcome
     try:
-        if hashlib.sha256(path.read_bytes()).hexdigest() != source.sha256:
-            outcome.error = f"{path}: changed on disk since it was read; not fixed"
-            return outcome
-        write_atomic(path, data)
-    except OSError as error:
-        outcome.error = f"{path}: cannot write: {error.strerror or error}"
+        write_file(path, data, expected_sha256=source.sha256)
+    except WriteError as error:
+        outcome.error = f"{error}; not fixed"
     return outcome
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data`` in one step (temporary file and rename), keeping its mode."""
-    mode = stat.S_IMODE(os.stat(path).st_mode)
-    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".lgo-audit", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temporary, mode)
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
+    """Replace the content of ``path`` with ``data`` safely (kept for callers of old).
+
+    The same as :func:`lgo_audit.safe_write.write_file` without a hash check; raises its
+    :class:`~lgo_audit.safe_write.WriteError`.
+    """
+    write_file(path, data)

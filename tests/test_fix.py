@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import stat
 from pathlib import Path
@@ -148,3 +149,233 @@ def test_diff_prints_the_change_and_writes_nothing(tmp_path):
     assert "-upheld decision" in result.output and "+1 upheld decision" in result.output
     assert result.exit_code == 1
     assert letter.read_bytes() == before
+
+
+# --- the file itself is never hurt (symlinks, hard links, permissions, owner, line endings) ---
+
+FIXED_LINE = "1 upheld decision"
+
+
+def write_letter(path: Path, newline: str = "\n", encoding: str = "utf-8", bom: bytes = b"") -> str:
+    text = stevenage_text().replace("\n", newline)
+    path.write_bytes(bom + text.encode(encoding))
+    return text
+
+
+def fixed_bytes(newline: str = "\n", encoding: str = "utf-8", bom: bytes = b"") -> bytes:
+    text = stevenage_text().replace("\n", newline)
+    fixed = text.replace(f"{newline}upheld decision{newline}", f"{newline}{FIXED_LINE}{newline}")
+    return bom + fixed.encode(encoding)
+
+
+def test_a_symlinked_letter_is_fixed_through_the_link_and_stays_a_link(tmp_path):
+    real = tmp_path / "real.txt"
+    write_letter(real)
+    link = tmp_path / "link.txt"
+    link.symlink_to(real)
+
+    outcome = fix_file(link, rules(), authorities=load_register(None))
+
+    assert outcome.error is None and outcome.applied == 1
+    assert link.is_symlink() and os.readlink(link) == str(real)
+    assert real.read_bytes() == fixed_bytes()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["link.txt", "real.txt"]
+
+
+def test_a_chain_of_symlinks_is_followed_to_the_real_letter(tmp_path):
+    folder = tmp_path / "letters"
+    folder.mkdir()
+    real = folder / "real.txt"
+    write_letter(real)
+    middle = tmp_path / "middle.txt"
+    middle.symlink_to(Path("letters") / "real.txt")  # relative, in another folder
+    first = tmp_path / "first.txt"
+    first.symlink_to("middle.txt")
+
+    outcome = fix_file(first, rules(), authorities=load_register(None))
+
+    assert outcome.error is None and outcome.applied == 1
+    assert first.is_symlink() and os.readlink(first) == "middle.txt"
+    assert middle.is_symlink() and os.readlink(middle) == os.path.join("letters", "real.txt")
+    assert real.read_bytes() == fixed_bytes()
+    assert sorted(p.name for p in folder.iterdir()) == ["real.txt"]
+
+
+def test_a_symlink_to_a_read_only_letter_is_refused_naming_link_and_target(tmp_path):
+    real = tmp_path / "real.txt"
+    write_letter(real)
+    os.chmod(real, 0o444)
+    link = tmp_path / "link.txt"
+    link.symlink_to(real)
+    before = real.read_bytes()
+
+    outcome = fix_file(link, rules(), authorities=load_register(None))
+
+    assert outcome.error == (
+        f"{link} (a link to {real}): is read-only (mode 0444: no write permission bit); not fixed"
+    )
+    assert real.read_bytes() == before and link.is_symlink()
+    assert stat.S_IMODE(real.stat().st_mode) == 0o444
+
+
+def test_a_hard_linked_letter_is_fixed_under_every_name(tmp_path):
+    first = tmp_path / "first.txt"
+    write_letter(first)
+    second = tmp_path / "second.txt"
+    os.link(first, second)
+    inode = first.stat().st_ino
+
+    outcome = fix_file(first, rules(), authorities=load_register(None))
+
+    assert outcome.error is None and outcome.applied == 1
+    assert first.read_bytes() == fixed_bytes() == second.read_bytes()
+    assert first.stat().st_ino == second.stat().st_ino == inode  # rewritten in place
+    assert first.stat().st_nlink == 2
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["first.txt", "second.txt"]
+
+
+def test_a_hard_linked_letter_fixed_through_its_other_name_is_seen_by_both(tmp_path):
+    first = tmp_path / "first.txt"
+    write_letter(first, "\r\n")
+    second = tmp_path / "second.txt"
+    os.link(first, second)
+    os.chmod(first, 0o604)
+
+    fix_file(second, rules(), authorities=load_register(None))
+
+    assert first.read_bytes() == fixed_bytes("\r\n") == second.read_bytes()
+    assert stat.S_IMODE(first.stat().st_mode) == 0o604
+
+
+def test_a_letter_with_no_write_bit_is_refused_even_as_root(tmp_path):
+    letter = tmp_path / "letter.txt"
+    write_letter(letter)
+    os.chmod(letter, 0o444)
+    before = letter.read_bytes()
+    inode = letter.stat().st_ino
+
+    outcome = fix_file(letter, rules(), authorities=load_register(None))
+
+    assert (
+        outcome.error == f"{letter}: is read-only (mode 0444: no write permission bit); not fixed"
+    )
+    assert outcome.applied == 1 and outcome.changed  # the fix was found, just not written
+    assert letter.read_bytes() == before and letter.stat().st_ino == inode
+    assert stat.S_IMODE(letter.stat().st_mode) == 0o444
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["letter.txt"]
+
+
+def test_check_fix_prints_the_refusal_on_one_line_and_counts_nothing(tmp_path):
+    letter = tmp_path / "letter.txt"
+    write_letter(letter)
+    os.chmod(letter, 0o444)
+    before = letter.read_bytes()
+
+    result = runner.invoke(app, ["check", str(letter), "--fix", "--isolated"])
+
+    refusals = [line for line in result.stderr.splitlines() if "not fixed" in line]
+    assert refusals == [f"{letter}: is read-only (mode 0444: no write permission bit); not fixed"]
+    assert "Fixed 0 findings" in result.output
+    assert letter.read_bytes() == before
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="only root can give a file to another user")
+def test_root_fixing_another_users_letter_keeps_its_owner_and_group(tmp_path):
+    letter = tmp_path / "letter.txt"
+    write_letter(letter)
+    os.chown(letter, 12345, 12345)
+    os.chmod(letter, 0o664)
+
+    outcome = fix_file(letter, rules(), authorities=load_register(None))
+
+    assert outcome.error is None and letter.read_bytes() == fixed_bytes()
+    info = letter.stat()
+    assert (info.st_uid, info.st_gid) == (12345, 12345)
+    assert stat.S_IMODE(info.st_mode) == 0o664
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="only root can give a file to another user")
+def test_root_fixing_another_users_hard_linked_letter_keeps_its_owner_and_group(tmp_path):
+    letter = tmp_path / "letter.txt"
+    write_letter(letter)
+    os.link(letter, tmp_path / "other.txt")
+    os.chown(letter, 12345, 23456)
+
+    fix_file(letter, rules(), authorities=load_register(None))
+
+    info = (tmp_path / "other.txt").stat()
+    assert (info.st_uid, info.st_gid) == (12345, 23456)
+    assert (tmp_path / "other.txt").read_bytes() == fixed_bytes()
+
+
+def line_break_rules(replacement: str):
+    """The rules, with LGO102's fix replaced by one whose text holds a line break."""
+    return [
+        dataclasses.replace(
+            rule, fix=dataclasses.replace(rule.fix, replacement=lambda env: replacement)
+        )
+        if rule.code == "LGO102" and rule.fix is not None
+        else rule
+        for rule in rules()
+    ]
+
+
+@pytest.mark.parametrize(("encoding", "bom", "newline"), ENCODINGS)
+def test_a_fix_holding_a_line_break_takes_the_files_line_ending(tmp_path, encoding, bom, newline):
+    letter = tmp_path / "letter.txt"
+    text = write_letter(letter, newline, encoding, bom)
+
+    outcome = fix_file(
+        letter,
+        line_break_rules("1 upheld decision\n(count restored)"),
+        authorities=load_register(None),
+    )
+
+    assert outcome.error is None and outcome.applied == 1
+    expected = text.replace(
+        f"{newline}upheld decision{newline}",
+        f"{newline}1 upheld decision{newline}(count restored){newline}",
+    )
+    assert letter.read_bytes() == bom + expected.encode(encoding)
+
+
+def test_a_crlf_letter_gets_no_bare_lf_from_a_fix(tmp_path):
+    letter = tmp_path / "letter.txt"
+    write_letter(letter, "\r\n")
+
+    fix_file(letter, line_break_rules("1 upheld\r\ndecision\n\n"), authorities=load_register(None))
+
+    data = letter.read_bytes()
+    assert b"\r\n1 upheld\r\ndecision\r\n\r\n\r\n" in data
+    assert data.count(b"\n") == data.count(b"\r\n")
+
+
+def test_a_utf16_crlf_letter_gets_crlf_from_a_fix_holding_a_line_break(tmp_path):
+    letter = tmp_path / "letter.txt"
+    write_letter(letter, "\r\n", "utf-16-le", b"\xff\xfe")
+
+    outcome = fix_file(
+        letter,
+        line_break_rules("1 upheld decision\n(count restored)"),
+        authorities=load_register(None),
+    )
+
+    assert outcome.error is None
+    text = letter.read_bytes()[2:].decode("utf-16-le")
+    assert "\r\n1 upheld decision\r\n(count restored)\r\n" in text
+    assert text.count("\n") == text.count("\r\n")
+
+
+def test_in_a_letter_of_mixed_endings_a_fix_takes_the_ending_of_its_own_line(tmp_path):
+    letter = tmp_path / "letter.txt"
+    # the letter uses LF, but the panel's lines CRLF (pasted in from elsewhere)
+    text = stevenage_text().replace("\nupheld decision\n\n", "\r\nupheld decision\r\n\r\n")
+    letter.write_bytes(text.encode("utf-8"))
+
+    fix_file(
+        letter,
+        line_break_rules("1 upheld decision\n(count restored)"),
+        authorities=load_register(None),
+    )
+
+    assert b"\r\n1 upheld decision\r\n(count restored)\r\n\r\n" in letter.read_bytes()
