@@ -371,7 +371,10 @@ def check(
             all_rules.setdefault(rule.code, rule)
     ordered_rules = [all_rules[c] for c in sorted(all_rules)]
     if statistics:
-        body = report.render_statistics(results)
+        try:
+            body = report.render_statistics(results, output_format)
+        except ValueError as error:  # a format without a statistics shape
+            fail(str(error))
     else:
         body = report.render(output_format, results, ordered_rules, style, evidence=evidence)
     text = body
@@ -598,6 +601,10 @@ def explain(code: Annotated[str, typer.Argument(help="A rule code (LGO101) or na
 
 def main() -> None:
     """Entry point: run the app, turning any stray exception into one line and status 2."""
+    for stream in (sys.stdout, sys.stderr):  # a legacy encoding (cp1252) never stops the run:
+        reconfigure = getattr(stream, "reconfigure", None)  # what it cannot encode shows as
+        if reconfigure is not None:  # \u0151 (docs/output-formats.md#encoding)
+            reconfigure(errors="backslashreplace")
     try:
         status = app(standalone_mode=False)
     except typer.Abort:

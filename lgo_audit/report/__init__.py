@@ -6,18 +6,26 @@ from collections.abc import Sequence
 from enum import StrEnum
 
 from lgo_audit.check import FileResult
-from lgo_audit.report.machine import render_github, render_json, render_json_lines, render_junit
-from lgo_audit.report.text import (
-    Style,
-    clean,
-    render_concise,
-    render_full,
-    render_statistics,
-    summary,
+from lgo_audit.report import text
+from lgo_audit.report.machine import (
+    render_github,
+    render_json,
+    render_json_lines,
+    render_junit,
+    render_statistics_json,
 )
+from lgo_audit.report.text import Style, clean, clean_line, render_concise, render_full, summary
 from lgo_audit.rules import Rule
 
-__all__ = ["OutputFormat", "Style", "clean", "render", "render_statistics", "summary"]
+__all__ = [
+    "OutputFormat",
+    "Style",
+    "clean",
+    "clean_line",
+    "render",
+    "render_statistics",
+    "summary",
+]
 
 
 class OutputFormat(StrEnum):
@@ -70,3 +78,22 @@ def render(
     if fmt is OutputFormat.github:
         return render_github(results)
     return render_junit(results)
+
+
+STATISTICS_FORMATS = (OutputFormat.full, OutputFormat.concise, OutputFormat.json)
+"""The formats ``--statistics`` has a shape in (as ruff: the table, or a JSON array)."""
+
+
+def render_statistics(results: Sequence[FileResult], fmt: OutputFormat = OutputFormat.full) -> str:
+    """``--statistics``: counts per rule, most frequent first; for people (``full``,
+    ``concise``) a tab-separated table, for ``json`` an array of objects.
+
+    Raises :class:`ValueError` (a usage error, its message for the user) for the other formats,
+    which have no statistics shape: as ruff does for them."""
+    if fmt.for_people:
+        return text.render_statistics(results)
+    if fmt is OutputFormat.json:
+        return render_statistics_json(results)
+    *others, last = (f.value for f in STATISTICS_FORMATS)
+    known = f"{', '.join(others)} or {last}"
+    raise ValueError(f"--statistics goes with --output-format {known}, not {fmt.value}")
