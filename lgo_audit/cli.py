@@ -86,10 +86,6 @@ def main_options(
     """Validate LGSCO Annual Review letters."""
 
 
-def _split(values: list[str] | None) -> tuple[str, ...]:
-    return tuple(v.strip() for item in values or () for v in item.split(",") if v.strip())
-
-
 def _use_colour(no_color: bool) -> bool:
     return not no_color and not os.environ.get("NO_COLOR") and sys.stdout.isatty()
 
@@ -185,6 +181,8 @@ def check(
     fmt = report.FORMATS[output_format]
     if evidence and not fmt.takes_evidence:
         fail("--evidence goes with --output-format json (the html report always has it)")
+    if statistics and report.statistics_problem(fmt) is not None:
+        fail(str(report.statistics_problem(fmt)))
     options = CheckOptions(
         select=tuple(select or ()),
         extend_select=tuple(extend_select or ()),
@@ -216,7 +214,7 @@ def check(
         raise typer.Exit(run.exit_status)
     style = report.Style(colour=output_file is None and _use_colour(no_color))
     if statistics:
-        text = report.render_statistics(run.results)
+        text = report.render_statistics(run.results, fmt)
     else:
         body = report.render(fmt, report.Report(run.results, run.rules, style, evidence))
         text = body
@@ -411,6 +409,10 @@ def explain(code: Annotated[str, typer.Argument(help="A rule code (LGO101) or na
 
 def main() -> None:
     """Entry point: run the app, turning any stray exception into one line and status 2."""
+    for stream in (sys.stdout, sys.stderr):  # a legacy encoding (cp1252) never stops the run:
+        reconfigure = getattr(stream, "reconfigure", None)  # what it cannot encode shows as
+        if reconfigure is not None:  # \u0151 (docs/output-formats.md#encoding)
+            reconfigure(errors="backslashreplace")
     try:
         status = app(standalone_mode=False)
     except typer.Abort:

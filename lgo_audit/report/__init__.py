@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
-from lgo_audit.report.text import Style, clean, render_statistics, summary
+from lgo_audit.report.text import Style, clean, clean_line, summary
 
 if TYPE_CHECKING:
     from lgo_audit.findings import FileResult
@@ -26,6 +26,7 @@ __all__ = [
     "Report",
     "Style",
     "clean",
+    "clean_line",
     "render",
     "render_statistics",
     "summary",
@@ -53,6 +54,7 @@ class OutputFormat:
     for_people: bool = False  # a summary line follows the findings; colour on a terminal
     shows_source: bool = False  # shows the letter's lines, so checks keep the source text
     takes_evidence: bool = False  # accepts --evidence
+    statistics: Callable[[Sequence[FileResult]], str] | None = None  # --statistics; None: none
 
 
 def _full(report: Report) -> str:
@@ -101,6 +103,18 @@ def _junit(report: Report) -> str:
     return render_junit(report.results)
 
 
+def _statistics_table(results: Sequence[FileResult]) -> str:
+    from lgo_audit.report.text import render_statistics as table
+
+    return table(results)
+
+
+def _statistics_json(results: Sequence[FileResult]) -> str:
+    from lgo_audit.report.machine import render_statistics_json
+
+    return render_statistics_json(results)
+
+
 def _html(report: Report) -> str:
     from lgo_audit.report.html import render_html
 
@@ -117,13 +131,21 @@ FORMATS = MappingProxyType(
                 _full,
                 for_people=True,
                 shows_source=True,
+                statistics=_statistics_table,
             ),
-            OutputFormat("concise", "one line per finding", _concise, for_people=True),
+            OutputFormat(
+                "concise",
+                "one line per finding",
+                _concise,
+                for_people=True,
+                statistics=_statistics_table,
+            ),
             OutputFormat(
                 "json",
                 "a JSON array of findings (an object with --evidence)",
                 _json,
                 takes_evidence=True,
+                statistics=_statistics_json,
             ),
             OutputFormat("json-lines", "one JSON object per finding per line", _json_lines),
             OutputFormat("sarif", "SARIF 2.1.0, for code-scanning tools", _sarif),
@@ -145,3 +167,21 @@ FORMATS = MappingProxyType(
 def render(fmt: OutputFormat, report: Report) -> str:
     """``report`` in format ``fmt`` (summary lines are the caller's)."""
     return fmt.render(report)
+
+
+def statistics_problem(fmt: OutputFormat) -> str | None:
+    """Why ``--statistics`` cannot go with ``fmt`` (None: it can). As ruff: the formats for
+    people show a table, json an array of counts per rule, the others have no such shape."""
+    if fmt.statistics is not None:
+        return None
+    *others, last = (f.name for f in FORMATS.values() if f.statistics is not None)
+    known = f"{', '.join(others)} or {last}"
+    return f"--statistics goes with --output-format {known}, not {fmt.name}"
+
+
+def render_statistics(results: Sequence[FileResult], fmt: OutputFormat) -> str:
+    """``--statistics``: counts per rule, most frequent first, in ``fmt``'s shape (see
+    :func:`statistics_problem`; raises ValueError with its message for a format without one)."""
+    if fmt.statistics is None:
+        raise ValueError(statistics_problem(fmt))
+    return fmt.statistics(results)

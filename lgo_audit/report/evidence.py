@@ -41,6 +41,7 @@ from typing import Any
 
 from lgo_audit import __version__
 from lgo_audit.findings import FileResult, Outcome, Severity
+from lgo_audit.report.machine import with_real_paths
 
 __all__ = ["OUTCOMES", "evidence", "letter_status", "render_json_with_evidence"]
 
@@ -98,7 +99,7 @@ def render_json_with_evidence(results: Sequence[FileResult]) -> str:
     """The document ``--output-format json --evidence`` prints (see the module's docstring)."""
     document = {
         "tool": {"name": "lgo-audit", "version": __version__},
-        "findings": [f.to_dict() for r in results for f in r.findings],
+        "findings": [f.to_dict() for r in results for f in with_real_paths(r)],
         "evidence": evidence(results),
     }
-    return json.dumps(document, indent=2, ensure_ascii=False)
+    return json.dumps(document, indent=2, ensure_ascii=True)  # right in any output encoding

@@ -1,7 +1,9 @@
 """SARIF 2.1.0 for code-scanning dashboards: every rule in ``tool.driver``, every finding a result.
 
 Artifact URIs are relative to the repository root (the folder holding ``.git``, else the
-current folder) and resolved through ``%SRCROOT%``, as GitHub code scanning expects.
+current folder) and resolved through ``%SRCROOT%``, as GitHub code scanning expects; a file
+outside that root gets an absolute ``file://`` URI and no ``uriBaseId`` (SARIF 2.1.0 §3.4.4:
+a ``uriBaseId`` goes only with a relative URI).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from urllib.parse import quote
 
 from lgo_audit import __version__
 from lgo_audit.findings import FileResult, Finding
+from lgo_audit.report.machine import with_real_paths
 from lgo_audit.rules import Rule
 from lgo_audit.span import Span
 
@@ -33,13 +36,14 @@ def source_root(start: Path | None = None) -> Path:
     return here
 
 
-def _uri(path: str, root: Path) -> str:
+def _artifact(path: str, root: Path) -> dict[str, str]:
+    """An ``artifactLocation``: relative to ``%SRCROOT%`` inside the root, else absolute."""
     absolute = Path(path).resolve()
     try:
         relative = absolute.relative_to(root).as_posix()
     except ValueError:
-        return absolute.as_uri()
-    return quote(relative)
+        return {"uri": absolute.as_uri()}
+    return {"uri": quote(relative), "uriBaseId": "%SRCROOT%"}
 
 
 def _region(span: Span) -> dict[str, int]:
@@ -54,7 +58,7 @@ def _region(span: Span) -> dict[str, int]:
 def _location(path: str, span: Span, root: Path) -> dict[str, Any]:
     return {
         "physicalLocation": {
-            "artifactLocation": {"uri": _uri(path, root), "uriBaseId": "%SRCROOT%"},
+            "artifactLocation": _artifact(path, root),
             "region": _region(span),
         }
     }
@@ -100,10 +104,7 @@ def _result(finding: Finding, rule_index: dict[str, int], root: Path) -> dict[st
                 "description": {"text": finding.fix.description},
                 "artifactChanges": [
                     {
-                        "artifactLocation": {
-                            "uri": _uri(finding.path, root),
-                            "uriBaseId": "%SRCROOT%",
-                        },
+                        "artifactLocation": _artifact(finding.path, root),
                         "replacements": [
                             {
                                 "deletedRegion": _region(e.span),
@@ -127,16 +128,7 @@ def render_sarif(
         {
             "level": "error",
             "message": {"text": result.error},
-            "locations": [
-                {
-                    "physicalLocation": {
-                        "artifactLocation": {
-                            "uri": _uri(result.path, base),
-                            "uriBaseId": "%SRCROOT%",
-                        }
-                    }
-                }
-            ],
+            "locations": [{"physicalLocation": {"artifactLocation": _artifact(result.path, base)}}],
         }
         for result in results
         if result.error is not None
@@ -159,7 +151,7 @@ def render_sarif(
                 "workingDirectory": {"uri": Path(os.getcwd()).resolve().as_uri() + "/"},
             }
         ],
-        "results": [_result(f, rule_index, base) for r in results for f in r.findings],
+        "results": [_result(f, rule_index, base) for r in results for f in with_real_paths(r)],
     }
     document = {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
     return json.dumps(document, indent=2, ensure_ascii=True)

@@ -1,7 +1,9 @@
 """Findings for people: ``full`` (with source lines), ``concise``, ``--statistics``, summary.
 
 Everything that comes from a letter passes through :func:`clean` before it reaches a
-terminal, so a letter cannot smuggle escape sequences into the reviewer's screen.
+terminal, so a letter cannot smuggle escape sequences into the reviewer's screen; what must stay
+on one line (a path, a message, which may quote another file's name) passes through
+:func:`clean_line`, which shows line breaks and tabs escaped too.
 """
 
 from __future__ import annotations
@@ -13,21 +15,40 @@ from dataclasses import dataclass
 
 from lgo_audit.findings import FileResult, Finding, Severity
 
-__all__ = ["Style", "clean", "render_concise", "render_full", "render_statistics", "summary"]
+__all__ = [
+    "Style",
+    "clean",
+    "clean_line",
+    "render_concise",
+    "render_full",
+    "render_statistics",
+    "statistics",
+    "summary",
+]
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")  # the line ends spans count (not form feeds)
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_CONTROL_IN_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_SHORT_ESCAPES = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
+
+
+def _hex(char: str) -> str:
+    return f"\\x{ord(char):02x}" if ord(char) < 256 else f"\\u{ord(char):04x}"
 
 
 def clean(text: str) -> str:
-    """Replace control characters (escape sequences, bidi overrides) with visible escapes."""
-    text = text.replace("\t", " ")
-    return _CONTROL.sub(
-        lambda m: (
-            f"\\x{ord(m.group()):02x}" if ord(m.group()) < 256 else f"\\u{ord(m.group()):04x}"
-        ),
-        text,
-    )
+    """Replace control characters (escape sequences, bidi overrides) with visible escapes.
+
+    Line feeds are kept (for text of several lines, a diff); a tab becomes a space (one
+    column, so carets stay under a source line)."""
+    return _CONTROL.sub(lambda m: _hex(m.group()), text.replace("\t", " "))
+
+
+def clean_line(text: str) -> str:
+    """:func:`clean` for what must stay on one line, a path or a message (which may quote
+    another file's name): line breaks and tabs are shown escaped too (``\\n``, ``\\t``), so
+    nothing a file is called can start a line of its own or be mistaken for the tool's."""
+    return _CONTROL_IN_LINE.sub(lambda m: _SHORT_ESCAPES.get(m.group()) or _hex(m.group()), text)
 
 
 @dataclass(frozen=True)
@@ -56,8 +77,8 @@ class Style:
 def _header(finding: Finding, style: Style) -> str:
     location = f"{finding.path}:{finding.span.line}:{finding.span.column}:"
     return (
-        f"{style.bold(clean(location))} {style.severity(finding.severity, finding.code)} "
-        f"[{finding.severity.value}] {clean(finding.message)}"
+        f"{style.bold(clean_line(location))} {style.severity(finding.severity, finding.code)} "
+        f"[{finding.severity.value}] {clean_line(finding.message)}"
     )
 
 
@@ -98,15 +119,31 @@ def _source_excerpt(lines: list[str], finding: Finding, style: Style) -> list[st
         if end <= start:
             end = start + 1
         text, start, end = _window(raw, start, end)
+        # Columns count code points; the carets go by what the terminal shows: the width of
+        # the cleaned text before the span and of the span (wide CJK and emoji take two cells,
+        # combining accents none, an escape such as \x1b four). Past the line's end, one each.
+        before, marked = text[: start - 1], text[start - 1 : end - 1]
+        indent = _display_width(clean(before)) + max(0, start - 1 - len(text))
+        carets = _display_width(clean(marked)) + max(0, end - start - len(marked))
         text = clean(text)
         out.append(style.cyan(f"{number:>{width}} |") + (" " + text if text else ""))
         out.append(
             style.cyan(gutter)
             + " "
-            + " " * (start - 1)
-            + style.severity(finding.severity, "^" * (end - start))
+            + " " * indent
+            + style.severity(finding.severity, "^" * max(carets, 1))
         )
     return out
+
+
+def _display_width(text: str) -> int:
+    """Terminal cells ``text`` (cleaned: no control characters) takes."""
+    if text.isascii():
+        return len(text)
+    from wcwidth import wcswidth, wcwidth  # only needed here (~12 ms to import)
+
+    cells = wcswidth(text)
+    return cells if cells >= 0 else sum(max(wcwidth(char), 0) for char in text)
 
 
 def render_full(results: Sequence[FileResult], style: Style = Style()) -> str:
@@ -120,24 +157,35 @@ def render_full(results: Sequence[FileResult], style: Style = Style()) -> str:
                 block.extend(_source_excerpt(lines, finding, style))
             for related in finding.related:
                 where = f"{related.path}:{related.span.line}:{related.span.column}"
-                label = f" ({clean(related.message)})" if related.message else ""
-                block.append(style.cyan("  = ") + f"related: {clean(where)}{label}")
+                label = f" ({clean_line(related.message)})" if related.message else ""
+                block.append(style.cyan("  = ") + f"related: {clean_line(where)}{label}")
             if finding.fix is not None:
                 kind = finding.fix.applicability.value
-                block.append(style.cyan("  = ") + f"fix ({kind}): {clean(finding.fix.description)}")
+                fix = clean_line(finding.fix.description)
+                block.append(style.cyan("  = ") + f"fix ({kind}): {fix}")
             blocks.append("\n".join(block))
     return "\n\n".join(blocks)
 
 
-def render_statistics(results: Sequence[FileResult]) -> str:
-    """Counts per rule, most frequent first (``--statistics``)."""
-    counts = Counter((f.code, f.name, f.severity.value) for r in results for f in r.findings)
-    fixable = Counter(f.code for r in results for f in r.findings if f.fix is not None)
+def statistics(results: Sequence[FileResult]) -> list[tuple[str, str, str, int, int]]:
+    """Per rule: code, name, severity, findings, fixable findings; most frequent first."""
+    counts = Counter(_rule_of(f) for r in results for f in r.findings)
+    fixable = Counter(_rule_of(f) for r in results for f in r.findings if f.fix is not None)
     rows = sorted(counts.items(), key=lambda item: (-item[1], item[0][0]))
-    width = max((len(str(n)) for _, n in rows), default=1)
+    return [(*key, n, fixable[key]) for key, n in rows]
+
+
+def _rule_of(finding: Finding) -> tuple[str, str, str]:
+    return finding.code, finding.name, finding.severity.value
+
+
+def render_statistics(results: Sequence[FileResult]) -> str:
+    """Counts per rule, most frequent first (``--statistics``): a tab-separated table."""
+    rows = statistics(results)
+    width = max((len(str(n)) for *_, n, _ in rows), default=1)
     return "\n".join(
-        f"{n:>{width}}\t{code}\t{name}\t[{severity}]" + ("\t[*]" if fixable[code] else "")
-        for (code, name, severity), n in rows
+        f"{n:>{width}}\t{code}\t{name}\t[{severity}]" + ("\t[*]" if fixable else "")
+        for code, name, severity, n, fixable in rows
     )
 
 
