@@ -25,7 +25,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -84,6 +84,7 @@ class CheckOptions:
     diff: bool = False
     data: Path | None = None
     jobs: int | None = None
+    output_file: Path | None = None  # where the report goes (never over an input)
     keep_source: bool = True  # keep the text of letters with findings (to show their lines)
     keep_facts: bool | None = None  # keep every letter's facts (extract); None: when needed
 
@@ -127,26 +128,108 @@ LETTER_SUFFIXES = (".txt", ".md")
 """What a folder's letters end with."""
 
 
-def collect_paths(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[Path], list[str]]:
-    """Files to check (folders walked for .txt/.md, hidden entries skipped) and path errors."""
-    files: list[Path] = []
-    errors: list[str] = []
+@dataclass(frozen=True)
+class Inputs:
+    """What ``paths`` name, in order: each entry a file to check, or a path that cannot be
+    (``(path, one-line error)``). A file named twice (another path, a symlink, a hard link) is
+    there once, under the first name given."""
+
+    entries: tuple[Path | tuple[str, str], ...]
+
+    @property
+    def files(self) -> list[Path]:
+        return [e for e in self.entries if isinstance(e, Path)]
+
+
+def collect_paths(paths: Iterable[str | os.PathLike[str]]) -> Inputs:
+    """The files at ``paths``: a file as given (whatever it is: the reader refuses what is not
+    a letter, with its reason), a folder walked for .txt and .md (hidden entries skipped;
+    anything else with those endings, a broken link or a pipe, is kept for the reader to
+    refuse), a folder that cannot be read, or a path that does not exist, as an error."""
+    entries: list[Path | tuple[str, str]] = []
+    seen: set[tuple[int, int]] = set()
     for given in paths:
         path = Path(given)
-        if path.is_dir():
-            found = [
-                p
-                for p in path.rglob("*")
-                if p.suffix.lower() in LETTER_SUFFIXES
-                and not any(part.startswith(".") for part in p.relative_to(path).parts)
-                and p.is_file()
-            ]
-            files.extend(sorted(found))
-        elif path.exists() or path.is_symlink():
-            files.append(path)
-        else:
-            errors.append(f"{given}: no such file or directory")
-    return list(dict.fromkeys(files)), errors
+        found: list[Path | tuple[str, str]]
+        try:
+            if path.is_dir():
+                found = sorted(_walk(path), key=lambda e: e if isinstance(e, Path) else Path(e[0]))
+            elif path.exists() or path.is_symlink():
+                found = [path]
+            else:
+                found = [(_shown(given), "no such file or directory")]
+        except OSError as error:  # a folder on the way that cannot be searched
+            found = [(_shown(given), f"cannot be read ({_reason(error)})")]
+        for entry in found:
+            if isinstance(entry, Path):
+                identity = _identity(entry)
+                if identity is not None:
+                    if identity in seen:
+                        continue
+                    seen.add(identity)
+            entries.append(entry)
+    return Inputs(tuple(entries))
+
+
+def _walk(folder: Path) -> Iterator[Path | tuple[str, str]]:
+    """Letter files below ``folder``, and each sub-folder that cannot be read as an error."""
+    problems: list[OSError] = []
+    for root, dirs, names in os.walk(folder, onerror=problems.append):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        for name in names:
+            if not name.startswith(".") and Path(name).suffix.lower() in LETTER_SUFFIXES:
+                yield Path(root) / name
+    for problem in problems:
+        yield (_shown(problem.filename), f"folder cannot be read ({_reason(problem)}); not checked")
+
+
+def _reason(error: OSError) -> str:
+    if isinstance(error, PermissionError):
+        return "permission denied"
+    return error.strerror or type(error).__name__
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    """(device, inode) of the file ``path`` leads to, or None if it leads to none."""
+    try:
+        info = path.stat()
+    except (OSError, ValueError):
+        return None
+    return info.st_dev, info.st_ino
+
+
+def _shown(path: object) -> str:
+    from lgo_audit.reader import display_path
+
+    return display_path(str(path))
+
+
+def _problems(inputs: Inputs) -> list[tuple[str, str]]:
+    return [e for e in inputs.entries if not isinstance(e, Path)]
+
+
+def _in_given_order(inputs: Inputs, checked: list[FileResult]) -> list[FileResult]:
+    """The checked files' results with each path that could not be checked in its place, as
+    a result with an input error (so every report format shows it, as it shows an empty file)."""
+    results = iter(checked)
+    return [
+        next(results) if isinstance(entry, Path) else FileResult(entry[0], error=": ".join(entry))
+        for entry in inputs.entries
+    ]
+
+
+def _refuse_writing_over_an_input(options: CheckOptions, files: list[Path]) -> None:
+    """``-o FILE`` naming a letter (or the statistics table) would replace it with the report."""
+    target = options.output_file
+    if target is None or not target.exists():
+        return
+    for given in (*files, *([options.data] if options.data is not None else [])):
+        with contextlib.suppress(OSError):
+            if os.path.samefile(target, given):
+                raise UsageError(
+                    f"{target}: is an input ({given}); the report would replace it: "
+                    "name another output file"
+                )
 
 
 def _validate(options: CheckOptions) -> None:
@@ -158,6 +241,8 @@ def _validate(options: CheckOptions) -> None:
         raise UsageError("--max-file-size must be a positive number of bytes")
     if options.fail_on not in (None, "error", "warning"):
         raise UsageError(f"--fail-on must be error or warning, not '{options.fail_on}'")
+    if options.jobs is not None and options.jobs < 1:
+        raise UsageError(f"--jobs must be a whole number of at least 1, not {options.jobs}")
     if options.config is not None and options.isolated:
         raise UsageError("--config and --isolated cannot be used together")
     if options.config is not None and not options.config.is_file():
@@ -215,11 +300,12 @@ def _rules_and_registers(groups: list[Settings]) -> dict[Settings, RuleSet]:
     return rule_sets
 
 
-def _load_table(path: Path) -> StatsTable:
+def _load_table(path: Path, max_file_size: int | None) -> StatsTable:
+    from lgo_audit.reader import DEFAULT_MAX_BYTES
     from lgo_audit.stats import StatsError, load_stats
 
     try:
-        return load_stats(path)
+        return load_stats(path, max_bytes=max_file_size or DEFAULT_MAX_BYTES)
     except StatsError as error:
         raise UsageError(str(error)) from None
 
@@ -294,30 +380,34 @@ def run_check(paths: Sequence[str | os.PathLike[str]], options: CheckOptions) ->
     from lgo_audit.check import check_files
 
     _validate(options)
-    table = _load_table(options.data) if options.data is not None else None
-    files, path_errors = collect_paths(paths)
+    table = _load_table(options.data, options.max_file_size) if options.data is not None else None
+    inputs = collect_paths(paths)
+    files = inputs.files
+    _refuse_writing_over_an_input(options, files)
     tasks = _resolve(files, options)
     rule_sets = _rules_and_registers(_groups(tasks, options))
-    run = Run(input_errors=list(path_errors), files=len(files))
+    missing = [f"{path}: {reason}" for path, reason in _problems(inputs)]
+    run = Run(input_errors=missing, files=len(files))
     if options.fix or options.diff:
         _fix(run, tasks, options)
         if options.diff:
             run.diff_only = True
             return run
     active = {s: s.selection.active(rules) for s, rules in rule_sets.items()}
-    run.results = list(
+    checked = list(
         check_files(
             tasks, options.jobs, keep_facts=options.keep_facts, keep_source=options.keep_source
         )
     )
-    run.fail_on = {str(r.path): s.fail_on for r, (_, s) in zip(run.results, tasks, strict=True)}
+    run.fail_on = {str(r.path): s.fail_on for r, (_, s) in zip(checked, tasks, strict=True)}
+    run.results = _in_given_order(inputs, checked)
     _judge_batch(
         run,
         [rule for rules in active.values() for rule in rules],
         table,
         {str(path): settings for path, settings in tasks},
     )
-    run.input_errors += [r.error for r in run.results if r.error is not None]
+    run.input_errors = [r.error for r in run.results if r.error is not None]
     if options.keep_source:
         _keep_source(run.results)
     by_code: dict[str, Rule] = {}
@@ -338,11 +428,14 @@ def run_extract(
     from lgo_audit.check import check_files
 
     options = dataclasses.replace(options, select=("LGO001",))  # facts only: no other rule
-    files, path_errors = collect_paths(paths)
-    tasks = _resolve(files, options)
+    _validate(options)
+    inputs = collect_paths(paths)
+    _refuse_writing_over_an_input(options, inputs.files)
+    tasks = _resolve(inputs.files, options)
     _rules_and_registers(list(dict.fromkeys(s for _, s in tasks)))
-    results = list(check_files(tasks, options.jobs, keep_facts=True, keep_source=False))
-    errors = path_errors + [r.error for r in results if r.error is not None]
+    checked = list(check_files(tasks, options.jobs, keep_facts=True, keep_source=False))
+    results = _in_given_order(inputs, checked)
+    errors = [r.error for r in results if r.error is not None]
     errors += [
         f"{r.path}: not an Annual Review letter; left out"
         for r in results

@@ -138,6 +138,14 @@ def _check_task(task: tuple[Path, Settings, bool | None, bool, bool]) -> FileRes
     )
 
 
+def worker_count(jobs: int | None, files: int) -> int:
+    """Worker processes for ``files`` files: ``jobs`` (default: every core), but never more
+    than the cores or the files (``-j 300`` on 20 letters starts at most 20, and no more
+    than the machine has cores)."""
+    cores = os.cpu_count() or 1
+    return max(1, min(jobs or cores, cores, files))
+
+
 def check_files(
     tasks: Sequence[tuple[Path, Settings]],
     jobs: int | None = None,
@@ -152,7 +160,7 @@ def check_files(
     (the full and html reports show source lines; the other formats do not need it)."""
     batch = len(tasks) >= PARALLEL_THRESHOLD
     work = [(path, settings, keep_facts, keep_source, batch) for path, settings in tasks]
-    workers = jobs or os.cpu_count() or 1
+    workers = worker_count(jobs, len(work))
     if len(work) < PARALLEL_THRESHOLD or workers == 1:
         for task in work:
             yield _check_task(task)

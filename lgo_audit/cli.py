@@ -198,6 +198,7 @@ def check(
         diff=diff,
         data=data,
         jobs=jobs,
+        output_file=output_file,
         keep_source=fmt.shows_source and not statistics,
     )
     try:
@@ -291,7 +292,8 @@ def extract(
         fail(f"unknown format '{format}' (csv or json)")
     try:
         letters, errors = run_extract(
-            paths, CheckOptions(config=config, isolated=isolated, jobs=jobs)
+            paths,
+            CheckOptions(config=config, isolated=isolated, jobs=jobs, output_file=output_file),
         )
     except UsageError as error:
         fail(str(error))

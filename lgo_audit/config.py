@@ -17,7 +17,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from lgo_audit.findings import Severity
-from lgo_audit.reader import DEFAULT_MAX_BYTES
+from lgo_audit.reader import DEFAULT_MAX_BYTES, InputError, read_bytes
 from lgo_audit.resources import validator
 from lgo_audit.selection import Selection, Selector, selectors
 
@@ -104,9 +104,11 @@ class Settings:
 def _table(path: Path) -> dict[str, Any] | None:
     """The lgo-audit table of a configuration file, or None if a pyproject.toml has none."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as error:
-        raise ConfigError(f"{path}: cannot read: {error}") from None
+        data = tomllib.loads(read_bytes(path).decode("utf-8"))
+    except InputError as error:
+        raise ConfigError(str(error)) from None
+    except UnicodeDecodeError as error:
+        raise ConfigError(f"{path}: not UTF-8 text (byte {error.start})") from None
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path}: invalid TOML: {error}") from None
     if path.name == "pyproject.toml":

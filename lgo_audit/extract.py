@@ -12,8 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from lgo_audit.findings import LetterFacts
-from lgo_audit.stats import COLUMNS, FACT_COLUMNS
-from lgo_audit.vocabulary import VOCABULARY
+from lgo_audit.stats import FACT_COLUMNS, known_columns
 
 __all__ = ["columns", "render_csv", "render_json", "row"]
 
@@ -21,9 +20,10 @@ _TABLE_FACTS = {"authority": "authority.name", "year": "title.year", **FACT_COLU
 
 
 def columns() -> list[str]:
-    """The statistics table's columns, then ``path``, then every other fact by dotted name."""
-    covered = set(_TABLE_FACTS.values())
-    return [*COLUMNS, "path", *sorted(VOCABULARY - covered)]
+    """The statistics table's columns, then ``path``, then every other fact by dotted name:
+    the table's known columns (:func:`lgo_audit.stats.known_columns`), so a file of extracted
+    rows is a table ``--data`` accepts."""
+    return known_columns()
 
 
 def row(path: str, facts: LetterFacts) -> dict[str, Any]:

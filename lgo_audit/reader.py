@@ -31,7 +31,15 @@ import stat
 from dataclasses import dataclass
 from typing import Final
 
-__all__ = ["DEFAULT_MAX_BYTES", "InputError", "SourceFile", "decode", "read_source"]
+__all__ = [
+    "DEFAULT_MAX_BYTES",
+    "InputError",
+    "SourceFile",
+    "decode",
+    "display_path",
+    "read_bytes",
+    "read_source",
+]
 
 DEFAULT_MAX_BYTES: Final = 5_000_000
 """Files larger than this many bytes are refused unless the limit is raised."""
@@ -115,15 +123,28 @@ def read_source(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BY
     The size is checked with ``stat`` before reading, and at most ``max_bytes + 1`` bytes are
     ever read, so a huge file (or one growing while it is read) costs nothing.
     """
-    display = _display_path(path)
+    return decode(read_bytes(path, max_bytes=max_bytes), display_path(path))
+
+
+def read_bytes(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+    """The bytes of the regular file at ``path``, at most ``max_bytes`` of them.
+
+    Every file a user names goes through here (letters, statistics tables, registers,
+    configuration and rule files): a device (``/dev/zero``), pipe, socket or folder is refused
+    before anything is read, the size is checked with ``stat`` first and at most
+    ``max_bytes + 1`` bytes are ever read. Raises :class:`InputError` (one line, naming the
+    file as it can be shown)."""
+    display = display_path(path)
     try:
         info = os.stat(path)
     except (OSError, ValueError) as error:
+        if isinstance(error, FileNotFoundError) and os.path.islink(path):
+            raise InputError(display, "is a broken symbolic link") from None
         raise InputError(display, _os_reason(error)) from None
     if stat.S_ISDIR(info.st_mode):
         raise InputError(display, "is a directory, not a file")
     if not stat.S_ISREG(info.st_mode):
-        raise InputError(display, "is not a regular file (it is a device, pipe or socket)")
+        raise InputError(display, f"is not a regular file (it is {_kind(info.st_mode)})")
     if info.st_size > max_bytes:
         raise InputError(display, _too_large(info.st_size, max_bytes))
     try:
@@ -133,7 +154,17 @@ def read_source(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BY
         raise InputError(display, _os_reason(error)) from None
     if len(data) > max_bytes:  # it grew after stat
         raise InputError(display, _too_large(None, max_bytes))
-    return decode(data, display)
+    return data
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a named pipe"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "not a file"
 
 
 def decode(data: bytes, path: str) -> SourceFile:
@@ -249,7 +280,7 @@ def _check_controls(text: str, path: str) -> None:
 # --- messages ------------------------------------------------------------------------------
 
 
-def _display_path(path: str | os.PathLike[str]) -> str:
+def display_path(path: str | os.PathLike[str]) -> str:
     """The path as given, made safe to print on one line."""
     raw = os.fspath(path)
     name = os.fsdecode(raw) if isinstance(raw, bytes) else raw

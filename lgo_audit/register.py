@@ -337,10 +337,12 @@ def _remember_validated(digest: str) -> None:
 
 
 def _read(path: Path, validate: bool) -> Register:
+    from lgo_audit.reader import InputError, read_bytes
+
     try:
-        content = path.read_bytes()
-    except OSError as error:
-        raise RegisterError(path, f"cannot read: {error.strerror or error}") from None
+        content = read_bytes(path)  # a regular file within the letters' default size limit
+    except InputError as error:
+        raise RegisterError(path, error.reason) from None
     digest = None
     if validate:
         digest = hashlib.sha256(schema_digest("register").encode() + b"\0" + content).hexdigest()

@@ -25,6 +25,7 @@ from lgo_audit.cache import read_json, write_json
 from lgo_audit.checks import CHECKS, LINK_NAMES, MESSAGE_NAMES, SECTION_NAMES
 from lgo_audit.expr._serial import dump_ast, load_ast
 from lgo_audit.findings import Applicability, Severity
+from lgo_audit.reader import InputError, read_bytes
 from lgo_audit.resources import bundled_rules_dir, schema_digest, validator
 from lgo_audit.vocabulary import VOCABULARY
 
@@ -242,9 +243,9 @@ def load_rules(extra_dirs: Sequence[Path | str] = (), *, bundled: bool = True) -
     newly_validated: set[str] = set()
     for path in files:
         try:
-            content = path.read_bytes()
-        except OSError as error:
-            raise RuleLoadError(path, f"cannot read: {error.strerror or error}") from None
+            content = read_bytes(path)  # a regular file within the letters' default size limit
+        except InputError as error:
+            raise RuleLoadError(path, error.reason) from None
         digest.update(path.name.encode() + b"\0" + content)
         # Schema validation is remembered by content: an unchanged file need not be validated
         # again (that saves importing jsonschema on every run). Expressions are always parsed.

@@ -48,7 +48,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO, Final
 
-from lgo_audit.reader import _display_path
+from lgo_audit.reader import display_path
 
 __all__ = [
     "ChangedOnDiskError",
@@ -124,9 +124,9 @@ def write_file(
     file, a broken or looping link, not a regular file, no room for the temporary copy, an
     I/O error). No ``OSError`` escapes.
     """
-    display = _display_path(path)
+    display = display_path(path)
     target = _resolve(path, display)
-    link_target = _display_path(target) if os.path.islink(path) else None
+    link_target = display_path(target) if os.path.islink(path) else None
 
     def error(kind: type[WriteError], reason: str) -> WriteError:
         return kind(display, reason, link_target)
@@ -283,7 +283,7 @@ def _rewrite_in_place(
             except OSError:
                 reason = (
                     "rewriting it in place failed and so did restoring it; "
-                    f"the new content is in {_display_path(temporary)}"
+                    f"the new content is in {display_path(temporary)}"
                 )
                 raise error(_Unrestored, reason) from None
             if isinstance(failure, OSError):

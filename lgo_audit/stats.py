@@ -1,14 +1,18 @@
 """The statistics table a year's letters are made from (``--data stats.csv``).
 
-Columns are documented by ``schemas/stats.schema.json``; every row is converted and validated
-against it, and a malformed table is a :class:`StatsError` naming the file, the row (its line
-in the file) and the column. Extra columns are allowed and ignored, so the output of
+Columns are documented by ``schemas/stats.schema.json``: ``authority`` and ``year`` are
+required, the figure columns optional (a figure left out is not compared). Every row is
+converted and validated against the schema, and a malformed table is a :class:`StatsError`
+naming the file, the row (its line in the file) and the column: an unknown column (a
+misspelling would otherwise silently skip a comparison), a column twice, or two rows for one
+council and year. The columns ``extract`` adds are known, so the output of
 ``lgo-audit extract --format csv`` can be used as a table directly.
 """
 
 from __future__ import annotations
 
 import csv
+import difflib
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -16,7 +20,10 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from lgo_audit.reader import DEFAULT_MAX_BYTES, InputError, read_bytes
+from lgo_audit.register import authority_key
 from lgo_audit.resources import validator as schema_validator
+from lgo_audit.vocabulary import VOCABULARY
 
 __all__ = [
     "COLUMNS",
@@ -24,6 +31,7 @@ __all__ = [
     "StatsError",
     "StatsRow",
     "StatsTable",
+    "known_columns",
     "load_stats",
     "parse_stats",
 ]
@@ -59,6 +67,14 @@ FACT_COLUMNS: dict[str, str] = {
     "type": "authority.type",
 }
 """Which fact of a letter each figure column of the table corresponds to."""
+
+
+def known_columns() -> list[str]:
+    """The columns a table may have: the statistics columns (``authority`` and ``year``
+    required, the others optional), and the columns ``extract`` adds (``path`` and every other
+    fact by its dotted name), so that extract's output is a table as it stands."""
+    covered = set(FACT_COLUMNS.values()) | {"authority.name", "title.year"}
+    return [*COLUMNS, "path", *sorted(VOCABULARY - covered)]
 
 
 class StatsError(Exception):
@@ -119,16 +135,19 @@ def _json_ready(values: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def load_stats(path: Path) -> StatsTable:
-    """Read and validate a statistics table (CSV with a header row)."""
+def load_stats(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> StatsTable:
+    """Read and validate a statistics table (CSV with a header row).
+
+    The file is read as a letter is (a regular file of at most ``max_bytes`` bytes). Raises
+    :class:`StatsError`: one line naming the file, and the row and column where it applies."""
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise StatsError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise StatsError(f"{path}: is a directory, not a file") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise StatsError(f"{path}: cannot read: {error}") from None
+        data = read_bytes(path, max_bytes=max_bytes)
+    except InputError as error:
+        raise StatsError(str(error)) from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise StatsError(f"{path}: not UTF-8 text (byte {error.start})") from None
     return parse_stats(text, str(path))
 
 
@@ -138,8 +157,23 @@ def parse_stats(text: str, path: str) -> StatsTable:
     header = reader.fieldnames or []
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
-        raise StatsError(f"{path}: missing column '{missing[0]}' (columns: {', '.join(COLUMNS)})")
+        raise StatsError(
+            f"{path}: row 1: missing column '{missing[0]}' "
+            f"(required: {', '.join(REQUIRED_COLUMNS)}; optional: {', '.join(COLUMNS[2:])})"
+        )
+    known = known_columns()
+    for column in header:
+        if column not in known:
+            hint = difflib.get_close_matches(
+                column, COLUMNS, n=1, cutoff=0.5
+            ) or difflib.get_close_matches(column, known, n=1)
+            also = f" (did you mean '{hint[0]}'?)" if hint else ""
+            raise StatsError(f"{path}: row 1, column '{column}': unknown column{also}")
+    repeated = [c for c in header if header.count(c) > 1]
+    if repeated:
+        raise StatsError(f"{path}: row 1, column '{repeated[0]}': the column appears twice")
     rows: list[StatsRow] = []
+    seen: dict[tuple[str, int], int] = {}
     validator = schema_validator("stats")
     try:
         for record in reader:
@@ -156,7 +190,15 @@ def parse_stats(text: str, path: str) -> StatsTable:
                     else (error.message.split("'")[1] if error.validator == "required" else "?")
                 )
                 raise StatsError(f"{path}: row {line}, column '{column}': {error.message}")
-            rows.append(StatsRow(line, values))
+            row = StatsRow(line, values)
+            key = (authority_key(row.authority), row.year)
+            if key in seen:
+                raise StatsError(
+                    f"{path}: row {line}, column 'authority': {row.authority} {row.year} "
+                    f"is also row {seen[key]}"
+                )
+            seen[key] = line
+            rows.append(row)
     except csv.Error as error:
         raise StatsError(f"{path}: row {reader.line_num}: {error}") from None
     return StatsTable(str(path), tuple(rows), text)

@@ -153,7 +153,7 @@ def test_named_pipe_is_refused_without_blocking(tmp_path: Path) -> None:
     os.mkfifo(path)
     with pytest.raises(InputError) as caught:
         read_source(path)
-    assert str(caught.value) == f"{path}: is not a regular file (it is a device, pipe or socket)"
+    assert str(caught.value) == f"{path}: is not a regular file (it is a named pipe)"
 
 
 def test_unreadable_file_by_permissions(tmp_path: Path) -> None:

@@ -9,7 +9,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 
 from lgo_audit.findings import FileResult, Finding
-from lgo_audit.reader import _display_path
+from lgo_audit.reader import display_path
 from lgo_audit.report.text import clean_line, statistics
 
 __all__ = [
@@ -29,7 +29,7 @@ def with_real_paths(result: FileResult) -> list[Finding]:
     places' in the same file). The reader names a file as it shows it, control characters
     escaped (``a\\n.txt``), while the batch rules use the real name: the machine formats carry
     the real one (JSON's escaping keeps it exact), the text formats show either escaped alike."""
-    shown = _display_path(result.path)
+    shown = display_path(result.path)
     if shown == result.path:
         return result.findings
 

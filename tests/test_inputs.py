@@ -1,0 +1,330 @@
+"""Every input is accounted for: each path named or found is checked, or reported on one line
+naming it, and counted in every report format; exit status 2 wins over 1.
+
+Permission problems cannot be made real here (the tests run as root, who reads everything), so
+they are made by refusing the one system call the tool depends on, for the one path concerned.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from lgo_audit import application
+from lgo_audit.application import CheckOptions, UsageError, collect_paths, run_check
+from lgo_audit.check import worker_count
+from lgo_audit.cli import app
+from lgo_audit.report import FORMATS
+from lgo_audit.stats import StatsError, known_columns, parse_stats
+from tests.paths import STEVENAGE, STOCKPORT
+
+
+def check(*args: Any) -> Any:
+    return CliRunner().invoke(app, ["check", "--isolated", *map(str, args)])
+
+
+def letters(tmp_path: Path) -> Path:
+    folder = tmp_path / "letters"
+    folder.mkdir()
+    shutil.copy(STOCKPORT, folder / "stockport.txt")
+    shutil.copy(STEVENAGE, folder / "stevenage.txt")
+    return folder
+
+
+def stderr_lines(result: Any) -> list[str]:
+    return result.stderr.splitlines()
+
+
+# --- things in a folder that are not letters ---------------------------------------------------
+
+
+def test_a_dangling_symlink_in_a_folder_is_one_line_and_the_rest_is_checked(tmp_path):
+    folder = letters(tmp_path)
+    (folder / "gone.txt").symlink_to(folder / "nowhere.txt")
+    result = check("--output-format", "concise", folder)
+    assert result.exit_code == 2
+    assert [line for line in stderr_lines(result) if "gone.txt" in line] == [
+        f"{folder / 'gone.txt'}: is a broken symbolic link"
+    ]
+    assert "stevenage.txt" in result.stdout and "LGO102" in result.stdout  # still checked
+    assert "1 file could not be checked" in result.stdout
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+def test_a_named_pipe_in_a_folder_is_one_line_not_a_hang(tmp_path):
+    folder = letters(tmp_path)
+    os.mkfifo(folder / "pipe.txt")
+    result = check("--output-format", "concise", folder)
+    assert result.exit_code == 2
+    assert f"{folder / 'pipe.txt'}: is not a regular file (it is a named pipe)" in result.stderr
+    assert "could not be checked" in result.stdout
+
+
+def test_a_folder_that_cannot_be_read_is_one_line_and_the_rest_is_checked(tmp_path, monkeypatch):
+    folder = letters(tmp_path)
+    locked = folder / "2019"
+    locked.mkdir()
+    shutil.copy(STOCKPORT, locked / "old.txt")
+    real_scandir = os.scandir
+
+    def scandir(path: Any = ".") -> Any:
+        if Path(path) == locked:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    result = check("--output-format", "concise", folder)
+    assert result.exit_code == 2
+    assert f"{locked}: folder cannot be read (permission denied); not checked" in result.stderr
+    assert "LGO102" in result.stdout  # stevenage still checked
+    assert "old.txt" not in result.stdout
+
+
+def test_a_file_named_in_a_folder_that_cannot_be_searched_does_not_stop_the_run(
+    tmp_path, monkeypatch
+):
+    folder = letters(tmp_path)
+    hidden = tmp_path / "locked" / "letter.txt"
+    real_stat = os.stat
+
+    def stat(path: Any, *args: Any, **kwargs: Any) -> Any:
+        if Path(path) == hidden:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_stat(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "stat", stat)
+    result = check("--output-format", "concise", hidden, folder / "stevenage.txt")
+    assert result.exit_code == 2
+    assert f"{hidden}: cannot be read (permission denied)" in result.stderr
+    assert "LGO102" in result.stdout
+
+
+def test_exit_status_2_wins_over_1(tmp_path):
+    result = check(STEVENAGE, tmp_path / "missing.txt")
+    assert "LGO102" in result.stdout  # an error-severity finding: alone it would be 1
+    assert result.exit_code == 2
+
+
+# --- a path that does not exist, in every format -----------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", list(FORMATS))
+def test_a_missing_path_is_reported_in_every_format_as_an_empty_file_is(tmp_path, fmt):
+    empty = tmp_path / "empty.txt"
+    empty.write_text("")
+    missing = tmp_path / "missing.txt"
+    with_empty = check("--output-format", fmt, STOCKPORT, empty)
+    with_missing = check("--output-format", fmt, STOCKPORT, missing)
+    assert with_empty.exit_code == with_missing.exit_code == 2
+    assert ("empty.txt" in with_empty.stdout) == ("missing.txt" in with_missing.stdout)
+    assert f"{missing}: no such file or directory" in with_missing.stderr
+
+
+@pytest.mark.parametrize("fmt", ["junit", "github", "sarif", "html"])
+def test_a_missing_path_appears_in_the_report_itself(tmp_path, fmt):
+    missing = tmp_path / "missing.txt"
+    result = check("--output-format", fmt, STOCKPORT, missing)
+    assert "missing.txt" in result.stdout
+
+
+def test_a_missing_path_is_in_the_sarif_notifications_and_the_evidence(tmp_path):
+    missing = tmp_path / "missing.txt"
+    sarif = json.loads(check("--output-format", "sarif", STOCKPORT, missing).stdout)
+    notes = sarif["runs"][0]["invocations"][0]["toolExecutionNotifications"]
+    assert any("missing.txt" in n["message"]["text"] for n in notes)
+    evidence = json.loads(check("--output-format", "json", "--evidence", STOCKPORT, missing).stdout)
+    assert "missing.txt" in json.dumps(evidence)
+
+
+@pytest.mark.parametrize("fmt", ["full", "concise"])
+def test_the_formats_for_people_name_a_missing_path_and_count_it(tmp_path, fmt):
+    result = check("--output-format", fmt, STOCKPORT, tmp_path / "missing.txt")
+    assert "missing.txt: no such file or directory" in result.stderr
+    assert "1 file could not be checked" in result.stdout
+
+
+# --- one file named twice ------------------------------------------------------------------------
+
+
+def one_letter_named_twice(tmp_path: Path, how: str) -> tuple[Path, Path]:
+    first = tmp_path / "stockport.txt"
+    shutil.copy(STOCKPORT, first)
+    if how == "relative and absolute":
+        return first, Path(os.path.relpath(first))
+    second = tmp_path / "other-name.txt"
+    if how == "symlink":
+        second.symlink_to(first)
+    else:
+        os.link(first, second)
+    return first, second
+
+
+@pytest.mark.parametrize("how", ["relative and absolute", "symlink", "hard link"])
+def test_one_file_named_twice_is_checked_once_under_the_first_name(tmp_path, how):
+    first, second = one_letter_named_twice(tmp_path, how)
+    result = check("--output-format", "json", first, second)
+    findings = json.loads(result.stdout)
+    assert [f["code"] for f in findings] == ["LGO403"] * 3  # not six, and no LGO502
+    assert {f["path"] for f in findings} == {str(first)}
+
+
+def test_a_folder_and_a_file_in_it_are_one_letter(tmp_path):
+    folder = letters(tmp_path)
+    inputs = collect_paths([folder / "stevenage.txt", folder])
+    assert [p.name for p in inputs.files] == ["stevenage.txt", "stockport.txt"]
+
+
+# --- tables and registers are files too --------------------------------------------------------
+
+
+@pytest.mark.parametrize("device", ["/dev/zero", "/dev/urandom"])
+def test_data_from_a_device_is_refused_before_reading(device):
+    result = check("--data", device, STOCKPORT)
+    assert result.exit_code == 2
+    assert stderr_lines(result) == [f"lgo-audit: {device}: is not a regular file (it is a device)"]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+def test_data_from_a_pipe_is_refused_not_waited_for(tmp_path):
+    pipe = tmp_path / "stats.csv"
+    os.mkfifo(pipe)
+    result = check("--data", pipe, STOCKPORT)
+    assert result.exit_code == 2 and "named pipe" in result.stderr
+
+
+def test_an_oversized_table_is_refused_with_the_letters_limit(tmp_path):
+    table = tmp_path / "stats.csv"
+    table.write_text("authority,year\n" + "Stockport,2020\n" * 10)
+    result = check("--max-file-size", "50", "--data", table, STOCKPORT)
+    assert result.exit_code == 2 and "larger than the 50 bytes limit" in result.stderr
+
+
+def test_a_register_on_a_device_is_refused_before_reading(tmp_path):
+    (tmp_path / "lgo-audit.toml").write_text('authority-register = "/dev/zero"\n')
+    letter = tmp_path / "stockport.txt"
+    shutil.copy(STOCKPORT, letter)
+    result = CliRunner().invoke(app, ["check", str(letter)])
+    assert result.exit_code == 2
+    assert "/dev/zero" in result.stderr and "device" in result.stderr
+    assert len(stderr_lines(result)) == 1
+
+
+# --- the statistics table's columns -------------------------------------------------------------
+
+
+def test_a_misspelt_column_is_an_input_error_naming_it():
+    with pytest.raises(StatsError) as caught:
+        parse_stats("authority,year,upheld_decisions\nStockport,2020,3\n", "stats.csv")
+    assert str(caught.value) == (
+        "stats.csv: row 1, column 'upheld_decisions': unknown column (did you mean 'upheld'?)"
+    )
+
+
+def test_two_rows_for_one_council_and_year_are_an_input_error_naming_the_second():
+    text = "authority,year,upheld\nStockport,2020,3\nStockport Council,2020,4\n"
+    with pytest.raises(StatsError, match=r"row 3, column 'authority': .* is also row 2"):
+        parse_stats(text, "stats.csv")
+
+
+def test_the_same_council_in_two_years_is_two_rows():
+    text = "authority,year,upheld\nStockport,2020,3\nStockport,2021,4\n"
+    assert len(parse_stats(text, "stats.csv").rows) == 2
+
+
+@pytest.mark.parametrize("missing", ["authority", "year"])
+def test_authority_and_year_are_required(missing):
+    header = ",".join(c for c in ("authority", "year", "upheld") if c != missing)
+    with pytest.raises(StatsError, match=rf"missing column '{missing}'"):
+        parse_stats(header + "\n", "stats.csv")
+
+
+def test_only_authority_and_year_are_needed():
+    assert parse_stats("authority,year\nStockport,2020\n", "stats.csv").rows[0].year == 2020
+
+
+def test_every_column_extract_writes_is_known(tmp_path):
+    from lgo_audit.extract import columns
+
+    assert columns() == known_columns()
+    assert len(set(known_columns())) == len(known_columns())
+
+
+# --- workers -------------------------------------------------------------------------------------
+
+
+def test_workers_are_capped_by_the_files_and_the_cores():
+    cores = os.cpu_count() or 1
+    assert worker_count(300, 20) == min(20, cores)
+    assert worker_count(100_000, 10_000) == cores
+    assert worker_count(None, 3) == min(3, cores)
+    assert worker_count(None, 0) == 1
+
+
+@pytest.mark.parametrize("jobs", ["0", "-3"])
+def test_a_job_count_below_one_is_a_usage_error(jobs):
+    result = check("-j", jobs, STOCKPORT)
+    assert result.exit_code == 2
+    assert stderr_lines(result) == [
+        f"lgo-audit: --jobs must be a whole number of at least 1, not {jobs}"
+    ]
+
+
+def test_a_job_count_that_is_not_a_number_is_a_usage_error():
+    result = check("-j", "many", STOCKPORT)
+    assert result.exit_code == 2 and "Traceback" not in result.output
+
+
+# --- a report never replaces an input -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("command", ["check", "extract"])
+def test_a_report_over_a_letter_is_refused_and_the_letter_kept(tmp_path, command):
+    letter = tmp_path / "stockport.txt"
+    shutil.copy(STOCKPORT, letter)
+    before = letter.read_bytes()
+    args = [command, "--isolated", str(letter), "-o", str(letter)]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 2
+    assert "is an input" in result.stderr
+    assert letter.read_bytes() == before
+
+
+def test_a_report_over_a_letter_named_another_way_is_refused(tmp_path):
+    folder = letters(tmp_path)
+    link = tmp_path / "report.txt"
+    link.symlink_to(folder / "stockport.txt")
+    before = (folder / "stockport.txt").read_bytes()
+    result = check(folder, "-o", link)
+    assert result.exit_code == 2
+    assert (folder / "stockport.txt").read_bytes() == before
+
+
+def test_a_report_over_the_statistics_table_is_refused(tmp_path):
+    table = tmp_path / "stats.csv"
+    table.write_text("authority,year\nStockport,2020\n")
+    with pytest.raises(UsageError, match="is an input"):
+        run_check([STOCKPORT], CheckOptions(isolated=True, data=table, output_file=table))
+
+
+def test_a_new_report_file_is_written(tmp_path):
+    report = tmp_path / "report.txt"
+    result = check(STOCKPORT, "-o", report)
+    assert result.exit_code == 0 and "LGO403" in report.read_text()
+
+
+def test_the_application_keeps_the_order_given_with_problems_in_place(tmp_path):
+    missing = tmp_path / "missing.txt"
+    run = run_check([STEVENAGE, missing, STOCKPORT], CheckOptions(isolated=True))
+    assert [Path(r.path).name for r in run.results] == [
+        STEVENAGE.name,
+        "missing.txt",
+        STOCKPORT.name,
+    ]
+    assert run.results[1].error == f"{missing}: no such file or directory"
+    assert run.exit_status == application.EXIT_ERROR
