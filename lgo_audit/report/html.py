@@ -9,8 +9,9 @@ version, each rule's outcome) in a ``<details>``.
 Where things are: this module works out what the page shows (which letters, in what state,
 each line of a letter cut into plain text and marks); the markup is in Jinja2 templates
 (``templates/report.html.j2`` and the partials it includes), the style and the script are
-``static/report.css`` and ``static/report.js``. Jinja2 is imported by this module only, and
-the report stage imports this module only when an HTML report is asked for.
+``static/report.css`` and ``static/report.js``, and rule explanations (Markdown) are rendered
+by markdown-it-py. Jinja2 and markdown-it-py are imported by this module only, and the
+report stage imports this module only when an HTML report is asked for.
 
 Safety and reproducibility:
 
@@ -18,8 +19,9 @@ Safety and reproducibility:
   :func:`~lgo_audit.report.text.clean` (control characters and bidi overrides made visible)
   and :func:`html.escape` on its way out (the environment's ``finalize``), whoever wrote the
   template. The only markup not escaped there is the page's own style and script (files of
-  this package) and rule explanations, whose text is escaped as they are rendered. The
-  script never puts letter text into ``innerHTML``.
+  this package) and rule explanations rendered by markdown-it-py, whose raw HTML, links and
+  images are switched off so that rule text is escaped too. The script never puts letter
+  text into ``innerHTML``.
 * No external reference of any kind: CSS and JavaScript are inlined from the package's files
   when the page is written, every ``href`` is a fragment. A Content-Security-Policy allows
   only the page's own script and style (by their SHA-256, computed from the inlined text) and
@@ -50,6 +52,7 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from jinja2.ext import Extension
+from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from lgo_audit import __version__
@@ -279,7 +282,7 @@ class _RuleBox:
 class _RuleRow:
     rule: Rule
     count: int
-    explanation: Markup  # the rule's explanation, rendered
+    explanation: Markup  # HTML from markdown-it-py
 
 
 def _where(finding: Finding) -> str:
@@ -391,36 +394,33 @@ def _rule_sets(results: Iterable[FileResult]) -> list[str]:
     return list(dict.fromkeys(r.rule_set for r in results if r.rule_set))
 
 
-# --- rule explanations ----------------------------------------------------------------------
+# --- rule explanations: Markdown --------------------------------------------------------------
+
+
+@cache
+def _markdown() -> MarkdownIt:
+    """CommonMark without raw HTML, links or images: rule text is shown, never obeyed.
+
+    Raw HTML in an explanation is escaped like any text; links, autolinks, images and link
+    reference definitions stay as their literal text, so that rule text (a user's own rule
+    files too) cannot put a reference to anything outside the page into it.
+    """
+    md = MarkdownIt("commonmark", {"html": False})
+    md.disable(["html_block", "html_inline", "link", "image", "autolink", "reference"])
+    return md
 
 
 def _explanation(text: str) -> Markup:
-    """A rule's Markdown explanation, escaped: ``## `` headings and `code` kept, nothing else."""
-    out: list[str] = []
-    paragraph: list[str] = []
+    """A rule's Markdown explanation as HTML, its headings two levels down (``##`` is h4).
 
-    def escaped(line: str) -> str:
-        return html.escape(clean(line), quote=True)
-
-    def inline(line: str) -> str:
-        parts = escaped(line).split("`")
-        return "".join(f"<code>{p}</code>" if i % 2 else p for i, p in enumerate(parts))
-
-    def end_paragraph() -> None:
-        if paragraph:
-            out.append(f"<p>{inline(' '.join(paragraph))}</p>")
-            paragraph.clear()
-
-    for line in text.strip().splitlines():
-        if line.startswith("## "):
-            end_paragraph()
-            out.append(f"<h4>{escaped(line[3:])}</h4>")
-        elif not line.strip():
-            end_paragraph()
-        else:
-            paragraph.append(line.strip())
-    end_paragraph()
-    return Markup("".join(out))
+    The page's own headings are h1 to h3, and explanations use ``## What it checks`` etc.
+    """
+    md = _markdown()
+    tokens = md.parse(clean(text.strip()))
+    for token in tokens:
+        if token.type in ("heading_open", "heading_close"):
+            token.tag = f"h{min(int(token.tag[1:]) + 2, 6)}"
+    return Markup(md.renderer.render(tokens, md.options, {}))
 
 
 # --- the page ---------------------------------------------------------------------------------
