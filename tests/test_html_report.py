@@ -12,6 +12,7 @@ folder to keep the report and the screenshot.
 from __future__ import annotations
 
 import base64
+import dataclasses
 import hashlib
 import json
 import os
@@ -19,9 +20,11 @@ import re
 import shutil
 import struct
 import subprocess
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -305,6 +308,53 @@ def test_the_content_security_policy_allows_only_the_page_s_own_script_and_style
     assert policy["style-src"] == digest(parsed.find("style")[0].text)
 
 
+def test_style_and_script_are_the_package_s_static_files(page):
+    parsed = parse(page)
+    static = resources.files("lgo_audit.report") / "static"
+    assert parsed.find("style")[0].text == (static / "report.css").read_text(encoding="utf-8")
+    assert parsed.find("script")[0].text == (static / "report.js").read_text(encoding="utf-8")
+
+
+HOSTILE_EXPLANATION = """## What it checks
+<script>alert(1)</script> <img src=x onerror="alert(1)"> <b>bold</b>
+
+<div onclick="alert(1)">a block of HTML</div>
+
+[a link](https://example.org/) <https://example.org/auto> ![an image](https://example.org/x.png)
+[ref]: https://example.org/ref
+
+`<code>` and *emphasis*, a control \x1b[31m character
+
+### A smaller heading
+"""
+
+
+def test_rule_explanations_are_markdown_that_cannot_add_markup_or_references():
+    rule = dataclasses.replace(default_rules()[0], explanation=HOSTILE_EXPLANATION)
+    page = render_html([], [rule])
+    parsed = parse(page)
+    (explanation,) = parsed.find("div", "explanation")
+    inside = parsed.elements[parsed.elements.index(explanation) + 1 :]
+    inside = inside[: next(i for i, e in enumerate(inside) if e.tag == "footer")]
+    assert [e.tag for e in inside] == ["h4", "p", "p", "p", "p", "code", "em", "h5"]
+    assert all(not e.attrs for e in inside)
+    text = explanation.text
+    for raw in (
+        "<script>alert(1)</script>",
+        '<img src=x onerror="alert(1)">',
+        "<b>bold</b>",
+        '<div onclick="alert(1)">a block of HTML</div>',
+        "[a link](https://example.org/)",
+        "<https://example.org/auto>",
+        "![an image](https://example.org/x.png)",
+        "[ref]: https://example.org/ref",
+    ):
+        assert raw in text  # shown as text, not obeyed
+    assert "\x1b" not in page and r"\x1b[31m" in text
+    assert [e.text for e in inside if e.tag in ("code", "em")] == ["<code>", "emphasis"]
+    assert "https:" not in "".join(v for e in parsed.elements for v in e.attrs.values())
+
+
 def test_summary_table_has_a_row_per_letter(results, page):
     parsed = parse(page)
     rows = [e for e in parsed.find("tr") if "data-letter" in e.attrs]
@@ -416,6 +466,46 @@ def test_spans_follow_the_line_endings_of_findings_and_are_clamped_to_the_text()
     caret = parsed.find("mark", "caret")
     assert [c.attrs["data-code"] for c in caret] == ["LGO903", "LGO904"]
     assert len(lines) == len(parsed.lines)
+
+
+# --- what the HTML report costs the rest of the tool -------------------------------------------
+
+# A one-letter check in a fresh interpreter, through the console script's entry point; then
+# which of the HTML report's libraries that process had imported.
+IMPORTS = (
+    "import sys\n"
+    "from lgo_audit.cli import main\n"
+    "sys.argv = ['lgo-audit', 'check', '--isolated', *sys.argv[1:]]\n"
+    "try:\n"
+    "    main()\n"
+    "except SystemExit as stop:\n"
+    "    status = stop.code\n"
+    "names = ('jinja2', 'markdown_it', 'markupsafe')\n"
+    "print('imported:', status, *(name in sys.modules for name in names))\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("options", "expected"),
+    [
+        ((), ["1", "False", "False", "False"]),  # the default output: none of them
+        (("--output-format", "html", "-o", "{tmp}/report.html"), ["1", "True", "True", "True"]),
+    ],
+    ids=["default-output", "html-control"],
+)
+def test_jinja2_and_markdown_it_are_imported_only_for_an_html_report(tmp_path, options, expected):
+    letter = str(EXAMPLES / "stevenage-2020.txt")  # one finding: exit status 1
+    args = [option.format(tmp=tmp_path) for option in options]
+    done = subprocess.run(
+        [sys.executable, "-c", IMPORTS, letter, *args],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+    )
+    (line,) = [line for line in done.stdout.splitlines() if line.startswith("imported:")]
+    assert line.split()[1:] == expected, done.stderr
+    assert (tmp_path / "report.html").exists() == bool(options)
 
 
 # --- evidence ---------------------------------------------------------------------------------

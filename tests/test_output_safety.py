@@ -226,19 +226,7 @@ def batch(tmp_path):
     return tmp_path, letters, findings
 
 
-@pytest.mark.parametrize(
-    "fmt",
-    [
-        *[f for f in FORMATS if f != "html"],
-        pytest.param(
-            "html",
-            marks=pytest.mark.xfail(
-                reason="report/html.py (being rewritten on templates) keeps a name's line break",
-                strict=False,
-            ),
-        ),
-    ],
-)
+@pytest.mark.parametrize("fmt", list(FORMATS))
 def test_no_file_name_starts_an_output_line_of_its_own(batch, fmt):
     folder, _, findings = batch
     output = check("--output-format", fmt, folder).stdout
