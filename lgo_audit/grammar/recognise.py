@@ -111,9 +111,7 @@ class Recogniser:
         length = len(text)
         # Where probes (e.g. "For the period ending") occur: found in one pass, looked up by
         # bisection at each chunk, rather than searched for again ahead of every chunk.
-        probes = (
-            [m.start() for m in self._any_probe.finditer(text)] if self._any_probe else []
-        )
+        probes = [m.start() for m in self._any_probe.finditer(text)] if self._any_probe else []
         while pos < length:
             first = _FIRST_WORD.search(text, pos)
             if first is None:
