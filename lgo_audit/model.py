@@ -16,6 +16,7 @@ from typing import Annotated, Any, Generic, TypeVar, get_args, get_origin
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, WithJsonSchema
 
 from lgo_audit.span import Span
+from lgo_audit.vocabulary import FACT_KINDS as _CHECK_PATH_KINDS
 from lgo_audit.vocabulary import VOCABULARY as _CHECK_PATH_VOCABULARY
 
 __all__ = [
@@ -237,6 +238,10 @@ FACT_TYPES: dict[str, Any] = dict(_fact_fields(Letter))
 
 VOCABULARY: frozenset[str] = frozenset(FACT_TYPES)
 assert VOCABULARY == _CHECK_PATH_VOCABULARY, "lgo_audit/vocabulary.py and the model disagree"
+_KINDS = {int: "integer", Decimal: "stated percentage", str: "string", dt.date: "date"}
+assert {name: _KINDS.get(t) for name, t in FACT_TYPES.items()} == dict(_CHECK_PATH_KINDS), (
+    "the fact types of lgo_audit/vocabulary.py and the model disagree"
+)
 
 
 def iter_facts(letter: BaseModel, prefix: str = "") -> Iterator[tuple[str, Fact[Any] | None]]:

@@ -1,11 +1,12 @@
 """Rules as data: load TOML rule files, validate them, and compile their expressions.
 
 Loading fails closed. A file that is not valid TOML, does not match
-``schemas/rule.schema.json``, has an expression that does not parse, names a fact that is not
-in the vocabulary, or repeats another rule's code or name is a :class:`RuleLoadError` naming
-the file, the rule and the field. Nothing in a rule file can run code: expressions go through
-:mod:`lgo_audit.expr`, and text patterns are plain regular expressions checked for the nested
-quantifiers that could make matching slow.
+``schemas/rule.schema.json``, has an expression that does not parse or whose types do not fit
+(:mod:`lgo_audit.rule_types`), names a fact that is not in the vocabulary, or repeats another
+rule's code or name is a :class:`RuleLoadError` naming the file, the rule and the field.
+Nothing in a rule file can run code: expressions go through :mod:`lgo_audit.expr`, and text
+patterns are plain regular expressions checked for the nested quantifiers that could make
+matching slow.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from lgo_audit.expr._serial import dump_ast, load_ast
 from lgo_audit.findings import Applicability, Severity
 from lgo_audit.reader import InputError, read_bytes
 from lgo_audit.resources import bundled_rules_dir, schema_digest, validator
+from lgo_audit.rule_types import RuleTypes
 from lgo_audit.vocabulary import VOCABULARY
 
 __all__ = [
@@ -200,7 +202,8 @@ class _ParsedCache:
 def _grammar_digest() -> str:
     folder = Path(expr.__file__).parent
     digest = hashlib.sha256()
-    for source in sorted(folder.glob("*.py")):
+    for source in sorted(folder.rglob("*.py")):  # the function library's modules included
+        digest.update(source.relative_to(folder).as_posix().encode() + b"\0")
         digest.update(source.read_bytes())
     return digest.hexdigest()
 
@@ -322,22 +325,27 @@ def _compile(data: dict[str, Any], path: Path) -> Rule:
         raise RuleLoadError(
             path, f"'{check}' is not a {kind} check (known: {known})", code, "check"
         )
+    types = RuleTypes(data, kind)  # the type check of each expression, made as it is compiled
 
     def parse(source: str, where: str, names: Iterable[str]) -> Evaluator:
         try:
             allowed = frozenset(names)
             node = _parsed.parse(source, allowed) if _parsed else expr.parse(source, names=allowed)
+            types.check(node, where)
             used.update(expr.names_used(node))
             return expr.compile_expr(node)
-        except expr.ExprSyntaxError as error:
+        except expr.ExprSyntaxError as error:  # ExprTypeError included
             raise RuleLoadError(path, str(error), code, where) from None
 
     def template(source: str, where: str, names: Iterable[str]) -> expr.Template:
         try:
             allowed = frozenset(names)
             if _parsed is not None:
-                return _parsed.template(source, allowed)
-            return expr.parse_template(source, names=allowed)
+                parsed = _parsed.template(source, allowed)
+            else:
+                parsed = expr.parse_template(source, names=allowed)
+            types.check_template(parsed, where)
+            return parsed
         except expr.ExprSyntaxError as error:
             raise RuleLoadError(path, str(error), code, where) from None
 

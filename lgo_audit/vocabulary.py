@@ -1,55 +1,69 @@
-"""The fact vocabulary: the dotted names rules may use, without importing the letter model.
+"""The fact vocabulary: the dotted names rules may use and the type of each, without importing
+the letter model.
 
 The pydantic model in :mod:`lgo_audit.model` is the source of truth (types, descriptions);
 this list lets the check path load rules without importing pydantic. The model asserts at
-import that the two agree, so a drift fails every test that touches the model.
+import that the two agree (names and types), so a drift fails every test that touches the model.
+
+The types are those of the type check made when rules are loaded (:mod:`lgo_audit.rule_types`):
+``integer``, ``stated percentage`` (a percentage as the letter states it, with the decimal
+places it is written with), ``string`` and ``date``.
 """
 
 from __future__ import annotations
 
-__all__ = ["VOCABULARY"]
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Final, Literal, TypeAlias
 
-VOCABULARY: frozenset[str] = frozenset(
-    (
-        "letter_date",
-        "addressee.name",
-        "addressee.role",
-        "authority.name",
-        "authority.type",
-        "authority.code",
-        "salutation.name",
-        "title.year",
-        "year_ending",
-        "publication_date",
-        "seminars.delegates",
-        "seminars.authorities",
-        "training.courses",
-        "training.people",
-        "training.more_than_last_year",
-        "signatory.name",
-        "panel_header.authority",
-        "panel_header.period_end",
-        "upheld.percent",
-        "upheld.average",
-        "upheld.count",
-        "upheld.count_label",
-        "upheld.investigations",
-        "upheld.investigations_label",
-        "upheld.period.start",
-        "upheld.period.end",
-        "compliance.percent",
-        "compliance.average",
-        "compliance.outcomes",
-        "compliance.outcomes_label",
-        "compliance.period.start",
-        "compliance.period.end",
-        "remedy.percent",
-        "remedy.average",
-        "remedy.count",
-        "remedy.count_label",
-        "remedy.investigations",
-        "remedy.investigations_label",
-        "remedy.period.start",
-        "remedy.period.end",
-    )
+__all__ = ["FACT_KINDS", "VOCABULARY", "FactKind"]
+
+FactKind: TypeAlias = Literal["integer", "stated percentage", "string", "date"]
+
+FACT_KINDS: Final[Mapping[str, FactKind]] = MappingProxyType(
+    {
+        "letter_date": "date",
+        "addressee.name": "string",
+        "addressee.role": "string",
+        "authority.name": "string",
+        "authority.type": "string",
+        "authority.code": "string",
+        "salutation.name": "string",
+        "title.year": "integer",
+        "year_ending": "date",
+        "publication_date": "date",
+        "seminars.delegates": "integer",
+        "seminars.authorities": "integer",
+        "training.courses": "integer",
+        "training.people": "integer",
+        "training.more_than_last_year": "integer",
+        "signatory.name": "string",
+        "panel_header.authority": "string",
+        "panel_header.period_end": "date",
+        "upheld.percent": "stated percentage",
+        "upheld.average": "stated percentage",
+        "upheld.count": "integer",
+        "upheld.count_label": "string",
+        "upheld.investigations": "integer",
+        "upheld.investigations_label": "string",
+        "upheld.period.start": "date",
+        "upheld.period.end": "date",
+        "compliance.percent": "stated percentage",
+        "compliance.average": "stated percentage",
+        "compliance.outcomes": "integer",
+        "compliance.outcomes_label": "string",
+        "compliance.period.start": "date",
+        "compliance.period.end": "date",
+        "remedy.percent": "stated percentage",
+        "remedy.average": "stated percentage",
+        "remedy.count": "integer",
+        "remedy.count_label": "string",
+        "remedy.investigations": "integer",
+        "remedy.investigations_label": "string",
+        "remedy.period.start": "date",
+        "remedy.period.end": "date",
+    }
 )
+"""Fact name -> the type of its value, for the type check made when rules are loaded."""
+
+VOCABULARY: frozenset[str] = frozenset(FACT_KINDS)

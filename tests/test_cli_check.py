@@ -414,7 +414,10 @@ def test_explain_shows_what_the_rule_checks_and_its_invariant():
     assert result.exit_code == 0
     assert result.stdout.startswith("# LGO101 upheld-rate-mismatch (error)")
     assert "## What it checks" in result.stdout
-    assert "percent(upheld.count, upheld.investigations) == upheld.percent" in result.stdout
+    assert (
+        "rounds_half_up_to(percent(upheld.count, upheld.investigations), upheld.percent)"
+        in result.stdout
+    )
 
 
 def test_explain_accepts_a_rule_name():

@@ -1,4 +1,5 @@
-"""The generated reference (docs/rules.md, docs/facts.md) matches the rules and the code."""
+"""The generated reference (docs/rules.md, docs/facts.md, the function reference of
+docs/writing-rules.md) matches the rules and the code."""
 
 from __future__ import annotations
 
@@ -49,8 +50,23 @@ def test_every_fact_appears(name):
 
 
 @pytest.mark.parametrize("name", sorted(expr.FUNCTIONS))
-def test_every_function_appears(name):
-    assert f"| `{expr.FUNCTIONS[name].signature}` |" in GENERATED["facts.md"]
+def test_every_function_appears_in_writing_rules_with_its_signatures(name):
+    function = expr.FUNCTIONS[name]
+    text = GENERATED["writing-rules.md"]
+    assert text.count(f"| `{name}` | `{name}(") == 1
+    for signature in function.signatures:
+        assert f"`{signature.text(name)}`" in text
+
+
+def test_the_function_reference_is_between_its_markers_and_the_rest_is_kept():
+    source = committed("writing-rules.md")
+    begin = source.index(docs.FUNCTIONS_BEGIN)
+    end = source.index(docs.FUNCTIONS_END)
+    assert "| `percent` |" in source[begin:end]
+    altered = source[:begin] + docs.FUNCTIONS_BEGIN + "\nstale\n" + source[end:]
+    assert docs.render_writing_rules(altered) == source
+    with pytest.raises(ValueError, match="markers"):
+        docs.render_writing_rules(source.replace(docs.FUNCTIONS_END, ""))
 
 
 def test_check_passes_on_fresh_files_and_fails_on_stale_ones(tmp_path, capsys):

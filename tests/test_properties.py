@@ -472,7 +472,7 @@ def test_3_an_invariant_broken_alone_is_caught_by_its_own_rule_at_that_statement
 # --- 4. rounding ------------------------------------------------------------------------------
 
 PERCENT = expr.compile_expr(expr.parse("percent(k, n, places)"))
-PERCENT_EQUALS = expr.compile_expr(expr.parse("percent(k, n) == p"))
+PERCENT_EQUALS = expr.compile_expr(expr.parse("rounds_half_up_to(percent(k, n), p)"))
 POSSIBLE = expr.compile_expr(expr.parse("possible_percent(p, n)"))
 
 

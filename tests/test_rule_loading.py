@@ -184,6 +184,188 @@ def test_a_missing_rule_dir_is_rejected(tmp_path):
     assert len(result.stderr.splitlines()) == 1 and "no-such-rules" in result.stderr
 
 
+# --- types: a mismatch is a load error, not a rule error on some letter ----------------------
+
+EACH_RULE = (BUNDLED / "LGO109-percentage-out-of-range.toml").read_text(encoding="utf-8")
+
+MISTYPED: dict[str, tuple[Alteration, str, str]] = {
+    # name: (alteration of the team rule, field named, fragment of the message)
+    "date-compared-with-a-number": (
+        lambda s: set_line(s, "assert", toml_string("letter_date > 2020")),
+        "assert",
+        "cannot compare letter_date (date) with 2020 (integer) using '>'",
+    ),
+    "function-given-the-wrong-type": (
+        lambda s: set_line(s, "assert", toml_string("year(upheld.count) == 2020")),
+        "assert",
+        "year() takes d as a date, got upheld.count (integer)",
+    ),
+    "arithmetic-on-a-string": (
+        lambda s: set_line(s, "message", toml_string("{authority.name - 1}")),
+        "message",
+        "cannot apply '-' to authority.name (string) and 1 (integer)",
+    ),
+    "string-compared-with-a-number-in-when": (
+        lambda s: set_line(s, "when", toml_string('training.courses != "none"')),
+        "when",
+        'cannot compare training.courses (integer) with "none" (string)',
+    ),
+    "assert-that-is-not-a-boolean": (
+        lambda s: set_line(s, "assert", toml_string("upheld.count")),
+        "assert",
+        "must give true, false or null, but upheld.count gives an integer",
+    ),
+    "logic-on-a-number": (
+        lambda s: set_line(s, "when", toml_string("upheld.count and section.upheld")),
+        "when",
+        "'and' needs true, false or null, got upheld.count (integer)",
+    ),
+    "ordering-booleans": (
+        lambda s: set_line(s, "when", toml_string("section.upheld < section.remedy")),
+        "when",
+        "cannot order booleans",
+    ),
+    "replacement-that-is-not-a-string": (
+        lambda s: set_line(s, "replacement", toml_string("percent(upheld.count, 17, 0)")),
+        "fix.replacement",
+        "must give a string, but percent(upheld.count, 17, 0) gives a decimal",
+    ),
+    "union-that-may-be-a-string": (
+        lambda s: set_line(s, "assert", toml_string('coalesce(upheld.count, "none") + 1 > 0')),
+        "assert",
+        'coalesce(upheld.count, "none") (integer or string)',
+    ),
+    "let-of-the-wrong-type-used-later": (
+        lambda s: set_line(s, "when", toml_string("label > 0")).replace(
+            "\n[fix]", "\n[let]\nlabel = 'upheld.count_label'\n\n[fix]", 1
+        ),
+        "when",
+        "cannot compare label (string) with 0 (integer)",
+    ),
+    "mistyped-let": (
+        lambda s: s.replace("\n[fix]", "\n[let]\nyear = 'year(upheld.percent)'\n\n[fix]", 1),
+        "let.year",
+        "year() takes d as a date, got upheld.percent (stated percentage)",
+    ),
+}
+
+
+@pytest.mark.parametrize(("alter", "field", "fragment"), MISTYPED.values(), ids=MISTYPED.keys())
+def test_a_type_mismatch_is_rejected_at_load_in_one_line(tmp_path, alter, field, fragment):
+    folder = rule_dir(tmp_path, alter(team_rule()))
+    line = assert_rejected(check(folder), folder, "rule-1.toml", "LGO901", field)
+    assert fragment in line
+
+
+OLD_LGO101_ASSERT = "percent(upheld.count, upheld.investigations) == upheld.percent"
+ROUNDING = {
+    "equality": (
+        OLD_LGO101_ASSERT,
+        "write rounds_half_up_to(percent(upheld.count, upheld.investigations), upheld.percent)",
+    ),
+    "inequality-stated-first": (
+        "upheld.percent != percent(upheld.count, upheld.investigations)",
+        "write not rounds_half_up_to(percent(upheld.count, upheld.investigations), upheld.percent)",
+    ),
+    "literal": ("percent(upheld.count, upheld.investigations) == 59", "rounds_half_up_to("),
+    "old-lgo104": (
+        "(upheld.count == 0 and remedy.percent == 0) or (upheld.count > 0 and "
+        "percent(remedy.count, upheld.count) == remedy.percent)",
+        "write rounds_half_up_to(percent(remedy.count, upheld.count), remedy.percent)",
+    ),
+}
+
+
+@pytest.mark.parametrize(("expression", "advice"), ROUNDING.values(), ids=ROUNDING.keys())
+def test_equality_of_a_computed_and_a_stated_percentage_is_rejected_naming_the_function(
+    tmp_path, expression, advice
+):
+    """``percent(k, n) == p`` used to mean "equal after rounding half up at p's places" without
+    saying so: it is refused, and the message names the function that says it."""
+    folder = rule_dir(tmp_path, set_line(team_rule(), "assert", toml_string(expression)))
+    line = assert_rejected(check(folder), folder, "rule-1.toml", "LGO901", "assert")
+    assert "between a computed percentage" in line and "does not say how to round" in line
+    assert advice in line
+    assert "which rounds half up at the places" in line
+
+
+def test_the_advised_rounding_function_loads_and_judges_as_the_old_comparison_did(tmp_path):
+    """The control: LGO101's assertion as the message advises fires on a 60% over 10 of 17."""
+    advised = "rounds_half_up_to(percent(upheld.count, upheld.investigations), upheld.percent)"
+    source = set_line(team_rule(), "assert", toml_string(advised))
+    letter = tmp_path / "letter.txt"
+    text = STOCKPORT.read_text(encoding="utf-8")
+    assert text.count("59% of complaints") == 1
+    letter.write_text(text.replace("59% of complaints", "60% of complaints"), encoding="utf-8")
+    args = ["check", "--isolated", "--rule-dir", str(rule_dir(tmp_path, source))]
+    result = CliRunner().invoke(
+        app,
+        [*args, "--select", "LGO901", "--output-format", "concise", str(letter)],
+        env=NO_CACHE,
+    )
+    assert result.exit_code == 1, result.output
+    assert "LGO901 [error] 60% upheld stated, but 10 of 17 is 59%" in result.stdout
+
+
+def test_an_each_entry_of_another_type_is_rejected_naming_the_entry(tmp_path):
+    source = team_rule(EACH_RULE).replace(
+        '{ it = "remedy.average", what = "\'the remedy average\'" }',
+        '{ it = "letter_date", what = "\'the letter date\'" }',
+    )
+    assert "letter_date" in source
+    folder = rule_dir(tmp_path, source)
+    line = assert_rejected(check(folder), folder, "rule-1.toml", "LGO901", "assert")
+    assert "cannot compare it (date) with 0 (integer) using '>='" in line
+    assert "(with the names of each.5)" in line
+
+
+def test_each_entries_are_checked_each_as_what_it_binds(tmp_path):
+    """A name bound to a date in one entry and a percentage in another is no error when each
+    entry's expressions fit its own types."""
+    source = set_line(team_rule(EACH_RULE), "assert", toml_string("it is not null"))
+    source = source.replace(
+        '{ it = "remedy.average", what = "\'the remedy average\'" }',
+        '{ it = "letter_date", what = "\'the letter date\'" }',
+    )
+    [rule] = [r for r in load_rules([rule_dir(tmp_path, source)]) if r.code == "LGO901"]
+    assert rule.each and len(rule.each) == 6
+
+
+def test_a_cached_parse_is_type_checked_again(tmp_path):
+    """Parsed expressions are cached between runs; the type check is not. ``label > 0`` parsed
+    for a rule where ``label`` is a count comes from the cache for a rule where it is a string,
+    and is rejected there."""
+    cache = {"LGO_AUDIT_CACHE_DIR": str(tmp_path / "cache")}
+
+    def with_label(fact: str) -> str:
+        source = set_line(team_rule(), "when", toml_string("label > 0"))
+        return source.replace("\n[fix]", f"\n[let]\nlabel = '{fact}'\n\n[fix]", 1)
+
+    good = tmp_path / "good"
+    good.mkdir()
+    (good / "rule-1.toml").write_text(with_label("upheld.count"), encoding="utf-8")
+    args = ["check", "--isolated", "--rule-dir", str(good), str(STOCKPORT)]
+    result = CliRunner().invoke(app, args, env=cache)
+    assert result.exit_code in (0, 1), result.output
+    cached = (tmp_path / "cache" / "lgo-audit" / "parsed-expressions.json").read_text()
+    assert '"label"' in cached
+
+    folder = rule_dir(tmp_path, with_label("upheld.count_label"))
+    args = ["check", "--isolated", "--rule-dir", str(folder), str(STOCKPORT)]
+    result = CliRunner().invoke(app, args, env=cache)
+    line = assert_rejected(result, folder, "rule-1.toml", "LGO901", "when")
+    assert "cannot compare label (string) with 0 (integer)" in line
+
+
+def test_names_whose_type_is_unknown_at_load_are_accepted(tmp_path):
+    """A batch rule's ``value`` has no type when the rule is loaded: accepted anywhere."""
+    batch = (BUNDLED / "LGO504-signatory-differs.toml").read_text(encoding="utf-8")
+    message = toml_string('{value + 1} {choose(value == 59, "a", "b")} {text(majority) + "%"}')
+    source = set_line(team_rule(batch, "LGO902", "team-batch"), "message", message)
+    rules = load_rules([rule_dir(tmp_path, source)])
+    assert rules.get("LGO902") is not None
+
+
 # --- hostile rule files: rejected at load ----------------------------------------------------
 
 HOSTILE_ASSERTS = {

@@ -50,3 +50,17 @@ class ExprEvalError(Exception):
 
     def __str__(self) -> str:
         return self.message
+
+
+class ExprTypeError(ExprSyntaxError):
+    """An expression whose types do not fit, found by the type check when a rule is loaded
+    (comparing a date with a number, a function given an argument of the wrong type, ``==``
+    between a computed and a stated percentage). Like a syntax error it is a broken rule file,
+    reported before any letter is checked; it is not tied to a position, so the message quotes
+    the part of the expression at fault."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, None)
+
+    def __reduce__(self) -> tuple[type, tuple[str]]:
+        return (type(self), (self.message,))

@@ -42,13 +42,17 @@ _MAX_PLACES: Final = 40  # log10(MAX_MAGNITUDE)
 
 
 class Percent(Fraction):
-    """An exact, unrounded percentage, as produced by ``percent(k, n)``.
+    """An exact, unrounded percentage, as produced by ``percent(k, n)``: a *computed*
+    percentage.
 
-    Why a separate type: letters state percentages rounded ("58.8%", "59%"). When a Percent is
-    compared with a stated number (an ``int`` or a ``Decimal``) it is first rounded half up to the
-    number of decimal places the stated number was written with, so ``percent(10, 17) == 59`` and
-    ``percent(10, 17) == 58.8`` are both true. Against another Percent or a Fraction the comparison
-    is exact. Arithmetic on a Percent gives a plain exact number.
+    Why a separate type: letters state percentages rounded ("58.8%", "59%"). A Percent is never
+    tested for equality with a stated number (an ``int`` or a ``Decimal``): ``==`` and ``!=``
+    between them are an error, and ``rounds_half_up_to(percent(10, 17), 59)`` says how to
+    compare. Ordered against a stated number (``<``, ``<=``, ``>``, ``>=``) it is first rounded
+    half up to the number of decimal places the stated number was written with, so
+    ``percent(10, 17) <= 59`` and ``percent(10, 17) >= 59`` are both true. Against another
+    Percent or a Fraction every comparison is exact. Arithmetic on a Percent gives a plain exact
+    number.
     """
 
     __slots__ = ()
@@ -92,7 +96,7 @@ def describe(v: object) -> str:
     if isinstance(v, bool):
         return "true" if v else "false"
     if isinstance(v, Percent):
-        return f"percentage {format_value(v)}"
+        return f"computed percentage {format_value(v)}"
     if isinstance(v, int | Decimal | Fraction):
         return f"number {format_value(v)}"
     if isinstance(v, str):
@@ -337,6 +341,7 @@ def absolute(v: Value) -> Value:
 # Comparison
 
 _ORDERED: Final = ("<", "<=", ">", ">=")
+_EQUALITY: Final = ("==", "!=")
 _PREDICATES: Final[dict[str, Callable[[int], bool]]] = {
     "==": lambda c: c == 0,
     "!=": lambda c: c != 0,
@@ -364,10 +369,24 @@ def _number_ratio_against(v: Number, other: Number) -> tuple[int, int]:
     return ratio(v)
 
 
+def _rounds_silently(a: Number, b: Number) -> bool:
+    """Would ``a == b`` compare a computed percentage with a stated number?"""
+    return (type(a) is Percent and is_stated(b)) or (type(b) is Percent and is_stated(a))
+
+
 def three_way(op: str, a: Value, b: Value) -> int:
     """-1, 0 or 1 as a is below, equal to or above b, under the language's rules; raises
-    ExprEvalError for values that cannot be compared with ``op``. Neither may be null."""
+    ExprEvalError for values that cannot be compared with ``op``. Neither may be null.
+
+    ``==`` and ``!=`` between a computed percentage and a stated number are refused: the rule
+    must say how to round, with ``rounds_half_up_to``. The type check refuses them when a rule
+    is loaded; this is for the values whose type is not known then."""
     if is_number(a) and is_number(b):
+        if op in _EQUALITY and _rounds_silently(a, b):
+            raise ExprEvalError(
+                f"cannot compare {describe(a)} with {describe(b)} using '{op}': a computed "
+                "percentage and a stated number are compared with rounds_half_up_to(x, stated)"
+            )
         an, ad = _number_ratio_against(a, b)
         bn, bd = _number_ratio_against(b, a)
         x, y = an * bd, bn * ad

@@ -1,0 +1,85 @@
+"""People: whether two ways of writing a name denote the same person."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Final
+
+from lgo_audit.expr._declare import Function, function, string_arg
+from lgo_audit.expr._types import BOOLEAN, STRING
+from lgo_audit.expr._values import Value
+
+GROUP = "people"
+
+_TITLES: Final = {
+    "mr": "mr",
+    "mrs": "mrs",
+    "ms": "ms",
+    "miss": "miss",
+    "mx": "mx",
+    "dr": "dr",
+    "prof": "prof",
+    "professor": "prof",
+    "sir": "sir",
+    "dame": "dame",
+    "lord": "lord",
+    "lady": "lady",
+    "cllr": "cllr",
+    "councillor": "cllr",
+    "rev": "rev",
+}
+_NAME_SPLIT: Final = re.compile(r"[\s.]+")
+
+
+def _person(text: str) -> tuple[frozenset[str], tuple[str, ...], str] | None:
+    """(titles, given names or initials, surname) of a written name, or None if there is none."""
+    words = []
+    for part in _NAME_SPLIT.split(unicodedata.normalize("NFKC", text).casefold()):
+        word = "".join(ch for ch in part if ch.isalnum())
+        if word:
+            words.append(word)
+    titles = set()
+    while len(words) > 1 and words[0] in _TITLES:
+        titles.add(_TITLES[words.pop(0)])
+    if not words:
+        return None
+    return frozenset(titles), tuple(words[:-1]), words[-1]
+
+
+def _given_compatible(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    for x, y in zip(a, b, strict=False):
+        if len(x) == 1 or len(y) == 1:
+            if x[0] != y[0]:
+                return False
+        elif x != y:
+            return False
+    return True
+
+
+def _same_person(a: Value, b: Value) -> Value:
+    first = _person(string_arg("same_person", "a", a))
+    second = _person(string_arg("same_person", "b", b))
+    if first is None or second is None:
+        return False
+    titles_a, given_a, surname_a = first
+    titles_b, given_b, surname_b = second
+    if titles_a and titles_b and not (titles_a <= titles_b or titles_b <= titles_a):
+        return False
+    return surname_a == surname_b and _given_compatible(given_a, given_b)
+
+
+FUNCTIONS: tuple[Function, ...] = (
+    function(
+        "same_person",
+        ("a", STRING),
+        ("b", STRING),
+        returns=BOOLEAN,
+        doc="Whether two written names denote the same person: case and punctuation are "
+        "ignored; titles must agree when both are given; surnames must be equal; given names "
+        'or initials must be compatible when both are given ("Ms Jane Smith", '
+        '"Ms J. Smith" and "Ms Smith" are one person).',
+        impl=_same_person,
+        group=GROUP,
+    ),
+)
