@@ -338,6 +338,13 @@ def _remember_validated(digest: str) -> None:
 
 def _read(path: Path, validate: bool) -> Register:
     try:
+        return _read_rows(path, validate)
+    except RecursionError:  # JSON (or a row the validator walks) nested beyond Python's stack
+        raise RegisterError(path, "nested too deeply") from None
+
+
+def _read_rows(path: Path, validate: bool) -> Register:
+    try:
         content = path.read_bytes()
     except OSError as error:
         raise RegisterError(path, f"cannot read: {error.strerror or error}") from None
