@@ -213,8 +213,9 @@ def check(
         bool,
         typer.Option(
             "--skip-non-letters",
-            help="Skip, with a note, a file holding no statement of any template year (a"
-            " README), instead of reporting LGO001; for the pre-commit hook.",
+            help="Skip, with a note, a file in which no title, introduction or statistics"
+            " panel of any template year is found (a README), instead of reporting LGO001;"
+            " used by the pre-commit hook.",
         ),
     ] = False,
 ) -> None:
