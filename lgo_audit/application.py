@@ -87,6 +87,7 @@ class CheckOptions:
     output_file: Path | None = None  # where the report goes (never over an input)
     keep_source: bool = True  # keep the text of letters with findings (to show their lines)
     keep_facts: bool | None = None  # keep every letter's facts (extract); None: when needed
+    skip_non_letters: bool = False  # the pre-commit hook's --skip-non-letters: see run_check
 
 
 @dataclass
@@ -372,8 +373,49 @@ def _keep_source(results: list[FileResult]) -> None:
                 result.source_text = Path(result.path).read_text(encoding="utf-8", errors="replace")
 
 
+def _skip_non_letters(
+    run: Run, tasks: list[tuple[Path, Settings]], active: dict[Settings, list[Rule]]
+) -> None:
+    """``skip_non_letters`` (the pre-commit hook): a file found not to be a letter (a finding
+    of the not-a-letter check) in which no anchor statement of any template year is recognised
+    (a letters repository's README) is left out of the results, with a note, instead of
+    failing with LGO001. A file with one (a half letter) keeps its findings."""
+    from lgo_audit.checks import NOT_A_LETTER
+    from lgo_audit.parse import holds_anchor_statement
+    from lgo_audit.reader import InputError
+
+    settings_of = {str(path): settings for path, settings in tasks}
+    skipped: set[str] = set()
+    for result in run.results:
+        settings = settings_of.get(result.path)
+        if settings is None or result.error is not None:
+            continue
+        codes = {r.code for r in active[settings] if r.check == NOT_A_LETTER.name}
+        if not any(f.code in codes for f in result.findings):
+            continue
+        try:
+            anchored = holds_anchor_statement(result.path, max_bytes=settings.max_file_size)
+        except InputError:  # changed since it was checked: keep the finding
+            continue
+        if not anchored:
+            skipped.add(result.path)
+    if not skipped:
+        return
+    run.results = [r for r in run.results if r.path not in skipped]
+    not_fixed = tuple(f"{path}: not an Annual Review letter" for path in skipped)
+    run.notices = [n for n in run.notices if not n.startswith(not_fixed)]
+    run.notices += [
+        f"{path}: not an Annual Review letter (no title, introduction or statistics panel of "
+        "any template year); skipped"
+        for path in sorted(skipped)
+    ]
+
+
 def run_check(paths: Sequence[str | os.PathLike[str]], options: CheckOptions) -> Run:
     """Check the letters at ``paths`` (files, or folders walked for .txt and .md).
+
+    With ``skip_non_letters``, a file in which no anchor statement of any template year is
+    recognised is skipped with a note (:func:`_skip_non_letters`).
 
     Raises :class:`UsageError` for bad options, configuration, rule files, register or table;
     a file that cannot be read is an input error in the returned :class:`Run`, not a raise."""
@@ -401,6 +443,8 @@ def run_check(paths: Sequence[str | os.PathLike[str]], options: CheckOptions) ->
     )
     run.fail_on = {str(r.path): s.fail_on for r, (_, s) in zip(checked, tasks, strict=True)}
     run.results = _in_given_order(inputs, checked)
+    if options.skip_non_letters:
+        _skip_non_letters(run, tasks, active)
     _judge_batch(
         run,
         [rule for rules in active.values() for rule in rules],
@@ -499,9 +543,16 @@ def parse_letter(
 
 def settings_for(path: Path, *, config: Path | None = None, isolated: bool = False) -> Settings:
     """The settings that apply to ``path`` (a letter or a folder), as ``lgo-audit config``
-    shows them; their rule folders and register are loaded, so a bad one is a UsageError."""
+    shows them; their rule folders and register are loaded, so a bad one is a UsageError.
+
+    A ``path`` that does not exist, or is neither a file nor a folder (a device, a pipe), is a
+    UsageError: settings shown for a mistyped path would look like the right ones."""
     options = CheckOptions(config=config, isolated=isolated)
     _validate(options)
+    if not path.exists():
+        raise UsageError(f"{path}: no such file or directory")
+    if not (path.is_dir() or path.is_file()):
+        raise UsageError(f"{path}: not a file or folder")
     target = path if path.is_dir() else path.parent
     [(_, settings)] = _resolve([target / "_"], options)
     _rules_and_registers([settings])

@@ -33,15 +33,41 @@ app = typer.Typer(
 )
 
 
+# Written out rather than imported: importing the grammar (~100 ms) or the reader (~10 ms) costs
+# more start-up time than a run that never reads a letter (--help) should pay. Tests keep them
+# equal to their sources (tests/test_architecture.py).
+PROFILE_NAMES = ("2020",)
+"""The template profiles (years) ``--profile`` offers: the names of
+:data:`lgo_audit.grammar.PROFILES`."""
+DEFAULT_MAX_BYTES = 5_000_000
+"""The size limit ``--max-file-size`` defaults to: :data:`lgo_audit.reader.DEFAULT_MAX_BYTES`."""
+
 if TYPE_CHECKING:
     FormatChoice = str
+    ProfileChoice = str
 else:  # the choices of --output-format: the registry's formats, as typer wants them (an enum)
     FormatChoice = StrEnum("FormatChoice", {name: name for name in FORMATS})
+    ProfileChoice = StrEnum("ProfileChoice", {name: name for name in PROFILE_NAMES})
 
 
 class ParseFormat(StrEnum):
     json = "json"
     text = "text"
+
+
+class ExtractFormat(StrEnum):
+    csv = "csv"
+    json = "json"
+
+
+class RulesFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+class FailOn(StrEnum):
+    error = "error"
+    warning = "warning"
 
 
 # Options several commands share, declared once.
@@ -53,7 +79,12 @@ JobsOption = Annotated[
     int | None, typer.Option("--jobs", "-j", help="Worker processes (default: all cores).")
 ]
 ProfileOption = Annotated[
-    str | None, typer.Option(help="Template profile (year); default: from the title.")
+    ProfileChoice | None,
+    typer.Option(help="Template profile (year); default: from the title."),
+]
+MaxFileSizeOption = Annotated[
+    int | None,
+    typer.Option(help=f"Largest file accepted, in bytes.  [default: {DEFAULT_MAX_BYTES}]"),
 ]
 OutputFileOption = Annotated[
     Path | None, typer.Option("--output-file", "-o", help="Write the output to this file.")
@@ -154,13 +185,14 @@ def check(
         typer.Option("--rule-dir", help="A folder of your own rules, added to the bundled ones."),
     ] = None,
     fail_on: Annotated[
-        str | None,
-        typer.Option("--fail-on", help="Lowest severity that fails the run: error or warning."),
+        FailOn | None,
+        typer.Option(
+            "--fail-on",
+            help="Lowest severity that fails the run (default: error, or as configured).",
+        ),
     ] = None,
     profile: ProfileOption = None,
-    max_file_size: Annotated[
-        int | None, typer.Option(help="Largest file accepted, in bytes.")
-    ] = None,
+    max_file_size: MaxFileSizeOption = None,
     data: Annotated[
         Path | None,
         typer.Option("--data", help="Compare every letter with this statistics table (CSV)."),
@@ -173,6 +205,15 @@ def check(
     ] = False,
     jobs: JobsOption = None,
     no_color: Annotated[bool, typer.Option("--no-color", help="Never colour the output.")] = False,
+    skip_non_letters: Annotated[
+        bool,
+        typer.Option(
+            "--skip-non-letters",
+            help="Skip, with a note, a file in which no title, introduction or statistics"
+            " panel of any template year is found (a README), instead of reporting LGO001;"
+            " used by the pre-commit hook.",
+        ),
+    ] = False,
 ) -> None:
     """Check letters and report every inconsistency found."""
     from lgo_audit import report
@@ -188,8 +229,8 @@ def check(
         extend_select=tuple(extend_select or ()),
         ignore=tuple(ignore or ()),
         rule_dirs=tuple(rule_dir or ()),
-        fail_on=fail_on,
-        profile=profile,
+        fail_on=None if fail_on is None else fail_on.value,
+        profile=None if profile is None else str(profile),
         max_file_size=max_file_size,
         config=config,
         isolated=isolated,
@@ -200,6 +241,7 @@ def check(
         jobs=jobs,
         output_file=output_file,
         keep_source=fmt.shows_source and not statistics,
+        skip_non_letters=skip_non_letters,
     )
     try:
         run = run_check(paths, options)
@@ -252,9 +294,7 @@ def parse(
         ParseFormat, typer.Option("--format", help="json (the schema's shape) or text.")
     ] = ParseFormat.json,
     profile: ProfileOption = None,
-    max_file_size: Annotated[
-        int | None, typer.Option(help="Largest file accepted, in bytes [default: 5000000].")
-    ] = None,
+    max_file_size: MaxFileSizeOption = None,
     config: ConfigOption = None,
     isolated: IsolatedOption = False,
 ) -> None:
@@ -264,7 +304,11 @@ def parse(
 
     try:
         parsed, rules = parse_letter(
-            path, profile=profile, max_file_size=max_file_size, config=config, isolated=isolated
+            path,
+            profile=None if profile is None else str(profile),
+            max_file_size=max_file_size,
+            config=config,
+            isolated=isolated,
         )
     except UsageError as error:
         fail(str(error))
@@ -278,7 +322,9 @@ def parse(
 @app.command()
 def extract(
     paths: Annotated[list[Path], typer.Argument(help="Letter files or folders (.txt, .md).")],
-    format: Annotated[str, typer.Option("--format", help="csv or json.")] = "csv",
+    format: Annotated[
+        ExtractFormat, typer.Option("--format", help="One row per letter (csv) or a JSON array.")
+    ] = ExtractFormat.csv,
     output_file: OutputFileOption = None,
     config: ConfigOption = None,
     isolated: IsolatedOption = False,
@@ -288,8 +334,6 @@ def extract(
     from lgo_audit import extract as extraction
     from lgo_audit.application import CheckOptions, UsageError, run_extract
 
-    if format not in ("csv", "json"):
-        fail(f"unknown format '{format}' (csv or json)")
     try:
         letters, errors = run_extract(
             paths,
@@ -299,7 +343,7 @@ def extract(
         fail(str(error))
     for message in errors:
         typer.echo(message, err=True)
-    if format == "csv":
+    if format is ExtractFormat.csv:
         _emit(extraction.render_csv(letters), output_file, end="", what="")
     else:
         _emit(extraction.render_json(letters), output_file, what="")
@@ -309,11 +353,14 @@ def extract(
 
 @app.command("rules")
 def list_rules(
-    output_format: Annotated[str, typer.Option("--output-format", help="text or json.")] = "text",
+    output_format: Annotated[
+        RulesFormat,
+        typer.Option("--output-format", help="One line per rule (text) or a JSON array."),
+    ] = RulesFormat.text,
 ) -> None:
     """List every rule: code, name, severity and summary."""
     rules = _load()
-    if output_format == "json":
+    if output_format is RulesFormat.json:
         typer.echo(
             json.dumps(
                 [
@@ -330,8 +377,6 @@ def list_rules(
             )
         )
         return
-    if output_format != "text":
-        fail(f"unknown output format '{output_format}' (text or json)")
     width = max(len(r.name) for r in rules)
     for r in rules:
         fix = " [fix]" if r.fix is not None else ""

@@ -18,7 +18,7 @@ from typing import Any
 
 from lgo_audit.findings import Severity
 from lgo_audit.reader import DEFAULT_MAX_BYTES, InputError, read_bytes
-from lgo_audit.resources import validator
+from lgo_audit.resources import schema_message, validator
 from lgo_audit.selection import Selection, Selector, selectors
 
 __all__ = [
@@ -111,6 +111,8 @@ def _table(path: Path) -> dict[str, Any] | None:
         raise ConfigError(f"{path}: not UTF-8 text (byte {error.start})") from None
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path}: invalid TOML: {error}") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: nested too deeply") from None
     if path.name == "pyproject.toml":
         tool = data.get("tool", {})
         table = tool.get("lgo-audit") if isinstance(tool, dict) else None
@@ -125,15 +127,10 @@ def load_config(path: Path) -> Settings:
     table = _table(path)
     if table is None:
         raise ConfigError(f"{path}: no [tool.lgo-audit] table")
-    errors = sorted(validator("config").iter_errors(table), key=lambda e: list(e.absolute_path))
-    if errors:
-        error = errors[0]
-        key = ".".join(str(p) for p in error.absolute_path)
-        if error.validator == "additionalProperties":
-            unknown = sorted(set(error.instance) - set(error.schema.get("properties", {})))
-            key = ".".join([*map(str, error.absolute_path), unknown[0]]) if unknown else key
-            raise ConfigError(f"{path}: unknown key '{key}'")
-        raise ConfigError(f"{path}: key '{key}': {error.message}")
+    try:
+        _validate(path, table)
+    except RecursionError:  # a value nested deeper than the validator (or its message) can go
+        raise ConfigError(f"{path}: nested too deeply") from None
     root = path.parent
     return Settings(
         select=tuple(table.get("select", ())),
@@ -153,6 +150,19 @@ def load_config(path: Path) -> Settings:
         source=str(path),
         root=str(root),
     )
+
+
+def _validate(path: Path, table: dict[str, Any]) -> None:
+    """Raise a :class:`ConfigError` naming the first key that breaks the schema."""
+    errors = sorted(validator("config").iter_errors(table), key=lambda e: list(e.absolute_path))
+    if errors:
+        error = errors[0]
+        key = ".".join(str(p) for p in error.absolute_path)
+        if error.validator == "additionalProperties":
+            unknown = sorted(set(error.instance) - set(error.schema.get("properties", {})))
+            key = ".".join([*map(str, error.absolute_path), unknown[0]]) if unknown else key
+            raise ConfigError(f"{path}: unknown key '{key}'")
+        raise ConfigError(f"{path}: key '{key}': {schema_message(error)}")
 
 
 @cache

@@ -17,8 +17,12 @@ What :func:`normalise` does, in one pass:
    &quot; &#39; &apos; &lt; &gt;`` and numeric ``&#NNN;`` / ``&#xHHHH;`` are decoded (and the
    result normalised like any other character). A Markdown link ``[text](target)`` becomes
    ``text`` (itself normalised) and is recorded as a :class:`Link` with its target verbatim
-   (which may be empty or ``#``); link text and target are bounded (500 and 2,000 characters,
-   one line). A Markdown image ``![alt](target)`` is removed entirely (alt text is not letter
+   (which may be empty or ``#``); link text and target are bounded (500 and 2,000 characters).
+   A link may be hard-wrapped: its text, and its target, may run over several lines, but not
+   over a blank line (a paragraph break ends a Markdown link). A line break in the link text,
+   with the spaces around it, becomes one space (the text is one phrase); one in the target is
+   removed with the spaces after it (a URL holds no space), the rest of the target kept
+   verbatim. A Markdown image ``![alt](target)`` is removed entirely (alt text is not letter
    text). Heading markers ``#`` to ``######`` followed by a space at the start of a line are
    removed. A backslash escape of ASCII punctuation (``\\*``, ``\\_``, ``\\[``, ``\\#``, ...)
    becomes the character, which is then taken literally.
@@ -248,8 +252,12 @@ _MARKER: Final = rf"(?:#{{1,6}}|[\-*\u2022\u00b7\u2013])(?={_HS})"
 # What follows a line break and goes with it: a marker, or the line's leading spaces.
 _AFTER_BREAK: Final = rf"(?:{_HS}*{_MARKER}|{_HS}+)"
 _TAG: Final = r"(?i:/?(?:u|b|i|em|strong)|/span|span(?:\s[^<>]{0,500})?)\s*>"
-_LINK_TEXT: Final = rf"[^\[\]{_u(_BREAKS)}]{{0,500}}"
-_LINK_TARGET: Final = r"[^()\s]{0,2000}"
+# One line break that is not the start of a blank line (spaces-only lines count as blank).
+_LINE_WRAP: Final = rf"[{_u(_BREAKS)}](?!{_HS}{{0,100}}[{_u(_BREAKS)}])"
+# Each repetition takes one character (or one line break, with the spaces that indent the next
+# line in a target): the alternatives begin with disjoint characters, so nothing backtracks.
+_LINK_TEXT: Final = rf"(?:[^\[\]{_u(_BREAKS)}]|{_LINE_WRAP}){{0,500}}"
+_LINK_TARGET: Final = rf"(?:[^()\s]|{_LINE_WRAP}{_HS}{{0,100}}){{0,2000}}"
 _MAPPED_RUN: Final = f"[{_u(''.join(_ONE_TO_ONE))}]*"
 _DELETE_RUN: Final = f"[{_u(_DELETE)}]*"
 
@@ -299,6 +307,8 @@ _HAS_RARE: Final = re.compile(f"[{_u(_RARE_CHARS)}]")
 _RARE_ASCII: Final = bytes(ord(c) for c in _RARE_CHARS if c.isascii())
 
 _LEADING_MARKER: Final = re.compile(rf"\ufeff?{_HS}*{_MARKER}")
+# A line break inside a link, with the spaces around it.
+_WRAP_IN_LINK: Final = re.compile(rf"{_HS}*[{_u(_BREAKS)}]{_HS}*")
 _DOUBLE_SPACES: Final = re.compile("  +")
 
 # What a token's first character says about it.
@@ -383,8 +393,11 @@ class _Normaliser:
                 self._add(src[start + 1], start + 1, -1)
             elif kind == _LINK:
                 begin = self.n
-                self._scan(m.start(1), m.end(1))
-                self.links.append((begin, self.n, m.group(2)))
+                self._link_text(m.start(1), m.end(1))
+                target = m.group(2)
+                if _WRAP_IN_LINK.search(target):  # hard-wrapped: the URL is joined again
+                    target = _WRAP_IN_LINK.sub("", target)
+                self.links.append((begin, self.n, target))
             elif kind == _TAG_OR_BR:
                 if src[start + 1] in "bB" and src[start + 2] in "rR":
                     self._break(start, end - start)
@@ -395,6 +408,15 @@ class _Normaliser:
             # _DELETED and _IMAGE: nothing is emitted
         if pos < stop:
             self._copy(pos, stop)
+
+    def _link_text(self, a: int, b: int) -> None:
+        """A link's text ``[a, b)``: each line break in it, with the spaces around it, becomes a
+        space, so a link hard-wrapped over lines is one phrase (mapped to the break)."""
+        for wrap in _WRAP_IN_LINK.finditer(self.src, a, b):
+            self._scan(a, wrap.start())
+            self._space(wrap.start(), wrap.end() - wrap.start())
+            a = wrap.end()
+        self._scan(a, b)
 
     def _entity(self, entity: str, start: int) -> None:
         name = entity[1:-1]

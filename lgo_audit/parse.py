@@ -21,7 +21,7 @@ from functools import cached_property
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Protocol
 
-from lgo_audit.grammar import Profile, recogniser, select_profile
+from lgo_audit.grammar import PROFILES, Matched, Profile, Statement, recogniser, select_profile
 from lgo_audit.grammar.elements import FactToken
 from lgo_audit.normalise import NormalisedText, normalise
 from lgo_audit.reader import DEFAULT_MAX_BYTES, SourceFile, read_source
@@ -32,7 +32,13 @@ if TYPE_CHECKING:
     from lgo_audit.model import Letter
     from lgo_audit.register import Authority
 
-__all__ = ["AuthorityLookup", "ParsedLetter", "parse_file", "parse_source"]
+__all__ = [
+    "AuthorityLookup",
+    "ParsedLetter",
+    "holds_anchor_statement",
+    "parse_file",
+    "parse_source",
+]
 
 
 class AuthorityLookup(Protocol):
@@ -122,6 +128,36 @@ def parse_file(
     Raises :class:`~lgo_audit.reader.InputError` for bad input (one line naming the file)."""
     source = read_source(path, max_bytes=max_bytes)
     return parse_source(source, profile, authorities=authorities, batch=batch)
+
+
+def holds_anchor_statement(
+    path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTES
+) -> bool:
+    """Whether the recogniser of any template year finds, in the file, a statement of an anchor
+    section (:attr:`Profile.anchors <lgo_audit.grammar.Profile.anchors>`: the title, the
+    introduction, the statistics panels; every letter has one), whole or malformed (it starts
+    like one). A file with none (a README, minutes) is no attempt at a letter; a file with
+    one is a letter, however incomplete.
+
+    Raises :class:`~lgo_audit.reader.InputError` as :func:`parse_file` does."""
+    text = normalise(read_source(path, max_bytes=max_bytes).text).text
+    fused = len(text) > LARGE_TEXT
+    for profile in PROFILES.values():
+        for chunk in recogniser(profile.name, fused=fused).chunks(text):
+            statement = chunk.statement if isinstance(chunk, Matched) else chunk.malformed
+            if statement is not None and _is_anchor(statement, profile):
+                return True
+    return False
+
+
+def _is_anchor(statement: Statement, profile: Profile) -> bool:
+    """A statement of an anchor section (of one it may belong to, for shared wording); with no
+    anchors, any statement of the profile."""
+    if not profile.anchors:
+        return True
+    if statement.section is not None:
+        return statement.section in profile.anchors
+    return bool(statement.scope & profile.anchors)
 
 
 def _register_facts(

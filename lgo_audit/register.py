@@ -337,6 +337,13 @@ def _remember_validated(digest: str) -> None:
 
 
 def _read(path: Path, validate: bool) -> Register:
+    try:
+        return _read_rows(path, validate)
+    except RecursionError:  # JSON (or a row the validator walks) nested beyond Python's stack
+        raise RegisterError(path, "nested too deeply") from None
+
+
+def _read_rows(path: Path, validate: bool) -> Register:
     from lgo_audit.reader import InputError, read_bytes
 
     try:

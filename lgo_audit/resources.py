@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import reprlib
 from functools import cache
 from pathlib import Path
 from typing import Any, Literal
@@ -21,6 +22,7 @@ __all__ = [
     "bundled_rules_dir",
     "data_dir",
     "schema_digest",
+    "schema_message",
     "schema_path",
     "validator",
 ]
@@ -65,3 +67,38 @@ def validator(name: SchemaName) -> Any:
 
     schema = json.loads(schema_path(name).read_text(encoding="utf-8"))
     return jsonschema.Draft202012Validator(schema)
+
+
+_SHORT = reprlib.Repr()
+_SHORT.maxlevel, _SHORT.maxstring, _SHORT.maxother = 2, 40, 40
+_SHORT.maxlist = _SHORT.maxdict = _SHORT.maxtuple = 4
+
+
+def schema_message(error: Any, subject: str = "value") -> str:
+    """One short line for a JSON Schema validation error: the bound a value breaks, said in
+    words (``expression is longer than 4,000 characters (5,000)``), never the value itself
+    pasted whole (jsonschema's own messages quote it, however long or deeply nested).
+    ``subject`` names the value in the length messages."""
+    kind, bound, instance = error.validator, error.validator_value, error.instance
+    if kind == "maxLength" and isinstance(instance, str):
+        return f"{subject} is longer than {bound:,} characters ({len(instance):,})"
+    if kind == "minLength" and isinstance(instance, str):
+        return (
+            f"{subject} must not be empty"
+            if bound == 1
+            else (f"{subject} is shorter than {bound:,} characters ({len(instance):,})")
+        )
+    if kind == "maxItems" and isinstance(instance, list):
+        return f"more than {bound:,} items ({len(instance):,})"
+    if kind == "minItems" and isinstance(instance, list):
+        return f"fewer than {bound:,} items ({len(instance):,})"
+    shown = _SHORT.repr(instance)
+    if kind == "type":
+        expected = " or ".join(bound) if isinstance(bound, list) else bound
+        return f"{shown} is not of type {expected}"
+    if kind == "enum":
+        return f"{shown} is not one of {', '.join(map(repr, bound))}"
+    if kind == "pattern":
+        return f"{shown} does not match {bound!r}"
+    message: str = " ".join(str(error.message).split())
+    return message if len(message) <= 200 else message[:197] + "..."

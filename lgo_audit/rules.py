@@ -27,7 +27,7 @@ from lgo_audit.checks import CHECKS, LINK_NAMES, MESSAGE_NAMES, SECTION_NAMES
 from lgo_audit.expr._serial import dump_ast, load_ast
 from lgo_audit.findings import Applicability, Severity
 from lgo_audit.reader import InputError, read_bytes
-from lgo_audit.resources import bundled_rules_dir, schema_digest, validator
+from lgo_audit.resources import bundled_rules_dir, schema_digest, schema_message, validator
 from lgo_audit.rule_types import RuleTypes
 from lgo_audit.vocabulary import VOCABULARY
 
@@ -225,12 +225,31 @@ def _write_validated(digests: set[str]) -> None:
 
 
 def rule_files(dirs: Iterable[Path]) -> list[Path]:
+    """The rule files (``*.toml``) of each folder, sorted; sub-folders are not read.
+
+    A folder that is missing, or holds no rule file of its own, is a :class:`RuleLoadError`:
+    a team's folder that adds no rule (its rules in a sub-folder, or none yet) would otherwise
+    be taken silently as "0 rules"."""
     files: list[Path] = []
     for directory in dirs:
         if not directory.is_dir():
             raise RuleLoadError(directory, "rule directory not found")
-        files.extend(sorted(directory.glob("*.toml")))
+        found = sorted(p for p in directory.glob("*.toml") if p.is_file())
+        if not found:
+            raise RuleLoadError(directory, _no_rule_files(directory))
+        files.extend(found)
     return files
+
+
+def _no_rule_files(directory: Path) -> str:
+    """Why ``directory`` gives no rule, and what to name instead when its sub-folders hold
+    rule files."""
+    message = "no rule files (*.toml) in this folder"
+    nested = sorted({p.parent for p in directory.rglob("*.toml") if p.is_file()})
+    if nested:
+        shown = ", ".join(str(p) for p in nested[:3]) + (", ..." if len(nested) > 3 else "")
+        message += f"; rule files in sub-folders are not read: name the sub-folder ({shown})"
+    return message
 
 
 def load_rules(extra_dirs: Sequence[Path | str] = (), *, bundled: bool = True) -> RuleSet:
@@ -281,6 +300,13 @@ def rules_for(rule_dirs: tuple[str, ...]) -> RuleSet:
 def load_rule_text(content: bytes, path: Path, *, validate: bool = True) -> Rule:
     """Parse, validate and compile one rule file's content."""
     try:
+        return _load_rule_text(content, path, validate=validate)
+    except RecursionError:  # TOML (or a value the validator walks) nested beyond Python's stack
+        raise RuleLoadError(path, "nested too deeply") from None
+
+
+def _load_rule_text(content: bytes, path: Path, *, validate: bool) -> Rule:
+    try:
         data = tomllib.loads(content.decode("utf-8"))
     except UnicodeDecodeError:
         raise RuleLoadError(path, "not UTF-8 text") from None
@@ -295,7 +321,7 @@ def load_rule_text(content: bytes, path: Path, *, validate: bool = True) -> Rule
     if errors:
         first = errors[0]
         where = ".".join(str(p) for p in first.absolute_path) or None
-        raise RuleLoadError(path, _schema_message(first), code, where)
+        raise RuleLoadError(path, _schema_message(first, where), code, where)
     return _compile(data, path)
 
 
@@ -307,11 +333,16 @@ def _compile_pattern(source: str) -> Any:
     return re2.compile(source, options)
 
 
-def _schema_message(error: Any) -> str:
+_EXPRESSION_FIELDS = ("when", "assert", "agree", "let", "each", "fix.replacement")
+"""The fields of a rule file that hold expressions (``let.x``, ``each.0.x`` included)."""
+
+
+def _schema_message(error: Any, where: str | None) -> str:
     if error.validator == "additionalProperties":
         return f"unknown key: {error.message.split('(')[-1].rstrip(')')}"
-    message: str = error.message
-    return message if len(message) < 200 else message[:197] + "..."
+    field = where or ""
+    expression = any(field == f or field.startswith(f + ".") for f in _EXPRESSION_FIELDS)
+    return schema_message(error, "expression" if expression else "text")
 
 
 def _compile(data: dict[str, Any], path: Path) -> Rule:

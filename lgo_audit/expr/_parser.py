@@ -383,7 +383,10 @@ def parse(source: str, *, names: Collection[str] | None = None) -> Node:
     if not isinstance(source, str):
         raise TypeError(f"expression source must be a str, got {type(source).__name__}")
     if len(source) > MAX_SOURCE_LENGTH:
-        _fail(f"expression is longer than {MAX_SOURCE_LENGTH} characters", MAX_SOURCE_LENGTH)
+        _fail(
+            f"expression is longer than {MAX_SOURCE_LENGTH:,} characters ({len(source):,})",
+            MAX_SOURCE_LENGTH,
+        )
     if not source.strip(_SPACE):
         _fail("empty expression", 0)
     _check_parentheses(source)

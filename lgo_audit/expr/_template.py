@@ -68,7 +68,8 @@ def parse_template(text: str, *, names: Collection[str] | None = None) -> Templa
     ``text``. ``names`` restricts the facts placeholders may read, as for ``parse``."""
     if len(text) > MAX_SOURCE_LENGTH:
         raise ExprSyntaxError(
-            f"template is longer than {MAX_SOURCE_LENGTH} characters", MAX_SOURCE_LENGTH
+            f"template is longer than {MAX_SOURCE_LENGTH:,} characters ({len(text):,})",
+            MAX_SOURCE_LENGTH,
         )
     parts: list[str | Node] = []
     literal: list[str] = []
