@@ -68,16 +68,6 @@ class Structure:
         return None
 
 
-def _resolve(name: str, section: str, profile: Profile) -> str:
-    """``*.average`` in the upheld panel is ``upheld.average``; ``*.total`` is an alias."""
-    if not name.startswith("*."):
-        return name
-    rest = name[2:]
-    head, _, tail = rest.partition(".")
-    head = profile.section(section).aliases.get(head, head)
-    return f"{section}.{head}" + (f".{tail}" if tail else "")
-
-
 def assemble(chunks: list[Chunk], profile: Profile, text: str) -> Structure:
     """Group ``chunks`` into section occurrences, collect facts, and find structural issues."""
     occurrences: list[Occurrence] = []
@@ -115,7 +105,7 @@ def assemble(chunks: list[Chunk], profile: Profile, text: str) -> Structure:
                 current.statements.add(statement.name)
                 current.end = chunk.end
                 for token in statement_facts:  # the first statement to state a fact wins
-                    facts.setdefault(_resolve(token.name, section, profile), token)
+                    facts.setdefault(profile.resolve(token.name, section), token)
                 continue
         assert isinstance(chunk, Unrecognised)
         if chunk.malformed is not None:

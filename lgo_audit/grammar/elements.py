@@ -34,9 +34,11 @@ __all__ = [
     "parse_short_date",
     "percentage",
     "phrase",
+    "rate",
     "short_date",
     "to_number",
     "to_percentage",
+    "to_rate",
     "words",
 ]
 
@@ -93,13 +95,18 @@ line_end = pp.Regex(r"(?=[ ]*(?:\n|\Z))").leave_whitespace().set_name("end of li
 
 
 def fact(
-    name: str, expr: pp.ParserElement, convert: Callable[[str], Any] = str
+    name: str, expr: pp.ParserElement, convert: Callable[[str], Any] | None = None
 ) -> pp.ParserElement:
     """Wrap ``expr`` so that its text becomes a :class:`FactToken` named ``name``.
 
-    ``convert`` turns the raw text into the typed value; it returns ``None`` for text that
+    ``convert`` turns the raw text into the typed value (by default, the converter of the
+    fact's kind declared in :mod:`lgo_audit.grammar.facts`); it returns ``None`` for text that
     has the right shape but no valid value ("31 April 2020").
     """
+    if convert is None:
+        from lgo_audit.grammar.facts import converter
+
+        convert = converter(name)
 
     def to_token(_s: str, loc: int, toks: pp.ParseResults) -> FactToken:
         raw = str(toks[0])
@@ -131,6 +138,17 @@ def to_percentage(raw: str) -> Decimal:
 
 percentage = pp.Regex(r"\d{1,3}(?:\.\d{1,2})?\s?%").set_name("percentage")
 """A percentage with 0, 1 or 2 decimal places: ``59%``, ``58.8%``."""
+
+
+def to_rate(raw: str) -> Decimal:
+    """``"6.7"`` -> Decimal('6.7'); a stray ``%`` (``"3.9%"``, a real defect of a published
+    page) is read past, so the figure is still there for the rule that flags the ``%``."""
+    return Decimal(raw.rstrip("%").strip().replace(",", ""))
+
+
+rate = pp.Regex(r"\d{1,3}(?:,\d{3})*(?:\.\d{1,2})?(?:\s?%)?").set_name("rate per 100,000")
+"""A rate per 100,000 residents: ``6.7``, ``0``, ``12.45``; ``3.9%`` is read too (see
+:func:`to_rate`)."""
 
 _MONTH_NUMBER = {m.lower(): i for i, m in enumerate(MONTHS, start=1)}
 _MONTH_NUMBER.update({m[:3].lower(): i for i, m in enumerate(MONTHS, start=1)})

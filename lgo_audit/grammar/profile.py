@@ -8,7 +8,9 @@ and registering it in :mod:`lgo_audit.grammar`.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import pyparsing as pp
 
@@ -72,6 +74,27 @@ class Profile:
     minimum_sections: int = 3
     anchors: frozenset[str] = frozenset()  # a letter has at least one of these (title, panels)
 
+    def resolve(self, name: str, section: str) -> str:
+        """A statement's fact name as it stands in ``section``: ``*.average`` in the upheld
+        panel is ``upheld.average``; ``*.total`` goes through the section's aliases."""
+        if not name.startswith("*."):
+            return name
+        head, _, tail = name[2:].partition(".")
+        head = self.section(section).aliases.get(head, head)
+        return f"{section}.{head}" + (f".{tail}" if tail else "")
+
+    @cached_property
+    def facts(self) -> frozenset[str]:
+        """Every fact this year's template states: the names its statements can give, in
+        every section a shared statement may stand in. A fact outside this set is *not
+        applicable* to the year's letters."""
+        names: set[str] = set()
+        for statement in self.statements:
+            sections = (statement.section,) if statement.section else tuple(statement.scope)
+            for name in statement_facts(statement):
+                names.update(self.resolve(name, section) for section in sections)
+        return frozenset(names)
+
     def section(self, name: str) -> Section:
         for section in self.sections:
             if section.name == name:
@@ -80,3 +103,27 @@ class Profile:
 
     def index(self, name: str) -> int:
         return [s.name for s in self.sections].index(name)
+
+
+def statement_facts(statement: Statement) -> tuple[str, ...]:
+    """The fact names in a statement's grammar (``*.average`` for a shared one), in order."""
+    from lgo_audit.grammar.elements import FACTS
+
+    found: list[str] = []
+    for element in _walk(statement.grammar, set()):
+        entry = FACTS.get(id(element))
+        if entry is not None and entry[0] not in found:
+            found.append(entry[0])
+    return tuple(found)
+
+
+def _walk(element: pp.ParserElement, seen: set[int]) -> Iterator[pp.ParserElement]:
+    if id(element) in seen:
+        return
+    seen.add(id(element))
+    yield element
+    for child in getattr(element, "exprs", ()):
+        yield from _walk(child, seen)
+    inner = getattr(element, "expr", None)
+    if isinstance(inner, pp.ParserElement):
+        yield from _walk(inner, seen)
