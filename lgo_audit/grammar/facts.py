@@ -236,12 +236,17 @@ def converter(name: str) -> Callable[[str], Any]:
     from lgo_audit.grammar import elements
 
     kind = FACTS[name].kind if name in FACTS else None
-    return {
+    converters: dict[str, Callable[[str], Any]] = {
         "count": elements.to_number,
         "year": int,
         "percentage": elements.to_percentage,
         "rate": elements.to_rate,
         "date": elements.parse_long_date,
         "name": str,
-        "wording": lambda raw: " ".join(raw.split()),
-    }.get(kind or "name", str)
+        "wording": _fold,
+    }
+    return converters.get(kind or "name", str)
+
+
+def _fold(raw: str) -> str:
+    return " ".join(raw.split())
