@@ -31,9 +31,12 @@ __all__ = [
     "MALFORMED_STATEMENT",
     "MESSAGE_NAMES",
     "MISSING_SECTION",
+    "MISSING_STATEMENT",
     "NOT_A_LETTER",
     "SECTION_NAMES",
     "SECTION_OUT_OF_ORDER",
+    "TEMPLATE_MISMATCH",
+    "TEMPLATE_YEAR_ASSUMED",
     "UNEXPECTED_TEXT",
     "Check",
 ]
@@ -88,6 +91,26 @@ ENCODING_FALLBACK = Check(
     "a file that was not UTF-8 and was read as Windows-1252",
     ("found",),
 )
+MISSING_STATEMENT = Check(
+    "missing-statement",
+    "structure",
+    "a statement a present section must hold (a panel's rate, average, count or basis; in "
+    "2020 every panel line) not found, at the place where it should stand",
+    ("section", "expected"),
+)
+TEMPLATE_YEAR_ASSUMED = Check(
+    "template-year-assumed",
+    "structure",
+    "a title year with no template profile: the nearest profile is used (the latest moved on "
+    "a year, or 2020 for an earlier year)",
+    ("year", "profile"),
+)
+TEMPLATE_MISMATCH = Check(
+    "template-mismatch",
+    "structure",
+    "wording that fits another year's template strictly better than the title year's",
+    ("year", "found", "profile"),
+)
 FIGURE_DIFFERS = Check(
     "figure-differs",
     "data",
@@ -118,6 +141,9 @@ CHECKS: Mapping[str, Check] = MappingProxyType(
             MALFORMED_STATEMENT,
             UNEXPECTED_TEXT,
             ENCODING_FALLBACK,
+            MISSING_STATEMENT,
+            TEMPLATE_YEAR_ASSUMED,
+            TEMPLATE_MISMATCH,
             FIGURE_DIFFERS,
             LETTER_NOT_IN_DATA,
             DATA_ROW_WITHOUT_LETTER,
@@ -136,6 +162,7 @@ MESSAGE_NAMES: Mapping[str, Mapping[str, str]] = MappingProxyType(
             ),
             "found": "what was found: an excerpt, the sections recognised, or the reader's note",
             "profile": "the template profile the letter was read with",
+            "year": "the year of the letter's title (template-year-assumed, template-mismatch)",
         },
         "text": {"match": "the text a pattern matched"},
         "batch": {

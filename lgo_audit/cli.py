@@ -36,7 +36,7 @@ app = typer.Typer(
 # Written out rather than imported: importing the grammar (~100 ms) or the reader (~10 ms) costs
 # more start-up time than a run that never reads a letter (--help) should pay. Tests keep them
 # equal to their sources (tests/test_architecture.py).
-PROFILE_NAMES = ("2020",)
+PROFILE_NAMES = ("2020", "2021", "2022", "2023", "2024", "2025")
 """The template profiles (years) ``--profile`` offers: the names of
 :data:`lgo_audit.grammar.PROFILES`."""
 DEFAULT_MAX_BYTES = 5_000_000

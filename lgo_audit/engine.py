@@ -34,7 +34,9 @@ def run_rules(
     for rule in rules:
         if rule.kind in ("batch", "data"):
             continue  # judged over the whole batch: lgo_audit.batch
-        if not parsed.is_letter and rule.check != NOT_A_LETTER.name:
+        if (not parsed.is_letter and rule.check != NOT_A_LETTER.name) or not rule.holds_for(
+            parsed.profile.year
+        ):
             results.append(RuleResult(rule.code, Outcome.NOT_APPLICABLE))
             continue
         if rule.kind == "structure":

@@ -13,6 +13,7 @@ the letter's date. No caller can forget the second half, and the facts are immut
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import os
 from collections.abc import Mapping
@@ -107,12 +108,64 @@ def parse_source(
     text = normalise(source.text)
     chosen = select_profile(text.text, profile)
     fused = batch or len(text.text) > LARGE_TEXT  # a long text pays for the speed-up alone
-    chunks = recogniser(chosen.name, fused=fused).chunks(text.text)
-    structure = assemble(chunks, chosen, text.text)
+    structure = assemble(recogniser(chosen.name, fused=fused).chunks(text.text), chosen, text.text)
+    if profile is None and structure.is_letter:
+        structure = _judge_template(structure, chosen, text.text, fused)
     facts = dict(structure.facts)
     if structure.is_letter and authorities is not None:
         facts.update(_register_facts(facts, authorities))
     return ParsedLetter(source, text, chosen, structure, MappingProxyType(facts))
+
+
+_WORDING_CHECKS = frozenset(
+    {
+        "missing-section",
+        "section-out-of-order",
+        "malformed-statement",
+        "unexpected-text",
+        "missing-statement",
+        "duplicate-section",
+    }
+)
+
+
+def _wording_problems(structure: Structure) -> int:
+    return sum(1 for issue in structure.issues if issue.check in _WORDING_CHECKS)
+
+
+def _judge_template(structure: Structure, chosen: Profile, text: str, fused: bool) -> Structure:
+    """The template the letter was read with, judged: a title year with no profile of its
+    own is said (information), and a letter whose wording another year's template reads with
+    strictly fewer structural findings is said to fit that year better (a warning naming both
+    years). Other profiles are tried only for a letter with structural findings."""
+    from lgo_audit.checks import TEMPLATE_MISMATCH, TEMPLATE_YEAR_ASSUMED
+    from lgo_audit.grammar import PROFILES, title_year
+
+    year = title_year(text)
+    title = structure.facts.get("title.year")
+    where = (title.start, title.end) if title is not None else (0, min(len(text), 1))
+    if year is not None and str(year) not in PROFILES:
+        params = {"year": str(year), "profile": chosen.name}
+        issue = Issue(TEMPLATE_YEAR_ASSUMED.name, *where, params)
+        return dataclasses.replace(structure, issues=(*structure.issues, issue))
+    own = _wording_problems(structure)
+    if own == 0:
+        return structure
+    best: tuple[int, int, Profile] | None = None
+    for other in PROFILES.values():
+        if other is chosen:
+            continue
+        trial = assemble(recogniser(other.name, fused=fused).chunks(text), other, text)
+        count = _wording_problems(trial)
+        if trial.is_letter and count < own:
+            rank = (count, abs(other.year - chosen.year), other)
+            if best is None or rank[:2] < best[:2]:
+                best = rank
+    if best is None:
+        return structure
+    params = {"year": str(year or chosen.year), "found": best[2].name, "profile": chosen.name}
+    issue = Issue(TEMPLATE_MISMATCH.name, *where, params)
+    return dataclasses.replace(structure, issues=(*structure.issues, issue))
 
 
 def parse_file(

@@ -106,6 +106,7 @@ class Rule:
     unique: bool = False
     compare: tuple[tuple[str, str], ...] = ()
     reads: frozenset[str] = frozenset()  # every name its expressions and message read
+    years: tuple[int, int] = (0, 9999)  # the template years it holds for (inclusive)
     examples: tuple[dict[str, Any], ...] = ()
     raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
@@ -119,6 +120,10 @@ class Rule:
         body = text[start + len(marker) + 1 :]
         end = body.find("\n## ")
         return (body if end < 0 else body[:end]).strip()
+
+    def holds_for(self, year: int) -> bool:
+        """Does the rule hold for letters of template year ``year`` (see ``years``)?"""
+        return self.years[0] <= year <= self.years[1]
 
     @property
     def category(self) -> str:
@@ -498,6 +503,10 @@ def _compile(data: dict[str, Any], path: Path) -> Rule:
         unique=bool(data.get("unique", False)),
         compare=compare,
         reads=frozenset(used),
+        years=(
+            int(data.get("years", {}).get("from", 0)),
+            int(data.get("years", {}).get("to", 9999)),
+        ),
         examples=tuple(data.get("examples", ())),
         raw=data,
     )

@@ -10,11 +10,13 @@ and a list of issues (which the rule set turns into findings with codes and seve
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
-from lgo_audit.grammar import Chunk, Matched, Profile, Unrecognised
+from lgo_audit.checks import MISSING_STATEMENT
+from lgo_audit.grammar import Chunk, Matched, Profile, Statement, Unrecognised
 from lgo_audit.grammar.elements import FactToken
 
 __all__ = ["Issue", "Occurrence", "Structure", "assemble"]
@@ -41,12 +43,13 @@ class Issue:
 
 @dataclass(slots=True)
 class Occurrence:
-    """One stretch of the letter belonging to one section."""
+    """One stretch of the letter belonging to one section: where each statement stands."""
 
     section: str
     start: int
     end: int
-    statements: set[str] = field(default_factory=set)
+    statements: dict[str, tuple[int, int]] = field(default_factory=dict)
+    malformed: set[str] = field(default_factory=set)  # statements found started but not matched
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,16 +105,19 @@ def assemble(chunks: list[Chunk], profile: Profile, text: str) -> Structure:
                 ):
                     current = Occurrence(section, chunk.start, chunk.end)
                     occurrences.append(current)
-                current.statements.add(statement.name)
+                current.statements[statement.name] = (chunk.start, chunk.end)
                 current.end = chunk.end
                 for token in statement_facts:  # the first statement to state a fact wins
                     facts.setdefault(profile.resolve(token.name, section), token)
                 continue
         assert isinstance(chunk, Unrecognised)
-        if chunk.malformed is not None:
+        malformed = chunk.malformed or _phrased(chunk, current, profile, text)
+        if malformed is not None:
             close_unexpected()
+            if current is not None:
+                current.malformed.add(malformed.name)
             wording = profile.section(current.section).wording if current is not None else {}
-            expected = chunk.malformed.expected.format_map(_Wording(wording))
+            expected = malformed.expected.format_map(_Wording(wording))
             issues.append(
                 Issue(
                     "malformed-statement",
@@ -162,8 +168,76 @@ def assemble(chunks: list[Chunk], profile: Profile, text: str) -> Structure:
     issues.extend(_duplicates(lines, profile))
     issues.extend(_order(lines, profile))
     issues.extend(_missing(lines, profile))
+    issues.extend(_missing_statements(occurrences, profile, text))
     issues.sort(key=lambda i: (i.start, i.check))
     return Structure(MappingProxyType(facts), tuple(occurrences), tuple(issues), is_letter=True)
+
+
+_FIGURE = re.compile(r"\d")
+PANEL_SECTIONS = frozenset({"panel-header", "overview", "upheld", "compliance", "remedy"})
+"""Where a line holding a statement's key phrase and a figure must be a statement."""
+
+
+def _phrased(
+    chunk: Unrecognised, current: Occurrence | None, profile: Profile, text: str
+) -> Statement | None:
+    """The statement whose key phrase an unrecognised panel line holds with a figure
+    ("59 per cent of complaints we investigated were upheld."), if any: a malformed statement,
+    never text passed over. Web-page chrome ("View upheld decisions") holds no figure."""
+    if current is None or current.section not in PANEL_SECTIONS:
+        return None
+    line = text[chunk.start : chunk.end]
+    if not _FIGURE.search(line):
+        return None
+    flat = " ".join(line.lower().split())
+    found = [
+        (len(phrase), statement)
+        for statement in profile.statements
+        if statement.stands_in(current.section) or statement.section in PANEL_SECTIONS
+        for phrase in statement.phrases
+        if phrase in flat
+    ]
+    return max(found, key=lambda pair: pair[0])[1] if found else None
+
+
+def _missing_statements(occurrences: list[Occurrence], profile: Profile, text: str) -> list[Issue]:
+    """A statement a present section needs but does not hold, reported where it should stand:
+    on the line of the statement that follows it in the template (or after the one before)."""
+    issues: list[Issue] = []
+    by_section: dict[str, list[Occurrence]] = {}
+    for occurrence in occurrences:
+        by_section.setdefault(occurrence.section, []).append(occurrence)
+    for name, found in by_section.items():
+        section = profile.section(name)
+        if not section.needs:
+            continue
+        present = {st: where for o in found for st, where in o.statements.items()}
+        malformed = {st for o in found for st in o.malformed}
+        if section.instead is not None and section.instead in present:
+            continue
+        order = [st.name for st in profile.statements if st.stands_in(name)]
+        for needed in section.needs:
+            if needed in present or needed in malformed:
+                continue
+            rank = order.index(needed) if needed in order else len(order)
+            after = [present[st] for st in order[rank + 1 :] if st in present]
+            earlier = [present[st] for st in order[:rank] if st in present]
+            if after:
+                start, end = min(after)
+                end = _line_end(text, start, end)
+            else:
+                start, end = max(earlier) if earlier else (found[0].start, found[0].end)
+                start = end
+            expected = profile.statement(needed).expected.format_map(_Wording(section.wording))
+            issues.append(
+                Issue(
+                    MISSING_STATEMENT.name,
+                    start,
+                    end,
+                    {"section": section.title, "expected": expected},
+                )
+            )
+    return issues
 
 
 class _Wording(dict[str, str]):

@@ -344,13 +344,13 @@ def help_of(*command: str) -> str:
 def test_check_help_lists_the_choices_of_fail_on_and_profile_and_the_size_default():
     text = help_of("check")
     assert "--fail-on [error|warning]" in text or "--fail-on <error|warning>" in text
-    assert re.search(r"--profile [<\[]2020[>\]]", text), text
+    assert re.search(r"--profile [<\[]" + "\\|".join(cli.PROFILE_NAMES) + r"[>\]]", text), text
     assert "[default: 5000000]" in text
 
 
 def test_parse_help_lists_the_profiles_and_the_size_default():
     text = help_of("parse")
-    assert re.search(r"--profile [<\[]2020[>\]]", text)
+    assert re.search(r"--profile [<\[]" + "\\|".join(cli.PROFILE_NAMES) + r"[>\]]", text)
     assert "[default: 5000000]" in text
 
 

@@ -301,8 +301,10 @@ def _period_mismatch(draw, f):
 
 
 def _title_year(draw, f):
-    delta = draw(st.integers(-5, 5).filter(bool))
-    return f.replace(title_year=f.title_year + delta), ("title_year",)
+    # Another year of the same template (2020 to 2022 share the 2020 wording): a title of a
+    # year whose template differs is also a template mismatch (LGO010), tested on its own.
+    other = draw(st.sampled_from([y for y in (2020, 2021, 2022) if y != f.title_year]))
+    return f.replace(title_year=other), ("title_year",)
 
 
 def _letter_early(draw, f):
@@ -432,7 +434,9 @@ MUTATIONS = {
 
 def test_3_every_arithmetic_date_party_and_language_rule_has_a_mutation():
     invariants = {
-        r.code for r in RULES if r.category in ("arithmetic", "dates", "parties", "language")
+        r.code
+        for r in RULES
+        if r.category in ("arithmetic", "dates", "parties", "language") and r.holds_for(2020)
     }
     assert invariants <= set(MUTATIONS)
 

@@ -25,6 +25,7 @@ from lgo_audit.dates import MONTHS
 
 __all__ = [
     "MONTHS",
+    "PERCENTAGE",
     "FactToken",
     "fact",
     "line_end",
@@ -136,7 +137,8 @@ def to_percentage(raw: str) -> Decimal:
     return Decimal(raw.rstrip("%").strip())
 
 
-percentage = pp.Regex(r"\d{1,3}(?:\.\d{1,2})?\s?%").set_name("percentage")
+PERCENTAGE = r"\d{1,3}(?:\.\d{1,2})?\s?%"
+percentage = pp.Regex(PERCENTAGE).set_name("percentage")
 """A percentage with 0, 1 or 2 decimal places: ``59%``, ``58.8%``."""
 
 

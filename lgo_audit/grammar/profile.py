@@ -25,6 +25,11 @@ class Section:
     wording carries no fact). ``aliases`` completes the names of shared statements: the
     "Statistics are based on a total of N ..." line gives ``upheld.investigations`` in the
     upheld panel and ``compliance.outcomes`` in the compliance panel.
+
+    ``needs``: the statements a present section must hold (a missing one is a structural
+    finding where it should stand); ``instead``: a statement that, when present, stands for
+    all of them (the zero-case sentence "No recommendations were due for compliance in this
+    period" replaces the compliance panel's figures).
     """
 
     name: str
@@ -33,6 +38,8 @@ class Section:
     prose: bool = False
     aliases: dict[str, str] = field(default_factory=dict)
     wording: dict[str, str] = field(default_factory=dict)  # fills shared statements' {placeholders}
+    needs: tuple[str, ...] = ()
+    instead: str | None = None
 
 
 @dataclass(frozen=True)
@@ -46,7 +53,9 @@ class Statement:
     with variable text (the panel header starts with the authority's name): it must be found
     on the line before the grammar is tried. ``lead`` is a regular expression for the words
     that announce the statement: text that starts so but does not match ``grammar`` is a
-    malformed statement, reported with ``expected``.
+    malformed statement, reported with ``expected``. ``phrases``: the statement's key phrases
+    ("complaints we investigated"): a panel line holding one and a figure that matches no
+    statement is reported as this statement malformed, never passed over.
     """
 
     name: str
@@ -57,6 +66,11 @@ class Statement:
     lead: str | None = None
     probe: re.Pattern[str] | None = None
     scope: frozenset[str] = frozenset()
+    phrases: tuple[str, ...] = ()
+
+    def stands_in(self, section: str) -> bool:
+        """Can this statement stand in ``section``?"""
+        return self.section == section or section in self.scope
 
 
 @dataclass(frozen=True)
@@ -73,6 +87,51 @@ class Profile:
     statements: tuple[Statement, ...]
     minimum_sections: int = 3
     anchors: frozenset[str] = frozenset()  # a letter has at least one of these (title, panels)
+    issue_month: int = 7  # the month letters of this template are issued in (July; May 2025)
+
+    def derive(
+        self,
+        year: int,
+        *,
+        statements: tuple[Statement, ...] = (),
+        drop: tuple[str, ...] = (),
+        sections: tuple[Section, ...] = (),
+        insert_sections: tuple[tuple[str, Section], ...] = (),
+        **changes: object,
+    ) -> Profile:
+        """The next template: this one with ``statements`` replacing those of the same name
+        (or added, after the others, when new), ``drop`` removed, ``sections`` replacing those
+        of the same name, ``insert_sections`` (``(before, section)``) placed before the named
+        section, and any other field in ``changes`` (``issue_month=5``). A later year is
+        written as what changed since the year before."""
+        replaced = {st.name: st for st in statements}
+        kept = [replaced.pop(st.name, st) for st in self.statements if st.name not in drop]
+        new_sections = {sec.name: sec for sec in sections}
+        ordered: list[Section] = []
+        inserts = dict(insert_sections)
+        before = {name: sec for name, sec in inserts.items()}
+        for sec in self.sections:
+            if sec.name in before:
+                ordered.append(before[sec.name])
+            ordered.append(new_sections.pop(sec.name, sec))
+        ordered.extend(new_sections.values())
+        fields = {
+            "name": str(year),
+            "year": year,
+            "sections": tuple(ordered),
+            "statements": (*kept, *replaced.values()),
+            "minimum_sections": self.minimum_sections,
+            "anchors": self.anchors,
+            "issue_month": self.issue_month,
+        }
+        fields.update(changes)
+        return Profile(**fields)  # type: ignore[arg-type]
+
+    def statement(self, name: str) -> Statement:
+        for statement in self.statements:
+            if statement.name == name:
+                return statement
+        raise KeyError(name)
 
     def resolve(self, name: str, section: str) -> str:
         """A statement's fact name as it stands in ``section``: ``*.average`` in the upheld

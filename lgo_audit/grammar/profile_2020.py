@@ -145,23 +145,28 @@ SECTIONS = (
     Section("training", "training", prose=True),
     Section("sign-off", "sign-off"),
     Section("panel-header", "statistics panel header", required=False),
+    # A panel's heading may be lost in extraction (the panels are an infographic): its
+    # statements are what a present panel must hold.
     Section(
         "upheld",
         "complaints upheld panel",
         aliases={"total": "investigations", "total_label": "investigations_label"},
         wording={"total": "detailed investigations"},
+        needs=("upheld-rate", "panel-average", "upheld-count", "panel-basis"),
     ),
     Section(
         "compliance",
         "compliance with recommendations panel",
         aliases={"total": "outcomes", "total_label": "outcomes_label"},
         wording={"total": "compliance outcomes"},
+        needs=("compliance-rate", "panel-average", "panel-basis", "compliance-note"),
     ),
     Section(
         "remedy",
         "satisfactory remedies panel",
         aliases={"total": "investigations", "total_label": "investigations_label"},
         wording={"total": "detailed investigations"},
+        needs=("remedy-rate", "panel-average", "remedy-count", "panel-basis"),
     ),
 )
 
@@ -405,6 +410,7 @@ STATEMENTS = (
         "<n>% of complaints we investigated were upheld.",
         keys=("#",),
         lead=r"\S+\s+of\s+complaints\s+we\s+investigated\b",
+        phrases=("complaints we investigated",),
     ),
     Statement(
         "upheld-count",
@@ -413,6 +419,7 @@ STATEMENTS = (
         "<n> upheld decisions",
         keys=("#", "upheld"),
         lead=r"\S+\s+upheld\s+decisions?\b",
+        phrases=("upheld decision",),
     ),
     Statement(
         "compliance-heading",
@@ -433,6 +440,7 @@ STATEMENTS = (
         "recommendations.",
         keys=("in",),
         lead=r"In\s+\S+\s+of\s+cases\s+we\s+were\s+satisfied\b",
+        phrases=("implemented our recommendations",),
     ),
     Statement(
         "compliance-note",
@@ -466,6 +474,7 @@ STATEMENTS = (
         "before the complaint reached the Ombudsman.",
         keys=("in",),
         lead=r"In\s+\S+\s+of\s+upheld\s+cases\b",
+        phrases=("provided a satisfactory remedy",),
     ),
     Statement(
         "remedy-count",
@@ -475,6 +484,7 @@ STATEMENTS = (
         "<n> satisfactory remedy decisions",
         keys=("#", "satisfactory"),
         lead=r"\S+\s+satisfactory\s+remedy\s+decisions?\b",
+        phrases=("satisfactory remedy decision",),
     ),
     Statement(
         "panel-average",
@@ -486,6 +496,7 @@ STATEMENTS = (
         keys=("this",),
         lead=words("This compares to an average"),
         scope=PANELS,
+        phrases=("similar authorities",),
     ),
     Statement(
         "panel-basis",
@@ -501,6 +512,7 @@ STATEMENTS = (
         keys=("statistics",),
         lead=words("Statistics are based on"),
         scope=PANELS,
+        phrases=("statistics are based on", "compliance outcomes", "detailed investigations"),
     ),
 )
 
