@@ -405,7 +405,7 @@ def test_rules_shows_code_name_severity_and_summary():
     [line] = [row for row in result.stdout.splitlines() if row.startswith("LGO101 ")]
     assert line.split()[1:3] == ["upheld-rate-mismatch", "error"]
     assert (
-        "The upheld percentage is not the upheld decisions over the detailed investigations" in line
+        "The upheld percentage is not the upheld decisions over the investigations" in line
     )
 
 
