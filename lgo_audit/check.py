@@ -96,6 +96,8 @@ def check_one(
         source_text=parsed.source.text if findings and keep_source else None,
         rule_set=rules_for(settings.rule_dirs).version,
         facts=_kept_facts(parsed, rules, keep_facts),
+        profile=parsed.profile.name if parsed.is_letter else None,
+        missing=parsed.missing if parsed.is_letter else (),
     )
 
 

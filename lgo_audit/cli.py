@@ -300,7 +300,7 @@ def parse(
 ) -> None:
     """Print the facts read from one letter, and any structural findings."""
     from lgo_audit.application import UsageError, parse_letter
-    from lgo_audit.document import letter_document, render_text
+    from lgo_audit.document import dump, letter_document, render_text
 
     try:
         parsed, rules = parse_letter(
@@ -314,7 +314,7 @@ def parse(
         fail(str(error))
     document = letter_document(parsed, rules)
     if format is ParseFormat.json:
-        typer.echo(json.dumps(document.model_dump(mode="json"), indent=2, ensure_ascii=True))
+        typer.echo(json.dumps(dump(document), indent=2, ensure_ascii=True))
     else:
         typer.echo(render_text(document))
 

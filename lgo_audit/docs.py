@@ -3,7 +3,9 @@
 ``docs/rules.md`` is the rule reference, made from the bundled rule set
 (:func:`lgo_audit.rules.load_rules`): an index table, then one section per rule with its
 explanation, invariant, fix and examples. ``docs/facts.md`` is the fact vocabulary, made from
-the letter model (:mod:`lgo_audit.model`), plus the other names rules may use. The function
+the catalogue of facts (:data:`lgo_audit.grammar.facts.FACTS`: name, kind, meaning, the
+statistics table's column) and the template profiles (which years state each fact), plus the
+other names rules may use. The function
 reference in ``docs/writing-rules.md`` (between its ``BEGIN functions`` and ``END functions``
 markers; the rest of that file is written by hand) is made from the declarations of the
 functions of the expression language (:data:`lgo_audit.expr.FUNCTIONS`).
@@ -27,15 +29,15 @@ import sys
 from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, get_args
-
-from pydantic import BaseModel
+from typing import Any
 
 from lgo_audit import expr
 from lgo_audit.checks import CHECKS, LINK_NAMES, MESSAGE_NAMES, SECTION_NAMES
 from lgo_audit.grammar import PROFILES
-from lgo_audit.model import FACT_TYPES, Fact, Letter
+from lgo_audit.grammar.facts import FACTS, KINDS
+from lgo_audit.grammar.facts import Fact as CatalogueFact
 from lgo_audit.rules import Rule, RuleLoadError, load_rules
+from lgo_audit.vocabulary import REGISTER_NAMES
 
 __all__ = [
     "DOCS_DIR",
@@ -65,14 +67,6 @@ _CATEGORIES = {
     "batch": ("Batch", "5xx", "Checks across a batch of letters."),
     "other": ("Other", "", ""),
 }
-
-_TYPE_NAMES: dict[Any, str] = {
-    int: "integer",
-    str: "string",
-    dt.date: "date",
-    Decimal: "stated percentage",
-}
-
 
 # --- Markdown helpers ------------------------------------------------------------------------
 
@@ -423,49 +417,70 @@ def render_rules(rules: Iterable[Rule]) -> str:
 # --- docs/facts.md -------------------------------------------------------------------------
 
 
-def _type_name(value_type: Any) -> str:
-    return _TYPE_NAMES.get(value_type, getattr(value_type, "__name__", str(value_type)))
+_JSON_VALUES: dict[type, str] = {
+    int: "a JSON integer",
+    Decimal: "a JSON number",
+    str: "a string",
+    dt.date: "an ISO date string (`2020-03-31`)",
+}
 
 
-def _fact_model(annotation: Any) -> type[BaseModel] | None:
-    """The model class a field holds (``Fact[...] | None`` -> ``Fact[...]``), if any."""
-    for candidate in (*get_args(annotation), annotation):
-        if isinstance(candidate, type) and issubclass(candidate, BaseModel):
-            return candidate
-    return None
-
-
-def _facts_of(model: type[BaseModel], prefix: str) -> Iterator[tuple[str, str]]:
-    """(dotted name, description) of every fact of ``model``, in model order."""
-    for name, info in model.model_fields.items():
-        target = _fact_model(info.annotation)
-        dotted = f"{prefix}{name}"
-        if target is None:
-            continue
-        if issubclass(target, Fact):
-            yield dotted, info.description or ""
+def _years(years: Sequence[int]) -> str:
+    """``2020``, ``2020-2022, 2024`` (with an en dash): runs of consecutive years shortened."""
+    runs: list[list[int]] = []
+    for year in sorted(set(years)):
+        if runs and year == runs[-1][-1] + 1:
+            runs[-1].append(year)
         else:
-            yield from _facts_of(target, f"{dotted}.")
+            runs.append([year])
+    return ", ".join(str(run[0]) if len(run) == 1 else f"{run[0]}\u2013{run[-1]}" for run in runs)
 
 
-def _groups() -> list[tuple[str, str, list[tuple[str, str]]]]:
-    """(heading, note, facts) per part of the letter model, in model order."""
-    top: list[tuple[str, str]] = []
-    groups: list[tuple[str, str, list[tuple[str, str]]]] = []
+def stated_in(name: str) -> str:
+    """The template years whose profiles state fact ``name`` (every year for the register's
+    facts; "none yet" for a fact no profile states)."""
+    if name in REGISTER_NAMES:
+        return "every year (register)"
+    years = [p.year for p in PROFILES.values() if name in p.facts]
+    return _years(years) if years else "none yet"
+
+
+def _type_cell(fact: CatalogueFact) -> str:
+    """The type rules see the fact as, and its kind (linked to the table of kinds)."""
+    rule_type = KINDS[fact.kind].rule_type
+    if rule_type == fact.kind:
+        return f"[{rule_type}](#kinds)"
+    return f"{rule_type} ([{fact.kind}](#kinds))"
+
+
+def _groups() -> list[tuple[str, str, list[CatalogueFact]]]:
+    """(heading, note, facts) per part of the letter, in the catalogue's order: the facts of
+    the letter as a whole, then one group per first part of the dotted names."""
+    top: list[CatalogueFact] = []
+    grouped: dict[str, list[CatalogueFact]] = {}
+    for name, fact in FACTS.items():
+        head, dot, _ = name.partition(".")
+        if dot:
+            grouped.setdefault(head, []).append(fact)
+        else:
+            top.append(fact)
     sections = {s.name.replace("-", "_"): s for p in PROFILES.values() for s in p.sections}
-    for name, info in Letter.model_fields.items():
-        target = _fact_model(info.annotation)
-        if target is None:
-            continue
-        if issubclass(target, Fact):
-            top.append((name, info.description or ""))
-            continue
-        facts = list(_facts_of(target, f"{name}."))
-        if facts:
-            section = sections.get(name)
-            note = f"Template section `{section.name}` ({section.title})." if section else ""
-            groups.append((f"`{name}.*`", note, facts))
-    return [("The letter as a whole", "Facts of the letter's head and paragraphs.", top), *groups]
+    groups = [("The letter as a whole", "Facts of the letter's head and paragraphs.", top)]
+    for head, facts in grouped.items():
+        section = sections.get(head)
+        note = f"Template section `{section.name}` ({section.title})." if section else ""
+        groups.append((f"`{head}.*`", note, facts))
+    return groups
+
+
+def _kinds() -> Iterator[str]:
+    yield "| Kind | Type in rules | In JSON | Unit |"
+    yield "|------|---------------|---------|------|"
+    for kind, info in KINDS.items():
+        yield (
+            f"| {kind} | {info.rule_type} | {_JSON_VALUES.get(info.python, info.python.__name__)}"
+            f" | {_prose(_cell(info.unit))} |"
+        )
 
 
 FUNCTIONS_BEGIN = (
@@ -531,29 +546,55 @@ def render_writing_rules(source: str) -> str:
 
 def render_facts() -> str:
     """The text of ``docs/facts.md``: the fact vocabulary and the expression functions."""
+    years = ", ".join(str(y) for y in sorted({p.year for p in PROFILES.values()}))
     lines = [
         "# Fact vocabulary and functions",
         "",
-        f"<!-- Generated by `{REGENERATE}` from lgo_audit/model.py, lgo_audit/checks.py and "
-        "lgo_audit/expr. Do not edit by hand. -->",
+        f"<!-- Generated by `{REGENERATE}` from lgo_audit/grammar/facts.py, the template "
+        "profiles of lgo_audit/grammar, lgo_audit/checks.py and lgo_audit/expr. Do not edit by "
+        "hand. -->",
         "",
-        f"The grammar reads {len(FACT_TYPES)} facts from a letter. Rules name them by their "
-        "dotted names (`upheld.percent`); a name that is not listed here is an error when the "
-        "rules are loaded. A fact the letter does not state is `null`, never a default, so a rule "
-        'can tell "stated as 0" from "not stated". A fact whose text was found but is not a '
-        'valid value ("31 April 2020") is `null` too, while `raw(name)` still gives its text. '
-        "Percentages keep the precision they were stated with: `59%` is 59 and `58.8%` is "
-        "58.8. See the facts of a letter with `lgo-audit parse LETTER --format text`.",
+        f"lgo-audit knows {len(FACTS)} facts, declared once in `lgo_audit/grammar/facts.py`. "
+        "Rules name them by their dotted names (`upheld.percent`); a name that is not listed "
+        "here is an error when the rules are loaded. Each template year states some of them "
+        f"(the template years with a profile: {years}); the column *Template years* says "
+        "which. The authority register's facts apply to every letter.",
+        "",
+        "A fact that applies to a letter (its template year states it) but that the letter "
+        'does not state is *missing*: `null`, never a default, so a rule can tell "stated as '
+        '0" from "not stated". A fact its template year does not state is *not applicable*: '
+        "rules see `null` too, and `lgo-audit parse` leaves it out of its JSON (where a missing "
+        "fact is `null`) and of its text (where a missing fact is `-`). A fact whose text was "
+        'found but is not a valid value ("31 April 2020") is `null` too, while `raw(name)` '
+        "still gives its text. Percentages and rates keep the precision they were stated with: "
+        "`59%` is 59 and `58.8%` is 58.8. See the facts of a letter with "
+        "`lgo-audit parse LETTER --format text`.",
+        "",
+        "*Column* is the statistics table's column for the fact (`extract` writes it, `--data` "
+        "reads it; see [usage.md](usage.md#compare-with-the-statistics-table---data)).",
+        "",
+        '<a id="kinds"></a>',
+        "",
+        "## Kinds",
+        "",
+        *_kinds(),
         "",
     ]
     for heading, note, facts in _groups():
         lines += [f"## {heading}", ""]
         if note:
             lines += [note, ""]
-        lines += ["| Fact | Type | Description |", "|------|------|-------------|"]
-        for name, description in facts:
-            shown = _prose(_cell(description)) or "—"
-            lines.append(f"| `{name}` | {_type_name(FACT_TYPES[name])} | {shown} |")
+        lines += [
+            "| Fact | Type | Description | Column | Template years |",
+            "|------|------|-------------|--------|----------------|",
+        ]
+        for fact in facts:
+            shown = _prose(_cell(fact.description)) or "\u2014"
+            column = f"`{fact.column}`" if fact.column else "\u2014"
+            lines.append(
+                f"| `{fact.name}` | {_type_cell(fact)} | {shown} | {column} | "
+                f"{stated_in(fact.name)} |"
+            )
         lines.append("")
     lines += [
         "## Other names rules can use",

@@ -1,5 +1,7 @@
-"""A year's letters as a dataset: one row per letter, every fact, in the statistics table's
-columns first, so that ``extract --format csv`` output can be given back as ``--data``."""
+"""A year's letters as a dataset: one row per letter, every fact of the catalogue, in the
+statistics table's columns first, so that ``extract --format csv`` output can be given back as
+``--data``. A fact a letter lacks, or that its template year does not state, is empty (CSV) or
+null (JSON); the table's columns that are no fact (``population``) are not written."""
 
 from __future__ import annotations
 
@@ -12,18 +14,16 @@ from decimal import Decimal
 from typing import Any
 
 from lgo_audit.findings import LetterFacts
-from lgo_audit.stats import FACT_COLUMNS, known_columns
+from lgo_audit.stats import COLUMN_FACTS, TABLE_ONLY_COLUMNS, known_columns
 
 __all__ = ["columns", "render_csv", "render_json", "row"]
-
-_TABLE_FACTS = {"authority": "authority.name", "year": "title.year", **FACT_COLUMNS}
 
 
 def columns() -> list[str]:
     """The statistics table's columns, then ``path``, then every other fact by dotted name:
-    the table's known columns (:func:`lgo_audit.stats.known_columns`), so a file of extracted
-    rows is a table ``--data`` accepts."""
-    return known_columns()
+    the table's known columns (:func:`lgo_audit.stats.known_columns`) but those that are no
+    fact, so a file of extracted rows is a table ``--data`` accepts."""
+    return [c for c in known_columns() if c not in TABLE_ONLY_COLUMNS]
 
 
 def row(path: str, facts: LetterFacts) -> dict[str, Any]:
@@ -33,7 +33,7 @@ def row(path: str, facts: LetterFacts) -> dict[str, Any]:
         if column == "path":
             values[column] = path
             continue
-        fact = facts.get(_TABLE_FACTS.get(column, column))
+        fact = facts.get(COLUMN_FACTS.get(column, column))
         values[column] = None if fact is None else fact.value
     return values
 

@@ -161,6 +161,8 @@ class FileResult:
     rule_set: str | None = None
     facts: LetterFacts = field(default_factory=dict)  # for cross-letter rules and extract
     kind: str = "letter"  # or "table": the statistics table's own findings (LGO512)
+    profile: str | None = None  # the template profile a letter was read with (None: no letter)
+    missing: tuple[str, ...] = ()  # facts its template states but the letter lacks
 
     @property
     def is_clean(self) -> bool:

@@ -1,50 +1,55 @@
 """The typed model of an Annual Review letter: every fact with its value, raw text and span.
 
 The model is the contract between the grammar (which fills it) and the rules (which read it
-through the flat *fact vocabulary*, e.g. ``upheld.percent``).  Absent facts are ``None`` —
-never a default — so a rule can tell "stated as 0" from "not stated".  Percentages are
-:class:`~decimal.Decimal` so that "59%" and "58.8%" stay different statements.
+through the flat *fact vocabulary*, e.g. ``upheld.percent``). It is generated from the
+catalogue of facts (:data:`lgo_audit.grammar.facts.FACTS`): one field per declared fact,
+nested as the dotted names suggest (``upheld.period.start`` is ``letter.upheld.period.start``),
+described by the catalogue (with the fact's kind and unit), its value typed by the fact's kind.
+Percentages and rates are :class:`~decimal.Decimal` so that "59%" and "58.8%" stay different
+statements (:data:`Percentage`).
+
+A letter holds the facts that *apply* to it (those its template year states, and the
+register's): a fact that applies but that the letter lacks is ``None`` (*missing*, ``null`` in
+JSON), never a default, so a rule can tell "stated as 0" from "not stated". A fact that does
+not apply is left *unset*: dumped with ``exclude_unset=True`` it is absent, and so is a group
+with no fact that applies (``overview`` for a 2020 letter). Reading an unset fact gives
+``None`` all the same.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from decimal import Decimal
-from typing import Annotated, Any, Generic, TypeVar, get_args, get_origin
+from typing import TYPE_CHECKING, Annotated, Any, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, WithJsonSchema
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, WithJsonSchema, create_model
 
+from lgo_audit.grammar.facts import FACTS as CATALOGUE
+from lgo_audit.grammar.facts import KINDS
 from lgo_audit.span import Span
-from lgo_audit.vocabulary import FACT_KINDS as _CHECK_PATH_KINDS
-from lgo_audit.vocabulary import VOCABULARY as _CHECK_PATH_VOCABULARY
+from lgo_audit.vocabulary import VOCABULARY
+
+if TYPE_CHECKING:
+    from lgo_audit.grammar.facts import Fact as Declared
 
 __all__ = [
     "FACT_TYPES",
     "VOCABULARY",
-    "Addressee",
-    "Authority",
-    "CompliancePanel",
     "Fact",
     "Letter",
+    "LetterFields",
     "Link",
-    "PanelHeader",
     "Percentage",
-    "Period",
-    "RemedyPanel",
-    "Salutation",
-    "Seminars",
-    "SignOff",
     "Span",
-    "Title",
-    "Training",
-    "UpheldPanel",
+    "fact_fields",
     "iter_facts",
+    "letter_model",
+    "nest",
 ]
 
 
 def _decimal_to_json(value: Decimal) -> int | float:
-    """A stated percentage as a JSON number: 59 stays 59, 58.8 stays 58.8."""
+    """A stated percentage or rate as a JSON number: 59 stays 59, 58.8 stays 58.8."""
     return (
         int(value)
         if value == value.to_integral_value() and value.as_tuple().exponent == 0
@@ -57,7 +62,7 @@ Percentage = Annotated[
     PlainSerializer(_decimal_to_json, when_used="json"),
     WithJsonSchema({"type": "number"}),
 ]
-"""A percentage as stated in the letter (precision kept: ``Decimal('58.8')``)."""
+"""A percentage or rate as stated in the letter (precision kept: ``Decimal('58.8')``)."""
 
 V = TypeVar("V")
 
@@ -87,171 +92,150 @@ class Link(_Frozen):
     span: Span
 
 
-class Addressee(_Frozen):
-    name: Fact[str] | None = Field(description="The addressee as written, e.g. 'Ms Smith'.")
-    role: Fact[str] | None = Field(description="The addressee's role, e.g. 'Chief Executive'.")
+FACT_TYPES: dict[str, Any] = {name: KINDS[fact.kind].python for name, fact in CATALOGUE.items()}
+"""The fact vocabulary: dotted name -> Python type of its value (``int``, ``Decimal``, ``str``,
+``datetime.date``), in the catalogue's order. Rules may name only these."""
+
+assert set(FACT_TYPES) == VOCABULARY, "lgo_audit/vocabulary.py and the catalogue disagree"
 
 
-class Authority(_Frozen):
-    name: Fact[str] | None = Field(description="The council named in the addressee block.")
-    type: Fact[str] | None = Field(
-        description="The council's type from the authority register (County, District, "
-        "Metropolitan Borough, Unitary, London Borough); null when the name is not in it.",
+# --- the models, generated from the catalogue -------------------------------------------------
+
+
+def _value_type(fact: Declared) -> Any:
+    """The type of a fact's value: its kind's, a stated Decimal as :data:`Percentage`."""
+    python = KINDS[fact.kind].python
+    return Percentage if python is Decimal else python
+
+
+def _description(fact: Declared) -> str:
+    return f"{fact.description} ({fact.kind}: {KINDS[fact.kind].unit})"
+
+
+def nest(names: Iterator[str] | list[str] | tuple[str, ...]) -> dict[str, Any]:
+    """Dotted names as a tree, in their order: ``{"upheld": {"period": {"start": "upheld.
+    period.start"}}}`` (a leaf holds its dotted name)."""
+    tree: dict[str, Any] = {}
+    for name in names:
+        *parents, leaf = name.split(".")
+        node = tree
+        for part in parents:
+            child = node.setdefault(part, {})
+            if not isinstance(child, dict):
+                raise ValueError(f"'{name}': '{part}' is a fact, not a group")
+            node = child
+        if leaf in node:
+            raise ValueError(f"'{name}' is declared twice or is also a group")
+        node[leaf] = name
+    return tree
+
+
+def _class_name(path: tuple[str, ...]) -> str:
+    return "".join(part.title().replace("_", "") for part in path)
+
+
+def _group_model(path: tuple[str, ...], node: Mapping[str, Any]) -> type[BaseModel]:
+    """The model of one group of facts (``upheld``, ``upheld.period``), its fields in order."""
+    return create_model(
+        _class_name(path),
+        __base__=_Frozen,
+        __module__=__name__,
+        __doc__=f"The facts `{'.'.join(path)}.*`.",
+        **_fields(path, node),
     )
-    code: Fact[str] | None = Field(
-        description="The council's ONS code from the authority register."
-    )
 
 
-class Salutation(_Frozen):
-    name: Fact[str] | None = Field(description="The name after 'Dear', e.g. 'Ms Smith'.")
+def _fields(path: tuple[str, ...], node: Mapping[str, Any]) -> dict[str, Any]:
+    fields: dict[str, Any] = {}
+    for key, child in node.items():
+        if isinstance(child, str):
+            fact = CATALOGUE[child]
+            fields[key] = (
+                Fact[_value_type(fact)] | None,  # type: ignore[misc]
+                Field(default=None, description=_description(fact)),
+            )
+        else:
+            group = _group_model((*path, key), child)
+            fields[key] = (group, Field(default_factory=group))
+    return fields
 
 
-class Title(_Frozen):
-    year: Fact[int] | None = Field(description="The year of 'Annual Review letter 2020'.")
+_FACT_FIELDS: dict[str, Any] = _fields((), nest(list(CATALOGUE)))
 
 
-class Seminars(_Frozen):
-    delegates: Fact[int] | None = Field(
-        description="Delegates who attended the link officer seminars."
-    )
-    authorities: Fact[int] | None = Field(description="Local authorities the delegates came from.")
+def fact_fields() -> dict[str, Any]:
+    """The top-level fields of a letter model for the catalogue's facts (``create_model``
+    field definitions, in the catalogue's order: ``letter_date``, ``addressee``, ...). A fact
+    field defaults to None, a group to its model with every fact None: a letter sets the
+    facts that apply to it, and dumped with ``exclude_unset=True`` shows only those."""
+    return dict(_FACT_FIELDS)
 
 
-class Training(_Frozen):
-    courses: Fact[int] | None = Field(description="Training courses delivered during the year.")
-    people: Fact[int] | None = Field(description="People trained ('more than 1,400 people').")
-    more_than_last_year: Fact[int] | None = Field(
-        description="How many more courses than last year ('47 more courses')."
-    )
+class LetterFields(_Frozen):
+    """What a letter model has besides its facts, for the type checker: the models are made by
+    :func:`letter_model`, which adds these fields and the facts' in the order JSON shows them.
+    (Declared here only for type checking, so that they take their place among the facts.)"""
+
+    if TYPE_CHECKING:
+        profile: str
+        sections: list[str]
+        links: list[Link]
 
 
-class SignOff(_Frozen):
-    name: Fact[str] | None = Field(description="The signatory, e.g. 'Michael King'.")
-
-
-class PanelHeader(_Frozen):
-    authority: Fact[str] | None = Field(
-        description="'<authority> For the period ending: dd/mm/yy'."
-    )
-    period_end: Fact[dt.date] | None = Field(description="The period end of the panel header.")
-
-
-class Period(_Frozen):
-    start: Fact[dt.date] | None = Field(description="'for the period between <start> to ...'.")
-    end: Fact[dt.date] | None = Field(description="'... to <end>'.")
-
-
-class UpheldPanel(_Frozen):
-    percent: Fact[Percentage] | None = Field(
-        description="'59% of complaints we investigated were upheld.'"
-    )
-    average: Fact[Percentage] | None = Field(
-        description="The similar authorities' average upheld rate."
-    )
-    count: Fact[int] | None = Field(
-        description="The number of upheld decisions ('10 upheld decisions')."
-    )
-    count_label: Fact[str] | None = Field(
-        description="The words after the count: 'upheld decisions'."
-    )
-    investigations: Fact[int] | None = Field(
-        description="Detailed investigations the rate is based on."
-    )
-    investigations_label: Fact[str] | None = Field(description="'detailed investigations'.")
-    period: Period
-
-
-class CompliancePanel(_Frozen):
-    percent: Fact[Percentage] | None = Field(description="'In 100% of cases we were satisfied ...'")
-    average: Fact[Percentage] | None = Field(
-        description="The similar authorities' average compliance rate."
-    )
-    outcomes: Fact[int] | None = Field(description="Compliance outcomes the rate is based on.")
-    outcomes_label: Fact[str] | None = Field(description="'compliance outcomes'.")
-    period: Period
-
-
-class RemedyPanel(_Frozen):
-    percent: Fact[Percentage] | None = Field(
-        description="'In 0% of upheld cases we found ... a satisfactory remedy'."
-    )
-    average: Fact[Percentage] | None = Field(
-        description="The similar authorities' average remedy rate."
-    )
-    count: Fact[int] | None = Field(
-        description="Satisfactory remedy decisions ('0 satisfactory remedy decisions')."
-    )
-    count_label: Fact[str] | None = Field(description="'satisfactory remedy decisions'.")
-    investigations: Fact[int] | None = Field(
-        description="Detailed investigations stated under the remedy panel."
-    )
-    investigations_label: Fact[str] | None = Field(description="'detailed investigations'.")
-    period: Period
-
-
-class Letter(_Frozen):
-    """Everything lgo-audit knows about one letter, nested as the dotted fact names suggest."""
-
-    profile: str = Field(
-        description="The grammar profile (template year) the letter was read with."
-    )
-    sections: list[str] = Field(description="The sections recognised, in document order.")
-    letter_date: Fact[dt.date] | None = Field(description="The date at the head of the letter.")
-    addressee: Addressee
-    authority: Authority
-    salutation: Salutation
-    title: Title
-    year_ending: Fact[dt.date] | None = Field(description="'for the year ending 31 March 2020'.")
-    publication_date: Fact[dt.date] | None = Field(
-        description="The date the data and letter are published."
-    )
-    links: list[Link] = Field(description="Hyperlinks kept by the extractor, with their targets.")
-    seminars: Seminars
-    training: Training
-    signatory: SignOff
-    panel_header: PanelHeader
-    upheld: UpheldPanel
-    compliance: CompliancePanel
-    remedy: RemedyPanel
-
-
-def _fact_fields(model: type[BaseModel], prefix: str = "") -> Iterator[tuple[str, Any]]:
-    """Yield (dotted name, value type) for every Fact field of ``model``, recursively."""
-    for name, info in model.model_fields.items():
-        annotation = info.annotation
-        args = [a for a in get_args(annotation) if a is not type(None)] or [annotation]
-        target = args[0]
-        dotted = f"{prefix}{name}"
-        if isinstance(target, type) and issubclass(target, Fact):
-            meta = target.__pydantic_generic_metadata__
-            value_type = meta["args"][0] if meta["args"] else Any
-            if get_origin(value_type) is Annotated:
-                value_type = get_args(value_type)[0]
-            yield dotted, value_type
-        elif isinstance(target, type) and issubclass(target, BaseModel):
-            yield from _fact_fields(target, f"{dotted}.")
-
-
-FACT_TYPES: dict[str, Any] = dict(_fact_fields(Letter))
-"""The fact vocabulary: dotted name -> Python type of its value. Rules may name only these."""
-
-VOCABULARY: frozenset[str] = frozenset(FACT_TYPES)
-assert VOCABULARY == _CHECK_PATH_VOCABULARY, "lgo_audit/vocabulary.py and the model disagree"
-_KINDS = {int: "integer", Decimal: "stated percentage", str: "string", dt.date: "date"}
-assert {name: _KINDS.get(t) for name, t in FACT_TYPES.items()} == dict(_CHECK_PATH_KINDS), (
-    "the fact types of lgo_audit/vocabulary.py and the model disagree"
+_LETTER_FIELDS: dict[str, Any] = {
+    "profile": (
+        str,
+        Field(description="The grammar profile (template year) the letter was read with."),
+    ),
+    "sections": (list[str], Field(description="The sections recognised, in document order.")),
+}
+_LINKS_FIELD: Any = (
+    list[Link],
+    Field(description="Hyperlinks kept by the extractor, with their targets."),
 )
+_LINKS_AFTER = (
+    "publication_date"  # where links stood in the hand-written model: 2020 JSON unchanged
+)
+
+LetterT = TypeVar("LetterT", bound=LetterFields)
+
+
+def letter_model(
+    name: str, base: type[LetterT], doc: str, extra: Mapping[str, Any] | None = None
+) -> type[LetterT]:
+    """A letter model: ``profile``, ``sections``, every fact of the catalogue (``links``
+    among them), then the ``extra`` fields, on ``base`` (:class:`LetterFields` or a subclass
+    declaring the extra fields' types)."""
+    fields: dict[str, Any] = dict(_LETTER_FIELDS)
+    for key, definition in _FACT_FIELDS.items():
+        fields[key] = definition
+        if key == _LINKS_AFTER:
+            fields["links"] = _LINKS_FIELD
+    fields.setdefault("links", _LINKS_FIELD)
+    fields.update(extra or {})
+    return create_model(name, __base__=base, __module__=__name__, __doc__=doc, **fields)
+
+
+Letter = letter_model(
+    "Letter",
+    LetterFields,
+    "Everything lgo-audit knows about one letter, nested as the dotted fact names suggest. A "
+    "fact that applies to the letter's template year is a fact object, or null when the letter "
+    "lacks it (missing); a fact the template year does not state is absent (not applicable).",
+)
+"""The letter model (see the module): a pydantic model class made from the catalogue."""
 
 
 def iter_facts(letter: BaseModel, prefix: str = "") -> Iterator[tuple[str, Fact[Any] | None]]:
-    """Yield (dotted name, fact or None) for every fact of ``letter``, in model order."""
+    """Yield (dotted name, fact or None) for every fact set on ``letter``, in the catalogue's
+    order: the facts that apply to it, None for a missing one. A fact left unset (not
+    applicable to the letter's template year) is not yielded."""
     for name in type(letter).model_fields:
+        if name not in letter.model_fields_set:
+            continue
         value = getattr(letter, name)
         dotted = f"{prefix}{name}"
-        if isinstance(value, Fact):
+        if dotted in VOCABULARY:
             yield dotted, value
-        elif isinstance(value, BaseModel):
+        elif isinstance(value, BaseModel) and not isinstance(value, Link):
             yield from iter_facts(value, f"{dotted}.")
-        elif value is None and dotted in VOCABULARY:
-            yield dotted, None

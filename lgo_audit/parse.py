@@ -24,13 +24,15 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from lgo_audit.grammar import PROFILES, Matched, Profile, Statement, recogniser, select_profile
 from lgo_audit.grammar.elements import FactToken
+from lgo_audit.grammar.facts import REGISTER_FACTS as _REGISTER_FACTS
 from lgo_audit.normalise import NormalisedText, normalise
 from lgo_audit.reader import DEFAULT_MAX_BYTES, SourceFile, read_source
 from lgo_audit.span import Span
 from lgo_audit.structure import Issue, Structure, assemble
+from lgo_audit.vocabulary import FACT_KINDS, applicable_facts
 
 if TYPE_CHECKING:
-    from lgo_audit.model import Letter
+    from lgo_audit.model import LetterFields
     from lgo_audit.register import Authority
 
 __all__ = [
@@ -50,8 +52,9 @@ class AuthorityLookup(Protocol):
         ...
 
 
-REGISTER_FACTS = ("authority.type", "authority.code")
-"""Facts the register adds, standing where the council's name stands in the letter."""
+REGISTER_FACTS = tuple(fact.name for fact in _REGISTER_FACTS)
+"""Facts the register adds (``authority.type``, ``authority.code``), standing where the
+council's name stands in the letter."""
 
 LARGE_TEXT = 100_000  # characters: ~15 letters' worth
 
@@ -68,7 +71,20 @@ class ParsedLetter:
     """Every fact, by dotted name: the letter's own and the register's (read-only)."""
 
     @cached_property
-    def letter(self) -> Letter:
+    def applicable(self) -> frozenset[str]:
+        """The facts that apply to this letter: those its template year states and the
+        register's. One of them absent from :attr:`facts` is *missing*; a fact of the
+        vocabulary outside them is *not applicable*."""
+        return applicable_facts(self.profile.facts)
+
+    @property
+    def missing(self) -> tuple[str, ...]:
+        """The facts that apply but that the letter lacks, in the catalogue's order."""
+        applicable = self.applicable
+        return tuple(n for n in FACT_KINDS if n in applicable and n not in self.facts)
+
+    @cached_property
+    def letter(self) -> LetterFields:
         """The typed letter model; built on demand (rules read the facts directly)."""
         return _build_letter(self, self.text, self.profile)
 
@@ -236,38 +252,28 @@ def _fact_dict(token: FactToken, text: NormalisedText) -> dict[str, Any]:
     return {"value": token.value, "raw": token.raw, "span": text.span_of(token.start, token.end)}
 
 
-def _empty_letter() -> dict[str, Any]:
-    """Every fact of the vocabulary, absent: the grammar fills in what it finds."""
-    from lgo_audit.model import FACT_TYPES
+def _build_letter(parsed: ParsedLetter, text: NormalisedText, profile: Profile) -> LetterFields:
+    """The letter model with the facts that apply set (a missing one to None, explicitly) and
+    the others left unset: dumped with ``exclude_unset=True``, a fact not applicable to the
+    letter's template year is absent, a missing one null."""
+    from lgo_audit.model import Letter, Link, nest
 
-    data: dict[str, Any] = {}
-    for name in FACT_TYPES:
-        *parents, leaf = name.split(".")
-        node = data
-        for part in parents:
-            node = node.setdefault(part, {})
-        node[leaf] = None
-    return data
+    applicable = parsed.applicable
+    names = [n for n in FACT_KINDS if n in applicable or n in parsed.facts]
 
+    def fill(node: dict[str, Any]) -> dict[str, Any]:
+        return {
+            key: fill(child)
+            if isinstance(child, dict)
+            else (_fact_dict(parsed.facts[child], text) if child in parsed.facts else None)
+            for key, child in node.items()
+        }
 
-def _build_letter(parsed: ParsedLetter, text: NormalisedText, profile: Profile) -> Letter:
-    from lgo_audit.model import Letter, Link
-
-    structure = parsed.structure
-    data = _empty_letter()
-    for name, token in parsed.facts.items():
-        *parents, leaf = name.split(".")
-        node = data
-        for part in parents:
-            node = node[part]
-        if leaf in node:
-            node[leaf] = _fact_dict(token, text)
-    links = []
-    for link in text.links:
-        links.append(
-            Link(text=link.text, target=link.target, span=text.span_of(link.start, link.end))
-        )
-    data["links"] = links
+    data = fill(nest(names))
+    data["links"] = [
+        Link(text=link.text, target=link.target, span=text.span_of(link.start, link.end))
+        for link in text.links
+    ]
     data["profile"] = profile.name
-    data["sections"] = structure.sections
+    data["sections"] = parsed.structure.sections
     return Letter.model_validate(data)

@@ -3,7 +3,7 @@
 :class:`RuleTypes` knows the type of every name one rule may use:
 
 * a fact: its type in the vocabulary (:data:`lgo_audit.vocabulary.FACT_KINDS`): ``integer``,
-  ``stated percentage``, ``string`` or ``date``;
+  ``stated percentage``, ``stated rate``, ``string`` or ``date``;
 * ``section.<name>``: ``boolean``; ``it.text``, ``it.target`` (``each = "links"``) and ``match``
   (text rules): ``string``; the names of a structure rule's message: ``string``;
 * a name of ``each``: the type of the fact it is bound to, or of its expression, *entry by
@@ -35,6 +35,7 @@ __all__ = ["RuleTypes"]
 _FACT_TYPES: Final[Mapping[str, expr.Type]] = {
     "integer": expr.INTEGER,
     "stated percentage": expr.STATED_PERCENTAGE,
+    "stated rate": expr.STATED_RATE,
     "string": expr.STRING,
     "date": expr.DATE,
 }

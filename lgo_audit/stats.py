@@ -1,7 +1,9 @@
 """The statistics table a year's letters are made from (``--data stats.csv``).
 
-Columns are documented by ``schemas/stats.schema.json``: ``authority`` and ``year`` are
-required, the figure columns optional (a figure left out is not compared). Every row is
+Columns are documented by ``schemas/stats.schema.json``, generated from the catalogue of facts
+(:data:`lgo_audit.grammar.facts.FACTS`: a fact's ``column``, converted by its kind):
+``authority`` and ``year`` are required, the figure columns optional (a figure left out is not
+compared), and ``population`` (no fact) is optional too. Every row is
 converted and validated against the schema, and a malformed table is a :class:`StatsError`
 naming the file, the row (its line in the file) and the column: an unknown column (a
 misspelling would otherwise silently skip a comparison), a column twice, or two rows for one
@@ -14,67 +16,129 @@ from __future__ import annotations
 import csv
 import difflib
 import io
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from lgo_audit.grammar.facts import FACTS, KINDS, Kind
 from lgo_audit.reader import DEFAULT_MAX_BYTES, InputError, read_bytes
-from lgo_audit.register import authority_key
+from lgo_audit.register import TYPES, authority_key
 from lgo_audit.resources import validator as schema_validator
 from lgo_audit.vocabulary import VOCABULARY
 
 __all__ = [
     "COLUMNS",
+    "COLUMN_FACTS",
     "FACT_COLUMNS",
+    "TABLE_ONLY_COLUMNS",
     "StatsError",
     "StatsRow",
     "StatsTable",
     "known_columns",
     "load_stats",
     "parse_stats",
+    "schema",
+    "schema_json",
 ]
 
-COLUMNS = (
-    "authority",
-    "year",
-    "type",
-    "investigations",
-    "upheld",
-    "remedies",
-    "compliance_outcomes",
-    "compliance_percent",
-    "upheld_average",
-    "compliance_average",
-    "remedy_average",
-)
+COLUMN_FACTS: dict[str, str] = {f.column: f.name for f in FACTS.values() if f.column is not None}
+"""Each column of the table that corresponds to a fact (:attr:`Fact.column
+<lgo_audit.grammar.facts.Fact.column>`) -> that fact, in the catalogue's order."""
+
 REQUIRED_COLUMNS = ("authority", "year")  # the others may be absent: no comparison for them
-INTEGER_COLUMNS = frozenset({"year", "investigations", "upheld", "remedies", "compliance_outcomes"})
-PERCENT_COLUMNS = frozenset(
-    {"compliance_percent", "upheld_average", "compliance_average", "remedy_average"}
+TABLE_ONLY_COLUMNS = ("population",)
+"""Columns that are no fact of a letter: ``population`` (the council's residents, from which a
+rate per 100,000 residents can be checked)."""
+
+COLUMNS: tuple[str, ...] = (
+    *REQUIRED_COLUMNS,
+    *(c for c in COLUMN_FACTS if c not in REQUIRED_COLUMNS),
+    *TABLE_ONLY_COLUMNS,
 )
+"""The statistics table's columns: ``authority`` and ``year``, then the other facts' columns
+in the catalogue's order, then the columns that are no fact."""
 
 FACT_COLUMNS: dict[str, str] = {
-    "investigations": "upheld.investigations",
-    "upheld": "upheld.count",
-    "remedies": "remedy.count",
-    "compliance_outcomes": "compliance.outcomes",
-    "compliance_percent": "compliance.percent",
-    "upheld_average": "upheld.average",
-    "compliance_average": "compliance.average",
-    "remedy_average": "remedy.average",
-    "type": "authority.type",
+    c: name for c, name in COLUMN_FACTS.items() if c not in REQUIRED_COLUMNS
 }
-"""Which fact of a letter each figure column of the table corresponds to."""
+"""Which fact of a letter each figure column of the table corresponds to (``authority`` and
+``year`` are the keys a row is matched by)."""
+
+_KIND_OF_COLUMN: dict[str, Kind] = {c: FACTS[name].kind for c, name in COLUMN_FACTS.items()}
+INTEGER_COLUMNS = frozenset(
+    {c for c, kind in _KIND_OF_COLUMN.items() if KINDS[kind].python is int} | {"population"}
+)
+PERCENT_COLUMNS = frozenset(c for c, kind in _KIND_OF_COLUMN.items() if kind == "percentage")
+RATE_COLUMNS = frozenset(c for c, kind in _KIND_OF_COLUMN.items() if kind == "rate")
 
 
 def known_columns() -> list[str]:
     """The columns a table may have: the statistics columns (``authority`` and ``year``
     required, the others optional), and the columns ``extract`` adds (``path`` and every other
     fact by its dotted name), so that extract's output is a table as it stands."""
-    covered = set(FACT_COLUMNS.values()) | {"authority.name", "title.year"}
-    return [*COLUMNS, "path", *sorted(VOCABULARY - covered)]
+    return [*COLUMNS, "path", *sorted(VOCABULARY - set(COLUMN_FACTS.values()))]
+
+
+# --- schemas/stats.schema.json, from the catalogue ----------------------------------------------
+
+_OWN_DESCRIPTIONS = {  # columns described as the table has them, not by their fact's meaning
+    "authority": "The council's name as in the letters (matched tolerantly: 'Council', "
+    "'Borough of', '&'/'and', case and spacing do not matter).",
+    "year": "The letter's year: the year in which the reviewed financial year ends (2020 for "
+    "2019/20).",
+    "type": "The authority type, as the averages are grouped (authority.type).",
+    "population": "The council's population (residents), from which the upheld decisions per "
+    "100,000 residents can be checked. No fact of the letter.",
+}
+_KIND_SCHEMAS: dict[Kind, dict[str, Any]] = {
+    "count": {"type": "integer", "minimum": 0},
+    "year": {"type": "integer", "minimum": 1900, "maximum": 2200},
+    "percentage": {"type": "number", "minimum": 0, "maximum": 100},
+    "rate": {"type": "number", "minimum": 0},
+    "date": {"type": "string"},
+    "name": {"type": "string", "minLength": 1},
+    "wording": {"type": "string", "minLength": 1},
+}
+
+
+def _column_schema(column: str) -> dict[str, Any]:
+    if column == "population":
+        return {"description": _OWN_DESCRIPTIONS[column], "type": "integer", "minimum": 1}
+    fact = FACTS[COLUMN_FACTS[column]]
+    description = _OWN_DESCRIPTIONS.get(column, f"{fact.name}: {fact.description}")
+    if fact.name == "authority.type":
+        return {"description": description, "enum": list(TYPES)}
+    return {"description": description, **_KIND_SCHEMAS[fact.kind]}
+
+
+def schema() -> dict[str, Any]:
+    """The JSON Schema of one row of the table (``schemas/stats.schema.json``), made from the
+    catalogue of facts: a column per fact that has one, typed by the fact's kind."""
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://github.com/lgo-audit/lgo-audit/schemas/stats.schema.json",
+        "title": "lgo-audit statistics table row",
+        "description": "One row of the statistics table a year's letters are made from (CSV "
+        "with a header row). Counts are whole numbers, percentages numbers from 0 to 100 (a "
+        "trailing % is accepted in the CSV), rates per 100,000 residents numbers of 0 or more; "
+        "an empty cell is an absent figure. Generated from lgo_audit/grammar/facts.py by "
+        "`python -m lgo_audit.document`.",
+        "type": "object",
+        "required": list(REQUIRED_COLUMNS),
+        "properties": {column: _column_schema(column) for column in COLUMNS},
+    }
+
+
+def schema_json() -> str:
+    """:func:`schema` as committed: one line per column."""
+    document = schema()
+    properties = document.pop("properties")
+    head = [f"  {json.dumps(key)}: {json.dumps(value)}" for key, value in document.items()]
+    rows = [f"    {json.dumps(key)}: {json.dumps(value)}" for key, value in properties.items()]
+    return "{\n" + ",\n".join(head) + ',\n  "properties": {\n' + ",\n".join(rows) + "\n  }\n}\n"
 
 
 class StatsError(Exception):
@@ -116,15 +180,17 @@ def _convert(path: str, line: int, column: str, raw: str) -> Any:
             raise StatsError(
                 f"{path}: row {line}, column '{column}': '{raw}' is not a whole number"
             ) from None
-    if column in PERCENT_COLUMNS:
+    if column in PERCENT_COLUMNS or column in RATE_COLUMNS:
+        what = "a percentage" if column in PERCENT_COLUMNS else "a number"
+        number = text.rstrip("%").strip() if column in PERCENT_COLUMNS else text.replace(",", "")
         try:
-            value = Decimal(text.rstrip("%").strip())
+            value = Decimal(number)
         except InvalidOperation:
             raise StatsError(
-                f"{path}: row {line}, column '{column}': '{raw}' is not a percentage"
+                f"{path}: row {line}, column '{column}': '{raw}' is not {what}"
             ) from None
         if not value.is_finite():
-            raise StatsError(f"{path}: row {line}, column '{column}': '{raw}' is not a percentage")
+            raise StatsError(f"{path}: row {line}, column '{column}': '{raw}' is not {what}")
         return value
     return text
 

@@ -1,69 +1,63 @@
-"""The fact vocabulary: the dotted names rules may use and the type of each, without importing
-the letter model.
+"""The fact vocabulary: the dotted names rules may use and the type of each, from the catalogue
+of facts (:data:`lgo_audit.grammar.facts.FACTS`), without importing the letter model.
 
-The pydantic model in :mod:`lgo_audit.model` is the source of truth (types, descriptions);
-this list lets the check path load rules without importing pydantic. The model asserts at
-import that the two agree (names and types), so a drift fails every test that touches the model.
+Every fact the catalogue declares is in the vocabulary, whichever template years state it: a
+rule naming a fact its letter's year does not state sees ``null`` there, as for a fact the
+letter lacks. The type of a fact is its kind's (:data:`lgo_audit.grammar.facts.KINDS`), as the
+type check made when rules are loaded knows it (:mod:`lgo_audit.rule_types`): ``integer``,
+``stated percentage`` (a percentage as the letter states it, with the decimal places it is
+written with), ``stated rate`` (a rate per 100,000 residents, stated with its places too, but
+no percentage), ``string`` and ``date``.
 
-The types are those of the type check made when rules are loaded (:mod:`lgo_audit.rule_types`):
-``integer``, ``stated percentage`` (a percentage as the letter states it, with the decimal
-places it is written with), ``string`` and ``date``.
+Which facts apply to a letter: those its template year's statements can give
+(:attr:`Profile.facts <lgo_audit.grammar.profile.Profile.facts>`) and the authority register's
+(:data:`REGISTER_NAMES`). A fact that applies but that the letter lacks is *missing*; a fact
+that does not apply is *not applicable* (see :func:`applicable_facts`).
+
+The catalogue lives in the grammar package, which loading rules imports anyway; this module
+imports no pydantic.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 from typing import Final, Literal, TypeAlias
 
-__all__ = ["FACT_KINDS", "VOCABULARY", "FactKind"]
+from lgo_audit.grammar.facts import FACTS, KINDS, REGISTER_FACTS
 
-FactKind: TypeAlias = Literal["integer", "stated percentage", "string", "date"]
+__all__ = [
+    "FACT_KINDS",
+    "REGISTER_NAMES",
+    "VOCABULARY",
+    "FactKind",
+    "applicable_facts",
+    "not_applicable_facts",
+]
+
+FactKind: TypeAlias = Literal["integer", "stated percentage", "stated rate", "string", "date"]
 
 FACT_KINDS: Final[Mapping[str, FactKind]] = MappingProxyType(
-    {
-        "letter_date": "date",
-        "addressee.name": "string",
-        "addressee.role": "string",
-        "authority.name": "string",
-        "authority.type": "string",
-        "authority.code": "string",
-        "salutation.name": "string",
-        "title.year": "integer",
-        "year_ending": "date",
-        "publication_date": "date",
-        "seminars.delegates": "integer",
-        "seminars.authorities": "integer",
-        "training.courses": "integer",
-        "training.people": "integer",
-        "training.more_than_last_year": "integer",
-        "signatory.name": "string",
-        "panel_header.authority": "string",
-        "panel_header.period_end": "date",
-        "upheld.percent": "stated percentage",
-        "upheld.average": "stated percentage",
-        "upheld.count": "integer",
-        "upheld.count_label": "string",
-        "upheld.investigations": "integer",
-        "upheld.investigations_label": "string",
-        "upheld.period.start": "date",
-        "upheld.period.end": "date",
-        "compliance.percent": "stated percentage",
-        "compliance.average": "stated percentage",
-        "compliance.outcomes": "integer",
-        "compliance.outcomes_label": "string",
-        "compliance.period.start": "date",
-        "compliance.period.end": "date",
-        "remedy.percent": "stated percentage",
-        "remedy.average": "stated percentage",
-        "remedy.count": "integer",
-        "remedy.count_label": "string",
-        "remedy.investigations": "integer",
-        "remedy.investigations_label": "string",
-        "remedy.period.start": "date",
-        "remedy.period.end": "date",
-    }
+    {name: KINDS[fact.kind].rule_type for name, fact in FACTS.items()}
 )
-"""Fact name -> the type of its value, for the type check made when rules are loaded."""
+"""Fact name -> the type of its value, for the type check made when rules are loaded (in the
+catalogue's order)."""
 
 VOCABULARY: frozenset[str] = frozenset(FACT_KINDS)
+"""Every fact name rules may use."""
+
+REGISTER_NAMES: frozenset[str] = frozenset(fact.name for fact in REGISTER_FACTS)
+"""The facts the authority register gives (``authority.type``, ``authority.code``): they apply
+to every letter, whatever its template year."""
+
+
+def applicable_facts(stated: Iterable[str]) -> frozenset[str]:
+    """The facts that apply to a letter whose template states ``stated`` (a profile's
+    :attr:`~lgo_audit.grammar.profile.Profile.facts`): those, and the register's."""
+    return frozenset(stated) | REGISTER_NAMES
+
+
+def not_applicable_facts(stated: Iterable[str]) -> tuple[str, ...]:
+    """The facts of the vocabulary that do not apply to such a letter, in catalogue order."""
+    applicable = applicable_facts(stated)
+    return tuple(name for name in FACT_KINDS if name not in applicable)

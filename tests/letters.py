@@ -445,6 +445,8 @@ def expected_facts(facts: LetterFacts) -> dict[str, Any]:
         "remedy.period.start": facts.remedy_period[0],
         "remedy.period.end": facts.remedy_period[1],
     }
+    if facts.title_year >= 2021:  # from 2021 the sign-off's first title is a fact
+        values["signatory.title"] = "Local Government and Social Care Ombudsman"
     for name in facts.hidden:
         values.pop(name, None)
     for name in facts.raw:

@@ -404,9 +404,7 @@ def test_rules_shows_code_name_severity_and_summary():
     result = run("rules")
     [line] = [row for row in result.stdout.splitlines() if row.startswith("LGO101 ")]
     assert line.split()[1:3] == ["upheld-rate-mismatch", "error"]
-    assert (
-        "The upheld percentage is not the upheld decisions over the investigations" in line
-    )
+    assert "The upheld percentage is not the upheld decisions over the investigations" in line
 
 
 def test_explain_shows_what_the_rule_checks_and_its_invariant():

@@ -1,7 +1,8 @@
 """`lgo-audit parse FILE`: the letter as JSON (the committed schema's shape) or text, and bad input.
 
 JSON nests as the dotted fact names suggest (``upheld.percent`` is ``{"upheld": {"percent":
-{"value", "raw", "span"}}}``), numbers are numbers, dates ISO strings, absent facts null. Every
+{"value", "raw", "span"}}}``), numbers are numbers, dates ISO strings, missing facts null, and
+facts the letter's template year does not state absent (not applicable). Every
 file that cannot be parsed is one line on standard error naming the file and the problem, and
 exit status 2, never a traceback.
 """
@@ -26,11 +27,14 @@ from typer.testing import CliRunner
 
 from lgo_audit import __version__
 from lgo_audit.cli import app
+from lgo_audit.grammar import PROFILES
 from lgo_audit.model import VOCABULARY
+from lgo_audit.vocabulary import applicable_facts
 from tests.paths import STEVENAGE, STOCKPORT
 
 ROOT = Path(__file__).resolve().parents[1]
 LETTER_SCHEMA = ROOT / "schemas" / "letter.schema.json"
+APPLICABLE_2020 = applicable_facts(PROFILES["2020"].facts)
 
 
 def parse(*args: str | Path) -> Any:
@@ -99,10 +103,28 @@ def test_the_letter_schema_rejects_a_fact_without_its_span():
         jsonschema.validate(document, letter_schema(), cls=jsonschema.Draft202012Validator)
 
 
-@pytest.mark.parametrize("name", sorted(VOCABULARY))
-def test_every_fact_nests_as_its_dotted_name_suggests(name):
+@pytest.mark.parametrize("name", sorted(APPLICABLE_2020))
+def test_every_fact_that_applies_nests_as_its_dotted_name_suggests(name):
     fact = at(seed_json(STOCKPORT), name)
     assert fact is None or set(fact) == {"value", "raw", "span"}
+
+
+@pytest.mark.parametrize("name", sorted(VOCABULARY - APPLICABLE_2020))
+def test_a_fact_the_template_year_does_not_state_is_absent_not_null(name):
+    node: Any = seed_json(STOCKPORT)
+    *parents, leaf = name.split(".")
+    for part in parents:
+        if part not in node:
+            return  # the whole group is absent: no fact of it applies
+        node = node[part]
+    assert leaf not in node
+
+
+def test_a_group_with_no_fact_that_applies_is_absent():
+    document = seed_json(STOCKPORT)
+    assert "overview" not in document
+    assert "summary" not in document["upheld"] and "per_100k" not in document["upheld"]
+    assert document["signatory"] == {"name": document["signatory"]["name"]}
 
 
 def test_a_fact_is_value_raw_and_span():
@@ -208,6 +230,12 @@ def test_text_format_marks_an_absent_fact():
     result = parse("--format", "text", STEVENAGE)
     (line,) = [row for row in result.stdout.splitlines() if row.split()[:1] == ["upheld.count"]]
     assert line.split() == ["upheld.count", "-"]
+
+
+def test_text_format_leaves_out_the_facts_that_do_not_apply():
+    names = [row.split()[0] for row in parse("--format", "text", STEVENAGE).stdout.splitlines()]
+    assert set(names) >= APPLICABLE_2020
+    assert not set(names) & (VOCABULARY - APPLICABLE_2020)
 
 
 def test_text_format_starts_with_the_file_profile_and_encoding():

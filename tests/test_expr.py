@@ -31,6 +31,7 @@ from lgo_audit.expr import (
     MAX_SOURCE_LENGTH,
     MAX_STRING_LENGTH,
     STATED_PERCENTAGE,
+    STATED_RATE,
     STRING,
     Binary,
     Call,
@@ -1154,6 +1155,7 @@ TYPED_NAMES: dict[str, Type] = {
     "n": INTEGER,
     "m": INTEGER,
     "p": STATED_PERCENTAGE,
+    "r": STATED_RATE,
     "d": DATE,
     "s": STRING,
     "b": BOOLEAN,
@@ -1173,6 +1175,14 @@ def type_of_source(source: str) -> str:
         ("null", "null"),
         ("p", "stated percentage"),
         ("-p", "stated percentage"),
+        ("r", "stated rate"),
+        ("-r", "stated rate"),
+        ("r * 2", "exact number"),
+        ("choose(b, r, null)", "stated rate"),
+        ("coalesce(r, p)", "decimal or rate"),
+        ("places(r)", "integer"),
+        ("rounds_half_up_to(n * 100000 / m, r)", "boolean"),
+        ("r < 5 and r >= p and r != 4.5", "boolean"),
         ("n + m", "integer"),
         ("n * m - 1", "integer"),
         ("n / m", "exact number"),
@@ -1213,7 +1223,10 @@ def test_the_type_of_an_expression(source: str, expected: str) -> None:
         ("percent(s, n)", "percent() takes k as a number, got s (string)"),
         ("percent(n, m, 1.5)", "percent() takes places as an integer, got 1.5 (decimal)"),
         ("implied_count(p, n / 2)", "implied_count() takes n as an integer, got n / 2"),
-        ("places(percent(n, m))", "places() takes p as a stated number, got percent(n, m)"),
+        ("places(percent(n, m))", "places() takes p as a stated number or rate, got percent("),
+        ("possible_percent(r, n)", "possible_percent() takes p as a stated number, got r"),
+        ("implied_count(r, n)", "implied_count() takes p as a stated number, got r (stated"),
+        ("r == d", "cannot compare r (stated rate) with d (date) using '=='"),
         ("choose(n, 1, 2)", "choose() takes condition as a boolean, got n (integer)"),
         ("abs(s)", "abs() takes x as a number, got s (string)"),
         ("coalesce(n, 'none') + 1", "(integer or string)"),
@@ -1255,6 +1268,27 @@ def test_equality_of_a_computed_and_a_stated_percentage_is_a_type_error_naming_t
     assert advice in info.value.message
 
 
+@pytest.mark.parametrize("source", ["percent(n, m) == r", "r != percent(n, m)"])
+def test_equality_of_a_computed_percentage_and_a_stated_rate_is_refused_as_unlike_things(
+    source: str,
+) -> None:
+    with pytest.raises(ExprTypeError) as info:
+        type_of_source(source)
+    assert "compares unlike things: a rate per 100,000 residents is not a percentage" in (
+        info.value.message
+    )
+    assert "round" not in info.value.message  # not a question of rounding
+
+
+def test_a_stated_rate_is_checked_by_rounding_an_exact_rate_at_its_places() -> None:
+    rule = compile_expr(parse("rounds_half_up_to(k * 100000 / population, r)"))
+    env = {"k": 10, "population": 294197}  # 3.399...
+    assert rule(DictEnv({**env, "r": Decimal("3.4")})) is True
+    assert rule(DictEnv({**env, "r": Decimal("3.40")})) is True
+    assert rule(DictEnv({**env, "r": Decimal("3.39")})) is False
+    assert compile_expr(parse("places(r)"))(DictEnv({"r": Decimal("3.40")})) == 2
+
+
 @pytest.mark.parametrize(
     "source",
     [
@@ -1264,6 +1298,8 @@ def test_equality_of_a_computed_and_a_stated_percentage_is_a_type_error_naming_t
         "round_half_up(percent(n, m), places(p)) == p",  # rounding spelled out
         "percent(n, m, 1) == p",
         "p == 59",  # two stated numbers
+        "r == 3.4",  # a stated rate and a stated number
+        "percent(n, m) <= r",  # an ordering rounds, as with a stated number
         "percent(n, m) is null",
     ],
 )
@@ -1278,6 +1314,9 @@ _TYPED_VALUES: dict[str, st.SearchStrategy[object]] = {
     "n": st.integers(-5, 200),
     "m": st.integers(-5, 200),
     "p": st.integers(-1000, 10000).flatmap(
+        lambda t: st.sampled_from([Decimal(t), Decimal(f"{t}E-1"), Decimal(f"{t}E-2")])
+    ),
+    "r": st.integers(0, 100000).flatmap(
         lambda t: st.sampled_from([Decimal(t), Decimal(f"{t}E-1"), Decimal(f"{t}E-2")])
     ),
     "d": st.dates(),
@@ -1343,7 +1382,8 @@ _NULL = Literal(None)
 _LEAF_NODES: dict[str, list[Node]] = {
     "integer": [Name("n"), Name("m"), Literal(0), Literal(1), Literal(17), _NULL],
     "stated": [Name("p"), Literal(Decimal("58.8")), Literal(Decimal("0.05")), Literal(59)],
-    "number": [Name("n"), Name("p"), Literal(Decimal("12.5"))],
+    "number": [Name("n"), Name("p"), Name("r"), Literal(Decimal("12.5"))],
+    "rate": [Name("r")],
     "string": [Name("s"), Literal(""), Literal("Ms Smith"), _NULL],
     "date": [Name("d"), _NULL],
     "boolean": [Name("b"), Literal(True), _NULL],
@@ -1368,6 +1408,7 @@ def typed_expressions(kind: str, depth: int) -> st.SearchStrategy[Node]:
             *(_call_of(f, date) for f in ("year", "month", "day", "financial_year")),
             _call_of("days_between", date, date),
             _call_of("places", stated),
+            _call_of("places", st.sampled_from(_LEAF_NODES["rate"])),
             _call_of("length", string),
             _call_of("implied_count", stated, i),
             _call_of("coalesce", i, i),
@@ -1411,6 +1452,8 @@ def typed_expressions(kind: str, depth: int) -> st.SearchStrategy[Node]:
             _binary_of(["==", "!="], boolean, boolean),
             st.builds(IsNull, st.one_of(number, string), st.booleans()),
             _call_of("rounds_half_up_to", number, stated),
+            _call_of("rounds_half_up_to", number, st.sampled_from(_LEAF_NODES["rate"])),
+            _binary_of(["==", "!="], st.sampled_from(_LEAF_NODES["rate"]), stated),
             _call_of("possible_percent", stated, i),
             _call_of("same_person", string, string),
             _call_of("contains", string, string),

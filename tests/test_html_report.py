@@ -540,6 +540,36 @@ def test_json_with_evidence_is_the_findings_and_the_evidence(results):
     assert document["tool"]["name"] == "lgo-audit"
 
 
+def test_evidence_says_which_facts_are_missing_and_which_do_not_apply(results):
+    from lgo_audit.grammar import PROFILES
+    from lgo_audit.vocabulary import not_applicable_facts
+
+    records = evidence(results)
+    _, stockport, stevenage, clean, unreadable = records
+    not_2020 = list(not_applicable_facts(PROFILES["2020"].facts))
+    assert "overview.dealt_with" in not_2020 and "upheld.per_100k" in not_2020
+    for record in (stockport, stevenage, clean):
+        assert record["profile"] == "2020"
+        assert record["not_applicable"] == not_2020
+    assert stevenage["missing"] == ["upheld.count"]  # the letter's gap (LGO102)
+    assert clean["missing"] == []
+    assert "panel_header.authority" in stockport["missing"]  # no panel header in that text
+    assert (unreadable["profile"], unreadable["missing"], unreadable["not_applicable"]) == (
+        None,
+        [],
+        [],
+    )
+
+
+def test_the_page_shows_each_letter_s_missing_and_not_applicable_facts(page):
+    parsed = parse(page)
+    missing = [e.text for e in parsed.find("dd", "ev-missing")]
+    assert "upheld.count" in missing  # Stevenage
+    assert "none" in missing  # the clean letter
+    shown = parsed.find("dd", "ev-not-applicable")
+    assert shown and all("overview.dealt_with" in e.text for e in shown)
+
+
 def test_evidence_shows_rules_whose_findings_per_file_ignores_hid():
     settings = Settings(per_file_ignores=(("stevenage-*.txt", ("LGO102",)),))
     (result,) = check([EXAMPLES / "stevenage-2020.txt"], settings)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -251,8 +252,37 @@ def test_only_authority_and_year_are_needed():
 def test_every_column_extract_writes_is_known(tmp_path):
     from lgo_audit.extract import columns
 
-    assert columns() == known_columns()
+    # every known column but those that are no fact of a letter (population)
+    assert columns() == [c for c in known_columns() if c != "population"]
     assert len(set(known_columns())) == len(known_columns())
+
+
+def test_the_new_columns_are_accepted_and_converted():
+    text = (
+        "authority,year,dealt_with,not_for_us,assessed_and_closed,upheld_per_100k,"
+        "upheld_per_100k_average,population\nStockport,2023,120,40,50,3.90,4.1,294197\n"
+    )
+    (row,) = parse_stats(text, "stats.csv").rows
+    assert row.values["dealt_with"] == 120 and row.values["population"] == 294197
+    assert row.values["upheld_per_100k"] == Decimal("3.90")
+    assert str(row.values["upheld_per_100k"]) == "3.90"  # places kept
+
+
+@pytest.mark.parametrize(
+    ("column", "cell", "problem"),
+    [
+        ("upheld_per_100k", "-1.5", "less than the minimum of 0"),
+        ("upheld_per_100k", "many", "'many' is not a number"),
+        ("dealt_with", "-3", "less than the minimum of 0"),
+        ("dealt_with", "1.5", "is not a whole number"),
+        ("population", "0", "less than the minimum of 1"),
+    ],
+)
+def test_a_bad_rate_count_or_population_is_an_input_error_naming_the_column(column, cell, problem):
+    with pytest.raises(StatsError) as caught:
+        parse_stats(f"authority,year,{column}\nStockport,2023,{cell}\n", "stats.csv")
+    assert f"row 2, column '{column}'" in str(caught.value)
+    assert problem in str(caught.value)
 
 
 # --- workers -------------------------------------------------------------------------------------

@@ -14,6 +14,8 @@ expression at fault:
   number, ...), or ordering booleans;
 * ``==`` or ``!=`` between a computed percentage (``percent(k, n)``) and a stated number,
   which would have to round one of them: the message names ``rounds_half_up_to``;
+* ``==`` or ``!=`` between a computed percentage and a stated rate (per 100,000 residents):
+  not a question of rounding, a rate is no percentage;
 * a function argument of a type its parameter does not accept.
 
 A type stands for the kinds a *non-null* value may have; a union type (``integer or string``,
@@ -50,6 +52,7 @@ from lgo_audit.expr._types import (
     NUMBER,
     NUMBER_KINDS,
     PERCENTAGE_KIND,
+    RATE_KIND,
     STATED_KINDS,
     STATED_NUMBER,
     STRING,
@@ -63,6 +66,8 @@ __all__ = ["check"]
 
 _SHOWN_LENGTH: Final = 80
 _PERCENTAGE: Final = frozenset({PERCENTAGE_KIND})
+_RATE: Final = frozenset({RATE_KIND})
+_STATED_OR_RATE: Final = STATED_KINDS | _RATE
 _ORDERED: Final = frozenset({"<", "<=", ">", ">="})
 _INTEGER: Final = frozenset({INTEGER_KIND})
 _EXACT: Final = frozenset({INTEGER_KIND, FRACTION_KIND})  # what arithmetic on numbers gives
@@ -180,10 +185,10 @@ class _Checker:
                         f"{_operand(node.right, right)} using '{op}'"
                     )
         if op in ("==", "!="):
-            if left.may_be(_PERCENTAGE) and right.may_be(STATED_KINDS):
-                raise _silent_rounding(node, node.left, left, node.right, right)
-            if right.may_be(_PERCENTAGE) and left.may_be(STATED_KINDS):
-                raise _silent_rounding(node, node.right, right, node.left, left)
+            if left.may_be(_PERCENTAGE) and right.may_be(_STATED_OR_RATE):
+                raise _percentage_equality(node, node.left, left, node.right, right)
+            if right.may_be(_PERCENTAGE) and left.may_be(_STATED_OR_RATE):
+                raise _percentage_equality(node, node.right, right, node.left, left)
 
     def _call(self, node: Call) -> Type:
         spec = FUNCTIONS[node.function]
@@ -215,6 +220,21 @@ def _result(returns: ParamType, bound: Mapping[str, Type]) -> Type:
 def _article(t: Type) -> str:
     name = str(t)
     return f"an {name}" if name[0] in "aeiou" else f"a {name}"
+
+
+def _percentage_equality(
+    node: Binary, computed: Node, computed_type: Type, other: Node, other_type: Type
+) -> ExprTypeError:
+    """The error for ``==``/``!=`` between a computed percentage and a stated number or rate:
+    with a rate, the two are unlike things (no rounding makes them comparable); with a stated
+    number, the rule must say how to round."""
+    if other_type.may_be(_RATE):
+        return ExprTypeError(
+            f"'{node.op}' between a computed percentage ({_shown(computed)}) and "
+            f"{_article(other_type)} ({_shown(other)}) compares unlike things: a rate per "
+            "100,000 residents is not a percentage"
+        )
+    return _silent_rounding(node, computed, computed_type, other, other_type)
 
 
 def _silent_rounding(

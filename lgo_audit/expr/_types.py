@@ -13,12 +13,17 @@ Kind           Runtime value
 ``decimal``    ``Decimal``: a number stated with decimals (``58.8``, a stated percentage)
 ``fraction``   ``Fraction``: an exact result of arithmetic that is not whole
 ``percentage`` ``Percent``: an exact percentage computed by ``percent(k, n)``
+``rate``       ``Decimal``: a rate a letter states (per 100,000 residents), with its places
 ``string``     ``str``
 ``date``       ``datetime.date``
 =============  =================================================================================
 
 ``integer`` and ``decimal`` are the *stated* kinds: a number as a letter or a rule writes it,
 carrying the decimal places it was written with. ``percentage`` is the *computed* kind.
+``rate`` is known only to the type check: at run time a stated rate is a ``Decimal`` like any
+stated decimal (:func:`kind_of` never gives ``rate``), but it is no percentage, so ``==``
+between a computed percentage and a rate is refused as comparing unlike things rather than
+as a question of rounding.
 
 :data:`ANY` is the type of a name whose type is not known when the rule is loaded (such as the
 ``value`` a batch rule's message reads): it is accepted everywhere, and what it holds is checked
@@ -41,10 +46,13 @@ INTEGER_KIND: Final = "integer"
 DECIMAL_KIND: Final = "decimal"
 FRACTION_KIND: Final = "fraction"
 PERCENTAGE_KIND: Final = "percentage"
+RATE_KIND: Final = "rate"
 STRING_KIND: Final = "string"
 DATE_KIND: Final = "date"
 
-NUMBER_KINDS: Final = frozenset({INTEGER_KIND, DECIMAL_KIND, FRACTION_KIND, PERCENTAGE_KIND})
+NUMBER_KINDS: Final = frozenset(
+    {INTEGER_KIND, DECIMAL_KIND, FRACTION_KIND, PERCENTAGE_KIND, RATE_KIND}
+)
 STATED_KINDS: Final = frozenset({INTEGER_KIND, DECIMAL_KIND})
 ALL_KINDS: Final = NUMBER_KINDS | {BOOLEAN_KIND, STRING_KIND, DATE_KIND}
 
@@ -52,6 +60,8 @@ ALL_KINDS: Final = NUMBER_KINDS | {BOOLEAN_KIND, STRING_KIND, DATE_KIND}
 _NAMES: Final[dict[frozenset[str], str]] = {
     frozenset(): "null",
     frozenset({PERCENTAGE_KIND}): "computed percentage",
+    frozenset({RATE_KIND}): "stated rate",
+    STATED_KINDS | {RATE_KIND}: "stated number or rate",
     STATED_KINDS: "stated number",
     frozenset({INTEGER_KIND, FRACTION_KIND}): "exact number",
     NUMBER_KINDS: "number",
@@ -126,7 +136,9 @@ INTEGER: Final = _type(INTEGER_KIND)
 DECIMAL: Final = _type(DECIMAL_KIND)
 PERCENTAGE: Final = _type(PERCENTAGE_KIND, name="computed percentage")
 STATED_PERCENTAGE: Final = _type(DECIMAL_KIND, name="stated percentage")
+STATED_RATE: Final = _type(RATE_KIND, name="stated rate")
 STATED_NUMBER: Final = Type(STATED_KINDS, "stated number")
+STATED_NUMBER_OR_RATE: Final = Type(STATED_KINDS | {RATE_KIND}, "stated number or rate")
 EXACT_NUMBER: Final = _type(INTEGER_KIND, FRACTION_KIND, name="exact number")
 NUMBER: Final = Type(NUMBER_KINDS, "number")
 STRING: Final = _type(STRING_KIND)

@@ -158,7 +158,12 @@ _DECLARED = (
     ),
     Fact("upheld.period.start", "date", "'for the period between <start> to ...'."),
     Fact("upheld.period.end", "date", "'... to <end>'."),
-    Fact("compliance.percent", "percentage", "'In 100% of cases we were satisfied ...'"),
+    Fact(
+        "compliance.percent",
+        "percentage",
+        "'In 100% of cases we were satisfied ...'",
+        "compliance_percent",
+    ),
     Fact(
         "compliance.average",
         "percentage",

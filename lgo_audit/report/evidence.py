@@ -24,13 +24,21 @@ prints one object instead, so that findings and evidence travel together::
             "rules": {"passed": 26, "failed": 1, "not-applicable": 4, "error": 0}
           },
           "rules": {"LGO001": "passed", "LGO002": "passed", ...},   # by code, sorted
-          "suppressed": []                    # failed rules whose findings per-file-ignores hid
+          "suppressed": [],                   # failed rules whose findings per-file-ignores hid
+          "profile": "2020",                  # the template profile; null when no letter was read
+          "missing": ["upheld.count"],        # facts the template states, the letter lacks
+          "not_applicable": ["overview.period.start", ...]   # facts the template does not state
         }
       ]
     }
 
-Letters come in the order they were checked; rules within a letter are sorted by code. The
-output is deterministic: the same files and rules give the same bytes.
+Letters come in the order they were checked; rules within a letter are sorted by code; facts
+are in the catalogue's order (:data:`lgo_audit.grammar.facts.FACTS`). A fact is *missing* when
+the letter's template year states it (or the authority register gives it) and the letter has
+none; *not applicable* when the template year does not state it: rules see null for both, and
+a reviewer can tell a gap in the letter from a figure its year never had. A file that could not
+be read, or is not a letter, has no profile and both lists empty. The output is deterministic:
+the same files and rules give the same bytes.
 """
 
 from __future__ import annotations
@@ -43,7 +51,13 @@ from lgo_audit import __version__
 from lgo_audit.findings import FileResult, Outcome, Severity
 from lgo_audit.report.machine import with_real_paths
 
-__all__ = ["OUTCOMES", "evidence", "letter_status", "render_json_with_evidence"]
+__all__ = [
+    "OUTCOMES",
+    "evidence",
+    "letter_status",
+    "not_applicable",
+    "render_json_with_evidence",
+]
 
 OUTCOMES: tuple[str, ...] = tuple(o.value for o in Outcome)
 """``passed``, ``failed``, ``not-applicable``, ``error``: every outcome a rule can have."""
@@ -87,7 +101,21 @@ def _letter_evidence(result: FileResult) -> dict[str, Any]:
         "counts": {"findings": findings, "rules": outcomes},
         "rules": rules,
         "suppressed": suppressed,
+        "profile": result.profile,
+        "missing": list(result.missing),
+        "not_applicable": list(not_applicable(result.profile)),
     }
+
+
+def not_applicable(profile: str | None) -> tuple[str, ...]:
+    """The facts a letter of template ``profile`` cannot state, in the catalogue's order (none
+    when there is no profile: no letter was read)."""
+    if profile is None:
+        return ()
+    from lgo_audit.grammar import PROFILES
+    from lgo_audit.vocabulary import not_applicable_facts
+
+    return not_applicable_facts(PROFILES[profile].facts)
 
 
 def evidence(results: Sequence[FileResult]) -> list[dict[str, Any]]:

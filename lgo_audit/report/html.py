@@ -260,6 +260,9 @@ class _EvidenceView:
     sha256: str
     rule_set: str
     rows: list[_EvidenceRow]
+    profile: str | None  # the template profile; None when no letter was read
+    missing: list[str]  # facts the template states but the letter lacks
+    not_applicable: list[str]  # facts the template does not state
 
 
 @dataclass(frozen=True, slots=True)
@@ -346,6 +349,9 @@ def _evidence_view(record: dict[str, Any], rules: dict[str, Rule]) -> _EvidenceV
         sha256=str(record["sha256"]),
         rule_set=str(record["rule_set"]),
         rows=rows,
+        profile=record["profile"],
+        missing=list(record["missing"]),
+        not_applicable=list(record["not_applicable"]),
     )
 
 

@@ -4,7 +4,9 @@ percentages a letter states.
 A letter states a percentage rounded (``59%``, ``58.8%``); ``percent(k, n)`` computes it
 exactly. The two are compared only through a function that says how: ``rounds_half_up_to``
 rounds the computed one half up at the stated one's places. ``==`` between them is refused
-when a rule is loaded (see :mod:`lgo_audit.expr._check`).
+when a rule is loaded (see :mod:`lgo_audit.expr._check`). A rate a letter states (per
+100,000 residents) is stated with its places too: ``rounds_half_up_to`` and ``places`` take it,
+the functions about percentages of counts (``possible_percent``, ``implied_count``) do not.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from lgo_audit.expr._types import (
     NUMBER,
     PERCENTAGE,
     STATED_NUMBER,
+    STATED_NUMBER_OR_RATE,
 )
 from lgo_audit.expr._values import (
     Percent,
@@ -153,13 +156,14 @@ FUNCTIONS: tuple[Function, ...] = (
     function(
         "rounds_half_up_to",
         ("x", NUMBER),
-        ("stated", STATED_NUMBER),
+        ("stated", STATED_NUMBER_OR_RATE),
         returns=BOOLEAN,
         doc="Whether x, rounded half up (halves away from zero, never to even) to the decimal "
         "places `stated` is written with, equals `stated`: "
         "`rounds_half_up_to(percent(10, 17), 59)` and "
         "`rounds_half_up_to(percent(10, 17), 58.8)` are true, "
-        "`rounds_half_up_to(percent(1, 8), 12)` is false.",
+        "`rounds_half_up_to(percent(1, 8), 12)` is false. `stated` may also be a stated "
+        "rate, such as `upheld.per_100k`, to check a rate computed exactly.",
         impl=_rounds_half_up_to,
         group=GROUP,
     ),
@@ -175,9 +179,10 @@ FUNCTIONS: tuple[Function, ...] = (
     ),
     function(
         "places",
-        ("p", STATED_NUMBER),
+        ("p", STATED_NUMBER_OR_RATE),
         returns=INTEGER,
-        doc="The decimal places p is stated with (0 for an integer): `places(58.8)` is 1.",
+        doc="The decimal places p (a stated number or rate) is stated with (0 for an integer): "
+        "`places(58.8)` is 1.",
         impl=_places_of,
         group=GROUP,
     ),
