@@ -49,6 +49,7 @@ __all__ = [
     "parse_letter",
     "run_check",
     "run_extract",
+    "run_rule_examples",
     "settings_for",
 ]
 
@@ -557,3 +558,62 @@ def settings_for(path: Path, *, config: Path | None = None, isolated: bool = Fal
     [(_, settings)] = _resolve([target / "_"], options)
     _rules_and_registers([settings])
     return settings
+
+
+@dataclass
+class RuleExamplesReport:
+    """What running rules' own examples gave: one line per problem, and the counts.
+
+    ``rules`` were run; ``cases`` examples, of which ``failed`` did not behave as they say;
+    ``incomplete`` rules lack a valid or an invalid example (a rule problem, not a case's)."""
+
+    rules: int = 0
+    cases: int = 0
+    failed: int = 0
+    incomplete: int = 0
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed and not self.incomplete
+
+    @property
+    def summary(self) -> str:
+        noun = "rule" if self.rules == 1 else "rules"
+        text = (
+            f"{self.rules} {noun}, {self.cases} examples: "
+            f"{self.cases - self.failed} passed, {self.failed} failed"
+        )
+        if self.incomplete:
+            lacking = "rule lacks" if self.incomplete == 1 else "rules lack"
+            text += f"; {self.incomplete} {lacking} a valid or an invalid example"
+        return text
+
+
+def run_rule_examples(rule_dirs: Sequence[str | os.PathLike[str]] = ()) -> RuleExamplesReport:
+    """Run the examples of the rules in ``rule_dirs`` (default: the bundled rules), loaded with
+    the bundled ones so that a clash of codes is an error. Raises :class:`UsageError` for a rule
+    file that cannot be loaded."""
+    from lgo_audit.examples import run_example
+
+    folders = tuple(str(d) for d in rule_dirs)
+    everything = load_rule_set(folders)
+    wanted = {Path(d).resolve() for d in folders}
+    rules = [r for r in everything if not wanted or r.path.resolve().parent in wanted]
+    report = RuleExamplesReport(rules=len(rules))
+    for rule in rules:
+        if {example["kind"] for example in rule.examples} != {"valid", "invalid"}:
+            report.incomplete += 1
+            report.problems.append(
+                f"{rule.path}: {rule.code}: needs at least one valid and one invalid example"
+            )
+        for example in rule.examples:
+            report.cases += 1
+            result = run_example(rule, example)
+            if not result.ok:
+                report.failed += 1
+                report.problems.append(
+                    f'{rule.path}: {rule.code} {example["kind"]} "{example["description"]}": '
+                    + "; ".join(result.problems)
+                )
+    return report

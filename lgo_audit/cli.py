@@ -393,38 +393,16 @@ def test_rules(
     ] = None,
 ) -> None:
     """Run every rule's own examples: valid cases must pass, invalid ones must fire where told."""
-    from lgo_audit.examples import run_example
-    from lgo_audit.rules import RuleLoadError, load_rules
+    from lgo_audit.application import UsageError, run_rule_examples
 
-    folders = tuple(str(d) for d in rule_dir or ())
     try:
-        everything = load_rules(folders)  # with the bundled rules: a clash of codes is an error
-    except RuleLoadError as error:
+        report = run_rule_examples(tuple(rule_dir or ()))
+    except UsageError as error:
         fail(str(error))
-    wanted = {Path(d).resolve() for d in folders}
-    rules = [r for r in everything if not wanted or r.path.resolve().parent in wanted]
-    failures = 0
-    cases = 0
-    for rule in rules:
-        kinds = {example["kind"] for example in rule.examples}
-        if kinds != {"valid", "invalid"}:
-            failures += 1
-            typer.echo(
-                f"{rule.path}: {rule.code}: needs at least one valid and one invalid example"
-            )
-        for example in rule.examples:
-            cases += 1
-            result = run_example(rule, example)
-            if not result.ok:
-                failures += 1
-                typer.echo(
-                    f'{rule.path}: {rule.code} {example["kind"]} "{example["description"]}": '
-                    + "; ".join(result.problems)
-                )
-    noun = "rule" if len(rules) == 1 else "rules"
-    passed = max(cases - failures, 0)
-    typer.echo(f"{len(rules)} {noun}, {cases} examples: {passed} passed, {failures} failed")
-    if failures:
+    for line in report.problems:
+        typer.echo(line)
+    typer.echo(report.summary)
+    if not report.ok:
         raise typer.Exit(EXIT_FINDINGS)
 
 

@@ -54,3 +54,16 @@ def test_a_wrong_example_fails_and_says_why(tmp_path: Path):
     result = runner.invoke(app, ["test-rules", "--rule-dir", str(tmp_path)])
     assert result.exit_code == 1
     assert "LGO901 invalid \"seventeen\": no message contains 'eleven'" in result.output
+
+
+def test_a_rule_without_an_invalid_example_is_a_rule_problem_not_a_failed_case(tmp_path: Path):
+    """Two valid cases that pass are two passed cases; the missing invalid case is the rule's."""
+    head, valid, _invalid = TEAM_RULE.split("[[examples]]")
+    only_valid = head + ("[[examples]]" + valid) * 2
+    (tmp_path / "big.toml").write_text(only_valid)
+    result = runner.invoke(app, ["test-rules", "--rule-dir", str(tmp_path)])
+    assert result.exit_code == 1, result.output
+    assert "needs at least one valid and one invalid example" in result.output
+    assert result.output.strip().splitlines()[-1] == (
+        "1 rule, 2 examples: 2 passed, 0 failed; 1 rule lacks a valid or an invalid example"
+    )
