@@ -128,6 +128,88 @@ def label(name: str, pattern: str) -> pp.ParserElement:
     return fact(name, pp.Regex(pattern, flags=re.IGNORECASE), lambda raw: " ".join(raw.split()))
 
 
+# --- statements whose wording later templates change (one constructor, each year's words) ---
+
+
+def compliance_rate(opening: str = "In", council: str = "the authority") -> Statement:
+    """ "In 100% of cases we were satisfied the authority had successfully implemented our
+    recommendations." (2023: no "In", "the Council")."""
+    start = (
+        phrase(opening) + percent("compliance.percent")
+        if opening
+        else percent("compliance.percent")
+    )
+    lead_in = f"{opening} " if opening else ""
+    return Statement(
+        "compliance-rate",
+        "compliance",
+        start
+        + phrase(
+            f"of cases we were satisfied {council} had successfully implemented our "
+            "recommendations."
+        ),
+        f"{lead_in}<n>% of cases we were satisfied {council} had successfully implemented our "
+        "recommendations.",
+        keys=(opening.lower(),) if opening else ("#",),
+        lead=(rf"{opening}\s+" if opening else "") + r"\S+\s+of\s+cases\s+we\s+were\s+satisfied\b",
+        phrases=("implemented our recommendations",),
+    )
+
+
+def remedy_heading(council: str = "the authority") -> Statement:
+    """ "Satisfactory remedies provided by the authority" (2023: "by the Council")."""
+    return Statement(
+        "remedy-heading",
+        "remedy",
+        phrase(f"Satisfactory remedies provided by {council}") + line_end,
+        f"Satisfactory remedies provided by {council}",
+        keys=("satisfactory",),
+    )
+
+
+def remedy_rate(council: str = "the authority") -> Statement:
+    """ "In 0% of upheld cases we found the authority had provided a satisfactory remedy
+    before the complaint reached the Ombudsman." (2023: "the Council")."""
+    return Statement(
+        "remedy-rate",
+        "remedy",
+        phrase("In")
+        + percent("remedy.percent")
+        + phrase(
+            f"of upheld cases we found {council} had provided a satisfactory remedy before "
+            "the complaint reached the Ombudsman."
+        ),
+        f"In <n>% of upheld cases we found {council} had provided a satisfactory remedy "
+        "before the complaint reached the Ombudsman.",
+        keys=("in",),
+        lead=r"In\s+\S+\s+of\s+upheld\s+cases\b",
+        phrases=("provided a satisfactory remedy",),
+    )
+
+
+def panel_basis(totals: tuple[str, ...]) -> Statement:
+    """ "Statistics are based on a total of 17 detailed investigations for the period between
+    <date> to <date>", shared by the panels; ``totals`` are the labels the total may have
+    (2024 adds "investigations" and "upheld decisions")."""
+    labels = "|".join(words(t).replace(r"\b", "") + "s?" for t in totals)
+    return Statement(
+        "panel-basis",
+        None,
+        phrase("Statistics are based on a total of")
+        + count("*.total")
+        + label("*.total_label", rf"(?:{labels})\b")
+        + phrase("for the period between")
+        + date("*.period.start")
+        + pp.Regex(r"to|and", flags=re.IGNORECASE)
+        + date("*.period.end"),
+        "Statistics are based on a total of <n> {total} for the period between <date> to <date>",
+        keys=("statistics",),
+        lead=words("Statistics are based on"),
+        scope=PANELS,
+        phrases=("statistics are based on", "compliance outcomes", "detailed investigations"),
+    )
+
+
 # --- the sections, in the order the letter reads -----------------------------------------
 
 SECTIONS = (
@@ -428,20 +510,7 @@ STATEMENTS = (
         "Compliance with Ombudsman recommendations",
         keys=("compliance",),
     ),
-    Statement(
-        "compliance-rate",
-        "compliance",
-        phrase("In")
-        + percent("compliance.percent")
-        + phrase(
-            "of cases we were satisfied the authority had successfully implemented our recommendations."
-        ),
-        "In <n>% of cases we were satisfied the authority had successfully implemented our "
-        "recommendations.",
-        keys=("in",),
-        lead=r"In\s+\S+\s+of\s+cases\s+we\s+were\s+satisfied\b",
-        phrases=("implemented our recommendations",),
-    ),
+    compliance_rate(),
     Statement(
         "compliance-note",
         None,
@@ -454,28 +523,8 @@ STATEMENTS = (
         keys=("failure",),
         scope=frozenset({"compliance"}),
     ),
-    Statement(
-        "remedy-heading",
-        "remedy",
-        phrase("Satisfactory remedies provided by the authority") + line_end,
-        "Satisfactory remedies provided by the authority",
-        keys=("satisfactory",),
-    ),
-    Statement(
-        "remedy-rate",
-        "remedy",
-        phrase("In")
-        + percent("remedy.percent")
-        + phrase(
-            "of upheld cases we found the authority had provided a satisfactory remedy before "
-            "the complaint reached the Ombudsman."
-        ),
-        "In <n>% of upheld cases we found the authority had provided a satisfactory remedy "
-        "before the complaint reached the Ombudsman.",
-        keys=("in",),
-        lead=r"In\s+\S+\s+of\s+upheld\s+cases\b",
-        phrases=("provided a satisfactory remedy",),
-    ),
+    remedy_heading(),
+    remedy_rate(),
     Statement(
         "remedy-count",
         "remedy",
@@ -498,22 +547,7 @@ STATEMENTS = (
         scope=PANELS,
         phrases=("similar authorities",),
     ),
-    Statement(
-        "panel-basis",
-        None,
-        phrase("Statistics are based on a total of")
-        + count("*.total")
-        + label("*.total_label", r"(?:detailed\s+investigations?|compliance\s+outcomes?)\b")
-        + phrase("for the period between")
-        + date("*.period.start")
-        + pp.Regex(r"to|and", flags=re.IGNORECASE)
-        + date("*.period.end"),
-        "Statistics are based on a total of <n> {total} for the period between <date> to <date>",
-        keys=("statistics",),
-        lead=words("Statistics are based on"),
-        scope=PANELS,
-        phrases=("statistics are based on", "compliance outcomes", "detailed investigations"),
-    ),
+    panel_basis(("detailed investigation", "compliance outcome")),
 )
 
 PROFILE = Profile(

@@ -21,12 +21,13 @@ Ombudsman". The "borderline issues" paragraph quoted by councils is free prose.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import pyparsing as pp
 
-from lgo_audit.grammar.elements import PERCENTAGE, fact, line_end, phrase, rate, words
-from lgo_audit.grammar.profile import Section, Statement
-from lgo_audit.grammar.profile_2020 import percent
+from lgo_audit.grammar.elements import PERCENTAGE, fact, phrase, rate, words
+from lgo_audit.grammar.profile import Statement
+from lgo_audit.grammar.profile_2020 import compliance_rate, remedy_heading, remedy_rate
 from lgo_audit.grammar.profile_2021 import PROFILE as PROFILE_2021
 from lgo_audit.grammar.profile_2021 import sign_off
 
@@ -61,42 +62,9 @@ def _label_line(name: str, section: str, words_after: str) -> Statement:
 
 
 PANEL_STATEMENTS = (
-    Statement(
-        "compliance-rate",
-        "compliance",
-        percent("compliance.percent")
-        + phrase(
-            "of cases we were satisfied the Council had successfully implemented our "
-            "recommendations."
-        ),
-        "<n>% of cases we were satisfied the Council had successfully implemented our "
-        "recommendations.",
-        keys=("#",),
-        lead=r"\S+\s+of\s+cases\s+we\s+were\s+satisfied\b",
-        phrases=("implemented our recommendations",),
-    ),
-    Statement(
-        "remedy-heading",
-        "remedy",
-        phrase("Satisfactory remedies provided by the Council") + line_end,
-        "Satisfactory remedies provided by the Council",
-        keys=("satisfactory",),
-    ),
-    Statement(
-        "remedy-rate",
-        "remedy",
-        phrase("In")
-        + percent("remedy.percent")
-        + phrase(
-            "of upheld cases we found the Council had provided a satisfactory remedy before "
-            "the complaint reached the Ombudsman."
-        ),
-        "In <n>% of upheld cases we found the Council had provided a satisfactory remedy "
-        "before the complaint reached the Ombudsman.",
-        keys=("in",),
-        lead=r"In\s+\S+\s+of\s+upheld\s+cases\b",
-        phrases=("provided a satisfactory remedy",),
-    ),
+    compliance_rate(opening="", council="the Council"),
+    remedy_heading("the Council"),
+    remedy_rate("the Council"),
     Statement(
         "upheld-per-100k",
         "upheld",
@@ -129,11 +97,8 @@ PANEL_STATEMENTS = (
 PROFILE = PROFILE_2021.derive(
     2023,
     sections=(
-        Section(
-            "upheld",
-            "complaints upheld panel",
-            aliases={"total": "investigations", "total_label": "investigations_label"},
-            wording={"total": "detailed investigations"},
+        replace(
+            PROFILE_2021.section("upheld"),
             needs=(
                 "upheld-rate",
                 "panel-average",
@@ -143,11 +108,8 @@ PROFILE = PROFILE_2021.derive(
                 "panel-basis",
             ),
         ),
-        Section(
-            "compliance",
-            "compliance with recommendations panel",
-            aliases={"total": "outcomes", "total_label": "outcomes_label"},
-            wording={"total": "compliance outcomes"},
+        replace(
+            PROFILE_2021.section("compliance"),
             needs=("compliance-rate", "panel-average", "panel-basis"),
         ),
     ),

@@ -16,36 +16,19 @@ Evidence: the statistics pages of 2023-24 (Hertfordshire and Cheltenham, in
 
 from __future__ import annotations
 
-import re
+from dataclasses import replace
 
 import pyparsing as pp
 
 from lgo_audit.grammar.elements import fact, phrase
-from lgo_audit.grammar.profile import Section, Statement
-from lgo_audit.grammar.profile_2020 import PANELS, count, date, label
+from lgo_audit.grammar.profile import Statement
+from lgo_audit.grammar.profile_2020 import panel_basis
 from lgo_audit.grammar.profile_2023 import PROFILE as PROFILE_2023
 
 __all__ = ["PROFILE"]
 
-_TOTAL = (
-    r"(?:detailed\s+investigations?|investigations?|compliance\s+outcomes?|upheld\s+decisions?)\b"
-)
-
-PANEL_BASIS = Statement(
-    "panel-basis",
-    None,
-    phrase("Statistics are based on a total of")
-    + count("*.total")
-    + label("*.total_label", _TOTAL)
-    + phrase("for the period between")
-    + date("*.period.start")
-    + pp.Regex(r"to|and", flags=re.IGNORECASE)
-    + date("*.period.end"),
-    "Statistics are based on a total of <n> {total} for the period between <date> to <date>",
-    keys=("statistics",),
-    lead=r"Statistics\s+are\s+based\s+on",
-    scope=PANELS,
-    phrases=("statistics are based on", "compliance outcomes"),
+PANEL_BASIS = panel_basis(
+    ("detailed investigation", "investigation", "compliance outcome", "upheld decision")
 )
 
 
@@ -62,27 +45,11 @@ def _zero_case(name: str, section: str, fact_name: str, sentence: str) -> Statem
 PROFILE = PROFILE_2023.derive(
     2024,
     sections=(
-        Section(
-            "upheld",
-            "complaints upheld panel",
-            aliases={"total": "investigations", "total_label": "investigations_label"},
-            wording={"total": "investigations"},
-            needs=PROFILE_2023.section("upheld").needs,
-        ),
-        Section(
-            "compliance",
-            "compliance with recommendations panel",
-            aliases={"total": "outcomes", "total_label": "outcomes_label"},
-            wording={"total": "compliance outcomes"},
-            needs=PROFILE_2023.section("compliance").needs,
-            instead="compliance-none",
-        ),
-        Section(
-            "remedy",
-            "satisfactory remedies panel",
-            aliases={"total": "investigations", "total_label": "investigations_label"},
+        replace(PROFILE_2023.section("upheld"), wording={"total": "investigations"}),
+        replace(PROFILE_2023.section("compliance"), instead="compliance-none"),
+        replace(
+            PROFILE_2023.section("remedy"),
             wording={"total": "upheld decisions"},
-            needs=PROFILE_2023.section("remedy").needs,
             instead="remedy-none",
         ),
     ),

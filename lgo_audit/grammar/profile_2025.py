@@ -15,6 +15,7 @@ read as in 2024. Letters and data were issued on 21 May 2025 (the issue month is
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import pyparsing as pp
 
@@ -101,11 +102,8 @@ PROFILE = PROFILE_2024.derive(
     2025,
     insert_sections=(("upheld", Section("overview", "complaint overview", required=False)),),
     sections=(
-        Section(
-            "upheld",
-            "complaints upheld panel",
-            aliases={"total": "investigations", "total_label": "investigations_label"},
-            wording={"total": "investigations"},
+        replace(
+            PROFILE_2024.section("upheld"),
             needs=("upheld-rate", "panel-average", "upheld-per-100k", "upheld-per-100k-average"),
         ),
     ),
