@@ -28,6 +28,7 @@ __all__ = [
     "Fact",
     "Letter",
     "Link",
+    "Overview",
     "PanelHeader",
     "Percentage",
     "Period",
@@ -39,6 +40,7 @@ __all__ = [
     "Title",
     "Training",
     "UpheldPanel",
+    "UpheldSummary",
     "iter_facts",
 ]
 
@@ -128,6 +130,9 @@ class Training(_Frozen):
 
 class SignOff(_Frozen):
     name: Fact[str] | None = Field(description="The signatory, e.g. 'Michael King'.")
+    title: Fact[str] | None = Field(
+        description="The signatory's title, e.g. 'Local Government and Social Care Ombudsman'."
+    )
 
 
 class PanelHeader(_Frozen):
@@ -142,7 +147,31 @@ class Period(_Frozen):
     end: Fact[dt.date] | None = Field(description="'... to <end>'.")
 
 
+class Overview(_Frozen):
+    period: Period = Field(
+        description="'Between <start> to <end>, we dealt with N complaints.' (from 2025)."
+    )
+    dealt_with: Fact[int] | None = Field(description="Complaints dealt with in the period.")
+    not_for_us: Fact[int] | None = Field(
+        description="Complaints not for the Ombudsman or not ready to investigate."
+    )
+    assessed_and_closed: Fact[int] | None = Field(description="Complaints assessed and closed.")
+    investigated: Fact[int] | None = Field(
+        description="Complaints investigated (the overview's count)."
+    )
+
+
+class UpheldSummary(_Frozen):
+    investigated: Fact[int] | None = Field(
+        description="'We investigated N complaints and upheld M.': N."
+    )
+    upheld: Fact[int] | None = Field(
+        description="'We investigated N complaints and upheld M.': M."
+    )
+
+
 class UpheldPanel(_Frozen):
+    summary: UpheldSummary
     percent: Fact[Percentage] | None = Field(
         description="'59% of complaints we investigated were upheld.'"
     )
@@ -154,6 +183,15 @@ class UpheldPanel(_Frozen):
     )
     count_label: Fact[str] | None = Field(
         description="The words after the count: 'upheld decisions'."
+    )
+    per_100k_authority: Fact[str] | None = Field(
+        description="The council named in 'Adjusted for <council>'s population, ...'."
+    )
+    per_100k: Fact[Percentage] | None = Field(
+        description="Upheld decisions per 100,000 residents."
+    )
+    per_100k_average: Fact[Percentage] | None = Field(
+        description="The average for authorities of this type, per 100,000 residents."
     )
     investigations: Fact[int] | None = Field(
         description="Detailed investigations the rate is based on."
@@ -170,6 +208,9 @@ class CompliancePanel(_Frozen):
     outcomes: Fact[int] | None = Field(description="Compliance outcomes the rate is based on.")
     outcomes_label: Fact[str] | None = Field(description="'compliance outcomes'.")
     period: Period
+    none_due: Fact[str] | None = Field(
+        description="'No recommendations were due for compliance in this period'."
+    )
 
 
 class RemedyPanel(_Frozen):
@@ -188,6 +229,9 @@ class RemedyPanel(_Frozen):
     )
     investigations_label: Fact[str] | None = Field(description="'detailed investigations'.")
     period: Period
+    none_upheld: Fact[str] | None = Field(
+        description="'The Ombudsman did not uphold any complaints in this period'."
+    )
 
 
 class Letter(_Frozen):
@@ -211,6 +255,7 @@ class Letter(_Frozen):
     training: Training
     signatory: SignOff
     panel_header: PanelHeader
+    overview: Overview
     upheld: UpheldPanel
     compliance: CompliancePanel
     remedy: RemedyPanel
