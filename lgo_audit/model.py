@@ -165,9 +165,7 @@ class UpheldSummary(_Frozen):
     investigated: Fact[int] | None = Field(
         description="'We investigated N complaints and upheld M.': N."
     )
-    upheld: Fact[int] | None = Field(
-        description="'We investigated N complaints and upheld M.': M."
-    )
+    upheld: Fact[int] | None = Field(description="'We investigated N complaints and upheld M.': M.")
 
 
 class UpheldPanel(_Frozen):
@@ -187,9 +185,7 @@ class UpheldPanel(_Frozen):
     per_100k_authority: Fact[str] | None = Field(
         description="The council named in 'Adjusted for <council>'s population, ...'."
     )
-    per_100k: Fact[Percentage] | None = Field(
-        description="Upheld decisions per 100,000 residents."
-    )
+    per_100k: Fact[Percentage] | None = Field(description="Upheld decisions per 100,000 residents.")
     per_100k_average: Fact[Percentage] | None = Field(
         description="The average for authorities of this type, per 100,000 residents."
     )
