@@ -109,7 +109,8 @@ def _run_batch_example(rule: Rule, example: dict[str, Any], result: ExampleResul
     letters = []
     all_regions = []
     for index, spec in enumerate(example.get("letters", ())):
-        text, regions = build_example({"replace": spec.get("replace", ())})
+        base = example.get("base", "2020")  # every letter of a batch case edits one base
+        text, regions = build_example({"base": base, "replace": spec.get("replace", ())})
         parsed, findings, results = checked_letter(text, f"{spec.get('name', index)}.txt")
         letters.append((parsed.path, letter_facts(parsed), findings, results))
         all_regions.append(regions)

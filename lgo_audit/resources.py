@@ -1,4 +1,5 @@
-"""The files lgo-audit ships: rule files, JSON Schemas and the authority register.
+"""The files lgo-audit ships: rule files, JSON Schemas, the authority register and the
+table of signatories.
 
 In a checkout they sit at the top of the repository (``rules/``, ``schemas/``, ``data/``); an
 installed wheel carries them inside the package (``lgo_audit/_data/...``, see pyproject.toml).
@@ -20,6 +21,7 @@ from typing import Any, Literal
 __all__ = [
     "bundled_register_path",
     "bundled_rules_dir",
+    "bundled_signatories_path",
     "data_dir",
     "schema_digest",
     "schema_message",
@@ -28,7 +30,7 @@ __all__ = [
 ]
 
 Kind = Literal["rules", "schemas", "data"]
-SchemaName = Literal["rule", "config", "register", "stats", "letter"]
+SchemaName = Literal["rule", "config", "register", "stats", "letter", "signatories"]
 
 
 def data_dir(kind: Kind) -> Path:
@@ -46,6 +48,11 @@ def bundled_rules_dir() -> Path:
 def bundled_register_path() -> Path:
     """The authority register shipped with lgo-audit (``data/authorities.csv``)."""
     return data_dir("data") / "authorities.csv"
+
+
+def bundled_signatories_path() -> Path:
+    """The dated table of who may sign the letters (``data/signatories.toml``)."""
+    return data_dir("data") / "signatories.toml"
 
 
 def schema_path(name: SchemaName) -> Path:

@@ -1480,3 +1480,81 @@ def test_a_well_typed_expression_is_accepted_and_raises_no_type_error(
         compile_expr(node)(DictEnv(values, {k: str(v) for k, v in values.items()}))
     except ExprEvalError as error:
         assert any(bound in error.message for bound in _BOUNDS), (unparse(node), values, error)
+
+
+# ---------------------------------------------------------------------------------------------
+# Rates per 100,000 residents, the Ombudsman's office and calendar, inflect
+
+
+def test_population_possible_is_interval_arithmetic_at_the_stated_places() -> None:
+    # 10 at 3.4 (true rate in [3.35, 3.45)): population in (289,855, 298,507]
+    assert ev("population_possible(10, 3.4, 2000, 1700000)") is True
+    assert ev("population_possible(10, 3.4, 298508, 1700000)") is False
+    assert ev("population_possible(10, 3.4, 298507, 1700000)") is True
+    assert ev("population_possible(10, 3.4, 2000, 289855)") is False
+    assert ev("population_possible(10, 3.4, 2000, 289856)") is True
+    assert ev("population_possible(10, 0.1, 2000, 1700000)") is False  # about 10 million
+    assert ev("population_possible(1, 90, 2000, 1700000)") is False  # about 1,100
+    # a rate of 0 without decimals stands for anything below 0.5: 1 decision, over 200,000
+    assert ev("population_possible(1, 0, 2000, 1700000)") is True
+    assert ev("population_possible(9, 0, 2000, 1700000)") is False
+    assert ev("population_possible(1, 0.0, 2000, 1700000)") is False  # over 2 million
+    assert ev("population_possible(0, 0, 2000, 1700000)") is True
+    assert ev("population_possible(0, 0.1, 2000, 1700000)") is False
+    assert ev("population_possible(10, 3.4, 5, 4)") is False
+    assert ev("population_possible(n, 3.4, 2000, 1700000)") is None
+
+
+def test_implied_population_rounds_half_up() -> None:
+    assert ev("implied_population(10, 3.4)") == 294118
+    assert ev("implied_population(14, 6.7)") == 208955
+    assert ev("implied_population(10, 0)") is None
+
+
+def test_inflect_puts_the_letters_label_in_the_counts_number() -> None:
+    assert ev("inflect(1, 'investigations')") == "investigation"
+    assert ev("inflect(1, 'detailed investigations')") == "detailed investigation"
+    assert ev("inflect(17, 'upheld decision')") == "upheld decisions"
+    assert ev("inflect(0, 'compliance outcomes')") == "compliance outcomes"
+    assert ev("inflect(1, 'Upheld Decisions')") == "Upheld Decision"
+    assert ev("inflect(2, 'process')") == "processs"  # -ss is singular; plural is -s only
+    assert ev("inflect(1, '')") == ""
+
+
+def test_signatory_valid_on_reads_the_dated_table() -> None:
+    assert ev("signatory_valid_on('Michael King', date(2020, 7, 22))") is True
+    assert ev("signatory_valid_on('Michael King', date(2023, 4, 1))") is False
+    assert ev("signatory_valid_on('Paul Najsarek', date(2023, 7, 19))") is True
+    assert ev("signatory_valid_on('Paul Najsarek', date(2024, 7, 17))") is False
+    assert ev("signatory_valid_on('Ms Amerdeep Somal', date(2024, 7, 17))") is True
+    assert ev("signatory_valid_on('Amerdeep Clarke', date(2024, 7, 17))") is False
+    assert ev("signatory_valid_on('Amerdeep Clarke', date(2025, 5, 21))") is True
+    assert ev("signatory_valid_on('Amerdeep Somal', date(2025, 5, 21))") is True
+    assert ev("signatory_on(date(2023, 7, 19))") == "Paul Najsarek"
+    assert ev("signatory_on(date(2025, 5, 21))") == "Amerdeep Somal or Amerdeep Clarke"
+
+
+def test_the_table_of_signatories_matches_its_schema_and_cites_sources() -> None:
+    import tomllib
+
+    from lgo_audit.resources import bundled_signatories_path, validator
+
+    with bundled_signatories_path().open("rb") as handle:
+        table = tomllib.load(handle)
+    assert not list(validator("signatories").iter_errors(table))
+    for row in table["signatory"]:
+        start, end = row.get("from"), row.get("to")
+        assert start is None or end is None or start <= end, row["name"]
+
+
+def test_issue_month_comes_from_the_profiles() -> None:
+    from lgo_audit.grammar import PROFILES
+
+    for name, profile in PROFILES.items():
+        assert ev(f"issue_month({name})") == profile.issue_month
+    assert ev("issue_month(2025)") == 5
+    assert ev("issue_month(2024)") == 7
+    assert ev("issue_month(2019)") == PROFILES["2020"].issue_month  # before the first profile
+    assert ev("issue_month(2030)") == PROFILES["2025"].issue_month  # the latest profile
+    assert ev("month_name(5)") == "May"
+    assert ev("month_name(13)") is None

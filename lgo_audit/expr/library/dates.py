@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime
 
+from lgo_audit.dates import MONTHS
 from lgo_audit.expr._declare import Function, date_arg, function, whole_arg
-from lgo_audit.expr._types import DATE, INTEGER
+from lgo_audit.expr._types import DATE, INTEGER, STRING
 from lgo_audit.expr._values import Value
 
 GROUP = "dates"
@@ -42,6 +43,11 @@ def _day(d: Value) -> Value:
     return date_arg("day", "d", d).day
 
 
+def _month_name(m: Value) -> Value:
+    month = whole_arg("month_name", "m", m)
+    return MONTHS[month - 1] if 1 <= month <= 12 else None
+
+
 FUNCTIONS: tuple[Function, ...] = (
     function(
         "date",
@@ -63,6 +69,15 @@ FUNCTIONS: tuple[Function, ...] = (
         returns=INTEGER,
         doc="The month (1-12) of date d.",
         impl=_month,
+        group=GROUP,
+    ),
+    function(
+        "month_name",
+        ("m", INTEGER),
+        returns=STRING,
+        doc="The English name of month m (1-12), as the letters write it: "
+        "`month_name(5)` is 'May'; null for any other m.",
+        impl=_month_name,
         group=GROUP,
     ),
     function(

@@ -58,8 +58,13 @@ def _given_compatible(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
 
 
 def _same_person(a: Value, b: Value) -> Value:
-    first = _person(string_arg("same_person", "a", a))
-    second = _person(string_arg("same_person", "b", b))
+    return same_person(string_arg("same_person", "a", a), string_arg("same_person", "b", b))
+
+
+def same_person(a: str, b: str) -> bool:
+    """Whether two written names denote the same person (see the declaration below)."""
+    first = _person(a)
+    second = _person(b)
     if first is None or second is None:
         return False
     titles_a, given_a, surname_a = first

@@ -1,4 +1,9 @@
-"""Wording: the grammatical number of a noun after a count."""
+"""Wording: the grammatical number of a noun after a count.
+
+``inflect`` takes the noun from the letter itself (a fact such as ``upheld.investigations_label``)
+so that a rule about number agreement names no year's wording: "1 investigations" and
+"1 detailed investigations" are judged the same way.
+"""
 
 from __future__ import annotations
 
@@ -16,6 +21,17 @@ def _plural(n: Value, singular: Value, plural: Value) -> Value:
     return s if one else p
 
 
+def _inflect(n: Value, noun: Value) -> Value:
+    one = ratio(number_arg("inflect", "n", n)) == (1, 1)
+    phrase = string_arg("inflect", "noun", noun)
+    head, space, last = phrase.rstrip().rpartition(" ")
+    if not last:
+        return phrase
+    singular = last[:-1] if last[-1:] in ("s", "S") and last[-2:-1] not in ("s", "S") else last
+    word = singular if one else singular + ("S" if singular.isupper() else "s")
+    return head + space + word
+
+
 FUNCTIONS: tuple[Function, ...] = (
     function(
         "plural",
@@ -26,6 +42,19 @@ FUNCTIONS: tuple[Function, ...] = (
         doc="`singular` if n is 1, otherwise `plural`: "
         "`plural(upheld.count, 'decision', 'decisions')`.",
         impl=_plural,
+        group=GROUP,
+    ),
+    function(
+        "inflect",
+        ("n", NUMBER),
+        ("noun", STRING),
+        returns=STRING,
+        doc="`noun` with its last word in the number n calls for (singular if n is 1, "
+        "otherwise plural), for nouns whose plural adds -s, as the letters' labels do: "
+        "`inflect(1, 'detailed investigations')` is 'detailed investigation', "
+        "`inflect(17, 'upheld decision')` is 'upheld decisions'. A last word ending in "
+        "-ss is taken as singular.",
+        impl=_inflect,
         group=GROUP,
     ),
 )
