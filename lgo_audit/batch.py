@@ -11,12 +11,17 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
 from lgo_audit import expr
-from lgo_audit.checks import DATA_ROW_WITHOUT_LETTER, FIGURE_DIFFERS, LETTER_NOT_IN_DATA
+from lgo_audit.checks import (
+    DATA_ROW_WITHOUT_LETTER,
+    FIGURE_DIFFERS,
+    LETTER_NOT_IN_DATA,
+    RATE_FROM_POPULATION,
+)
 from lgo_audit.envs import BoundEnv, FactEnv, ParamEnv
 from lgo_audit.findings import FactValue, Finding, LetterFacts, Location, Outcome, RuleResult
 from lgo_audit.rules import Binding, Rule
@@ -277,6 +282,44 @@ def _same(letter_value: Any, data_value: Any) -> bool:
     return bool(_comparable(letter_value) == _comparable(data_value))
 
 
+def _rate_from_population(
+    rule: Rule, letter: _Letter, row: Any, table: Any, results: list[RuleResult]
+) -> None:
+    """The stated upheld decisions per 100,000 residents against the count and the table's
+    ``population``: count x 100,000 / population, rounded half up at the places the rate is
+    stated with, must be the stated rate. Not applicable without a population, a count or a
+    rate."""
+    population = row.values.get("population")
+    count = letter.facts.get("upheld.count") or letter.facts.get("upheld.summary.upheld")
+    rate = letter.facts.get("upheld.per_100k")
+    if not population or count is None or rate is None or None in (count.value, rate.value):
+        results.append(RuleResult(rule.code, Outcome.NOT_APPLICABLE))
+        return
+    stated = Decimal(rate.value)
+    places = max(0, -int(stated.as_tuple().exponent))
+    exact = Decimal(int(count.value) * 100_000) / Decimal(int(population))
+    computed = exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    if computed == stated:
+        results.append(RuleResult(rule.code, Outcome.PASSED))
+        return
+    table_name = _name(table.path)
+    params = {
+        "fact": "upheld.per_100k",
+        "letter_value": stated,
+        "data_value": computed,
+        "column": "population",
+        "data_file": table_name,
+        "row": row.line,
+    }
+    message = expr.render_template(rule.message, ParamEnv(params, FactEnv(letter.facts)))
+    related = (Location(table.path, line_span(row.line, 1), f"{table_name} row {row.line}"),)
+    span = fact_span(letter.path, rate) or FILE_START
+    letter.findings.append(
+        Finding(letter.path, rule.code, rule.name, rule.severity, message, span, related)
+    )
+    results.append(RuleResult(rule.code, Outcome.FAILED))
+
+
 def reconcile(
     letters: Sequence[tuple[str, LetterFacts, list[Finding], list[RuleResult]]],
     rules: Sequence[Rule],
@@ -312,6 +355,9 @@ def reconcile(
                 results.append(RuleResult(rule.code, Outcome.FAILED))
             continue
         matched.add(key)  # type: ignore[arg-type]
+        rule = data_rules.get(RATE_FROM_POPULATION.name)
+        if rule is not None:
+            _rate_from_population(rule, letter, row, table, results)
         rule = data_rules.get(FIGURE_DIFFERS.name)
         if rule is None:
             continue

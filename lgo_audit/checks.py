@@ -33,6 +33,7 @@ __all__ = [
     "MISSING_SECTION",
     "MISSING_STATEMENT",
     "NOT_A_LETTER",
+    "RATE_FROM_POPULATION",
     "SECTION_NAMES",
     "SECTION_OUT_OF_ORDER",
     "TEMPLATE_MISMATCH",
@@ -123,6 +124,13 @@ LETTER_NOT_IN_DATA = Check(
     "that each letter's authority and year have a row in the table",
     ("authority", "year", "data_file"),
 )
+RATE_FROM_POPULATION = Check(
+    "rate-from-population",
+    "data",
+    "each letter's upheld decisions per 100,000 residents against its count and the table's "
+    "population, at the rate's stated places",
+    ("fact", "letter_value", "data_value", "column", "data_file", "row"),
+)
 DATA_ROW_WITHOUT_LETTER = Check(
     "data-row-without-letter",
     "data",
@@ -146,6 +154,7 @@ CHECKS: Mapping[str, Check] = MappingProxyType(
             TEMPLATE_MISMATCH,
             FIGURE_DIFFERS,
             LETTER_NOT_IN_DATA,
+            RATE_FROM_POPULATION,
             DATA_ROW_WITHOUT_LETTER,
         )
     }
