@@ -148,10 +148,14 @@ class LetterFacts:
     # 2025: the upheld panel's lines the statistics pages no longer show, present or not
     optional_lines: frozenset[str] = frozenset({"upheld_count", "upheld_basis"})
     deleted: frozenset[str] = frozenset()  # paragraphs (by key) left out: required statements
+    wording_year: int | None = None  # the template written in, when not the title's (mutations)
 
     @property
     def profile_year(self) -> int:
-        """The template year the letter is written in (and read with): 2020 to 2025."""
+        """The template year the letter is written in: 2020 to 2025 (its title's, or
+        ``wording_year``)."""
+        if self.wording_year is not None:
+            return self.wording_year
         return max(2020, min(self.title_year, LATEST))
 
     @property
