@@ -215,11 +215,14 @@ def _missing_statements(occurrences: list[Occurrence], profile: Profile, text: s
         malformed = {st for o in found for st in o.malformed}
         if section.instead is not None and section.instead in present:
             continue
-        order = [st.name for st in profile.statements if st.stands_in(name)]
+        # ``needs`` is in the template's reading order (``statements`` is in priority order,
+        # which is not where a statement stands: the shared "This compares to an average"
+        # comes after "Statistics are based on" in priority)
+        order = list(section.needs)
         for needed in section.needs:
             if needed in present or needed in malformed:
                 continue
-            rank = order.index(needed) if needed in order else len(order)
+            rank = order.index(needed)
             after = [present[st] for st in order[rank + 1 :] if st in present]
             earlier = [present[st] for st in order[:rank] if st in present]
             if after:

@@ -59,6 +59,25 @@ MONTHS = (
     "July", "August", "September", "October", "November", "December",
 )  # fmt: skip
 T = TypeVar("T")
+LATEST = 2025  # the latest template profile; a later title is read with it (LGO009, info)
+YEARS = (2020, 2021, 2022, 2023, 2024, 2025, "next")
+"""The years generated: each template year, and "next" (a title of 2026 to 2030)."""
+ISSUE_MONTH = {2020: 7, 2021: 7, 2022: 7, 2023: 7, 2024: 7, 2025: 5}  # later years: May
+SIGNATORIES_BY_YEAR: tuple[tuple[int, int, str, str], ...] = (
+    # (first letter year, last letter year, signatory, first title line)
+    (2019, 2022, "Michael King", "Local Government and Social Care Ombudsman"),
+    (2023, 2023, "Paul Najsarek", "Interim Local Government and Social Care Ombudsman"),
+    (2024, 9999, "Amerdeep Somal", "Local Government and Social Care Ombudsman"),
+)
+"""Who signs a letter of each year (TEMPLATE-HISTORY.md): the Ombudsman in post on its date."""
+
+
+def signatory_for(year: int) -> tuple[str, str]:
+    for first, last, name, title in SIGNATORIES_BY_YEAR:
+        if first <= year <= last:
+            return name, title
+    raise ValueError(year)
+
 
 # --- the facts ---------------------------------------------------------------------------------
 
@@ -118,6 +137,30 @@ class LetterFacts:
     )
     raw: dict[str, str] = field(default_factory=dict, hash=False)
     hidden: frozenset[str] = frozenset()
+    # --- later templates (2023 on); ignored by the 2020 wording ---
+    signatory_title: str = "Local Government and Social Care Ombudsman"
+    population: int = 0  # residents: the per 100,000 rate is upheld_count * 100,000 / population
+    per_100k: Decimal = Decimal(0)
+    per_100k_average: Decimal = Decimal(0)
+    # 2025: the complaint overview (dealt with, not for us, assessed and closed, investigated)
+    overview: tuple[int, int, int, int] | None = None
+    summary: bool = False  # 2025: "We investigated N complaints and upheld M."
+    # 2025: the upheld panel's lines the statistics pages no longer show, present or not
+    optional_lines: frozenset[str] = frozenset({"upheld_count", "upheld_basis"})
+    deleted: frozenset[str] = frozenset()  # paragraphs (by key) left out: required statements
+    wording_year: int | None = None  # the template written in, when not the title's (mutations)
+
+    @property
+    def profile_year(self) -> int:
+        """The template year the letter is written in: 2020 to 2025 (its title's, or
+        ``wording_year``)."""
+        if self.wording_year is not None:
+            return self.wording_year
+        return max(2020, min(self.title_year, LATEST))
+
+    @property
+    def wording_2020(self) -> bool:
+        return self.profile_year <= 2022
 
     @property
     def addressee(self) -> str:
@@ -131,6 +174,9 @@ class LetterFacts:
 
     def hide(self, name: str) -> LetterFacts:
         return dataclasses.replace(self, hidden=self.hidden | {name})
+
+    def delete(self, key: str) -> LetterFacts:
+        return dataclasses.replace(self, deleted=self.deleted | {key})
 
 
 def stated_percent(k: int, n: int, places: int) -> Decimal:
@@ -315,13 +361,27 @@ def _average(c: _Choose) -> Decimal:
     return Decimal(c.integer(0, 100 * 10**places)).scaleb(-places)
 
 
-def _build(c: _Choose) -> LetterFacts:
-    # The 2020 wording is the template of 2020 to 2022 (tests/letters_years.py renders the
-    # later templates); an earlier or later title would be read with another template.
-    year = c.integer(2020, 2022)
+def _rate(k: int, population: int, places: int) -> Decimal:
+    """Upheld decisions per 100,000 residents, rounded half up at ``places``."""
+    return stated_percent(k * 1000, population, places)  # 100 * (1000 k) / population
+
+
+def _year(c: _Choose, years: Sequence[int | str]) -> int:
+    chosen = c.sample(years)
+    return c.integer(LATEST + 1, LATEST + 5) if chosen == "next" else int(chosen)
+
+
+def _build(c: _Choose, years: Sequence[int | str] = YEARS) -> LetterFacts:
+    # Every template year and a "next" one (read with the latest template, LGO009 info).
+    # 2020 to 2022 share the 2020 wording (rules/base/2020.txt); 2023 on, the panels of the
+    # statistics pages (tests/fixtures/evidence/), each year's changes included.
+    year = _year(c, years)
+    profile_year = min(year, LATEST)
     end = dt.date(year, 3, 31)
     start = dt.date(year - 1, 4, 1)
-    letter_date = end + dt.timedelta(days=c.integer(1, 300))
+    # dated in the issue month (July; May from 2025), after the period it reviews
+    month = ISSUE_MONTH.get(year, 5)
+    letter_date = dt.date(year, month, c.integer(1, 31 if month in (5, 7) else 28))
     publication = letter_date + dt.timedelta(days=c.integer(1, 60))
     honorific = c.sample(HONORIFICS)
     given = tuple(c.sample(GIVEN_NAMES) for _ in range(c.integer(0, 2)))
@@ -336,7 +396,22 @@ def _build(c: _Choose) -> LetterFacts:
     k = _share(c, n)
     r = _share(c, k)
     m = _count(c, 500)
+    if profile_year >= 2024 and k == 0:
+        m = 0  # no upheld complaint: the zero-case sentences stand for both panels
+    elif profile_year >= 2024 and m == 0:
+        m = c.integer(1, 40)  # a panel of figures needs outcomes to state them of
     j = _share(c, m)
+    signatory, signatory_title = signatory_for(year)
+    population = c.integer(2_000, 1_600_000)
+    overview = None
+    summary = False
+    optional_lines = frozenset({"upheld_count", "upheld_basis"})
+    if profile_year >= 2025:
+        if c.boolean():
+            not_for_us, assessed = _count(c, 3000), _count(c, 3000)
+            overview = (not_for_us + assessed + n, not_for_us, assessed, n)
+        summary = c.boolean()
+        optional_lines = frozenset(x for x in ("upheld_count", "upheld_basis") if c.boolean())
     return LetterFacts(
         letter_date=letter_date,
         honorific=honorific,
@@ -354,7 +429,7 @@ def _build(c: _Choose) -> LetterFacts:
         courses=c.integer(1, 500),
         people=c.integer(1, 20000),
         more_courses=c.integer(1, 100),
-        signatory=c.sample(SIGNATORIES),
+        signatory=signatory,
         header_authority=authority,
         header_period_end=end,
         upheld_percent=stated_percent(k, n, c.integer(0, 1)),
@@ -369,22 +444,33 @@ def _build(c: _Choose) -> LetterFacts:
         remedy_percent=stated_percent(r, k, c.integer(0, 1)),
         remedy_average=_average(c),
         remedy_count=r,
-        remedy_investigations=n,
+        # until 2022 the remedy panel's total is the investigations; from 2023 the upheld count
+        remedy_investigations=n if profile_year <= 2022 else k,
         remedy_period=(start, end),
+        signatory_title=signatory_title,
+        population=population,
+        per_100k=_rate(k, population, 1) if k else Decimal(0),
+        per_100k_average=Decimal(c.integer(1, 300)).scaleb(-1),
+        overview=overview,
+        summary=summary,
+        optional_lines=optional_lines,
     )
 
 
-def random_letter_facts(rng: random.Random) -> LetterFacts:
-    """A consistent letter's facts from ``rng`` (no hypothesis needed)."""
-    return _build(_RandomChoose(rng))
+def random_letter_facts(
+    rng: random.Random, years: Sequence[int | str] = (2020, 2021, 2022)
+) -> LetterFacts:
+    """A consistent letter's facts from ``rng`` (no hypothesis needed); by default of the
+    2020 wording (the benchmarks' and the batches' letters)."""
+    return _build(_RandomChoose(rng), years)
 
 
-def letter_facts() -> st.SearchStrategy[LetterFacts]:
-    """Hypothesis strategy: the facts of a consistent letter (shrinks towards small counts,
-    the first year and names of each list)."""
+def letter_facts(years: Sequence[int | str] = YEARS) -> st.SearchStrategy[LetterFacts]:
+    """Hypothesis strategy: the facts of a consistent letter of one of ``years`` (sampled per
+    example; shrinks towards small counts, the first year and names of each list)."""
     from hypothesis import strategies
 
-    return strategies.composite(lambda draw: _build(_DrawChoose(draw)))()
+    return strategies.composite(lambda draw: _build(_DrawChoose(draw), years))()
 
 
 # --- what parsing must give --------------------------------------------------------------------
@@ -445,13 +531,101 @@ def expected_facts(facts: LetterFacts) -> dict[str, Any]:
         "remedy.period.start": facts.remedy_period[0],
         "remedy.period.end": facts.remedy_period[1],
     }
-    if facts.title_year >= 2021:  # from 2021 the sign-off's first title is a fact
-        values["signatory.title"] = "Local Government and Social Care Ombudsman"
+    if facts.profile_year >= 2021:
+        values["signatory.title"] = facts.signatory_title
+    if not facts.wording_2020:
+        values = _later_facts(facts, values)
+    for key in facts.deleted:
+        for name in _PARAGRAPH_FACTS.get(key, ()):
+            values.pop(name, None)
     for name in facts.hidden:
         values.pop(name, None)
     for name in facts.raw:
         values.pop(name, None)
     return values
+
+
+_FRAME_FACTS = (
+    "letter_date", "addressee.name", "addressee.role", "authority.name", "salutation.name",
+    "title.year", "year_ending", "signatory.name", "signatory.title",
+)  # fmt: skip
+_PANEL = ("percent", "average")
+_PARAGRAPH_FACTS: dict[str, tuple[str, ...]] = {
+    "upheld_percent": ("upheld.percent",),
+    "upheld_average": ("upheld.average",),
+    "upheld_count": ("upheld.count", "upheld.count_label"),
+    "per_100k": ("upheld.per_100k_authority", "upheld.per_100k"),
+    "per_100k_average": ("upheld.per_100k_average",),
+    **{
+        f"{panel}_basis": tuple(
+            f"{panel}.{name}"
+            for name in (total, f"{total}_label", "period.start", "period.end")
+        )
+        for panel, total in (
+            ("upheld", "investigations"), ("compliance", "outcomes"), ("remedy", "investigations")
+        )
+    },
+    "compliance_percent": ("compliance.percent",),
+    "compliance_average": ("compliance.average",),
+    "remedy_percent": ("remedy.percent",),
+    "remedy_average": ("remedy.average",),
+    "remedy_count": ("remedy.count", "remedy.count_label"),
+}  # fmt: skip
+"""The facts each panel paragraph states (a deleted paragraph states none of them)."""
+
+
+def _later_facts(facts: LetterFacts, values: dict[str, Any]) -> dict[str, Any]:
+    """The facts of a letter of the 2023 template or later: the frame, the panels."""
+    year = facts.profile_year
+    out = {name: values[name] for name in _FRAME_FACTS}
+    n, k = facts.investigations, facts.upheld_count
+    if facts.overview is not None:
+        dealt_with, not_for_us, assessed, investigated = facts.overview
+        out.update(
+            {
+                "overview.period.start": facts.upheld_period[0],
+                "overview.period.end": facts.upheld_period[1],
+                "overview.dealt_with": dealt_with,
+                "overview.not_for_us": not_for_us,
+                "overview.assessed_and_closed": assessed,
+                "overview.investigated": investigated,
+            }
+        )
+    if facts.summary:
+        out["upheld.summary.investigated"] = n
+        out["upheld.summary.upheld"] = k
+    shown = ["upheld_percent", "upheld_average", "per_100k", "per_100k_average"]
+    for key in ("upheld_count", "upheld_basis"):
+        if year < 2025 or key in facts.optional_lines:
+            shown.append(key)
+    zero = year >= 2024 and k == 0 and facts.compliance_outcomes == 0
+    if zero:
+        out["compliance.none_due"] = "No recommendations were due for compliance in this period"
+        out["remedy.none_upheld"] = "The Ombudsman did not uphold any complaints in this period"
+    else:
+        shown += ["compliance_percent", "compliance_average", "compliance_basis"]
+        shown += ["remedy_percent", "remedy_average", "remedy_count", "remedy_basis"]
+    for key in shown:
+        for name in _PARAGRAPH_FACTS[key]:
+            if name in values:
+                out[name] = values[name]
+    out["upheld.per_100k_authority"] = facts.authority
+    out["upheld.per_100k"] = facts.per_100k
+    out["upheld.per_100k_average"] = facts.per_100k_average
+    out["upheld.investigations_label"] = plural(
+        n, *(("detailed investigation", "detailed investigations") if year == 2023
+             else ("investigation", "investigations"))
+    )  # fmt: skip
+    if "upheld_basis" not in shown:
+        for name in _PARAGRAPH_FACTS["upheld_basis"]:
+            out.pop(name, None)
+    if not zero:
+        r_total = facts.remedy_investigations
+        out["remedy.investigations_label"] = plural(
+            r_total, *(("detailed investigation", "detailed investigations") if year == 2023
+                       else ("upheld decision", "upheld decisions"))
+        )  # fmt: skip
+    return out
 
 
 # --- the template, derived from the reference letter --------------------------------------------
@@ -548,6 +722,233 @@ def paragraph_keys() -> tuple[str, ...]:
     return tuple(keys)
 
 
+# --- the later templates (2023 on): the statistics pages' panels --------------------------------
+
+BASE_DIR = BASE_LETTER.parent
+LATER_HEADINGS = (
+    "Local Government & Social Care OMBUDSMAN",
+    "Complaint overview",
+    "Complaints upheld",
+    "Compliance with Ombudsman recommendations",
+    "Satisfactory remedies provided by the Council",
+)
+ALL_HEADINGS = frozenset(HEADINGS) | frozenset(LATER_HEADINGS)
+# Style.dropped_headings names the 2020 headings; the 2023 remedy heading is the same one
+_SAME_HEADING = {"Satisfactory remedies provided by the Council": (
+    "Satisfactory remedies provided by the authority"
+)}  # fmt: skip
+
+# The panel sentences of 2023 on, word for word as the Ombudsman's statistics pages print them
+# (tests/fixtures/evidence/lgo-statistics-pages/; test_letters_evidence.py checks each rendered
+# sentence against the page texts of its year). {sep} is where the pages' second rendering
+# breaks the line.
+WORDING: dict[str, str] = {
+    "overview": "Between {start} to {end}, we dealt with {dealt_with}. Of these, {not_for_us} "
+    "not for us or not ready for us to investigate. We assessed and closed {assessed}. "
+    "We investigated {investigated}.",
+    "summary": "We investigated {investigated} and upheld {upheld}.",
+    "upheld_label": "{percent} Complaints upheld by {council}",
+    "upheld_percent": "{percent} of complaints we investigated were upheld.",
+    "average": "This compares to an average of {percent} in similar authorities.",
+    "upheld_count": "{count}",
+    "per_100k": "Adjusted for {council}'s population, this is{sep}{rate} upheld decisions per "
+    "100,000 residents.",
+    "per_100k_average": "The average for authorities of this type is{sep}{rate} upheld "
+    "decisions per 100,000 residents.",
+    "basis": "Statistics are based on a total of {basis}",
+    "compliance_label": "{percent} of cases were successfully implemented by {council}",
+    "compliance_percent": "{percent} of cases we were satisfied the Council had successfully "
+    "implemented our recommendations.",
+    "compliance_none": "No recommendations were due for compliance in this period",
+    "remedy_label": "{percent} Complaints with satisfactory remedy provided by {council}",
+    "remedy_percent": "In {percent} of upheld cases we found the Council had provided a "
+    "satisfactory remedy before the complaint reached the Ombudsman.",
+    "remedy_count": "{count}",
+    "remedy_none": "The Ombudsman did not uphold any complaints in this period",
+}
+_LABELS = ("upheld_label", "compliance_label", "remedy_label")
+
+_LATER_FRAME: tuple[tuple[str, str, int], ...] = (
+    ("19 July 2023", "{letter_date}", 1),
+    ("Ms Smith\nChief Executive\nStockport Metropolitan Borough Council", "{addressee_block}", 1),
+    ("Dear Ms Smith", "Dear {salutation}", 1),
+    ("Annual Review letter 2023", "Annual Review letter {title_year}", 1),
+    ("for the year ending 31 March 2023", "for the year ending {year_ending}", 1),
+    (
+        "Paul Najsarek\nInterim Local Government and Social Care Ombudsman",
+        "{signatory}{signatory_title}",
+        1,
+    ),
+)
+
+
+@cache
+def later_frame() -> tuple[tuple[str, str], ...]:
+    """The frame of a 2023-on letter (letterhead to signature) from ``rules/base/2023.txt``,
+    as (key, paragraph with placeholders): the panels are built from :data:`WORDING`."""
+    text = (BASE_DIR / "2023.txt").read_text(encoding="utf-8")
+    text = text[: text.index("\n\nComplaints upheld\n")]
+    for old, new, times in _LATER_FRAME:
+        assert text.count(old) == times, f"{old[:40]!r} in rules/base/2023.txt"
+        text = text.replace(old, new)
+    paragraphs = [p.strip("\n") for p in text.strip("\n").split("\n\n")]
+    keys = []
+    for paragraph in paragraphs:
+        names = _PLACEHOLDER.findall(paragraph)
+        if paragraph in ALL_HEADINGS:
+            keys.append("heading:" + _SLUG.sub("-", paragraph.lower()).strip("-"))
+        elif names:
+            keys.append(names[0])
+        else:
+            keys.append(_SLUG.sub("-", " ".join(paragraph.split()[:4]).lower()).strip("-"))
+    return tuple(zip(keys, paragraphs, strict=True))
+
+
+def _heading_key(heading: str) -> str:
+    return "heading:" + _SLUG.sub("-", heading.lower()).strip("-")
+
+
+def later_paragraphs(facts: LetterFacts, style: Style) -> list[tuple[str, str]]:
+    """The paragraphs (key, text) of a letter of the 2023 template or later."""
+    year = facts.profile_year
+    values = _values(facts, style)
+    raw = facts.raw
+    markdown = style.markup == "markdown"
+    split = style.split_panel_lines
+    council = raw.get("upheld.per_100k_authority", facts.authority)
+
+    def bold(text: str) -> str:
+        return f"**{text}**" if markdown else text
+
+    def percent(name: str, value: Decimal) -> str:
+        return raw.get(name, bold(f"{value}%"))
+
+    def counted(name: str, n: int, one: str, many: str) -> str:
+        label = raw.get(f"{name}_label", plural(n, one, many))
+        if name in facts.hidden:
+            return label
+        return f"{bold(raw.get(name, count_text(n)))} {label}"
+
+    def date(name: str, day: dt.date) -> str:
+        return raw.get(name, long_date(day, style.date_form))
+
+    def basis(panel: str, total: str, n: int, one: str, many: str) -> str:
+        start, end = getattr(facts, f"{panel}_period")
+        return WORDING["basis"].format(
+            basis=counted(f"{panel}.{total}", n, one, many)
+            + f" for the period between {date(f'{panel}.period.start', start)}"
+            f" to {date(f'{panel}.period.end', end)}"
+        )
+
+    def rate(name: str, value: Decimal) -> str:
+        return raw.get(name, bold(f"{value:,}"))
+
+    def complaints(n: int) -> str:
+        return f"{count_text(n)} {plural(n, 'complaint', 'complaints')}"
+
+    out: list[tuple[str, str]] = [
+        (key, paragraph.format_map(values)) for key, paragraph in later_frame()
+    ]
+    if facts.overview is not None:
+        dealt_with, not_for_us, assessed, investigated = facts.overview
+        out.append((_heading_key("Complaint overview"), "Complaint overview"))
+        start, end = facts.upheld_period
+        out.append(
+            (
+                "overview",
+                WORDING["overview"].format(
+                    start=date("overview.period.start", start),
+                    end=date("overview.period.end", end),
+                    dealt_with=complaints(dealt_with),
+                    not_for_us=f"{count_text(not_for_us)} {plural(not_for_us, 'was', 'were')}",
+                    assessed=complaints(assessed),
+                    investigated=complaints(investigated),
+                ),
+            )
+        )
+    out.append((_heading_key("Complaints upheld"), "Complaints upheld"))
+    if facts.summary:
+        out.append(
+            (
+                "summary",
+                WORDING["summary"].format(
+                    investigated=complaints(facts.investigations),
+                    upheld=count_text(facts.upheld_count),
+                ),
+            )
+        )
+    zero = year >= 2024 and facts.upheld_count == 0 and facts.compliance_outcomes == 0
+    upheld_label = "upheld decision", "upheld decisions"
+    investigations = (
+        ("detailed investigation", "detailed investigations")
+        if year == 2023
+        else ("investigation", "investigations")
+    )
+    remedy_total = investigations if year == 2023 else upheld_label
+    panel: list[tuple[str, str]] = [
+        ("upheld_label", WORDING["upheld_label"].format(
+            percent=f"{facts.upheld_percent}%", council=facts.authority)),
+        ("upheld_percent", WORDING["upheld_percent"].format(
+            percent=percent("upheld.percent", facts.upheld_percent))),
+        ("upheld_average", WORDING["average"].format(
+            percent=percent("upheld.average", facts.upheld_average))),
+        ("upheld_count", counted("upheld.count", facts.upheld_count, *upheld_label)),
+        ("per_100k", WORDING["per_100k"].format(
+            council=council, sep="\n" if split else " ",
+            rate=rate("upheld.per_100k", facts.per_100k))),
+        ("per_100k_average", WORDING["per_100k_average"].format(
+            sep="\n" if split else " ",
+            rate=rate("upheld.per_100k_average", facts.per_100k_average))),
+        ("upheld_basis", basis("upheld", "investigations", facts.investigations,
+                               *investigations)),
+        (_heading_key("Compliance with Ombudsman recommendations"),
+         "Compliance with Ombudsman recommendations"),
+    ]  # fmt: skip
+    if zero:
+        panel.append(("compliance_none", WORDING["compliance_none"]))
+    else:
+        panel += [
+            ("compliance_label", WORDING["compliance_label"].format(
+                percent=f"{facts.compliance_percent}%", council=facts.authority)),
+            ("compliance_percent", WORDING["compliance_percent"].format(
+                percent=percent("compliance.percent", facts.compliance_percent))),
+            ("compliance_average", WORDING["average"].format(
+                percent=percent("compliance.average", facts.compliance_average))),
+            ("compliance_basis", basis("compliance", "outcomes", facts.compliance_outcomes,
+                                       "compliance outcome", "compliance outcomes")),
+        ]  # fmt: skip
+    panel.append(
+        (
+            _heading_key("Satisfactory remedies provided by the Council"),
+            "Satisfactory remedies provided by the Council",
+        )
+    )
+    if zero:
+        panel.append(("remedy_none", WORDING["remedy_none"]))
+    else:
+        panel += [
+            ("remedy_label", WORDING["remedy_label"].format(
+                percent=f"{facts.remedy_percent}%", council=facts.authority)),
+            ("remedy_percent", WORDING["remedy_percent"].format(
+                percent=percent("remedy.percent", facts.remedy_percent))),
+            ("remedy_average", WORDING["average"].format(
+                percent=percent("remedy.average", facts.remedy_average))),
+            ("remedy_count", counted("remedy.count", facts.remedy_count,
+                                     "satisfactory remedy decision",
+                                     "satisfactory remedy decisions")),
+            ("remedy_basis", basis("remedy", "investigations", facts.remedy_investigations,
+                                   *remedy_total)),
+        ]  # fmt: skip
+    for key, text in panel:
+        if key in _LABELS and not style.panel_labels:
+            continue
+        optional = year >= 2025 and key in ("upheld_count", "upheld_basis")
+        if optional and key not in facts.optional_lines:
+            continue
+        out.append((key, text))
+    return out
+
+
 # --- styles -------------------------------------------------------------------------------------
 
 ENCODINGS = ("utf-8", "utf-8-sig", "cp1252", "utf-16")
@@ -577,6 +978,10 @@ class Style:
     salutation_comma: bool = False
     leading_blank_lines: int = 0
     seed: int = 0
+    # the statistics pages' second rendering (2023 on): a panel line split over two lines,
+    # a label line ("89% Complaints upheld by <Council>") above each panel's rate
+    split_panel_lines: bool = False
+    panel_labels: bool = False
 
 
 def _style(c: _Choose) -> Style:
@@ -600,6 +1005,8 @@ def _style(c: _Choose) -> Style:
         salutation_comma=c.boolean(),
         leading_blank_lines=c.integer(0, 2),
         seed=c.integer(0, 2**32 - 1),
+        split_panel_lines=c.boolean(),
+        panel_labels=c.boolean(),
     )
 
 
@@ -625,6 +1032,7 @@ class Rendered:
     data: bytes
     text: str
     lines: dict[str, tuple[int, int]]
+    order: tuple[str, ...] = ()  # every paragraph's key in template order, left out ones too
 
 
 _NO_WRAP = frozenset(
@@ -637,6 +1045,9 @@ _NO_WRAP = frozenset(
         "yours-sincerely",
         "signatory",
         "title_year",
+        "upheld_label",
+        "compliance_label",
+        "remedy_label",
     }
 )
 
@@ -706,6 +1117,7 @@ def _values(facts: LetterFacts, style: Style) -> dict[str, str]:
         "signatory": ""
         if "signatory.name" in facts.hidden
         else raw.get("signatory.name", facts.signatory) + "\n",
+        "signatory_title": facts.signatory_title,
         "header_authority": raw.get("panel_header.authority", facts.header_authority),
         "header_period_end": raw.get(
             "panel_header.period_end", short_date(facts.header_period_end)
@@ -770,7 +1182,7 @@ def _noise(line: str, rng: random.Random, style: Style) -> str:
 
 
 def _paragraph(text: str, key: str, rng: random.Random, style: Style) -> str:
-    if style.wrap is not None and key not in _NO_WRAP and text not in HEADINGS:
+    if style.wrap is not None and key not in _NO_WRAP and text not in ALL_HEADINGS:
         protected = _MD_LINK.sub(lambda m: m.group().replace(" ", _KEEP_TOGETHER), text)
         lines = []
         for line in protected.split("\n"):
@@ -782,7 +1194,7 @@ def _paragraph(text: str, key: str, rng: random.Random, style: Style) -> str:
     if (
         style.split_paragraph
         and key not in _NO_WRAP
-        and text not in HEADINGS
+        and text not in ALL_HEADINGS
         and rng.random() < 0.15
     ):
         # an extractor's blank line in the middle of a sentence (between two words)
@@ -805,18 +1217,33 @@ def _separator(rng: random.Random, style: Style) -> str:
     return separator
 
 
+def paragraphs(facts: LetterFacts, style: Style) -> list[tuple[str, str]]:
+    """The letter's paragraphs (key, text) in order, before noise: the 2020 wording for 2020
+    to 2022, the later templates' otherwise; deleted statements left out."""
+    if facts.wording_2020:
+        values = _values(facts, style)
+        found = [
+            (key, paragraph.format_map(values))
+            for key, paragraph in zip(paragraph_keys(), template_paragraphs(), strict=True)
+        ]
+    else:
+        found = later_paragraphs(facts, style)
+    return found
+
+
 def render_document(facts: LetterFacts, style: Style) -> Rendered:
     """Render ``facts`` in ``style``: bytes, text and the line range of every paragraph."""
-    values = _values(facts, style)
     pieces: list[str] = ["\n" * style.leading_blank_lines]
     spans: dict[str, tuple[int, int]] = {}
     offset = style.leading_blank_lines
     line = 1 + offset
     first = True
-    for index, (key, paragraph) in enumerate(
-        zip(paragraph_keys(), template_paragraphs(), strict=True)
-    ):
-        if paragraph in style.dropped_headings:
+    order: list[str] = []
+    for index, (key, paragraph) in enumerate(paragraphs(facts, style)):
+        order.append(key)
+        if _SAME_HEADING.get(paragraph, paragraph) in style.dropped_headings:
+            continue
+        if key in facts.deleted:
             continue
         rng = random.Random(f"{style.seed}:{index}")
         if not first:
@@ -824,7 +1251,7 @@ def render_document(facts: LetterFacts, style: Style) -> Rendered:
             pieces.append(separator)
             line += separator.count("\n")
         first = False
-        text = _paragraph(paragraph.format_map(values), key, rng, style)
+        text = _paragraph(paragraph, key, rng, style)
         pieces.append(text)
         spans[key] = (line, line + text.count("\n"))
         line += text.count("\n")
@@ -835,7 +1262,7 @@ def render_document(facts: LetterFacts, style: Style) -> Rendered:
     if style.crlf:
         text = text.replace("\n", "\r\n")
     data = text.encode(style.encoding)  # "utf-16" writes a byte-order mark; utf-8-sig too
-    return Rendered(data, text, spans)
+    return Rendered(data, text, spans, tuple(order))
 
 
 def render(facts: LetterFacts, style: Style) -> bytes:

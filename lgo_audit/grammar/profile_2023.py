@@ -45,7 +45,9 @@ _TITLES = (
 council_titles = pp.Regex(_TITLES, flags=re.IGNORECASE)
 """The signatory's titles, the interim Ombudsman's among them."""
 
-_COUNCIL_NAME = r"[^\n]{1,150}?"
+# The council's name may be hard-wrapped like any wording (a PDF extractor breaks the line
+# inside "London Borough\nof Hackney's population"); its value has the whitespace folded.
+_COUNCIL_NAME = r"[^\n](?:[^\n]|\n){0,149}?"
 _POSSESSIVE = r"(?=['\u2019]s\s+population\b)"
 
 
@@ -69,7 +71,11 @@ PANEL_STATEMENTS = (
         "upheld-per-100k",
         "upheld",
         phrase("Adjusted for")
-        + fact("upheld.per_100k_authority", pp.Regex(rf"{_COUNCIL_NAME}{_POSSESSIVE}"))
+        + fact(
+            "upheld.per_100k_authority",
+            pp.Regex(rf"{_COUNCIL_NAME}{_POSSESSIVE}"),
+            lambda raw: " ".join(raw.split()),
+        )
         + pp.Regex(r"['\u2019]s\s+population\s*,\s*this\s+is\b", flags=re.IGNORECASE)
         + fact("upheld.per_100k", rate)
         + phrase("upheld decisions per 100,000 residents."),
