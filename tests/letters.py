@@ -149,6 +149,17 @@ class LetterFacts:
     optional_lines: frozenset[str] = frozenset({"upheld_count", "upheld_basis"})
     deleted: frozenset[str] = frozenset()  # paragraphs (by key) left out: required statements
     wording_year: int | None = None  # the template written in, when not the title's (mutations)
+    zero_case: bool | None = None  # the zero-case sentences forced on or off (mutations)
+
+    @property
+    def zero_sentences(self) -> bool:
+        """From 2024, with no upheld complaint (and so no compliance outcome), the zero-case
+        sentences stand for the compliance and remedy panels; ``zero_case`` overrides."""
+        if self.zero_case is not None:
+            return self.profile_year >= 2024 and self.zero_case
+        return (
+            self.profile_year >= 2024 and self.upheld_count == 0 and (self.compliance_outcomes == 0)
+        )
 
     @property
     def profile_year(self) -> int:
@@ -598,7 +609,7 @@ def _later_facts(facts: LetterFacts, values: dict[str, Any]) -> dict[str, Any]:
     for key in ("upheld_count", "upheld_basis"):
         if year < 2025 or key in facts.optional_lines:
             shown.append(key)
-    zero = year >= 2024 and k == 0 and facts.compliance_outcomes == 0
+    zero = facts.zero_sentences
     if zero:
         out["compliance.none_due"] = "No recommendations were due for compliance in this period"
         out["remedy.none_upheld"] = "The Ombudsman did not uphold any complaints in this period"
@@ -877,7 +888,7 @@ def later_paragraphs(facts: LetterFacts, style: Style) -> list[tuple[str, str]]:
                 ),
             )
         )
-    zero = year >= 2024 and facts.upheld_count == 0 and facts.compliance_outcomes == 0
+    zero = facts.zero_sentences
     upheld_label = "upheld decision", "upheld decisions"
     investigations = (
         ("detailed investigation", "detailed investigations")

@@ -211,7 +211,7 @@ def _other_percent(draw: Draw, correct: Decimal, low: int = 0, high: int = 100) 
 
 def _zero_case(f: LetterFacts) -> bool:
     """Does the letter state the zero-case sentences instead of two panels (2024 on)?"""
-    return f.profile_year >= 2024 and f.upheld_count == 0 and f.compliance_outcomes == 0
+    return f.zero_sentences
 
 
 def _panels(f: LetterFacts) -> LetterFacts:
@@ -300,6 +300,116 @@ def _remedy_total_not_upheld(draw, f):
     f = _panels(f)
     total = draw(st.integers(0, f.upheld_count + 50).filter(lambda t: t != f.upheld_count))
     return f.replace(remedy_investigations=total), ("remedy_basis",)
+
+
+# --- the later templates' invariants (2023 on) ---------------------------------------------
+
+
+def _per_100k_zero_wrong(draw, f):
+    """A rate of 0.0 per 100,000 residents with upheld decisions (or a rate with none)."""
+    f = _panels(f)  # the count stated, to judge the rate by
+    if f.upheld_count:
+        return f.replace(per_100k=Decimal("0.0")), ("per_100k",)
+    rate = Decimal(draw(st.integers(1, 99))).scaleb(-1)
+    return f.replace(per_100k=rate), ("per_100k",)
+
+
+def _per_100k_impossible(draw, f):
+    """A rate no English council's population can give: fewer than 2,000 residents."""
+    f = _panels(f)
+    assume(1 <= f.upheld_count <= 19)
+    return f.replace(per_100k=Decimal(f.upheld_count * 60).quantize(Decimal("0.1"))), ("per_100k",)
+
+
+def _per_100k_percent(draw, f):
+    """The rate per 100,000 residents printed with a "%" (a real defect of a published page)."""
+    name = draw(st.sampled_from(["upheld.per_100k", "upheld.per_100k_average"]))
+    value = f.per_100k if name == "upheld.per_100k" else f.per_100k_average
+    key = "per_100k" if name == "upheld.per_100k" else "per_100k_average"
+    return f.replace(raw={**f.raw, name: f"{value:,}%"}), (key,)
+
+
+def _overview_total_wrong(draw, f):
+    assume(f.overview is not None)
+    assert f.overview is not None
+    dealt, not_for_us, assessed, investigated = f.overview
+    delta = draw(st.integers(1, 20))
+    return f.replace(overview=(dealt + delta, not_for_us, assessed, investigated)), ("overview",)
+
+
+def _overview_investigated_wrong(draw, f):
+    """The overview's investigated count differs from the upheld panel's (its total kept)."""
+    assume(f.overview is not None and (f.summary or "upheld_basis" in f.optional_lines))
+    assert f.overview is not None
+    dealt, not_for_us, assessed, investigated = f.overview
+    delta = draw(st.integers(1, 20))
+    overview = (dealt + delta, not_for_us, assessed, investigated + delta)
+    return f.replace(overview=overview), ("overview",)
+
+
+def _summary_rate_wrong(draw, f):
+    """The upheld rate against "We investigated N complaints and upheld M." when the count
+    or the basis line is not there to judge it by (LGO101 then cannot)."""
+    assume(f.summary and f.investigations > 0)
+    dropped = draw(st.sampled_from(["upheld_count", "upheld_basis"]))
+    f = f.replace(optional_lines=f.optional_lines - {dropped})
+    places = _places(f.upheld_percent)
+    exact = Fraction(100 * f.upheld_count, f.investigations)
+    wrong = draw(
+        st.integers(0, 100).filter(
+            lambda p: abs(Fraction(p) - exact) >= 1 and Decimal(p) != f.upheld_percent
+        )
+    )
+    return f.replace(upheld_percent=Decimal(wrong).scaleb(0) if places == 0 else Decimal(wrong)), (
+        "upheld_percent",
+    )
+
+
+def _zero_sentences_with_upheld(draw, f):
+    """The zero-case sentences although complaints were upheld."""
+    f = f.replace(optional_lines=frozenset({"upheld_count", "upheld_basis"}))
+    assume(f.upheld_count > 0)
+    return f.replace(zero_case=True), ("compliance_none", "remedy_none")
+
+
+def _zero_upheld_with_figures(draw, f):
+    """No upheld complaint, the remedy panel's figures shown instead of its zero-case sentence."""
+    assume(f.investigations > 0)
+    f = f.replace(optional_lines=frozenset({"upheld_count", "upheld_basis"}))
+    f = _upheld(f, 0).replace(
+        upheld_percent=Decimal(0),
+        remedy_count=0,
+        remedy_percent=Decimal(0),
+        remedy_investigations=0,
+        zero_case=False,
+    )
+    return f, ("remedy_percent",)
+
+
+def _issue_month_wrong(draw, f):
+    """Dated in the title year, after the period, but not in the template's issue month."""
+    issue = 5 if f.profile_year >= 2025 else 7
+    month = draw(st.sampled_from([m for m in range(4, 13) if m != issue]))
+    date = dt.date(f.title_year, month, draw(st.integers(1, 28)))
+    assume(date > f.year_ending)
+    return f.replace(letter_date=date, publication_date=date + dt.timedelta(days=7)), (
+        "letter_date",
+    )
+
+
+def _signatory_not_in_office(draw, f):
+    """Signed by an Ombudsman not in office on the letter's date."""
+    year = f.letter_date.year
+    others = [
+        name
+        for name, first, last in (
+            ("Michael King", 2000, 2022),
+            ("Paul Najsarek", 2023, 2023),
+            ("Amerdeep Somal", 2024, 2099),
+        )
+        if not first <= year <= last
+    ]
+    return f.replace(signatory=draw(st.sampled_from(others))), ("signatory",)
 
 
 _RATES = {
@@ -477,13 +587,11 @@ _LGO401_TEXT = next(RULES_DIR.glob("LGO401-*.toml")).read_text(encoding="utf-8")
 
 def _plural_wrong(draw, f):
     f = _panels(f)
+    # the counts LGO401 judges, each by its own label (its each entries name them)
     nouns = {
         name: noun
         for name, noun in _nouns(f).items()
-        if any(
-            f'n = "{name}"' in line and f"'{noun[2]}'" in line and f"'{noun[3]}'" in line
-            for line in _LGO401_TEXT.splitlines()
-        )
+        if f'n = "{name}", noun = "{name}_label"' in _LGO401_TEXT
     }
     assume(nouns)
     name = draw(st.sampled_from(sorted(nouns)))
@@ -575,21 +683,38 @@ MUTATIONS = {
         # a rate over 100% is also not the share of its counts
         Mutation("LGO109", _over_100, frozenset().union(*_RATES.values())),
         # 0 investigations: fewer than the upheld decisions, and than the remedy panel states
-        Mutation("LGO110", _rate_over_zero, frozenset({"LGO103", "LGO108"})),
+        Mutation(
+            "LGO110",
+            _rate_over_zero,
+            lambda y: frozenset({"LGO103", "LGO108"} | ({"LGO115"} if y >= 2025 else set())),
+        ),
         Mutation("LGO111", _remedy_total_not_upheld, years=LATER),
+        Mutation("LGO112", _per_100k_zero_wrong, frozenset({"LGO113"}), years=LATER),
+        Mutation("LGO113", _per_100k_impossible, years=LATER),
+        Mutation("LGO114", _overview_total_wrong, years=(2025, "next")),
+        Mutation("LGO115", _overview_investigated_wrong, years=(2025, "next")),
+        Mutation("LGO116", _summary_rate_wrong, years=(2025, "next")),
+        Mutation("LGO117", _zero_sentences_with_upheld, years=(2024, 2025, "next")),
+        Mutation(
+            "LGO118", _zero_upheld_with_figures, frozenset({"LGO112"}), years=(2024, 2025, "next")
+        ),
         Mutation("LGO201", _invalid_date),
         # a panel's period that is not a financial year differs from the others
         Mutation("LGO202", _not_financial_year, frozenset({"LGO203"})),
         Mutation("LGO203", _period_mismatch),
         Mutation("LGO204", _title_year, years=(*WORDING_2020, 2025, "next")),
-        Mutation("LGO205", _letter_early),
+        # an earlier date may fall in another Ombudsman's time or outside the issue month
+        Mutation("LGO205", _letter_early, frozenset({"LGO208", "LGO305"})),
+        Mutation("LGO208", _issue_month_wrong),
         Mutation("LGO206", _publication_lost, years=WORDING_2020),
         Mutation("LGO207", _publication_early, years=WORDING_2020),
         Mutation("LGO301", _salutation_other),
         Mutation("LGO302", _header_other, years=WORDING_2020),
         Mutation("LGO303", _signatory_lost),
         Mutation("LGO304", _council_unknown),
+        Mutation("LGO305", _signatory_not_in_office),
         Mutation("LGO401", _plural_wrong),
+        Mutation("LGO405", _per_100k_percent, years=LATER),
         Mutation("LGO402", _placeholder, years=WORDING_2020),
         Mutation("LGO403", _placeholder_link, markdown=True, years=WORDING_2020),
         Mutation("LGO404", _delegates_fewer, years=WORDING_2020),

@@ -148,7 +148,7 @@ def to_rate(raw: str) -> Decimal:
     return Decimal(raw.rstrip("%").strip().replace(",", ""))
 
 
-rate = pp.Regex(r"\d{1,3}(?:,\d{3})*(?:\.\d{1,2})?(?:\s?%)?").set_name("rate per 100,000")
+rate = pp.Regex(r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d{1,2})?(?:\s?%)?").set_name("rate per 100,000")
 """A rate per 100,000 residents: ``6.7``, ``0``, ``12.45``; ``3.9%`` is read too (see
 :func:`to_rate`)."""
 
