@@ -2,7 +2,7 @@
 
 In a temporary copy of the repository, 2026 is added as the walk-through says: a profile derived
 from 2025 with one statement changed (the upheld rate, "59% of the complaints we investigated
-were upheld."), registered in ``PROFILES`` and ``PROFILE_NAMES``, a base letter
+were upheld."; the profile and the tests' wording are the walk-through's code blocks), registered in ``PROFILES`` and ``PROFILE_NAMES``, a base letter
 ``rules/base/2026.txt``, and the year in ``tests/letters.py``. Then, in a subprocess importing
 the copy (not this checkout, not the installed console script): the rule examples pass, the
 properties 1 and 2 hold for letters of 2026 (and of the years after it), the base letter is read
@@ -18,6 +18,7 @@ import re
 import shutil
 import subprocess
 import sys
+import textwrap
 from pathlib import Path
 
 from tests.paths import ROOT as REPO
@@ -30,33 +31,17 @@ IGNORED = shutil.ignore_patterns(
 OLD_RATE = "59% of complaints we investigated were upheld."
 NEW_RATE = "59% of the complaints we investigated were upheld."
 
-PROFILE_2026 = '''"""The 2026 Annual Review letter: the upheld rate reads "of the complaints"."""
+WALK_THROUGH = REPO / "docs" / "grammar.md"
 
-from __future__ import annotations
 
-from lgo_audit.grammar.elements import phrase
-from lgo_audit.grammar.profile import Statement
-from lgo_audit.grammar.profile_2020 import percent
-from lgo_audit.grammar.profile_2025 import PROFILE as PROFILE_2025
+def _walk_through_code() -> tuple[str, str]:
+    """The profile and the tests' wording change, as docs/grammar.md writes them."""
+    text = WALK_THROUGH.read_text(encoding="utf-8")
+    section = text[text.index("## Adding a later year's template") :]
+    blocks = re.findall(r"```python\n(.*?)```", section, re.DOTALL)
+    assert len(blocks) >= 2, "the walk-through's two code blocks"
+    return textwrap.dedent(blocks[0]), textwrap.dedent(blocks[1]).strip()
 
-__all__ = ["PROFILE"]
-
-PROFILE = PROFILE_2025.derive(
-    2026,
-    statements=(
-        Statement(
-            "upheld-rate",
-            "upheld",
-            percent("upheld.percent")
-            + phrase("of the complaints we investigated were upheld."),
-            "<n>% of the complaints we investigated were upheld.",
-            keys=("#",),
-            lead=r"\\S+\\s+of\\s+(?:the\\s+)?complaints\\s+we\\s+investigated\\b",
-            phrases=("complaints we investigated",),
-        ),
-    ),
-)
-'''
 
 # Run by the copy's pytest: properties 1 and 2 on letters of 2026 and of the years after it.
 PROPERTIES_2026 = '''"""Properties 1 and 2 on letters of the new year (written by tests/test_next_year.py)."""
@@ -132,7 +117,8 @@ def _replace(path: Path, old: str, new: str) -> None:
 def _add_2026(copy: Path) -> None:
     grammar = copy / "lgo_audit" / "grammar"
     # (a) the profile: 2025 with one statement changed
-    (grammar / "profile_2026.py").write_text(PROFILE_2026, encoding="utf-8")
+    profile, wording = _walk_through_code()
+    (grammar / "profile_2026.py").write_text(profile, encoding="utf-8")
     # (b) registered in PROFILES and PROFILE_NAMES
     _replace(
         grammar / "__init__.py",
@@ -164,9 +150,7 @@ def _add_2026(copy: Path) -> None:
     _replace(
         letters,
         "WORDING_CHANGES: dict[int, dict[str, str]] = {}",
-        "WORDING_CHANGES: dict[int, dict[str, str]] = {\n"
-        '    2026: {"upheld_percent": "{percent} of the complaints we investigated were upheld."}\n'
-        "}",
+        wording,
     )
     # a short hypothesis profile for this run
     _replace(
