@@ -60,8 +60,8 @@ MONTHS = (
 )  # fmt: skip
 T = TypeVar("T")
 LATEST = 2025  # the latest template profile; a later title is read with it (LGO009, info)
-YEARS = (2020, 2021, 2022, 2023, 2024, 2025, "next")
-"""The years generated: each template year, and "next" (a title of 2026 to 2030)."""
+YEARS: tuple[int | str, ...] = (*range(2020, LATEST + 1), "next")
+"""The years generated: each template year, and "next" (a title of LATEST + 1 to LATEST + 5)."""
 ISSUE_MONTH = {2020: 7, 2021: 7, 2022: 7, 2023: 7, 2024: 7, 2025: 5}  # later years: May
 SIGNATORIES_BY_YEAR: tuple[tuple[int, int, str, str], ...] = (
     # (first letter year, last letter year, signatory, first title line)
@@ -163,8 +163,8 @@ class LetterFacts:
 
     @property
     def profile_year(self) -> int:
-        """The template year the letter is written in: 2020 to 2025 (its title's, or
-        ``wording_year``)."""
+        """The template year the letter is written in: 2020 to :data:`LATEST` (its title's,
+        or ``wording_year``)."""
         if self.wording_year is not None:
             return self.wording_year
         return max(2020, min(self.title_year, LATEST))
@@ -777,7 +777,21 @@ WORDING: dict[str, str] = {
     "remedy_count": "{count}",
     "remedy_none": "The Ombudsman did not uphold any complaints in this period",
 }
+WORDING_CHANGES: dict[int, dict[str, str]] = {}
+"""A later template's changed panel wording, by the year it changed (the keys of
+:data:`WORDING`): a year's letters are written in :data:`WORDING` with every change up to that
+year applied (see :func:`wording`)."""
 _LABELS = ("upheld_label", "compliance_label", "remedy_label")
+
+
+def wording(year: int) -> dict[str, str]:
+    """The panel wording of a letter of the 2023 template or later, in ``year``'s words."""
+    out = dict(WORDING)
+    for changed in sorted(WORDING_CHANGES):
+        if changed <= year:
+            out.update(WORDING_CHANGES[changed])
+    return out
+
 
 _LATER_FRAME: tuple[tuple[str, str, int], ...] = (
     ("19 July 2023", "{letter_date}", 1),
@@ -823,6 +837,7 @@ def later_paragraphs(facts: LetterFacts, style: Style) -> list[tuple[str, str]]:
     """The paragraphs (key, text) of a letter of the 2023 template or later."""
     year = facts.profile_year
     values = _values(facts, style)
+    words = wording(year)
     raw = facts.raw
     markdown = style.markup == "markdown"
     split = style.split_panel_lines
@@ -845,7 +860,7 @@ def later_paragraphs(facts: LetterFacts, style: Style) -> list[tuple[str, str]]:
 
     def basis(panel: str, total: str, n: int, one: str, many: str) -> str:
         start, end = getattr(facts, f"{panel}_period")
-        return WORDING["basis"].format(
+        return words["basis"].format(
             basis=counted(f"{panel}.{total}", n, one, many)
             + f" for the period between {date(f'{panel}.period.start', start)}"
             f" to {date(f'{panel}.period.end', end)}"
@@ -867,7 +882,7 @@ def later_paragraphs(facts: LetterFacts, style: Style) -> list[tuple[str, str]]:
         out.append(
             (
                 "overview",
-                WORDING["overview"].format(
+                words["overview"].format(
                     start=date("overview.period.start", start),
                     end=date("overview.period.end", end),
                     dealt_with=complaints(dealt_with),
@@ -882,7 +897,7 @@ def later_paragraphs(facts: LetterFacts, style: Style) -> list[tuple[str, str]]:
         out.append(
             (
                 "summary",
-                WORDING["summary"].format(
+                words["summary"].format(
                     investigated=complaints(facts.investigations),
                     upheld=count_text(facts.upheld_count),
                 ),
@@ -897,17 +912,17 @@ def later_paragraphs(facts: LetterFacts, style: Style) -> list[tuple[str, str]]:
     )
     remedy_total = investigations if year == 2023 else upheld_label
     panel: list[tuple[str, str]] = [
-        ("upheld_label", WORDING["upheld_label"].format(
+        ("upheld_label", words["upheld_label"].format(
             percent=f"{facts.upheld_percent}%", council=facts.authority)),
-        ("upheld_percent", WORDING["upheld_percent"].format(
+        ("upheld_percent", words["upheld_percent"].format(
             percent=percent("upheld.percent", facts.upheld_percent))),
-        ("upheld_average", WORDING["average"].format(
+        ("upheld_average", words["average"].format(
             percent=percent("upheld.average", facts.upheld_average))),
         ("upheld_count", counted("upheld.count", facts.upheld_count, *upheld_label)),
-        ("per_100k", WORDING["per_100k"].format(
+        ("per_100k", words["per_100k"].format(
             council=council, sep="\n" if split else " ",
             rate=rate("upheld.per_100k", facts.per_100k))),
-        ("per_100k_average", WORDING["per_100k_average"].format(
+        ("per_100k_average", words["per_100k_average"].format(
             sep="\n" if split else " ",
             rate=rate("upheld.per_100k_average", facts.per_100k_average))),
         ("upheld_basis", basis("upheld", "investigations", facts.investigations,
@@ -916,14 +931,14 @@ def later_paragraphs(facts: LetterFacts, style: Style) -> list[tuple[str, str]]:
          "Compliance with Ombudsman recommendations"),
     ]  # fmt: skip
     if zero:
-        panel.append(("compliance_none", WORDING["compliance_none"]))
+        panel.append(("compliance_none", words["compliance_none"]))
     else:
         panel += [
-            ("compliance_label", WORDING["compliance_label"].format(
+            ("compliance_label", words["compliance_label"].format(
                 percent=f"{facts.compliance_percent}%", council=facts.authority)),
-            ("compliance_percent", WORDING["compliance_percent"].format(
+            ("compliance_percent", words["compliance_percent"].format(
                 percent=percent("compliance.percent", facts.compliance_percent))),
-            ("compliance_average", WORDING["average"].format(
+            ("compliance_average", words["average"].format(
                 percent=percent("compliance.average", facts.compliance_average))),
             ("compliance_basis", basis("compliance", "outcomes", facts.compliance_outcomes,
                                        "compliance outcome", "compliance outcomes")),
@@ -935,14 +950,14 @@ def later_paragraphs(facts: LetterFacts, style: Style) -> list[tuple[str, str]]:
         )
     )
     if zero:
-        panel.append(("remedy_none", WORDING["remedy_none"]))
+        panel.append(("remedy_none", words["remedy_none"]))
     else:
         panel += [
-            ("remedy_label", WORDING["remedy_label"].format(
+            ("remedy_label", words["remedy_label"].format(
                 percent=f"{facts.remedy_percent}%", council=facts.authority)),
-            ("remedy_percent", WORDING["remedy_percent"].format(
+            ("remedy_percent", words["remedy_percent"].format(
                 percent=percent("remedy.percent", facts.remedy_percent))),
-            ("remedy_average", WORDING["average"].format(
+            ("remedy_average", words["average"].format(
                 percent=percent("remedy.average", facts.remedy_average))),
             ("remedy_count", counted("remedy.count", facts.remedy_count,
                                      "satisfactory remedy decision",
