@@ -253,7 +253,7 @@ def check(
         typer.echo(message, err=True)
     if run.diff_only:
         for diff_text in run.diffs:
-            typer.echo(report.clean(diff_text), nl=False)
+            typer.echo(report.clean_diff(diff_text), nl=False)
         raise typer.Exit(run.exit_status)
     style = report.Style(colour=output_file is None and _use_colour(no_color))
     if statistics:

@@ -379,3 +379,22 @@ def test_in_a_letter_of_mixed_endings_a_fix_takes_the_ending_of_its_own_line(tmp
     )
 
     assert b"\r\n1 upheld decision\r\n(count restored)\r\n\r\n" in letter.read_bytes()
+
+
+def test_the_diff_of_a_crlf_letter_keeps_its_crlf_so_that_it_applies(tmp_path):
+    """The diff shows the letter's own bytes: a carriage return is not escaped as ``\\x0d``
+    (a patch made of it would not apply), other control characters still are."""
+    letter = tmp_path / "letter.txt"
+    letter.write_bytes(stevenage_text().replace("\n", "\r\n").encode("utf-8"))
+    result = CliRunner().invoke(app, ["check", "--isolated", "--diff", str(letter)])
+    assert result.exit_code == 1, result.output
+    out = result.stdout_bytes  # (click's .stdout folds CRLF into LF)
+    assert b"+1 upheld decision\r\n" in out
+    assert b"\\x0d" not in out
+
+
+def test_every_template_year_names_its_own_title_in_messages():
+    from lgo_audit.grammar import PROFILES
+
+    for name, profile in PROFILES.items():
+        assert f"Annual Review letter {name}" in profile.section("title").title

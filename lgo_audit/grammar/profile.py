@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 import pyparsing as pp
@@ -113,7 +113,12 @@ class Profile:
         for sec in self.sections:
             if sec.name in before:
                 ordered.append(before[sec.name])
-            ordered.append(new_sections.pop(sec.name, sec))
+            kept_section = new_sections.pop(sec.name, sec)
+            if str(self.year) in kept_section.title:  # "title ('Annual Review letter 2020')"
+                kept_section = replace(
+                    kept_section, title=kept_section.title.replace(str(self.year), str(year))
+                )
+            ordered.append(kept_section)
         ordered.extend(new_sections.values())
         fields = {
             "name": str(year),

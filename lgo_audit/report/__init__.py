@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
-from lgo_audit.report.text import Style, clean, clean_line, summary
+from lgo_audit.report.text import Style, clean, clean_diff, clean_line, summary
 
 if TYPE_CHECKING:
     from lgo_audit.findings import FileResult
@@ -26,6 +26,7 @@ __all__ = [
     "Report",
     "Style",
     "clean",
+    "clean_diff",
     "clean_line",
     "render",
     "render_statistics",
@@ -150,7 +151,11 @@ FORMATS = MappingProxyType(
             OutputFormat("json-lines", "one JSON object per finding per line", _json_lines),
             OutputFormat("sarif", "SARIF 2.1.0, for code-scanning tools", _sarif),
             OutputFormat("github", "GitHub Actions workflow commands (annotations)", _github),
-            OutputFormat("junit", "JUnit XML, one test case per letter", _junit),
+            OutputFormat(
+                "junit",
+                "JUnit XML, one test suite per letter, one failing test case per finding",
+                _junit,
+            ),
             OutputFormat(
                 "html",
                 "one self-contained HTML page with every letter's evidence",

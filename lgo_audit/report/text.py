@@ -44,6 +44,18 @@ def clean(text: str) -> str:
     return _CONTROL.sub(lambda m: _hex(m.group()), text.replace("\t", " "))
 
 
+_CONTROL_IN_DIFF = re.compile(
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
+)
+
+
+def clean_diff(text: str) -> str:
+    """:func:`clean` for a unified diff: tabs and carriage returns are the letter's own bytes
+    (a CRLF letter's diff must keep its CRLF to apply), so only the other control characters
+    are shown escaped."""
+    return _CONTROL_IN_DIFF.sub(lambda m: _hex(m.group()), text)
+
+
 def clean_line(text: str) -> str:
     """:func:`clean` for what must stay on one line, a path or a message (which may quote
     another file's name): line breaks and tabs are shown escaped too (``\\n``, ``\\t``), so
