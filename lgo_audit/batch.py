@@ -260,9 +260,37 @@ def _comparable(value: Any) -> Any:
 # --- reconciliation with the statistics table ------------------------------------------
 
 
-def _letter_key(facts: LetterFacts) -> tuple[str, int] | None:
-    from lgo_audit.register import authority_key
+class _DataRows:
+    """The statistics table's rows, found by a letter's council name and year.
 
+    Names meet as the register matches them (:func:`~lgo_audit.register.authority_key`), and
+    designations tell apart councils of one stem: "Somerset County Council" finds the row of
+    Somerset County Council, not that of Somerset Council. A name with no designation
+    ("Stockport") finds the only row of its stem and year."""
+
+    def __init__(self, table: Any) -> None:
+        from lgo_audit.register import authority_key
+
+        self.rows: list[Any] = []
+        self._by: dict[tuple[str, int], list[Any]] = {}
+        for row in table:
+            self.rows.append(row)
+            self._by.setdefault((authority_key(row.authority), row.year), []).append(row)
+
+    def find(self, name: str, year: int) -> Any | None:
+        from lgo_audit.register import authority_key, designations
+
+        rows = self._by.get((authority_key(name), year), [])
+        wanted = designations(name)
+        same = [row for row in rows if designations(row.authority) == wanted]
+        if same:
+            return same[0]
+        if len(rows) == 1 and not (wanted and designations(rows[0].authority)):
+            return rows[0]
+        return None
+
+
+def _letter_key(facts: LetterFacts) -> tuple[str, int] | None:
     name = facts.get("authority.name") or facts.get("panel_header.authority")
     year = facts.get("title.year")
     if name is None or name.value is None:
@@ -273,7 +301,7 @@ def _letter_key(facts: LetterFacts) -> tuple[str, int] | None:
         year_value = ending.value.year if ending is not None and ending.value is not None else None
     if year_value is None:
         return None
-    return authority_key(str(name.value)), int(year_value)
+    return str(name.value), int(year_value)
 
 
 def _same(letter_value: Any, data_value: Any) -> bool:
@@ -328,18 +356,14 @@ def reconcile(
     """Compare each letter with its row of ``table`` (a StatsTable); findings on the letters
     are added to theirs, findings on rows without a letter are returned (they point into the
     table's file)."""
-    from lgo_audit.register import authority_key
-
     data_rules = {r.check: r for r in rules if r.kind == "data"}
-    rows: dict[tuple[str, int], Any] = {}
-    for row in table:
-        rows.setdefault((authority_key(row.authority), row.year), row)
-    matched: set[tuple[str, int]] = set()
+    index = _DataRows(table)
+    matched: set[int] = set()
     table_name = _name(table.path)
     for path, facts, findings, results in letters:
         letter = _Letter(path, facts, findings, results)
         key = _letter_key(facts)
-        row = rows.get(key) if key is not None else None
+        row = index.find(*key) if key is not None else None
         if row is None:
             rule = data_rules.get(LETTER_NOT_IN_DATA.name)
             if rule is not None and key is not None:
@@ -354,7 +378,7 @@ def reconcile(
                 findings.append(_finding(rule, letter, message, None))
                 results.append(RuleResult(rule.code, Outcome.FAILED))
             continue
-        matched.add(key)  # type: ignore[arg-type]
+        matched.add(row.line)
         rule = data_rules.get(RATE_FROM_POPULATION.name)
         if rule is not None:
             _rate_from_population(rule, letter, row, table, results)
@@ -391,8 +415,8 @@ def reconcile(
     rule = data_rules.get(DATA_ROW_WITHOUT_LETTER.name)
     if rule is not None:
         lines = table.text.splitlines()
-        for key, row in rows.items():
-            if key in matched:
+        for row in index.rows:
+            if row.line in matched:
                 continue
             params = {
                 "authority": row.authority,

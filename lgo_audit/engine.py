@@ -13,7 +13,7 @@ from typing import Any
 from lgo_audit import expr
 from lgo_audit.checks import ENCODING_FALLBACK, NOT_A_LETTER, SECTION_NAMES
 from lgo_audit.envs import BoundEnv, FactEnv, LinkEnv, ParamEnv
-from lgo_audit.findings import Edit, Finding, Fix, Location, Outcome, RuleResult
+from lgo_audit.findings import Applicability, Edit, Finding, Fix, Location, Outcome, RuleResult
 from lgo_audit.normalise import Link as TextLink
 from lgo_audit.parse import ParsedLetter
 from lgo_audit.rules import Binding, Rule
@@ -180,7 +180,10 @@ def _fix(
     end = parsed.text.original_end(token.end)
     edit = Edit(start, end, replacement, parsed.span(token.start, token.end))
     description = expr.render_template(rule.fix.description, env)
-    return Fix(rule.fix.applicability, description, (edit,))
+    applicability = rule.fix.applicability
+    if rule.fix.safe_when is not None and rule.fix.safe_when(env) is True:
+        applicability = Applicability.SAFE
+    return Fix(applicability, description, (edit,))
 
 
 def _finding(

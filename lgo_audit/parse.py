@@ -33,7 +33,7 @@ from lgo_audit.vocabulary import FACT_KINDS, applicable_facts
 
 if TYPE_CHECKING:
     from lgo_audit.model import LetterFields
-    from lgo_audit.register import Authority
+    from lgo_audit.register import Resolution
 
 __all__ = [
     "AuthorityLookup",
@@ -47,8 +47,13 @@ __all__ = [
 class AuthorityLookup(Protocol):
     """What parsing needs of an authority register (:class:`~lgo_audit.register.Register`)."""
 
-    def lookup(self, name: str, on: datetime.date | None = None) -> Authority | None:
-        """The council called ``name`` (in any usual form) as it was on date ``on``, or None."""
+    def resolve(
+        self,
+        name: str,
+        on: datetime.date | None = None,
+        period: tuple[datetime.date, datetime.date] | None = None,
+    ) -> Resolution:
+        """What the register says of ``name`` in a letter dated ``on`` reviewing ``period``."""
         ...
 
 
@@ -232,20 +237,65 @@ def _is_anchor(statement: Statement, profile: Profile) -> bool:
 def _register_facts(
     facts: Mapping[str, FactToken], authorities: AuthorityLookup
 ) -> dict[str, FactToken]:
-    """``authority.type`` and ``authority.code`` of the addressed council, as the register
-    had it on the letter's date, standing where the council's name stands."""
+    """The register's facts of the addressed council (``authority.type``, ``authority.code``,
+    ``authority.own_name``, ``authority.designation``, ``authority.existence``,
+    ``authority.identity``), standing where the council's name stands: the council as it was
+    on the letter's date, found if it existed then or on some day of the letter's period."""
     name = facts.get("authority.name")
     if name is None or name.value is None:
         return {}
-    date = facts.get("letter_date")
-    on = date.value if date is not None and isinstance(date.value, datetime.date) else None
-    authority = authorities.lookup(str(name.value), on)
-    if authority is None:
-        return {}
+    on, period = _letter_dates(facts)
+    found = authorities.resolve(str(name.value), on, period)
+    values: dict[str, Any] = {
+        "authority.identity": found.identity,
+        "authority.own_name": found.own_name,
+        "authority.designation": found.designation,
+        "authority.existence": found.existence,
+    }
+    if found.authority is not None:
+        values["authority.type"] = found.authority.type
+        values["authority.code"] = found.authority.code
     return {
         fact: FactToken(fact, value, name.raw, name.start, name.end)
-        for fact, value in zip(REGISTER_FACTS, (authority.type, authority.code), strict=True)
+        for fact, value in values.items()
+        if value is not None and fact in REGISTER_FACTS
     }
+
+
+_PERIOD_ENDS = (
+    "year_ending",
+    "upheld.period.end",
+    "compliance.period.end",
+    "remedy.period.end",
+    "overview.period.end",
+    "panel_header.period_end",
+)
+
+
+def _letter_dates(
+    facts: Mapping[str, FactToken],
+) -> tuple[datetime.date | None, tuple[datetime.date, datetime.date] | None]:
+    """The letter's date and the financial year it reviews (first and last day): from the
+    year ending it states, a panel's period, or the title's year."""
+    date = facts.get("letter_date")
+    on = date.value if date is not None and isinstance(date.value, datetime.date) else None
+    end: datetime.date | None = None
+    for fact in _PERIOD_ENDS:
+        token = facts.get(fact)
+        if token is not None and isinstance(token.value, datetime.date):
+            end = token.value
+            break
+    if end is None:
+        title = facts.get("title.year")
+        if title is not None and isinstance(title.value, int) and 1990 < title.value < 2200:
+            end = datetime.date(title.value, 3, 31)
+    if end is None:
+        return on, None
+    try:
+        start = end.replace(year=end.year - 1) + datetime.timedelta(days=1)
+    except ValueError:  # 29 February
+        start = end - datetime.timedelta(days=365)
+    return on or end, (start, end)
 
 
 def _fact_dict(token: FactToken, text: NormalisedText) -> dict[str, Any]:

@@ -1,17 +1,22 @@
-"""The authority register: the councils of England on 1 April 2020, with their ONS code and type.
+"""The authority register: the councils of England from 1 April 2019, dated, with their ONS
+code, type and the names they style themselves by.
 
-The bundled register is ``data/authorities.csv`` (built from ONS data by
-``data/build_register.py``; its source, vintage and corrections are in ``docs/register.md``).
-A team may use its own (``authority-register`` in the configuration): a CSV file with the
-same columns (``code,name,type,county``) or a JSON list of objects with those keys. Each row
+The bundled register is ``data/authorities.csv`` (built from ONS data and hand-entered,
+sourced tables by ``data/build_register.py``; see ``docs/register.md``). A team may use its
+own (``authority-register`` in the configuration): a CSV file with the same columns
+(``code,name,type`` required; ``county``, ``valid_from``, ``valid_to``, ``own_name``,
+``forms``, ``continues`` optional) or a JSON list of objects with those keys. Each row
 of a user's file is validated against ``schemas/register.schema.json``; a file that cannot
 be used is a :class:`RegisterError` whose one-line message names the file, the row and the
 column. The bundled file is checked against the schema by the test suite instead, so that
 loading it costs a few milliseconds and never imports jsonschema.
 
-Names are matched through :func:`authority_key`, which ignores what letters add around a
-council's name ("Stockport Metropolitan Borough Council", "London Borough of Hackney",
-"Bristol City Council") as well as case, punctuation, spacing and "&" for "and".
+A letter's name is resolved (:meth:`Register.resolve`) for its date and period: a council's
+own names and forms match whole; its ONS area name through :func:`authority_key`, which
+ignores what letters add around a council's name ("Stockport Metropolitan Borough Council",
+"London Borough of Hackney", "Bristol City Council") as well as case, punctuation, spacing
+and "&" for "and"; and :func:`designations` tells whether the words added contradict the
+council's own names ("Stockport County Council").
 """
 
 from __future__ import annotations
@@ -27,23 +32,38 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from lgo_audit.cache import read_json, write_json
 from lgo_audit.resources import bundled_register_path, schema_digest, validator
 
 __all__ = [
     "COLUMNS",
+    "REQUIRED",
     "TYPES",
     "Authority",
+    "DatedName",
     "Register",
     "RegisterError",
+    "Resolution",
     "authority_key",
     "bundled_register_path",
+    "designations",
     "load_register",
 ]
 
-COLUMNS = ("code", "name", "type", "county")
+COLUMNS = (
+    "code",
+    "name",
+    "type",
+    "county",
+    "valid_from",
+    "valid_to",
+    "own_name",
+    "forms",
+    "continues",
+)
+REQUIRED = ("code", "name", "type")
 TYPES = ("County", "District", "Metropolitan Borough", "Unitary", "London Borough")
 """The council types, as the Ombudsman groups councils for its averages."""
 
@@ -70,13 +90,136 @@ class RegisterError(Exception):
 
 
 @dataclass(frozen=True)
+class DatedName:
+    """A name a council went by, from ``valid_from`` to ``valid_to`` (both included; None:
+    open)."""
+
+    name: str
+    valid_from: datetime.date | None = None
+    valid_to: datetime.date | None = None
+
+    def valid_during(self, start: datetime.date, end: datetime.date) -> bool:
+        """Whether the name was in use on some day from ``start`` to ``end``."""
+        return (self.valid_from is None or self.valid_from <= end) and (
+            self.valid_to is None or start <= self.valid_to
+        )
+
+    def __str__(self) -> str:
+        dates = []
+        if self.valid_from:
+            dates.append(f"from {self.valid_from.isoformat()}")
+        if self.valid_to:
+            dates.append(f"until {self.valid_to.isoformat()}")
+        return f"{self.name} [{' '.join(dates)}]" if dates else self.name
+
+
+@dataclass(frozen=True)
 class Authority:
-    """One council: ONS code, ONS area name, type, and (for a District) its county's name."""
+    """One council: ONS code, ONS area name, type, (for a District) its county's name, the
+    days it existed (None: open), its own names and known alternative forms, each dated, and
+    the code of the council it continues under a new code, if any."""
 
     code: str
     name: str
     type: str
     county: str | None = None
+    valid_from: datetime.date | None = None
+    valid_to: datetime.date | None = None
+    own_names: tuple[DatedName, ...] = ()
+    forms: tuple[DatedName, ...] = ()
+    continues: str | None = None
+
+    def existed_during(self, start: datetime.date, end: datetime.date) -> bool:
+        """Whether the council existed on some day from ``start`` to ``end``."""
+        return (self.valid_from is None or self.valid_from <= end) and (
+            self.valid_to is None or start <= self.valid_to
+        )
+
+    def own_name(self, on: datetime.date | None = None) -> str:
+        """The council's own name on ``on`` (the latest one in use; before its first or
+        after its last, the nearest), or its ONS area name when the register has none."""
+        if not self.own_names:
+            return self.name
+        if on is None:
+            return self.own_names[-1].name
+        current = [n for n in self.own_names if n.valid_during(on, on)]
+        if current:
+            return current[-1].name
+        earlier = [n for n in self.own_names if n.valid_to is not None and n.valid_to < on]
+        return (earlier[-1] if earlier else self.own_names[0]).name
+
+    def names_during(self, start: datetime.date, end: datetime.date) -> list[str]:
+        """The own names and forms in use on some day from ``start`` to ``end``, and the ONS
+        area name."""
+        dated = [n.name for n in (*self.own_names, *self.forms) if n.valid_during(start, end)]
+        return [*dated, self.name]
+
+    def existence(self) -> str:
+        """When the council existed, in words: "from 1 April 2023", "until 31 March 2023"."""
+        parts = []
+        if self.valid_from is not None:
+            parts.append(f"from {_long_date(self.valid_from)}")
+        if self.valid_to is not None:
+            parts.append(f"until {_long_date(self.valid_to)}")
+        return " ".join(parts) or "on every date"
+
+
+def _long_date(day: datetime.date) -> str:
+    return f"{day.day} {day:%B} {day.year}"
+
+
+Status = Literal["registered", "designation", "not-in-existence", "unknown"]
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """What the register says of a name a letter gives, for the letter's period and date.
+
+    ``status``: ``registered`` (a council that existed then, named by its own name, a known
+    form, or with no designation its own names contradict), ``designation`` (a council that
+    existed then, named with a designation its own names do not have: ``designation`` says
+    which, e.g. "County"), ``not-in-existence`` (a council of that name exists only outside
+    the letter's period and date: ``existence`` says when it did) or ``unknown``.
+    ``authority``: the council on the letter's date, after following a council that
+    continues the one named under a new code (its type and code are the letter's); None for
+    ``not-in-existence`` and ``unknown``. ``named``: the council the name found.
+    ``identity``: what tells two letters' councils apart: the council's code, or the name
+    folded when the register does not know it."""
+
+    status: Status
+    identity: str
+    authority: Authority | None = None
+    named: Authority | None = None
+    own_name: str | None = None
+    designation: str | None = None
+    existence: str | None = None
+
+
+def _parse_dated_names(cell: str) -> tuple[DatedName, ...]:
+    """``Name; Name [from 2022-05-20]; Name [until 2022-05-19]`` as dated names."""
+    names = []
+    for item in cell.split(";"):
+        item = item.strip()
+        if not item:
+            continue
+        found = _DATED.match(item)
+        if found is None:
+            raise ValueError(f"{item!r} is not 'Name' or 'Name [from YYYY-MM-DD until YYYY-MM-DD]'")
+        start, end = found["start"], found["end"]
+        names.append(
+            DatedName(
+                " ".join(found["name"].split()),
+                datetime.date.fromisoformat(start) if start else None,
+                datetime.date.fromisoformat(end) if end else None,
+            )
+        )
+    return tuple(names)
+
+
+_DATED = re.compile(
+    r"^(?P<name>[^\[\]]+?)\s*(?:\[\s*(?:from\s+(?P<start>\d{4}-\d{2}-\d{2}))?\s*"
+    r"(?:until\s+(?P<end>\d{4}-\d{2}-\d{2}))?\s*\])?$"
+)
 
 
 # --- matching key ----------------------------------------------------------------------------
@@ -158,15 +301,19 @@ _ALIASES = {
 }
 
 
-@lru_cache(maxsize=8192)
-def _key(name: str) -> str:
+def _normal(name: str) -> str:
+    """``name`` folded for comparison: case, spacing, punctuation, apostrophes, "&"/"and",
+    "Saint"/"St", "upon"/"on"; the ONS inverted form turned round. Titles are kept."""
     text = " ".join(name.split()).casefold()
     inverted = _INVERTED.match(text)
     if inverted:
         text = f"{inverted['kind']} of {inverted['rest']}"
     text = _APOSTROPHES.sub("", text.replace("&", " and "))
     text = " ".join(_NON_WORD.sub(" ", text).split())
-    text = _TOKENS.sub(lambda m: _TOKEN_MAP[m[0]], text)
+    return _TOKENS.sub(lambda m: _TOKEN_MAP[m[0]], text)
+
+
+def _strip_titles(text: str) -> str:
     key = text
     while True:  # all the titles at the end, then one at the start, until none is left
         before = key
@@ -174,11 +321,49 @@ def _key(name: str) -> str:
             key = shorter
         key = _PREFIX.sub("", key, count=1)
         if key == before:
-            break
+            return key
+
+
+@lru_cache(maxsize=8192)
+def _key(name: str) -> str:
+    key = _strip_titles(_normal(name))
     key = _ALIASES.get(key, key)
     if key != "city of london" and _TITLE_WORDS.issuperset(key.split()):
         return ""  # "Council", "County Council", "London": nothing to match on
     return key
+
+
+_DESIGNATION_WORDS = frozenset(
+    {"county", "borough", "district", "city", "metropolitan", "london", "royal", "unitary"}
+)
+_ABBREVIATIONS = {
+    "mbc": ("metropolitan", "borough"),
+    "mdc": ("metropolitan", "district"),
+    "lbc": ("london", "borough"),
+    "rbc": ("royal", "borough"),
+    "bc": ("borough",),
+    "dc": ("district",),
+    "lb": ("london", "borough"),
+}
+# "CC" is left out: County Council or City Council.
+
+
+@lru_cache(maxsize=8192)
+def designations(name: str) -> frozenset[str]:
+    """The designation words ``name`` gives the council, beyond the words of its name itself:
+    "Stockport Metropolitan Borough Council" gives {metropolitan, borough}, "Stockport MBC"
+    the same, "Preston City Council" {city}, "County Durham" {county}, "City of London" and
+    "Stockport" nothing."""
+    normal = _normal(name)
+    own = set(_strip_titles(normal).split())
+    words: set[str] = set()
+    for word in normal.split():
+        if word in own:
+            continue
+        if word in _DESIGNATION_WORDS:
+            words.add(word)
+        words.update(_ABBREVIATIONS.get(word, ()))
+    return frozenset(words)
 
 
 def authority_key(name: str) -> str:
@@ -259,7 +444,7 @@ def _csv_rows(path: Path, text: str) -> Iterator[tuple[int, dict[str, Any]]]:
             )
         if header.index(column) != index:
             raise RegisterError(path, "repeated column", 1, column)
-    for column in COLUMNS[:3]:
+    for column in REQUIRED:
         if column not in header:
             raise RegisterError(path, "missing column", 1, column)
     while True:
@@ -279,7 +464,7 @@ def _csv_rows(path: Path, text: str) -> Iterator[tuple[int, dict[str, Any]]]:
         row: dict[str, Any] = {}
         for column, cell in zip(header, cells, strict=False):
             value = cell.strip()
-            if value or column != "county":
+            if value or column in REQUIRED:
                 row[column] = value
         yield reader.line_num, row
 
@@ -304,14 +489,14 @@ def _authority(path: Path, row: int, data: Any) -> Authority:
     values: dict[str, str | None] = {}
     for column in COLUMNS:
         value = data.get(column)
-        if value is None and column == "county":
+        if value is None and column not in REQUIRED:
             values[column] = None
             continue
-        if not isinstance(value, str) or not value.strip():
+        if not isinstance(value, str) or (column in REQUIRED and not value.strip()):
             problem = "missing" if value is None else "must be a non-empty string"
             raise RegisterError(path, problem, row, column)
-        values[column] = value.strip()
-    code, name, kind, county = (values[c] for c in COLUMNS)
+        values[column] = value.strip() or None
+    code, name, kind, county = (values[c] for c in COLUMNS[:4])
     assert code is not None and name is not None and kind is not None
     if kind not in TYPES:
         raise RegisterError(
@@ -321,7 +506,37 @@ def _authority(path: Path, row: int, data: Any) -> Authority:
         raise RegisterError(path, f"{code!r} is not an ONS code of an English council", row, "code")
     if kind == "District" and not county:
         raise RegisterError(path, "required for a District", row, "county")
-    return Authority(code, name, kind, county or None)
+    dates: dict[str, datetime.date | None] = {}
+    for column in ("valid_from", "valid_to"):
+        text = values[column]
+        try:
+            dates[column] = datetime.date.fromisoformat(text) if text else None
+        except ValueError:
+            raise RegisterError(path, f"{text!r} is not a date (YYYY-MM-DD)", row, column) from None
+    if dates["valid_from"] and dates["valid_to"] and dates["valid_to"] < dates["valid_from"]:
+        raise RegisterError(path, "before valid_from", row, "valid_to")
+    names: dict[str, tuple[DatedName, ...]] = {}
+    for column in ("own_name", "forms"):
+        try:
+            names[column] = _parse_dated_names(values[column] or "")
+        except ValueError as error:
+            raise RegisterError(path, str(error), row, column) from None
+    continues = values["continues"]
+    if continues is not None and not _CODE.match(continues):
+        raise RegisterError(
+            path, f"{continues!r} is not an ONS code of an English council", row, "continues"
+        )
+    return Authority(
+        code,
+        name,
+        kind,
+        county or None,
+        dates["valid_from"],
+        dates["valid_to"],
+        names["own_name"],
+        names["forms"],
+        continues,
+    )
 
 
 _CACHE = "validated-registers.json"  # digests of user registers that passed the schema
@@ -363,7 +578,7 @@ def _read_rows(path: Path, validate: bool) -> Register:
     )
     rows = _json_rows(path, text) if is_json else _csv_rows(path, text)
     authorities: list[Authority] = []
-    by_key: dict[str, tuple[int, Authority]] = {}
+    by_key: dict[str, list[tuple[int, Authority]]] = {}
     by_code: dict[str, tuple[int, Authority]] = {}
     for row, data in rows:
         if validate:
@@ -377,20 +592,32 @@ def _read_rows(path: Path, validate: bool) -> Register:
         if authority.code in by_code:
             other = by_code[authority.code][0]
             raise RegisterError(path, f"{authority.code} is also row {other}", row, "code")
-        if key in by_key:
-            other, first = by_key[key]
-            raise RegisterError(
-                path,
-                f"{authority.name!r} matches the same names as row {other} ({first.name!r})",
-                row,
-                "name",
-            )
+        for other, first in by_key.get(key, ()):
+            if _overlap(first, authority):
+                raise RegisterError(
+                    path,
+                    f"{authority.name!r} matches the same names as row {other} "
+                    f"({first.name!r}) while both exist",
+                    row,
+                    "name",
+                )
         by_code[authority.code] = (row, authority)
-        by_key[key] = (row, authority)
+        by_key.setdefault(key, []).append((row, authority))
         authorities.append(authority)
+    for row, authority in by_code.values():
+        if authority.continues is not None and authority.continues not in by_code:
+            raise RegisterError(
+                path, f"{authority.continues} is not a row of this register", row, "continues"
+            )
     if validate and digest is not None:
         _remember_validated(digest)
-    return Register(path, tuple(authorities), {k: a for k, (_, a) in by_key.items()})
+    return Register(path, tuple(authorities))
+
+
+def _overlap(one: Authority, other: Authority) -> bool:
+    start = max(one.valid_from or datetime.date.min, other.valid_from or datetime.date.min)
+    end = min(one.valid_to or datetime.date.max, other.valid_to or datetime.date.max)
+    return start <= end
 
 
 @lru_cache(maxsize=16)
@@ -399,17 +626,25 @@ def _read_cached(path: Path, mtime_ns: int, size: int, validate: bool) -> Regist
 
 
 class Register:
-    """The councils of a register, looked up by name (through :func:`authority_key`)."""
+    """The councils of a register, looked up by name and date (:meth:`resolve`)."""
 
-    __slots__ = ("_by_code", "_by_key", "authorities", "path")
+    __slots__ = ("_by_code", "_by_key", "_exact", "_successors", "authorities", "path")
 
-    def __init__(
-        self, path: Path, authorities: tuple[Authority, ...], by_key: dict[str, Authority]
-    ):
+    def __init__(self, path: Path, authorities: tuple[Authority, ...]):
         self.path = path
         self.authorities = authorities
-        self._by_key = by_key
         self._by_code = {a.code: a for a in authorities}
+        self._by_key: dict[str, list[Authority]] = {}
+        self._exact: dict[str, list[Authority]] = {}
+        self._successors: dict[str, list[Authority]] = {}
+        for authority in authorities:
+            self._by_key.setdefault(authority_key(authority.name), []).append(authority)
+            for name in {authority.name, *(n.name for n in authority.own_names + authority.forms)}:
+                entries = self._exact.setdefault(_normal(name), [])
+                if authority not in entries:
+                    entries.append(authority)
+            if authority.continues is not None:
+                self._successors.setdefault(authority.continues, []).append(authority)
 
     @classmethod
     def load(cls, path: Path | None = None, *, validate: bool | None = None) -> Register:
@@ -430,16 +665,101 @@ class Register:
             validate = resolved != bundled.resolve()
         return _read_cached(resolved, stat.st_mtime_ns, stat.st_size, validate)
 
-    def lookup(self, name: str, on: datetime.date | None = None) -> Authority | None:
-        """The council called ``name`` in any of the usual forms (or with that ONS code), or None.
+    def _candidates(self, name: str) -> tuple[list[Authority], list[Authority]]:
+        """(councils the name is a full name of, councils whose area name it matches)."""
+        exact = list(self._exact.get(_normal(name), ()))
+        key = authority_key(name)
+        stems = [a for a in self._by_key.get(key, ()) if a not in exact] if key else []
+        if not exact and not stems and _CODE.match(name.strip()):
+            found = self._by_code.get(name.strip())
+            exact = [found] if found is not None else []
+        return exact, stems
 
-        ``on``: the date the name is read at (a letter's date). This register is a snapshot of
-        1 April 2020 and answers the same for every date; a dated register answers for ``on``.
-        """
-        found = self._by_key.get(authority_key(name))
-        if found is None and _CODE.match(name.strip()):
-            return self._by_code.get(name.strip())
-        return found
+    def resolve(
+        self,
+        name: str,
+        on: datetime.date | None = None,
+        period: tuple[datetime.date, datetime.date] | None = None,
+    ) -> Resolution:
+        """What the register says of ``name`` in a letter dated ``on`` reviewing ``period``
+        (first and last day; None: ``on`` alone; both None: any date).
+
+        A council is found if it existed on the letter's date or on some day of its period.
+        Its name is accepted if it is one of the council's own names or forms in use then,
+        or if it states no designation ("County", "Borough", "District", "City",
+        "Metropolitan", "London", "Royal") that those names, the ONS area name and (for a
+        London borough) "London Borough" lack. Raises nothing."""
+        start, end = _window(on, period)
+        exact, stems = self._candidates(name)
+        if not exact and not stems:
+            return Resolution("unknown", f"name:{_normal(name)}")
+        alive = [a for a in (*exact, *stems) if a.existed_during(start, end)]
+        if not alive:
+            gone = (exact or stems)[0]
+            return Resolution("not-in-existence", gone.code, named=gone, existence=gone.existence())
+        folded = _normal(name)
+        status: Status = "registered"
+        extra: frozenset[str] = frozenset()
+        named = next(
+            (
+                a
+                for a in alive
+                if a in exact and any(_normal(n) == folded for n in a.names_during(start, end))
+            ),
+            None,
+        )
+        if named is None:
+            ranked = sorted(alive, key=lambda a: not a.existed_during(end, end))
+            named = ranked[0]
+            extra = designations(name) - self._allowed(named, start, end)
+            status = "designation" if extra else "registered"
+        body = self._on(named, end)
+        return Resolution(
+            status,
+            body.code,
+            authority=body,
+            named=named,
+            own_name=body.own_name(end),
+            designation=" ".join(w.title() for w in _in_order(extra)) or None,
+        )
+
+    def _allowed(self, authority: Authority, start: datetime.date, end: datetime.date) -> set[str]:
+        allowed: set[str] = set()
+        for known in authority.names_during(start, end):
+            allowed |= designations(known)
+        if authority.type == "London Borough":
+            allowed |= {"london", "borough"}
+        return allowed
+
+    def _on(self, authority: Authority, day: datetime.date) -> Authority:
+        """The council that is ``authority`` on ``day``: itself, or the council that
+        continues it under a new code (Somerset County Council, Somerset Council)."""
+        seen = {authority.code}
+        while authority.valid_to is not None and authority.valid_to < day:
+            successor = next(
+                (
+                    s
+                    for s in self._successors.get(authority.code, ())
+                    if s.code not in seen and s.existed_during(day, day)
+                ),
+                None,
+            )
+            if successor is None:
+                for candidate in self._successors.get(authority.code, ()):
+                    if candidate.code not in seen:
+                        successor = candidate
+                        break
+            if successor is None:
+                break
+            seen.add(successor.code)
+            authority = successor
+        return authority
+
+    def lookup(self, name: str, on: datetime.date | None = None) -> Authority | None:
+        """The council called ``name`` in any of the usual forms (or with that ONS code) that
+        existed on ``on`` (any date: None), as it was on that date; or None."""
+        found = self.resolve(name, on)
+        return found.authority
 
     def by_code(self, code: str) -> Authority | None:
         return self._by_code.get(code)
@@ -458,6 +778,23 @@ class Register:
 
     def __repr__(self) -> str:
         return f"Register({str(self.path)!r}, {len(self)} authorities)"
+
+
+_ORDER = ("royal", "london", "city", "county", "metropolitan", "borough", "district", "unitary")
+
+
+def _in_order(words: frozenset[str]) -> list[str]:
+    return sorted(words, key=_ORDER.index)
+
+
+def _window(
+    on: datetime.date | None, period: tuple[datetime.date, datetime.date] | None
+) -> tuple[datetime.date, datetime.date]:
+    """The days a council must have existed on one of: the period and the letter's date."""
+    days = [d for d in (*(period or ()), on) if d is not None]
+    if not days:
+        return datetime.date.min, datetime.date.max
+    return min(days), max(days)
 
 
 @lru_cache(maxsize=16)

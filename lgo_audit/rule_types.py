@@ -44,6 +44,7 @@ _RESULTS: Final[Mapping[str, expr.Type]] = {
     "when": expr.BOOLEAN,
     "assert": expr.BOOLEAN,
     "fix.replacement": expr.STRING,
+    "fix.safe_when": expr.BOOLEAN,
 }
 
 

@@ -78,6 +78,8 @@ class RuleFix:
     applicability: Applicability
     description: expr.Template
     source: str
+    safe_when: Evaluator | None = None
+    """When true for a letter, the fix is safe there whatever ``applicability`` says."""
 
 
 @dataclass(frozen=True)
@@ -474,6 +476,9 @@ def _compile(data: dict[str, Any], path: Path) -> Rule:
             applicability=Applicability(spec["applicability"]),
             description=template(spec["description"], "fix.description", names),
             source=spec["replacement"],
+            safe_when=(
+                parse(spec["safe_when"], "fix.safe_when", names) if "safe_when" in spec else None
+            ),
         )
 
     message_template = template(data["message"], "message", message_names)

@@ -25,7 +25,7 @@ from typing import Any
 
 from lgo_audit.grammar.facts import FACTS, KINDS, Kind
 from lgo_audit.reader import DEFAULT_MAX_BYTES, InputError, read_bytes
-from lgo_audit.register import TYPES, authority_key
+from lgo_audit.register import TYPES, authority_key, designations
 from lgo_audit.resources import validator as schema_validator
 from lgo_audit.vocabulary import VOCABULARY
 
@@ -239,7 +239,7 @@ def parse_stats(text: str, path: str) -> StatsTable:
     if repeated:
         raise StatsError(f"{path}: row 1, column '{repeated[0]}': the column appears twice")
     rows: list[StatsRow] = []
-    seen: dict[tuple[str, int], int] = {}
+    seen: dict[tuple[str, frozenset[str], int], int] = {}
     validator = schema_validator("stats")
     try:
         for record in reader:
@@ -257,7 +257,7 @@ def parse_stats(text: str, path: str) -> StatsTable:
                 )
                 raise StatsError(f"{path}: row {line}, column '{column}': {error.message}")
             row = StatsRow(line, values)
-            key = (authority_key(row.authority), row.year)
+            key = (authority_key(row.authority), designations(row.authority), row.year)
             if key in seen:
                 raise StatsError(
                     f"{path}: row {line}, column 'authority': {row.authority} {row.year} "

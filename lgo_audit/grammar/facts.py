@@ -221,11 +221,40 @@ REGISTER_FACTS = (
     Fact(
         "authority.type",
         "name",
-        "The council's type from the authority register (County, District, Metropolitan "
-        "Borough, Unitary, London Borough); null when the name is not in it.",
+        "The council's type from the authority register on the letter's date (County, "
+        "District, Metropolitan Borough, Unitary, London Borough); null when the name is not "
+        "in it.",
         "type",
     ),
-    Fact("authority.code", "name", "The council's ONS code from the authority register."),
+    Fact(
+        "authority.code",
+        "name",
+        "The council's ONS code from the authority register, as on the letter's date.",
+    ),
+    Fact(
+        "authority.own_name",
+        "name",
+        "The council's own name on the letter's date, as the register has it (e.g. "
+        "'Stockport Metropolitan Borough Council').",
+    ),
+    Fact(
+        "authority.designation",
+        "wording",
+        "The designation the letter's name gives the council that none of its own names or "
+        "known forms has, e.g. 'County' in 'Stockport County Council'; absent when none.",
+    ),
+    Fact(
+        "authority.existence",
+        "wording",
+        "When the council the name finds existed, e.g. 'from 1 April 2023', when that was "
+        "neither on the letter's date nor in its period; absent otherwise.",
+    ),
+    Fact(
+        "authority.identity",
+        "name",
+        "What tells two letters' councils apart: the ONS code on the letter's date, or the "
+        "name folded ('name:...') when the register does not know it.",
+    ),
 )
 """Facts no letter states: the authority register's, standing where the council's name stands
 (see :mod:`lgo_audit.parse`). They apply to every letter."""
