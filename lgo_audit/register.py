@@ -205,14 +205,13 @@ def _parse_dated_names(cell: str) -> tuple[DatedName, ...]:
         found = _DATED.match(item)
         if found is None:
             raise ValueError(f"{item!r} is not 'Name' or 'Name [from YYYY-MM-DD until YYYY-MM-DD]'")
-        start, end = found["start"], found["end"]
-        names.append(
-            DatedName(
-                " ".join(found["name"].split()),
-                datetime.date.fromisoformat(start) if start else None,
-                datetime.date.fromisoformat(end) if end else None,
-            )
-        )
+        days = []
+        for text in (found["start"], found["end"]):
+            try:
+                days.append(datetime.date.fromisoformat(text) if text else None)
+            except ValueError:
+                raise ValueError(f"{text!r} in {item!r} is not a date (YYYY-MM-DD)") from None
+        names.append(DatedName(" ".join(found["name"].split()), days[0], days[1]))
     return tuple(names)
 
 
@@ -412,6 +411,15 @@ def _schema_error(path: Path, row: int, instance: Any) -> RegisterError | None:
         message = (
             f"{error.instance!r} is not an ONS code of an English council (E06-E10 + 6 digits)"
         )
+    elif error.validator == "pattern" and column in ("valid_from", "valid_to"):
+        message = f"{error.instance!r} is not a date (YYYY-MM-DD)"
+    elif error.validator == "pattern" and column in ("own_name", "forms"):
+        message = (
+            f"{_short(error.instance)} is not 'Name' or 'Name [from YYYY-MM-DD until "
+            "YYYY-MM-DD]', separated by ';'"
+        )
+    elif error.validator == "pattern" and column == "continues":
+        message = f"{error.instance!r} is not an ONS code of an English council"
     elif error.validator in ("minLength", "pattern") and column in ("name", "county"):
         message = "must not be empty"
     elif error.validator == "enum" and column == "type":
@@ -421,6 +429,11 @@ def _schema_error(path: Path, row: int, instance: Any) -> RegisterError | None:
     elif len(message) > 160:
         message = message[:157] + "..."
     return RegisterError(path, message, row, column)
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
 
 
 def _csv_rows(path: Path, text: str) -> Iterator[tuple[int, dict[str, Any]]]:
@@ -522,6 +535,8 @@ def _authority(path: Path, row: int, data: Any) -> Authority:
         except ValueError as error:
             raise RegisterError(path, str(error), row, column) from None
     continues = values["continues"]
+    if continues == code:
+        raise RegisterError(path, "a council cannot continue itself", row, "continues")
     if continues is not None and not _CODE.match(continues):
         raise RegisterError(
             path, f"{continues!r} is not an ONS code of an English council", row, "continues"
@@ -673,6 +688,7 @@ class Register:
         if not exact and not stems and _CODE.match(name.strip()):
             found = self._by_code.get(name.strip())
             exact = [found] if found is not None else []
+            stems = [s for a in exact for s in self._successors.get(a.code, ())]
         return exact, stems
 
     def resolve(
@@ -687,8 +703,10 @@ class Register:
         A council is found if it existed on the letter's date or on some day of its period.
         Its name is accepted if it is one of the council's own names or forms in use then,
         or if it states no designation ("County", "Borough", "District", "City",
-        "Metropolitan", "London", "Royal") that those names, the ONS area name and (for a
-        London borough) "London Borough" lack. Raises nothing."""
+        "Metropolitan", "London", "Royal", "Unitary") that those names, the ONS area name
+        and the council's type ("London Borough", "Metropolitan Borough", "Unitary",
+        "County") lack. A council whose register row gives no own name is not judged on its
+        designation. Raises nothing."""
         start, end = _window(on, period)
         exact, stems = self._candidates(name)
         if not exact and not stems:
@@ -724,11 +742,11 @@ class Register:
         )
 
     def _allowed(self, authority: Authority, start: datetime.date, end: datetime.date) -> set[str]:
-        allowed: set[str] = set()
+        if not authority.own_names:  # a register that gives no names cannot judge them
+            return set(_DESIGNATION_WORDS)
+        allowed = set(_TYPE_DESIGNATIONS[authority.type])
         for known in authority.names_during(start, end):
             allowed |= designations(known)
-        if authority.type == "London Borough":
-            allowed |= {"london", "borough"}
         return allowed
 
     def _on(self, authority: Authority, day: datetime.date) -> Authority:
@@ -779,6 +797,18 @@ class Register:
     def __repr__(self) -> str:
         return f"Register({str(self.path)!r}, {len(self)} authorities)"
 
+
+_TYPE_DESIGNATIONS: dict[str, frozenset[str]] = {
+    # What a council's type says of it whatever its own name: every London borough is a
+    # "London Borough", every metropolitan borough a "Metropolitan Borough" (Kirklees Council),
+    # a unitary a "Unitary" authority, a county a "County". A district's type says nothing:
+    # some are boroughs, some cities, some districts.
+    "London Borough": frozenset({"london", "borough"}),
+    "Metropolitan Borough": frozenset({"metropolitan", "borough"}),
+    "Unitary": frozenset({"unitary"}),
+    "County": frozenset({"county"}),
+    "District": frozenset(),
+}
 
 _ORDER = ("royal", "london", "city", "county", "metropolitan", "borough", "district", "unitary")
 

@@ -54,7 +54,10 @@ to every letter, whatever its template year."""
 def applicable_facts(stated: Iterable[str]) -> frozenset[str]:
     """The facts that apply to a letter whose template states ``stated`` (a profile's
     :attr:`~lgo_audit.grammar.profile.Profile.facts`): those, and the register's."""
-    return frozenset(stated) | REGISTER_NAMES
+    return frozenset(stated) | _ALWAYS_REGISTER
+
+
+_ALWAYS_REGISTER = frozenset(fact.name for fact in REGISTER_FACTS if not fact.conditional)
 
 
 def not_applicable_facts(stated: Iterable[str]) -> tuple[str, ...]:

@@ -28,13 +28,6 @@ from tests.letters import (
 )
 
 TYPES = ("County", "District", "Metropolitan Borough", "Unitary", "London Borough")
-COUNCIL_NAMES = {
-    "County": "{} County Council",
-    "District": "{} District Council",
-    "Metropolitan Borough": "{} Metropolitan Borough Council",
-    "Unitary": "{} Council",
-    "London Borough": "London Borough of {}",
-}
 
 
 @dataclass(frozen=True)
@@ -80,12 +73,13 @@ def consistent_batch(size: int, seed: int, year: int = 2020, plain: bool = False
     """``size`` letters to distinct real councils of every type, consistent as a batch."""
     rng = random.Random(seed)
     register = Register.load()
+    letter_date = dt.date(year, 7, 22)
     by_type: dict[str, list[str]] = {t: [] for t in TYPES}
     for authority in sorted(register, key=lambda a: a.code):
-        if "," not in authority.name and not authority.name.startswith("City of"):
-            by_type[authority.type].append(authority.name)
+        own = authority.own_name(letter_date)  # the name the council styles itself by then
+        if authority.existed_during(letter_date, letter_date) and "," not in own:
+            by_type[authority.type].append(own)
     averages = {t: tuple(Decimal(rng.randint(0, 100)) for _ in range(3)) for t in TYPES}
-    letter_date = dt.date(year, 7, 22)
     publication = dt.date(year, 7, 29)
     letters, styles, types = [], [], []
     chosen = set()
@@ -93,7 +87,7 @@ def consistent_batch(size: int, seed: int, year: int = 2020, plain: bool = False
         kind = TYPES[index % len(TYPES)]
         name = rng.choice([n for n in by_type[kind] if n not in chosen])
         chosen.add(name)
-        authority = COUNCIL_NAMES[kind].format(name)
+        authority = name
         base = random_letter_facts(rng)
         end = dt.date(year, 3, 31)
         period = (dt.date(year - 1, 4, 1), end)

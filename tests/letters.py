@@ -259,7 +259,7 @@ AUTHORITIES_BY_TYPE: dict[str, tuple[str, ...]] = {
         "Stevenage Borough Council", "South Cambridgeshire District Council",
         "Newcastle-under-Lyme Borough Council", "St Albans City and District Council",
         "Tunbridge Wells Borough Council", "Borough Council of King's Lynn and West Norfolk",
-        "Barrow-in-Furness Borough Council",
+        "Epsom & Ewell Borough Council",
     ),
     "Metropolitan Borough": (
         "Stockport Metropolitan Borough Council", "Barnsley Metropolitan Borough Council",
@@ -271,7 +271,7 @@ AUTHORITIES_BY_TYPE: dict[str, tuple[str, ...]] = {
         "Bath and North East Somerset Council", "Royal Borough of Windsor and Maidenhead",
         "Cornwall Council", "Wiltshire Council", "Isle of Wight Council",
         "Council of the Isles of Scilly", "Milton Keynes Council", "Brighton & Hove City Council",
-        "City of York Council", "Stoke-on-Trent City Council", "Southend-on-Sea City Council",
+        "City of York Council", "Stoke-on-Trent City Council", "Stockton-on-Tees Borough Council",
     ),
     "London Borough": (
         "London Borough of Hackney", "London Borough of Tower Hamlets",
@@ -620,7 +620,7 @@ def _later_facts(facts: LetterFacts, values: dict[str, Any]) -> dict[str, Any]:
         for name in _PARAGRAPH_FACTS[key]:
             if name in values:
                 out[name] = values[name]
-    out["upheld.per_100k_authority"] = facts.authority
+    out["upheld.per_100k_authority"] = facts.header_authority  # the statistics' council
     out["upheld.per_100k"] = facts.per_100k
     out["upheld.per_100k_average"] = facts.per_100k_average
     out["upheld.investigations_label"] = plural(
@@ -841,7 +841,7 @@ def later_paragraphs(facts: LetterFacts, style: Style) -> list[tuple[str, str]]:
     raw = facts.raw
     markdown = style.markup == "markdown"
     split = style.split_panel_lines
-    council = raw.get("upheld.per_100k_authority", facts.authority)
+    council = raw.get("upheld.per_100k_authority", facts.header_authority)
 
     def bold(text: str) -> str:
         return f"**{text}**" if markdown else text

@@ -552,6 +552,33 @@ def _council_unknown(draw, f):
     return f.replace(authority=council, header_authority=council), ("addressee_block",)
 
 
+def _council_of_another_year(draw, f):
+    # a council that did not exist on the letter's date nor in its year: one created on
+    # 1 April 2023 for a letter reviewing an earlier year, one abolished by 2021 for a later one
+    councils = (
+        ("Cumberland Council", "Westmorland and Furness Council")
+        if f.title_year <= 2022
+        else ("Corby Borough Council", "Wycombe District Council")
+    )
+    council = draw(st.sampled_from(councils))
+    return f.replace(authority=council, header_authority=council), ("addressee_block",)
+
+
+_MISDESIGNATED = (  # (the name in the address block, the council's own name)
+    ("Stockport County Council", "Stockport Metropolitan Borough Council"),
+    ("Guildford District Council", "Guildford Borough Council"),
+    ("Preston County Council", "Preston City Council"),
+    ("Kent Borough Council", "Kent County Council"),
+)
+
+
+def _council_misdesignated(draw, f):
+    # the address block gives a real council a designation its own name does not have; the
+    # statistics name it by its own name (so the fix is safe)
+    wrong, own = draw(st.sampled_from(_MISDESIGNATED))
+    return f.replace(authority=wrong, header_authority=own), ("addressee_block",)
+
+
 def _signatory_lost(draw, f):
     return f.hide("signatory.name"), ("yours-sincerely", "signatory")
 
@@ -713,6 +740,9 @@ MUTATIONS = {
         Mutation("LGO303", _signatory_lost),
         Mutation("LGO304", _council_unknown),
         Mutation("LGO305", _signatory_not_in_office),
+        Mutation("LGO306", _council_of_another_year),
+        # the statistics, by the council's own name, differ from the address block
+        Mutation("LGO307", _council_misdesignated, frozenset({"LGO302"})),
         Mutation("LGO401", _plural_wrong),
         Mutation("LGO405", _per_100k_percent, years=LATER),
         Mutation("LGO402", _placeholder, years=WORDING_2020),

@@ -65,6 +65,9 @@ class Fact:
     kind: Kind
     description: str
     column: str | None = None
+    conditional: bool = False
+    """A register fact given only when it has something to say (a designation that
+    contradicts, a council of another year): absent, it is neither missing nor null."""
 
     @property
     def info(self) -> KindInfo:
@@ -242,12 +245,14 @@ REGISTER_FACTS = (
         "wording",
         "The designation the letter's name gives the council that none of its own names or "
         "known forms has, e.g. 'County' in 'Stockport County Council'; absent when none.",
+        conditional=True,
     ),
     Fact(
         "authority.existence",
         "wording",
         "When the council the name finds existed, e.g. 'from 1 April 2023', when that was "
         "neither on the letter's date nor in its period; absent otherwise.",
+        conditional=True,
     ),
     Fact(
         "authority.identity",
