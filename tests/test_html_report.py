@@ -36,6 +36,7 @@ from lgo_audit.findings import FileResult, Finding, Severity
 from lgo_audit.report.evidence import evidence, render_json_with_evidence
 from lgo_audit.report.html import render_html
 from lgo_audit.report.machine import render_json
+from lgo_audit.report.plot import PLOT_FACTS
 from lgo_audit.rules import Rule, rules_for
 from lgo_audit.span import Span
 
@@ -70,8 +71,9 @@ def edited_letter(folder: Path, name: str = "tameside-2020.txt") -> Path:
 
 
 def check(paths: list[Path], settings: Settings | None = None) -> list[FileResult]:
+    """As ``check --output-format html`` checks: keeping the facts the page's plot shows."""
     chosen = settings or Settings()
-    return list(check_files([(p, chosen) for p in paths]))
+    return list(check_files([(p, chosen) for p in paths], shown_facts=PLOT_FACTS))
 
 
 def default_rules() -> list[Rule]:

@@ -58,6 +58,7 @@ from markupsafe import Markup
 from lgo_audit import __version__
 from lgo_audit.findings import FileResult, Finding, Severity
 from lgo_audit.report.evidence import OUTCOMES, evidence, letter_status
+from lgo_audit.report.plot import year_at_a_glance
 from lgo_audit.report.text import clean, clean_line
 from lgo_audit.rules import Rule
 
@@ -536,6 +537,7 @@ def render_html(
         n_rules=len(rules),
         n_letters=len(results),
         tiles=_tiles(results),
+        glance=year_at_a_glance(results),
         totals=Counter(f.severity.value for r in results for f in r.findings),
         rule_boxes=[
             _RuleBox(code, findings_by_code[code], by_code.get(code))
