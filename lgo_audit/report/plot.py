@@ -232,6 +232,7 @@ def _panel(index: int, measure: Measure, documents: Sequence[_Document]) -> Pane
                 triangle=_triangle(cx, cy) if doc.codes else "",
             )
         )
+    points.sort(key=lambda p: p.flagged)  # drawn last, on top of points at the same place
     left = index * _PANEL + _LEFT
     return Panel(
         measure=measure,
