@@ -620,7 +620,7 @@ def test_a_council_not_in_the_register_is_plotted_under_unknown_type(made):
 
 
 def test_missing_figures_are_left_out_and_named_never_plotted_as_zero(made):
-    documents, parsed = made
+    _, parsed = made
     points = {(a.attrs["data-letter"], a.attrs["data-measure"]) for a, _ in plot_points(parsed)}
     assert ("2", "compliance") not in points and ("2", "upheld") in points
     assert ("4", "remedy") not in points and ("4", "compliance") in points
