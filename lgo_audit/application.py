@@ -88,6 +88,7 @@ class CheckOptions:
     output_file: Path | None = None  # where the report goes (never over an input)
     keep_source: bool = True  # keep the text of letters with findings (to show their lines)
     keep_facts: bool | None = None  # keep every letter's facts (extract); None: when needed
+    shown_facts: frozenset[str] = frozenset()  # facts the report shows: kept in any case
     skip_non_letters: bool = False  # the pre-commit hook's --skip-non-letters: see run_check
 
 
@@ -439,7 +440,11 @@ def run_check(paths: Sequence[str | os.PathLike[str]], options: CheckOptions) ->
     active = {s: s.selection.active(rules) for s, rules in rule_sets.items()}
     checked = list(
         check_files(
-            tasks, options.jobs, keep_facts=options.keep_facts, keep_source=options.keep_source
+            tasks,
+            options.jobs,
+            keep_facts=options.keep_facts,
+            keep_source=options.keep_source,
+            shown_facts=options.shown_facts,
         )
     )
     run.fail_on = {str(r.path): s.fail_on for r, (_, s) in zip(checked, tasks, strict=True)}

@@ -71,11 +71,13 @@ def check_one(
     keep_facts: bool | None = None,
     keep_source: bool = True,
     batch: bool = False,
+    shown_facts: frozenset[str] = frozenset(),
 ) -> FileResult:
     """Parse and check one file; an unreadable file is a result with an error, not a raise.
 
     The letter's facts are kept (for cross-letter rules, --data and extract) when
-    ``keep_facts``, by default when one of ``rules`` judges letters together."""
+    ``keep_facts``, by default when one of ``rules`` judges letters together; the facts in
+    ``shown_facts`` (those the report shows: the HTML report's plot) are kept in any case."""
     try:
         parsed: ParsedLetter = parse_file(
             path,
@@ -95,19 +97,24 @@ def check_one(
         sha256=parsed.source.sha256,
         source_text=parsed.source.text if findings and keep_source else None,
         rule_set=rules_for(settings.rule_dirs).version,
-        facts=_kept_facts(parsed, rules, keep_facts),
+        facts=_kept_facts(parsed, rules, keep_facts, shown_facts),
         profile=parsed.profile.name if parsed.is_letter else None,
         missing=parsed.missing if parsed.is_letter else (),
     )
 
 
-def _kept_facts(parsed: ParsedLetter, rules: Sequence[Rule], keep: bool | None) -> LetterFacts:
+def _kept_facts(
+    parsed: ParsedLetter, rules: Sequence[Rule], keep: bool | None, shown: frozenset[str]
+) -> LetterFacts:
     if not parsed.is_letter:
         return {}
     if keep:  # extract: every fact
         return letter_facts(parsed, span_names(rules))
     if keep is None and needs_facts(rules):
-        return letter_facts(parsed, span_names(rules), _kept_names(rules))
+        names = _kept_names(rules)
+        return letter_facts(parsed, span_names(rules), names | shown if shown else names)
+    if shown:
+        return letter_facts(parsed, frozenset(), shown)
     return {}
 
 
@@ -128,8 +135,10 @@ def _active(settings: Settings) -> list[Rule]:
     return settings.selection.active(rules_for(settings.rule_dirs))
 
 
-def _check_task(task: tuple[Path, Settings, bool | None, bool, bool]) -> FileResult:
-    path, settings, keep_facts, keep_source, batch = task
+def _check_task(
+    task: tuple[Path, Settings, bool | None, bool, bool, frozenset[str]],
+) -> FileResult:
+    path, settings, keep_facts, keep_source, batch, shown_facts = task
     return check_one(
         path,
         _active(settings),
@@ -137,6 +146,7 @@ def _check_task(task: tuple[Path, Settings, bool | None, bool, bool]) -> FileRes
         keep_facts=keep_facts,
         keep_source=keep_source,
         batch=batch,
+        shown_facts=shown_facts,
     )
 
 
@@ -154,14 +164,18 @@ def check_files(
     *,
     keep_facts: bool | None = None,
     keep_source: bool = True,
+    shown_facts: frozenset[str] = frozenset(),
 ) -> Iterator[FileResult]:
     """Results for ``tasks`` (file, its settings) in the order given; parallel for large batches.
 
     ``keep_facts``: keep every letter's facts (extract), or by default only when a rule
     judges letters together. ``keep_source``: send back the text of letters with findings
-    (the full and html reports show source lines; the other formats do not need it)."""
+    (the full and html reports show source lines; the other formats do not need it).
+    ``shown_facts``: facts the report shows (the html report's plot), kept in any case."""
     batch = len(tasks) >= PARALLEL_THRESHOLD
-    work = [(path, settings, keep_facts, keep_source, batch) for path, settings in tasks]
+    work = [
+        (path, settings, keep_facts, keep_source, batch, shown_facts) for path, settings in tasks
+    ]
     workers = worker_count(jobs, len(work))
     if len(work) < PARALLEL_THRESHOLD or workers == 1:
         for task in work:

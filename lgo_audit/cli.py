@@ -241,6 +241,7 @@ def check(
         jobs=jobs,
         output_file=output_file,
         keep_source=fmt.shows_source and not statistics,
+        shown_facts=frozenset() if statistics else fmt.shows_facts,
         skip_non_letters=skip_non_letters,
     )
     try:

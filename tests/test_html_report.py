@@ -23,6 +23,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 from html.parser import HTMLParser
 from importlib import resources
 from pathlib import Path
@@ -32,10 +33,11 @@ import pytest
 
 from lgo_audit.check import check_files
 from lgo_audit.config import Settings
-from lgo_audit.findings import FileResult, Finding, Severity
+from lgo_audit.findings import FactValue, FileResult, Finding, Severity
 from lgo_audit.report.evidence import evidence, render_json_with_evidence
 from lgo_audit.report.html import render_html
 from lgo_audit.report.machine import render_json
+from lgo_audit.report.plot import PLOT_FACTS
 from lgo_audit.rules import Rule, rules_for
 from lgo_audit.span import Span
 
@@ -70,8 +72,9 @@ def edited_letter(folder: Path, name: str = "tameside-2020.txt") -> Path:
 
 
 def check(paths: list[Path], settings: Settings | None = None) -> list[FileResult]:
+    """As ``check --output-format html`` checks: keeping the facts the page's plot shows."""
     chosen = settings or Settings()
-    return list(check_files([(p, chosen) for p in paths]))
+    return list(check_files([(p, chosen) for p in paths], shown_facts=PLOT_FACTS))
 
 
 def default_rules() -> list[Rule]:
@@ -468,6 +471,226 @@ def test_spans_follow_the_line_endings_of_findings_and_are_clamped_to_the_text()
     assert len(lines) == len(parsed.lines)
 
 
+# --- the year at a glance ---------------------------------------------------------------------
+
+MEASURES = {"upheld": "upheld", "compliance": "compliance", "remedy": "remedy"}
+FLAGGED = re.compile(r"LGO[15]\d\d")
+
+
+def plot_points(parsed: Page) -> list[tuple[Element, Element]]:
+    """Every point of the plot: its link (``a.pt``) and its marker (circle or path)."""
+    points = []
+    for a in parsed.find("a", "pt"):
+        after = parsed.elements[parsed.elements.index(a) + 1 :]
+        (marker,) = [e for e in after[:2] if e.tag in ("circle", "path")]
+        points.append((a, marker))
+    return points
+
+
+def point_title(parsed: Page, a: Element) -> str:
+    title = parsed.elements[parsed.elements.index(a) + 1]
+    assert title.tag == "title"
+    return title.text
+
+
+def stated(value: Any) -> str:
+    return f"{value:f}%"
+
+
+def test_the_plot_has_one_point_per_document_and_measure_with_figures(results, page):
+    parsed = parse(page)
+    expected = set()
+    for number, result in enumerate(results, start=1):
+        for key in MEASURES:
+            if f"{key}.percent" in result.facts and f"{key}.average" in result.facts:
+                expected.add((str(number), key))
+    points = plot_points(parsed)
+    got = [(a.attrs["data-letter"], a.attrs["data-measure"]) for a, _ in points]
+    assert len(got) == len(set(got))  # one point each
+    assert set(got) == expected
+    assert len(expected) == 4 * 3  # four letters read, each with its three figures
+
+
+def test_points_of_documents_with_figure_or_batch_findings_have_another_shape(results, page):
+    parsed = parse(page)
+    shapes = {}
+    for a, marker in plot_points(parsed):
+        result = results[int(a.attrs["data-letter"]) - 1]
+        flagged = any(FLAGGED.fullmatch(f.code) for f in result.findings)
+        assert marker.tag == ("path" if flagged else "circle"), result.path
+        assert ("flagged" in a.attrs["class"].split()) is flagged
+        shapes[flagged] = marker.tag
+    assert shapes == {True: "path", False: "circle"}  # the batch has both
+    legend = parse(page).find("ul", "glance-legend")[0].text
+    assert "LGO1xx" in legend and "LGO5xx" in legend
+
+
+def test_every_point_links_to_its_document_s_section_on_the_page(results, page):
+    parsed = parse(page)
+    ids = {e.attrs["id"] for e in parsed.elements if "id" in e.attrs}
+    points = plot_points(parsed)
+    assert points
+    for a, _ in points:
+        href = a.attrs["href"]
+        assert href.startswith("#") and href[1:] in ids
+        assert href == f"#letter-{a.attrs['data-letter']}"
+        (article,) = parsed.find("article", id=href[1:])
+        assert article.attrs["data-path"] == results[int(a.attrs["data-letter"]) - 1].path
+
+
+def test_each_point_s_title_holds_council_rate_and_stated_average(results, page):
+    parsed = parse(page)
+    for a, _ in plot_points(parsed):
+        result = results[int(a.attrs["data-letter"]) - 1]
+        key = a.attrs["data-measure"]
+        council = result.facts["authority.name"].value
+        rate = stated(result.facts[f"{key}.percent"].value)
+        average = stated(result.facts[f"{key}.average"].value)
+        title = point_title(parsed, a)
+        assert title.startswith(f"{council} \u2014 {key} {rate} (stated average {average})")
+
+
+def test_plots_are_grouped_by_authority_type(results, page):
+    parsed = parse(page)
+    figures = parsed.find("figure", "glance-plot")
+    assert [f.attrs["data-type"] for f in figures] == ["District", "Metropolitan Borough"]
+    for figure in figures:
+        start = parsed.elements.index(figure)
+        inside = parsed.elements[start + 1 : start + 1 + len(parsed.elements)]
+        end = next((i for i, e in enumerate(inside) if e.tag == "figure"), len(inside))
+        letters = {e.attrs["data-letter"] for e in inside[:end] if "pt" in e.attrs.get("class", "")}
+        types = {results[int(n) - 1].facts["authority.type"].value for n in letters}
+        assert types == {figure.attrs["data-type"]}
+    svgs = parsed.find("svg", "glance-svg")
+    assert [s.attrs["role"] for s in svgs] == ["img", "img"]
+    assert svgs[0].attrs["aria-label"].startswith("District: rate stated against the average")
+
+
+def fact(value: Any) -> FactValue:
+    return FactValue(value, str(value))
+
+
+def document(path: str, council: str, kind: str | None = None, **figures: Any) -> FileResult:
+    """A checked document with only the facts the plot reads (``type=None``: not registered)."""
+    facts = {"authority.name": fact(council)}
+    kind_of = figures.pop("type", "District")
+    if kind_of is not None:
+        facts["authority.type"] = fact(kind_of)
+    if kind is not None:
+        facts["document.kind"] = fact(kind)
+    for name, value in figures.items():
+        facts[name.replace("_", ".", 1)] = fact(Decimal(value))
+    return FileResult(path, sha256="0" * 64, rule_set="v", facts=facts, profile="2020")
+
+
+ALL = {
+    "upheld_percent": "59",
+    "upheld_average": "67",
+    "compliance_percent": "100",
+    "compliance_average": "99.5",
+    "remedy_percent": "0",
+    "remedy_average": "11",
+}
+
+
+@pytest.fixture(scope="module")
+def made() -> tuple[list[FileResult], Page]:
+    no_compliance = {k: v for k, v in ALL.items() if k != "compliance_percent"}
+    no_remedy_average = {k: v for k, v in ALL.items() if k != "remedy_average"}
+    unknown = {**ALL, "type": None}
+    documents = [
+        document("a.txt", "Alpha District Council", **ALL),
+        document("b.txt", "Beta District Council", **no_compliance),
+        document("c.txt", "Gamma Council", **unknown),
+        document("d.txt", "Delta District Council", "page", **no_remedy_average),
+        document("e.txt", "Epsilon County Council", **{**ALL, "type": "County"}),
+        FileResult("f.txt", error="cannot be read"),
+    ]
+    return documents, parse(render_html(documents, []))
+
+
+def test_a_council_not_in_the_register_is_plotted_under_unknown_type(made):
+    _, parsed = made
+    types = [f.attrs["data-type"] for f in parsed.find("figure", "glance-plot")]
+    assert types == ["County", "District", "Unknown type"]  # the register's order, unknown last
+    unknown = [a for a, _ in plot_points(parsed) if a.attrs["data-letter"] == "3"]
+    assert len(unknown) == 3
+    caption = [f.text for f in parsed.find("figure") if f.attrs["data-type"] == "Unknown type"]
+    assert "Unknown type: 1 document" in caption[0]
+
+
+def test_missing_figures_are_left_out_and_named_never_plotted_as_zero(made):
+    _, parsed = made
+    points = {(a.attrs["data-letter"], a.attrs["data-measure"]) for a, _ in plot_points(parsed)}
+    assert ("2", "compliance") not in points and ("2", "upheld") in points
+    assert ("4", "remedy") not in points and ("4", "compliance") in points
+    assert len(points) == 5 * 3 - 2
+    notes = [e.text for e in parsed.find("span", "left-out")]
+    assert notes == [
+        "Not in compliance (no rate or no average stated): Beta District Council.",
+        "Not in remedy (no rate or no average stated): Delta District Council.",
+    ]
+    titles = [e.text for e in parsed.find("text", "panel-title")]
+    assert titles[3:6] == ["Upheld (3 of 3)", "Compliance (2 of 3)", "Remedy (2 of 3)"]
+    links = [a for a in parsed.find("a") if a.text == "Beta District Council"]
+    assert [a.attrs["href"] for a in links] == ["#letter-2"]
+
+
+def test_points_stand_at_the_rate_across_and_the_average_up(made):
+    documents, parsed = made
+    points = plot_points(parsed)
+    checked = 0
+    for panel in parsed.find("g", "panel"):
+        after = parsed.elements[parsed.elements.index(panel) :]
+        diagonal = next(e for e in after if "diagonal" in e.attrs.get("class", ""))
+        x0, y0 = float(diagonal.attrs["x1"]), float(diagonal.attrs["y1"])  # 0%, 0%
+        x1, y1 = float(diagonal.attrs["x2"]), float(diagonal.attrs["y2"])  # 100%, 100%
+        key = panel.attrs["data-measure"]  # every plot's panel of a measure stands alike
+        for a, marker in points:
+            if a.attrs["data-measure"] != key or marker.tag != "circle":
+                continue
+            checked += 1
+            facts = documents[int(a.attrs["data-letter"]) - 1].facts
+            rate = float(facts[f"{key}.percent"].value)
+            average = float(facts[f"{key}.average"].value)
+            cx, cy = float(marker.attrs["cx"]), float(marker.attrs["cy"])
+            assert cx == pytest.approx(x0 + (x1 - x0) * rate / 100, abs=0.06)
+            assert cy == pytest.approx(y0 + (y1 - y0) * average / 100, abs=0.06)
+    assert checked == len(points) * 3  # each point, in each plot's panel of its measure
+
+
+def test_statistics_pages_are_hollow_and_say_so(made):
+    _, parsed = made
+    page_points = [(a, m) for a, m in plot_points(parsed) if a.attrs["data-letter"] == "4"]
+    assert page_points and all(a.attrs["data-kind"] == "page" for a, _ in page_points)
+    assert all("kind-page" in m.attrs["class"].split() for _, m in page_points)
+    assert "(statistics page)" in point_title(parsed, page_points[0][0])
+    assert "statistics page" in parsed.find("ul", "glance-legend")[0].text
+    letters = [a for a, _ in plot_points(parsed) if a.attrs["data-letter"] == "1"]
+    assert all(a.attrs["data-kind"] == "letter" for a in letters)  # no document.kind: a letter
+
+
+def test_without_figures_to_plot_there_is_no_plot(results):
+    bare = [dataclasses.replace(r, facts={}) for r in results]
+    parsed = parse(render_html(bare, default_rules()))
+    assert not parsed.find("section", id="glance")
+    assert not parsed.find("svg")
+
+
+def test_check_with_an_html_report_keeps_the_facts_the_plot_shows(tmp_path):
+    from typer.testing import CliRunner
+
+    from lgo_audit.cli import app
+
+    out = tmp_path / "report.html"
+    args = ["check", "--isolated", "--select", "LGO102", str(EXAMPLES), "-o", str(out)]
+    CliRunner().invoke(app, [*args, "--output-format", "html"])
+    parsed = parse(out.read_text(encoding="utf-8"))
+    titles = [point_title(parsed, a) for a, _ in plot_points(parsed)]
+    assert len(titles) == 2 * 3  # no cross-letter rule selected: the plot's facts kept anyway
+    assert "Stevenage Borough Council \u2014 upheld 100% (stated average 45%)" in titles[0]
+
+
 # --- what the HTML report costs the rest of the tool -------------------------------------------
 
 # A one-letter check in a fresh interpreter, through the console script's entry point; then
@@ -775,19 +998,26 @@ DRIVER = """
 """
 
 
-@needs_chromium
-def test_filters_finding_list_and_popover_work_in_the_browser(browser_dir, page, results):
-    # The driver runs after the page's script; the page's policy is kept, with the driver's hash.
-    digest = base64.b64encode(hashlib.sha256(DRIVER.encode()).digest()).decode()
+def drive(browser_dir: Path, page: str, driver: str, name: str) -> dict[str, Any]:
+    """Run ``driver`` after the page's script in Chromium; what it left in data-driver.
+
+    The page's policy is kept, with the driver's hash added."""
+    digest = base64.b64encode(hashlib.sha256(driver.encode()).digest()).decode()
     policy = re.compile(r"script-src ('sha256-[^']+')")
     driven = policy.sub(rf"script-src \1 'sha256-{digest}'", page, count=1)
-    driven = driven.replace("</body>", f"<script>{DRIVER}</script></body>")
-    path = browser_dir / "driven.html"
+    driven = driven.replace("</body>", f"<script>{driver}</script></body>")
+    path = browser_dir / name
     path.write_text(driven, encoding="utf-8")
 
     run = chromium(path.as_uri(), browser_dir, "--dump-dom")
     assert run.console == []
     out: dict[str, Any] = json.loads(body_attributes(run.stdout)["data-driver"])
+    return out
+
+
+@needs_chromium
+def test_filters_finding_list_and_popover_work_in_the_browser(browser_dir, page, results):
+    out = drive(browser_dir, page, DRIVER, "driven.html")
     edited, stockport, stevenage, clean, unreadable = (r.path for r in results)
 
     # what the screenshot shows: the summary and a highlighted finding, within 1280x1600
@@ -812,3 +1042,70 @@ def test_filters_finding_list_and_popover_work_in_the_browser(browser_dir, page,
     assert out["keyboard"] == ["LGO201"]
     assert out["byErrors"] == [edited, stevenage, stockport, clean, unreadable]  # ties: as given
     assert out["byErrorsAscending"] == [stockport, clean, unreadable, stevenage, edited]
+
+
+PLOT_DRIVER = """
+(() => {
+  const out = {};
+  const box = (e) => e.getBoundingClientRect();
+  out.plots = Array.from(document.querySelectorAll("#glance svg.glance-svg")).map((svg) => {
+    const b = box(svg);
+    return { type: svg.closest("figure").dataset.type, width: b.width, height: b.height };
+  });
+  const points = Array.from(document.querySelectorAll("#glance a.pt"));
+  out.points = points.map((a) => {
+    const marker = a.querySelector("circle, path");
+    const b = box(marker);
+    const style = getComputedStyle(marker);
+    // what is drawn at the marker's centre is this point, or one drawn at the same place
+    const hit = document.elementFromPoint(b.left + b.width / 2, b.top + b.height / 2);
+    const hitPoint = hit && hit.closest("a.pt");
+    const centre = (m) => [box(m).left + box(m).width / 2, box(m).top + box(m).height / 2];
+    const near = (m, n) => Math.hypot(centre(m)[0] - centre(n)[0], centre(m)[1] - centre(n)[1]) < 2;
+    const target = document.getElementById(a.getAttribute("href").slice(1));
+    return {
+      letter: a.dataset.letter, measure: a.dataset.measure, shape: marker.tagName,
+      width: b.width, height: b.height,
+      visible: style.visibility === "visible" && style.display !== "none"
+        && Number(style.fillOpacity) > 0,
+      // the point itself, or one plotted at the same place drawn over it
+      hit: !!hitPoint && (hitPoint === a || near(hitPoint.querySelector("circle, path"), marker)),
+      target: target ? target.tagName.toLowerCase() + "#" + target.id : null,
+      title: a.querySelector("title").textContent,
+    };
+  });
+  // following a point's link scrolls its document's section into view
+  const last = points[points.length - 1];
+  last.dispatchEvent(new MouseEvent("click", { bubbles: true, cancelable: true, view: window }));
+  const target = document.getElementById(last.getAttribute("href").slice(1));
+  const t = box(target);
+  out.follow = { hash: location.hash, href: last.getAttribute("href"),
+    top: t.top, inView: t.top < window.innerHeight && t.bottom > 0 };
+  // a filter that hides a letter dims its points
+  document.querySelector('input[name="sev"][value="error"]').click();
+  out.dimmed = Array.from(document.querySelectorAll("#glance a.pt.off"))
+    .map((a) => a.dataset.letter);
+  document.body.dataset.driver = JSON.stringify(out);
+})();
+"""
+
+
+@needs_chromium
+def test_the_plot_renders_and_its_links_lead_to_the_documents(browser_dir, page, results):
+    out = drive(browser_dir, page, PLOT_DRIVER, "plot.html")
+    assert [p["type"] for p in out["plots"]] == ["District", "Metropolitan Borough"]
+    assert all(p["width"] > 300 and p["height"] > 100 for p in out["plots"])
+    points = out["points"]
+    assert len(points) == 4 * 3  # as the structure test counts them
+    for point in points:
+        assert point["width"] > 4 and point["height"] > 4, point
+        assert point["visible"] and point["hit"], point
+        assert point["target"] == f"article#letter-{point['letter']}"
+        result = results[int(point["letter"]) - 1]
+        assert point["title"].startswith(result.facts["authority.name"].value)
+    shapes = {p["letter"]: p["shape"] for p in points}
+    assert shapes == {"1": "path", "2": "circle", "3": "path", "4": "circle"}  # LGO101, LGO102
+    follow = out["follow"]
+    assert follow["hash"] == follow["href"] and follow["inView"], follow
+    # without errors shown, Stevenage (its one finding an error) and the clean letter are hidden
+    assert sorted(set(out["dimmed"])) == ["3", "4"]

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
+from lgo_audit.report.plot import PLOT_FACTS
 from lgo_audit.report.text import Style, clean, clean_diff, clean_line, summary
 
 if TYPE_CHECKING:
@@ -54,6 +55,7 @@ class OutputFormat:
     render: Callable[[Report], str]
     for_people: bool = False  # a summary line follows the findings; colour on a terminal
     shows_source: bool = False  # shows the letter's lines, so checks keep the source text
+    shows_facts: frozenset[str] = frozenset()  # facts it shows, so checks keep them
     takes_evidence: bool = False  # accepts --evidence
     statistics: Callable[[Sequence[FileResult]], str] | None = None  # --statistics; None: none
 
@@ -161,6 +163,7 @@ FORMATS = MappingProxyType(
                 "one self-contained HTML page with every letter's evidence",
                 _html,
                 shows_source=True,
+                shows_facts=PLOT_FACTS,
                 takes_evidence=True,
             ),
         )

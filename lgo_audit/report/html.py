@@ -4,7 +4,9 @@ The page has the run's totals and rule-set version, a summary table (one row per
 filters by severity and rule, and for each letter its text with every finding highlighted
 where it stands (``<mark class="sev-error" data-code="LGO102" title="…">``), a list of its
 findings that scrolls to and flashes the mark, and the letter's evidence (SHA-256, rule-set
-version, each rule's outcome) in a ``<details>``.
+version, each rule's outcome) in a ``<details>``. Under the summary table, the *year at a
+glance* plots each document's rates against the averages it states, one inline SVG per
+authority type (its coordinates are :mod:`lgo_audit.report.plot`'s).
 
 Where things are: this module works out what the page shows (which letters, in what state,
 each line of a letter cut into plain text and marks); the markup is in Jinja2 templates
@@ -58,6 +60,7 @@ from markupsafe import Markup
 from lgo_audit import __version__
 from lgo_audit.findings import FileResult, Finding, Severity
 from lgo_audit.report.evidence import OUTCOMES, evidence, letter_status
+from lgo_audit.report.plot import year_at_a_glance
 from lgo_audit.report.text import clean, clean_line
 from lgo_audit.rules import Rule
 
@@ -536,6 +539,7 @@ def render_html(
         n_rules=len(rules),
         n_letters=len(results),
         tiles=_tiles(results),
+        glance=year_at_a_glance(results),
         totals=Counter(f.severity.value for r in results for f in r.findings),
         rule_boxes=[
             _RuleBox(code, findings_by_code[code], by_code.get(code))

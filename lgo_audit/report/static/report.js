@@ -19,6 +19,8 @@
   }));
   const hitLines = $$(".ln.hit").map((line) => [line, $$("mark[data-f]", line)]);
   const letters = $$("article.letter");
+  const points = $$("#glance a.pt")
+    .map((a) => [a, document.getElementById("letter-" + a.dataset.letter)]);
   const rows = new Map($$("#summary-table tbody tr").map((r) => [r.dataset.letter, r]));
   const showClean = document.getElementById("show-clean");
   const query = document.getElementById("q");
@@ -73,6 +75,8 @@
       }
       if (on) { nLetters += 1; nFindings += visible; }
     });
+    // The plot's points of letters the filters hide are dimmed (still there, still links).
+    points.forEach(([a, letter]) => a.classList.toggle("off", !letter || letter.hidden));
     shown.textContent = "Showing " + nLetters + " of " + letters.length + " letters, "
       + nFindings + " of " + items.size + " findings";
   }
