@@ -705,8 +705,8 @@ class Register:
         or if it states no designation ("County", "Borough", "District", "City",
         "Metropolitan", "London", "Royal", "Unitary") that those names, the ONS area name
         and the council's type ("London Borough", "Metropolitan Borough", "Unitary",
-        "County") lack. A council whose register row gives no own name is not judged on its
-        designation. Raises nothing."""
+        "County") lack; for a council whose register row gives no own name, those any council
+        of its type styles itself with. Raises nothing."""
         start, end = _window(on, period)
         exact, stems = self._candidates(name)
         if not exact and not stems:
@@ -742,9 +742,9 @@ class Register:
         )
 
     def _allowed(self, authority: Authority, start: datetime.date, end: datetime.date) -> set[str]:
-        if not authority.own_names:  # a register that gives no names cannot judge them
-            return set(_DESIGNATION_WORDS)
         allowed = set(_TYPE_DESIGNATIONS[authority.type])
+        if not authority.own_names:  # a register that gives no names: any style of the type
+            allowed |= _TYPE_STYLES[authority.type]
         for known in authority.names_during(start, end):
             allowed |= designations(known)
         return allowed
@@ -808,6 +808,17 @@ _TYPE_DESIGNATIONS: dict[str, frozenset[str]] = {
     "Unitary": frozenset({"unitary"}),
     "County": frozenset({"county"}),
     "District": frozenset(),
+}
+
+_TYPE_STYLES: dict[str, frozenset[str]] = {
+    # The designations councils of each type style themselves with (Leeds City Council,
+    # City of Bradford Metropolitan District Council, Durham County Council, a unitary):
+    # allowed for a council whose register row gives no own name.
+    "London Borough": frozenset({"london", "borough", "royal", "city"}),
+    "Metropolitan Borough": frozenset({"metropolitan", "borough", "district", "city"}),
+    "Unitary": frozenset({"unitary", "borough", "city", "county"}),
+    "County": frozenset({"county"}),
+    "District": frozenset({"borough", "district", "city"}),
 }
 
 _ORDER = ("royal", "london", "city", "county", "metropolitan", "borough", "district", "unitary")
