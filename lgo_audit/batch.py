@@ -468,8 +468,8 @@ def reconcile(
     rule = data_rules.get(DATA_ROW_WITHOUT_LETTER.name)
     if rule is not None:
         lines = table.text.splitlines()
-        for key, row in rows.items():
-            if key in matched:
+        for row_key, row in rows.items():
+            if row_key in matched:
                 continue
             params = {
                 "authority": row.authority,

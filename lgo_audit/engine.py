@@ -167,8 +167,8 @@ def _locations(
 def _fix(
     parsed: ParsedLetter, rule: Rule, env: Any, binding: Binding | TextLink | None
 ) -> Fix | None:
-    if rule.fix is None:
-        return None
+    if rule.fix is None or parsed.source.rendered_from is not None:
+        return None  # a saved web page is read through its text: no edit can go back to it
     name = _resolve(rule.fix.at, binding)
     token = parsed.facts.get(name)
     if token is None:

@@ -203,7 +203,12 @@ def _judge_template(structure: Structure, chosen: Profile, text: str, fused: boo
     return dataclasses.replace(structure, issues=(*structure.issues, issue))
 
 
-_PERIOD_ENDS = ("overview.period.end", "upheld.period.end", "compliance.period.end", "remedy.period.end")
+_PERIOD_ENDS = (
+    "overview.period.end",
+    "upheld.period.end",
+    "compliance.period.end",
+    "remedy.period.end",
+)
 
 
 def _document_facts(kind: str, facts: Mapping[str, FactToken]) -> dict[str, FactToken]:

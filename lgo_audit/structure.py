@@ -262,9 +262,7 @@ def _cut_short(
     cut = max(ends)
     present = {o.section for o in occurrences}
     last = max(present, key=profile.index)
-    later_sections = [
-        s.title for s in profile.sections[profile.index(last) + 1 :] if s.required
-    ]
+    later_sections = [s.title for s in profile.sections[profile.index(last) + 1 :] if s.required]
     section = profile.section(last)
     shown = {st for o in occurrences if o.section == last for st in (*o.statements, *o.malformed)}
     order = list(section.needs)
@@ -292,9 +290,9 @@ def _cut_short(
             )
         )
         (tail if trailing else kept).append(issue)
-    missing = [
-        i.params["expected"] for i in tail if i.check == MISSING_STATEMENT.name
-    ] + [i.params["section"] for i in tail if i.check == MISSING_SECTION.name]
+    missing = [i.params["expected"] for i in tail if i.check == MISSING_STATEMENT.name] + [
+        i.params["section"] for i in tail if i.check == MISSING_SECTION.name
+    ]
     texts = [i for i in tail if i.check in _TAIL_CHECKS]
     if not missing and not texts:
         return kept

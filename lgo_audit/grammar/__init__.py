@@ -59,6 +59,7 @@ def profile_named(name: str) -> Profile:
         return PROFILES[name]
     return PAGE_PROFILES[name.removesuffix("-page")]
 
+
 _TITLE_YEAR = re.compile(r"Annual\s+Review\s+letter\s+(\d{4})\b", re.IGNORECASE)
 
 
