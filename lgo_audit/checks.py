@@ -57,6 +57,7 @@ class Check:
     kind: CheckKind
     finds: str
     fills: tuple[str, ...]
+    documents: tuple[str, ...] = ("letter", "page")  # the kinds it applies to (document.kind)
 
 
 NOT_A_LETTER = Check(
@@ -122,6 +123,7 @@ PAGE_CUT_SHORT = Check(
     "last recognised statement (a statement cut off, the rest of its last panel, the panels "
     "after it) is not shown, so not checked",
     ("found", "missing", "section"),
+    documents=("page",),
 )
 FIGURE_DIFFERS = Check(
     "figure-differs",

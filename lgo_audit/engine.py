@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from lgo_audit import expr
-from lgo_audit.checks import ENCODING_FALLBACK, NOT_A_LETTER, SECTION_NAMES
+from lgo_audit.checks import CHECKS, ENCODING_FALLBACK, NOT_A_LETTER, SECTION_NAMES
 from lgo_audit.envs import BoundEnv, FactEnv, LinkEnv, ParamEnv
 from lgo_audit.findings import Edit, Finding, Fix, Location, Outcome, RuleResult
 from lgo_audit.normalise import Link as TextLink
@@ -34,8 +34,10 @@ def run_rules(
     for rule in rules:
         if rule.kind in ("batch", "data"):
             continue  # judged over the whole batch: lgo_audit.batch
-        if (not parsed.is_letter and rule.check != NOT_A_LETTER.name) or not rule.holds_for(
-            parsed.profile.year
+        if (
+            (not parsed.is_letter and rule.check != NOT_A_LETTER.name)
+            or not rule.holds_for(parsed.profile.year)
+            or (rule.check in CHECKS and parsed.kind not in CHECKS[rule.check].documents)
         ):
             results.append(RuleResult(rule.code, Outcome.NOT_APPLICABLE))
             continue

@@ -214,7 +214,8 @@ _PERIOD_ENDS = (
 def _document_facts(kind: str, facts: Mapping[str, FactToken]) -> dict[str, FactToken]:
     """``document.kind``, and ``document.year`` where the document states it: a letter's
     title year, a page's period end (the first panel's that states it), standing there."""
-    found = {"document.kind": FactToken("document.kind", kind, kind, 0, 0)}
+    # the kind is stated by no text of its own: an empty span at the start of the file
+    found = {"document.kind": FactToken("document.kind", kind, "", 0, 0)}
     if kind == "page":
         ends = [facts[n] for n in _PERIOD_ENDS if n in facts and facts[n].value is not None]
         if ends:
