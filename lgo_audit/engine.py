@@ -37,7 +37,11 @@ def run_rules(
         if (
             (not parsed.is_letter and rule.check != NOT_A_LETTER.name)
             or not rule.holds_for(parsed.profile.year)
-            or (rule.check in CHECKS and parsed.kind not in CHECKS[rule.check].documents)
+            or (
+                rule.check is not None
+                and rule.check in CHECKS
+                and parsed.kind not in CHECKS[rule.check].documents
+            )
         ):
             results.append(RuleResult(rule.code, Outcome.NOT_APPLICABLE))
             continue

@@ -173,7 +173,7 @@ def page_profile(letter: Profile) -> Profile:
         sections=tuple(sections),
         statements=statements,
         minimum_sections=1,
-        anchors=frozenset({"page-heading", "overview", *PANELS}) & names,
+        anchors=frozenset({"advice", "page-heading", "overview", "data-notes", *PANELS}) & names,
     )
 
 
