@@ -127,8 +127,9 @@ class Run:
         return EXIT_FINDINGS if any(True for _ in failing) else EXIT_OK
 
 
-LETTER_SUFFIXES = (".txt", ".md")
-"""What a folder's letters end with."""
+LETTER_SUFFIXES = (".txt", ".md", ".html", ".htm")
+"""What a folder's letters and statistics pages end with (a page saved as HTML is read through
+its text: :mod:`lgo_audit.webpage`)."""
 
 
 @dataclass(frozen=True)
@@ -371,8 +372,10 @@ def _keep_source(results: list[FileResult]) -> None:
     source lines need them."""
     for result in results:
         if result.findings and result.source_text is None:
-            with contextlib.suppress(OSError):
-                result.source_text = Path(result.path).read_text(encoding="utf-8", errors="replace")
+            from lgo_audit.reader import InputError, read_source
+
+            with contextlib.suppress(OSError, InputError):
+                result.source_text = read_source(Path(result.path)).text
 
 
 def _skip_non_letters(

@@ -8,6 +8,7 @@ with its row of the table). Both kinds of rule are declared in ``rules/`` like t
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from lgo_audit.checks import (
     DATA_ROW_WITHOUT_LETTER,
     FIGURE_DIFFERS,
     LETTER_NOT_IN_DATA,
+    PAGE_DIFFERS_FROM_LETTER,
     RATE_FROM_POPULATION,
 )
 from lgo_audit.envs import BoundEnv, FactEnv, ParamEnv
@@ -123,8 +125,20 @@ def span_names(rules: Sequence[Rule]) -> frozenset[str]:
     return frozenset(names)
 
 
-KEY_FACTS = frozenset({"authority.name", "panel_header.authority", "title.year", "year_ending"})
-"""What reconciliation matches a letter to its row of the table by."""
+KEY_FACTS = frozenset(
+    {
+        "authority.name",
+        "panel_header.authority",
+        "title.year",
+        "year_ending",
+        "document.kind",
+        "document.year",
+    }
+)
+"""What reconciliation matches a letter (or page) to its row of the table by."""
+
+KIND = "document.kind"
+"""Grouped by, but not named in a group's label: messages say "letters" or "pages" themselves."""
 
 
 def kept_names(rules: Sequence[Rule]) -> frozenset[str]:
@@ -171,8 +185,16 @@ def run_batch_rules(
             for key, members in groups.items():
                 if len(members) < 2:
                     continue
+                label = ", ".join(
+                    expr.format_value(k)
+                    for name, k in zip(rule.group, key, strict=True)
+                    if name != KIND
+                )
+                if rule.check == PAGE_DIFFERS_FROM_LETTER.name:
+                    judged.update(i for i, _ in members if _kind(batch[i]) == "page")
+                    failed.update(_page_against_letter(rule, batch, members, binding))
+                    continue
                 judged.update(i for i, _ in members)
-                label = ", ".join(expr.format_value(k) for k in key)
                 if rule.unique:
                     failed.update(_unique(rule, batch, members, label, binding))
                 else:
@@ -186,6 +208,54 @@ def run_batch_rules(
                 else Outcome.NOT_APPLICABLE
             )
             letter.results.append(RuleResult(rule.code, outcome))
+
+
+def _kind(letter: _Letter) -> str:
+    fact = letter.facts.get(KIND)
+    return "letter" if fact is None else str(fact.value)
+
+
+def _page_against_letter(
+    rule: Rule,
+    batch: list[_Letter],
+    members: list[tuple[int, expr.Env]],
+    binding: Binding | None,
+) -> set[int]:
+    """Each page of a group against each letter of it (the same council and year): a figure
+    both state, differently, is a finding on the page that points at the letter's too."""
+    pages = [(i, env) for i, env in members if _kind(batch[i]) == "page"]
+    letters = [(i, env) for i, env in members if _kind(batch[i]) == "letter"]
+    failed: set[int] = set()
+    for index, env in pages:
+        try:
+            value = rule.agree(env) if rule.agree is not None else env.value("it")
+        except expr.ExprEvalError:
+            continue
+        if value is None:
+            continue
+        for other, letter_env in sorted(letters, key=lambda m: batch[m[0]].path):
+            try:
+                letter_value = (
+                    rule.agree(letter_env) if rule.agree is not None else letter_env.value("it")
+                )
+            except expr.ExprEvalError:
+                continue
+            if letter_value is None or _same(value, letter_value):
+                continue
+            params = {
+                "value": value,
+                "letter_value": letter_value,
+                "letter": _name(batch[other].path),
+            }
+            message = expr.render_template(rule.message, ParamEnv(params, env))
+            finding = _finding(rule, batch[index], message, binding)
+            span, _ = _locate(rule, batch[other], binding)
+            if span is not FILE_START:
+                there = Location(batch[other].path, span, "the letter")
+                finding = dataclasses.replace(finding, related=(*finding.related, there))
+            batch[index].findings.append(finding)
+            failed.add(index)
+    return failed
 
 
 def _unique(
@@ -277,10 +347,16 @@ class _DataRows:
             self.rows.append(row)
             self._by.setdefault((authority_key(row.authority), row.year), []).append(row)
 
-    def find(self, name: str, year: int) -> Any | None:
+    def find(self, name: str, year: int, kind: str) -> Any | None:
+        """The row of the council called ``name`` for ``year`` and this kind of document: a
+        row with a ``kind`` (extract's output of letters and pages) is that kind's only; a
+        row without one (the statistics table) is the council's for both."""
         from lgo_audit.register import authority_key, designations
 
-        rows = self._by.get((authority_key(name), year), [])
+        stem = self._by.get((authority_key(name), year), [])
+        rows = [row for row in stem if row.values.get("kind") == kind] or [
+            row for row in stem if row.values.get("kind") is None
+        ]
         wanted = designations(name)
         same = [row for row in rows if designations(row.authority) == wanted]
         if same:
@@ -292,7 +368,7 @@ class _DataRows:
 
 def _letter_key(facts: LetterFacts) -> tuple[str, int] | None:
     name = facts.get("authority.name") or facts.get("panel_header.authority")
-    year = facts.get("title.year")
+    year = facts.get("document.year") or facts.get("title.year")
     if name is None or name.value is None:
         return None
     year_value = year.value if year is not None else None
@@ -363,7 +439,7 @@ def reconcile(
     for path, facts, findings, results in letters:
         letter = _Letter(path, facts, findings, results)
         key = _letter_key(facts)
-        row = index.find(*key) if key is not None else None
+        row = index.find(*key, _kind(letter)) if key is not None else None
         if row is None:
             rule = data_rules.get(LETTER_NOT_IN_DATA.name)
             if rule is not None and key is not None:

@@ -3,7 +3,8 @@
 A structure rule (``kind = "structure"``) gives a code, a severity and a message to the issues
 of one structural check of :mod:`lgo_audit.structure` (or the reader's ``encoding-fallback``);
 a data rule (``kind = "data"``) does the same for one reconciliation check of
-:mod:`lgo_audit.batch`. Each check is declared here once: the stages emit it by this
+:mod:`lgo_audit.batch`, and a batch rule with a ``check`` for one cross-document check there
+(a page against its letter). Each check is declared here once: the stages emit it by this
 declaration, rule loading accepts it (the rule schema's ``check`` enum must list exactly these:
 ``tests/test_checks.py``), and the generated docs describe it from here.
 
@@ -18,7 +19,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Literal
 
-from lgo_audit.grammar import PROFILES
+from lgo_audit.grammar import PAGE_PROFILES, PROFILES
 
 __all__ = [
     "CHECKS",
@@ -33,6 +34,8 @@ __all__ = [
     "MISSING_SECTION",
     "MISSING_STATEMENT",
     "NOT_A_LETTER",
+    "PAGE_CUT_SHORT",
+    "PAGE_DIFFERS_FROM_LETTER",
     "RATE_FROM_POPULATION",
     "SECTION_NAMES",
     "SECTION_OUT_OF_ORDER",
@@ -42,7 +45,7 @@ __all__ = [
     "Check",
 ]
 
-CheckKind = Literal["structure", "data"]
+CheckKind = Literal["structure", "batch", "data"]
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,7 @@ class Check:
     kind: CheckKind
     finds: str
     fills: tuple[str, ...]
+    documents: tuple[str, ...] = ("letter", "page")  # the kinds it applies to (document.kind)
 
 
 NOT_A_LETTER = Check(
@@ -112,6 +116,15 @@ TEMPLATE_MISMATCH = Check(
     "wording that fits another year's template strictly better than the title year's",
     ("year", "found", "profile"),
 )
+PAGE_CUT_SHORT = Check(
+    "page-cut-short",
+    "structure",
+    "a statistics page that ends before its end ('Annual letters'): what would stand after its "
+    "last recognised statement (a statement cut off, the rest of its last panel, the panels "
+    "after it) is not shown, so not checked",
+    ("found", "missing", "section"),
+    documents=("page",),
+)
 FIGURE_DIFFERS = Check(
     "figure-differs",
     "data",
@@ -130,6 +143,13 @@ RATE_FROM_POPULATION = Check(
     "each letter's upheld decisions per 100,000 residents against its count and the table's "
     "population, at the rate's stated places",
     ("fact", "letter_value", "data_value", "column", "data_file", "row"),
+)
+PAGE_DIFFERS_FROM_LETTER = Check(
+    "page-differs-from-letter",
+    "batch",
+    "each statistics page's figures (its `each` bindings' `it`) against the letter of its group "
+    "(the same year and council): a figure both state differently fires on the page",
+    ("value", "letter_value", "letter"),
 )
 DATA_ROW_WITHOUT_LETTER = Check(
     "data-row-without-letter",
@@ -152,6 +172,8 @@ CHECKS: Mapping[str, Check] = MappingProxyType(
             MISSING_STATEMENT,
             TEMPLATE_YEAR_ASSUMED,
             TEMPLATE_MISMATCH,
+            PAGE_CUT_SHORT,
+            PAGE_DIFFERS_FROM_LETTER,
             FIGURE_DIFFERS,
             LETTER_NOT_IN_DATA,
             RATE_FROM_POPULATION,
@@ -172,6 +194,7 @@ MESSAGE_NAMES: Mapping[str, Mapping[str, str]] = MappingProxyType(
             "found": "what was found: an excerpt, the sections recognised, or the reader's note",
             "profile": "the template profile the letter was read with",
             "year": "the year of the letter's title (template-year-assumed, template-mismatch)",
+            "missing": "what a page cut short does not show (page-cut-short)",
         },
         "text": {"match": "the text a pattern matched"},
         "batch": {
@@ -182,6 +205,8 @@ MESSAGE_NAMES: Mapping[str, Mapping[str, str]] = MappingProxyType(
             "group": "the group's values of `group`, e.g. `2020, District`",
             "disagreeing": "the file names of the letters that differ (at most eight, then a count)",
             "first": "for `unique` rules: the file name of the group's first letter (by path)",
+            "letter_value": "for the page-differs-from-letter check: the letter's value",
+            "letter": "for the page-differs-from-letter check: the letter's file name",
         },
         "data": {
             "fact": "the fact compared",
@@ -205,7 +230,11 @@ LINK_NAMES: Mapping[str, str] = MappingProxyType(
 """Names of a rule with ``each = "links"``: the hyperlink being judged."""
 
 SECTION_NAMES: Mapping[str, str] = MappingProxyType(
-    {f"section.{s.name.replace('-', '_')}": s.name for p in PROFILES.values() for s in p.sections}
+    {
+        f"section.{s.name.replace('-', '_')}": s.name
+        for p in (*PROFILES.values(), *PAGE_PROFILES.values())
+        for s in p.sections
+    }
 )
 """``section.sign_off`` -> ``sign-off``: true when the letter has that section; in ``at``, its
 place."""

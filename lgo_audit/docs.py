@@ -233,7 +233,11 @@ def _batch_invariant(rule: Rule) -> Iterator[str]:
     yield ""
     if isinstance(raw.get("each"), list):
         yield from _bindings(raw["each"])
-    if raw.get("unique"):
+    check = raw.get("check")
+    if check:
+        what = CHECKS[check].finds if check in CHECKS else "the letters of a group together"
+        yield f"A cross-document check, `{check}`: {what}."
+    elif raw.get("unique"):
         yield "At most one letter per group: the second and later letters (by path) fire."
     else:
         yield "Every letter of a group must give the same value of"

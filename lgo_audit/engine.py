@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from lgo_audit import expr
-from lgo_audit.checks import ENCODING_FALLBACK, NOT_A_LETTER, SECTION_NAMES
+from lgo_audit.checks import CHECKS, ENCODING_FALLBACK, NOT_A_LETTER, SECTION_NAMES
 from lgo_audit.envs import BoundEnv, FactEnv, LinkEnv, ParamEnv
 from lgo_audit.findings import Applicability, Edit, Finding, Fix, Location, Outcome, RuleResult
 from lgo_audit.normalise import Link as TextLink
@@ -34,8 +34,14 @@ def run_rules(
     for rule in rules:
         if rule.kind in ("batch", "data"):
             continue  # judged over the whole batch: lgo_audit.batch
-        if (not parsed.is_letter and rule.check != NOT_A_LETTER.name) or not rule.holds_for(
-            parsed.profile.year
+        if (
+            (not parsed.is_letter and rule.check != NOT_A_LETTER.name)
+            or not rule.holds_for(parsed.profile.year)
+            or (
+                rule.check is not None
+                and rule.check in CHECKS
+                and parsed.kind not in CHECKS[rule.check].documents
+            )
         ):
             results.append(RuleResult(rule.code, Outcome.NOT_APPLICABLE))
             continue
@@ -167,8 +173,8 @@ def _locations(
 def _fix(
     parsed: ParsedLetter, rule: Rule, env: Any, binding: Binding | TextLink | None
 ) -> Fix | None:
-    if rule.fix is None:
-        return None
+    if rule.fix is None or parsed.source.rendered_from is not None:
+        return None  # a saved web page is read through its text: no edit can go back to it
     name = _resolve(rule.fix.at, binding)
     token = parsed.facts.get(name)
     if token is None:

@@ -1,7 +1,9 @@
 """Run a rule's own examples: the cases every rule ships as data, valid and invalid.
 
-Each example edits the profile's base letter (``rules/base/<profile>.txt``) with exact text
-replacements. A valid case must not make the rule fire. An invalid case must make it fire
+Each example edits the profile's base letter (``rules/base/<profile>.txt``), or with
+``page = true`` the year's base statistics page (``rules/base/<profile>-page.txt``), with exact
+text replacements; ``cut = "<text>"`` ends the text just before that (unique) text, as a page
+saved cut short. A valid case must not make the rule fire. An invalid case must make it fire
 with its primary location on the edited text, a message containing ``message`` if given, and
 a fix that, applied, gives text containing ``fixed`` if given. The one generic test in
 ``tests/test_rule_examples.py`` runs every example of every rule through :func:`run_example`.
@@ -34,15 +36,17 @@ class ExampleResult:
         return not self.problems
 
 
-def base_letter(profile: str = "2020") -> str:
-    return (bundled_rules_dir() / "base" / f"{profile}.txt").read_text(encoding="utf-8")
+def base_letter(profile: str = "2020", page: bool = False) -> str:
+    """The base letter of ``profile``'s year, or with ``page`` its base statistics page."""
+    name = f"{profile}-page" if page else profile
+    return (bundled_rules_dir() / "base" / f"{name}.txt").read_text(encoding="utf-8")
 
 
 def build_example(example: dict[str, Any]) -> tuple[str, list[tuple[int, int]]]:
     """The edited letter, and the line ranges (1-based, inclusive) where its edits stand."""
     if "text" in example:
         return example["text"], [(1, example["text"].count("\n") + 1)]
-    text = base_letter(example.get("base", "2020"))
+    text = base_letter(example.get("base", "2020"), bool(example.get("page", False)))
     deletions: list[int] = []
     for edit in example.get("replace", ()):
         old, new = edit["old"], edit["new"]
@@ -61,6 +65,14 @@ def build_example(example: dict[str, Any]) -> tuple[str, list[tuple[int, int]]]:
             regions.append((first, first + new.count("\n")))
     # A deletion points at where the text stood: that line or the next lines with text.
     regions += [(max(1, line - 2), line + 3) for line in deletions]
+    cut = example.get("cut")
+    if cut:
+        count = text.count(cut)
+        if count != 1:
+            raise ValueError(f"{cut[:40]!r} occurs {count} times in the text (must be once)")
+        text = text[: text.index(cut)]
+        last = text.count("\n") + 1
+        regions.append((max(1, last - 1), last))
     return text, regions
 
 
@@ -110,7 +122,14 @@ def _run_batch_example(rule: Rule, example: dict[str, Any], result: ExampleResul
     all_regions = []
     for index, spec in enumerate(example.get("letters", ())):
         base = example.get("base", "2020")  # every letter of a batch case edits one base
-        text, regions = build_example({"base": base, "replace": spec.get("replace", ())})
+        text, regions = build_example(
+            {
+                "base": base,
+                "page": spec.get("page", False),
+                "replace": spec.get("replace", ()),
+                "cut": spec.get("cut"),
+            }
+        )
         parsed, findings, results = checked_letter(text, f"{spec.get('name', index)}.txt")
         letters.append((parsed.path, letter_facts(parsed), findings, results))
         all_regions.append(regions)

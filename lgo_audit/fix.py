@@ -154,6 +154,11 @@ def fix_file(
     except InputError as error:
         return FixOutcome(str(path), "", "", error=str(error))
     outcome = FixOutcome(str(path), source.text, source.text)
+    if source.rendered_from is not None:
+        outcome.error = (
+            f"{path}: an {source.rendered_from.upper()} page is checked through its text; not fixed"
+        )
+        return outcome
     current = source
     for _ in range(MAX_PASSES):
         parsed = parse_source(current, profile, authorities=authorities)

@@ -22,7 +22,16 @@ from functools import cached_property
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Protocol
 
-from lgo_audit.grammar import PROFILES, Matched, Profile, Statement, recogniser, select_profile
+from lgo_audit.grammar import (
+    PAGE_PROFILES,
+    PROFILES,
+    Matched,
+    Profile,
+    Statement,
+    document_kind,
+    recogniser,
+    select_profile,
+)
 from lgo_audit.grammar.elements import FactToken
 from lgo_audit.grammar.facts import REGISTER_FACTS as _REGISTER_FACTS
 from lgo_audit.normalise import NormalisedText, normalise
@@ -98,6 +107,11 @@ class ParsedLetter:
         return self.source.path
 
     @property
+    def kind(self) -> str:
+        """The kind of document: ``"letter"`` or ``"page"`` (a statistics page)."""
+        return self.profile.kind
+
+    @property
     def is_letter(self) -> bool:
         return self.structure.is_letter
 
@@ -127,12 +141,17 @@ def parse_source(
     ``authority.type`` and ``authority.code`` are absent). ``batch``: one of many letters, so
     the recogniser's one-off speed-up is worth making."""
     text = normalise(source.text)
-    chosen = select_profile(text.text, profile)
+    kind = document_kind(text.text)
+    chosen = select_profile(text.text, profile, kind)
     fused = batch or len(text.text) > LARGE_TEXT  # a long text pays for the speed-up alone
     structure = assemble(recogniser(chosen.name, fused=fused).chunks(text.text), chosen, text.text)
     if profile is None and structure.is_letter:
-        structure = _judge_template(structure, chosen, text.text, fused)
+        if kind == "page":
+            structure, chosen = _judge_page(structure, chosen, text.text, fused)
+        else:
+            structure = _judge_template(structure, chosen, text.text, fused)
     facts = dict(structure.facts)
+    facts.update(_document_facts(kind, facts))
     if structure.is_letter and authorities is not None:
         facts.update(_register_facts(facts, authorities))
     return ParsedLetter(source, text, chosen, structure, MappingProxyType(facts))
@@ -189,6 +208,64 @@ def _judge_template(structure: Structure, chosen: Profile, text: str, fused: boo
     return dataclasses.replace(structure, issues=(*structure.issues, issue))
 
 
+_PERIOD_ENDS = (
+    "overview.period.end",
+    "upheld.period.end",
+    "compliance.period.end",
+    "remedy.period.end",
+)
+
+
+def _document_facts(kind: str, facts: Mapping[str, FactToken]) -> dict[str, FactToken]:
+    """``document.kind``, and ``document.year`` where the document states it: a letter's
+    title year, a page's period end (the first panel's that states it), standing there."""
+    # the kind is stated by no text of its own: an empty span at the start of the file
+    found = {"document.kind": FactToken("document.kind", kind, "", 0, 0)}
+    if kind == "page":
+        ends = [facts[n] for n in _PERIOD_ENDS if n in facts and facts[n].value is not None]
+        if ends:
+            end = ends[0]
+            found["document.year"] = FactToken(
+                "document.year", end.value.year, end.raw, end.start, end.end
+            )
+    else:
+        title = facts.get("title.year")
+        if title is not None:
+            found["document.year"] = FactToken(
+                "document.year", title.value, title.raw, title.start, title.end
+            )
+    return found
+
+
+def _judge_page(
+    structure: Structure, chosen: Profile, text: str, fused: bool
+) -> tuple[Structure, Profile]:
+    """The page profile a statistics page was read with, judged: a page whose period's year
+    has no profile of its own is said (information, as for a letter); a page that shows no
+    period (cut before its first panel's end) is read with the year whose page profile finds
+    the fewest structural problems in it, the latest of those that tie."""
+    from lgo_audit.checks import TEMPLATE_YEAR_ASSUMED
+    from lgo_audit.grammar import page_year
+
+    year = page_year(text)
+    if year is not None:
+        if str(year) in PROFILES:
+            return structure, chosen
+        ends = [structure.facts[n] for n in _PERIOD_ENDS if n in structure.facts]
+        where = (ends[0].start, ends[0].end) if ends else (0, min(len(text), 1))
+        params = {"year": str(year), "profile": chosen.name}
+        issue = Issue(TEMPLATE_YEAR_ASSUMED.name, *where, params)
+        return dataclasses.replace(structure, issues=(*structure.issues, issue)), chosen
+    best = (_wording_problems(structure), -chosen.year, chosen, structure)
+    for other in PAGE_PROFILES.values():
+        if other is chosen:
+            continue
+        trial = assemble(recogniser(other.name, fused=fused).chunks(text), other, text)
+        if trial.is_letter and (_wording_problems(trial), -other.year) < best[:2]:
+            best = (_wording_problems(trial), -other.year, other, trial)
+    return best[3], best[2]
+
+
 def parse_file(
     path: str | os.PathLike[str],
     *,
@@ -216,7 +293,7 @@ def holds_anchor_statement(
     Raises :class:`~lgo_audit.reader.InputError` as :func:`parse_file` does."""
     text = normalise(read_source(path, max_bytes=max_bytes).text).text
     fused = len(text) > LARGE_TEXT
-    for profile in PROFILES.values():
+    for profile in (*PROFILES.values(), *PAGE_PROFILES.values()):
         for chunk in recogniser(profile.name, fused=fused).chunks(text):
             statement = chunk.statement if isinstance(chunk, Matched) else chunk.malformed
             if statement is not None and _is_anchor(statement, profile):
@@ -262,14 +339,8 @@ def _register_facts(
     }
 
 
-_PERIOD_ENDS = (
-    "year_ending",
-    "upheld.period.end",
-    "compliance.period.end",
-    "remedy.period.end",
-    "overview.period.end",
-    "panel_header.period_end",
-)
+_YEAR_ENDS = ("year_ending", *_PERIOD_ENDS, "panel_header.period_end")
+"""Where a document says the last day of the year it reviews, in order of trust."""
 
 
 def _letter_dates(
@@ -280,7 +351,7 @@ def _letter_dates(
     date = facts.get("letter_date")
     on = date.value if date is not None and isinstance(date.value, datetime.date) else None
     end: datetime.date | None = None
-    for fact in _PERIOD_ENDS:
+    for fact in _YEAR_ENDS:
         token = facts.get(fact)
         if token is not None and isinstance(token.value, datetime.date):
             end = token.value

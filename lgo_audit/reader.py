@@ -20,6 +20,10 @@ with ``stat`` before anything is read), binary (a NUL byte without a UTF-16 byte
 more than 5% C0 control characters other than tab, line feed, carriage return, form feed and
 vertical tab), or undecodable (neither UTF-8 nor Windows-1252, which leaves bytes 0x81, 0x8D,
 0x8F, 0x90 and 0x9D undefined). No ``OSError`` escapes :func:`read_source`.
+
+A file ending in ``.html`` or ``.htm`` is a statistics page saved from the Ombudsman's site:
+decoded as above, then turned into the page's text (:mod:`lgo_audit.webpage`), which is what
+:attr:`SourceFile.text` holds; HTML that cannot be read is an :class:`InputError` too.
 """
 
 from __future__ import annotations
@@ -30,6 +34,8 @@ import re
 import stat
 from dataclasses import dataclass
 from typing import Final
+
+from lgo_audit.webpage import html_to_text, is_html_path
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
@@ -106,6 +112,9 @@ class SourceFile:
     """SHA-256 of the file's raw bytes, hex."""
     size: int
     """Size of the file in bytes."""
+    rendered_from: str | None = None
+    """``"html"`` for a saved web page: :attr:`text` is the page's text
+    (:mod:`lgo_audit.webpage`), not the file's, so no fix can be written back to it."""
 
     def encode(self, text: str) -> bytes:
         """``text`` as bytes the way this file was stored: its byte-order mark + its codec.
@@ -196,6 +205,9 @@ def decode(data: bytes, path: str) -> SourceFile:
     if _BLANK.fullmatch(text):
         raise InputError(path, "is empty (only whitespace)")
     _check_controls(text, path)
+    rendered_from = None
+    if is_html_path(path):
+        text, rendered_from = html_to_text(text, path), "html"
     return SourceFile(
         path=path,
         text=text,
@@ -204,6 +216,7 @@ def decode(data: bytes, path: str) -> SourceFile:
         notes=notes,
         sha256=hashlib.sha256(data).hexdigest(),
         size=len(data),
+        rendered_from=rendered_from,
     )
 
 

@@ -23,7 +23,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from lgo_audit.grammar.facts import FACTS, KINDS, Kind
+from lgo_audit.grammar.facts import DOCUMENT_KINDS, FACTS, KINDS, Kind
 from lgo_audit.reader import DEFAULT_MAX_BYTES, InputError, read_bytes
 from lgo_audit.register import TYPES, authority_key, designations
 from lgo_audit.resources import validator as schema_validator
@@ -92,6 +92,9 @@ _OWN_DESCRIPTIONS = {  # columns described as the table has them, not by their f
     "type": "The authority type, as the averages are grouped (authority.type).",
     "population": "The council's population (residents), from which the upheld decisions per "
     "100,000 residents can be checked. No fact of the letter.",
+    "kind": "The kind of document the row is for (document.kind: 'letter' or 'page'), as "
+    "extract writes it; a row without one is the council's figures for its letter and its "
+    "statistics page alike.",
 }
 _KIND_SCHEMAS: dict[Kind, dict[str, Any]] = {
     "count": {"type": "integer", "minimum": 0},
@@ -111,6 +114,8 @@ def _column_schema(column: str) -> dict[str, Any]:
     description = _OWN_DESCRIPTIONS.get(column, f"{fact.name}: {fact.description}")
     if fact.name == "authority.type":
         return {"description": description, "enum": list(TYPES)}
+    if fact.name == "document.kind":
+        return {"description": description, "enum": list(DOCUMENT_KINDS)}
     return {"description": description, **_KIND_SCHEMAS[fact.kind]}
 
 
@@ -239,7 +244,7 @@ def parse_stats(text: str, path: str) -> StatsTable:
     if repeated:
         raise StatsError(f"{path}: row 1, column '{repeated[0]}': the column appears twice")
     rows: list[StatsRow] = []
-    seen: dict[tuple[str, frozenset[str], int], int] = {}
+    seen: dict[tuple[str, frozenset[str], int, str | None], int] = {}
     validator = schema_validator("stats")
     try:
         for record in reader:
@@ -257,10 +262,16 @@ def parse_stats(text: str, path: str) -> StatsTable:
                 )
                 raise StatsError(f"{path}: row {line}, column '{column}': {error.message}")
             row = StatsRow(line, values)
-            key = (authority_key(row.authority), designations(row.authority), row.year)
+            key = (
+                authority_key(row.authority),
+                designations(row.authority),
+                row.year,
+                values.get("kind"),
+            )
             if key in seen:
+                kind = f" ({key[2]})" if key[2] else ""
                 raise StatsError(
-                    f"{path}: row {line}, column 'authority': {row.authority} {row.year} "
+                    f"{path}: row {line}, column 'authority': {row.authority} {row.year}{kind} "
                     f"is also row {seen[key]}"
                 )
             seen[key] = line

@@ -15,9 +15,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
-from lgo_audit.checks import MISSING_STATEMENT
+from lgo_audit.checks import MISSING_SECTION, MISSING_STATEMENT, PAGE_CUT_SHORT
 from lgo_audit.grammar import Chunk, Matched, Profile, Statement, Unrecognised
 from lgo_audit.grammar.elements import FactToken
+from lgo_audit.grammar.page import END_SECTION
 
 __all__ = ["Issue", "Occurrence", "Structure", "assemble"]
 
@@ -169,6 +170,8 @@ def assemble(chunks: list[Chunk], profile: Profile, text: str) -> Structure:
     issues.extend(_order(lines, profile))
     issues.extend(_missing(lines, profile))
     issues.extend(_missing_statements(occurrences, profile, text))
+    if profile.kind == "page" and END_SECTION not in present:
+        issues, occurrences = _cut_short(issues, occurrences, profile, text)
     issues.sort(key=lambda i: (i.start, i.check))
     return Structure(MappingProxyType(facts), tuple(occurrences), tuple(issues), is_letter=True)
 
@@ -241,6 +244,94 @@ def _missing_statements(occurrences: list[Occurrence], profile: Profile, text: s
                 )
             )
     return issues
+
+
+_TAIL_CHECKS = frozenset({"malformed-statement", "unexpected-text"})
+
+
+def _cut_short(
+    issues: list[Issue], occurrences: list[Occurrence], profile: Profile, text: str
+) -> tuple[list[Issue], list[Occurrence]]:
+    """A statistics page that does not reach its end ("Annual letters"): saved cut short.
+    What would stand after its last recognised statement is not shown, so not judged: the
+    text after it (a last statement cut off by the end of the text), the statements its last
+    panel lacks after the last one it shows, and the sections after that panel are one
+    ``page-cut-short`` issue (information) instead of errors. Anything missing before that
+    point is reported as in a letter."""
+    ends = sorted(end for o in occurrences for _, end in o.statements.values())
+    cut = ends[-1]
+    # A last statement on the text's last line that repeats one, or follows text no statement
+    # matched, is the start of a statement cut off ("... this is\n0 upheld decisions per"
+    # reads as a count line): it belongs to the cut-off text.
+    if len(ends) > 1 and "\n" not in text[cut:].rstrip():  # on the text's last line
+        before = ends[-2]
+        if any(
+            i.start >= before and i.check in (*_TAIL_CHECKS, "duplicate-section") for i in issues
+        ):
+            cut = before
+            issues = [i for i in issues if not (i.check == "duplicate-section" and i.start >= cut)]
+    present = {o.section for o in occurrences}
+    last = max(present, key=profile.index)
+    # A last panel of which only the heading is shown is not shown.
+    section = profile.section(last)
+    shown_needs = {
+        st for o in occurrences if o.section == last for st in (*o.statements, *o.malformed)
+    } & set(section.needs)
+    dropped = ""
+    if section.needs and not shown_needs and len(present) > 1:
+        dropped = section.title
+        occurrences = [o for o in occurrences if o.section != last]
+        if section.required:
+            issues = [*issues, Issue(MISSING_SECTION.name, cut, cut, {"section": section.title})]
+        present.discard(last)
+        last = max(present, key=profile.index)
+        cut = max(end for o in occurrences for _, end in o.statements.values())
+    later_sections = [s.title for s in profile.sections[profile.index(last) + 1 :] if s.required]
+    section = profile.section(last)
+    shown = {st for o in occurrences if o.section == last for st in (*o.statements, *o.malformed)}
+    order = list(section.needs)
+    ranks = [order.index(st) for st in shown if st in order]
+    after = order[max(ranks) + 1 :] if ranks else order
+    wording = _Wording(section.wording)
+    later_statements = [
+        profile.statement(st).expected.format_map(wording)
+        for st in after
+        if not (section.instead is not None and section.instead in shown)
+    ]
+    kept: list[Issue] = []
+    tail: list[Issue] = []
+    for issue in issues:
+        trailing = (
+            (issue.check in _TAIL_CHECKS and issue.start >= cut)
+            or (
+                issue.check == MISSING_SECTION.name
+                and issue.params.get("section") in later_sections
+            )
+            or (
+                issue.check == MISSING_STATEMENT.name
+                and issue.params.get("section") == section.title
+                and issue.params.get("expected") in later_statements
+            )
+            or (issue.check == MISSING_STATEMENT.name and issue.params.get("section") == dropped)
+        )
+        (tail if trailing else kept).append(issue)
+    missing = [
+        i.params["expected"]
+        for i in tail
+        if i.check == MISSING_STATEMENT.name and i.params.get("section") != dropped
+    ] + [i.params["section"] for i in tail if i.check == MISSING_SECTION.name]
+    texts = [i for i in tail if i.check in _TAIL_CHECKS]
+    if not missing and not texts:
+        return kept, occurrences
+    start = min((i.start for i in texts), default=cut)
+    end = max((i.end for i in texts), default=cut)
+    cut_off = _excerpt(text[start:end]) if texts else ""
+    params = {
+        "found": cut_off,
+        "missing": "; ".join(dict.fromkeys(missing)) or "nothing more",
+        "section": section.title,
+    }
+    return [*kept, Issue(PAGE_CUT_SHORT.name, start, end, params)], occurrences
 
 
 class _Wording(dict[str, str]):

@@ -24,9 +24,10 @@ from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 from typing import Final, Literal, TypeAlias
 
-from lgo_audit.grammar.facts import FACTS, KINDS, REGISTER_FACTS
+from lgo_audit.grammar.facts import DOCUMENT_FACTS, FACTS, KINDS, REGISTER_FACTS
 
 __all__ = [
+    "DOCUMENT_NAMES",
     "FACT_KINDS",
     "REGISTER_NAMES",
     "VOCABULARY",
@@ -50,11 +51,15 @@ REGISTER_NAMES: frozenset[str] = frozenset(fact.name for fact in REGISTER_FACTS)
 """The facts the authority register gives (``authority.type``, ``authority.code``): they apply
 to every letter, whatever its template year."""
 
+DOCUMENT_NAMES: frozenset[str] = frozenset(fact.name for fact in DOCUMENT_FACTS)
+"""The facts of every document (``document.kind``, ``document.year``), letter or page."""
+
 
 def applicable_facts(stated: Iterable[str]) -> frozenset[str]:
     """The facts that apply to a letter whose template states ``stated`` (a profile's
-    :attr:`~lgo_audit.grammar.profile.Profile.facts`): those, and the register's."""
-    return frozenset(stated) | _ALWAYS_REGISTER
+    :attr:`~lgo_audit.grammar.profile.Profile.facts`): those, the register's (but those it
+    gives only when it has something to say) and the document's own."""
+    return frozenset(stated) | _ALWAYS_REGISTER | DOCUMENT_NAMES
 
 
 _ALWAYS_REGISTER = frozenset(fact.name for fact in REGISTER_FACTS if not fact.conditional)

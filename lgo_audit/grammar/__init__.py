@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from lgo_audit.grammar.page import document_kind, page_profile, page_year
 from lgo_audit.grammar.profile import Profile, Section, Statement
 from lgo_audit.grammar.profile_2020 import PROFILE as PROFILE_2020
 from lgo_audit.grammar.profile_2021 import PROFILE as PROFILE_2021
@@ -21,6 +22,7 @@ from lgo_audit.grammar.recognise import Chunk, Matched, Recogniser, Unrecognised
 
 __all__ = [
     "DEFAULT_PROFILE",
+    "PAGE_PROFILES",
     "PROFILES",
     "Chunk",
     "Matched",
@@ -29,6 +31,10 @@ __all__ = [
     "Section",
     "Statement",
     "Unrecognised",
+    "document_kind",
+    "document_year",
+    "page_year",
+    "profile_named",
     "recogniser",
     "select_profile",
     "title_year",
@@ -41,6 +47,19 @@ PROFILES: dict[str, Profile] = {
 """Every template year, oldest first; each later profile is written as what changed."""
 DEFAULT_PROFILE = PROFILE_2020.name
 
+PAGE_PROFILES: dict[str, Profile] = {name: page_profile(p) for name, p in PROFILES.items()}
+"""The statistics page of each template year, by the year's name (a page of the 2022-23 data
+is read with ``PAGE_PROFILES["2023"]``, named ``2023-page``): the letter's panels in the
+page's frame (:mod:`lgo_audit.grammar.page`)."""
+
+
+def profile_named(name: str) -> Profile:
+    """A letter profile (``2024``) or a page profile (``2024-page``) by its name."""
+    if name in PROFILES:
+        return PROFILES[name]
+    return PAGE_PROFILES[name.removesuffix("-page")]
+
+
 _TITLE_YEAR = re.compile(r"Annual\s+Review\s+letter\s+(\d{4})\b", re.IGNORECASE)
 
 
@@ -50,19 +69,29 @@ def title_year(text: str) -> int | None:
     return int(m.group(1)) if m is not None else None
 
 
-def select_profile(text: str, requested: str | None = None) -> Profile:
-    """The profile named by ``requested``, else the one for the title's year. A title year
-    with no profile of its own is read with the nearest: the latest profile not newer than
-    it (a later year's letter with the latest template, moved on a year: its period, dates
-    and issue month follow the title), or 2020 for an earlier year (the parse reports it:
-    ``template-year-assumed``)."""
+def document_year(text: str, kind: str) -> int | None:
+    """The year of a letter (its title's) or of a statistics page (its period's end)."""
+    return page_year(text) if kind == "page" else title_year(text)
+
+
+def select_profile(text: str, requested: str | None = None, kind: str = "letter") -> Profile:
+    """The profile named by ``requested`` (a year: for a page, that year's page profile),
+    else the one for the document's year (a letter's title, a page's period). A year with
+    no profile of its own is read with the nearest: the latest profile not newer than it (a
+    later year's letter with the latest template, moved on a year: its period, dates and
+    issue month follow the title), or 2020 for an earlier year (the parse reports it:
+    ``template-year-assumed``). A page without a period is read with the latest page profile
+    (the parse then tries the others: :mod:`lgo_audit.parse`)."""
+    profiles = PAGE_PROFILES if kind == "page" else PROFILES
     if requested is not None:
-        return PROFILES[requested]
-    year = title_year(text)
+        return profiles[requested]
+    year = document_year(text, kind)
     if year is not None:
-        fitting = [p for p in PROFILES.values() if p.year <= year]
+        fitting = [p for p in profiles.values() if p.year <= year]
         if fitting:
             return max(fitting, key=lambda p: p.year)
+    if kind == "page":
+        return max(profiles.values(), key=lambda p: p.year)
     return PROFILES[DEFAULT_PROFILE]
 
 
@@ -71,4 +100,4 @@ def recogniser(profile_name: str, fused: bool = True) -> Recogniser:
     """The recogniser for a profile, built once per process. Fusing each statement into one
     regular expression costs ~20 ms once and saves ~0.3 ms a letter: worth it for a batch,
     not for one letter checked from the command line or a pre-commit hook."""
-    return Recogniser(PROFILES[profile_name], fused=fused)
+    return Recogniser(profile_named(profile_name), fused=fused)

@@ -23,7 +23,16 @@ from decimal import Decimal
 from types import MappingProxyType
 from typing import Any, Literal
 
-__all__ = ["FACTS", "KINDS", "REGISTER_FACTS", "Fact", "Kind", "KindInfo"]
+__all__ = [
+    "DOCUMENT_FACTS",
+    "DOCUMENT_KINDS",
+    "FACTS",
+    "KINDS",
+    "REGISTER_FACTS",
+    "Fact",
+    "Kind",
+    "KindInfo",
+]
 
 Kind = Literal["count", "year", "percentage", "rate", "date", "name", "wording"]
 
@@ -79,9 +88,15 @@ _DECLARED = (
     Fact("letter_date", "date", "The date at the head of the letter."),
     Fact("addressee.name", "name", "The addressee as written, e.g. 'Ms Smith'."),
     Fact("addressee.role", "name", "The addressee's role, e.g. 'Chief Executive'."),
-    Fact("authority.name", "name", "The council named in the addressee block.", "authority"),
+    Fact(
+        "authority.name",
+        "name",
+        "The council named in the addressee block (a letter) or in the heading (a statistics "
+        "page).",
+        "authority",
+    ),
     Fact("salutation.name", "name", "The name after 'Dear', e.g. 'Ms Smith'."),
-    Fact("title.year", "year", "The year of 'Annual Review letter 2020'.", "year"),
+    Fact("title.year", "year", "The year of 'Annual Review letter 2020'."),
     Fact("year_ending", "date", "'... for the year ending 31 March 2020'."),
     Fact("publication_date", "date", "The date the data and letter are published."),
     Fact("seminars.delegates", "count", "Delegates who attended the link officer seminars."),
@@ -264,8 +279,31 @@ REGISTER_FACTS = (
 """Facts no letter states: the authority register's, standing where the council's name stands
 (see :mod:`lgo_audit.parse`). They apply to every letter."""
 
+DOCUMENT_KINDS = ("letter", "page")
+"""The kinds of document lgo-audit reads: an Annual Review letter, or a council's statistics
+page on the Ombudsman's site (the same panels in a web page's frame)."""
+
+DOCUMENT_FACTS = (
+    Fact(
+        "document.kind",
+        "wording",
+        "The kind of document: " + " or ".join(f"'{k}'" for k in DOCUMENT_KINDS) + " (a "
+        "statistics page of the Ombudsman's site).",
+        "kind",
+    ),
+    Fact(
+        "document.year",
+        "year",
+        "The document's year: a letter's title year; a statistics page's, the year its "
+        "period ends (2023 for the 2022-23 data, the year of the letter with the same panels).",
+        "year",
+    ),
+)
+"""Facts of every document, whatever its kind and year (see :mod:`lgo_audit.parse`): they
+apply to every letter and page, like the register's."""
+
 FACTS: Mapping[str, Fact] = MappingProxyType(
-    {f.name: f for f in (*_DECLARED[:4], *REGISTER_FACTS, *_DECLARED[4:])}
+    {f.name: f for f in (*_DECLARED[:4], *REGISTER_FACTS, *_DECLARED[4:], *DOCUMENT_FACTS)}
 )
 """Every fact by dotted name, in the order the docs and the model list them."""
 

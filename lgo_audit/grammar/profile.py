@@ -88,6 +88,7 @@ class Profile:
     minimum_sections: int = 3
     anchors: frozenset[str] = frozenset()  # a letter has at least one of these (title, panels)
     issue_month: int = 7  # the month letters of this template are issued in (July; May 2025)
+    kind: str = "letter"  # the kind of document: "letter", or "page" (lgo_audit.grammar.page)
 
     def derive(
         self,

@@ -1,0 +1,59 @@
+"""A statistics page saved from the Ombudsman's site as HTML, read as the text of the page.
+
+The HTML is turned into text by inscriptis (on lxml's HTML parser), the way a browser lays
+it out: block elements (headings, paragraphs, list items, table rows) become lines of their
+own, inline elements (links, bold figures) stay in their line, scripts and styles are
+dropped. Nothing here knows the site: no class names, ids or selectors. Two generic rules of
+HTML are followed: a page with one ``<main>`` element is its content (the site's header,
+menus and footer stand outside it), and ``<nav>`` elements (menus) are left out. The text is
+then read like a text page (:mod:`lgo_audit.grammar.page`); findings point at the lines of
+this text, which ``check`` shows under them.
+
+A file that is not usable HTML is an :class:`~lgo_audit.reader.InputError` (one line, exit
+status 2), as any unreadable input.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import PurePath
+
+__all__ = ["HTML_SUFFIXES", "html_to_text", "is_html_path"]
+
+HTML_SUFFIXES = (".html", ".htm")
+"""What a saved web page's file name ends with."""
+
+_DECLARATION = re.compile(r"\A\s*<\?xml[^>]*\?>", re.IGNORECASE)
+_BLANK_RUNS = re.compile(r"\n[ \t]*\n(?:[ \t]*\n)+")
+
+
+def is_html_path(path: str) -> bool:
+    """Whether ``path`` names an HTML file (by its ending, whatever its case)."""
+    return PurePath(path).suffix.lower() in HTML_SUFFIXES
+
+
+def html_to_text(markup: str, path: str) -> str:
+    """The text of the HTML page ``markup`` (block elements one a line); raises
+    :class:`~lgo_audit.reader.InputError` naming ``path`` when it is no HTML with text."""
+    from inscriptis import Inscriptis
+    from inscriptis.css_profiles import CSS_PROFILES
+    from inscriptis.model.config import ParserConfig
+    from lxml import etree, html
+
+    from lgo_audit.reader import InputError
+
+    try:
+        document = html.document_fromstring(_DECLARATION.sub("", markup, count=1))
+    except (etree.ParserError, etree.XMLSyntaxError, ValueError) as error:
+        reason = str(error).strip() or type(error).__name__
+        raise InputError(path, f"is not an HTML page that can be read ({reason})") from None
+    for menu in document.xpath("//nav"):
+        menu.drop_tree()
+    mains = document.xpath("//main")
+    root = mains[0] if len(mains) == 1 else document
+    config = ParserConfig(css=CSS_PROFILES["strict"])
+    text = Inscriptis(root, config).get_text()
+    text = _BLANK_RUNS.sub("\n\n", text).strip("\n")
+    if not text.strip():
+        raise InputError(path, "is an HTML page without text")
+    return text + "\n"
