@@ -103,7 +103,14 @@ STEVENAGE_FACTS: dict[str, Any] = {
 EXPECTED = {"stockport": (STOCKPORT, STOCKPORT_FACTS), "stevenage": (STEVENAGE, STEVENAGE_FACTS)}
 
 # Facts not stated in the letter but looked up when checking (the authority register).
-DERIVED = {"authority.type", "authority.code", "document.kind", "document.year"}
+DERIVED = {
+    "authority.type",
+    "authority.code",
+    "authority.own_name",
+    "authority.identity",
+    "document.kind",
+    "document.year",
+}
 
 
 @cache
