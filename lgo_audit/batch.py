@@ -121,7 +121,7 @@ def span_names(rules: Sequence[Rule]) -> frozenset[str]:
         for name in rule.at:
             names.add(name)
             names.update(b.names[name] for b in bindings if name in b.names)
-        names.update(fact for fact, _ in rule.compare)
+        names.update(fact for fact, _, _ in rule.compare)
     return frozenset(names)
 
 
@@ -149,7 +149,7 @@ def kept_names(rules: Sequence[Rule]) -> frozenset[str]:
             continue
         names.update(rule.group)
         names.update(rule.at)
-        names.update(fact for fact, _ in rule.compare)
+        names.update(fact for fact, _, _ in rule.compare)
         names.update(rule.reads)
         if isinstance(rule.each, tuple):
             names.update(n for binding in rule.each for n in binding.names.values())
@@ -462,7 +462,10 @@ def reconcile(
         if rule is None:
             continue
         failed = False
-        for fact_name, column in rule.compare:
+        year = key[1] if key is not None else None
+        for fact_name, column, (first, last) in rule.compare:
+            if year is not None and not first <= year <= last:
+                continue  # the fact meant another figure in that year's template
             data_value = row.values.get(column)
             fact = facts.get(fact_name)
             if data_value is None or fact is None or fact.value is None:

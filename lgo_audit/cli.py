@@ -23,6 +23,8 @@ if TYPE_CHECKING:
     from lgo_audit.rules import RuleSet
 
 
+_PATHS_HELP = "Letter and statistics-page files or folders (.txt, .md, .html, .htm)."
+
 app = typer.Typer(
     name="lgo-audit",
     help="Validate LGSCO Annual Review letters: every figure, date and name, by rules as data.",
@@ -147,7 +149,7 @@ def _emit(
 
 @app.command()
 def check(
-    paths: Annotated[list[Path], typer.Argument(help="Letter files or folders (.txt, .md).")],
+    paths: Annotated[list[Path], typer.Argument(help=_PATHS_HELP)],
     output_format: Annotated[
         FormatChoice,
         typer.Option(
@@ -249,7 +251,9 @@ def check(
     except UsageError as error:
         fail(str(error))
     if not run.files and not run.input_errors:
-        typer.echo("lgo-audit: warning: no letters (.txt, .md) found", err=True)
+        typer.echo(
+            "lgo-audit: warning: no letters or pages (.txt, .md, .html, .htm) found", err=True
+        )
     for message in (*run.input_errors, *run.notices):
         typer.echo(message, err=True)
     if run.diff_only:
@@ -322,7 +326,7 @@ def parse(
 
 @app.command()
 def extract(
-    paths: Annotated[list[Path], typer.Argument(help="Letter files or folders (.txt, .md).")],
+    paths: Annotated[list[Path], typer.Argument(help=_PATHS_HELP)],
     format: Annotated[
         ExtractFormat, typer.Option("--format", help="One row per letter (csv) or a JSON array.")
     ] = ExtractFormat.csv,

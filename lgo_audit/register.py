@@ -754,23 +754,11 @@ class Register:
         continues it under a new code (Somerset County Council, Somerset Council)."""
         seen = {authority.code}
         while authority.valid_to is not None and authority.valid_to < day:
-            successor = next(
-                (
-                    s
-                    for s in self._successors.get(authority.code, ())
-                    if s.code not in seen and s.existed_during(day, day)
-                ),
-                None,
-            )
-            if successor is None:
-                for candidate in self._successors.get(authority.code, ()):
-                    if candidate.code not in seen:
-                        successor = candidate
-                        break
-            if successor is None:
+            successors = [s for s in self._successors.get(authority.code, ()) if s.code not in seen]
+            if not successors:
                 break
-            seen.add(successor.code)
-            authority = successor
+            authority = next((s for s in successors if s.existed_during(day, day)), successors[0])
+            seen.add(authority.code)
         return authority
 
     def lookup(self, name: str, on: datetime.date | None = None) -> Authority | None:

@@ -106,7 +106,8 @@ class Rule:
     agree: Evaluator | None = None
     agree_source: str | None = None
     unique: bool = False
-    compare: tuple[tuple[str, str], ...] = ()
+    compare: tuple[tuple[str, str, tuple[int, int]], ...] = ()
+    """For ``figure-differs``: (fact, column, (first year, last year) the pair holds for)."""
     reads: frozenset[str] = frozenset()  # every name its expressions and message read
     years: tuple[int, int] = (0, 9999)  # the template years it holds for (inclusive)
     examples: tuple[dict[str, Any], ...] = ()
@@ -435,8 +436,15 @@ def _compile(data: dict[str, Any], path: Path) -> Rule:
     for index, name in enumerate(group):
         if name not in VOCABULARY:
             raise RuleLoadError(path, f"unknown fact '{name}'", code, f"group.{index}")
-    compare = tuple((c["fact"], c["column"]) for c in data.get("compare", ()))
-    for index, (name, _) in enumerate(compare):
+    compare = tuple(
+        (
+            c["fact"],
+            c["column"],
+            (int(c.get("years", {}).get("from", 0)), int(c.get("years", {}).get("to", 9999))),
+        )
+        for c in data.get("compare", ())
+    )
+    for index, (name, _, _) in enumerate(compare):
         if name not in VOCABULARY:
             raise RuleLoadError(path, f"unknown fact '{name}'", code, f"compare.{index}.fact")
     agree = parse(data["agree"], "agree", names) if "agree" in data else None
