@@ -9,6 +9,7 @@ fixes, cross-letter rules, the exit status) is :mod:`lgo_audit.application`'s.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -17,8 +18,9 @@ from pathlib import Path
 
 from lgo_audit.batch import kept_names, needs_facts, span_names
 from lgo_audit.config import Settings
+from lgo_audit.documents import Rendition
 from lgo_audit.engine import run_rules
-from lgo_audit.findings import FactValue, FileResult, LetterFacts
+from lgo_audit.findings import FactValue, FileResult, Finding, LetterFacts
 from lgo_audit.parse import ParsedLetter, parse_file
 from lgo_audit.reader import InputError
 from lgo_audit.register import load_register
@@ -90,6 +92,8 @@ def check_one(
         return FileResult(str(path), error=str(error))
     findings, results = run_rules(parsed, rules)
     findings = drop_ignored(findings, settings.ignored_for(path))
+    if parsed.source.rendition is not None:
+        findings = with_origins(findings, parsed.source.rendition)
     return FileResult(
         str(path),
         findings,
@@ -101,6 +105,19 @@ def check_one(
         profile=parsed.profile.name if parsed.is_letter else None,
         missing=parsed.missing if parsed.is_letter else (),
     )
+
+
+def with_origins(findings: Sequence[Finding], rendition: Rendition) -> list[Finding]:
+    """The findings, each with the origin of its line in the PDF or DOCX."""
+    placed = []
+    for finding in findings:
+        origin = rendition.origin_of(finding.span.line)
+        placed.append(
+            finding
+            if origin is None
+            else dataclasses.replace(finding, origin=origin.to_dict(finding.span.column))
+        )
+    return placed
 
 
 def _kept_facts(

@@ -101,6 +101,9 @@ class Finding:
     related: tuple[Location, ...] = ()
     fix: Fix | None = None
     url: str = field(default="", compare=False)
+    origin: dict[str, int] | None = field(default=None, compare=False)
+    """For a PDF or DOCX letter: where the finding is in the document (``page``, ``line``,
+    ``column``; or ``paragraph``; or ``table``, ``row``, ``cell``); None for a text file."""
 
     @property
     def sort_key(self) -> tuple[str, int, int, str]:
@@ -116,6 +119,7 @@ class Finding:
             "message": self.message,
             "related": [r.to_dict() for r in self.related],
             "fix": None if self.fix is None else self.fix.to_dict(),
+            **({} if self.origin is None else {"origin": dict(self.origin)}),
         }
 
 

@@ -32,9 +32,10 @@ import hashlib
 import os
 import re
 import stat
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Final
 
+from lgo_audit.documents import Format, Rendition, document_format
 from lgo_audit.webpage import html_to_text, is_html_path
 
 __all__ = [
@@ -113,8 +114,11 @@ class SourceFile:
     size: int
     """Size of the file in bytes."""
     rendered_from: str | None = None
-    """``"html"`` for a saved web page: :attr:`text` is the page's text
-    (:mod:`lgo_audit.webpage`), not the file's, so no fix can be written back to it."""
+    """``"html"`` for a saved web page, ``"pdf"`` or ``"docx"`` for a letter as produced:
+    :attr:`text` is the text read from the file (:mod:`lgo_audit.webpage`,
+    :mod:`lgo_audit.documents`), not the file's, so no text fix is written back to it."""
+    rendition: Rendition | None = field(default=None, compare=False, repr=False)
+    """For a PDF or DOCX: the text with the origin of each of its lines."""
 
     def encode(self, text: str) -> bytes:
         """``text`` as bytes the way this file was stored: its byte-order mark + its codec.
@@ -183,6 +187,9 @@ def decode(data: bytes, path: str) -> SourceFile:
     """
     if not data:
         raise InputError(path, "is empty (0 bytes)")
+    fmt = document_format(data, path)
+    if fmt is not None:
+        return _decode_document(data, path, fmt)
     bom, encoding = _sniff_bom(data, path)
     body = data[len(bom) :]
     if bom and not body:
@@ -217,6 +224,32 @@ def decode(data: bytes, path: str) -> SourceFile:
         sha256=hashlib.sha256(data).hexdigest(),
         size=len(data),
         rendered_from=rendered_from,
+    )
+
+
+def _decode_document(data: bytes, path: str, fmt: Format) -> SourceFile:
+    """A PDF or DOCX (found by its content, or by its ending when its content is neither):
+    its rendition's text, or :class:`InputError` with the reader's one-line reason."""
+    from lgo_audit.documents import DocumentError, read_document
+
+    try:
+        rendition = read_document(data, fmt, max_chars=DEFAULT_MAX_BYTES)
+    except DocumentError as error:
+        raise InputError(path, str(error)) from None
+    except RecursionError:
+        raise InputError(path, f"is a damaged {fmt.upper()} (nested too deeply)") from None
+    if _BLANK.fullmatch(rendition.text):
+        raise InputError(path, f"is a {fmt.upper()} with no text")
+    return SourceFile(
+        path=path,
+        text=rendition.text,
+        encoding="utf-8",
+        bom=b"",
+        notes=rendition.notes,
+        sha256=hashlib.sha256(data).hexdigest(),
+        size=len(data),
+        rendered_from=fmt,
+        rendition=rendition,
     )
 
 
