@@ -24,8 +24,9 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import fnmatch
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -90,6 +91,7 @@ class CheckOptions:
     keep_facts: bool | None = None  # keep every letter's facts (extract); None: when needed
     shown_facts: frozenset[str] = frozenset()  # facts the report shows: kept in any case
     skip_non_letters: bool = False  # the pre-commit hook's --skip-non-letters: see run_check
+    progress: Callable[[int, int], None] | None = None  # told (files checked, files) as it goes
 
 
 @dataclass
@@ -127,7 +129,6 @@ class Run:
         return EXIT_FINDINGS if any(True for _ in failing) else EXIT_OK
 
 
-LETTER_SUFFIXES = (".txt", ".md", ".html", ".htm")
 """What a folder's letters and statistics pages end with (a page saved as HTML is read through
 its text: :mod:`lgo_audit.webpage`)."""
 
@@ -145,11 +146,16 @@ class Inputs:
         return [e for e in self.entries if isinstance(e, Path)]
 
 
-def collect_paths(paths: Iterable[str | os.PathLike[str]]) -> Inputs:
+def collect_paths(
+    paths: Iterable[str | os.PathLike[str]],
+    letter_files: Callable[[Path], Sequence[str]] | None = None,
+) -> Inputs:
     """The files at ``paths``: a file as given (whatever it is: the reader refuses what is not
-    a letter, with its reason), a folder walked for .txt and .md (hidden entries skipped;
-    anything else with those endings, a broken link or a pipe, is kept for the reader to
-    refuse), a folder that cannot be read, or a path that does not exist, as an error."""
+    a letter, with its reason), a folder walked for the file names ``letter_files(folder)``
+    gives (glob patterns; default :data:`~lgo_audit.config.LETTER_FILES`: .txt, .md, .html,
+    .htm, .pdf, .docx; hidden entries skipped; anything else with those names, a broken link
+    or a pipe, is kept for the reader to refuse), a folder that cannot be read, or a path
+    that does not exist, as an error."""
     entries: list[Path | tuple[str, str]] = []
     seen: set[tuple[int, int]] = set()
     for given in paths:
@@ -157,7 +163,10 @@ def collect_paths(paths: Iterable[str | os.PathLike[str]]) -> Inputs:
         found: list[Path | tuple[str, str]]
         try:
             if path.is_dir():
-                found = sorted(_walk(path), key=lambda e: e if isinstance(e, Path) else Path(e[0]))
+                patterns = _default_letter_files() if letter_files is None else letter_files(path)
+                found = sorted(
+                    _walk(path, patterns), key=lambda e: e if isinstance(e, Path) else Path(e[0])
+                )
             elif path.exists() or path.is_symlink():
                 found = [path]
             else:
@@ -175,16 +184,43 @@ def collect_paths(paths: Iterable[str | os.PathLike[str]]) -> Inputs:
     return Inputs(tuple(entries))
 
 
-def _walk(folder: Path) -> Iterator[Path | tuple[str, str]]:
-    """Letter files below ``folder``, and each sub-folder that cannot be read as an error."""
+def _walk(folder: Path, patterns: Sequence[str]) -> Iterator[Path | tuple[str, str]]:
+    """Letter files below ``folder`` (names matching one of ``patterns``, whatever their
+    case), and each sub-folder that cannot be read as an error."""
     problems: list[OSError] = []
+    wanted = [pattern.lower() for pattern in patterns]
     for root, dirs, names in os.walk(folder, onerror=problems.append):
         dirs[:] = [d for d in dirs if not d.startswith(".")]
         for name in names:
-            if not name.startswith(".") and Path(name).suffix.lower() in LETTER_SUFFIXES:
+            if not name.startswith(".") and any(
+                fnmatch.fnmatchcase(name.lower(), pattern) for pattern in wanted
+            ):
                 yield Path(root) / name
     for problem in problems:
         yield (_shown(problem.filename), f"folder cannot be read ({_reason(problem)}); not checked")
+
+
+def _default_letter_files() -> Sequence[str]:
+    from lgo_audit.config import LETTER_FILES
+
+    return LETTER_FILES
+
+
+def _letter_files(options: CheckOptions) -> Callable[[Path], Sequence[str]]:
+    """What a folder is searched for: its configuration's ``letter-files``."""
+
+    from lgo_audit.config import ConfigError, resolve_settings
+
+    def patterns(folder: Path) -> Sequence[str]:
+        try:
+            [(_, settings)] = resolve_settings(
+                [folder / "_"], config=options.config, isolated=options.isolated
+            )
+        except ConfigError as error:
+            raise UsageError(str(error)) from None
+        return settings.letter_files
+
+    return patterns
 
 
 def _reason(error: OSError) -> str:
@@ -428,7 +464,7 @@ def run_check(paths: Sequence[str | os.PathLike[str]], options: CheckOptions) ->
 
     _validate(options)
     table = _load_table(options.data, options.max_file_size) if options.data is not None else None
-    inputs = collect_paths(paths)
+    inputs = collect_paths(paths, _letter_files(options))
     files = inputs.files
     _refuse_writing_over_an_input(options, files)
     tasks = _resolve(files, options)
@@ -441,15 +477,17 @@ def run_check(paths: Sequence[str | os.PathLike[str]], options: CheckOptions) ->
             run.diff_only = True
             return run
     active = {s: s.selection.active(rules) for s, rules in rule_sets.items()}
-    checked = list(
-        check_files(
-            tasks,
-            options.jobs,
-            keep_facts=options.keep_facts,
-            keep_source=options.keep_source,
-            shown_facts=options.shown_facts,
-        )
-    )
+    checked = []
+    for result in check_files(
+        tasks,
+        options.jobs,
+        keep_facts=options.keep_facts,
+        keep_source=options.keep_source,
+        shown_facts=options.shown_facts,
+    ):
+        checked.append(result)
+        if options.progress is not None:
+            options.progress(len(checked), len(tasks))
     run.fail_on = {str(r.path): s.fail_on for r, (_, s) in zip(checked, tasks, strict=True)}
     run.results = _in_given_order(inputs, checked)
     if options.skip_non_letters:
@@ -482,7 +520,7 @@ def run_extract(
 
     options = dataclasses.replace(options, select=("LGO001",))  # facts only: no other rule
     _validate(options)
-    inputs = collect_paths(paths)
+    inputs = collect_paths(paths, _letter_files(options))
     _refuse_writing_over_an_input(options, inputs.files)
     tasks = _resolve(inputs.files, options)
     _rules_and_registers(list(dict.fromkeys(s for _, s in tasks)))

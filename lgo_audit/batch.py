@@ -23,6 +23,7 @@ from lgo_audit.checks import (
     LETTER_NOT_IN_DATA,
     PAGE_DIFFERS_FROM_LETTER,
     RATE_FROM_POPULATION,
+    RENDITIONS_DIFFER,
 )
 from lgo_audit.envs import BoundEnv, FactEnv, ParamEnv
 from lgo_audit.findings import FactValue, Finding, LetterFacts, Location, Outcome, RuleResult
@@ -167,18 +168,24 @@ def run_batch_rules(
 ) -> None:
     """Judge ``kind = "batch"`` rules over the letters; findings are added to each letter's."""
     batch = [_Letter(*item) for item in letters]
+    later = _later_renditions(batch)
     for rule in rules:
         if rule.kind != "batch":
             continue
+        renditions = rule.check == RENDITIONS_DIFFER.name
         failed: set[int] = set()
         judged: set[int] = set()
         bindings: Sequence[Binding | None] = rule.each if isinstance(rule.each, tuple) else (None,)
         for binding in bindings:
             groups: dict[tuple[Any, ...], list[tuple[int, expr.Env]]] = defaultdict(list)
             for index, letter in enumerate(batch):
+                if index in later and not renditions:
+                    continue  # one letter in several renditions counts once
                 base = FactEnv(letter.facts)
                 env: expr.Env = base if binding is None else BoundEnv(base, binding)
                 key = tuple(base.value(name) for name in rule.group)
+                if renditions:  # within the rule's groups, the files of one folder and name
+                    key = (*key, rendition_of(letter.path))
                 if any(part is None for part in key):
                     continue
                 groups[key].append((index, env))
@@ -187,9 +194,15 @@ def run_batch_rules(
                     continue
                 label = ", ".join(
                     expr.format_value(k)
-                    for name, k in zip(rule.group, key, strict=True)
+                    for name, k in zip(rule.group, key[: len(rule.group)], strict=True)
                     if name != KIND
                 )
+                if renditions:
+                    judged.update(i for i, _ in members[1:])
+                    failed.update(
+                        _against_first(rule, batch, members, binding, "the first rendition")
+                    )
+                    continue
                 if rule.check == PAGE_DIFFERS_FROM_LETTER.name:
                     judged.update(i for i, _ in members if _kind(batch[i]) == "page")
                     failed.update(_page_against_letter(rule, batch, members, binding))
@@ -210,6 +223,41 @@ def run_batch_rules(
             letter.results.append(RuleResult(rule.code, outcome))
 
 
+def rendition_of(path: str) -> str:
+    """What the renditions of one letter share: the file's folder and name without its
+    ending (``letters/Kent`` for ``letters/Kent.pdf`` and ``letters/Kent.docx``)."""
+    folder, _, name = path.replace("\\", "/").rpartition("/")
+    stem = name.rsplit(".", 1)[0] if "." in name.lstrip(".") else name
+    return f"{folder}/{stem}"
+
+
+def _later_renditions(batch: list[_Letter]) -> set[int]:
+    """The letters that are a later rendition (by path) of another of the batch: the same
+    folder and file name with another ending (Kent.pdf beside Kent.docx)."""
+    first: dict[str, str] = {}
+    for letter in batch:
+        key = rendition_of(letter.path)
+        first[key] = min(first.get(key, letter.path), letter.path)
+    return {
+        index
+        for index, letter in enumerate(batch)
+        if first[rendition_of(letter.path)] != letter.path
+    }
+
+
+def _against_first(
+    rule: Rule,
+    batch: list[_Letter],
+    members: list[tuple[int, expr.Env]],
+    binding: Binding | None,
+    label: str,
+) -> set[int]:
+    """Each later member (by path) of a group against the first: a value both state
+    differently is a finding on the later one that points at the first's."""
+    ordered = sorted(members, key=lambda m: batch[m[0]].path)
+    return _compare_with(rule, batch, ordered[1:], ordered[:1], binding, label)
+
+
 def _kind(letter: _Letter) -> str:
     fact = letter.facts.get(KIND)
     return "letter" if fact is None else str(fact.value)
@@ -225,15 +273,28 @@ def _page_against_letter(
     both state, differently, is a finding on the page that points at the letter's too."""
     pages = [(i, env) for i, env in members if _kind(batch[i]) == "page"]
     letters = [(i, env) for i, env in members if _kind(batch[i]) == "letter"]
+    return _compare_with(rule, batch, pages, letters, binding, "the letter")
+
+
+def _compare_with(
+    rule: Rule,
+    batch: list[_Letter],
+    judged: list[tuple[int, expr.Env]],
+    references: list[tuple[int, expr.Env]],
+    binding: Binding | None,
+    label: str,
+) -> set[int]:
+    """Each of ``judged`` against each of ``references``: a value (``agree``, or the binding's
+    ``it``) both state differently is a finding on the judged one, pointing at the other's."""
     failed: set[int] = set()
-    for index, env in pages:
+    for index, env in judged:
         try:
             value = rule.agree(env) if rule.agree is not None else env.value("it")
         except expr.ExprEvalError:
             continue
         if value is None:
             continue
-        for other, letter_env in sorted(letters, key=lambda m: batch[m[0]].path):
+        for other, letter_env in sorted(references, key=lambda m: batch[m[0]].path):
             try:
                 letter_value = (
                     rule.agree(letter_env) if rule.agree is not None else letter_env.value("it")
@@ -251,7 +312,7 @@ def _page_against_letter(
             finding = _finding(rule, batch[index], message, binding)
             span, _ = _locate(rule, batch[other], binding)
             if span is not FILE_START:
-                there = Location(batch[other].path, span, "the letter")
+                there = Location(batch[other].path, span, label)
                 finding = dataclasses.replace(finding, related=(*finding.related, there))
             batch[index].findings.append(finding)
             failed.add(index)

@@ -37,6 +37,7 @@ __all__ = [
     "PAGE_CUT_SHORT",
     "PAGE_DIFFERS_FROM_LETTER",
     "RATE_FROM_POPULATION",
+    "RENDITIONS_DIFFER",
     "SECTION_NAMES",
     "SECTION_OUT_OF_ORDER",
     "TEMPLATE_MISMATCH",
@@ -151,6 +152,14 @@ PAGE_DIFFERS_FROM_LETTER = Check(
     "(the same year and council): a figure both state differently fires on the page",
     ("value", "letter_value", "letter"),
 )
+RENDITIONS_DIFFER = Check(
+    "renditions-differ",
+    "batch",
+    "within each group, each rendition of one letter (the same folder and file name, another "
+    "ending: Kent.docx, Kent.pdf, Kent.txt) against the first by path: a fact they state "
+    "differently fires on the later one",
+    ("value", "letter_value", "letter"),
+)
 DATA_ROW_WITHOUT_LETTER = Check(
     "data-row-without-letter",
     "data",
@@ -174,6 +183,7 @@ CHECKS: Mapping[str, Check] = MappingProxyType(
             TEMPLATE_MISMATCH,
             PAGE_CUT_SHORT,
             PAGE_DIFFERS_FROM_LETTER,
+            RENDITIONS_DIFFER,
             FIGURE_DIFFERS,
             LETTER_NOT_IN_DATA,
             RATE_FROM_POPULATION,
@@ -205,8 +215,10 @@ MESSAGE_NAMES: Mapping[str, Mapping[str, str]] = MappingProxyType(
             "group": "the group's values of `group`, e.g. `2020, District`",
             "disagreeing": "the file names of the letters that differ (at most eight, then a count)",
             "first": "for `unique` rules: the file name of the group's first letter (by path)",
-            "letter_value": "for the page-differs-from-letter check: the letter's value",
-            "letter": "for the page-differs-from-letter check: the letter's file name",
+            "letter_value": "for the page-differs-from-letter check: the letter's value; for "
+            "renditions-differ, the first rendition's",
+            "letter": "for the page-differs-from-letter check: the letter's file name; for "
+            "renditions-differ, the first rendition's",
         },
         "data": {
             "fact": "the fact compared",

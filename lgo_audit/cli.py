@@ -6,9 +6,12 @@ configuration or input error (always as one line on standard error, never a trac
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import json
 import os
 import sys
+from collections.abc import Callable, Iterator
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn
@@ -147,6 +150,40 @@ def _emit(
         fail(f"{output_file}: cannot write{' ' + what if what else ''}: {error.strerror or error}")
 
 
+@contextlib.contextmanager
+def _progress_on_terminal() -> Iterator[Callable[[int, int], None] | None]:
+    """A progress bar on standard error when it is a terminal (rich, imported only then):
+    reading a year's PDFs takes a while. Never on a pipe or a file, so never in a report."""
+    if not sys.stderr.isatty() or os.environ.get("TERM") == "dumb":
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    bar = Progress(
+        "checking",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    )
+    task = bar.add_task("checking", total=None)
+
+    def advance(done: int, total: int) -> None:
+        if total >= _PROGRESS_FROM:
+            bar.start()
+            bar.update(task, completed=done, total=total)
+
+    try:
+        yield advance
+    finally:
+        bar.stop()
+
+
+_PROGRESS_FROM = 10  # files: a shorter run ends before a bar is worth drawing
+
+
 @app.command()
 def check(
     paths: Annotated[list[Path], typer.Argument(help=_PATHS_HELP)],
@@ -246,10 +283,11 @@ def check(
         shown_facts=frozenset() if statistics else fmt.shows_facts,
         skip_non_letters=skip_non_letters,
     )
-    try:
-        run = run_check(paths, options)
-    except UsageError as error:
-        fail(str(error))
+    with _progress_on_terminal() as progress:
+        try:
+            run = run_check(paths, dataclasses.replace(options, progress=progress))
+        except UsageError as error:
+            fail(str(error))
     if not run.files and not run.input_errors:
         typer.echo(
             "lgo-audit: warning: no letters or pages (.txt, .md, .html, .htm) found", err=True
@@ -302,6 +340,13 @@ def parse(
     max_file_size: MaxFileSizeOption = None,
     config: ConfigOption = None,
     isolated: IsolatedOption = False,
+    text: Annotated[
+        bool,
+        typer.Option(
+            "--text",
+            help="Print the text that is checked instead (a PDF's or DOCX's text as read).",
+        ),
+    ] = False,
 ) -> None:
     """Print the facts read from one letter, and any structural findings."""
     from lgo_audit.application import UsageError, parse_letter
@@ -317,6 +362,10 @@ def parse(
         )
     except UsageError as error:
         fail(str(error))
+    if text:
+        checked = parsed.source.text
+        typer.echo(checked, nl=not checked.endswith("\n"))
+        return
     document = letter_document(parsed, rules)
     if format is ParseFormat.json:
         typer.echo(json.dumps(dump(document), indent=2, ensure_ascii=True))

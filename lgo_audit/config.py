@@ -38,6 +38,10 @@ class ConfigError(Exception):
     """A configuration file that cannot be used; one line naming the file and the key."""
 
 
+LETTER_FILES = ("*.txt", "*.md", "*.html", "*.htm", "*.pdf", "*.docx")
+"""The file names a folder is searched for, unless a configuration's ``letter-files`` says."""
+
+
 @dataclass(frozen=True)
 class Settings:
     """The resolved settings for a group of letters."""
@@ -52,6 +56,7 @@ class Settings:
     max_file_size: int = DEFAULT_MAX_BYTES
     profile: str | None = None
     authority_register: str | None = None
+    letter_files: tuple[str, ...] = LETTER_FILES
     source: str | None = None  # the configuration file these came from (None: defaults)
     root: str | None = None  # its folder: per-file-ignores globs are relative to it
 
@@ -98,6 +103,7 @@ class Settings:
             "max-file-size": self.max_file_size,
             "profile": self.profile,
             "authority-register": self.authority_register,
+            "letter-files": list(self.letter_files),
         }
 
 
@@ -147,6 +153,7 @@ def load_config(path: Path) -> Settings:
             if "authority-register" in table
             else None
         ),
+        letter_files=tuple(table.get("letter-files", LETTER_FILES)),
         source=str(path),
         root=str(root),
     )

@@ -130,7 +130,10 @@ def _run_batch_example(rule: Rule, example: dict[str, Any], result: ExampleResul
                 "cut": spec.get("cut"),
             }
         )
-        parsed, findings, results = checked_letter(text, f"{spec.get('name', index)}.txt")
+        name = str(spec.get("name", index))
+        parsed, findings, results = checked_letter(
+            text, name if name.endswith((".txt", ".md")) else f"{name}.txt"
+        )
         letters.append((parsed.path, letter_facts(parsed), findings, results))
         all_regions.append(regions)
     run_batch_rules(letters, [rule])

@@ -296,7 +296,7 @@ def make_empty(tmp_path: Path) -> Path:
 
 def make_binary(tmp_path: Path) -> Path:
     path = tmp_path / "scan.txt"
-    path.write_bytes(b"%PDF-1.7\n\x00\x01\x02binary\x00")
+    path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x01binary\x00")  # an image
     return path
 
 

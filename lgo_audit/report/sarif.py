@@ -87,6 +87,9 @@ def _result(finding: Finding, rule_index: dict[str, int], root: Path) -> dict[st
         "message": {"text": finding.message},
         "locations": [_location(finding.path, finding.span, root)],
     }
+    if finding.origin is not None:  # a PDF's page, line and column; a DOCX's paragraph or cell
+        region = result["locations"][0]["physicalLocation"]["region"]
+        region["properties"] = {"origin": dict(finding.origin)}
     if finding.code in rule_index:
         result["ruleIndex"] = rule_index[finding.code]
     if finding.related:

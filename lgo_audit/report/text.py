@@ -88,6 +88,9 @@ class Style:
 
 def _header(finding: Finding, style: Style) -> str:
     location = f"{finding.path}:{finding.span.line}:{finding.span.column}:"
+    if finding.origin:  # where it is in the PDF or DOCX itself
+        place = ", ".join(f"{key} {value}" for key, value in finding.origin.items())
+        location = f"{location[:-1]} ({place}):"
     return (
         f"{style.bold(clean_line(location))} {style.severity(finding.severity, finding.code)} "
         f"[{finding.severity.value}] {clean_line(finding.message)}"
