@@ -174,3 +174,9 @@ def test_the_configuration_s_letter_files_choose_what_a_folder_is_searched_for(t
     # a file named on the command line is read whatever its name
     run = run_check([folder / "stockport.txt"], CheckOptions())
     assert [Path(r.path).name for r in run.results] == ["stockport.txt"]
+
+
+def test_the_html_report_shows_the_origin_beside_the_line(stand_in_pdf, tmp_path):
+    report = tmp_path / "report.html"
+    check(str(stand_in_pdf), "--output-format", "html", "-o", str(report))
+    assert "61:1\u201316 (page 2, line 21, column 1)" in report.read_text(encoding="utf-8")

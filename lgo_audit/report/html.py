@@ -294,12 +294,18 @@ class _RuleRow:
 
 
 def _where(finding: Finding) -> str:
+    """``line:column`` (a range when the span is one), then for a PDF or DOCX its place in
+    the document: ``61:1 (page 2, line 21, column 1)``."""
     span = finding.span
     if (span.end_line, span.end_column) == (span.line, span.column):
-        return f"{span.line}:{span.column}"
-    if span.end_line == span.line:
-        return f"{span.line}:{span.column}\u2013{span.end_column}"
-    return f"{span.line}:{span.column}\u2013{span.end_line}:{span.end_column}"
+        where = f"{span.line}:{span.column}"
+    elif span.end_line == span.line:
+        where = f"{span.line}:{span.column}\u2013{span.end_column}"
+    else:
+        where = f"{span.line}:{span.column}\u2013{span.end_line}:{span.end_column}"
+    if finding.origin:
+        where += " (" + ", ".join(f"{k} {v}" for k, v in finding.origin.items()) + ")"
+    return where
 
 
 def _related(finding: Finding, letters_with_text: dict[str, int]) -> tuple[list[_RelatedView], str]:
