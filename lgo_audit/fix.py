@@ -13,6 +13,12 @@ neighbours.
 
 The file is written by :func:`lgo_audit.safe_write.write_file` (symlinks followed, hard links,
 mode, owner and group kept, read-only files refused, verified before replacing).
+
+A Word (DOCX) letter's edits are offsets of the text read from it; each pass writes them into
+the document's runs (:func:`lgo_audit.documents.docx_fix.apply_edits_to_docx`) and reads the
+result back, which must give the fixed text. An edit that cannot be written there (over two
+runs, say) refuses the whole file: nothing is written, and the reason is one line. A saved web
+page or a PDF is never fixed.
 """
 
 from __future__ import annotations
@@ -152,7 +158,7 @@ def fix_file(
     rules reading the council's type judge the same).
 
     Never writes a file that is not a letter, whose fixed text cannot be encoded as the file
-    was, or that :func:`~lgo_audit.safe_write.write_file` refuses (read-only, changed on disk
+    was (a text file) or written into its runs (a DOCX: see the module docstring), or that :func:`~lgo_audit.safe_write.write_file` refuses (read-only, changed on disk
     since it was read, ...); writes through symlinks, keeps hard links, mode, owner and group.
 
     Raises nothing for a file: every reason it was not fixed is ``outcome.error``, one line
