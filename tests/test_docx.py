@@ -318,3 +318,56 @@ def _split_run(data: bytes, text: str, at: int) -> bytes:
         raise AssertionError(text)
     xml = etree.tostring(document.element, xml_declaration=True, encoding="UTF-8", standalone=True)
     return _replace_part(data, "word/document.xml", xml)
+
+
+def test_anchors_empty_links_line_breaks_tabs_and_deletions_are_read_as_in_word():
+    from docx.oxml import parse_xml
+
+    document = docx.Document()
+    namespace = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    paragraph = parse_xml(
+        f"<w:p {namespace}>"
+        '<w:hyperlink w:anchor="panel"><w:r><w:t>see</w:t></w:r></w:hyperlink>'
+        '<w:r><w:t xml:space="preserve"> and </w:t></w:r>'
+        "<w:hyperlink><w:r><w:t>nothing</w:t></w:r></w:hyperlink>"
+        "<w:r><w:br/><w:t>next</w:t><w:tab/><w:t>line</w:t></w:r>"
+        "<w:del><w:r><w:delText>gone</w:delText></w:r></w:del>"
+        "<w:ins><w:r><w:t>, added</w:t></w:r></w:ins>"
+        "</w:p>"
+    )
+    document.element.body.insert(0, paragraph)
+    out = io.BytesIO()
+    document.save(out)
+
+    rendition = docx_reader.read(out.getvalue(), max_chars=10_000)
+
+    assert rendition.text == "[see](#panel) and [nothing]()\nnext\tline, added"
+    assert [o.paragraph for o in rendition.origins] == [1, 1]
+
+
+def test_a_hyperlink_field_is_a_link():
+    from docx.oxml import parse_xml
+
+    document = docx.Document()
+    namespace = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    paragraph = parse_xml(
+        f'<w:p {namespace}><w:r><w:t xml:space="preserve">visit our </w:t></w:r>'
+        '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+        '<w:r><w:instrText xml:space="preserve"> HYPERLINK "https://www.lgo.org.uk/" </w:instrText></w:r>'
+        '<w:r><w:fldChar w:fldCharType="separate"/></w:r>'
+        "<w:r><w:t>website</w:t></w:r>"
+        '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
+        '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+        '<w:r><w:instrText xml:space="preserve"> PAGE </w:instrText></w:r>'
+        '<w:r><w:fldChar w:fldCharType="separate"/></w:r>'
+        "<w:r><w:t>.</w:t></w:r>"
+        '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
+        "</w:p>"
+    )
+    document.element.body.insert(0, paragraph)
+    out = io.BytesIO()
+    document.save(out)
+
+    rendition = docx_reader.read(out.getvalue(), max_chars=10_000)
+
+    assert rendition.text == "visit our [website](https://www.lgo.org.uk/)."

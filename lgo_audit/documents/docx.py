@@ -8,7 +8,7 @@ paragraphs coming after the paragraph that anchors it. Headers and footers are n
 paragraph is one line (a line break inside one, ``w:br``, starts a new line with the same
 origin); a tab is ``"\\t"``. Tracked insertions are read, tracked deletions and field
 instructions are not. A hyperlink (``w:hyperlink``, its ``r:id`` relationship's target and/or
-its ``w:anchor``) is written ``[text](target)``, so a link to ``#`` or to nothing reads as
+its ``w:anchor``; or a ``HYPERLINK`` field's result) is written ``[text](target)``, so a link to ``#`` or to nothing reads as
 ``[text](#)`` or ``[text]()``, as in a Markdown extraction.
 
 Refused, as a :class:`~lgo_audit.documents.DocumentError` with a one-line reason: an OLE
@@ -25,6 +25,7 @@ which is how :mod:`lgo_audit.documents.docx_fix` writes a fix back into the docu
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from bisect import bisect_right
 from collections.abc import Callable
@@ -59,6 +60,10 @@ _BLOCK_WRAPPERS: Final = frozenset({_W + "customXml", _W + "ins", _W + "moveTo"}
 _INLINE_WRAPPERS: Final = frozenset(
     {_W + n for n in ("ins", "moveTo", "smartTag", "customXml", "fldSimple", "dir", "bdo")}
 )
+_FLD_CHAR, _INSTR = _W + "fldChar", _W + "instrText"
+_FLD_CHAR_TYPE: Final = _W + "fldCharType"
+_HYPERLINK_FIELD: Final = re.compile(r"\s*HYPERLINK\b(.*)", re.IGNORECASE | re.DOTALL)
+_FIELD_SWITCH: Final = re.compile(r'\\[a-zA-Z]\s+"[^"]*"|\\[a-zA-Z]')
 _TABS: Final = frozenset({_W + "tab", _W + "ptab"})
 _BREAKS: Final = frozenset({_W + "br", _W + "cr"})
 # Where a run keeps its text boxes.
@@ -133,6 +138,8 @@ class Walk:
     ``mc:AlternateContent`` (its ``mc:Fallback``)."""
     paragraphs: int = 0
     tables: int = 0
+    fields: list[list[str | None]] = field(default_factory=list)
+    """Open complex fields (``w:fldChar``): ``[instruction, target once it is a link]``."""
     _origin: Origin = field(default_factory=Origin)
 
     @property
@@ -195,6 +202,10 @@ class Walk:
         self._line(origin)
         boxes: list[Any] = []
         self.inline(paragraph, boxes)
+        for open_field in self.fields:  # a link field ends with its paragraph here
+            if open_field[1] is not None:
+                self._add(f"]({open_field[1]})")
+                open_field[1] = None
         for box in boxes:
             self.blocks(box, cell)
 
@@ -238,18 +249,33 @@ class Walk:
                 self._add("\t")
             elif tag in _BREAKS:
                 self._line(self._origin)
+            elif tag == _FLD_CHAR:
+                self._field(child.get(_FLD_CHAR_TYPE))
+            elif tag == _INSTR and self.fields:
+                self.fields[-1][0] = (self.fields[-1][0] or "") + (child.text or "")
             elif tag == _W + "noBreakHyphen":
                 self._add("-")
             elif tag in _BOX_HOLDERS:
                 boxes.extend(_text_boxes(child, self.mirrors))
 
+    def _field(self, kind: str | None) -> None:
+        """A complex field's begin, separate or end: a HYPERLINK field's result is a link."""
+        if kind == "begin":
+            self.fields.append(["", None])
+        elif kind == "separate" and self.fields:
+            target = _hyperlink_field(self.fields[-1][0] or "")
+            if target is not None:
+                self.fields[-1][1] = target
+                self._add("[")
+        elif kind == "end" and self.fields:
+            target = self.fields.pop()[1]
+            if target is not None:
+                self._add(f"]({target})")
+
     def _target(self, link: Any) -> str:
         relationship = link.get(_R_ID)
         target = self.target_of(relationship) if relationship else ""
-        anchor = link.get(_ANCHOR)
-        if anchor:
-            target = f"{target}#{anchor}"
-        return target.replace(" ", "%20").replace("(", "%28").replace(")", "%29")
+        return _link_target(target, link.get(_ANCHOR))
 
 
 def walk(document: Any, *, max_chars: int) -> Walk:
@@ -268,6 +294,26 @@ def walk(document: Any, *, max_chars: int) -> Walk:
     except Exception as error:  # the boundary: any library error is a damaged document
         raise DocumentError(f"is a damaged Word document ({_brief(error)})") from None
     return done
+
+
+def _link_target(target: str, anchor: str | None) -> str:
+    if anchor:
+        target = f"{target}#{anchor}"
+    return target.replace(" ", "%20").replace("(", "%28").replace(")", "%29")
+
+
+def _hyperlink_field(instruction: str) -> str | None:
+    """The target of a ``HYPERLINK "url" \\l "anchor"`` field instruction; None for another
+    field."""
+    found = _HYPERLINK_FIELD.match(instruction)
+    if found is None:
+        return None
+    rest = found.group(1)
+    anchor = re.search(r'\\l\s+"([^"]*)"', rest)
+    rest = _FIELD_SWITCH.sub(" ", rest)
+    url = re.search(r'"([^"]*)"|(\S+)', rest)
+    target = "" if url is None else (url.group(1) if url.group(1) is not None else url.group(2))
+    return _link_target(target, None if anchor is None else anchor.group(1))
 
 
 def _nearest(element: Any, tag: str) -> Any:
