@@ -129,10 +129,6 @@ class Run:
         return EXIT_FINDINGS if any(True for _ in failing) else EXIT_OK
 
 
-"""What a folder's letters and statistics pages end with (a page saved as HTML is read through
-its text: :mod:`lgo_audit.webpage`)."""
-
-
 @dataclass(frozen=True)
 class Inputs:
     """What ``paths`` name, in order: each entry a file to check, or a path that cannot be

@@ -173,8 +173,9 @@ def _locations(
 def _fix(
     parsed: ParsedLetter, rule: Rule, env: Any, binding: Binding | TextLink | None
 ) -> Fix | None:
-    if rule.fix is None or parsed.source.rendered_from is not None:
-        return None  # a saved web page is read through its text: no edit can go back to it
+    if rule.fix is None or parsed.source.rendered_from not in (None, "docx"):
+        return None  # a saved web page or a PDF is read through its text: no edit goes back
+        # (a DOCX's edits are written into its runs by lgo_audit.documents.docx_fix)
     name = _resolve(rule.fix.at, binding)
     token = parsed.facts.get(name)
     if token is None:

@@ -13,6 +13,12 @@ neighbours.
 
 The file is written by :func:`lgo_audit.safe_write.write_file` (symlinks followed, hard links,
 mode, owner and group kept, read-only files refused, verified before replacing).
+
+A Word (DOCX) letter's edits are offsets of the text read from it; each pass writes them into
+the document's runs (:func:`lgo_audit.documents.docx_fix.apply_edits_to_docx`) and reads the
+result back, which must give the fixed text. An edit that cannot be written there (over two
+runs, say) refuses the whole file: nothing is written, and the reason is one line. A saved web
+page or a PDF is never fixed.
 """
 
 from __future__ import annotations
@@ -24,16 +30,18 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from lgo_audit.documents import DocumentError
 from lgo_audit.engine import run_rules
 from lgo_audit.findings import Applicability, Edit, Finding
 from lgo_audit.parse import AuthorityLookup, parse_source
-from lgo_audit.reader import DEFAULT_MAX_BYTES, InputError, read_source
+from lgo_audit.reader import DEFAULT_MAX_BYTES, InputError, decode, display_path, read_bytes
 from lgo_audit.rules import Rule
 from lgo_audit.safe_write import WriteError, write_file
 
 __all__ = [
     "FixOutcome",
     "apply_edits",
+    "choose_edits",
     "fix_file",
     "fixable_edits",
     "line_ending_at",
@@ -60,13 +68,7 @@ def apply_edits(text: str, edits: Iterable[Edit]) -> tuple[str, int]:
     Line breaks in a replacement take the line ending of the line the edit is on (see the
     module docstring).
     """
-    chosen: list[Edit] = []
-    last_end = -1
-    for edit in sorted(edits, key=lambda e: (e.start, e.end)):
-        if edit.start < last_end:
-            continue  # overlaps an earlier edit: leave it for the next run
-        chosen.append(edit)
-        last_end = edit.end
+    chosen = choose_edits(edits)
     pieces: list[str] = []
     position = 0
     for edit in chosen:
@@ -75,6 +77,19 @@ def apply_edits(text: str, edits: Iterable[Edit]) -> tuple[str, int]:
         position = edit.end
     pieces.append(text[position:])
     return "".join(pieces), len(chosen)
+
+
+def choose_edits(edits: Iterable[Edit]) -> list[Edit]:
+    """The edits :func:`apply_edits` applies, in text order: the first (in file order) of
+    edits that overlap wins, the others wait for the next pass."""
+    chosen: list[Edit] = []
+    last_end = -1
+    for edit in sorted(edits, key=lambda e: (e.start, e.end)):
+        if edit.start < last_end:
+            continue  # overlaps an earlier edit: leave it for the next run
+        chosen.append(edit)
+        last_end = edit.end
+    return chosen
 
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
@@ -143,22 +158,24 @@ def fix_file(
     rules reading the council's type judge the same).
 
     Never writes a file that is not a letter, whose fixed text cannot be encoded as the file
-    was, or that :func:`~lgo_audit.safe_write.write_file` refuses (read-only, changed on disk
+    was (a text file) or written into its runs (a DOCX: see the module docstring), or that :func:`~lgo_audit.safe_write.write_file` refuses (read-only, changed on disk
     since it was read, ...); writes through symlinks, keeps hard links, mode, owner and group.
 
     Raises nothing for a file: every reason it was not fixed is ``outcome.error``, one line
     ``"<path>: <reason>"``; a file that was read but not written ends with ``"; not fixed"``.
     """
     try:
-        source = read_source(path, max_bytes=max_bytes)
+        data = read_bytes(path, max_bytes=max_bytes)
+        source = decode(data, display_path(path))
     except InputError as error:
         return FixOutcome(str(path), "", "", error=str(error))
     outcome = FixOutcome(str(path), source.text, source.text)
-    if source.rendered_from is not None:
+    if source.rendered_from not in (None, "docx"):
         outcome.error = (
             f"{path}: an {source.rendered_from.upper()} page is checked through its text; not fixed"
         )
         return outcome
+    document = data if source.rendered_from == "docx" else None
     current = source
     for _ in range(MAX_PASSES):
         parsed = parse_source(current, profile, authorities=authorities)
@@ -168,24 +185,57 @@ def fix_file(
                 return outcome
             break
         findings, _ = run_rules(parsed, rules)
-        text, applied = apply_edits(current.text, fixable_edits(findings, unsafe=unsafe))
+        chosen = choose_edits(fixable_edits(findings, unsafe=unsafe))
+        text, applied = apply_edits(current.text, chosen)
         if applied == 0 or text == current.text:
             break
+        if document is not None:
+            try:
+                document = _fix_docx(document, chosen, text)
+            except DocumentError as error:  # nothing is written: all the fixes or none
+                outcome.error = f"{path}: {error}; not fixed"
+                return outcome
         outcome.applied += applied
         current = dataclasses.replace(current, text=text)
     outcome.fixed = current.text
     if not write or not outcome.changed:
         return outcome
+    verify = None
+    if document is not None:
+        new = document
+        fixed = outcome.fixed
+
+        def verify(copy: Path) -> None:
+            _check_docx(copy.read_bytes(), fixed)
+
+    else:
+        try:
+            new = source.encode(outcome.fixed)
+        except UnicodeEncodeError:
+            outcome.error = f"{path}: the fix cannot be written in the file's encoding ({source.encoding}); not fixed"
+            return outcome
     try:
-        data = source.encode(outcome.fixed)
-    except UnicodeEncodeError:
-        outcome.error = f"{path}: the fix cannot be written in the file's encoding ({source.encoding}); not fixed"
-        return outcome
-    try:
-        write_file(path, data, expected_sha256=source.sha256)
+        write_file(path, new, expected_sha256=source.sha256, verify=verify)
     except WriteError as error:
         outcome.error = f"{error}; not fixed"
     return outcome
+
+
+def _fix_docx(data: bytes, edits: Sequence[Edit], expected: str) -> bytes:
+    """``data`` (a DOCX) with ``edits`` written into its runs, checked to read back as
+    ``expected``. Raises :class:`~lgo_audit.documents.DocumentError` with the reason."""
+    from lgo_audit.documents.docx_fix import apply_edits_to_docx
+
+    fixed = apply_edits_to_docx(data, edits, max_chars=DEFAULT_MAX_BYTES)
+    _check_docx(fixed, expected)
+    return fixed
+
+
+def _check_docx(data: bytes, expected: str) -> None:
+    from lgo_audit.documents import docx
+
+    if docx.read(data, max_chars=DEFAULT_MAX_BYTES).text != expected:
+        raise DocumentError("the fixed Word document does not read back as the fixed text")
 
 
 def write_atomic(path: Path, data: bytes) -> None:

@@ -116,7 +116,8 @@ class SourceFile:
     rendered_from: str | None = None
     """``"html"`` for a saved web page, ``"pdf"`` or ``"docx"`` for a letter as produced:
     :attr:`text` is the text read from the file (:mod:`lgo_audit.webpage`,
-    :mod:`lgo_audit.documents`), not the file's, so no text fix is written back to it."""
+    :mod:`lgo_audit.documents`), not the file's, so no text fix is written back to it as text
+    (a DOCX's fixes are written into its runs: :mod:`lgo_audit.documents.docx_fix`)."""
     rendition: Rendition | None = field(default=None, compare=False, repr=False)
     """For a PDF or DOCX: the text with the origin of each of its lines."""
 
