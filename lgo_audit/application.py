@@ -361,7 +361,7 @@ def _fix(run: Run, tasks: list[tuple[Path, Settings]], options: CheckOptions) ->
             max_bytes=settings.max_file_size,
             profile=settings.profile,
         )
-        if outcome.error is not None and outcome.error.endswith("not fixed") and not options.diff:
+        if outcome.error is not None and outcome.error.endswith("not fixed"):
             run.notices.append(outcome.error)
         if options.diff and outcome.changed:
             run.diffs.append(outcome.diff())
