@@ -127,7 +127,7 @@ class Run:
         return EXIT_FINDINGS if any(True for _ in failing) else EXIT_OK
 
 
-LETTER_SUFFIXES = (".txt", ".md", ".html", ".htm")
+LETTER_SUFFIXES = (".txt", ".md", ".html", ".htm", ".pdf")
 """What a folder's letters and statistics pages end with (a page saved as HTML is read through
 its text: :mod:`lgo_audit.webpage`)."""
 
