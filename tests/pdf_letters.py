@@ -39,7 +39,9 @@ class _LetterPDF(FPDF):
     """fpdf2 reads a link target starting with "#" as a named destination; a letter's "#"
     target is a URI ("#"), as a word processor writes it."""
 
-    def link(self, x: float, y: float, w: float, h: float, link: str | int, *a: Any, **kw: Any) -> Any:
+    def link(
+        self, x: float, y: float, w: float, h: float, link: str | int, *a: Any, **kw: Any
+    ) -> Any:
         if isinstance(link, str) and link.startswith("#"):
             annotation = AnnotationDict(
                 "Link",

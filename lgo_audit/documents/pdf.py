@@ -105,7 +105,7 @@ def read(data: bytes, *, max_chars: int) -> Rendition:
     except pdfium.PdfiumError as error:
         if error.err_code == pdfium.raw.FPDF_ERR_PASSWORD:
             raise DocumentError("is encrypted (it needs a password to open)") from None
-        raise DocumentError("is a damaged PDF (it cannot be opened)") from None
+        raise DocumentError("is a damaged or truncated PDF (it cannot be opened)") from None
     except Exception as error:  # the library's own failure, whatever it is
         raise DocumentError(f"is a damaged PDF ({type(error).__name__})") from None
     try:
@@ -113,7 +113,9 @@ def read(data: bytes, *, max_chars: int) -> Rendition:
     except DocumentError:
         raise
     except Exception as error:
-        raise DocumentError(f"is a damaged PDF (reading it failed: {type(error).__name__})") from None
+        raise DocumentError(
+            f"is a damaged PDF (reading it failed: {type(error).__name__})"
+        ) from None
     finally:
         document.close()
 
@@ -238,7 +240,9 @@ def _linked(
         if b - a >= 0.85 * (run.x1 - run.x0):
             run.link = target
             return [run]
-        inner = " ".join(textpage.get_text_bounded(a, height - run.bottom, b, height - run.top).split())
+        inner = " ".join(
+            textpage.get_text_bounded(a, height - run.bottom, b, height - run.top).split()
+        )
         at = run.text.find(inner) if inner else -1
         if at < 0:
             continue
@@ -259,10 +263,9 @@ def _same_row(a: _Run, b: _Run) -> bool:
     """Whether two runs sit on one baseline: they overlap by half the smaller one's height
     and their bottoms are within a third of the smaller font size."""
     overlap = min(a.bottom, b.bottom) - max(a.top, b.top)
-    return (
-        overlap >= 0.5 * min(a.bottom - a.top, b.bottom - b.top)
-        and abs(a.bottom - b.bottom) <= 0.35 * min(a.size, b.size)
-    )
+    return overlap >= 0.5 * min(a.bottom - a.top, b.bottom - b.top) and abs(
+        a.bottom - b.bottom
+    ) <= 0.35 * min(a.size, b.size)
 
 
 def _lines(runs: list[_Run]) -> list[_Line]:
@@ -307,9 +310,11 @@ def _drop_furniture(pages: list[list[_Line]]) -> None:
         repeated = set.intersection(*keys)
     for lines in pages:
         for line in edges(lines):
-            if _DIGITS.sub("#", line.plain) in repeated or _PAGE_NUMBER.fullmatch(line.plain):
-                if line in lines:
-                    lines.remove(line)
+            furniture = _DIGITS.sub("#", line.plain) in repeated or _PAGE_NUMBER.fullmatch(
+                line.plain
+            )
+            if furniture and line in lines:
+                lines.remove(line)
 
 
 def _body_size(lines: list[_Line]) -> float:
@@ -363,15 +368,13 @@ def _gutter(lines: list[_Line]) -> tuple[float, float] | None:
         return None
     left, right = min(line.x0 for line in lines), max(line.x1 for line in lines)
     span = right - left
-    narrow = sorted(
-        (line.x0, line.x1) for line in lines if line.x1 - line.x0 < 0.6 * span
-    )
+    narrow = sorted((line.x0, line.x1) for line in lines if line.x1 - line.x0 < 0.6 * span)
     best: tuple[float, float] | None = None
     reach = left
     for x0, x1 in narrow:
-        if x0 - reach >= 12 and left + 0.2 * span <= reach and x0 <= right - 0.2 * span:
-            if best is None or x0 - reach > best[1] - best[0]:
-                best = (reach, x0)
+        inside = left + 0.2 * span <= reach and x0 <= right - 0.2 * span
+        if inside and x0 - reach >= 12 and (best is None or x0 - reach > best[1] - best[0]):
+            best = (reach, x0)
         reach = max(reach, x1)
     if best is None:
         return None
