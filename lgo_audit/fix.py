@@ -170,6 +170,9 @@ def fix_file(
     except InputError as error:
         return FixOutcome(str(path), "", "", error=str(error))
     outcome = FixOutcome(str(path), source.text, source.text)
+    if source.rendered_from == "pdf":
+        outcome.error = f"{path}: a PDF is never modified; not fixed"
+        return outcome
     if source.rendered_from not in (None, "docx"):
         outcome.error = (
             f"{path}: an {source.rendered_from.upper()} page is checked through its text; not fixed"

@@ -137,7 +137,7 @@ def read_source(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BY
     The size is checked with ``stat`` before reading, and at most ``max_bytes + 1`` bytes are
     ever read, so a huge file (or one growing while it is read) costs nothing.
     """
-    return decode(read_bytes(path, max_bytes=max_bytes), display_path(path))
+    return decode(read_bytes(path, max_bytes=max_bytes), display_path(path), max_chars=max_bytes)
 
 
 def read_bytes(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
@@ -181,16 +181,17 @@ def _kind(mode: int) -> str:
     return "not a file"
 
 
-def decode(data: bytes, path: str) -> SourceFile:
+def decode(data: bytes, path: str, *, max_chars: int = DEFAULT_MAX_BYTES) -> SourceFile:
     """Decode a file's bytes (the half of :func:`read_source` that needs no file).
 
-    ``path`` is used only for the :class:`SourceFile` and in messages.
+    ``path`` is used only for the :class:`SourceFile` and in messages; ``max_chars``: the
+    most text a PDF or DOCX may give (the size limit of the file, as for a text letter).
     """
     if not data:
         raise InputError(path, "is empty (0 bytes)")
     fmt = document_format(data, path)
     if fmt is not None:
-        return _decode_document(data, path, fmt)
+        return _decode_document(data, path, fmt, max_chars)
     bom, encoding = _sniff_bom(data, path)
     body = data[len(bom) :]
     if bom and not body:
@@ -228,13 +229,13 @@ def decode(data: bytes, path: str) -> SourceFile:
     )
 
 
-def _decode_document(data: bytes, path: str, fmt: Format) -> SourceFile:
+def _decode_document(data: bytes, path: str, fmt: Format, max_chars: int) -> SourceFile:
     """A PDF or DOCX (found by its content, or by its ending when its content is neither):
     its rendition's text, or :class:`InputError` with the reader's one-line reason."""
     from lgo_audit.documents import DocumentError, read_document
 
     try:
-        rendition = read_document(data, fmt, max_chars=DEFAULT_MAX_BYTES)
+        rendition = read_document(data, fmt, max_chars=max_chars)
     except DocumentError as error:
         raise InputError(path, str(error)) from None
     except RecursionError:

@@ -338,7 +338,7 @@ def make_not_a_letter(tmp_path: Path) -> Path:
 
 BAD_INPUTS = {
     "empty": (make_empty, "empty"),
-    "binary": (make_binary, "binary"),
+    "binary": (make_binary, "damaged or truncated PDF"),  # "%PDF-" first: read as a PDF
     "undecodable": (make_undecodable, "cannot be decoded"),
     "utf-32": (make_utf32, "UTF-32"),
     "directory": (make_directory, "directory"),
