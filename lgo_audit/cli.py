@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from lgo_audit.rules import RuleSet
 
 
-_PATHS_HELP = "Letter and statistics-page files or folders (.txt, .md, .html, .htm)."
+_PATHS_HELP = "Letter and statistics-page files or folders (.txt, .md, .pdf, .docx, .html, .htm)."
 
 app = typer.Typer(
     name="lgo-audit",
@@ -290,7 +290,8 @@ def check(
             fail(str(error))
     if not run.files and not run.input_errors:
         typer.echo(
-            "lgo-audit: warning: no letters or pages (.txt, .md, .html, .htm) found", err=True
+            "lgo-audit: warning: no letters or pages (.txt, .md, .pdf, .docx, .html, .htm) found",
+            err=True,
         )
     for message in (*run.input_errors, *run.notices):
         typer.echo(message, err=True)

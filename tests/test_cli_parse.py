@@ -294,6 +294,12 @@ def make_empty(tmp_path: Path) -> Path:
     return write(tmp_path, "", "empty.txt")
 
 
+def make_damaged_pdf(tmp_path: Path) -> Path:
+    path = tmp_path / "scan.txt"
+    path.write_bytes(b"%PDF-1.7\n\x00\x01\x02binary\x00")
+    return path
+
+
 def make_binary(tmp_path: Path) -> Path:
     path = tmp_path / "scan.txt"
     path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x01binary\x00")  # an image
@@ -338,7 +344,8 @@ def make_not_a_letter(tmp_path: Path) -> Path:
 
 BAD_INPUTS = {
     "empty": (make_empty, "empty"),
-    "binary": (make_binary, "damaged or truncated PDF"),  # "%PDF-" first: read as a PDF
+    "binary": (make_binary, "binary"),
+    "pdf-named-txt": (make_damaged_pdf, "damaged or truncated PDF"),  # read by its content
     "undecodable": (make_undecodable, "cannot be decoded"),
     "utf-32": (make_utf32, "UTF-32"),
     "directory": (make_directory, "directory"),
