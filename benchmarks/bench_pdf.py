@@ -38,9 +38,29 @@ YEARS = range(2020, 2026)
 COUNCIL = "Stockport Metropolitan Borough Council"
 
 
+def own_name(row: dict[str, str]) -> str:
+    """A register row's latest own name, without its dates ("Name [from 2022-05-20]")."""
+    latest = (row["own_name"] or row["name"]).split(";")[-1]
+    return latest.split("[")[0].strip()
+
+
+def letter_texts(count: int) -> list[tuple[str, str]]:
+    """(file stem, text): the base letters of every year, each for another council."""
+    with open(ROOT / "data" / "authorities.csv", encoding="utf-8") as handle:
+        councils = [own_name(row) for row in csv.DictReader(handle)]
+    bases = {year: (ROOT / "rules" / "base" / f"{year}.txt").read_text("utf-8") for year in YEARS}
+    texts = []
+    for index in range(count):
+        year = YEARS[index % len(YEARS)]
+        council = councils[index % len(councils)]
+        text = bases[year].replace(COUNCIL, council).replace("Stockport", council)
+        texts.append((f"letter-{year}-{index:04d}", text))
+    return texts
+
+
 def write_pdfs(out: Path, count: int) -> list[Path]:
     with open(ROOT / "data" / "authorities.csv", encoding="utf-8") as handle:
-        councils = [row["own_name"] or row["name"] for row in csv.DictReader(handle)]
+        councils = [own_name(row) for row in csv.DictReader(handle)]
     bases = {year: (ROOT / "rules" / "base" / f"{year}.txt").read_text("utf-8") for year in YEARS}
     paths = []
     for index in range(count):
@@ -57,7 +77,9 @@ def whole_check(folder: Path) -> tuple[float, float, float | None]:
     """Seconds, CPU seconds (children) and peak MB of `lgo-audit check --isolated folder`."""
     command = [sys.executable, "-m", "lgo_audit", "check", "--isolated", str(folder)]
     if not (ROOT / "lgo_audit" / "__main__.py").exists():
-        command = [shutil.which("lgo-audit") or "lgo-audit", "check", "--isolated", str(folder)]
+        installed = Path(sys.executable).with_name("lgo-audit")  # this interpreter's command
+        program = str(installed) if installed.exists() else shutil.which("lgo-audit")
+        command = [program or "lgo-audit", "check", "--isolated", str(folder)]
     timer = Path("/usr/bin/time")
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
