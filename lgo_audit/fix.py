@@ -34,7 +34,14 @@ from lgo_audit.documents import DocumentError
 from lgo_audit.engine import run_rules
 from lgo_audit.findings import Applicability, Edit, Finding
 from lgo_audit.parse import AuthorityLookup, parse_source
-from lgo_audit.reader import DEFAULT_MAX_BYTES, InputError, decode, display_path, read_bytes
+from lgo_audit.reader import (
+    DEFAULT_MAX_BYTES,
+    InputError,
+    decode,
+    display_path,
+    file_limit,
+    read_bytes,
+)
 from lgo_audit.rules import Rule
 from lgo_audit.safe_write import WriteError, write_file
 
@@ -165,8 +172,8 @@ def fix_file(
     ``"<path>: <reason>"``; a file that was read but not written ends with ``"; not fixed"``.
     """
     try:
-        data = read_bytes(path, max_bytes=max_bytes)
-        source = decode(data, display_path(path))
+        data = read_bytes(path, max_bytes=file_limit(path, max_bytes))
+        source = decode(data, display_path(path), max_chars=max_bytes)
     except InputError as error:
         return FixOutcome(str(path), "", "", error=str(error))
     outcome = FixOutcome(str(path), source.text, source.text)

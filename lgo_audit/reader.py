@@ -35,7 +35,7 @@ import stat
 from dataclasses import dataclass, field
 from typing import Final
 
-from lgo_audit.documents import Format, Rendition, document_format
+from lgo_audit.documents import DOCUMENT_SUFFIXES, Format, Rendition, document_format
 from lgo_audit.webpage import html_to_text, is_html_path
 
 __all__ = [
@@ -137,7 +137,22 @@ def read_source(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BY
     The size is checked with ``stat`` before reading, and at most ``max_bytes + 1`` bytes are
     ever read, so a huge file (or one growing while it is read) costs nothing.
     """
-    return decode(read_bytes(path, max_bytes=max_bytes), display_path(path), max_chars=max_bytes)
+    data = read_bytes(path, max_bytes=file_limit(path, max_bytes))
+    return decode(data, display_path(path), max_chars=max_bytes)
+
+
+DOCUMENT_MAX_BYTES = 50_000_000
+"""The most bytes a file named ``.pdf`` or ``.docx`` may have (images, fonts); its text is
+held to the size limit of text letters all the same."""
+
+
+def file_limit(path: str | os.PathLike[str], max_bytes: int) -> int:
+    """The byte limit of the file at ``path``: ``max_bytes`` (the size limit, for the text),
+    or at least :data:`DOCUMENT_MAX_BYTES` for a PDF or DOCX, whose images and fonts are not
+    text."""
+    if os.fspath(path).lower().endswith(DOCUMENT_SUFFIXES):
+        return max(max_bytes, DOCUMENT_MAX_BYTES)
+    return max_bytes
 
 
 def read_bytes(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:

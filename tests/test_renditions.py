@@ -180,3 +180,14 @@ def test_the_html_report_shows_the_origin_beside_the_line(stand_in_pdf, tmp_path
     report = tmp_path / "report.html"
     check(str(stand_in_pdf), "--output-format", "html", "-o", str(report))
     assert "61:1\u201316 (page 2, line 21, column 1)" in report.read_text(encoding="utf-8")
+
+
+def test_a_document_may_be_larger_than_the_text_size_limit_but_not_its_text(
+    stand_in_pdf, tmp_path
+):
+    """A PDF or DOCX may be up to 50 MB (images, fonts); the size limit holds its text."""
+    big = tmp_path / "big.pdf"
+    big.write_bytes(b"%PDF-1.7 " + b" " * 200_000)  # images and fonts: bytes, not text
+    result = check(str(big), "--max-file-size", "100000", "--output-format", "concise")
+    assert result.exit_code == 1  # read (by the stand-in) and checked: LGO102
+    assert "LGO102" in result.output
