@@ -17,27 +17,53 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.letters import random_letter_facts, random_style, render
+from tests.letters import LATEST, random_letter_facts, random_style, render
+
+PROFILE_YEARS = tuple(range(2020, LATEST + 1))
+YEAR_SIZE = 300  # letters a year at most: one per council (some 316 councils a year from 2023)
 
 
-def write_batches(out_dir: Path, count: int, seed: int) -> int:
-    """``count`` letters as consecutive years' consistent batches (one letter per council)."""
+def batch_years(count: int) -> list[tuple[int, int]]:
+    """(year, letters) for ``count`` letters: every profile year first, evenly, at most
+    :data:`YEAR_SIZE` each; the rest in years without a profile of their own, earlier and
+    later by turns (read with the 2020 or the latest template: one info note each)."""
+    share = min(YEAR_SIZE, -(-count // len(PROFILE_YEARS)))
+    plan = []
+    left = count
+    for year in PROFILE_YEARS:
+        size = min(share, left)
+        if size:
+            plan.append((year, size))
+        left -= size
+    earlier, later = PROFILE_YEARS[0] - 1, PROFILE_YEARS[-1] + 1
+    while left > 0:
+        size = min(YEAR_SIZE, left)
+        if len(plan) % 2:
+            plan.append((earlier, size))
+            earlier -= 1
+        else:
+            plan.append((later, size))
+            later += 1
+        left -= size
+    return plan
+
+
+def write_batches(out_dir: Path, count: int, seed: int, encoding: str | None = None) -> int:
+    """``count`` letters as yearly consistent batches (one letter per council a year), from
+    every profile year (:func:`batch_years`)."""
     from tests.batches import consistent_batch
 
     out_dir.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
-    written = 0
-    year = 2020
-    while written < count:
-        size = min(120, count - written)  # up to 24 councils of each of the five types
-        batch = consistent_batch(size, seed=seed + year, year=year)
+    plan = batch_years(count)
+    for year, size in plan:
+        batch = consistent_batch(size, seed=seed + year, year=year, encoding=encoding)
         for index, (facts, style) in enumerate(zip(batch.letters, batch.styles, strict=True)):
             (out_dir / f"letter-{year}-{index:03d}.txt").write_bytes(render(facts, style))
-        written += size
-        year -= 1
     print(
-        f"wrote {count} letters in {2020 - year} yearly batches to {out_dir} "
-        f"in {time.perf_counter() - started:.1f} s (seed {seed})",
+        f"wrote {count} letters in {len(plan)} yearly batches "
+        f"({', '.join(f'{y}: {n}' for y, n in plan[:8])}{', ...' if len(plan) > 8 else ''}) "
+        f"to {out_dir} in {time.perf_counter() - started:.1f} s (seed {seed})",
         file=sys.stderr,
     )
     return 0
@@ -52,11 +78,17 @@ def main(argv: list[str] | None = None) -> int:
         "--batches",
         action="store_true",
         help="consistent yearly batches (each council once a year, one set of averages per "
-        "type, one letter date): the letters a real pre-publication check sees",
+        "type, one letter date) of every template year 2020 to the latest, then of earlier "
+        "and later years (one info note each): the letters a real pre-publication check sees",
+    )
+    parser.add_argument(
+        "--encoding",
+        help="write every letter in this encoding (utf-8: the performance benchmarks' corpus); "
+        "default: mixed encodings",
     )
     args = parser.parse_args(argv)
     if args.batches:
-        return write_batches(args.out_dir, args.count, args.seed)
+        return write_batches(args.out_dir, args.count, args.seed, args.encoding)
     args.out_dir.mkdir(parents=True, exist_ok=True)
     rng = random.Random(args.seed)
     width = len(str(max(args.count, 1)))

@@ -19,11 +19,14 @@ from pathlib import Path
 
 from lgo_audit.register import Register
 from tests.letters import (
+    ISSUE_MONTH,
+    LATEST,
     LetterFacts,
     Style,
     random_letter_facts,
     random_style,
     render,
+    signatory_for,
     stated_percent,
 )
 
@@ -69,26 +72,40 @@ class Batch:
         return dataclasses.replace(self, letters=tuple(letters))
 
 
-def consistent_batch(size: int, seed: int, year: int = 2020, plain: bool = False) -> Batch:
-    """``size`` letters to distinct real councils of every type, consistent as a batch."""
+def consistent_batch(
+    size: int, seed: int, year: int = 2020, plain: bool = False, encoding: str | None = None
+) -> Batch:
+    """``size`` letters to distinct real councils of every type, consistent as a batch.
+
+    Any title year: 2020 to 2022 in the 2020 wording, 2023 on in their own templates (a year
+    after the latest read with the latest, an earlier one with 2020's: ``template-year-assumed``,
+    info, is then the one note expected). Each year's letters are dated in its issue month and
+    signed by the Ombudsman then in post. ``encoding`` writes every letter in one encoding.
+    """
     rng = random.Random(seed)
     register = Register.load()
-    letter_date = dt.date(year, 7, 22)
+    month = ISSUE_MONTH.get(year, 5) if year >= 2020 else 7
+    letter_date = dt.date(year, month, 22)
     by_type: dict[str, list[str]] = {t: [] for t in TYPES}
     for authority in sorted(register, key=lambda a: a.code):
         own = authority.own_name(letter_date)  # the name the council styles itself by then
         if authority.existed_during(letter_date, letter_date) and "," not in own:
             by_type[authority.type].append(own)
     averages = {t: tuple(Decimal(rng.randint(0, 100)) for _ in range(3)) for t in TYPES}
-    publication = dt.date(year, 7, 29)
+    later = year >= 2023  # a later template: the per 100,000 average is one per type too
+    per_100k_averages = {t: Decimal(rng.randint(1, 300)).scaleb(-1) for t in TYPES} if later else {}
+    signatory, signatory_title = signatory_for(year) if year >= 2019 else signatory_for(2019)
+    publication = letter_date + dt.timedelta(days=7)
     letters, styles, types = [], [], []
     chosen = set()
     for index in range(size):
-        kind = TYPES[index % len(TYPES)]
+        # each type in turn; past the fewest councils of a type, the types that have more
+        kinds = [TYPES[(index + k) % len(TYPES)] for k in range(len(TYPES))]
+        kind = next(k for k in kinds if any(n not in chosen for n in by_type[k]))
         name = rng.choice([n for n in by_type[kind] if n not in chosen])
         chosen.add(name)
         authority = name
-        base = random_letter_facts(rng)
+        base = random_letter_facts(rng, (min(year, LATEST),)) if later else random_letter_facts(rng)
         end = dt.date(year, 3, 31)
         period = (dt.date(year - 1, 4, 1), end)
         upheld_average, compliance_average, remedy_average = averages[kind]
@@ -103,13 +120,18 @@ def consistent_batch(size: int, seed: int, year: int = 2020, plain: bool = False
             remedy_period=period,
             letter_date=letter_date,
             publication_date=publication,
-            signatory="Michael King",
+            signatory=signatory,
+            signatory_title=signatory_title,
             upheld_average=upheld_average,
             compliance_average=compliance_average,
             remedy_average=remedy_average,
+            per_100k_average=per_100k_averages.get(kind, base.per_100k_average),
         )
         letters.append(facts)
-        styles.append(Style() if plain else random_style(rng))
+        style = Style() if plain else random_style(rng)
+        if encoding is not None:
+            style = dataclasses.replace(style, encoding=encoding)
+        styles.append(style)
         types.append(kind)
     return Batch(tuple(letters), tuple(styles), tuple(types))
 
