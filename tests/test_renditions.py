@@ -182,9 +182,7 @@ def test_the_html_report_shows_the_origin_beside_the_line(stand_in_pdf, tmp_path
     assert "61:1\u201316 (page 2, line 21, column 1)" in report.read_text(encoding="utf-8")
 
 
-def test_a_document_may_be_larger_than_the_text_size_limit_but_not_its_text(
-    stand_in_pdf, tmp_path
-):
+def test_a_document_may_be_larger_than_the_text_size_limit_but_not_its_text(stand_in_pdf, tmp_path):
     """A PDF or DOCX may be up to 50 MB (images, fonts); the size limit holds its text."""
     big = tmp_path / "big.pdf"
     big.write_bytes(b"%PDF-1.7 " + b" " * 200_000)  # images and fonts: bytes, not text
