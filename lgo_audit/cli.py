@@ -14,13 +14,11 @@ import sys
 from collections.abc import Callable, Iterator
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
 from lgo_audit import __version__
-from lgo_audit.application import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK
-from lgo_audit.report import FORMATS
 
 if TYPE_CHECKING:
     from lgo_audit.rules import RuleSet
@@ -46,12 +44,27 @@ PROFILE_NAMES = ("2020", "2021", "2022", "2023", "2024", "2025")
 :data:`lgo_audit.grammar.PROFILES`."""
 DEFAULT_MAX_BYTES = 5_000_000
 """The size limit ``--max-file-size`` defaults to: :data:`lgo_audit.reader.DEFAULT_MAX_BYTES`."""
+# Written out too: importing the application (~20 ms) or the report registry (~30 ms) would
+# make `--version` and `explain` pay for a check's modules (tests/test_startup.py).
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+"""The exit statuses: :data:`lgo_audit.application.EXIT_OK` and the others."""
+OUTPUT_FORMATS = (
+    ("full", "each finding with the letter's lines under it (the default)"),
+    ("concise", "one line per finding"),
+    ("json", "a JSON array of findings (an object with --evidence)"),
+    ("json-lines", "one JSON object per finding per line"),
+    ("sarif", "SARIF 2.1.0, for code-scanning tools"),
+    ("github", "GitHub Actions workflow commands (annotations)"),
+    ("junit", "JUnit XML, one test suite per letter, one failing test case per finding"),
+    ("html", "one self-contained HTML page with every letter's evidence"),
+)
+"""The output formats, names and help: those of :data:`lgo_audit.report.FORMATS`."""
 
 if TYPE_CHECKING:
     FormatChoice = str
     ProfileChoice = str
 else:  # the choices of --output-format: the registry's formats, as typer wants them (an enum)
-    FormatChoice = StrEnum("FormatChoice", {name: name for name in FORMATS})
+    FormatChoice = StrEnum("FormatChoice", {name: name for name, _ in OUTPUT_FORMATS})
     ProfileChoice = StrEnum("ProfileChoice", {name: name for name in PROFILE_NAMES})
 
 
@@ -152,33 +165,39 @@ def _emit(
 
 @contextlib.contextmanager
 def _progress_on_terminal() -> Iterator[Callable[[int, int], None] | None]:
-    """A progress bar on standard error when it is a terminal (rich, imported only then):
-    reading a year's PDFs takes a while. Never on a pipe or a file, so never in a report."""
+    """A progress bar on standard error when it is a terminal: reading a year's PDFs takes a
+    while. Never on a pipe or a file, so never in a report. rich is imported only when a bar
+    is drawn (a run of :data:`_PROGRESS_FROM` files or more), never for one letter."""
     if not sys.stderr.isatty() or os.environ.get("TERM") == "dumb":
         yield None
         return
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
-
-    bar = Progress(
-        "checking",
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeRemainingColumn(),
-        console=Console(stderr=True),
-        transient=True,
-    )
-    task = bar.add_task("checking", total=None)
+    drawn: list[Any] = []  # the bar and its task, once there is one
 
     def advance(done: int, total: int) -> None:
-        if total >= _PROGRESS_FROM:
+        if total < _PROGRESS_FROM:
+            return
+        if not drawn:
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+            bar = Progress(
+                "checking",
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeRemainingColumn(),
+                console=Console(stderr=True),
+                transient=True,
+            )
+            drawn.extend((bar, bar.add_task("checking", total=None)))
             bar.start()
-            bar.update(task, completed=done, total=total)
+        bar, task = drawn
+        bar.update(task, completed=done, total=total)
 
     try:
         yield advance
     finally:
-        bar.stop()
+        if drawn:
+            drawn[0].stop()
 
 
 _PROGRESS_FROM = 10  # files: a shorter run ends before a bar is worth drawing
@@ -192,10 +211,10 @@ def check(
         typer.Option(
             "--output-format",
             help="How findings are shown: "
-            + "; ".join(f"{f.name}: {f.help}" for f in FORMATS.values())
+            + "; ".join(f"{name}: {text}" for name, text in OUTPUT_FORMATS)
             + ".",
         ),
-    ] = FORMATS["full"].name,
+    ] = "full",
     output_file: OutputFileOption = None,
     statistics: Annotated[
         bool, typer.Option("--statistics", help="Count findings per rule instead.")
@@ -464,27 +483,29 @@ def test_rules(
 @app.command()
 def explain(code: Annotated[str, typer.Argument(help="A rule code (LGO101) or name.")]) -> None:
     """Explain a rule: what it checks, why it matters, an example and the fix."""
-    rules = _load()
-    rule = rules.get(code)
-    if rule is None:
+    from lgo_audit.resources import bundled_rule_data
+
+    # Read from the bundled rule file itself: compiling every rule (expressions, patterns,
+    # vocabulary) would cost more than the answer (tests/test_startup.py compares the two).
+    data = bundled_rule_data(code)
+    if data is None:
         fail(f"no rule '{code}' (see 'lgo-audit rules')")
-    typer.echo(f"# {rule.code} {rule.name} ({rule.severity.value})\n")
-    typer.echo(f"{rule.summary}\n")
-    typer.echo(rule.explanation)
-    if rule.assert_source:
+    typer.echo(f"# {data['code']} {data['name']} ({data['severity']})\n")
+    typer.echo(f"{data['summary']}\n")
+    typer.echo(data["explanation"].strip())
+    if data.get("assert"):
         typer.echo("\n## Invariant\n")
-        if rule.when_source:
-            typer.echo(f"    when:   {rule.when_source}")
-        typer.echo(f"    assert: {rule.assert_source}")
-    lets = rule.raw.get("let", {})
+        if data.get("when"):
+            typer.echo(f"    when:   {data['when']}")
+        typer.echo(f"    assert: {data['assert']}")
+    lets = data.get("let", {})
     if lets:
         typer.echo("\n## Names\n")
         for name, source in lets.items():
             typer.echo(f"    {name} = {source}")
-    if rule.fix is not None:
-        typer.echo(
-            f"\n## Fix ({rule.fix.applicability.value})\n\n    {rule.fix.at} := {rule.fix.source}"
-        )
+    fix = data.get("fix")
+    if fix is not None:
+        typer.echo(f"\n## Fix ({fix['applicability']})\n\n    {fix['at']} := {fix['replacement']}")
 
 
 def main() -> None:

@@ -20,6 +20,7 @@ from typing import Any, Literal
 
 __all__ = [
     "bundled_register_path",
+    "bundled_rule_data",
     "bundled_rules_dir",
     "bundled_signatories_path",
     "data_dir",
@@ -43,6 +44,26 @@ def data_dir(kind: Kind) -> Path:
 def bundled_rules_dir() -> Path:
     """The folder of the bundled rule files (``rules/``)."""
     return data_dir("rules")
+
+
+def bundled_rule_data(code_or_name: str) -> dict[str, Any] | None:
+    """The bundled rule file's table (as TOML reads it, nothing compiled) of the rule with this
+    code (any case) or name (as :meth:`lgo_audit.rules.RuleSet.get` finds it), else None.
+
+    A rule file is named after its rule (``LGO101-upheld-rate-mismatch.toml``), so that file
+    is read first; every file only when no name fits."""
+    import tomllib
+
+    code, name = code_or_name.upper(), code_or_name.lower()
+    files = sorted(p for p in bundled_rules_dir().glob("*.toml") if p.is_file())
+    likely = [
+        p for p in files if p.stem.upper().startswith(code + "-") or p.stem.endswith("-" + name)
+    ]
+    for path in [*likely, *(p for p in files if p not in likely)]:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        if data.get("code") == code or data.get("name") == name:
+            return data
+    return None
 
 
 def bundled_register_path() -> Path:

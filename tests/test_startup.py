@@ -1,0 +1,130 @@
+"""Start-up: what a short run imports, by module name (never by timing).
+
+`--version` and `explain` import none of a check's stages; a one-letter check imports none of
+the libraries that only other paths need (pydantic for `parse`, jsonschema for validating a
+changed rule or configuration, jinja2 for the HTML report, rich for a batch's progress bar),
+even with standard error on a terminal. Timings are for benchmarks/perf.py.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+from typer.testing import CliRunner
+
+from lgo_audit import cli
+from lgo_audit.application import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK
+from lgo_audit.report import FORMATS
+from lgo_audit.resources import bundled_rule_data
+from lgo_audit.rules import load_rules
+from tests.paths import EXAMPLES
+
+# Run lgo-audit's entry point in a fresh interpreter; then print the modules it had imported.
+IMPORTED = (
+    "import sys\n"
+    "from lgo_audit.cli import main\n"
+    "sys.argv = ['lgo-audit', *sys.argv[1:]]\n"
+    "try:\n"
+    "    main()\n"
+    "except SystemExit:\n"
+    "    pass\n"
+    "print('\\nimported:', *sorted(sys.modules))\n"
+)
+LIBRARIES = ("pydantic", "jsonschema", "jinja2", "rich")
+STAGES = (
+    "lgo_audit.application",
+    "lgo_audit.report",
+    "lgo_audit.rules",
+    "lgo_audit.grammar",
+    "lgo_audit.check",
+    "lgo_audit.engine",
+    "lgo_audit.expr",
+    "pyparsing",
+    "re2",
+    *LIBRARIES,
+)
+
+
+def imported(args: list[str], env: dict[str, str] | None = None, stderr=None) -> set[str]:
+    done = subprocess.run(
+        [sys.executable, "-c", IMPORTED, *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE if stderr is None else stderr,
+        env=env,
+        text=True,
+        check=True,
+    )
+    names = done.stdout.rsplit("imported:", 1)[1].split()
+    return set(names)
+
+
+def loaded(names: set[str], wanted: tuple[str, ...]) -> list[str]:
+    return sorted(n for n in names if n.split(".")[0] in wanted or n.startswith(wanted))
+
+
+@pytest.mark.parametrize("args", [["--version"], ["explain", "LGO101"]], ids=["version", "explain"])
+def test_version_and_explain_import_no_checking_stage(args):
+    assert loaded(imported(args), STAGES) == []
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals are POSIX")
+def test_a_one_letter_check_imports_none_of_the_other_paths_libraries(tmp_path):
+    import pty
+
+    env = {**os.environ, "LGO_AUDIT_CACHE_DIR": str(tmp_path / "cache"), "TERM": "xterm"}
+    letter = str(EXAMPLES / "stockport-2020.txt")
+    args = ["check", "--isolated", letter]
+    imported(args, env)  # the first run validates the rule files once (jsonschema) and caches
+    controller, terminal = pty.openpty()  # standard error on a terminal: no bar for one letter
+    try:
+        names = imported(args, env, stderr=terminal)
+    finally:
+        os.close(terminal)
+        os.close(controller)
+    assert "lgo_audit.check" in names  # the letter was checked
+    assert loaded(names, LIBRARIES) == []
+
+
+def test_the_written_out_exit_statuses_and_formats_are_the_applications():
+    assert (cli.EXIT_OK, cli.EXIT_FINDINGS, cli.EXIT_ERROR) == (EXIT_OK, EXIT_FINDINGS, EXIT_ERROR)
+    assert tuple((f.name, f.help) for f in FORMATS.values()) == cli.OUTPUT_FORMATS
+
+
+def test_explain_reads_what_the_compiled_rules_hold():
+    for rule in load_rules().rules:
+        for key in (rule.code, rule.code.lower(), rule.name, rule.name.upper()):
+            data = bundled_rule_data(key)
+            assert data is not None, key
+            assert (data["code"], data["name"]) == (rule.code, rule.name)
+        assert data["severity"] == rule.severity.value
+        assert data["summary"] == rule.summary
+        assert data["explanation"].strip() == rule.explanation
+        assert (data.get("when"), data.get("assert")) == (rule.when_source, rule.assert_source)
+        assert data.get("let", {}) == rule.raw.get("let", {})
+        if rule.fix is None:
+            assert "fix" not in data
+        else:
+            assert data["fix"]["applicability"] == rule.fix.applicability.value
+            assert (data["fix"]["at"], data["fix"]["replacement"]) == (rule.fix.at, rule.fix.source)
+    assert bundled_rule_data("LGO999") is None
+    assert bundled_rule_data("no-such-rule") is None
+
+
+def test_explain_prints_the_rule_and_refuses_an_unknown_code():
+    runner = CliRunner()
+    shown = runner.invoke(cli.app, ["explain", "lgo101"])
+    assert shown.exit_code == 0
+    assert shown.stdout.startswith("# LGO101 upheld-rate-mismatch (error)\n")
+    assert "## Invariant" in shown.stdout
+    unknown = runner.invoke(cli.app, ["explain", "LGO999"])
+    assert unknown.exit_code == 2
+    assert "no rule 'LGO999'" in unknown.stderr
+
+
+def test_the_help_still_lists_every_format():
+    text = CliRunner().invoke(cli.app, ["check", "--help"], env={"COLUMNS": "200"}).stdout
+    for name in FORMATS:
+        assert name in text
