@@ -15,9 +15,11 @@ How a page becomes lines of letter text (generic: nothing here knows a letter's 
    overlapping it vertically) or else the line just under it, so "59%" beside "of complaints
    we investigated were upheld." reads "59% of complaints we investigated were upheld." as a
    text letter has it.
-4. **Reading order.** When a page's narrow lines leave a vertical gutter in the middle with
-   text on both sides (two columns), the lines between two full-width lines are read column
-   by column, each from top to bottom; otherwise from top to bottom.
+4. **Reading order.** When a page's narrow lines that stand level with another line across a
+   gap leave a vertical gutter with text on both sides (two columns), the lines between two
+   lines across the gutter are read column by column, each from top to bottom, starting at
+   the first lines level with one another (what is above is read top to bottom), a column
+   itself perhaps in columns; otherwise from top to bottom.
 5. **Links.** Annotated text is written ``[text](target)``: the URI, or ``#`` for a link
    whose target is empty or ``#`` (so LGO403 finds it as in a text letter). A link wrapped
    over two lines is one Markdown link over the line break.
@@ -46,6 +48,8 @@ FIGURE_SCALE = 1.6
 
 _PAGE_NUMBER = re.compile(r"(?i)(?:page\s+\d+(?:\s*(?:of|/)\s*\d+)?|\d+\s+of\s+\d+)")
 _DIGITS = re.compile(r"\d+")
+_GUTTER = 12  # points: the narrowest gap between two columns
+_ROW_LOOKBACK = 8  # how many rows back a run may join (rows beside it interleave)
 _EDGE_LINES = 2  # how many lines at the top and at the bottom of a page may be furniture
 
 
@@ -273,10 +277,16 @@ def _lines(runs: list[_Run]) -> list[_Line]:
     small gap apart, joined into lines; a wide gap (another column) starts another line."""
     rows: list[list[_Run]] = []
     for run in sorted(runs, key=lambda r: (r.top + r.bottom) / 2):
-        if rows and any(_same_row(other, run) for other in rows[-1]):
-            rows[-1].append(run)
-        else:
+        # Not only the last row: text of another size beside it (a big figure in the other
+        # column) may come between two runs of one line in this order.
+        row = next(
+            (row for row in reversed(rows[-_ROW_LOOKBACK:]) if any(_same_row(o, run) for o in row)),
+            None,
+        )
+        if row is None:
             rows.append([run])
+        else:
+            row.append(run)
     lines: list[_Line] = []
     for row in rows:
         line: _Line | None = None
@@ -362,45 +372,93 @@ def _join_figures(lines: list[_Line]) -> list[_Line]:
     return lines
 
 
+def _beside(line: _Line, other: _Line) -> bool:
+    """Whether ``other`` is side by side with ``line``: level with it, wholly to its left or
+    right, a gutter's width away."""
+    level = other.top < line.bottom and other.bottom > line.top
+    return level and (other.x0 - line.x1 >= _GUTTER or line.x0 - other.x1 >= _GUTTER)
+
+
 def _gutter(lines: list[_Line]) -> tuple[float, float] | None:
-    """The vertical gap between two columns of text, if the page has one."""
+    """The vertical gap between two columns of text, if the page has one: found among the
+    lines that have another line beside them (a line alone on its level, however narrow, is
+    not in a column)."""
     if len(lines) < 4:
         return None
     left, right = min(line.x0 for line in lines), max(line.x1 for line in lines)
     span = right - left
-    narrow = sorted((line.x0, line.x1) for line in lines if line.x1 - line.x0 < 0.6 * span)
+    narrow = [line for line in lines if line.x1 - line.x0 < 0.6 * span]
+    paired = sorted(
+        (line.x0, line.x1)
+        for line in narrow
+        if any(_beside(line, other) for other in narrow if other is not line)
+    )
     best: tuple[float, float] | None = None
     reach = left
-    for x0, x1 in narrow:
+    for x0, x1 in paired:
         inside = left + 0.2 * span <= reach and x0 <= right - 0.2 * span
-        if inside and x0 - reach >= 12 and (best is None or x0 - reach > best[1] - best[0]):
+        if inside and x0 - reach >= _GUTTER and (best is None or x0 - reach > best[1] - best[0]):
             best = (reach, x0)
         reach = max(reach, x1)
     if best is None:
         return None
     a, b = best
-    sides = (sum(x1 <= a for _, x1 in narrow), sum(x0 >= b for x0, _ in narrow))
-    return best if min(sides) >= 2 else None
+    sides = (sum(x1 <= a for _, x1 in paired), sum(x0 >= b for x0, _ in paired))
+    if min(sides) < 2:
+        return None
+    # a column's longer lines, alone on their level, reach further into the gap
+    for line in sorted(narrow, key=lambda line: line.x1 - line.x0):
+        if line.x0 <= a and a < line.x1 <= b - _GUTTER:
+            a = line.x1
+        elif line.x1 >= b and a + _GUTTER <= line.x0 < b:
+            b = line.x0
+    return a, b
 
 
-def _reading_order(lines: list[_Line]) -> list[_Line]:
+def _column_starts(lines: list[_Line], gutter: tuple[float, float]) -> list[float]:
+    """Where lines on the two sides of the gutter are level with one another (the tops of the
+    pairs): the columns start at the first such pair after a line across the gutter."""
+    a, b = gutter
+    left = [line for line in lines if line.x1 <= a + 1]
+    right = [line for line in lines if line.x0 >= b - 1]
+    return sorted(
+        min(x.top, y.top) for x in left for y in right if y.top < x.bottom and y.bottom > x.top
+    )
+
+
+def _reading_order(lines: list[_Line], depth: int = 0) -> list[_Line]:
+    """Top to bottom, except where the page is in columns: from the first lines level with one
+    another on the two sides of the gutter down to the next line across it, each column is
+    read in turn, from top to bottom (a column may itself be in columns). Lines above that
+    (a letterhead to the right over an address to the left) are read top to bottom."""
     ordered = sorted(lines, key=lambda line: (line.top, line.x0))
-    gutter = _gutter(lines)
+    gutter = _gutter(lines) if depth < 3 else None
     if gutter is None:
         return ordered
     a, b = gutter
+    starts = _column_starts(lines, gutter)
     out: list[_Line] = []
     left: list[_Line] = []
     right: list[_Line] = []
+    after = float("-inf")  # the top of the last line across the gutter
+
+    def flush() -> None:
+        out.extend(_reading_order(left, depth + 1) + _reading_order(right, depth + 1))
+        left.clear()
+        right.clear()
+
     for line in ordered:
-        if line.x1 <= a + 1:
-            left.append(line)
-        elif line.x0 >= b - 1:
-            right.append(line)
-        else:  # across the gutter: what comes before it is read first
-            out.extend(left + right + [line])
-            left, right = [], []
-    return out + left + right
+        side = left if line.x1 <= a + 1 else right if line.x0 >= b - 1 else None
+        if side is None:  # across the gutter: what comes before it is read first
+            flush()
+            out.append(line)
+            after = line.top
+        elif any(after < start <= line.top + 0.5 for start in starts):
+            side.append(line)
+        else:
+            out.append(line)
+    flush()
+    return out
 
 
 # --- text ------------------------------------------------------------------------------------
