@@ -72,3 +72,120 @@ def test_the_serif_layout_puts_the_panels_in_two_columns_over_two_pages():
     assert "59% of complaints we investigated were upheld." in lines
     assert "10 upheld decisions" in lines
     assert rendition.origins[-1].page >= 2
+
+
+# --- hostile files: one line naming the file, exit status 2, nothing leaked or written ------
+
+
+def _content_pdf(content: bytes) -> bytes:
+    """A one-page PDF whose page's content stream (Flate-compressed) is ``content``."""
+    import zlib
+
+    stream = zlib.compress(content, 9)
+    return (
+        b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+        b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+        b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]"
+        b"/Resources<</Font<</F1 5 0 R>>>>/Contents 4 0 R>>endobj\n"
+        b"4 0 obj<</Length " + str(len(stream)).encode() + b"/Filter/FlateDecode>>stream\n"
+        b"" + stream + b"\nendstream endobj\n"
+        b"5 0 obj<</Type/Font/Subtype/Type1/BaseFont/Helvetica>>endobj\n"
+        b"trailer<</Root 1 0 R>>\n%%EOF\n"
+    )
+
+
+def _docx_with(document_xml: bytes) -> bytes:
+    import io
+    import zipfile
+
+    good = table_letter_docx("Dear Ms Smith\n")
+    source, out = zipfile.ZipFile(io.BytesIO(good)), io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            archive.writestr(
+                info.filename, document_xml if info.filename == "word/document.xml" else data
+            )
+    return out.getvalue()
+
+
+_W = b'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+_LAUGHS = b"".join(
+    b'<!ENTITY l%d "%s">' % (n, (b"&l%d;" % (n - 1)) * 10 if n else b"lol") for n in range(10)
+)
+
+HOSTILE: dict[str, tuple[Any, str]] = {
+    # thousands of text pieces piled on one spot: each run's text is looked up over the page
+    "piled-up.pdf": (
+        lambda: _content_pdf(b"BT /F1 1 Tf " + (b"(" + b"A" * 50 + b") Tj\n") * 5_000 + b"ET"),
+        "pieces of text",
+    ),
+    "many-objects.pdf": (
+        lambda: _content_pdf(b"BT /F1 1 Tf " + b"(A) Tj\n" * 60_000 + b"ET"),
+        "objects, more than a letter's page may have",
+    ),
+    "laughs.docx": (
+        lambda: _docx_with(
+            b'<?xml version="1.0"?><!DOCTYPE w:document ['
+            + _LAUGHS
+            + b"]><w:document "
+            + _W
+            + b"><w:body><w:p><w:r><w:t>&l9;</w:t></w:r></w:p></w:body></w:document>"
+        ),
+        "is a damaged Word document",
+    ),
+    "deep.docx": (
+        lambda: _docx_with(
+            b"<w:document "
+            + _W
+            + b"><w:body>"
+            + b"<w:sdt><w:sdtContent>" * 3000
+            + b"<w:p/>"
+            + b"</w:sdtContent></w:sdt>" * 3000
+            + b"</w:body></w:document>"
+        ),
+        "is a damaged Word document",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE))
+@pytest.mark.parametrize("fix", [False, True])
+def test_a_hostile_file_is_refused_in_one_line(tmp_path, name, fix):
+    from typer.testing import CliRunner
+
+    from lgo_audit.cli import app
+
+    make, reason = HOSTILE[name]
+    path = tmp_path / name
+    data = make()
+    path.write_bytes(data)
+    options = ["--fix"] if fix else []
+    result = CliRunner().invoke(app, ["check", "--isolated", *options, str(path)])
+    assert result.exit_code == 2, result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"{path}: ") and reason in lines[0], lines
+    assert "Traceback" not in result.output
+    assert path.read_bytes() == data and sorted(tmp_path.iterdir()) == [path]
+
+
+def test_an_external_entity_in_a_docx_is_never_read(tmp_path):
+    from typer.testing import CliRunner
+
+    from lgo_audit.cli import app
+
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP-SECRET-CONTENT", encoding="utf-8")
+    path = tmp_path / "xxe.docx"
+    path.write_bytes(
+        _docx_with(
+            b'<?xml version="1.0"?><!DOCTYPE w:document [<!ENTITY x SYSTEM "'
+            + secret.as_uri().encode()
+            + b'">]><w:document '
+            + _W
+            + b"><w:body><w:p><w:r><w:t>Dear &x; Smith</w:t></w:r></w:p></w:body></w:document>"
+        )
+    )
+    for command in (["check", "--isolated"], ["parse", "--text"]):
+        result = CliRunner().invoke(app, [*command, str(path)])
+        assert "TOP-SECRET" not in result.output and "Traceback" not in result.output

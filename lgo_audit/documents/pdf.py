@@ -27,7 +27,9 @@ How a page becomes lines of letter text (generic: nothing here knows a letter's 
 Pages follow one another with a line break; each output line's :class:`Origin` is its page and
 its line in that page's extracted text. What is refused (:class:`DocumentError`): a file with
 no ``%PDF-`` header, an encrypted PDF that needs a password, a damaged one, one of more than
-:data:`MAX_PAGES` pages (counted before any text is extracted), one whose text passes
+:data:`MAX_PAGES` pages (counted before any text is extracted), a page of more than
+:data:`MAX_PAGE_OBJECTS` objects or whose runs times characters pass :data:`MAX_PAGE_WORK`
+(reading the runs would take minutes), one whose text passes
 ``max_chars`` (extraction stops there), and one with no text at all (a scan).
 """
 
@@ -45,6 +47,16 @@ __all__ = ["read"]
 
 FIGURE_SCALE = 1.6
 """A line in a font this many times the body size, of one or two words, is a big figure."""
+
+MAX_PAGE_OBJECTS = 50_000
+"""A page with more objects (text, paths, images) than this is refused before its text is
+extracted (a letter's page has a few thousand at most, one per word where words are placed
+one by one)."""
+
+MAX_PAGE_WORK = 200_000_000
+"""A page whose pieces of text (runs) times characters pass this is refused before the runs
+are read: each run's text is looked up over the page's characters (a letter's page: a few
+hundred runs of a few thousand characters, under 10 million)."""
 
 _PAGE_NUMBER = re.compile(r"(?i)(?:page\s+\d+(?:\s*(?:of|/)\s*\d+)?|\d+\s+of\s+\d+)")
 _DIGITS = re.compile(r"\d+")
@@ -140,12 +152,25 @@ def _read(document: Any, max_chars: int) -> Rendition:
     for index in range(count):
         page = document[index]
         try:
+            objects = raw.FPDFPage_CountObjects(page.raw)
+            if objects > MAX_PAGE_OBJECTS:
+                raise DocumentError(
+                    f"has a page of {objects:,} objects, more than a letter's page may have "
+                    f"({MAX_PAGE_OBJECTS:,})"
+                )
             textpage = page.get_textpage()
             try:
-                total += textpage.count_chars()
+                chars = textpage.count_chars()
+                total += chars
                 if total > max_chars:
                     raise DocumentError(
                         f"has more text than a letter may have (over {max_chars:,} characters)"
+                    )
+                pieces = textpage.count_rects()
+                if pieces * chars > MAX_PAGE_WORK:
+                    raise DocumentError(
+                        f"has a page of {pieces:,} pieces of text and {chars:,} characters, "
+                        "more than a letter's page may have"
                     )
                 pages.append(_lines(_runs(document, page, textpage)))
             finally:
