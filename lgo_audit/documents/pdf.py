@@ -38,6 +38,7 @@ from __future__ import annotations
 import ctypes
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -61,6 +62,7 @@ hundred runs of a few thousand characters, under 10 million)."""
 _PAGE_NUMBER = re.compile(r"(?i)(?:page\s+\d+(?:\s*(?:of|/)\s*\d+)?|\d+\s+of\s+\d+)")
 _DIGITS = re.compile(r"\d+")
 _GUTTER = 12  # points: the narrowest gap between two columns
+_LEVEL_REACH = 64  # how many lines below a line are looked at for one level with it
 _ROW_LOOKBACK = 8  # how many rows back a run may join (rows beside it interleave)
 _EDGE_LINES = 2  # how many lines at the top and at the bottom of a page may be furniture
 
@@ -413,11 +415,7 @@ def _gutter(lines: list[_Line]) -> tuple[float, float] | None:
     left, right = min(line.x0 for line in lines), max(line.x1 for line in lines)
     span = right - left
     narrow = [line for line in lines if line.x1 - line.x0 < 0.6 * span]
-    paired = sorted(
-        (line.x0, line.x1)
-        for line in narrow
-        if any(_beside(line, other) for other in narrow if other is not line)
-    )
+    paired = sorted((line.x0, line.x1) for line, _ in _level_pairs(narrow, _beside))
     best: tuple[float, float] | None = None
     reach = left
     for x0, x1 in paired:
@@ -444,11 +442,29 @@ def _column_starts(lines: list[_Line], gutter: tuple[float, float]) -> list[floa
     """Where lines on the two sides of the gutter are level with one another (the tops of the
     pairs): the columns start at the first such pair after a line across the gutter."""
     a, b = gutter
-    left = [line for line in lines if line.x1 <= a + 1]
-    right = [line for line in lines if line.x0 >= b - 1]
-    return sorted(
-        min(x.top, y.top) for x in left for y in right if y.top < x.bottom and y.bottom > x.top
-    )
+    sides = [line for line in lines if line.x1 <= a + 1 or line.x0 >= b - 1]
+
+    def across(x: _Line, y: _Line) -> bool:
+        return (x.x1 <= a + 1) != (y.x1 <= a + 1)
+
+    return sorted(min(x.top, y.top) for x, y in _level_pairs(sides, across))
+
+
+def _level_pairs(
+    lines: list[_Line], related: Callable[[_Line, _Line], bool]
+) -> list[tuple[_Line, _Line]]:
+    """Each line with the first line level with it (overlapping it vertically) for which
+    ``related`` holds, found by a sweep from the top (not by comparing every two lines)."""
+    ordered = sorted(lines, key=lambda line: line.top)
+    found: dict[int, tuple[_Line, _Line]] = {}
+    for index, line in enumerate(ordered):
+        for other in ordered[index + 1 : index + 1 + _LEVEL_REACH]:
+            if other.top >= line.bottom:
+                break
+            if related(line, other):
+                found.setdefault(id(line), (line, other))
+                found.setdefault(id(other), (other, line))
+    return list(found.values())
 
 
 def _reading_order(lines: list[_Line], depth: int = 0) -> list[_Line]:
