@@ -15,9 +15,11 @@ How a page becomes lines of letter text (generic: nothing here knows a letter's 
    overlapping it vertically) or else the line just under it, so "59%" beside "of complaints
    we investigated were upheld." reads "59% of complaints we investigated were upheld." as a
    text letter has it.
-4. **Reading order.** When a page's narrow lines leave a vertical gutter in the middle with
-   text on both sides (two columns), the lines between two full-width lines are read column
-   by column, each from top to bottom; otherwise from top to bottom.
+4. **Reading order.** When a page's narrow lines that stand level with another line across a
+   gap leave a vertical gutter with text on both sides (two columns), the lines between two
+   lines across the gutter are read column by column, each from top to bottom, starting at
+   the first lines level with one another (what is above is read top to bottom), a column
+   itself perhaps in columns; otherwise from top to bottom.
 5. **Links.** Annotated text is written ``[text](target)``: the URI, or ``#`` for a link
    whose target is empty or ``#`` (so LGO403 finds it as in a text letter). A link wrapped
    over two lines is one Markdown link over the line break.
@@ -25,7 +27,9 @@ How a page becomes lines of letter text (generic: nothing here knows a letter's 
 Pages follow one another with a line break; each output line's :class:`Origin` is its page and
 its line in that page's extracted text. What is refused (:class:`DocumentError`): a file with
 no ``%PDF-`` header, an encrypted PDF that needs a password, a damaged one, one of more than
-:data:`MAX_PAGES` pages (counted before any text is extracted), one whose text passes
+:data:`MAX_PAGES` pages (counted before any text is extracted), a page of more than
+:data:`MAX_PAGE_OBJECTS` objects or whose runs times characters pass :data:`MAX_PAGE_WORK`
+(reading the runs would take minutes), one whose text passes
 ``max_chars`` (extraction stops there), and one with no text at all (a scan).
 """
 
@@ -34,6 +38,7 @@ from __future__ import annotations
 import ctypes
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -44,8 +49,21 @@ __all__ = ["read"]
 FIGURE_SCALE = 1.6
 """A line in a font this many times the body size, of one or two words, is a big figure."""
 
+MAX_PAGE_OBJECTS = 50_000
+"""A page with more objects (text, paths, images) than this is refused before its text is
+extracted (a letter's page has a few thousand at most, one per word where words are placed
+one by one)."""
+
+MAX_PAGE_WORK = 200_000_000
+"""A page whose pieces of text (runs) times characters pass this is refused before the runs
+are read: each run's text is looked up over the page's characters (a letter's page: a few
+hundred runs of a few thousand characters, under 10 million)."""
+
 _PAGE_NUMBER = re.compile(r"(?i)(?:page\s+\d+(?:\s*(?:of|/)\s*\d+)?|\d+\s+of\s+\d+)")
 _DIGITS = re.compile(r"\d+")
+_GUTTER = 12  # points: the narrowest gap between two columns
+_LEVEL_REACH = 64  # how many lines below a line are looked at for one level with it
+_ROW_LOOKBACK = 8  # how many rows back a run may join (rows beside it interleave)
 _EDGE_LINES = 2  # how many lines at the top and at the bottom of a page may be furniture
 
 
@@ -136,12 +154,25 @@ def _read(document: Any, max_chars: int) -> Rendition:
     for index in range(count):
         page = document[index]
         try:
+            objects = raw.FPDFPage_CountObjects(page.raw)
+            if objects > MAX_PAGE_OBJECTS:
+                raise DocumentError(
+                    f"has a page of {objects:,} objects, more than a letter's page may have "
+                    f"({MAX_PAGE_OBJECTS:,})"
+                )
             textpage = page.get_textpage()
             try:
-                total += textpage.count_chars()
+                chars = textpage.count_chars()
+                total += chars
                 if total > max_chars:
                     raise DocumentError(
                         f"has more text than a letter may have (over {max_chars:,} characters)"
+                    )
+                pieces = textpage.count_rects()
+                if pieces * chars > MAX_PAGE_WORK:
+                    raise DocumentError(
+                        f"has a page of {pieces:,} pieces of text and {chars:,} characters, "
+                        "more than a letter's page may have"
                     )
                 pages.append(_lines(_runs(document, page, textpage)))
             finally:
@@ -273,10 +304,16 @@ def _lines(runs: list[_Run]) -> list[_Line]:
     small gap apart, joined into lines; a wide gap (another column) starts another line."""
     rows: list[list[_Run]] = []
     for run in sorted(runs, key=lambda r: (r.top + r.bottom) / 2):
-        if rows and any(_same_row(other, run) for other in rows[-1]):
-            rows[-1].append(run)
-        else:
+        # Not only the last row: text of another size beside it (a big figure in the other
+        # column) may come between two runs of one line in this order.
+        row = next(
+            (row for row in reversed(rows[-_ROW_LOOKBACK:]) if any(_same_row(o, run) for o in row)),
+            None,
+        )
+        if row is None:
             rows.append([run])
+        else:
+            row.append(run)
     lines: list[_Line] = []
     for row in rows:
         line: _Line | None = None
@@ -362,45 +399,107 @@ def _join_figures(lines: list[_Line]) -> list[_Line]:
     return lines
 
 
+def _beside(line: _Line, other: _Line) -> bool:
+    """Whether ``other`` is side by side with ``line``: level with it, wholly to its left or
+    right, a gutter's width away."""
+    level = other.top < line.bottom and other.bottom > line.top
+    return level and (other.x0 - line.x1 >= _GUTTER or line.x0 - other.x1 >= _GUTTER)
+
+
 def _gutter(lines: list[_Line]) -> tuple[float, float] | None:
-    """The vertical gap between two columns of text, if the page has one."""
+    """The vertical gap between two columns of text, if the page has one: found among the
+    lines that have another line beside them (a line alone on its level, however narrow, is
+    not in a column)."""
     if len(lines) < 4:
         return None
     left, right = min(line.x0 for line in lines), max(line.x1 for line in lines)
     span = right - left
-    narrow = sorted((line.x0, line.x1) for line in lines if line.x1 - line.x0 < 0.6 * span)
+    narrow = [line for line in lines if line.x1 - line.x0 < 0.6 * span]
+    paired = sorted((line.x0, line.x1) for line, _ in _level_pairs(narrow, _beside))
     best: tuple[float, float] | None = None
     reach = left
-    for x0, x1 in narrow:
+    for x0, x1 in paired:
         inside = left + 0.2 * span <= reach and x0 <= right - 0.2 * span
-        if inside and x0 - reach >= 12 and (best is None or x0 - reach > best[1] - best[0]):
+        if inside and x0 - reach >= _GUTTER and (best is None or x0 - reach > best[1] - best[0]):
             best = (reach, x0)
         reach = max(reach, x1)
     if best is None:
         return None
     a, b = best
-    sides = (sum(x1 <= a for _, x1 in narrow), sum(x0 >= b for x0, _ in narrow))
-    return best if min(sides) >= 2 else None
+    sides = (sum(x1 <= a for _, x1 in paired), sum(x0 >= b for x0, _ in paired))
+    if min(sides) < 2:
+        return None
+    # a column's longer lines, alone on their level, reach further into the gap
+    for line in sorted(narrow, key=lambda line: line.x1 - line.x0):
+        if line.x0 <= a and a < line.x1 <= b - _GUTTER:
+            a = line.x1
+        elif line.x1 >= b and a + _GUTTER <= line.x0 < b:
+            b = line.x0
+    return a, b
 
 
-def _reading_order(lines: list[_Line]) -> list[_Line]:
+def _column_starts(lines: list[_Line], gutter: tuple[float, float]) -> list[float]:
+    """Where lines on the two sides of the gutter are level with one another (the tops of the
+    pairs): the columns start at the first such pair after a line across the gutter."""
+    a, b = gutter
+    sides = [line for line in lines if line.x1 <= a + 1 or line.x0 >= b - 1]
+
+    def across(x: _Line, y: _Line) -> bool:
+        return (x.x1 <= a + 1) != (y.x1 <= a + 1)
+
+    return sorted(min(x.top, y.top) for x, y in _level_pairs(sides, across))
+
+
+def _level_pairs(
+    lines: list[_Line], related: Callable[[_Line, _Line], bool]
+) -> list[tuple[_Line, _Line]]:
+    """Each line with the first line level with it (overlapping it vertically) for which
+    ``related`` holds, found by a sweep from the top (not by comparing every two lines)."""
+    ordered = sorted(lines, key=lambda line: line.top)
+    found: dict[int, tuple[_Line, _Line]] = {}
+    for index, line in enumerate(ordered):
+        for other in ordered[index + 1 : index + 1 + _LEVEL_REACH]:
+            if other.top >= line.bottom:
+                break
+            if related(line, other):
+                found.setdefault(id(line), (line, other))
+                found.setdefault(id(other), (other, line))
+    return list(found.values())
+
+
+def _reading_order(lines: list[_Line], depth: int = 0) -> list[_Line]:
+    """Top to bottom, except where the page is in columns: from the first lines level with one
+    another on the two sides of the gutter down to the next line across it, each column is
+    read in turn, from top to bottom (a column may itself be in columns). Lines above that
+    (a letterhead to the right over an address to the left) are read top to bottom."""
     ordered = sorted(lines, key=lambda line: (line.top, line.x0))
-    gutter = _gutter(lines)
+    gutter = _gutter(lines) if depth < 3 else None
     if gutter is None:
         return ordered
     a, b = gutter
+    starts = _column_starts(lines, gutter)
     out: list[_Line] = []
     left: list[_Line] = []
     right: list[_Line] = []
+    after = float("-inf")  # the top of the last line across the gutter
+
+    def flush() -> None:
+        out.extend(_reading_order(left, depth + 1) + _reading_order(right, depth + 1))
+        left.clear()
+        right.clear()
+
     for line in ordered:
-        if line.x1 <= a + 1:
-            left.append(line)
-        elif line.x0 >= b - 1:
-            right.append(line)
-        else:  # across the gutter: what comes before it is read first
-            out.extend(left + right + [line])
-            left, right = [], []
-    return out + left + right
+        side = left if line.x1 <= a + 1 else right if line.x0 >= b - 1 else None
+        if side is None:  # across the gutter: what comes before it is read first
+            flush()
+            out.append(line)
+            after = line.top
+        elif any(after < start <= line.top + 0.5 for start in starts):
+            side.append(line)
+        else:
+            out.append(line)
+    flush()
+    return out
 
 
 # --- text ------------------------------------------------------------------------------------
