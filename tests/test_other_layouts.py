@@ -124,6 +124,11 @@ HOSTILE: dict[str, tuple[Any, str]] = {
         lambda: _content_pdf(b"BT /F1 1 Tf " + b"(A) Tj\n" * 60_000 + b"ET"),
         "objects, more than a letter's page may have",
     ),
+    # half a megabyte that unpacks to 162 MB of page content: refused before it is unpacked
+    "content-bomb.pdf": (
+        lambda: _content_pdf(b"BT /F1 1 Tf " + (b"(" + b"A" * 50 + b") Tj\n") * 3_000_000 + b"ET"),
+        "unpacks to more than",
+    ),
     "laughs.docx": (
         lambda: _docx_with(
             b'<?xml version="1.0"?><!DOCTYPE w:document ['

@@ -114,6 +114,7 @@ def read(data: bytes, *, max_chars: int) -> Rendition:
     """The rendition of a PDF's bytes. Raises :class:`DocumentError`."""
     if not data[:1024].lstrip().startswith(b"%PDF-"):
         raise DocumentError("is not a PDF (no %PDF- header)")
+    _refuse_content_bombs(data, max(4 * max_chars, MIN_CONTENT_LIMIT))
     try:
         import pypdfium2 as pdfium
     except ImportError:  # pragma: no cover - a dependency
@@ -136,6 +137,50 @@ def read(data: bytes, *, max_chars: int) -> Rendition:
         ) from None
     finally:
         document.close()
+
+
+MIN_CONTENT_LIMIT = 16_000_000
+"""Bytes: the least the compressed streams of a PDF (page content, object streams) may unpack
+to; a letter's unpack to a few hundred thousand. The limit is four times the size limit of
+text (``max_chars``) when that is more."""
+
+_STREAM = re.compile(rb"stream\r?\n")
+_NOT_CONTENT = re.compile(
+    rb"/Subtype\s*/Image|/Length[123]\b|/Subtype\s*/(?:Type1C|CIDFontType0C|OpenType)"
+)
+_CHUNK = 1 << 16
+
+
+def _refuse_content_bombs(data: bytes, limit: int) -> None:
+    """Refuse a PDF whose FlateDecode streams, images and embedded fonts apart, unpack to more
+    than ``limit`` bytes, before the PDF library unpacks them (a small file can unpack to
+    gigabytes). Each stream is unpacked in chunks, counting, never whole; a stream that does
+    not unpack is left for the library to judge. Raises :class:`DocumentError`."""
+    import zlib
+
+    total = 0
+    for found in _STREAM.finditer(data):
+        start = found.end()
+        head = data[max(0, found.start() - 2048) : found.start()]
+        dictionary = head[head.rfind(b"obj") + 3 :] if b"obj" in head else head
+        if b"FlateDecode" not in dictionary or _NOT_CONTENT.search(dictionary):
+            continue
+        unpack = zlib.decompressobj()
+        position = start
+        try:
+            while not unpack.eof and position < len(data):
+                chunk = data[position : position + _CHUNK]
+                position += len(chunk)
+                total += len(unpack.decompress(chunk, limit - total + 1))
+                while unpack.unconsumed_tail and total <= limit:
+                    total += len(unpack.decompress(unpack.unconsumed_tail, limit - total + 1))
+                if total > limit:
+                    raise DocumentError(
+                        f"has compressed content that unpacks to more than {limit:,} bytes "
+                        "(a letter's unpacks to far less)"
+                    )
+        except zlib.error:
+            continue
 
 
 def _read(document: Any, max_chars: int) -> Rendition:
