@@ -102,7 +102,10 @@ ProfileOption = Annotated[
 ]
 MaxFileSizeOption = Annotated[
     int | None,
-    typer.Option(help=f"Largest file accepted, in bytes.  [default: {DEFAULT_MAX_BYTES}]"),
+    typer.Option(
+        help="Largest file accepted, in bytes; for a PDF or DOCX, the most text read from it "
+        f"(the file may have up to 50,000,000 bytes).  [default: {DEFAULT_MAX_BYTES}]"
+    ),
 ]
 OutputFileOption = Annotated[
     Path | None, typer.Option("--output-file", "-o", help="Write the output to this file.")
