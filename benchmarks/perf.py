@@ -218,6 +218,7 @@ def start_rows(table, lgo, letter, runs) -> None:
         "explain": [*lgo, "explain", "LGO101"],
         "typer": [python, "-c", "import typer"],
     }
+    by_turns(commands, 1)  # a first run of each, not counted: files in the disk cache, .pyc written
     got = by_turns(commands, runs)
     ms = {name: f"{figure.wall * 1000:.0f} ms" for name, figure in got.items()}
     ratio = got["check"].wall / got["pyparsing, typer"].wall
@@ -245,8 +246,7 @@ def big_rows(table, lgo, sizes, runs, tmp) -> None:
     small, large = sizes
     files = {size: repeated_letter(size, tmp / f"repeated-{size}.txt") for size in sizes}
     commands = {
-        size: [*lgo, "check", str(path), "--isolated", "--max-file-size", "100000000",
-               "--output-format", "concise"]
+        size: [*lgo, "check", str(path), "--isolated", "--max-file-size", "100000000"]
         for size, path in files.items()
     }  # fmt: skip
     got = by_turns(commands, runs)
@@ -297,6 +297,9 @@ def main(argv: list[str] | None = None) -> int:
     ).stdout.strip()
     print(f"lgo-audit {' '.join(lgo)} at {head or 'unknown commit'}; {os.cpu_count()} cores; "
           f"floor: {floor or 'none (rows against it skipped)'}; medians of {runs}")  # fmt: skip
+    if os.environ.get("PYTHONDONTWRITEBYTECODE"):
+        print("note: PYTHONDONTWRITEBYTECODE is set: an editable install compiles every module on "
+              "every run (an installed one has its .pyc from installation)")  # fmt: skip
 
     table = Table()
     with tempfile.TemporaryDirectory(prefix="lgo-perf-") as name:
