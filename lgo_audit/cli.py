@@ -7,8 +7,6 @@ configuration or input error (always as one line on standard error, never a trac
 from __future__ import annotations
 
 import contextlib
-import dataclasses
-import json
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -277,6 +275,8 @@ def check(
     ] = False,
 ) -> None:
     """Check letters and report every inconsistency found."""
+    from dataclasses import replace
+
     from lgo_audit import report
     from lgo_audit.application import CheckOptions, UsageError, run_check
 
@@ -307,7 +307,7 @@ def check(
     )
     with _progress_on_terminal() as progress:
         try:
-            run = run_check(paths, dataclasses.replace(options, progress=progress))
+            run = run_check(paths, replace(options, progress=progress))
         except UsageError as error:
             fail(str(error))
     if not run.files and not run.input_errors:
@@ -344,6 +344,8 @@ def show_config(
     isolated: IsolatedOption = False,
 ) -> None:
     """Show the settings that apply to a letter or folder, and where they come from."""
+    import json
+
     from lgo_audit.application import UsageError, settings_for
 
     try:
@@ -372,6 +374,8 @@ def parse(
     ] = False,
 ) -> None:
     """Print the facts read from one letter, and any structural findings."""
+    import json
+
     from lgo_audit.application import UsageError, parse_letter
     from lgo_audit.document import dump, letter_document, render_text
 
@@ -436,6 +440,8 @@ def list_rules(
     ] = RulesFormat.text,
 ) -> None:
     """List every rule: code, name, severity and summary."""
+    import json
+
     rules = _load()
     if output_format is RulesFormat.json:
         typer.echo(

@@ -10,7 +10,6 @@ options override the file. A configuration that does not validate against
 from __future__ import annotations
 
 import fnmatch
-import tomllib
 from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path, PurePosixPath
@@ -109,6 +108,8 @@ class Settings:
 
 def _table(path: Path) -> dict[str, Any] | None:
     """The lgo-audit table of a configuration file, or None if a pyproject.toml has none."""
+    import tomllib  # here: a run with no configuration file (--isolated) never needs it
+
     try:
         data = tomllib.loads(read_bytes(path).decode("utf-8"))
     except InputError as error:

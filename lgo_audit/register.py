@@ -580,6 +580,18 @@ def _read_rows(path: Path, validate: bool) -> Register:
         content = read_bytes(path)  # a regular file within the letters' default size limit
     except InputError as error:
         raise RegisterError(path, error.reason) from None
+    key = _rows_key(path, content, validate)
+    cached = _cached_rows(key)
+    if cached is not None:
+        return Register(path, cached)
+    register = _checked_rows(path, content, validate)
+    _remember_rows(key, register.authorities)
+    return register
+
+
+def _checked_rows(path: Path, content: bytes, validate: bool) -> Register:
+    """The register in ``content``, every row checked (against the schema too when
+    ``validate``, unless a file with this content passed it before)."""
     digest = None
     if validate:
         digest = hashlib.sha256(schema_digest("register").encode() + b"\0" + content).hexdigest()
@@ -627,6 +639,84 @@ def _read_rows(path: Path, validate: bool) -> Register:
     if validate and digest is not None:
         _remember_validated(digest)
     return Register(path, tuple(authorities))
+
+
+_ROWS = "registers.json"
+"""Registers read before: their rows as they passed every check, by :func:`_rows_key`."""
+_ROWS_KEPT = 8  # registers
+
+
+@lru_cache(maxsize=1)
+def _code_digest() -> str:
+    """SHA-256 of this module's source: a register read by other checks is read again."""
+    return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+
+
+def _rows_key(path: Path, content: bytes, validate: bool) -> str:
+    """The cache key of a register file: its content, how it is read (the suffix says CSV or
+    JSON), whether its rows are validated (and the schema they are validated against) and
+    the code that checks them."""
+    schema = schema_digest("register") if validate else "-"
+    head = "\0".join((_code_digest(), schema, path.suffix.lower()))
+    return hashlib.sha256(head.encode() + b"\0" + content).hexdigest()
+
+
+def _dated_row(names: tuple[DatedName, ...]) -> list[list[str | None]]:
+    return [[n.name, _iso(n.valid_from), _iso(n.valid_to)] for n in names]
+
+
+def _iso(day: datetime.date | None) -> str | None:
+    return None if day is None else day.isoformat()
+
+
+def _day(text: str | None) -> datetime.date | None:
+    return None if text is None else datetime.date.fromisoformat(text)
+
+
+def _remember_rows(key: str, authorities: tuple[Authority, ...]) -> None:
+    rows = [
+        [
+            a.code,
+            a.name,
+            a.type,
+            a.county,
+            _iso(a.valid_from),
+            _iso(a.valid_to),
+            _dated_row(a.own_names),
+            _dated_row(a.forms),
+            a.continues,
+        ]
+        for a in authorities
+    ]
+    known = read_json(_ROWS)
+    entries = {k: v for k, v in known.items() if k != key} if isinstance(known, dict) else {}
+    entries[key] = rows
+    write_json(_ROWS, dict(list(entries.items())[-_ROWS_KEPT:]))
+
+
+def _cached_rows(key: str) -> tuple[Authority, ...] | None:
+    """The rows remembered under ``key``, or None (none, or not in the shape written)."""
+    known = read_json(_ROWS)
+    rows = known.get(key) if isinstance(known, dict) else None
+    if not isinstance(rows, list):
+        return None
+    try:
+        return tuple(
+            Authority(
+                code,
+                name,
+                kind,
+                county,
+                _day(start),
+                _day(end),
+                tuple(DatedName(n, _day(f), _day(t)) for n, f, t in own_names),
+                tuple(DatedName(n, _day(f), _day(t)) for n, f, t in forms),
+                continues,
+            )
+            for code, name, kind, county, start, end, own_names, forms, continues in rows
+        )
+    except (TypeError, ValueError):
+        return None
 
 
 def _overlap(one: Authority, other: Authority) -> bool:
