@@ -128,3 +128,61 @@ def test_the_help_still_lists_every_format():
     text = CliRunner().invoke(cli.app, ["check", "--help"], env={"COLUMNS": "200"}).stdout
     for name in FORMATS:
         assert name in text
+
+
+RUN_MAIN = "import sys\nsys.argv[0] = 'lgo-audit'\nfrom lgo_audit.cli import main\nmain()\n"
+
+
+def run_main(args: list[str], env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """lgo-audit's entry point in a fresh interpreter, as the installed command runs it."""
+    return subprocess.run(
+        [sys.executable, "-c", RUN_MAIN, *args],
+        capture_output=True,
+        env=env,
+        text=True,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--version"],
+        ["explain", "LGO101"],
+        ["explain", "lgo101"],
+        ["explain", "upheld-rate-mismatch"],
+        ["explain", "LGO999"],
+        ["explain", ""],
+    ],
+    ids=["version", "explain", "lower-case", "by-name", "unknown", "empty"],
+)
+def test_version_and_explain_answer_as_the_full_command_line_does(args):
+    """They are answered before typer builds the command line; the answer is the same."""
+    quick = run_main(args)
+    parsed = CliRunner().invoke(cli.app, args)
+    assert (quick.returncode, quick.stdout, quick.stderr) == (
+        parsed.exit_code,
+        parsed.stdout,
+        parsed.stderr,
+    )
+
+
+@pytest.mark.parametrize(
+    "args", [["explain", "--help"], ["explain", "LGO101", "LGO102"], ["--version", "rules"]]
+)
+def test_other_command_lines_near_them_are_typers(args):
+    quick = run_main(args)
+    parsed = CliRunner().invoke(cli.app, args)
+    assert quick.returncode == parsed.exit_code
+    assert quick.stdout == parsed.stdout
+
+
+def test_a_one_letter_check_builds_no_other_paths_stages(tmp_path):
+    """Nor the process pool of a batch, nor the TOML reader when the rule files, the register
+    and (with --isolated) the configuration come from the cache."""
+    env = {**os.environ, "LGO_AUDIT_CACHE_DIR": str(tmp_path / "cache")}
+    args = ["check", "--isolated", str(EXAMPLES / "stockport-2020.txt")]
+    imported(args, env)  # the first run fills the cache
+    names = imported(args, env)
+    assert "lgo_audit.check" in names
+    assert loaded(names, ("concurrent.futures", "multiprocessing", "jsonschema")) == []
