@@ -186,3 +186,31 @@ def test_a_one_letter_check_builds_no_other_paths_stages(tmp_path):
     names = imported(args, env)
     assert "lgo_audit.check" in names
     assert loaded(names, ("concurrent.futures", "multiprocessing", "jsonschema")) == []
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["check", "--help"],
+        ["check", "--output-format", "nope", "letter.txt"],
+        ["check"],
+        ["rules"],
+        ["test-rules", "--help"],
+        ["explain"],
+        ["config", "--help"],
+        ["chek"],
+        ["--help"],
+    ],
+)
+def test_the_app_with_only_the_command_named_answers_as_the_whole_app(args):
+    """Typer builds only the command a run names; what it parses, prints and exits with is
+    the same."""
+    runner = CliRunner()
+    env = {"COLUMNS": "100"}
+    narrowed = runner.invoke(cli._with_only_the_command_named(args), args, env=env)
+    whole = runner.invoke(cli.app, args, env=env)
+    assert (narrowed.exit_code, narrowed.stdout, narrowed.stderr) == (
+        whole.exit_code,
+        whole.stdout,
+        whole.stderr,
+    )
