@@ -28,7 +28,7 @@ import importlib
 import io
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -583,7 +583,7 @@ def _read_rows(path: Path, validate: bool) -> Register:
     key = _rows_key(path, content, validate)
     cached = _cached_rows(key)
     if cached is not None:
-        return Register(path, cached)
+        return Register(path, *cached)
     register = _checked_rows(path, content, validate)
     _remember_rows(key, register.authorities)
     return register
@@ -685,6 +685,7 @@ def _remember_rows(key: str, authorities: tuple[Authority, ...]) -> None:
             _dated_row(a.own_names),
             _dated_row(a.forms),
             a.continues,
+            *_folded(a),
         ]
         for a in authorities
     ]
@@ -694,14 +695,17 @@ def _remember_rows(key: str, authorities: tuple[Authority, ...]) -> None:
     write_json(_ROWS, dict(list(entries.items())[-_ROWS_KEPT:]))
 
 
-def _cached_rows(key: str) -> tuple[Authority, ...] | None:
-    """The rows remembered under ``key``, or None (none, or not in the shape written)."""
+def _cached_rows(
+    key: str,
+) -> tuple[tuple[Authority, ...], list[tuple[str, list[str]]]] | None:
+    """The rows remembered under ``key`` and their :func:`_folded` names, or None (none, or
+    not in the shape written)."""
     known = read_json(_ROWS)
     rows = known.get(key) if isinstance(known, dict) else None
     if not isinstance(rows, list):
         return None
     try:
-        return tuple(
+        authorities = tuple(
             Authority(
                 code,
                 name,
@@ -713,10 +717,19 @@ def _cached_rows(key: str) -> tuple[Authority, ...] | None:
                 tuple(DatedName(n, _day(f), _day(t)) for n, f, t in forms),
                 continues,
             )
-            for code, name, kind, county, start, end, own_names, forms, continues in rows
+            for code, name, kind, county, start, end, own_names, forms, continues, _, _ in rows
         )
-    except (TypeError, ValueError):
+        folded = [(str(row[9]), [str(n) for n in row[10]]) for row in rows]
+    except (TypeError, ValueError, IndexError):
         return None
+    return authorities, folded
+
+
+def _folded(authority: Authority) -> tuple[str, list[str]]:
+    """What a register looks an authority up by: the :func:`authority_key` of its ONS area
+    name, and each of its names (that one, its own names and forms) folded for comparison."""
+    names = (authority.name, *(n.name for n in authority.own_names + authority.forms))
+    return authority_key(authority.name), list(dict.fromkeys(map(_normal, names)))
 
 
 def _overlap(one: Authority, other: Authority) -> bool:
@@ -735,17 +748,26 @@ class Register:
 
     __slots__ = ("_by_code", "_by_key", "_exact", "_successors", "authorities", "path")
 
-    def __init__(self, path: Path, authorities: tuple[Authority, ...]):
+    def __init__(
+        self,
+        path: Path,
+        authorities: tuple[Authority, ...],
+        folded: Sequence[tuple[str, Sequence[str]]] | None = None,
+    ):
+        """``folded``: each authority's :func:`_folded` names, when known (read back from the
+        cache with the rows); else worked out here."""
         self.path = path
         self.authorities = authorities
         self._by_code = {a.code: a for a in authorities}
         self._by_key: dict[str, list[Authority]] = {}
         self._exact: dict[str, list[Authority]] = {}
         self._successors: dict[str, list[Authority]] = {}
-        for authority in authorities:
-            self._by_key.setdefault(authority_key(authority.name), []).append(authority)
-            for name in {authority.name, *(n.name for n in authority.own_names + authority.forms)}:
-                entries = self._exact.setdefault(_normal(name), [])
+        if folded is None:
+            folded = [_folded(a) for a in authorities]
+        for authority, (key, normals) in zip(authorities, folded, strict=True):
+            self._by_key.setdefault(key, []).append(authority)
+            for normal in normals:
+                entries = self._exact.setdefault(normal, [])
                 if authority not in entries:
                     entries.append(authority)
             if authority.continues is not None:

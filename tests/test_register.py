@@ -1845,3 +1845,16 @@ def test_a_changed_register_is_read_and_checked_again(tmp_path: Path) -> None:
     path.write_text(GOOD_CSV.replace("District,Hertfordshire", "Parish,Hertfordshire"))
     with pytest.raises(RegisterError, match="unknown type 'Parish'"):
         Register.load(path)
+
+
+def test_the_bundled_register_read_back_finds_every_name_as_it_did() -> None:
+    import lgo_audit.register as module
+
+    module._read_cached.cache_clear()
+    fresh = Register.load()  # this test's cache folder is empty: read and checked
+    module._read_cached.cache_clear()
+    again = Register.load()  # read back from the cache
+    assert again.authorities == fresh.authorities
+    names = {n.name for a in fresh for n in (*a.own_names, *a.forms)} | {a.name for a in fresh}
+    for name in sorted(names):
+        assert again.resolve(name) == fresh.resolve(name), name
