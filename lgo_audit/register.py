@@ -21,11 +21,9 @@ council's own names ("Stockport County Council").
 
 from __future__ import annotations
 
-import csv
 import datetime
 import hashlib
 import importlib
-import io
 import json
 import re
 from collections.abc import Iterator, Sequence
@@ -438,6 +436,9 @@ def _short(value: Any) -> str:
 
 def _csv_rows(path: Path, text: str) -> Iterator[tuple[int, dict[str, Any]]]:
     """(row number as a spreadsheet shows it, the row as an object); empty cells left out."""
+    import csv  # here, as io: a register read back from the cache is not read as CSV
+    import io
+
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = [cell.strip() for cell in next(reader)]
