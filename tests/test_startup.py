@@ -178,14 +178,14 @@ def test_other_command_lines_near_them_are_typers(args):
 
 
 def test_a_one_letter_check_builds_no_other_paths_stages(tmp_path):
-    """Nor the process pool of a batch, nor the schema validator or the CSV reader once the
-    rule files and the register come from the cache."""
+    """Nor the process pool of a batch, nor the schema validator, the CSV reader or the TOML
+    reader once the rule files, the register and the signatories come from the cache."""
     env = {**os.environ, "LGO_AUDIT_CACHE_DIR": str(tmp_path / "cache")}
     args = ["check", "--isolated", str(EXAMPLES / "stockport-2020.txt")]
     imported(args, env)  # the first run fills the cache
     names = imported(args, env)
     assert "lgo_audit.check" in names
-    assert loaded(names, ("concurrent.futures", "multiprocessing", "jsonschema", "csv")) == []
+    assert loaded(names, ("concurrent.futures", "multiprocessing", "jsonschema", "csv", "tomllib")) == []
 
 
 @pytest.mark.parametrize(
