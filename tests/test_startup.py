@@ -185,7 +185,11 @@ def test_a_one_letter_check_builds_no_other_paths_stages(tmp_path):
     imported(args, env)  # the first run fills the cache
     names = imported(args, env)
     assert "lgo_audit.check" in names
-    assert loaded(names, ("concurrent.futures", "multiprocessing", "jsonschema", "csv", "tomllib")) == []
+    assert (
+        loaded(names, ("concurrent.futures", "multiprocessing", "jsonschema", "csv", "tomllib"))
+        == []
+    )
+    assert "lgo_audit.report.plot" not in names  # the HTML report's
 
 
 @pytest.mark.parametrize(
