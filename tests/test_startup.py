@@ -3,7 +3,11 @@
 `--version` and `explain` import none of a check's stages; a one-letter check imports none of
 the libraries that only other paths need (pydantic for `parse`, jsonschema for validating a
 changed rule or configuration, jinja2 for the HTML report, rich for a batch's progress bar),
-even with standard error on a terminal. Timings are for benchmarks/perf.py.
+even with standard error on a terminal, and, once the cache holds the rule files, the
+register and the TOML files it reads, no reader of theirs either. `--version` and
+`explain CODE` are answered before typer builds the command line, and any other command line
+is parsed by an app holding only the command it names: the answers are the same. Timings are
+for benchmarks/perf.py.
 """
 
 from __future__ import annotations
