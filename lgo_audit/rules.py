@@ -242,8 +242,8 @@ _RULE_DATA = "rule-files.json"
 (or null when JSON cannot hold it as it is, a TOML date), so that an unchanged file is neither
 validated nor read as TOML again."""
 _PARSED = "parsed-expressions.json"
-_RULE_DATA_KEPT = 1000  # files
-_PARSED_KEPT = 3000  # expressions and templates
+_RULE_DATA_KEPT = 200  # files: the bundled ones (used by every run, so kept) and a few folders
+_PARSED_KEPT = 1000  # expressions and templates (the bundled rules have ~250)
 
 
 def _content_key(content: bytes) -> str:
