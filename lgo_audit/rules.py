@@ -169,7 +169,7 @@ class _ParsedCache:
         loaded = read_json(_PARSED)
         self.entries: dict[str, Any] = loaded if isinstance(loaded, dict) else {}
         self.used: dict[str, Any] = {}
-        self.dirty = False
+        self.dirty = len(self.entries) > _PARSED_KEPT  # grown by another version: trimmed
         self._names: dict[frozenset[str], str] = {}
 
     def _key(self, kind: str, source: str, names: frozenset[str]) -> str:
@@ -304,7 +304,7 @@ def load_rules(extra_dirs: Sequence[Path | str] = (), *, bundled: bool = True) -
     loaded = read_json(_RULE_DATA)
     known: dict[str, Any] = loaded if isinstance(loaded, dict) else {}
     used: dict[str, Any] = {}
-    new = False
+    new = len(known) > _RULE_DATA_KEPT  # grown by another version: written again, trimmed
     for path in files:
         try:
             content = read_bytes(path)  # a regular file within the letters' default size limit
