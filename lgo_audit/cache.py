@@ -46,3 +46,36 @@ def write_json(name: str, data: Any) -> None:
         os.replace(temporary, path)
     except OSError:
         pass
+
+
+_TOML = "toml-tables.json"
+_TOML_KEPT = 50  # files
+
+
+def toml_table(content: bytes) -> dict[str, Any]:
+    """What ``tomllib`` reads from ``content`` (UTF-8 TOML), remembered by content (SHA-256)
+    when JSON holds it as it is (no TOML date or time): a file read before is not parsed, nor
+    ``tomllib`` imported, again.
+
+    Raises UnicodeDecodeError, ``tomllib.TOMLDecodeError`` (a ValueError) and RecursionError
+    as ``tomllib.loads`` does."""
+    import hashlib
+
+    key = hashlib.sha256(content).hexdigest()
+    known = read_json(_TOML)
+    entries: dict[str, Any] = known if isinstance(known, dict) else {}
+    cached = entries.get(key)
+    if isinstance(cached, dict):
+        return cached
+    import tomllib
+
+    table = tomllib.loads(content.decode("utf-8"))
+    try:
+        plain = json.loads(json.dumps(table, allow_nan=False)) == table
+    except (TypeError, ValueError, RecursionError):
+        plain = False
+    if plain and cache_path(_TOML) is not None:
+        entries.pop(key, None)
+        entries[key] = table
+        write_json(_TOML, dict(list(entries.items())[-_TOML_KEPT:]))
+    return table

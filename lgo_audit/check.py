@@ -12,7 +12,6 @@ from __future__ import annotations
 import dataclasses
 import os
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from functools import cache
 from pathlib import Path
 
@@ -198,6 +197,8 @@ def check_files(
         for task in work:
             yield _check_task(task)
         return
+    from concurrent.futures import ProcessPoolExecutor  # a batch's only: ~10 ms of imports
+
     chunksize = max(1, min(64, len(work) // (workers * 8)))
     with ProcessPoolExecutor(max_workers=workers) as pool:
         yield from pool.map(_check_task, work, chunksize=chunksize)

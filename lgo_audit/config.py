@@ -10,12 +10,12 @@ options override the file. A configuration that does not validate against
 from __future__ import annotations
 
 import fnmatch
-import tomllib
 from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from lgo_audit.cache import toml_table
 from lgo_audit.findings import Severity
 from lgo_audit.reader import DEFAULT_MAX_BYTES, InputError, read_bytes
 from lgo_audit.resources import schema_message, validator
@@ -110,12 +110,12 @@ class Settings:
 def _table(path: Path) -> dict[str, Any] | None:
     """The lgo-audit table of a configuration file, or None if a pyproject.toml has none."""
     try:
-        data = tomllib.loads(read_bytes(path).decode("utf-8"))
+        data = toml_table(read_bytes(path))  # read back from the cache when unchanged
     except InputError as error:
         raise ConfigError(str(error)) from None
     except UnicodeDecodeError as error:
         raise ConfigError(f"{path}: not UTF-8 text (byte {error.start})") from None
-    except tomllib.TOMLDecodeError as error:
+    except ValueError as error:  # tomllib.TOMLDecodeError
         raise ConfigError(f"{path}: invalid TOML: {error}") from None
     except RecursionError:
         raise ConfigError(f"{path}: nested too deeply") from None

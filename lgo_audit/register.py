@@ -21,14 +21,12 @@ council's own names ("Stockport County Council").
 
 from __future__ import annotations
 
-import csv
 import datetime
 import hashlib
 import importlib
-import io
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -438,6 +436,9 @@ def _short(value: Any) -> str:
 
 def _csv_rows(path: Path, text: str) -> Iterator[tuple[int, dict[str, Any]]]:
     """(row number as a spreadsheet shows it, the row as an object); empty cells left out."""
+    import csv  # here, as io: a register read back from the cache is not read as CSV
+    import io
+
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = [cell.strip() for cell in next(reader)]
@@ -580,6 +581,18 @@ def _read_rows(path: Path, validate: bool) -> Register:
         content = read_bytes(path)  # a regular file within the letters' default size limit
     except InputError as error:
         raise RegisterError(path, error.reason) from None
+    key = _rows_key(path, content, validate)
+    cached = _cached_rows(key)
+    if cached is not None:
+        return Register(path, *cached)
+    register = _checked_rows(path, content, validate)
+    _remember_rows(key, register.authorities)
+    return register
+
+
+def _checked_rows(path: Path, content: bytes, validate: bool) -> Register:
+    """The register in ``content``, every row checked (against the schema too when
+    ``validate``, unless a file with this content passed it before)."""
     digest = None
     if validate:
         digest = hashlib.sha256(schema_digest("register").encode() + b"\0" + content).hexdigest()
@@ -629,6 +642,97 @@ def _read_rows(path: Path, validate: bool) -> Register:
     return Register(path, tuple(authorities))
 
 
+_ROWS = "registers.json"
+"""Registers read before: their rows as they passed every check, by :func:`_rows_key`."""
+_ROWS_KEPT = 8  # registers
+
+
+@lru_cache(maxsize=1)
+def _code_digest() -> str:
+    """SHA-256 of this module's source: a register read by other checks is read again."""
+    return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+
+
+def _rows_key(path: Path, content: bytes, validate: bool) -> str:
+    """The cache key of a register file: its content, how it is read (the suffix says CSV or
+    JSON), whether its rows are validated (and the schema they are validated against) and
+    the code that checks them."""
+    schema = schema_digest("register") if validate else "-"
+    head = "\0".join((_code_digest(), schema, path.suffix.lower()))
+    return hashlib.sha256(head.encode() + b"\0" + content).hexdigest()
+
+
+def _dated_row(names: tuple[DatedName, ...]) -> list[list[str | None]]:
+    return [[n.name, _iso(n.valid_from), _iso(n.valid_to)] for n in names]
+
+
+def _iso(day: datetime.date | None) -> str | None:
+    return None if day is None else day.isoformat()
+
+
+def _day(text: str | None) -> datetime.date | None:
+    return None if text is None else datetime.date.fromisoformat(text)
+
+
+def _remember_rows(key: str, authorities: tuple[Authority, ...]) -> None:
+    rows = [
+        [
+            a.code,
+            a.name,
+            a.type,
+            a.county,
+            _iso(a.valid_from),
+            _iso(a.valid_to),
+            _dated_row(a.own_names),
+            _dated_row(a.forms),
+            a.continues,
+            *_folded(a),
+        ]
+        for a in authorities
+    ]
+    known = read_json(_ROWS)
+    entries = {k: v for k, v in known.items() if k != key} if isinstance(known, dict) else {}
+    entries[key] = rows
+    write_json(_ROWS, dict(list(entries.items())[-_ROWS_KEPT:]))
+
+
+def _cached_rows(
+    key: str,
+) -> tuple[tuple[Authority, ...], list[tuple[str, list[str]]]] | None:
+    """The rows remembered under ``key`` and their :func:`_folded` names, or None (none, or
+    not in the shape written)."""
+    known = read_json(_ROWS)
+    rows = known.get(key) if isinstance(known, dict) else None
+    if not isinstance(rows, list):
+        return None
+    try:
+        authorities = tuple(
+            Authority(
+                code,
+                name,
+                kind,
+                county,
+                _day(start),
+                _day(end),
+                tuple(DatedName(n, _day(f), _day(t)) for n, f, t in own_names),
+                tuple(DatedName(n, _day(f), _day(t)) for n, f, t in forms),
+                continues,
+            )
+            for code, name, kind, county, start, end, own_names, forms, continues, _, _ in rows
+        )
+        folded = [(str(row[9]), [str(n) for n in row[10]]) for row in rows]
+    except (TypeError, ValueError, IndexError):
+        return None
+    return authorities, folded
+
+
+def _folded(authority: Authority) -> tuple[str, list[str]]:
+    """What a register looks an authority up by: the :func:`authority_key` of its ONS area
+    name, and each of its names (that one, its own names and forms) folded for comparison."""
+    names = (authority.name, *(n.name for n in authority.own_names + authority.forms))
+    return authority_key(authority.name), list(dict.fromkeys(map(_normal, names)))
+
+
 def _overlap(one: Authority, other: Authority) -> bool:
     start = max(one.valid_from or datetime.date.min, other.valid_from or datetime.date.min)
     end = min(one.valid_to or datetime.date.max, other.valid_to or datetime.date.max)
@@ -645,17 +749,26 @@ class Register:
 
     __slots__ = ("_by_code", "_by_key", "_exact", "_successors", "authorities", "path")
 
-    def __init__(self, path: Path, authorities: tuple[Authority, ...]):
+    def __init__(
+        self,
+        path: Path,
+        authorities: tuple[Authority, ...],
+        folded: Sequence[tuple[str, Sequence[str]]] | None = None,
+    ):
+        """``folded``: each authority's :func:`_folded` names, when known (read back from the
+        cache with the rows); else worked out here."""
         self.path = path
         self.authorities = authorities
         self._by_code = {a.code: a for a in authorities}
         self._by_key: dict[str, list[Authority]] = {}
         self._exact: dict[str, list[Authority]] = {}
         self._successors: dict[str, list[Authority]] = {}
-        for authority in authorities:
-            self._by_key.setdefault(authority_key(authority.name), []).append(authority)
-            for name in {authority.name, *(n.name for n in authority.own_names + authority.forms)}:
-                entries = self._exact.setdefault(_normal(name), [])
+        if folded is None:
+            folded = [_folded(a) for a in authorities]
+        for authority, (key, normals) in zip(authorities, folded, strict=True):
+            self._by_key.setdefault(key, []).append(authority)
+            for normal in normals:
+                entries = self._exact.setdefault(normal, [])
                 if authority not in entries:
                     entries.append(authority)
             if authority.continues is not None:

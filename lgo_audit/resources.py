@@ -11,9 +11,6 @@ only when something is actually validated (a one-letter check with cached rules 
 
 from __future__ import annotations
 
-import hashlib
-import json
-import reprlib
 from functools import cache
 from pathlib import Path
 from typing import Any, Literal
@@ -85,21 +82,31 @@ def schema_path(name: SchemaName) -> Path:
 def schema_digest(name: SchemaName) -> str:
     """SHA-256 (hex) of a schema file: caches of validated files are keyed by it, so a changed
     schema validates everything again."""
+    import hashlib  # here, as json and reprlib below: `explain` needs none of them
+
     return hashlib.sha256(schema_path(name).read_bytes()).hexdigest()
 
 
 @cache
 def validator(name: SchemaName) -> Any:
     """A Draft 2020-12 validator for ``schemas/<name>.schema.json`` (jsonschema imported here)."""
+    import json
+
     import jsonschema
 
     schema = json.loads(schema_path(name).read_text(encoding="utf-8"))
     return jsonschema.Draft202012Validator(schema)
 
 
-_SHORT = reprlib.Repr()
-_SHORT.maxlevel, _SHORT.maxstring, _SHORT.maxother = 2, 40, 40
-_SHORT.maxlist = _SHORT.maxdict = _SHORT.maxtuple = 4
+@cache
+def _short() -> Any:
+    """A repr that shows at most a few items and characters of a value (reprlib.Repr)."""
+    import reprlib
+
+    short = reprlib.Repr()
+    short.maxlevel, short.maxstring, short.maxother = 2, 40, 40
+    short.maxlist = short.maxdict = short.maxtuple = 4
+    return short
 
 
 def schema_message(error: Any, subject: str = "value") -> str:
@@ -120,7 +127,7 @@ def schema_message(error: Any, subject: str = "value") -> str:
         return f"more than {bound:,} items ({len(instance):,})"
     if kind == "minItems" and isinstance(instance, list):
         return f"fewer than {bound:,} items ({len(instance):,})"
-    shown = _SHORT.repr(instance)
+    shown = _short().repr(instance)
     if kind == "type":
         expected = " or ".join(bound) if isinstance(bound, list) else bound
         return f"{shown} is not of type {expected}"

@@ -12,7 +12,7 @@ matching slow.
 from __future__ import annotations
 
 import hashlib
-import tomllib
+import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -161,49 +161,67 @@ class RuleSet:
 
 class _ParsedCache:
     """Parsed rule expressions remembered between runs, keyed by the expression, the names it
-    may use and the expression grammar's own source: a changed grammar misses every entry."""
+    may use and the expression grammar's own source: a changed grammar misses every entry.
+
+    The file keeps the entries of the latest runs (those a run used are kept first)."""
 
     def __init__(self) -> None:
         loaded = read_json(_PARSED)
         self.entries: dict[str, Any] = loaded if isinstance(loaded, dict) else {}
-        self.dirty = False
+        self.used: dict[str, Any] = {}
+        self.dirty = len(self.entries) > _PARSED_KEPT  # grown by another version: trimmed
+        self._names: dict[frozenset[str], str] = {}
+
+    def _key(self, kind: str, source: str, names: frozenset[str]) -> str:
+        named = self._names.get(names)
+        if named is None:  # a rule's names (hundreds) are hashed once per set, not per use
+            named = self._names[names] = hashlib.sha256(
+                "\0".join(sorted(names)).encode()
+            ).hexdigest()
+        return hashlib.sha256(
+            "\0".join((_grammar_digest(), kind, source, named)).encode()
+        ).hexdigest()[:40]
 
     def parse(self, source: str, names: frozenset[str]) -> Any:
-        key = hashlib.sha256(
-            "\0".join((_grammar_digest(), source, *sorted(names))).encode()
-        ).hexdigest()[:40]
+        key = self._key("expression", source, names)
         cached = self.entries.get(key)
         if cached is not None:
             try:
-                return load_ast(cached)
+                node = load_ast(cached)
+                self.used[key] = cached
+                return node
             except ValueError:
                 pass
         node = expr.parse(source, names=names)
-        self.entries[key] = dump_ast(node)
+        self.used[key] = dump_ast(node)
         self.dirty = True
         return node
 
     def template(self, text: str, names: frozenset[str]) -> expr.Template:
-        key = hashlib.sha256(
-            "\0".join((_grammar_digest(), "template", text, *sorted(names))).encode()
-        ).hexdigest()[:40]
+        key = self._key("template", text, names)
         cached = self.entries.get(key)
         if isinstance(cached, list):
             try:
                 parts = tuple(p if isinstance(p, str) else load_ast(p["ast"]) for p in cached)
+                self.used[key] = cached
                 return expr.Template(text, parts)
             except (ValueError, TypeError, KeyError):
                 pass
         template = expr.parse_template(text, names=names)
-        self.entries[key] = [
-            p if isinstance(p, str) else {"ast": dump_ast(p)} for p in template.parts
-        ]
+        self.used[key] = [p if isinstance(p, str) else {"ast": dump_ast(p)} for p in template.parts]
         self.dirty = True
         return template
 
     def save(self) -> None:
         if self.dirty:
-            write_json(_PARSED, dict(list(self.entries.items())[-5000:]))
+            _save_recent(_PARSED, self.entries, self.used, _PARSED_KEPT)
+
+
+def _save_recent(name: str, entries: dict[str, Any], used: dict[str, Any], kept: int) -> None:
+    """Write the cache ``name``: the ``used`` entries last (kept longest), at most ``kept``."""
+    recent = {k: v for k, v in entries.items() if k not in used}
+    recent.update(used)
+    write_json(name, dict(list(recent.items())[-kept:]))
 
 
 @cache
@@ -219,17 +237,28 @@ def _grammar_digest() -> str:
 _parsed: _ParsedCache | None = None
 
 
-_VALIDATED = "validated-rules.json"  # digests of rule files that passed the schema
+_RULE_DATA = "rule-files.json"
+"""Rule files that passed the schema, by :func:`_content_key`: the table TOML read from each
+(or null when JSON cannot hold it as it is, a TOML date), so that an unchanged file is neither
+validated nor read as TOML again."""
 _PARSED = "parsed-expressions.json"
+_RULE_DATA_KEPT = 200  # files: the bundled ones (used by every run, so kept) and a few folders
+_PARSED_KEPT = 1000  # expressions and templates (the bundled rules have ~250)
 
 
-def _read_validated() -> set[str]:
-    data = read_json(_VALIDATED)
-    return {d for d in data if isinstance(d, str)} if isinstance(data, list) else set()
+def _content_key(content: bytes) -> str:
+    """The cache key of a rule file's content: with the rule schema's digest, so a changed
+    schema validates every file again."""
+    return hashlib.sha256(schema_digest("rule").encode() + content).hexdigest()
 
 
-def _write_validated(digests: set[str]) -> None:
-    write_json(_VALIDATED, sorted(digests)[-2000:])
+def _plain(data: Any) -> bool:
+    """Does JSON give ``data`` back as it is (no TOML date or time, no float that JSON
+    spells differently)?"""
+    try:
+        return bool(json.loads(json.dumps(data, allow_nan=False)) == data)
+    except (ValueError, TypeError, RecursionError):
+        return False
 
 
 def rule_files(dirs: Iterable[Path]) -> list[Path]:
@@ -269,30 +298,45 @@ def load_rules(extra_dirs: Sequence[Path | str] = (), *, bundled: bool = True) -
     seen: dict[str, Path] = {}
     global _parsed
     _parsed = _ParsedCache()
-    validated = _read_validated()
-    newly_validated: set[str] = set()
+    # A file that passed the schema is remembered by content, with what TOML read from it: an
+    # unchanged file is neither validated again (that saves importing jsonschema) nor read as
+    # TOML again. Its expressions are always type-checked and compiled.
+    loaded = read_json(_RULE_DATA)
+    known: dict[str, Any] = loaded if isinstance(loaded, dict) else {}
+    used: dict[str, Any] = {}
+    new = len(known) > _RULE_DATA_KEPT  # grown by another version: written again, trimmed
     for path in files:
         try:
             content = read_bytes(path)  # a regular file within the letters' default size limit
         except InputError as error:
             raise RuleLoadError(path, error.reason) from None
         digest.update(path.name.encode() + b"\0" + content)
-        # Schema validation is remembered by content: an unchanged file need not be validated
-        # again (that saves importing jsonschema on every run). Expressions are always parsed.
-        content_digest = hashlib.sha256(schema_digest("rule").encode() + content).hexdigest()
-        known_valid = content_digest in validated
-        rule = load_rule_text(content, path, validate=not known_valid)
-        if not known_valid:
-            newly_validated.add(content_digest)
-        for key, field_name in ((rule.code, "code"), (rule.name, "name")):
-            if key in seen:
+        key = _content_key(content)
+        cached = known.get(key, False)
+        if cached is False:
+            data = _read_rule_data(content, path, validate=True)
+            used[key] = data if _plain(data) else None
+            new = True
+        else:
+            data = (
+                cached
+                if isinstance(cached, dict)
+                else _read_rule_data(content, path, validate=False)
+            )
+            used[key] = cached
+        rule = _compile_rule(data, path)
+        for field_key, field_name in ((rule.code, "code"), (rule.name, "name")):
+            if field_key in seen:
                 raise RuleLoadError(
-                    path, f"'{key}' is already defined in {seen[key]}", rule.code, field_name
+                    path,
+                    f"'{field_key}' is already defined in {seen[field_key]}",
+                    rule.code,
+                    field_name,
                 )
-            seen[key] = path
+            seen[field_key] = path
         rules.append(rule)
-    if newly_validated:
-        _write_validated(validated | newly_validated)
+    if new:
+        _save_recent(_RULE_DATA, known, used, _RULE_DATA_KEPT)
     _parsed.save()
     rules.sort(key=lambda r: r.code)
     return RuleSet(tuple(rules), digest.hexdigest()[:12])
@@ -307,13 +351,28 @@ def rules_for(rule_dirs: tuple[str, ...]) -> RuleSet:
 
 def load_rule_text(content: bytes, path: Path, *, validate: bool = True) -> Rule:
     """Parse, validate and compile one rule file's content."""
+    return _compile_rule(_read_rule_data(content, path, validate=validate), path)
+
+
+def _read_rule_data(content: bytes, path: Path, *, validate: bool) -> dict[str, Any]:
+    """The table TOML reads from a rule file's content, checked against the rule schema when
+    ``validate``. Raises :class:`RuleLoadError`."""
     try:
-        return _load_rule_text(content, path, validate=validate)
+        return _load_rule_data(content, path, validate=validate)
     except RecursionError:  # TOML (or a value the validator walks) nested beyond Python's stack
         raise RuleLoadError(path, "nested too deeply") from None
 
 
-def _load_rule_text(content: bytes, path: Path, *, validate: bool) -> Rule:
+def _compile_rule(data: dict[str, Any], path: Path) -> Rule:
+    try:
+        return _compile(data, path)
+    except RecursionError:
+        raise RuleLoadError(path, "nested too deeply") from None
+
+
+def _load_rule_data(content: bytes, path: Path, *, validate: bool) -> dict[str, Any]:
+    import tomllib
+
     try:
         data = tomllib.loads(content.decode("utf-8"))
     except UnicodeDecodeError:
@@ -330,7 +389,12 @@ def _load_rule_text(content: bytes, path: Path, *, validate: bool) -> Rule:
         first = errors[0]
         where = ".".join(str(p) for p in first.absolute_path) or None
         raise RuleLoadError(path, _schema_message(first, where), code, where)
-    return _compile(data, path)
+    return data
+
+
+_FACT_GROUPS = frozenset(v[:i] for v in VOCABULARY for i, c in enumerate(v) if c == ".")
+"""The dotted heads of fact names (``upheld`` of ``upheld.percent``): a local name may not be
+one either."""
 
 
 def _compile_pattern(source: str) -> Any:
@@ -405,7 +469,7 @@ def _compile(data: dict[str, Any], path: Path) -> Rule:
             values: dict[str, Evaluator] = {}
             for alias, source in entry.items():
                 where = f"each.{index}.{alias}"
-                if alias in VOCABULARY or any(v.startswith(alias + ".") for v in VOCABULARY):
+                if alias in VOCABULARY or alias in _FACT_GROUPS:
                     raise RuleLoadError(path, f"local name '{alias}' hides a fact", code, where)
                 if source in VOCABULARY:
                     fact_names[alias] = source

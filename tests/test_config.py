@@ -168,3 +168,45 @@ def test_a_malformed_register_is_a_one_line_error(tmp_path):
 
     assert result.exit_code == 2
     assert "councils.csv" in result.output and "Traceback" not in result.output
+
+
+# --- TOML files remembered between runs ------------------------------------------------------
+
+
+def test_a_toml_file_read_before_is_read_back_not_parsed_again(tmp_path, monkeypatch):
+    import tomllib
+
+    from lgo_audit.cache import toml_table
+
+    monkeypatch.setenv("LGO_AUDIT_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("LGO_AUDIT_NO_CACHE", raising=False)
+    content = b'select = ["LGO1"]\n[per-file-ignores]\n"old/*" = ["LGO3"]\n'
+    first = toml_table(content)
+
+    def no_toml(*args, **kwargs):
+        raise AssertionError("parsed again")
+
+    monkeypatch.setattr(tomllib, "loads", no_toml)
+    assert (
+        toml_table(content)
+        == first
+        == {"select": ["LGO1"], "per-file-ignores": {"old/*": ["LGO3"]}}
+    )
+
+
+def test_a_toml_file_json_cannot_hold_is_parsed_each_time_and_bad_toml_still_fails(
+    tmp_path, monkeypatch
+):
+    import datetime
+    import tomllib
+
+    from lgo_audit.cache import toml_table
+
+    monkeypatch.setenv("LGO_AUDIT_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("LGO_AUDIT_NO_CACHE", raising=False)
+    dated = b"day = 2024-07-01\n"
+    assert toml_table(dated) == toml_table(dated) == {"day": datetime.date(2024, 7, 1)}
+    with pytest.raises(tomllib.TOMLDecodeError):
+        toml_table(b"select = [\n")
+    with pytest.raises(UnicodeDecodeError):
+        toml_table(b"select = '\xff'\n")

@@ -1812,3 +1812,49 @@ def test_the_wheel_ships_the_register() -> None:
         for target in shipped.values()
     )
     assert "data" in build["sdist"]["include"]
+
+
+def test_a_register_read_before_comes_from_the_cache_as_it_was(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its rows are remembered as they passed every check: the next process reads them back
+    without reading the file as CSV or checking a row again."""
+    import lgo_audit.register as module
+
+    path = tmp_path / "mine.csv"
+    path.write_text(GOOD_CSV, encoding="utf-8")
+    first = Register.load(path)
+    module._read_cached.cache_clear()  # as a new process would
+
+    def unchecked(*args: Any) -> Register:
+        raise AssertionError("read and checked again")
+
+    monkeypatch.setattr(module, "_checked_rows", unchecked)
+    again = Register.load(path)
+    assert again.authorities == first.authorities
+    assert again.lookup("Stevenage Borough Council") == first.lookup("Stevenage Borough Council")
+
+
+def test_a_changed_register_is_read_and_checked_again(tmp_path: Path) -> None:
+    import lgo_audit.register as module
+
+    path = tmp_path / "mine.csv"
+    path.write_text(GOOD_CSV, encoding="utf-8")
+    Register.load(path)
+    module._read_cached.cache_clear()
+    path.write_text(GOOD_CSV.replace("District,Hertfordshire", "Parish,Hertfordshire"))
+    with pytest.raises(RegisterError, match="unknown type 'Parish'"):
+        Register.load(path)
+
+
+def test_the_bundled_register_read_back_finds_every_name_as_it_did() -> None:
+    import lgo_audit.register as module
+
+    module._read_cached.cache_clear()
+    fresh = Register.load()  # this test's cache folder is empty: read and checked
+    module._read_cached.cache_clear()
+    again = Register.load()  # read back from the cache
+    assert again.authorities == fresh.authorities
+    names = {n.name for a in fresh for n in (*a.own_names, *a.forms)} | {a.name for a in fresh}
+    for name in sorted(names):
+        assert again.resolve(name) == fresh.resolve(name), name

@@ -476,3 +476,38 @@ def test_a_safe_team_pattern_fires_on_the_same_letter(tmp_path):
     )
     assert result.exit_code == 1, result.output  # the team rule (severity error) fires
     assert "LGO902" in result.stdout
+
+
+# --- rule files remembered between runs ------------------------------------------------------
+
+
+def test_an_unchanged_rule_file_is_read_from_the_cache_not_as_toml(tmp_path, monkeypatch):
+    """A file that passed the schema is remembered by its content with what TOML read from
+    it: the next run neither validates it nor reads it as TOML, and gets the same rules."""
+    import tomllib
+
+    monkeypatch.setenv("LGO_AUDIT_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("LGO_AUDIT_NO_CACHE", raising=False)
+    folder = rule_dir(tmp_path, team_rule())
+    first = load_rules([folder])
+
+    def no_toml(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("read as TOML again")
+
+    monkeypatch.setattr(tomllib, "loads", no_toml)
+    again = load_rules([folder])
+    assert [(r.code, r.raw) for r in again] == [(r.code, r.raw) for r in first]
+    assert again.version == first.version
+
+
+def test_a_changed_rule_file_is_read_and_checked_again(tmp_path, monkeypatch):
+    monkeypatch.setenv("LGO_AUDIT_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("LGO_AUDIT_NO_CACHE", raising=False)
+    folder = rule_dir(tmp_path, team_rule())
+    load_rules([folder])
+    path = folder / "rule-1.toml"
+    path.write_text(set_line(team_rule(), "summary", '"Another summary"'), encoding="utf-8")
+    assert load_rules([folder]).get("LGO901").summary == "Another summary"
+    path.write_text(set_line(team_rule(), "severity", '"fatal"'), encoding="utf-8")
+    with pytest.raises(RuleLoadError, match="severity"):
+        load_rules([folder])

@@ -3,7 +3,11 @@
 `--version` and `explain` import none of a check's stages; a one-letter check imports none of
 the libraries that only other paths need (pydantic for `parse`, jsonschema for validating a
 changed rule or configuration, jinja2 for the HTML report, rich for a batch's progress bar),
-even with standard error on a terminal. Timings are for benchmarks/perf.py.
+even with standard error on a terminal, and, once the cache holds the rule files, the
+register and the TOML files it reads, no reader of theirs either. `--version` and
+`explain CODE` are answered before typer builds the command line, and any other command line
+is parsed by an app holding only the command it names: the answers are the same. Timings are
+for benchmarks/perf.py.
 """
 
 from __future__ import annotations
@@ -128,3 +132,93 @@ def test_the_help_still_lists_every_format():
     text = CliRunner().invoke(cli.app, ["check", "--help"], env={"COLUMNS": "200"}).stdout
     for name in FORMATS:
         assert name in text
+
+
+RUN_MAIN = "import sys\nsys.argv[0] = 'lgo-audit'\nfrom lgo_audit.cli import main\nmain()\n"
+
+
+def run_main(args: list[str], env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """lgo-audit's entry point in a fresh interpreter, as the installed command runs it."""
+    return subprocess.run(
+        [sys.executable, "-c", RUN_MAIN, *args],
+        capture_output=True,
+        env=env,
+        text=True,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--version"],
+        ["explain", "LGO101"],
+        ["explain", "lgo101"],
+        ["explain", "upheld-rate-mismatch"],
+        ["explain", "LGO999"],
+        ["explain", ""],
+    ],
+    ids=["version", "explain", "lower-case", "by-name", "unknown", "empty"],
+)
+def test_version_and_explain_answer_as_the_full_command_line_does(args):
+    """They are answered before typer builds the command line; the answer is the same."""
+    quick = run_main(args)
+    parsed = CliRunner().invoke(cli.app, args)
+    assert (quick.returncode, quick.stdout, quick.stderr) == (
+        parsed.exit_code,
+        parsed.stdout,
+        parsed.stderr,
+    )
+
+
+@pytest.mark.parametrize(
+    "args", [["explain", "--help"], ["explain", "LGO101", "LGO102"], ["--version", "rules"]]
+)
+def test_other_command_lines_near_them_are_typers(args):
+    quick = run_main(args)
+    parsed = CliRunner().invoke(cli.app, args)
+    assert quick.returncode == parsed.exit_code
+    assert quick.stdout == parsed.stdout
+
+
+def test_a_one_letter_check_builds_no_other_paths_stages(tmp_path):
+    """Nor the process pool of a batch, nor the schema validator, the CSV reader or the TOML
+    reader once the rule files, the register and the signatories come from the cache."""
+    env = {**os.environ, "LGO_AUDIT_CACHE_DIR": str(tmp_path / "cache")}
+    args = ["check", "--isolated", str(EXAMPLES / "stockport-2020.txt")]
+    imported(args, env)  # the first run fills the cache
+    names = imported(args, env)
+    assert "lgo_audit.check" in names
+    assert (
+        loaded(names, ("concurrent.futures", "multiprocessing", "jsonschema", "csv", "tomllib"))
+        == []
+    )
+    assert "lgo_audit.report.plot" not in names  # the HTML report's
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["check", "--help"],
+        ["check", "--output-format", "nope", "letter.txt"],
+        ["check"],
+        ["rules"],
+        ["test-rules", "--help"],
+        ["explain"],
+        ["config", "--help"],
+        ["chek"],
+        ["--help"],
+    ],
+)
+def test_the_app_with_only_the_command_named_answers_as_the_whole_app(args):
+    """Typer builds only the command a run names; what it parses, prints and exits with is
+    the same."""
+    runner = CliRunner()
+    env = {"COLUMNS": "100"}
+    narrowed = runner.invoke(cli._with_only_the_command_named(args), args, env=env)
+    whole = runner.invoke(cli.app, args, env=env)
+    assert (narrowed.exit_code, narrowed.stdout, narrowed.stderr) == (
+        whole.exit_code,
+        whole.stdout,
+        whole.stderr,
+    )

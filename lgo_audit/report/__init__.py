@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
-from lgo_audit.report.plot import PLOT_FACTS
+from lgo_audit.report.plotted import PLOT_FACTS
 from lgo_audit.report.text import Style, clean, clean_diff, clean_line, summary
 
 if TYPE_CHECKING:

@@ -4,7 +4,8 @@ type.
 
 This module works out what the plot shows and where (SVG coordinates, as text); the markup is
 ``templates/_glance.html.j2`` and the style ``static/report.css``. It imports nothing of the
-HTML report's libraries, so :data:`PLOT_FACTS` can be read when a check is set up.
+HTML report's libraries; what it plots (:data:`PLOT_FACTS`, the measures) is declared in
+:mod:`lgo_audit.report.plotted`, which a check reads when it is set up.
 
 How it reads: for each authority type (the register's ``authority.type``; ``Unknown type``
 when the council is not in the register) one plot with three panels, upheld, compliance and
@@ -28,6 +29,8 @@ from decimal import Decimal
 from pathlib import PurePath
 
 from lgo_audit.findings import FactValue, FileResult
+from lgo_audit.report.plotted import MEASURES, PLOT_FACTS, Measure
+from lgo_audit.report.plotted import NAME_FACTS as _NAME_FACTS
 
 __all__ = [
     "MEASURES",
@@ -40,36 +43,10 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True, slots=True)
-class Measure:
-    key: str  # upheld, compliance, remedy
-    label: str  # as the panel's title says it
-    rate: str  # the fact of the rate the document states
-    average: str  # the fact of the similar authorities' average it states
-
-
-MEASURES = (
-    Measure("upheld", "Upheld", "upheld.percent", "upheld.average"),
-    Measure("compliance", "Compliance", "compliance.percent", "compliance.average"),
-    Measure("remedy", "Remedy", "remedy.percent", "remedy.average"),
-)
-
 TYPES = ("County", "District", "Metropolitan Borough", "Unitary", "London Borough")
 """The register's authority types, in the order the plots come (others after, by name)."""
 
 UNKNOWN_TYPE = "Unknown type"
-
-_NAME_FACTS = ("authority.name", "panel_header.authority")
-PLOT_FACTS = frozenset(
-    {
-        *_NAME_FACTS,
-        "authority.type",
-        "document.kind",
-        *(m.rate for m in MEASURES),
-        *(m.average for m in MEASURES),
-    }
-)
-"""The facts the plot reads: a check that writes an HTML report keeps them."""
 
 _FLAGGED = re.compile(r"LGO[15]\d\d")
 _KIND_LABEL = {"letter": "letter", "page": "statistics page"}

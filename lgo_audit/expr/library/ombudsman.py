@@ -11,7 +11,6 @@ per process on first use; the issue month is each template profile's ``issue_mon
 from __future__ import annotations
 
 import datetime
-import tomllib
 from dataclasses import dataclass
 from functools import cache
 
@@ -43,10 +42,10 @@ def _day(text: object) -> datetime.date | None:
 @cache
 def signatories() -> tuple[Signatory, ...]:
     """The bundled table of signatories, read once."""
+    from lgo_audit.cache import toml_table
     from lgo_audit.resources import bundled_signatories_path
 
-    with bundled_signatories_path().open("rb") as handle:
-        table = tomllib.load(handle)
+    table = toml_table(bundled_signatories_path().read_bytes())  # read back when unchanged
     return tuple(
         Signatory(row["name"], _day(row.get("from")), _day(row.get("to")))
         for row in table["signatory"]
