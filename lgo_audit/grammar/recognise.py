@@ -48,8 +48,9 @@ Chunk = Matched | Unrecognised
 
 # The spaces before a chunk, and its first word (key) or figure, if it starts with one.
 _START = re.compile(r"\s*(?:([A-Za-z]+)|(\d))?")
-# A chunk of unrecognised text ends at the end of its sentence or its line.
-_CHUNK_END = re.compile(r"[^\n]*?(?:[.!?:;](?=\s|\Z)|(?=\n)|\Z)")
+# A chunk of unrecognised text ends at the end of its sentence (after the stop) or of its line
+# (before the break), or of the text: the first of them is found by one search.
+_CHUNK_END = re.compile(r"[.!?:;](?=\s|\Z)|\n")
 _PROBE_WINDOW = 300  # characters ahead in which a probe (e.g. "For the period ending") is sought
 
 
@@ -196,7 +197,7 @@ class Recogniser:
         probe = -1
         any_probe = self._any_probe
         start_of = _START.match
-        chunk_end = _CHUNK_END.match
+        chunk_end = _CHUNK_END.search
         leads = self._leads.match
         next_start = self._next_start.search
         match = self._match_fused if self.fused else self._match
@@ -225,7 +226,9 @@ class Recogniser:
                 pos = matched.end
                 continue
             # a chunk of unrecognised text ends at the end of its sentence or its line
-            end = max(chunk_end(text, pos).end(), pos + 1)  # type: ignore[union-attr]
+            stop = chunk_end(text, pos)
+            end = length if stop is None else stop.start() if stop.group() == "\n" else stop.end()
+            end = max(end, pos + 1)
             lead = leads(text, pos)
             malformed = self._lead_statements[lead.lastgroup] if lead and lead.lastgroup else None
             if malformed is None:
@@ -328,16 +331,6 @@ class Recogniser:
             built.append(_Run(run))
         steps = self._steps[key] = tuple(built)
         return steps
-
-    def _malformed(self, text: str, pos: int) -> Statement | None:
-        m = self._leads.match(text, pos)
-        return self._lead_statements[m.lastgroup] if m is not None and m.lastgroup else None
-
-    @staticmethod
-    def _chunk_end(text: str, pos: int) -> int:
-        m = _CHUNK_END.match(text, pos)
-        assert m is not None  # the pattern can always match the empty string at the end
-        return max(m.end(), pos + 1)
 
     @staticmethod
     def _trim(text: str, end: int) -> int:
