@@ -330,10 +330,16 @@ _KIND: Final = {
 }
 
 
+_PIECE: Final = 1 << 20  # characters of a long text checked at a time (bounded copies)
+
+
 def _has_rare(text: str) -> bool:
     if text.isascii():  # then only ASCII control characters can be rare: check them fast
-        data = text.encode("ascii")
-        return len(data.translate(None, _RARE_ASCII)) != len(data)
+        for start in range(0, len(text), _PIECE):
+            data = text[start : start + _PIECE].encode("ascii")
+            if len(data.translate(None, _RARE_ASCII)) != len(data):
+                return True
+        return False
     return _HAS_RARE.search(text) is not None
 
 

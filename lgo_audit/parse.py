@@ -144,7 +144,8 @@ def parse_source(
     kind = document_kind(text.text)
     chosen = select_profile(text.text, profile, kind)
     fused = batch or len(text.text) > LARGE_TEXT  # a long text pays for the speed-up alone
-    structure = assemble(recogniser(chosen.name, fused=fused).chunks(text.text), chosen, text.text)
+    chunks = recogniser(chosen.name, fused=fused).iter_chunks(text.text)
+    structure = assemble(chunks, chosen, text.text)
     if profile is None and structure.is_letter:
         if kind == "page":
             structure, chosen = _judge_page(structure, chosen, text.text, fused)
@@ -195,7 +196,7 @@ def _judge_template(structure: Structure, chosen: Profile, text: str, fused: boo
     for other in PROFILES.values():
         if other is chosen:
             continue
-        trial = assemble(recogniser(other.name, fused=fused).chunks(text), other, text)
+        trial = assemble(recogniser(other.name, fused=fused).iter_chunks(text), other, text)
         count = _wording_problems(trial)
         if trial.is_letter and count < own:
             rank = (count, abs(other.year - chosen.year), other)
@@ -260,7 +261,7 @@ def _judge_page(
     for other in PAGE_PROFILES.values():
         if other is chosen:
             continue
-        trial = assemble(recogniser(other.name, fused=fused).chunks(text), other, text)
+        trial = assemble(recogniser(other.name, fused=fused).iter_chunks(text), other, text)
         if trial.is_letter and (_wording_problems(trial), -other.year) < best[:2]:
             best = (_wording_problems(trial), -other.year, other, trial)
     return best[3], best[2]
@@ -294,7 +295,7 @@ def holds_anchor_statement(
     text = normalise(read_source(path, max_bytes=max_bytes).text).text
     fused = len(text) > LARGE_TEXT
     for profile in (*PROFILES.values(), *PAGE_PROFILES.values()):
-        for chunk in recogniser(profile.name, fused=fused).chunks(text):
+        for chunk in recogniser(profile.name, fused=fused).iter_chunks(text):
             statement = chunk.statement if isinstance(chunk, Matched) else chunk.malformed
             if statement is not None and _is_anchor(statement, profile):
                 return True

@@ -32,6 +32,7 @@ import hashlib
 import os
 import re
 import stat
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Final
 
@@ -137,8 +138,31 @@ def read_source(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BY
     The size is checked with ``stat`` before reading, and at most ``max_bytes + 1`` bytes are
     ever read, so a huge file (or one growing while it is read) costs nothing.
     """
-    data = read_bytes(path, max_bytes=file_limit(path, max_bytes))
-    return decode(data, display_path(path), max_chars=max_bytes)
+    display = display_path(path)
+    data = read_bytes(
+        path, max_bytes=file_limit(path, max_bytes), head=lambda head: _sniff(head, display)
+    )
+    return decode(data, display, max_chars=max_bytes)
+
+
+_HEAD: Final = 65_536
+"""Bytes read first, to refuse a binary file before reading it whole."""
+
+
+def _sniff(head: bytes, path: str) -> None:
+    """Refuse, from its first bytes, a file :func:`decode` would refuse as binary (a NUL byte
+    and no UTF-16 byte-order mark) or as UTF-32, with the same message; a PDF or DOCX (by
+    its content or its name) is read whole."""
+    if not head or head.startswith(b"PK\x03\x04") or document_format(head[:1024], path):
+        return
+    bom, encoding = _sniff_bom(head, path)
+    nul = head.find(b"\x00", len(bom))
+    if nul >= 0 and not encoding.startswith("utf-16"):
+        raise InputError(
+            path,
+            f"looks like a binary file, not text (a NUL byte at byte {nul} and no UTF-16 "
+            "byte-order mark)",
+        )
 
 
 DOCUMENT_MAX_BYTES = 50_000_000
@@ -155,13 +179,20 @@ def file_limit(path: str | os.PathLike[str], max_bytes: int) -> int:
     return max_bytes
 
 
-def read_bytes(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+def read_bytes(
+    path: str | os.PathLike[str],
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    head: Callable[[bytes], None] | None = None,
+) -> bytes:
     """The bytes of the regular file at ``path``, at most ``max_bytes`` of them.
 
     Every file a user names goes through here (letters, statistics tables, registers,
     configuration and rule files): a device (``/dev/zero``), pipe, socket or folder is refused
     before anything is read, the size is checked with ``stat`` first and at most
-    ``max_bytes + 1`` bytes are ever read. Raises :class:`InputError` (one line, naming the
+    ``max_bytes + 1`` bytes are ever read (no more than the file's size and one, unless it
+    grows). ``head``: called with the first 64 KiB before the rest is read; it refuses the
+    file by raising :class:`InputError`. Raises :class:`InputError` (one line, naming the
     file as it can be shown)."""
     display = display_path(path)
     try:
@@ -178,7 +209,13 @@ def read_bytes(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYT
         raise InputError(display, _too_large(info.st_size, max_bytes))
     try:
         with open(path, "rb") as handle:
-            data = handle.read(max_bytes + 1)
+            if head is not None:
+                head(handle.read(min(_HEAD, info.st_size + 1, max_bytes + 1)))
+                handle.seek(0)
+            # what stat said, and one more byte to see whether it grew since
+            data = handle.read(min(info.st_size, max_bytes) + 1)
+            if info.st_size < len(data) <= max_bytes:
+                data += handle.read(max_bytes + 1 - len(data))
     except (OSError, ValueError) as error:
         raise InputError(display, _os_reason(error)) from None
     if len(data) > max_bytes:  # it grew after stat

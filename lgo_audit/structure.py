@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
@@ -24,6 +24,9 @@ __all__ = ["Issue", "Occurrence", "Structure", "assemble"]
 
 MAX_UNEXPECTED = 50
 """Unexpected-text issues reported per letter at most (a file of junk is one LGO001, not 10,000)."""
+MAX_ISSUES = 50
+"""Malformed-statement and duplicate-section issues reported per letter at most, each (a file
+of one letter's text repeated a thousand times is not a thousand findings)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +60,8 @@ class Occurrence:
 class Structure:
     facts: Mapping[str, FactToken]  # read-only
     occurrences: tuple[Occurrence, ...]
+    """The first occurrence of each section, in the order the sections first appear (a
+    section appearing again is a ``duplicate-section`` issue, not kept)."""
     issues: tuple[Issue, ...]
     is_letter: bool
 
@@ -72,25 +77,66 @@ class Structure:
         return None
 
 
-def assemble(chunks: list[Chunk], profile: Profile, text: str) -> Structure:
-    """Group ``chunks`` into section occurrences, collect facts, and find structural issues."""
-    occurrences: list[Occurrence] = []
+@dataclass(slots=True)
+class _Seen:
+    """What every occurrence of one section holds together: its first occurrence, where
+    each statement last stood, the statements found malformed, its last statement's end."""
+
+    first: Occurrence
+    statements: dict[str, tuple[int, int]] = field(default_factory=dict)
+    malformed: set[str] = field(default_factory=set)
+    last_end: int = -1
+
+
+def assemble(chunks: Iterable[Chunk], profile: Profile, text: str) -> Structure:
+    """Group ``chunks`` into section occurrences, collect facts, and find structural issues.
+
+    One pass: ``chunks`` may be an iterator (:meth:`Recogniser.iter_chunks
+    <lgo_audit.grammar.Recogniser.iter_chunks>`), and what is kept does not grow with the
+    number of chunks: the first occurrence of each section, and at most :data:`MAX_ISSUES`
+    issues of each structural check (:data:`MAX_UNEXPECTED` for unexpected text)."""
     facts: dict[str, FactToken] = {}
-    issues: list[Issue] = []
-    unexpected: list[tuple[int, int]] = []
+    issues: list[Issue] = []  # malformed statements
+    seen: dict[str, _Seen] = {}  # by section, in the order sections first appear
+    duplicates: list[Issue] = []
+    unexpected: list[tuple[int, int, str | None]] = []  # with the section in force
     current: Occurrence | None = None
+    state: _Seen | None = None
     open_unexpected: list[int] | None = None  # [start, end] of a run of unexpected text
+    runs = 0  # runs of unexpected text
+    ends = [-1, -1]  # the ends of the last two statements
+    sections = profile.sections_by_name
+    resolve = profile.resolve
 
     def close_unexpected() -> None:
-        nonlocal open_unexpected
+        nonlocal open_unexpected, runs
         if open_unexpected is not None:
-            unexpected.append((open_unexpected[0], open_unexpected[1]))
+            if runs < MAX_UNEXPECTED:
+                start, end = open_unexpected
+                unexpected.append((start, end, current.section if current else None))
+            runs += 1
             open_unexpected = None
+
+    def close_occurrence() -> None:
+        """The duplicate-section issue of the current occurrence, if it repeats a section."""
+        if current is None or state is None or state.first is current:
+            return
+        if len(duplicates) < MAX_ISSUES:
+            first = state.first
+            duplicates.append(
+                Issue(
+                    "duplicate-section",
+                    current.start,
+                    _line_end(text, current.start, current.end),
+                    {"section": sections[current.section].title},
+                    related=((first.start, _line_end(text, first.start, first.end)),),
+                )
+            )
 
     for chunk in chunks:
         if isinstance(chunk, Matched):
             statement = chunk.statement
-            statement_facts = chunk.facts
+            stated = chunk.facts
             section = statement.section
             if section is None:
                 if current is not None and current.section in statement.scope:
@@ -99,17 +145,24 @@ def assemble(chunks: list[Chunk], profile: Profile, text: str) -> Structure:
                     chunk = Unrecognised(chunk.start, chunk.end)
             if section is not None:
                 close_unexpected()
-                if (
-                    current is None
-                    or section != current.section
-                    or statement.name in current.statements
-                ):
+                name = statement.name
+                span = (chunk.start, chunk.end)
+                if current is None or section != current.section or name in current.statements:
+                    close_occurrence()
                     current = Occurrence(section, chunk.start, chunk.end)
-                    occurrences.append(current)
-                current.statements[statement.name] = (chunk.start, chunk.end)
+                    state = seen.get(section)
+                    if state is None:
+                        state = seen[section] = _Seen(current)
+                assert state is not None
+                current.statements[name] = span
                 current.end = chunk.end
-                for token in statement_facts:  # the first statement to state a fact wins
-                    facts.setdefault(profile.resolve(token.name, section), token)
+                state.statements[name] = span
+                state.last_end = chunk.end
+                ends[0], ends[1] = ends[1], chunk.end
+                for token in stated:  # the first statement to state a fact wins
+                    fact = resolve(token.name, section)
+                    if fact not in facts:
+                        facts[fact] = token
                 continue
         assert isinstance(chunk, Unrecognised)
         malformed = chunk.malformed or _phrased(chunk, current, profile, text)
@@ -117,7 +170,11 @@ def assemble(chunks: list[Chunk], profile: Profile, text: str) -> Structure:
             close_unexpected()
             if current is not None:
                 current.malformed.add(malformed.name)
-            wording = profile.section(current.section).wording if current is not None else {}
+                assert state is not None
+                state.malformed.add(malformed.name)
+            if len(issues) >= MAX_ISSUES:
+                continue
+            wording = sections[current.section].wording if current is not None else {}
             expected = malformed.expected.format_map(_Wording(wording))
             issues.append(
                 Issue(
@@ -126,12 +183,12 @@ def assemble(chunks: list[Chunk], profile: Profile, text: str) -> Structure:
                     chunk.end,
                     {
                         "expected": expected,
-                        "found": _excerpt(text[chunk.start : chunk.end]),
+                        "found": _excerpt(text, chunk.start, chunk.end),
                     },
                 )
             )
             continue
-        if current is not None and profile.section(current.section).prose:
+        if current is not None and sections[current.section].prose:
             current.end = chunk.end
             continue
         if open_unexpected is None:
@@ -139,8 +196,10 @@ def assemble(chunks: list[Chunk], profile: Profile, text: str) -> Structure:
         else:
             open_unexpected[1] = chunk.end
     close_unexpected()
+    close_occurrence()
 
-    present = {o.section for o in occurrences}
+    occurrences = [s.first for s in seen.values()]
+    present = set(seen)
     if len(present) < profile.minimum_sections or (
         profile.anchors and not present & profile.anchors
     ):
@@ -152,26 +211,26 @@ def assemble(chunks: list[Chunk], profile: Profile, text: str) -> Structure:
         )
         return Structure(MappingProxyType(facts), tuple(occurrences), (issue,), is_letter=False)
 
-    for start, end in unexpected[:MAX_UNEXPECTED]:
-        section = _section_at(occurrences, start, profile)
+    for start, end, in_force in unexpected:
+        after = f"after the {sections[in_force].title}" if in_force else "before the first section"
         issues.append(
             Issue(
                 "unexpected-text",
                 start,
                 end,
-                {"found": _excerpt(text[start:end]), "section": section},
+                {"found": _excerpt(text, start, end), "section": after},
             )
         )
     lines = [
         Occurrence(o.section, o.start, _line_end(text, o.start, o.end), o.statements)
         for o in occurrences
     ]
-    issues.extend(_duplicates(lines, profile))
+    issues.extend(duplicates)
     issues.extend(_order(lines, profile))
     issues.extend(_missing(lines, profile))
-    issues.extend(_missing_statements(occurrences, profile, text))
+    issues.extend(_missing_statements(seen, profile, text))
     if profile.kind == "page" and END_SECTION not in present:
-        issues, occurrences = _cut_short(issues, occurrences, profile, text)
+        issues, occurrences = _cut_short(issues, seen, ends, profile, text)
     issues.sort(key=lambda i: (i.start, i.check))
     return Structure(MappingProxyType(facts), tuple(occurrences), tuple(issues), is_letter=True)
 
@@ -203,19 +262,16 @@ def _phrased(
     return max(found, key=lambda pair: pair[0])[1] if found else None
 
 
-def _missing_statements(occurrences: list[Occurrence], profile: Profile, text: str) -> list[Issue]:
+def _missing_statements(seen: dict[str, _Seen], profile: Profile, text: str) -> list[Issue]:
     """A statement a present section needs but does not hold, reported where it should stand:
     on the line of the statement that follows it in the template (or after the one before)."""
     issues: list[Issue] = []
-    by_section: dict[str, list[Occurrence]] = {}
-    for occurrence in occurrences:
-        by_section.setdefault(occurrence.section, []).append(occurrence)
-    for name, found in by_section.items():
+    for name, found in seen.items():
         section = profile.section(name)
         if not section.needs:
             continue
-        present = {st: where for o in found for st, where in o.statements.items()}
-        malformed = {st for o in found for st in o.malformed}
+        present = found.statements  # where each statement last stood
+        malformed = found.malformed
         if section.instead is not None and section.instead in present:
             continue
         # ``needs`` is in the template's reading order (``statements`` is in priority order,
@@ -232,7 +288,7 @@ def _missing_statements(occurrences: list[Occurrence], profile: Profile, text: s
                 start, end = min(after)
                 end = _line_end(text, start, end)
             else:
-                start, end = max(earlier) if earlier else (found[0].start, found[0].end)
+                start, end = max(earlier) if earlier else (found.first.start, found.first.end)
                 start = end
             expected = profile.statement(needed).expected.format_map(_Wording(section.wording))
             issues.append(
@@ -250,33 +306,32 @@ _TAIL_CHECKS = frozenset({"malformed-statement", "unexpected-text"})
 
 
 def _cut_short(
-    issues: list[Issue], occurrences: list[Occurrence], profile: Profile, text: str
+    issues: list[Issue], seen: dict[str, _Seen], ends: list[int], profile: Profile, text: str
 ) -> tuple[list[Issue], list[Occurrence]]:
     """A statistics page that does not reach its end ("Annual letters"): saved cut short.
     What would stand after its last recognised statement is not shown, so not judged: the
     text after it (a last statement cut off by the end of the text), the statements its last
     panel lacks after the last one it shows, and the sections after that panel are one
     ``page-cut-short`` issue (information) instead of errors. Anything missing before that
-    point is reported as in a letter."""
-    ends = sorted(end for o in occurrences for _, end in o.statements.values())
+    point is reported as in a letter. ``ends``: the ends of the last two statements (-1:
+    none)."""
+    occurrences = [s.first for s in seen.values()]
     cut = ends[-1]
     # A last statement on the text's last line that repeats one, or follows text no statement
     # matched, is the start of a statement cut off ("... this is\n0 upheld decisions per"
     # reads as a count line): it belongs to the cut-off text.
-    if len(ends) > 1 and "\n" not in text[cut:].rstrip():  # on the text's last line
+    if ends[-2] >= 0 and "\n" not in text[cut:].rstrip():  # on the text's last line
         before = ends[-2]
         if any(
             i.start >= before and i.check in (*_TAIL_CHECKS, "duplicate-section") for i in issues
         ):
             cut = before
             issues = [i for i in issues if not (i.check == "duplicate-section" and i.start >= cut)]
-    present = {o.section for o in occurrences}
+    present = set(seen)
     last = max(present, key=profile.index)
     # A last panel of which only the heading is shown is not shown.
     section = profile.section(last)
-    shown_needs = {
-        st for o in occurrences if o.section == last for st in (*o.statements, *o.malformed)
-    } & set(section.needs)
+    shown_needs = {*seen[last].statements, *seen[last].malformed} & set(section.needs)
     dropped = ""
     if section.needs and not shown_needs and len(present) > 1:
         dropped = section.title
@@ -285,10 +340,10 @@ def _cut_short(
             issues = [*issues, Issue(MISSING_SECTION.name, cut, cut, {"section": section.title})]
         present.discard(last)
         last = max(present, key=profile.index)
-        cut = max(end for o in occurrences for _, end in o.statements.values())
+        cut = max(s.last_end for name, s in seen.items() if name in present)
     later_sections = [s.title for s in profile.sections[profile.index(last) + 1 :] if s.required]
     section = profile.section(last)
-    shown = {st for o in occurrences if o.section == last for st in (*o.statements, *o.malformed)}
+    shown = {*seen[last].statements, *seen[last].malformed}
     order = list(section.needs)
     ranks = [order.index(st) for st in shown if st in order]
     after = order[max(ranks) + 1 :] if ranks else order
@@ -325,7 +380,7 @@ def _cut_short(
         return kept, occurrences
     start = min((i.start for i in texts), default=cut)
     end = max((i.end for i in texts), default=cut)
-    cut_off = _excerpt(text[start:end]) if texts else ""
+    cut_off = _excerpt(text, start, end) if texts else ""
     params = {
         "found": cut_off,
         "missing": "; ".join(dict.fromkeys(missing)) or "nothing more",
@@ -347,16 +402,22 @@ def _line_end(text: str, start: int, end: int) -> int:
     return end if newline < 0 else newline
 
 
-def _excerpt(text: str, limit: int = 60) -> str:
-    flat = " ".join(text.split())
+_WORD = re.compile(r"\S+")
+
+
+def _excerpt(text: str, start: int, end: int, limit: int = 60) -> str:
+    """``text[start:end]`` on one line (each run of whitespace one space), cut to ``limit``
+    characters with "…"; only as much of the text is copied as the excerpt shows."""
+    words: list[str] = []
+    size = -1
+    for word in _WORD.finditer(text, start, end):
+        begin, finish = word.span()
+        words.append(text[begin : min(finish, begin + limit + 1)])
+        size += finish - begin + 1
+        if size > limit:
+            break
+    flat = " ".join(words)
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
-
-
-def _section_at(occurrences: list[Occurrence], offset: int, profile: Profile) -> str:
-    before = [o for o in occurrences if o.start <= offset]
-    if not before:
-        return "before the first section"
-    return f"after the {profile.section(before[-1].section).title}"
 
 
 def _first_occurrences(occurrences: list[Occurrence]) -> list[Occurrence]:
@@ -364,24 +425,6 @@ def _first_occurrences(occurrences: list[Occurrence]) -> list[Occurrence]:
     for occurrence in occurrences:
         seen.setdefault(occurrence.section, occurrence)
     return list(seen.values())
-
-
-def _duplicates(occurrences: list[Occurrence], profile: Profile) -> list[Issue]:
-    first: dict[str, Occurrence] = {}
-    issues = []
-    for occurrence in occurrences:
-        earlier = first.setdefault(occurrence.section, occurrence)
-        if earlier is not occurrence:
-            issues.append(
-                Issue(
-                    "duplicate-section",
-                    occurrence.start,
-                    occurrence.end,
-                    {"section": profile.section(occurrence.section).title},
-                    related=((earlier.start, earlier.end),),
-                )
-            )
-    return issues
 
 
 def _longest_increasing(indices: list[int]) -> set[int]:

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import random
+from functools import cache
 from pathlib import Path
 
 import pytest
 
-from lgo_audit.grammar import PROFILES, Recogniser
+from lgo_audit.grammar import PAGE_PROFILES, PROFILES, Recogniser, document_kind
 from lgo_audit.grammar.fuse import fuse
 from lgo_audit.normalise import normalise
 from lgo_audit.reader import decode
 from tests.letters import random_letter_facts, random_style, render
-from tests.paths import SEEDS
+from tests.paths import SEEDS, STATISTICS_PAGES
 
 ROOT = Path(__file__).resolve().parents[1]
 PROFILE = PROFILES["2020"]
@@ -57,3 +58,38 @@ def test_most_statements_are_fused():
 def test_a_statement_with_a_condition_is_left_to_pyparsing():
     comparison = next(s for s in PROFILE.statements if s.name == "comparison")
     assert fuse(comparison.grammar) is comparison.grammar
+
+
+@cache
+def every_text() -> list[tuple[str, str]]:
+    """The letters above, and the saved statistics pages, with years of every template."""
+    found = texts()
+    found += [
+        (p.name, p.read_text(encoding="utf-8")) for p in sorted(STATISTICS_PAGES.glob("*.txt"))
+    ]
+    rng = random.Random(2025)
+    for index in range(30):
+        data = render(random_letter_facts(rng, (2021, 2022, 2023, 2024, 2025)), random_style(rng))
+        found.append((f"later-{index}", decode(data, "g.txt").text))
+    return found
+
+
+EVERY_PROFILE = [*PROFILES.values(), *PAGE_PROFILES.values()]
+
+
+@pytest.mark.parametrize("profile", EVERY_PROFILE, ids=lambda p: p.name)
+def test_every_profile_reads_every_text_the_same_fused_or_not(profile):
+    fused, plain = Recogniser(profile), Recogniser(profile, fused=False)
+    for name, text in every_text():
+        normalised = normalise(text).text
+        assert summary(fused.chunks(normalised)) == summary(plain.chunks(normalised)), name
+
+
+def test_chunks_one_at_a_time_are_the_chunks():
+    page = STATISTICS_PAGES / "kent-county-council_2024-25_a.txt"
+    text = normalise(page.read_text(encoding="utf-8")).text
+    assert document_kind(text) == "page"
+    recogniser = Recogniser(PAGE_PROFILES["2025"])
+    chunks = recogniser.chunks(text)
+    assert len(chunks) > 10
+    assert list(recogniser.iter_chunks(text)) == chunks

@@ -277,6 +277,70 @@ def test_nul_byte_without_utf16_bom_is_binary() -> None:
     )
 
 
+def spy_on_reads(monkeypatch) -> list[int]:  # type: ignore[no-untyped-def]
+    """The sizes the reader asks its file for, from now on."""
+    asked: list[int] = []
+    real_open = open
+
+    class Handle:
+        def __init__(self, handle):  # type: ignore[no-untyped-def]
+            self.handle = handle
+
+        def __enter__(self):  # type: ignore[no-untyped-def]
+            return self
+
+        def __exit__(self, *exc: object) -> None:
+            self.handle.close()
+
+        def read(self, size: int = -1) -> bytes:
+            asked.append(size)
+            return self.handle.read(size)
+
+        def seek(self, offset: int) -> int:
+            return self.handle.seek(offset)
+
+    def spy(*args, **kwargs):  # type: ignore[no-untyped-def]
+        return Handle(real_open(*args, **kwargs))
+
+    monkeypatch.setattr(reader, "open", spy, raising=False)
+    return asked
+
+
+def test_a_binary_file_is_refused_from_its_first_bytes_without_being_read_whole(
+    tmp_path: Path, monkeypatch
+) -> None:
+    path = write(tmp_path, b"\x89PNG\r\n\x1a\n\x00" + b"x" * 1_000_000)
+    asked = spy_on_reads(monkeypatch)
+    with pytest.raises(InputError) as caught:
+        read_source(path, max_bytes=10_000_000)
+    assert str(caught.value) == (
+        f"{path}: looks like a binary file, not text "
+        "(a NUL byte at byte 8 and no UTF-16 byte-order mark)"
+    )
+    assert asked == [65_536]  # the first 64 KiB, and nothing more
+
+
+def test_a_nul_byte_after_the_first_bytes_is_found_when_the_file_is_decoded(
+    tmp_path: Path,
+) -> None:
+    path = write(tmp_path, b"x" * 100_000 + b"\x00")
+    with pytest.raises(InputError) as caught:
+        read_source(path)
+    assert "a NUL byte at byte 100000 and no UTF-16 byte-order mark" in str(caught.value)
+
+
+def test_a_file_that_starts_like_utf16_is_not_refused_for_its_nul_bytes(tmp_path: Path) -> None:
+    path = write(tmp_path, b"\xff\xfe" + LETTER.encode("utf-16-le"))
+    assert read_source(path).text == LETTER
+
+
+def test_no_more_than_the_file_holds_is_asked_for(tmp_path: Path, monkeypatch) -> None:
+    path = write(tmp_path, LETTER.encode())
+    asked = spy_on_reads(monkeypatch)
+    assert read_source(path, max_bytes=100_000_000).text == LETTER
+    assert max(asked) <= len(LETTER) + 1  # not a buffer the size of the limit
+
+
 def test_utf16_without_bom_is_binary() -> None:
     assert refusal("Dear Ms Smith".encode("utf-16-le")).startswith(
         "in.txt: looks like a binary file, not text (a NUL byte at byte 1 "

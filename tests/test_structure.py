@@ -385,3 +385,48 @@ def test_junk_is_parsed_and_checked_without_an_exception(text):
     found, _ = run_rules(parsed, rules())
     _ = parsed.letter  # the model can be built too
     assert all(f.span.line >= 1 and f.span.column >= 1 for f in found)
+
+
+# --- a letter's text repeated: bounded issues, bounded memory -----------------------------------
+
+
+def test_a_letter_repeated_many_times_reports_at_most_max_issues_repeats():
+    from lgo_audit.structure import MAX_ISSUES
+
+    letter = STOCKPORT * 30  # every section appears again 29 times
+    duplicates = [i for i in parse(letter).issues if i.check == "duplicate-section"]
+    assert len(duplicates) == MAX_ISSUES
+    assert duplicates == sorted(duplicates, key=lambda i: i.start)  # the first ones in the text
+    assert duplicates[0].params == {"section": "letterhead"}  # the second letter's first line
+
+
+def test_the_first_repeats_of_a_repeated_letter_are_those_of_the_letter_twice():
+    twice = [i for i in parse(STOCKPORT * 2).issues if i.check == "duplicate-section"]
+    many = [i for i in parse(STOCKPORT * 30).issues if i.check == "duplicate-section"]
+    assert many[: len(twice)] == twice
+
+
+def test_a_structure_keeps_the_first_occurrence_of_each_section_only():
+    once, thrice = parse(STOCKPORT).structure, parse(STOCKPORT * 3).structure
+    assert thrice.sections == once.sections
+    assert [(o.section, o.start, o.end) for o in thrice.occurrences] == [
+        (o.section, o.start, o.end) for o in once.occurrences
+    ]
+
+
+def test_malformed_statements_are_reported_at_most_max_issues_times():
+    from lgo_audit.structure import MAX_ISSUES
+
+    line = UPHELD_BASIS.replace("of 17", "of seventeen").split("\n")[0] + "\n"
+    letter = edit(STOCKPORT, UPHELD_AVERAGE, UPHELD_AVERAGE + line * (MAX_ISSUES + 10))
+    malformed = [i for i in parse(letter).issues if i.check == "malformed-statement"]
+    assert len(malformed) == MAX_ISSUES
+
+
+def test_an_excerpt_of_a_huge_run_of_text_is_sixty_characters_on_one_line():
+    from lgo_audit.structure import _excerpt
+
+    text = "word " * 1_000 + "x" * 1_000_000
+    assert _excerpt(text, 0, len(text)) == " ".join(["word"] * 12) + "…"
+    assert _excerpt(text, 5_000, len(text)) == "x" * 59 + "…"
+    assert _excerpt("  a \n\n b\t", 0, 9) == "a b"

@@ -21,15 +21,16 @@ import pyparsing as pp
 
 from lgo_audit.grammar.elements import FACTS, FactToken
 
-__all__ = ["fuse"]
+__all__ = ["FusedStatement", "fuse", "fused_pattern"]
 
 
 class _NotFusable(Exception):
     pass
 
 
-def _part(element: pp.ParserElement, facts: list[tuple[str, str, Any]]) -> str:
-    """The pattern of one element (without the whitespace before it)."""
+def _part(element: pp.ParserElement, facts: list[tuple[str, str, Any]], prefix: str = "") -> str:
+    """The pattern of one element (without the whitespace before it); each fact becomes the
+    named group ``<prefix>f<n>``."""
     if isinstance(element, pp.Regex):
         known = FACTS.get(id(element))
         if element.parseAction and known is None:
@@ -40,7 +41,7 @@ def _part(element: pp.ParserElement, facts: list[tuple[str, str, Any]]) -> str:
         inline = "(?i:" if flags & re.IGNORECASE else "(?-i:"
         pattern = inline + str(element.pattern) + ")"
         if known is not None:
-            group = f"f{len(facts)}"
+            group = f"{prefix}f{len(facts)}"
             facts.append((group, *known))
             pattern = f"(?P<{group}>{pattern})"
         return f"(?>{pattern})"
@@ -49,13 +50,12 @@ def _part(element: pp.ParserElement, facts: list[tuple[str, str, Any]]) -> str:
     if isinstance(element, pp.Literal) and not isinstance(element, pp.Keyword):
         return f"(?>{re.escape(element.match)})"
     if isinstance(element, pp.And):
-        return (
-            "(?>" + "".join(_sequence_item(e, facts, i) for i, e in enumerate(element.exprs)) + ")"
-        )
+        items = (_sequence_item(e, facts, i, prefix) for i, e in enumerate(element.exprs))
+        return "(?>" + "".join(items) + ")"
     if isinstance(element, pp.Opt):
-        return f"(?>(?:{_skip(element.expr)}{_part(element.expr, facts)})?)"
+        return f"(?>(?:{_skip(element.expr)}{_part(element.expr, facts, prefix)})?)"
     if isinstance(element, pp.ZeroOrMore) and element.not_ender is None:
-        return f"(?>(?:{_skip(element.expr)}{_part(element.expr, facts)})*)"
+        return f"(?>(?:{_skip(element.expr)}{_part(element.expr, facts, prefix)})*)"
     raise _NotFusable
 
 
@@ -64,23 +64,40 @@ def _skip(element: pp.ParserElement) -> str:
     return r"\s*" if element.skipWhitespace else ""
 
 
-def _sequence_item(element: pp.ParserElement, facts: list[tuple[str, str, Any]], index: int) -> str:
-    part = _part(element, facts)
+def _sequence_item(
+    element: pp.ParserElement, facts: list[tuple[str, str, Any]], index: int, prefix: str
+) -> str:
+    part = _part(element, facts, prefix)
     return part if index == 0 else _skip(element) + part
+
+
+Facts = tuple[tuple[str, str, Any], ...]
+"""A fused pattern's facts: (named group, fact name, converter), in the pattern's order."""
+
+
+def fused_pattern(grammar: pp.ParserElement, prefix: str = "") -> tuple[str, Facts] | None:
+    """The regular expression (source) matching what ``grammar`` matches, and its facts, each a
+    named group ``<prefix>f<n>`` (a prefix per statement lets several statements share one
+    pattern); None when ``grammar`` holds something that cannot be fused, or when the pattern
+    can match nothing (pyparsing refuses such a Regex, so the grammar is kept)."""
+    facts: list[tuple[str, str, Any]] = []
+    try:
+        pattern = _part(grammar, facts, prefix)
+    except _NotFusable:
+        return None
+    if re.compile(pattern).match("") is not None:
+        return None
+    return pattern, tuple(facts)
 
 
 def fuse(grammar: pp.ParserElement) -> pp.ParserElement:
     """One Regex element matching what ``grammar`` matches, yielding the same FactTokens; or
     ``grammar`` itself when it contains something that cannot be fused."""
-    facts: list[tuple[str, str, Any]] = []
-    try:
-        pattern = _part(grammar, facts)
-    except _NotFusable:
+    found = fused_pattern(grammar)
+    if found is None:
         return grammar
-    compiled = re.compile(pattern)
-    if compiled.match("") is not None:
-        return grammar  # pyparsing refuses a Regex that can match nothing
-    fused = FusedStatement(compiled, tuple(facts)).set_name(str(grammar))
+    pattern, facts = found
+    fused = FusedStatement(re.compile(pattern), facts).set_name(str(grammar))
     fused.streamline()
     return fused
 

@@ -133,6 +133,15 @@ class Profile:
         fields.update(changes)
         return Profile(**fields)  # type: ignore[arg-type]
 
+    @cached_property
+    def sections_by_name(self) -> dict[str, Section]:
+        """The sections by name (:meth:`section` for many look-ups)."""
+        return {section.name: section for section in self.sections}
+
+    @cached_property
+    def _resolved(self) -> dict[tuple[str, str], str]:
+        return {}
+
     def statement(self, name: str) -> Statement:
         for statement in self.statements:
             if statement.name == name:
@@ -144,9 +153,13 @@ class Profile:
         panel is ``upheld.average``; ``*.total`` goes through the section's aliases."""
         if not name.startswith("*."):
             return name
-        head, _, tail = name[2:].partition(".")
-        head = self.section(section).aliases.get(head, head)
-        return f"{section}.{head}" + (f".{tail}" if tail else "")
+        resolved = self._resolved.get((name, section))
+        if resolved is None:
+            head, _, tail = name[2:].partition(".")
+            head = self.section(section).aliases.get(head, head)
+            resolved = f"{section}.{head}" + (f".{tail}" if tail else "")
+            self._resolved[(name, section)] = resolved
+        return resolved
 
     @cached_property
     def facts(self) -> frozenset[str]:

@@ -12,15 +12,14 @@ text in which no statement can start are skipped with one regular-expression sea
 
 from __future__ import annotations
 
-import bisect
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 import pyparsing as pp
 
 from lgo_audit.grammar.elements import FactToken
-from lgo_audit.grammar.fuse import FusedStatement, fuse
+from lgo_audit.grammar.fuse import Facts, fused_pattern
 from lgo_audit.grammar.profile import Profile, Statement
 
 __all__ = ["Chunk", "Matched", "Recogniser", "Unrecognised"]
@@ -47,10 +46,11 @@ class Unrecognised:
 
 Chunk = Matched | Unrecognised
 
-_FIRST_WORD = re.compile(r"\S")
-_KEY = re.compile(r"[A-Za-z]+|\d")
-# A chunk of unrecognised text ends at the end of its sentence or its line.
-_CHUNK_END = re.compile(r"[^\n]*?(?:[.!?:;](?=\s|\Z)|(?=\n)|\Z)")
+# The spaces before a chunk, and its first word (key) or figure, if it starts with one.
+_START = re.compile(r"\s*(?:([A-Za-z]+)|(\d))?")
+# A chunk of unrecognised text ends at the end of its sentence (after the stop) or of its line
+# (before the break), or of the text: the first of them is found by one search.
+_CHUNK_END = re.compile(r"[.!?:;](?=\s|\Z)|\n")
 _PROBE_WINDOW = 300  # characters ahead in which a probe (e.g. "For the period ending") is sought
 
 
@@ -65,29 +65,105 @@ def _first_regex(grammar: pp.ParserElement) -> Callable[[str, int], object] | No
     return None
 
 
+_PLAIN_START = re.compile(r"(?:\\b)?([A-Za-z]|\\n)(?![?*{])")
+
+
+def _first_chars(patterns: list[str]) -> str:
+    """A lookahead for the characters the ``patterns`` can start with, when each starts with
+    a letter (after ``\\b``) or ``\\n`` and has no alternative at its top level, so that a
+    search skips other places at C speed; else ``""``. (The lookahead is compiled with the
+    patterns' flags, so a letter in it matches as the letter in the pattern does.)"""
+    chars = set()
+    for pattern in patterns:
+        m = _PLAIN_START.match(pattern)
+        if m is None or _top_level_bar(pattern):
+            return ""
+        chars.add(m.group(1))
+    return "(?=[" + "".join(sorted(chars)) + "])"
+
+
+def _top_level_bar(pattern: str) -> bool:
+    """Whether ``pattern`` has a ``|`` outside every group (escapes and classes skipped)."""
+    depth = 0
+    escaped = in_class = False
+    for char in pattern:
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            return True
+    return False
+
+
+class _Run:
+    """Consecutive candidates of one key, fused: one alternation of their patterns, tried at
+    a position with one regex call. The regex engine tries the alternatives in order and
+    takes the first that matches, as trying the statements one by one would."""
+
+    __slots__ = ("match", "statements")
+
+    def __init__(self, members: list[tuple[Statement, str, Facts]]) -> None:
+        self.statements = {f"w{i}": (st, facts) for i, (st, _, facts) in enumerate(members)}
+        pattern = "|".join(f"(?P<w{i}>{source})" for i, (_, source, _) in enumerate(members))
+        self.match = re.compile(pattern).match
+
+
+@dataclass(frozen=True, slots=True)
+class _Plain:
+    """A candidate pyparsing matches (one that cannot be fused)."""
+
+    statement: Statement
+    grammar: pp.ParserElement
+
+
 class Recogniser:
-    """Recognises the statements of one profile; build once, use for every letter."""
+    """Recognises the statements of one profile; build once, use for every letter.
+
+    ``fused``: the candidates that start with one key are matched by one regular expression
+    (their fused patterns, :mod:`lgo_audit.grammar.fuse`, in priority order), built the first
+    time the key is met; otherwise each statement's pyparsing grammar is tried in turn. Both
+    read every text the same (``tests/test_grammar_fuse.py``)."""
 
     def __init__(self, profile: Profile, *, fused: bool = True) -> None:
         self.profile = profile
+        self.fused = fused
         self._grammar: dict[str, pp.ParserElement] = {}
         self._by_key: dict[str, list[Statement]] = {}
         self._probed: list[Statement] = []
         self._first: dict[str, Callable[[str, int], object]] = {}
-        for statement in profile.statements:
+        self._patterns: dict[str, tuple[str, Facts] | None] = {}
+        self._steps: dict[str, tuple[_Run | _Plain, ...]] = {}
+        for index, statement in enumerate(profile.statements):
             statement.grammar.streamline()
             first = _first_regex(statement.grammar)
             if first is not None:
                 self._first[statement.name] = first
-            # One Regex per statement where possible (same matches, far fewer pyparsing steps).
-            self._grammar[statement.name] = fuse(statement.grammar) if fused else statement.grammar
+            if fused:
+                # One pattern per statement where possible (same matches, no pyparsing steps);
+                # its facts are named groups, prefixed so that candidates can share a pattern.
+                self._patterns[statement.name] = fused_pattern(statement.grammar, f"s{index}")
+            self._grammar[statement.name] = statement.grammar
             for key in statement.keys:
                 self._by_key.setdefault(key, []).append(statement)
             if statement.probe is not None:
                 self._probed.append(statement)
         probes = [s.probe.pattern for s in self._probed if s.probe is not None]
         self._any_probe = (
-            re.compile("|".join(f"(?:{p})" for p in probes), re.IGNORECASE) if probes else None
+            re.compile(
+                _first_chars(probes) + "(?:" + "|".join(f"(?:{p})" for p in probes) + ")",
+                re.IGNORECASE,
+            )
+            if probes
+            else None
         )
         leads = [s for s in profile.statements if s.lead is not None]
         self._lead_statements = {f"s{i}": s for i, s in enumerate(leads)}
@@ -106,76 +182,155 @@ class Recogniser:
 
     def chunks(self, text: str) -> list[Chunk]:
         """Split ``text`` into matched statements and unrecognised chunks, in order."""
-        result: list[Chunk] = []
+        return list(self.iter_chunks(text))
+
+    def iter_chunks(self, text: str) -> Iterator[Chunk]:
+        """:meth:`chunks`, one at a time (a long text's chunks need not all be held)."""
         pos = 0
         length = len(text)
-        # Where probes (e.g. "For the period ending") occur: found in one pass, looked up by
-        # bisection at each chunk, rather than searched for again ahead of every chunk.
-        probes = [m.start() for m in self._any_probe.finditer(text)] if self._any_probe else []
+        # The next place a probe (e.g. "For the period ending") starts, at or after ``pos``:
+        # sought only when the keyed candidates fail, and again only once ``pos`` has passed
+        # it (-1: not sought yet; past the window of any chunk: none ahead), so the text is
+        # searched once.
+        # (A probe never starts inside another's match at a chunk start, so these are the
+        # places a scan of the whole text for probes would find.)
+        probe = -1
+        any_probe = self._any_probe
+        start_of = _START.match
+        chunk_end = _CHUNK_END.search
+        leads = self._leads.match
+        next_start = self._next_start.search
+        match = self._match_fused if self.fused else self._match
         while pos < length:
-            first = _FIRST_WORD.search(text, pos)
-            if first is None:
-                break
-            pos = first.start()
-            matched = self._match(text, pos, probes)
+            # the first word (or figure) of the next chunk: its key
+            first = start_of(text, pos)
+            assert first is not None  # the pattern can always match the empty string
+            group = first.lastindex
+            if group is None:
+                pos = first.end()
+                if pos >= length:
+                    break
+                key = ""
+            else:
+                pos = first.start(group)
+                key = first.group(1).lower() if group == 1 else "#"
+            matched = match(text, pos, key)
+            if matched is None and any_probe is not None:
+                if probe < pos:
+                    found = any_probe.search(text, pos)
+                    probe = length + _PROBE_WINDOW if found is None else found.start()
+                if probe < pos + _PROBE_WINDOW:
+                    matched = self._match_probed(text, pos)
             if matched is not None:
-                result.append(matched)
+                yield matched
                 pos = matched.end
                 continue
-            end = self._chunk_end(text, pos)
-            malformed = self._malformed(text, pos)
+            # a chunk of unrecognised text ends at the end of its sentence or its line
+            stop = chunk_end(text, pos)
+            end = length if stop is None else stop.start() if stop.group() == "\n" else stop.end()
+            end = max(end, pos + 1)
+            lead = leads(text, pos)
+            malformed = self._lead_statements[lead.lastgroup] if lead and lead.lastgroup else None
             if malformed is None:
                 # Nothing can start before the next plausible statement start: one chunk.
-                nxt = self._next_start.search(text, end)
-                end = self._trim(text, nxt.start() if nxt else length)
-            result.append(Unrecognised(pos, end, malformed))
+                nxt = next_start(text, end)
+                end = nxt.start() if nxt else length
+                while end > 0 and text[end - 1] in " \n":
+                    end -= 1
+            yield Unrecognised(pos, end, malformed)
             pos = end
-        return result
 
-    def _candidates(self, text: str, pos: int, probes: list[int]) -> list[Statement]:
-        key_match = _KEY.match(text, pos)
-        key = ""
-        if key_match is not None:
-            key = key_match.group().lower()
-            if key.isdigit():
-                key = "#"
-        candidates = self._by_key.get(key, [])
-        index = bisect.bisect_left(probes, pos)
-        if index == len(probes) or probes[index] >= pos + _PROBE_WINDOW:
-            return candidates
+    def _match(self, text: str, pos: int, key: str) -> Matched | None:
+        """The first candidate of ``key`` that matches at ``pos``, by pyparsing."""
+        return self._try(text, pos, self._by_key.get(key, ()))
+
+    def _match_probed(self, text: str, pos: int) -> Matched | None:
+        """The first statement whose probe is found ahead of ``pos`` that matches there."""
         probed = [
             s
             for s in self._probed
             if s.probe is not None and s.probe.search(text, pos, pos + _PROBE_WINDOW)
         ]
-        return candidates + probed
-
-    def _match(self, text: str, pos: int, probes: list[int]) -> Matched | None:
-        for statement in self._candidates(text, pos, probes):
-            first = self._first.get(statement.name)
-            if first is not None and first(text, pos) is None:
-                continue  # its first words are not here: no need to ask the grammar
-            grammar = self._grammar[statement.name]
-            try:
-                if isinstance(grammar, FusedStatement):  # one element: its own parseImpl
-                    end, tokens = grammar.parseImpl(text, pos)
-                else:
-                    end, tokens = grammar._parse(text, pos)
-            except pp.ParseBaseException:
-                continue
-            facts = tuple(t for t in tokens if isinstance(t, FactToken))
-            return Matched(statement, pos, self._trim(text, end), facts)
+        if not self.fused:
+            return self._try(text, pos, probed)
+        for statement in probed:
+            for step in self._steps_of((statement,), f"={statement.name}"):
+                matched = self._step(step, text, pos)
+                if matched is not None:
+                    return matched
         return None
 
-    def _malformed(self, text: str, pos: int) -> Statement | None:
-        m = self._leads.match(text, pos)
-        return self._lead_statements[m.lastgroup] if m is not None and m.lastgroup else None
+    def _try(self, text: str, pos: int, candidates: Iterable[Statement]) -> Matched | None:
+        for statement in candidates:
+            matched = self._plain(statement, self._grammar[statement.name], text, pos)
+            if matched is not None:
+                return matched
+        return None
 
-    @staticmethod
-    def _chunk_end(text: str, pos: int) -> int:
-        m = _CHUNK_END.match(text, pos)
-        assert m is not None  # the pattern can always match the empty string at the end
-        return max(m.end(), pos + 1)
+    def _plain(
+        self, statement: Statement, grammar: pp.ParserElement, text: str, pos: int
+    ) -> Matched | None:
+        first = self._first.get(statement.name)
+        if first is not None and first(text, pos) is None:
+            return None  # its first words are not here: no need to ask the grammar
+        try:
+            end, tokens = grammar._parse(text, pos)
+        except pp.ParseBaseException:
+            return None
+        facts = tuple(t for t in tokens if isinstance(t, FactToken))
+        return Matched(statement, pos, self._trim(text, end), facts)
+
+    def _match_fused(self, text: str, pos: int, key: str) -> Matched | None:
+        """The first candidate of ``key`` that matches at ``pos``: one regex call per run of
+        fused candidates."""
+        steps = self._steps.get(key)
+        if steps is None:
+            steps = self._steps_of(self._by_key.get(key, ()), key)
+        for step in steps:
+            matched = self._step(step, text, pos)
+            if matched is not None:
+                return matched
+        return None
+
+    def _step(self, step: _Run | _Plain, text: str, pos: int) -> Matched | None:
+        if isinstance(step, _Plain):
+            return self._plain(step.statement, step.grammar, text, pos)
+        m = step.match(text, pos)
+        if m is None:
+            return None
+        statement, spec = step.statements[m.lastgroup]  # type: ignore[index]
+        facts = []
+        for group, name, convert in spec:
+            raw = m.group(group)
+            if raw is not None:
+                start = m.start(group)
+                facts.append(FactToken(name, convert(raw), raw, start, start + len(raw)))
+        end = m.end()
+        while end > 0 and text[end - 1] in " \n":
+            end -= 1
+        return Matched(statement, pos, end, tuple(facts))
+
+    def _steps_of(self, candidates: Iterable[Statement], key: str) -> tuple[_Run | _Plain, ...]:
+        """The candidates as steps (built once per key): runs of fused ones, each one regex,
+        and the others one by one."""
+        steps = self._steps.get(key)
+        if steps is not None:
+            return steps
+        built: list[_Run | _Plain] = []
+        run: list[tuple[Statement, str, Facts]] = []
+        for statement in candidates:
+            found = self._patterns.get(statement.name)
+            if found is not None:
+                run.append((statement, *found))
+                continue
+            if run:
+                built.append(_Run(run))
+                run = []
+            built.append(_Plain(statement, self._grammar[statement.name]))
+        if run:
+            built.append(_Run(run))
+        steps = self._steps[key] = tuple(built)
+        return steps
 
     @staticmethod
     def _trim(text: str, end: int) -> int:
