@@ -46,7 +46,7 @@ import hashlib
 import html
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -565,3 +565,13 @@ def render_html(
         script_sha256=script.sha256,
     )
     return page + "\n"  # Jinja2 drops a template's final newline; a text file ends with one
+
+
+def write_html(
+    results: Sequence[FileResult],
+    rules: Sequence[Rule],
+    write: Callable[[str], object],
+    *,
+    title: str = "lgo-audit report",
+) -> None:
+    write(render_html(results, rules, title=title)[:-1])
