@@ -1,12 +1,16 @@
 """One self-contained HTML page for a batch of letters: ``--output-format html -o report.html``.
 
-The page has the run's totals and rule-set version, a summary table (one row per letter),
-filters by severity and rule, and for each letter its text with every finding highlighted
-where it stands (``<mark class="sev-error" data-code="LGO102" title="…">``), a list of its
-findings that scrolls to and flashes the mark, and the letter's evidence (SHA-256, rule-set
-version, each rule's outcome) in a ``<details>``. Under the summary table, the *year at a
-glance* plots each document's rates against the averages it states, one inline SVG per
-authority type (its coordinates are :mod:`lgo_audit.report.plot`'s).
+The page has the run's totals and rule-set version, a summary table (one row per letter with
+findings, or that could not be read; clean letters are a count and a collapsed list of names
+and hashes), filters by severity and rule, and for each letter with findings an excerpt of its
+text (the lines of its findings, :data:`CONTEXT` lines around them) with every finding
+highlighted where it stands (``<mark class="sev-error" data-code="LGO102" title="…">``), a list
+of its findings that scrolls to and flashes the mark, and the letter's evidence (SHA-256,
+rule-set version, template, which rules had which outcome) in a ``<details>``. Under the
+summary table, the *year at a glance* plots each document's rates against the averages it
+states, one inline SVG per authority type (its coordinates are :mod:`lgo_audit.report.plot`'s).
+The page is written as Jinja2 renders it (:func:`write_html`): a first pass over the results
+gathers what comes before the letters, a second renders the letters one at a time.
 
 Where things are: this module works out what the page shows (which letters, in what state,
 each line of a letter cut into plain text and marks); the markup is in Jinja2 templates
