@@ -341,7 +341,7 @@ def collect_paths(
     or a pipe, is kept for the reader to refuse), a folder that cannot be read, or a path
     that does not exist, as an error."""
     entries: list[Path | tuple[str, str]] = []
-    seen: set[tuple[int, int]] = set()
+    seen: set[int] = set()
     for given in paths:
         path = Path(given)
         found: list[Path | tuple[str, str]]
@@ -413,13 +413,14 @@ def _reason(error: OSError) -> str:
     return error.strerror or type(error).__name__
 
 
-def _identity(path: Path) -> tuple[int, int] | None:
-    """(device, inode) of the file ``path`` leads to, or None if it leads to none."""
+def _identity(path: Path) -> int | None:
+    """The device and inode of the file ``path`` leads to, as one number (a batch's worth of
+    pairs takes room), or None if it leads to none."""
     try:
         info = path.stat()
     except (OSError, ValueError):
         return None
-    return info.st_dev, info.st_ino
+    return (info.st_dev << 64) | info.st_ino
 
 
 def _shown(path: object) -> str:
@@ -573,6 +574,31 @@ def _skipped_notices(run: Run, skipped: list[str]) -> None:
     ]
 
 
+class _Work(Sequence[tuple[str, "Settings"]]):
+    """The files to check, each with its settings, as compactly as a batch can hold them:
+    the names, and the number of each file's settings among the distinct ones."""
+
+    def __init__(self, tasks: Sequence[tuple[Path, Settings]]) -> None:
+        self.settings = list(dict.fromkeys(settings for _, settings in tasks))
+        number = {settings: i for i, settings in enumerate(self.settings)}
+        self.paths = [str(path) for path, _ in tasks]
+        self.numbers = array("I", [number[settings] for _, settings in tasks])
+
+    def __len__(self) -> int:
+        return len(self.paths)
+
+    @overload
+    def __getitem__(self, index: int) -> tuple[str, Settings]: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[tuple[str, Settings]]: ...
+
+    def __getitem__(self, index: int | slice) -> tuple[str, Settings] | list[tuple[str, Settings]]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        return self.paths[index], self.settings[self.numbers[index]]
+
+
 def _fact_names(rule_sets: Iterable[Sequence[Rule]], data: bool) -> tuple[str, ...]:
     """The facts the batch stage keeps in memory for each letter (:func:`memory_names`) for
     the rules of every configuration; the rest it reads from each letter's result."""
@@ -618,7 +644,7 @@ def run_check(paths: Sequence[str | os.PathLike[str]], options: CheckOptions) ->
         s: {r.code for r in rules if r.check == NOT_A_LETTER.name} for s, rules in active.items()
     }
     # From here on a file is its name: a batch's Path objects take more room than its facts.
-    work = [(str(path), settings) for path, settings in tasks]
+    work = _Work(tasks)
     problems = [None if isinstance(e, Path) else e for e in inputs.entries]
     del inputs, files, tasks
     spool = len(problems) >= SPOOL_FROM
