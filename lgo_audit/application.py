@@ -13,11 +13,15 @@ status 2), and everything else is in the :class:`Run` returned.
    any letter is read), and refuse selectors that match no rule;
 3. with ``fix`` or ``diff``, fix each file (:func:`lgo_audit.fix.fix_file`), and for ``diff``
    stop there;
-4. check every file (:func:`lgo_audit.check.check_files`, in parallel for a batch);
+4. check every file (:func:`lgo_audit.check.check_results`, in parallel for a batch), each
+   result kept as it arrives in the run's :class:`Results` (a temporary spool file for a
+   batch), and the few facts cross-letter rules read in a :class:`lgo_audit.batch.Batch`;
 5. judge the batch: cross-letter rules, then reconciliation with the statistics table
-   (``data``); each file's ``per-file-ignores`` apply to what they added too;
+   (``data``); what they add is given to each result as it is read back, each file's
+   ``per-file-ignores`` applied to it;
 6. work out the exit status: 2 if any input could not be read, else 1 if a finding reaches its
-   configuration's ``fail-on`` severity, else 0.
+   configuration's ``fail-on`` severity, else 0 (counted on a pass over the results: the one
+   that writes the report).
 """
 
 from __future__ import annotations
