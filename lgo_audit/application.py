@@ -13,11 +13,15 @@ status 2), and everything else is in the :class:`Run` returned.
    any letter is read), and refuse selectors that match no rule;
 3. with ``fix`` or ``diff``, fix each file (:func:`lgo_audit.fix.fix_file`), and for ``diff``
    stop there;
-4. check every file (:func:`lgo_audit.check.check_files`, in parallel for a batch);
+4. check every file (:func:`lgo_audit.check.check_results`, in parallel for a batch), each
+   result kept as it arrives in the run's :class:`Results` (a temporary spool file for a
+   batch), and the few facts cross-letter rules read in a :class:`lgo_audit.batch.Batch`;
 5. judge the batch: cross-letter rules, then reconciliation with the statistics table
-   (``data``); each file's ``per-file-ignores`` apply to what they added too;
+   (``data``); what they add is given to each result as it is read back, each file's
+   ``per-file-ignores`` applied to it;
 6. work out the exit status: 2 if any input could not be read, else 1 if a finding reaches its
-   configuration's ``fail-on`` severity, else 0.
+   configuration's ``fail-on`` severity, else 0 (counted on a pass over the results: the one
+   that writes the report).
 """
 
 from __future__ import annotations
@@ -26,24 +30,31 @@ import contextlib
 import dataclasses
 import fnmatch
 import os
+import pickle
+from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, overload
 
-from lgo_audit.findings import FileResult, LetterFacts, Severity
+from lgo_audit.findings import FileResult, LetterFacts, Severity, Totals
 
 if TYPE_CHECKING:
+    from lgo_audit.batch import Judgement
+    from lgo_audit.check import Checked
     from lgo_audit.config import Settings
     from lgo_audit.parse import ParsedLetter
     from lgo_audit.rules import Rule, RuleSet
+    from lgo_audit.selection import Selector
     from lgo_audit.stats import StatsTable
 
 __all__ = [
     "EXIT_ERROR",
     "EXIT_FINDINGS",
     "EXIT_OK",
+    "SPOOL_FROM",
     "CheckOptions",
+    "Results",
     "Run",
     "UsageError",
     "load_rule_set",
@@ -94,23 +105,206 @@ class CheckOptions:
     progress: Callable[[int, int], None] | None = None  # told (files checked, files) as it goes
 
 
+SPOOL_FROM = 64
+"""Files from which a check's results go to a temporary file as they arrive, read back one
+at a time (fewer stay in memory): the memory a batch takes does not grow with the batch."""
+
+
+class Results(Sequence[FileResult]):
+    """A check's results, in order (one per file, then the statistics table's own findings
+    if any), as the whole check left them: each letter's findings with those of the
+    cross-letter and data rules added (less its configuration's per-file-ignores) and
+    sorted, its rule outcomes with theirs, and its text read again when only they found
+    something in it (``keep_source``).
+
+    A run of fewer than :data:`SPOOL_FROM` files keeps them in memory. A larger one writes
+    each to a temporary file as it arrives (pickled; the file has no name and is gone when
+    :meth:`close` d, or when the Results is collected) and reads them back one at a time:
+    iterating holds one result at a time, indexing reads one. Iterating to the end counts
+    them (:attr:`totals`, :attr:`failing`) on the way, so a report written in one pass
+    needs no second one for its summary and the exit status."""
+
+    def __init__(self, *, spool: bool = False) -> None:
+        self._fail_on: list[Severity] = []
+        self._items: list[FileResult] = []
+        self._file: IO[bytes] | None = None
+        self._offsets: array[int] = array("q")
+        if spool:
+            import tempfile
+
+            self._file = tempfile.TemporaryFile(prefix="lgo-audit-")  # noqa: SIM115
+        self._count = 0
+        self._extra: list[FileResult] = []
+        self._unreadable: list[FileResult] = []
+        self._judgement: Judgement | None = None
+        self._ignored: Callable[[int], Sequence[Selector]] = lambda _: ()
+        self._keep_source = False
+        self._totals: tuple[Totals, bool] | None = None
+
+    # --- filling (the application) ---
+
+    def add(self, result: FileResult | bytes, fail_on: Severity = Severity.ERROR) -> int:
+        """Add the next result (pickled, or as it is) and the lowest severity that fails it;
+        returns its number."""
+        self._fail_on.append(fail_on)
+        if self._file is None:
+            self._items.append(result if isinstance(result, FileResult) else pickle.loads(result))
+        else:
+            data = result if isinstance(result, bytes) else pickle.dumps(result, protocol=5)
+            self._file.seek(0, os.SEEK_END)
+            self._offsets.append(self._file.tell())
+            self._file.write(data)
+        if isinstance(result, FileResult) and result.error is not None:
+            self._unreadable.append(result)
+        self._count += 1
+        return self._count - 1
+
+    def note_unreadable(self, result: FileResult) -> None:
+        """Remember a result with an input error added pickled (the formats list them first)."""
+        self._unreadable.append(result)
+
+    def finish(
+        self,
+        judgement: Judgement | None,
+        ignored: Callable[[int], Sequence[Selector]],
+        extra: Sequence[tuple[FileResult, Severity]],
+        *,
+        keep_source: bool,
+    ) -> None:
+        """What the batch stage found (added to each result as it is read), each result's
+        ignore list by number, the results that follow the files' (the table's) with their
+        failing severity, and whether to read again the text of letters only the batch stage
+        found something in."""
+        self._judgement = judgement
+        self._ignored = ignored
+        self._extra = [result for result, _ in extra]
+        self._fail_on += [fail_on for _, fail_on in extra]
+        self._keep_source = keep_source
+        if self._file is None:  # in memory: complete them once
+            self._items = [self._complete(i, r) for i, r in enumerate(self._items)]
+            self._judgement = None
+            self._ignored = lambda _: ()
+        self._extra = [self._complete(None, r) for r in self._extra]
+
+    def close(self) -> None:
+        """Delete the temporary file (a Results in memory has none)."""
+        if self._file is not None:
+            self._file.close()
+
+    # --- reading ---
+
+    def __len__(self) -> int:
+        return self._count + len(self._extra)
+
+    @overload
+    def __getitem__(self, index: int) -> FileResult: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[FileResult]: ...
+
+    def __getitem__(self, index: int | slice) -> FileResult | list[FileResult]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError("result number out of range")
+        if index >= self._count:
+            return self._extra[index - self._count]
+        if self._file is None:
+            return self._items[index]
+        return self._complete(index, self._load(index))
+
+    def __iter__(self) -> Iterator[FileResult]:
+        totals = Totals()
+        failing = False
+        for index in range(len(self)):
+            result = self[index]
+            totals.add(result)
+            if not failing and result.findings:
+                floor = self._fail_on[index].rank
+                failing = any(f.severity.rank >= floor for f in result.findings)
+            yield result
+        self._totals = (totals, failing)
+
+    def _load(self, index: int) -> FileResult:
+        assert self._file is not None
+        start = self._offsets[index]
+        self._file.seek(start)
+        result = pickle.load(self._file)
+        assert isinstance(result, FileResult)
+        return result
+
+    def facts(self, index: int) -> LetterFacts:
+        """The kept facts of result ``index`` as checked (for the batch stage)."""
+        return self._items[index].facts if self._file is None else self._load(index).facts
+
+    def _complete(self, index: int | None, result: FileResult) -> FileResult:
+        judgement = self._judgement
+        if judgement is not None and index is not None:
+            added = judgement.findings.get(index)
+            if added:
+                from lgo_audit.selection import drop_ignored
+
+                result.findings = result.findings + drop_ignored(added, self._ignored(index))
+            outcomes = judgement.results_of(index)
+            if outcomes:
+                result.results = result.results + outcomes
+        result.findings.sort(key=lambda f: f.sort_key)
+        if self._keep_source and result.findings and result.source_text is None:
+            from lgo_audit.reader import InputError, read_source
+
+            with contextlib.suppress(OSError, InputError):
+                result.source_text = read_source(Path(result.path)).text
+        return result
+
+    # --- what a pass over them counts ---
+
+    def _counted(self) -> tuple[Totals, bool]:
+        if self._totals is None:
+            for _ in self:
+                pass
+        assert self._totals is not None
+        return self._totals
+
+    @property
+    def totals(self) -> Totals:
+        """Findings and letters counted over every result (a pass over them, unless one
+        has been made)."""
+        return self._counted()[0]
+
+    @property
+    def failing(self) -> bool:
+        """Whether a finding reaches its file's ``fail-on`` severity."""
+        return self._counted()[1]
+
+    def fail_on(self, index: int) -> Severity:
+        """The lowest severity that fails result ``index`` (its configuration's ``fail-on``)."""
+        return self._fail_on[index]
+
+    @property
+    def unreadable(self) -> list[FileResult]:
+        """The results with an input error, in order (kept in memory: there are few)."""
+        return list(self._unreadable)
+
+
 @dataclass
 class Run:
     """What a check found.
 
     ``results``: one per file, in the order given (folders sorted), then the statistics
-    table's own findings if any; ``rules``: the active rules by code; ``input_errors``: one
-    line per path that could not be checked (also each result's ``error``); ``notices``:
-    lines for standard error (fixes refused); ``fixed``: findings fixed; ``diffs``: unified
-    diffs (``diff``); ``fail_on``: each result's failing severity."""
+    table's own findings if any (:class:`Results`: read back one at a time for a large
+    batch); ``rules``: the active rules by code; ``input_errors``: one line per path that
+    could not be checked (also each result's ``error``); ``notices``: lines for standard
+    error (fixes refused); ``fixed``: findings fixed; ``diffs``: unified diffs (``diff``).
+    Each result's failing severity is ``results.fail_on(index)``."""
 
-    results: list[FileResult] = field(default_factory=list)
+    results: Results = field(default_factory=Results)
     rules: list[Rule] = field(default_factory=list)
     input_errors: list[str] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
     fixed: int = 0
     diffs: list[str] = field(default_factory=list)
-    fail_on: dict[str, Severity] = field(default_factory=dict)
     diff_only: bool = False
     files: int = 0  # letter files found
 
@@ -120,13 +314,11 @@ class Run:
             return EXIT_FINDINGS if self.diffs else EXIT_OK
         if self.input_errors:
             return EXIT_ERROR
-        failing = (
-            f
-            for r in self.results
-            for f in r.findings
-            if f.severity.rank >= self.fail_on.get(r.path, Severity.ERROR).rank
-        )
-        return EXIT_FINDINGS if any(True for _ in failing) else EXIT_OK
+        return EXIT_FINDINGS if self.results.failing else EXIT_OK
+
+    def close(self) -> None:
+        """Let go of the results' temporary file, if they have one."""
+        self.results.close()
 
 
 @dataclass(frozen=True)
@@ -153,7 +345,7 @@ def collect_paths(
     or a pipe, is kept for the reader to refuse), a folder that cannot be read, or a path
     that does not exist, as an error."""
     entries: list[Path | tuple[str, str]] = []
-    seen: set[tuple[int, int]] = set()
+    seen: set[int] = set()
     for given in paths:
         path = Path(given)
         found: list[Path | tuple[str, str]]
@@ -225,13 +417,14 @@ def _reason(error: OSError) -> str:
     return error.strerror or type(error).__name__
 
 
-def _identity(path: Path) -> tuple[int, int] | None:
-    """(device, inode) of the file ``path`` leads to, or None if it leads to none."""
+def _identity(path: Path) -> int | None:
+    """The device and inode of the file ``path`` leads to, as one number (a batch's worth of
+    pairs takes room), or None if it leads to none."""
     try:
         info = path.stat()
     except (OSError, ValueError):
         return None
-    return info.st_dev, info.st_ino
+    return (info.st_dev << 64) | info.st_ino
 
 
 def _shown(path: object) -> str:
@@ -242,16 +435,6 @@ def _shown(path: object) -> str:
 
 def _problems(inputs: Inputs) -> list[tuple[str, str]]:
     return [e for e in inputs.entries if not isinstance(e, Path)]
-
-
-def _in_given_order(inputs: Inputs, checked: list[FileResult]) -> list[FileResult]:
-    """The checked files' results with each path that could not be checked in its place, as
-    a result with an input error (so every report format shows it, as it shows an empty file)."""
-    results = iter(checked)
-    return [
-        next(results) if isinstance(entry, Path) else FileResult(entry[0], error=": ".join(entry))
-        for entry in inputs.entries
-    ]
 
 
 def _refuse_writing_over_an_input(options: CheckOptions, files: list[Path]) -> None:
@@ -369,76 +552,23 @@ def _fix(run: Run, tasks: list[tuple[Path, Settings]], options: CheckOptions) ->
             run.fixed += outcome.applied
 
 
-def _judge_batch(
-    run: Run, rules: Sequence[Rule], table: StatsTable | None, settings_of: dict[str, Settings]
-) -> None:
-    """Cross-letter rules over the checked letters, and reconciliation with ``table``; then
-    each letter's per-file-ignores apply to what they added too."""
-    from lgo_audit.batch import reconcile, run_batch_rules
-    from lgo_audit.selection import drop_ignored
-
-    unique = list({r.code: r for r in rules}.values())
-    letters = [
-        (r.path, r.facts, r.findings, r.results) for r in run.results if r.error is None and r.facts
-    ]
-    if len(letters) > 1:
-        run_batch_rules(letters, unique)
-    if table is not None:
-        orphans = reconcile(letters, unique, table)
-        if orphans:
-            run.results.append(
-                FileResult(table.path, orphans, source_text=table.text, kind="table")
-            )
-            run.fail_on[table.path] = min(
-                run.fail_on.values(), key=lambda s: s.rank, default=Severity.ERROR
-            )
-    for result in run.results:
-        settings = settings_of.get(result.path)
-        if settings is not None:
-            result.findings = drop_ignored(result.findings, settings.ignored_for(Path(result.path)))
-        result.findings.sort(key=lambda f: f.sort_key)
-
-
-def _keep_source(results: list[FileResult]) -> None:
-    """Reread letters whose findings came only from the batch stage: the formats that show
-    source lines need them."""
-    for result in results:
-        if result.findings and result.source_text is None:
-            from lgo_audit.reader import InputError, read_source
-
-            with contextlib.suppress(OSError, InputError):
-                result.source_text = read_source(Path(result.path)).text
-
-
-def _skip_non_letters(
-    run: Run, tasks: list[tuple[Path, Settings]], active: dict[Settings, list[Rule]]
-) -> None:
+def _not_a_letter(checked: Checked, settings: Settings, codes: set[str]) -> bool:
     """``skip_non_letters`` (the pre-commit hook): a file found not to be a letter (a finding
     of the not-a-letter check) in which no anchor statement of any template year is recognised
     (a letters repository's README) is left out of the results, with a note, instead of
     failing with LGO001. A file with one (a half letter) keeps its findings."""
-    from lgo_audit.checks import NOT_A_LETTER
     from lgo_audit.parse import holds_anchor_statement
     from lgo_audit.reader import InputError
 
-    settings_of = {str(path): settings for path, settings in tasks}
-    skipped: set[str] = set()
-    for result in run.results:
-        settings = settings_of.get(result.path)
-        if settings is None or result.error is not None:
-            continue
-        codes = {r.code for r in active[settings] if r.check == NOT_A_LETTER.name}
-        if not any(f.code in codes for f in result.findings):
-            continue
-        try:
-            anchored = holds_anchor_statement(result.path, max_bytes=settings.max_file_size)
-        except InputError:  # changed since it was checked: keep the finding
-            continue
-        if not anchored:
-            skipped.add(result.path)
-    if not skipped:
-        return
-    run.results = [r for r in run.results if r.path not in skipped]
+    if checked.error is not None or not codes.intersection(checked.codes):
+        return False
+    try:
+        return not holds_anchor_statement(checked.path, max_bytes=settings.max_file_size)
+    except InputError:  # changed since it was checked: keep the finding
+        return False
+
+
+def _skipped_notices(run: Run, skipped: list[str]) -> None:
     not_fixed = tuple(f"{path}: not an Annual Review letter" for path in skipped)
     run.notices = [n for n in run.notices if not n.startswith(not_fixed)]
     run.notices += [
@@ -448,15 +578,56 @@ def _skip_non_letters(
     ]
 
 
+class _Work(Sequence[tuple[str, "Settings"]]):
+    """The files to check, each with its settings, as compactly as a batch can hold them:
+    the names, and the number of each file's settings among the distinct ones."""
+
+    def __init__(self, tasks: Sequence[tuple[Path, Settings]]) -> None:
+        self.settings = list(dict.fromkeys(settings for _, settings in tasks))
+        number = {settings: i for i, settings in enumerate(self.settings)}
+        self.paths = [str(path) for path, _ in tasks]
+        self.numbers = array("I", [number[settings] for _, settings in tasks])
+
+    def __len__(self) -> int:
+        return len(self.paths)
+
+    @overload
+    def __getitem__(self, index: int) -> tuple[str, Settings]: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[tuple[str, Settings]]: ...
+
+    def __getitem__(self, index: int | slice) -> tuple[str, Settings] | list[tuple[str, Settings]]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        return self.paths[index], self.settings[self.numbers[index]]
+
+
+def _fact_names(rule_sets: Iterable[Sequence[Rule]], data: bool) -> tuple[str, ...]:
+    """The facts the batch stage keeps in memory for each letter (:func:`memory_names`) for
+    the rules of every configuration; the rest it reads from each letter's result."""
+    from lgo_audit.batch import memory_names, needs_facts
+
+    names: set[str] = set()
+    for rules in rule_sets:
+        if needs_facts(rules):
+            names |= memory_names(rules, data)
+    return tuple(sorted(names))
+
+
 def run_check(paths: Sequence[str | os.PathLike[str]], options: CheckOptions) -> Run:
     """Check the letters at ``paths`` (files, or folders walked for .txt and .md).
 
     With ``skip_non_letters``, a file in which no anchor statement of any template year is
-    recognised is skipped with a note (:func:`_skip_non_letters`).
+    recognised is skipped with a note (:func:`_not_a_letter`).
 
-    Raises :class:`UsageError` for bad options, configuration, rule files, register or table;
-    a file that cannot be read is an input error in the returned :class:`Run`, not a raise."""
-    from lgo_audit.check import check_files
+    The results of a large batch are kept in a temporary file, read back one at a time
+    (:class:`Results`); :meth:`Run.close` deletes it (so does collecting the Run). Raises
+    :class:`UsageError` for bad options, configuration, rule files, register or table; a
+    file that cannot be read is an input error in the returned :class:`Run`, not a raise."""
+    from lgo_audit.batch import Batch, Judgement, judge_batch, judge_data
+    from lgo_audit.check import check_results
+    from lgo_audit.checks import NOT_A_LETTER
 
     _validate(options)
     table = _load_table(options.data, options.max_file_size) if options.data is not None else None
@@ -473,33 +644,75 @@ def run_check(paths: Sequence[str | os.PathLike[str]], options: CheckOptions) ->
             run.diff_only = True
             return run
     active = {s: s.selection.active(rules) for s, rules in rule_sets.items()}
-    checked = []
-    for result in check_files(
-        tasks,
+    not_a_letter = {
+        s: {r.code for r in rules if r.check == NOT_A_LETTER.name} for s, rules in active.items()
+    }
+    # From here on a file is its name: a batch's Path objects take more room than its facts.
+    work = _Work(tasks)
+    problems = [None if isinstance(e, Path) else e for e in inputs.entries]
+    del inputs, files, tasks
+    spool = len(problems) >= SPOOL_FROM
+    results = run.results = Results(spool=spool)
+    batch = Batch(_fact_names(active.values(), table is not None), results.facts)
+    settings_at: list[Settings | None] = []
+    skipped: list[str] = []
+    checked = check_results(
+        work,
         options.jobs,
         keep_facts=options.keep_facts,
         keep_source=options.keep_source,
         shown_facts=options.shown_facts,
-    ):
-        checked.append(result)
-        if options.progress is not None:
-            options.progress(len(checked), len(tasks))
-    run.fail_on = {str(r.path): s.fail_on for r, (_, s) in zip(checked, tasks, strict=True)}
-    run.results = _in_given_order(inputs, checked)
-    if options.skip_non_letters:
-        _skip_non_letters(run, tasks, active)
-    _judge_batch(
-        run,
-        [rule for rules in active.values() for rule in rules],
-        table,
-        {str(path): settings for path, settings in tasks},
+        names=batch.names,
+        pack=spool,
     )
-    run.input_errors = [r.error for r in run.results if r.error is not None]
-    if options.keep_source:
-        _keep_source(run.results)
+    done = 0
+    for problem in problems:
+        if problem is not None:  # a path that could not be checked, in its place
+            results.add(FileResult(problem[0], error=": ".join(problem)))
+            batch.add(problem[0], None)
+            settings_at.append(None)
+            continue
+        item = next(checked)
+        path, settings = work[done]
+        done += 1
+        if options.progress is not None:
+            options.progress(done, len(work))
+        if options.skip_non_letters and _not_a_letter(item, settings, not_a_letter[settings]):
+            skipped.append(path)
+            continue
+        results.add(item.result, settings.fail_on)
+        if item.error is not None and isinstance(item.result, bytes):
+            results.note_unreadable(FileResult(path, error=item.error))
+        batch.add(path, item.values if item.error is None else None)
+        settings_at.append(settings)
+    checked.close()  # the workers stop
+    run.input_errors = [r.error for r in results.unreadable if r.error is not None]
+    if skipped:
+        _skipped_notices(run, skipped)
+    rules = list({r.code: r for rules in active.values() for r in rules}.values())
+    judgement = Judgement()
+    if len(batch.letters) > 1:
+        judge_batch(batch, rules, judgement)
+    extra = []
+    if table is not None:
+        orphans = judge_data(batch, rules, table, judgement)
+        if orphans:
+            lowest = min(
+                (s.fail_on for s in settings_at if s is not None),
+                key=lambda s: s.rank,
+                default=Severity.ERROR,
+            )
+            table_result = FileResult(table.path, orphans, source_text=table.text, kind="table")
+            extra.append((table_result, lowest))
+
+    def ignored(index: int) -> Sequence[Selector]:
+        settings = settings_at[index]
+        return () if settings is None else settings.ignored_for(Path(batch.paths[index]))
+
+    results.finish(judgement, ignored, extra, keep_source=options.keep_source)
     by_code: dict[str, Rule] = {}
-    for rules in active.values():
-        for rule in rules:
+    for rules_of in active.values():
+        for rule in rules_of:
             by_code.setdefault(rule.code, rule)
     run.rules = [by_code[code] for code in sorted(by_code)]
     return run
@@ -520,8 +733,11 @@ def run_extract(
     _refuse_writing_over_an_input(options, inputs.files)
     tasks = _resolve(inputs.files, options)
     _rules_and_registers(list(dict.fromkeys(s for _, s in tasks)))
-    checked = list(check_files(tasks, options.jobs, keep_facts=True, keep_source=False))
-    results = _in_given_order(inputs, checked)
+    checked = iter(check_files(tasks, options.jobs, keep_facts=True, keep_source=False))
+    results = [
+        next(checked) if isinstance(e, Path) else FileResult(e[0], error=": ".join(e))
+        for e in inputs.entries
+    ]
     errors = [r.error for r in results if r.error is not None]
     errors += [
         f"{r.path}: not an Annual Review letter; left out"

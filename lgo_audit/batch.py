@@ -9,9 +9,9 @@ with its row of the table). Both kinds of rule are declared in ``rules/`` like t
 from __future__ import annotations
 
 import dataclasses
-from collections import Counter, defaultdict
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
@@ -31,7 +31,12 @@ from lgo_audit.rules import Binding, Rule
 from lgo_audit.span import FILE_START, LineIndex, Span, line_span
 
 __all__ = [
+    "Batch",
+    "Judgement",
+    "judge_batch",
+    "judge_data",
     "kept_names",
+    "memory_names",
     "needs_facts",
     "reconcile",
     "run_batch_rules",
@@ -72,12 +77,159 @@ def fact_span(path: str, fact: FactValue) -> Span | None:
     return None
 
 
+class Batch:
+    """The letters of a batch as cross-letter and data rules read them.
+
+    In memory, per letter: its path and the values of the facts of ``names`` it has (those
+    the rules can read: :func:`kept_names`), in one tuple whose first item says where each
+    name is in it (one such map for all the letters with the same facts); equal values are
+    one object (the averages, years and types that a year's letters share are kept once).
+    The rest of a letter's facts (their raw text and place in the file) are asked of
+    ``facts_of(index)`` only for a letter a finding is made on, or whose fact a finding
+    points at. Entries are numbered from 0 in the order added; one added with ``values``
+    None (a file that could not be read, or is not a letter) takes its number and is no
+    letter of the batch."""
+
+    def __init__(self, names: Sequence[str], facts_of: Callable[[int], LetterFacts]) -> None:
+        self.names = tuple(names)
+        self.kept = frozenset(self.names)
+        self.paths: list[str] = []
+        self.values: list[tuple[Any, ...] | None] = []
+        self._facts_of = facts_of
+        self._facts: dict[int, LetterFacts] = {}
+        self._layouts: dict[tuple[int, ...], dict[str, int]] = {}
+        self._same: dict[type, dict[Any, Any]] = {}
+
+    def add(self, path: str, values: Sequence[Any] | None) -> int:
+        """Add one entry: ``values`` aligned with ``names`` (``...`` for a fact the letter
+        lacks), or None for no letter. Returns its number."""
+        self.paths.append(path)
+        if values is None:
+            self.values.append(None)
+        else:
+            present = tuple(i for i, value in enumerate(values) if value is not ...)
+            where = self._layouts.get(present)
+            if where is None:
+                where = self._layouts[present] = {
+                    self.names[i]: at for at, i in enumerate(present, start=1)
+                }
+            self.values.append((where, *(self._shared(values[i]) for i in present)))
+        return len(self.paths) - 1
+
+    def _shared(self, value: Any) -> Any:
+        kind = type(value)
+        same = self._same.get(kind)
+        if same is None:
+            same = self._same[kind] = {}
+        try:  # 59 and 59.0 are equal, but each is shown as written
+            return same.setdefault(str(value) if kind is Decimal else value, value)
+        except TypeError:  # not hashable: kept as it is
+            return value
+
+    def numbers(self) -> Iterator[int]:
+        """The numbers of the entries that are letters, in order."""
+        return (i for i, values in enumerate(self.values) if values is not None)
+
+    @property
+    def letters(self) -> list[int]:
+        """:meth:`numbers` as a list."""
+        return list(self.numbers())
+
+    def has(self, letter: int, name: str) -> bool:
+        """Whether ``letter`` has the fact ``name``."""
+        entry = self.values[letter]
+        if entry is None:
+            return False
+        return name in entry[0] or (name not in self.kept and name in self.facts(letter))
+
+    def value(self, letter: int, name: str) -> Any:
+        """The value of fact ``name`` of ``letter`` (None when it has none): in memory for the
+        ``names`` kept, else read with the rest of its facts."""
+        entry = self.values[letter]
+        if entry is None:
+            return None
+        at = entry[0].get(name)
+        if at is not None:
+            return entry[at]
+        if name in self.kept:
+            return None
+        fact = self.facts(letter).get(name)
+        return None if fact is None else fact.value
+
+    def facts(self, letter: int) -> LetterFacts:
+        """Every fact the check of ``letter`` kept, with raw text and place (read on demand,
+        a few letters at a time: findings are rare, and so are groups of renditions)."""
+        found = self._facts.pop(letter, None)
+        if found is None:
+            if len(self._facts) >= 64:
+                del self._facts[next(iter(self._facts))]  # the least recently used
+            found = self._facts_of(letter)
+        self._facts[letter] = found
+        return found
+
+    def fact(self, letter: int, name: str) -> FactValue | None:
+        return self.facts(letter).get(name)
+
+    def env(self, letter: int) -> expr.Env:
+        """What a rule's ``group`` and ``agree`` read: the kept values."""
+        return _ValuesEnv(self, letter)
+
+    def message_env(self, letter: int, binding: Binding | None) -> expr.Env:
+        """What a message reads: every kept fact (its raw text too), with ``binding``'s names."""
+        base = FactEnv(self.facts(letter))
+        return base if binding is None else BoundEnv(base, binding)
+
+    @classmethod
+    def of(cls, letters: Sequence[tuple[str, LetterFacts, Any, Any]]) -> Batch:
+        """A batch of letters whose facts are all at hand (``(path, facts, ...)``)."""
+        names = sorted({name for _, facts, *_ in letters for name in facts})
+        batch = cls(names, lambda i: letters[i][1])
+        for path, facts, *_ in letters:
+            batch.add(path, [facts[n].value if n in facts else ... for n in names])
+        return batch
+
+
+class _ValuesEnv:
+    __slots__ = ("batch", "letter")
+
+    def __init__(self, batch: Batch, letter: int) -> None:
+        self.batch = batch
+        self.letter = letter
+
+    def value(self, name: str) -> expr.Value:
+        return self.batch.value(self.letter, name)  # type: ignore[no-any-return]
+
+    def raw(self, name: str) -> str | None:
+        fact = self.batch.fact(self.letter, name)
+        return None if fact is None else fact.raw
+
+
+_OUTCOMES = (Outcome.PASSED, Outcome.FAILED, Outcome.NOT_APPLICABLE)
+_NONE = 255  # no outcome: not a letter of the batch
+
+
 @dataclass
-class _Letter:
-    path: str
-    facts: LetterFacts
-    findings: list[Finding]
-    results: list[RuleResult]
+class Judgement:
+    """What the batch stage adds to each letter: ``findings`` by letter number, in the order
+    made (cross-letter rules, then the data rules); each cross-letter rule's outcome for every
+    letter (``outcomes``: the rule's code and one index of :data:`_OUTCOMES` per entry); the
+    data rules' outcomes by letter (``data_results``)."""
+
+    findings: dict[int, list[Finding]] = field(default_factory=dict)
+    outcomes: list[tuple[str, bytearray]] = field(default_factory=list)
+    data_results: dict[int, list[RuleResult]] = field(default_factory=dict)
+
+    def add(self, letter: int, finding: Finding) -> None:
+        self.findings.setdefault(letter, []).append(finding)
+
+    def results_of(self, letter: int) -> list[RuleResult]:
+        """The rule outcomes the batch stage adds to ``letter``, in the order judged."""
+        added = [
+            RuleResult(code, _OUTCOMES[outcomes[letter]])
+            for code, outcomes in self.outcomes
+            if outcomes[letter] != _NONE
+        ]
+        return added + self.data_results.get(letter, [])
 
 
 def _name(path: str) -> str:
@@ -91,24 +243,28 @@ def _names(paths: Sequence[str]) -> str:
 
 
 def _locate(
-    rule: Rule, letter: _Letter, binding: Binding | None
+    rule: Rule, batch: Batch, letter: int, binding: Binding | None
 ) -> tuple[Span, tuple[Location, ...]]:
+    path = batch.paths[letter]
     spans = []
     for name in rule.at:
         target = binding.names.get(name, name) if binding is not None else name
-        fact = letter.facts.get(target)
-        span = fact_span(letter.path, fact) if fact is not None else None
+        fact = batch.fact(letter, target)
+        span = fact_span(path, fact) if fact is not None else None
         if span is not None:
             spans.append((span, target))
     if not spans:
         return FILE_START, ()
     primary = spans[0][0]
-    return primary, tuple(Location(letter.path, s, label) for s, label in spans[1:])
+    return primary, tuple(Location(path, s, label) for s, label in spans[1:])
 
 
-def _finding(rule: Rule, letter: _Letter, message: str, binding: Binding | None) -> Finding:
-    span, related = _locate(rule, letter, binding)
-    return Finding(letter.path, rule.code, rule.name, rule.severity, message, span, related)
+def _finding(
+    rule: Rule, batch: Batch, letter: int, message: str, binding: Binding | None
+) -> Finding:
+    span, related = _locate(rule, batch, letter, binding)
+    path = batch.paths[letter]
+    return Finding(path, rule.code, rule.name, rule.severity, message, span, related)
 
 
 def span_names(rules: Sequence[Rule]) -> frozenset[str]:
@@ -157,6 +313,28 @@ def kept_names(rules: Sequence[Rule]) -> frozenset[str]:
     return frozenset(names)
 
 
+def memory_names(rules: Sequence[Rule], data: bool) -> frozenset[str]:
+    """The facts a :class:`Batch` keeps in memory for every letter: what cross-letter rules
+    group letters by and what their ``agree`` reads, and with a statistics table (``data``)
+    what the data rules match and compare. The rules that compare a letter with its few
+    renditions or its statistics page read the rest of those letters' facts on demand."""
+    names: set[str] = {KIND}
+    for rule in rules:
+        if rule.kind == "data" and data:
+            names |= KEY_FACTS | {"upheld.count", "upheld.summary.upheld", "upheld.per_100k"}
+            names.update(fact for fact, _, _ in rule.compare)
+        if rule.kind != "batch":
+            continue
+        names.update(rule.group)
+        if rule.agree_source is None:
+            continue
+        bindings = rule.each if isinstance(rule.each, tuple) else ()
+        for name in expr.names_used(expr.parse(rule.agree_source)):
+            bound = {b.names[name] for b in bindings if name in b.names}
+            names.update(bound or {name})
+    return frozenset(names)
+
+
 def needs_facts(rules: Sequence[Rule]) -> bool:
     """Whether any rule judges letters together (so each check must keep its facts)."""
     return any(rule.kind in ("batch", "data") for rule in rules)
@@ -167,60 +345,81 @@ def run_batch_rules(
     rules: Sequence[Rule],
 ) -> None:
     """Judge ``kind = "batch"`` rules over the letters; findings are added to each letter's."""
-    batch = [_Letter(*item) for item in letters]
-    later = _later_renditions(batch)
+    batch = Batch.of(letters)
+    judgement = judge_batch(batch, rules)
+    for index, (_, _, findings, results) in enumerate(letters):
+        findings.extend(judgement.findings.get(index, ()))
+        results.extend(judgement.results_of(index))
+
+
+def judge_batch(
+    batch: Batch, rules: Sequence[Rule], judgement: Judgement | None = None
+) -> Judgement:
+    """Judge ``kind = "batch"`` rules over the letters of ``batch`` (into ``judgement``).
+
+    Each rule groups the letters once (by its ``group``; renditions by folder and name
+    too, among the few letters that share one); only groups of two letters or more are
+    judged, each with every binding of the rule in turn."""
+    judgement = Judgement() if judgement is None else judgement
+    later, renditions_of = _renditions(batch)
     for rule in rules:
         if rule.kind != "batch":
             continue
         renditions = rule.check == RENDITIONS_DIFFER.name
+        first: dict[tuple[Any, ...], int] = {}
+        groups: dict[tuple[Any, ...], list[int]] = {}  # those of two letters or more
+        for index in renditions_of if renditions else batch.numbers():
+            if index in later and not renditions:
+                continue  # one letter in several renditions counts once
+            key = tuple(batch.value(index, name) for name in rule.group)
+            if renditions:  # within the rule's groups, the files of one folder and name
+                key = (*key, renditions_of[index])
+            if None in key and any(part is None for part in key):
+                continue
+            if key in groups:
+                groups[key].append(index)
+            elif first.setdefault(key, index) != index:
+                groups[key] = [first[key], index]
+        del first
         failed: set[int] = set()
         judged: set[int] = set()
         bindings: Sequence[Binding | None] = rule.each if isinstance(rule.each, tuple) else (None,)
-        for binding in bindings:
-            groups: dict[tuple[Any, ...], list[tuple[int, expr.Env]]] = defaultdict(list)
-            for index, letter in enumerate(batch):
-                if index in later and not renditions:
-                    continue  # one letter in several renditions counts once
-                base = FactEnv(letter.facts)
-                env: expr.Env = base if binding is None else BoundEnv(base, binding)
-                key = tuple(base.value(name) for name in rule.group)
-                if renditions:  # within the rule's groups, the files of one folder and name
-                    key = (*key, rendition_of(letter.path))
-                if any(part is None for part in key):
-                    continue
-                groups[key].append((index, env))
-            for key, members in groups.items():
-                if len(members) < 2:
-                    continue
-                label = ", ".join(
-                    expr.format_value(k)
-                    for name, k in zip(rule.group, key[: len(rule.group)], strict=True)
-                    if name != KIND
-                )
+        for key, indexes in groups.items():
+            label = ", ".join(
+                expr.format_value(k)
+                for name, k in zip(rule.group, key[: len(rule.group)], strict=True)
+                if name != KIND
+            )
+            for binding in bindings:
+                members: list[tuple[int, expr.Env]] = [
+                    (i, _bound(batch.env(i), binding)) for i in indexes
+                ]
                 if renditions:
                     judged.update(i for i, _ in members[1:])
                     failed.update(
-                        _against_first(rule, batch, members, binding, "the first rendition")
+                        _against_first(
+                            rule, batch, judgement, members, binding, "the first rendition"
+                        )
                     )
                     continue
                 if rule.check == PAGE_DIFFERS_FROM_LETTER.name:
-                    judged.update(i for i, _ in members if _kind(batch[i]) == "page")
-                    failed.update(_page_against_letter(rule, batch, members, binding))
+                    judged.update(i for i, _ in members if _kind(batch, i) == "page")
+                    failed.update(_page_against_letter(rule, batch, judgement, members, binding))
                     continue
                 judged.update(i for i, _ in members)
                 if rule.unique:
-                    failed.update(_unique(rule, batch, members, label, binding))
+                    failed.update(_unique(rule, batch, judgement, members, label, binding))
                 else:
-                    failed.update(_agree(rule, batch, members, label, binding))
-        for index, letter in enumerate(batch):
-            outcome = (
-                Outcome.FAILED
-                if index in failed
-                else Outcome.PASSED
-                if index in judged
-                else Outcome.NOT_APPLICABLE
-            )
-            letter.results.append(RuleResult(rule.code, outcome))
+                    failed.update(_agree(rule, batch, judgement, members, label, binding))
+        outcomes = bytearray([_NONE]) * len(batch.values)
+        for index in batch.numbers():
+            outcomes[index] = 1 if index in failed else 0 if index in judged else 2
+        judgement.outcomes.append((rule.code, outcomes))
+    return judgement
+
+
+def _bound(env: expr.Env, binding: Binding | None) -> expr.Env:
+    return env if binding is None else BoundEnv(env, binding)
 
 
 def rendition_of(path: str) -> str:
@@ -231,54 +430,63 @@ def rendition_of(path: str) -> str:
     return f"{folder}/{stem}"
 
 
-def _later_renditions(batch: list[_Letter]) -> set[int]:
-    """The letters that are a later rendition (by path) of another of the batch: the same
-    folder and file name with another ending (Kent.pdf beside Kent.docx)."""
-    first: dict[str, str] = {}
-    for letter in batch:
-        key = rendition_of(letter.path)
-        first[key] = min(first.get(key, letter.path), letter.path)
-    return {
-        index
-        for index, letter in enumerate(batch)
-        if first[rendition_of(letter.path)] != letter.path
-    }
+def _renditions(batch: Batch) -> tuple[set[int], dict[int, str]]:
+    """The letters that are a later rendition (by path) of another of the batch (the same
+    folder and file name with another ending: Kent.pdf beside Kent.docx), and, for every
+    letter that shares its folder and name with another, what they share."""
+    first: dict[str, int] = {}
+    again: dict[str, list[int]] = {}
+    for index in batch.numbers():
+        key = rendition_of(batch.paths[index])
+        seen = first.setdefault(key, index)
+        if seen != index:
+            again.setdefault(key, [seen]).append(index)
+    del first
+    later: set[int] = set()
+    shared: dict[int, str] = {}
+    for key, indexes in again.items():
+        earliest = min(batch.paths[i] for i in indexes)
+        later.update(i for i in indexes if batch.paths[i] != earliest)
+        shared.update(dict.fromkeys(indexes, key))
+    return later, dict(sorted(shared.items()))
 
 
 def _against_first(
     rule: Rule,
-    batch: list[_Letter],
+    batch: Batch,
+    judgement: Judgement,
     members: list[tuple[int, expr.Env]],
     binding: Binding | None,
     label: str,
 ) -> set[int]:
     """Each later member (by path) of a group against the first: a value both state
     differently is a finding on the later one that points at the first's."""
-    ordered = sorted(members, key=lambda m: batch[m[0]].path)
-    return _compare_with(rule, batch, ordered[1:], ordered[:1], binding, label)
+    ordered = sorted(members, key=lambda m: batch.paths[m[0]])
+    return _compare_with(rule, batch, judgement, ordered[1:], ordered[:1], binding, label)
 
 
-def _kind(letter: _Letter) -> str:
-    fact = letter.facts.get(KIND)
-    return "letter" if fact is None else str(fact.value)
+def _kind(batch: Batch, letter: int) -> str:
+    return str(batch.value(letter, KIND)) if batch.has(letter, KIND) else "letter"
 
 
 def _page_against_letter(
     rule: Rule,
-    batch: list[_Letter],
+    batch: Batch,
+    judgement: Judgement,
     members: list[tuple[int, expr.Env]],
     binding: Binding | None,
 ) -> set[int]:
     """Each page of a group against each letter of it (the same council and year): a figure
     both state, differently, is a finding on the page that points at the letter's too."""
-    pages = [(i, env) for i, env in members if _kind(batch[i]) == "page"]
-    letters = [(i, env) for i, env in members if _kind(batch[i]) == "letter"]
-    return _compare_with(rule, batch, pages, letters, binding, "the letter")
+    pages = [(i, env) for i, env in members if _kind(batch, i) == "page"]
+    letters = [(i, env) for i, env in members if _kind(batch, i) == "letter"]
+    return _compare_with(rule, batch, judgement, pages, letters, binding, "the letter")
 
 
 def _compare_with(
     rule: Rule,
-    batch: list[_Letter],
+    batch: Batch,
+    judgement: Judgement,
     judged: list[tuple[int, expr.Env]],
     references: list[tuple[int, expr.Env]],
     binding: Binding | None,
@@ -294,7 +502,7 @@ def _compare_with(
             continue
         if value is None:
             continue
-        for other, letter_env in sorted(references, key=lambda m: batch[m[0]].path):
+        for other, letter_env in sorted(references, key=lambda m: batch.paths[m[0]]):
             try:
                 letter_value = (
                     rule.agree(letter_env) if rule.agree is not None else letter_env.value("it")
@@ -306,40 +514,44 @@ def _compare_with(
             params = {
                 "value": value,
                 "letter_value": letter_value,
-                "letter": _name(batch[other].path),
+                "letter": _name(batch.paths[other]),
             }
-            message = expr.render_template(rule.message, ParamEnv(params, env))
-            finding = _finding(rule, batch[index], message, binding)
-            span, _ = _locate(rule, batch[other], binding)
+            shown = batch.message_env(index, binding)
+            message = expr.render_template(rule.message, ParamEnv(params, shown))
+            finding = _finding(rule, batch, index, message, binding)
+            span, _ = _locate(rule, batch, other, binding)
             if span is not FILE_START:
-                there = Location(batch[other].path, span, label)
+                there = Location(batch.paths[other], span, label)
                 finding = dataclasses.replace(finding, related=(*finding.related, there))
-            batch[index].findings.append(finding)
+            judgement.add(index, finding)
             failed.add(index)
     return failed
 
 
 def _unique(
     rule: Rule,
-    batch: list[_Letter],
+    batch: Batch,
+    judgement: Judgement,
     members: list[tuple[int, expr.Env]],
     label: str,
     binding: Binding | None,
 ) -> set[int]:
-    ordered = sorted(members, key=lambda m: batch[m[0]].path)
-    first = batch[ordered[0][0]].path
+    ordered = sorted(members, key=lambda m: batch.paths[m[0]])
+    first = batch.paths[ordered[0][0]]
     failed = set()
-    for index, env in ordered[1:]:
+    for index, _ in ordered[1:]:
         params = {"first": first, "group_size": len(members), "group": label}
-        message = expr.render_template(rule.message, ParamEnv(params, env))
-        batch[index].findings.append(_finding(rule, batch[index], message, binding))
+        shown = batch.message_env(index, binding)
+        message = expr.render_template(rule.message, ParamEnv(params, shown))
+        judgement.add(index, _finding(rule, batch, index, message, binding))
         failed.add(index)
     return failed
 
 
 def _agree(
     rule: Rule,
-    batch: list[_Letter],
+    batch: Batch,
+    judgement: Judgement,
     members: list[tuple[int, expr.Env]],
     label: str,
     binding: Binding | None,
@@ -360,9 +572,9 @@ def _agree(
     majority = ranked[0][0] if ranked[0][1] > ranked[1][1] else None
     majority_value = next((v for _, _, v in values if _comparable(v) == majority), None)
     differing = [i for i, _, v in values if _comparable(v) != majority]
-    disagreeing = _names([batch[i].path for i in differing])
+    disagreeing = _names([batch.paths[i] for i in differing])
     failed = set()
-    for index, env, value in values:
+    for index, _, value in values:
         if _comparable(value) == majority:
             continue
         params = {
@@ -373,8 +585,9 @@ def _agree(
             "group": label,
             "disagreeing": disagreeing,
         }
-        message = expr.render_template(rule.message, ParamEnv(params, env))
-        batch[index].findings.append(_finding(rule, batch[index], message, binding))
+        shown = batch.message_env(index, binding)
+        message = expr.render_template(rule.message, ParamEnv(params, shown))
+        judgement.add(index, _finding(rule, batch, index, message, binding))
         failed.add(index)
     return failed
 
@@ -427,18 +640,26 @@ class _DataRows:
         return None
 
 
-def _letter_key(facts: LetterFacts) -> tuple[str, int] | None:
-    name = facts.get("authority.name") or facts.get("panel_header.authority")
-    year = facts.get("document.year") or facts.get("title.year")
-    if name is None or name.value is None:
+def _first(batch: Batch, letter: int, *names: str) -> Any:
+    """The value of the first of ``names`` that ``letter`` has (``...`` when it has none)."""
+    for name in names:
+        if batch.has(letter, name):
+            return batch.value(letter, name)
+    return ...
+
+
+def _letter_key(batch: Batch, letter: int) -> tuple[str, int] | None:
+    name = _first(batch, letter, "authority.name", "panel_header.authority")
+    year = _first(batch, letter, "document.year", "title.year")
+    if name is ... or name is None:
         return None
-    year_value = year.value if year is not None else None
+    year_value = None if year is ... else year
     if year_value is None:
-        ending = facts.get("year_ending")
-        year_value = ending.value.year if ending is not None and ending.value is not None else None
+        ending = batch.value(letter, "year_ending")
+        year_value = ending.year if ending is not None else None
     if year_value is None:
         return None
-    return str(name.value), int(year_value)
+    return str(name), int(year_value)
 
 
 def _same(letter_value: Any, data_value: Any) -> bool:
@@ -448,21 +669,22 @@ def _same(letter_value: Any, data_value: Any) -> bool:
 
 
 def _rate_from_population(
-    rule: Rule, letter: _Letter, row: Any, table: Any, results: list[RuleResult]
+    rule: Rule, batch: Batch, letter: int, row: Any, table: Any, judgement: Judgement
 ) -> None:
     """The stated upheld decisions per 100,000 residents against the count and the table's
     ``population``: count x 100,000 / population, rounded half up at the places the rate is
     stated with, must be the stated rate. Not applicable without a population, a count or a
     rate."""
+    results = judgement.data_results.setdefault(letter, [])
     population = row.values.get("population")
-    count = letter.facts.get("upheld.count") or letter.facts.get("upheld.summary.upheld")
-    rate = letter.facts.get("upheld.per_100k")
-    if not population or count is None or rate is None or None in (count.value, rate.value):
+    count = _first(batch, letter, "upheld.count", "upheld.summary.upheld")
+    rate = _first(batch, letter, "upheld.per_100k")
+    if not population or count is ... or rate is ... or count is None or rate is None:
         results.append(RuleResult(rule.code, Outcome.NOT_APPLICABLE))
         return
-    stated = Decimal(rate.value)
+    stated = Decimal(rate)
     places = max(0, -int(stated.as_tuple().exponent))
-    exact = Decimal(int(count.value) * 100_000) / Decimal(int(population))
+    exact = Decimal(int(count) * 100_000) / Decimal(int(population))
     computed = exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
     if computed == stated:
         results.append(RuleResult(rule.code, Outcome.PASSED))
@@ -476,11 +698,12 @@ def _rate_from_population(
         "data_file": table_name,
         "row": row.line,
     }
-    message = expr.render_template(rule.message, ParamEnv(params, FactEnv(letter.facts)))
+    message = expr.render_template(rule.message, ParamEnv(params, batch.message_env(letter, None)))
     related = (Location(table.path, line_span(row.line, 1), f"{table_name} row {row.line}"),)
-    span = fact_span(letter.path, rate) or FILE_START
-    letter.findings.append(
-        Finding(letter.path, rule.code, rule.name, rule.severity, message, span, related)
+    path = batch.paths[letter]
+    span = fact_span(path, batch.fact(letter, "upheld.per_100k")) or FILE_START  # type: ignore[arg-type]
+    judgement.add(
+        letter, Finding(path, rule.code, rule.name, rule.severity, message, span, related)
     )
     results.append(RuleResult(rule.code, Outcome.FAILED))
 
@@ -493,32 +716,48 @@ def reconcile(
     """Compare each letter with its row of ``table`` (a StatsTable); findings on the letters
     are added to theirs, findings on rows without a letter are returned (they point into the
     table's file)."""
+    batch = Batch.of(letters)
+    judgement = Judgement()
+    orphans = judge_data(batch, rules, table, judgement)
+    for index, (_, _, findings, results) in enumerate(letters):
+        findings.extend(judgement.findings.get(index, ()))
+        results.extend(judgement.data_results.get(index, ()))
+    return orphans
+
+
+def judge_data(
+    batch: Batch, rules: Sequence[Rule], table: Any, judgement: Judgement
+) -> list[Finding]:
+    """Compare each letter of ``batch`` with its row of ``table`` (a StatsTable), into
+    ``judgement``; returns the findings on rows without a letter (they point into the
+    table's file)."""
     data_rules = {r.check: r for r in rules if r.kind == "data"}
     index = _DataRows(table)
     matched: set[int] = set()
     table_name = _name(table.path)
-    for path, facts, findings, results in letters:
-        letter = _Letter(path, facts, findings, results)
-        key = _letter_key(facts)
-        row = index.find(*key, _kind(letter)) if key is not None else None
+    for letter in batch.letters:
+        path = batch.paths[letter]
+        key = _letter_key(batch, letter)
+        row = index.find(*key, _kind(batch, letter)) if key is not None else None
         if row is None:
             rule = data_rules.get(LETTER_NOT_IN_DATA.name)
             if rule is not None and key is not None:
                 params = {
-                    "authority": facts["authority.name"].value
-                    if "authority.name" in facts
-                    else facts["panel_header.authority"].value,
+                    "authority": _first(batch, letter, "authority.name", "panel_header.authority"),
                     "year": key[1],
                     "data_file": table_name,
                 }
-                message = expr.render_template(rule.message, ParamEnv(params, FactEnv(facts)))
-                findings.append(_finding(rule, letter, message, None))
-                results.append(RuleResult(rule.code, Outcome.FAILED))
+                env = batch.message_env(letter, None)
+                message = expr.render_template(rule.message, ParamEnv(params, env))
+                judgement.add(letter, _finding(rule, batch, letter, message, None))
+                judgement.data_results.setdefault(letter, []).append(
+                    RuleResult(rule.code, Outcome.FAILED)
+                )
             continue
         matched.add(row.line)
         rule = data_rules.get(RATE_FROM_POPULATION.name)
         if rule is not None:
-            _rate_from_population(rule, letter, row, table, results)
+            _rate_from_population(rule, batch, letter, row, table, judgement)
         rule = data_rules.get(FIGURE_DIFFERS.name)
         if rule is None:
             continue
@@ -528,29 +767,33 @@ def reconcile(
             if year is not None and not first <= year <= last:
                 continue  # the fact meant another figure in that year's template
             data_value = row.values.get(column)
-            fact = facts.get(fact_name)
-            if data_value is None or fact is None or fact.value is None:
+            value = batch.value(letter, fact_name)
+            if data_value is None or value is None:
                 continue
-            if _same(fact.value, data_value):
+            if _same(value, data_value):
                 continue
             failed = True
             params = {
                 "fact": fact_name,
-                "letter_value": fact.value,
+                "letter_value": value,
                 "data_value": data_value,
                 "column": column,
                 "data_file": table_name,
                 "row": row.line,
             }
-            message = expr.render_template(rule.message, ParamEnv(params, FactEnv(facts)))
+            env = batch.message_env(letter, None)
+            message = expr.render_template(rule.message, ParamEnv(params, env))
             related = (
                 Location(table.path, line_span(row.line, 1), f"{table_name} row {row.line}"),
             )
-            span = fact_span(path, fact) or FILE_START
-            findings.append(
-                Finding(path, rule.code, rule.name, rule.severity, message, span, related)
+            fact = batch.fact(letter, fact_name)
+            span = (fact_span(path, fact) if fact is not None else None) or FILE_START
+            judgement.add(
+                letter, Finding(path, rule.code, rule.name, rule.severity, message, span, related)
             )
-        results.append(RuleResult(rule.code, Outcome.FAILED if failed else Outcome.PASSED))
+        judgement.data_results.setdefault(letter, []).append(
+            RuleResult(rule.code, Outcome.FAILED if failed else Outcome.PASSED)
+        )
     orphans: list[Finding] = []
     rule = data_rules.get(DATA_ROW_WITHOUT_LETTER.name)
     if rule is not None:

@@ -10,10 +10,15 @@ fixes, cross-letter rules, the exit status) is :mod:`lgo_audit.application`'s.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import os
-from collections.abc import Iterator, Sequence
+import pickle
+from collections import deque
+from collections.abc import Generator, Iterator, Sequence
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from lgo_audit.batch import kept_names, needs_facts, span_names
 from lgo_audit.config import Settings
@@ -26,9 +31,14 @@ from lgo_audit.register import load_register
 from lgo_audit.rules import Rule, rules_for
 from lgo_audit.selection import drop_ignored
 
+if TYPE_CHECKING:
+    from concurrent.futures import Future
+
 __all__ = [
+    "Checked",
     "check_files",
     "check_one",
+    "check_results",
     "letter_facts",
 ]
 
@@ -151,19 +161,66 @@ def _active(settings: Settings) -> list[Rule]:
     return settings.selection.active(rules_for(settings.rule_dirs))
 
 
-def _check_task(
-    task: tuple[Path, Settings, bool | None, bool, bool, frozenset[str]],
-) -> FileResult:
-    path, settings, keep_facts, keep_source, batch, shown_facts = task
-    return check_one(
-        path,
+class Checked(NamedTuple):
+    """One file's result as :func:`check_results` hands it on: the result itself, or pickled
+    (``pack``: a large batch's results go straight to a spool file, unread), with what the
+    batch stage needs to know of it without reading it: its path, input error, findings'
+    codes and the values of the facts it was asked for (``Ellipsis`` where the letter has no
+    such fact; ``values`` is None for a file that is no letter)."""
+
+    result: FileResult | bytes
+    path: str
+    error: str | None
+    codes: tuple[str, ...]
+    values: tuple[Any, ...] | None
+
+
+@dataclass(frozen=True)
+class _Job:
+    """What every task of one call shares: sent to each worker once, not with every file."""
+
+    settings: tuple[Settings, ...]
+    keep_facts: bool | None
+    keep_source: bool
+    batch: bool
+    shown_facts: frozenset[str]
+    names: tuple[str, ...]  # the facts whose values each Checked carries
+    pack: bool
+
+
+_JOB: _Job | None = None  # a worker's job, set when it starts
+
+
+def _start_worker(job: _Job) -> None:
+    global _JOB
+    _JOB = job
+
+
+def _check_task(job: _Job, path: Path | str, settings_index: int) -> Checked:
+    settings = job.settings[settings_index]
+    result = check_one(
+        Path(path),
         _active(settings),
         settings,
-        keep_facts=keep_facts,
-        keep_source=keep_source,
-        batch=batch,
-        shown_facts=shown_facts,
+        keep_facts=job.keep_facts,
+        keep_source=job.keep_source,
+        batch=job.batch,
+        shown_facts=job.shown_facts,
     )
+    facts = result.facts
+    values = tuple(facts[n].value if n in facts else ... for n in job.names) if facts else None
+    return Checked(
+        pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL) if job.pack else result,
+        result.path,
+        result.error,
+        tuple(f.code for f in result.findings),
+        values,
+    )
+
+
+def _check_chunk(chunk: Sequence[tuple[Path | str, int]]) -> list[Checked]:
+    assert _JOB is not None, "a worker is started with its job"
+    return [_check_task(_JOB, path, index) for path, index in chunk]
 
 
 def worker_count(jobs: int | None, files: int) -> int:
@@ -172,6 +229,52 @@ def worker_count(jobs: int | None, files: int) -> int:
     than the machine has cores)."""
     cores = os.cpu_count() or 1
     return max(1, min(jobs or cores, cores, files))
+
+
+WINDOW = 3  # chunks in flight per worker: enough to keep every worker busy, never the batch
+
+
+def check_results(
+    tasks: Sequence[tuple[Path | str, Settings]],
+    jobs: int | None = None,
+    *,
+    keep_facts: bool | None = None,
+    keep_source: bool = True,
+    shown_facts: frozenset[str] = frozenset(),
+    names: tuple[str, ...] = (),
+    pack: bool = False,
+) -> Generator[Checked, None, None]:
+    """:func:`check_files`, each result as a :class:`Checked` carrying the values of the facts
+    ``names`` (for the batch stage), pickled when ``pack``.
+
+    In parallel, at most :data:`WINDOW` chunks of files per worker are in flight at a time,
+    so a batch of any size holds only a few chunks' results in memory; each worker is given
+    the settings once, when it starts, and each task names its file and settings by number."""
+    batch = len(tasks) >= PARALLEL_THRESHOLD
+    distinct = list(dict.fromkeys(settings for _, settings in tasks))
+    number = {settings: i for i, settings in enumerate(distinct)}
+    job = _Job(tuple(distinct), keep_facts, keep_source, batch, shown_facts, names, pack)
+    work = ((path, number[settings]) for path, settings in tasks)
+    workers = worker_count(jobs, len(tasks))
+    if len(tasks) < PARALLEL_THRESHOLD or workers == 1:
+        for path, index in work:
+            yield _check_task(job, path, index)
+        return
+    from concurrent.futures import ProcessPoolExecutor  # a batch's only: ~10 ms of imports
+
+    size = max(1, min(64, len(tasks) // (workers * 8)))
+    upcoming = iter(lambda: list(itertools.islice(work, size)), [])  # chunks, made as sent
+    pending: deque[Future[list[Checked]]] = deque()
+    with ProcessPoolExecutor(
+        max_workers=workers, initializer=_start_worker, initargs=(job,)
+    ) as pool:
+        for chunk in itertools.islice(upcoming, workers * WINDOW):
+            pending.append(pool.submit(_check_chunk, chunk))
+        while pending:
+            done = pending.popleft().result()
+            for chunk in itertools.islice(upcoming, 1):
+                pending.append(pool.submit(_check_chunk, chunk))
+            yield from done
 
 
 def check_files(
@@ -188,17 +291,8 @@ def check_files(
     judges letters together. ``keep_source``: send back the text of letters with findings
     (the full and html reports show source lines; the other formats do not need it).
     ``shown_facts``: facts the report shows (the html report's plot), kept in any case."""
-    batch = len(tasks) >= PARALLEL_THRESHOLD
-    work = [
-        (path, settings, keep_facts, keep_source, batch, shown_facts) for path, settings in tasks
-    ]
-    workers = worker_count(jobs, len(work))
-    if len(work) < PARALLEL_THRESHOLD or workers == 1:
-        for task in work:
-            yield _check_task(task)
-        return
-    from concurrent.futures import ProcessPoolExecutor  # a batch's only: ~10 ms of imports
-
-    chunksize = max(1, min(64, len(work) // (workers * 8)))
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        yield from pool.map(_check_task, work, chunksize=chunksize)
+    for checked in check_results(
+        tasks, jobs, keep_facts=keep_facts, keep_source=keep_source, shown_facts=shown_facts
+    ):
+        assert isinstance(checked.result, FileResult)
+        yield checked.result

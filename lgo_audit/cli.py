@@ -156,14 +156,76 @@ def _emit(
 ) -> None:
     """``text`` and ``end`` on standard output (nothing for no text), or into ``output_file``
     (UTF-8)."""
-    if output_file is None:
-        if text:
-            typer.echo(text + end, nl=False)
-        return
-    try:
-        output_file.write_text(text + end, encoding="utf-8")
-    except OSError as error:
-        fail(f"{output_file}: cannot write{' ' + what if what else ''}: {error.strerror or error}")
+    with _Output(output_file, what=what) as out:
+        out.write(text)
+        out.end(end)
+
+
+class _Output:
+    """Where a report goes, piece by piece: standard output (in pieces of up to
+    :data:`_PIECE` characters), or ``output_file`` (UTF-8), opened at the first piece.
+
+    :meth:`end` adds the final line break: on standard output only after some text (an
+    empty report prints nothing), in a file always. A file that cannot be written is one
+    line on standard error and exit status 2."""
+
+    _PIECE = 1 << 16
+
+    def __init__(self, output_file: Path | None, *, what: str = "the report") -> None:
+        self.output_file = output_file
+        self.what = what
+        self.wrote = False  # any text yet
+        self._pieces: list[str] = []
+        self._size = 0
+        self._file: Any = None
+
+    def __enter__(self) -> _Output:
+        if self.output_file is not None:
+            try:
+                self._file = self.output_file.open("w", encoding="utf-8")
+            except OSError as error:
+                self._failed(error)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if exc[0] is None:
+            self._flush()
+        if self._file is not None:
+            try:
+                self._file.close()
+            except OSError as error:
+                if exc[0] is None:
+                    self._failed(error)
+
+    def write(self, text: str) -> None:
+        if not text:
+            return
+        self.wrote = True
+        self._pieces.append(text)
+        self._size += len(text)
+        if self._size >= self._PIECE:
+            self._flush()
+
+    def end(self, end: str = "\n") -> None:
+        if self.wrote or self.output_file is not None:
+            self._pieces.append(end)
+
+    def _flush(self) -> None:
+        text = "".join(self._pieces)
+        self._pieces, self._size = [], 0
+        if not text:
+            return
+        if self._file is None:
+            typer.echo(text, nl=False)
+            return
+        try:
+            self._file.write(text)
+        except OSError as error:
+            self._failed(error)
+
+    def _failed(self, error: OSError) -> NoReturn:
+        what = " " + self.what if self.what else ""
+        fail(f"{self.output_file}: cannot write{what}: {error.strerror or error}")
 
 
 @contextlib.contextmanager
@@ -324,17 +386,23 @@ def check(
             typer.echo(report.clean_diff(diff_text), nl=False)
         raise typer.Exit(run.exit_status)
     style = report.Style(colour=output_file is None and _use_colour(no_color))
-    if statistics:
-        text = report.render_statistics(run.results, fmt)
-    else:
-        body = report.render(fmt, report.Report(run.results, run.rules, style, evidence))
-        text = body
-        if fmt.for_people:
-            text = (body + "\n\n" if body else "") + report.summary(run.results, style)
-            if fix:
-                text += f"\nFixed {run.fixed} finding{'s' if run.fixed != 1 else ''}."
-    _emit(text, output_file)
-    raise typer.Exit(run.exit_status)
+    try:
+        with _Output(output_file) as out:
+            if statistics:
+                out.write(report.render_statistics(run.results, fmt))
+            else:
+                report.write(fmt, report.Report(run.results, run.rules, style, evidence), out.write)
+                if fmt.for_people:
+                    if out.wrote:
+                        out.write("\n\n")
+                    out.write(report.summary(run.results.totals, style))
+                    if fix:
+                        out.write(f"\nFixed {run.fixed} finding{'s' if run.fixed != 1 else ''}.")
+            out.end()
+        status = run.exit_status
+    finally:
+        run.close()
+    raise typer.Exit(status)
 
 
 @app.command("config")

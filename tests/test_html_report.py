@@ -38,6 +38,7 @@ from lgo_audit.report.evidence import evidence, render_json_with_evidence
 from lgo_audit.report.html import render_html
 from lgo_audit.report.machine import render_json
 from lgo_audit.report.plot import PLOT_FACTS
+from lgo_audit.report.text import clean, clean_line
 from lgo_audit.rules import Rule, rules_for
 from lgo_audit.span import Span
 
@@ -53,9 +54,9 @@ EDITS = [
     ("59% of complaints", "65% of complaints"),  # LGO101
     ("In **0%** of upheld cases", "In **20%** of upheld cases"),  # LGO104
     ("[website](#)", "[website TBC](#)"),  # LGO402 inside LGO403: overlapping spans
-    (
-        "Complaint statistics\n",
-        "Complaint statistics\n\n<script>alert(1)</script> <b>bold</b> \x1b[31mred \u202eevil\n",
+    (  # hostile text, next to LGO301's line (so in the letter's excerpt)
+        "Dear Mr Jones\n",
+        "Dear Mr Jones\n<script>alert(1)</script> <b>bold</b> \x1b[31mred \u202eevil\n",
     ),
 ]
 
@@ -231,14 +232,15 @@ def test_every_finding_has_a_list_item_and_marks_covering_exactly_its_span(resul
             marks = marks_of(parsed, fid)
             assert marks, f"no mark for {finding.code} in {result.path}"
             assert all(finding.code in m.attrs["data-code"].split() for m in marks)
-            assert all(finding.message in m.attrs["title"] for m in marks)
+            assert all(clean_line(finding.message) in m.attrs["title"] for m in marks)
             # the marks, line by line, read exactly what the span covers
             assert result.source_text is not None
             got: dict[int, str] = {}
             for m in marks:
                 assert m.line is not None and m.letter == str(number)
                 got[int(m.line.split("-")[1])] = got.get(int(m.line.split("-")[1]), "") + m.text
-            assert got == expected_pieces(result.source_text, finding.span)
+            expected = expected_pieces(result.source_text, finding.span)
+            assert got == {n: clean(text) for n, text in expected.items()}  # as shown
 
 
 def test_a_span_over_several_lines_is_one_mark_per_line(results, page):
@@ -358,13 +360,14 @@ def test_rule_explanations_are_markdown_that_cannot_add_markup_or_references():
     assert "https:" not in "".join(v for e in parsed.elements for v in e.attrs.values())
 
 
-def test_summary_table_has_a_row_per_letter(results, page):
+def test_summary_table_has_a_row_per_letter_with_findings_or_unread(results, page):
     parsed = parse(page)
     rows = [e for e in parsed.find("tr") if "data-letter" in e.attrs]
-    assert [r.attrs["data-path"] for r in rows] == [r.path for r in results]
+    listed = [r for r in results if not r.is_clean]
+    assert [r.attrs["data-path"] for r in rows] == [r.path for r in listed]
     statuses = [r.attrs["data-status"] for r in rows]
-    assert statuses == ["has-errors", "has-warnings", "has-errors", "clean", "unreadable"]
-    for row, result in zip(rows, results, strict=True):
+    assert statuses == ["has-errors", "has-warnings", "has-errors", "unreadable"]
+    for row, result in zip(rows, listed, strict=True):
         for severity in Severity:
             expected = sum(f.severity is severity for f in result.findings)
             assert row.attrs[f"data-{severity.value}"] == str(expected)
@@ -390,31 +393,61 @@ def test_filters_have_a_checkbox_per_severity_and_per_rule_with_findings(results
     assert severities == ["error", "warning", "info"]
     codes = [i.attrs["value"] for i in parsed.find("input", name="rule")]
     assert codes == sorted({f.code for r in results for f in r.findings})
-    assert parsed.find("input", id="show-clean") and parsed.find("input", id="q")
+    assert parsed.find("input", id="q")
 
 
-def test_each_checked_letter_has_its_evidence_in_a_details(results, page):
+def test_each_letter_with_findings_has_its_evidence_in_a_details(results, page):
     parsed = parse(page)
     for number, result in enumerate(results, start=1):
         details = [d for d in parsed.find("details", "evidence") if d.letter == str(number)]
-        if result.error is not None:
+        if result.error is not None or result.is_clean:
             assert not details
             continue
         (detail,) = details
         assert result.sha256 and result.sha256 in detail.text
         assert result.rule_set and result.rule_set in detail.text
-        rows = [r for r in parsed.find("tr") if r.letter == str(number) and "data-rule" in r.attrs]
-        outcomes = {r.attrs["data-rule"]: r.attrs["data-outcome"] for r in rows}
+        lists = [d for d in parsed.find("dd", "ev-rules") if d.letter == str(number)]
+        outcomes = {code: d.attrs["data-outcome"] for d in lists for code in d.text.split()}
         assert outcomes == {r.code: r.outcome.value for r in result.results}
-        assert all(r.text.startswith(r.attrs["data-rule"]) for r in rows)
     assert "open" not in parsed.find("details", "evidence")[0].attrs  # collapsed
 
 
-def test_clean_letters_say_clean_and_keep_no_text(results, page):
+def test_clean_letters_are_a_count_and_a_collapsed_list_of_names_and_hashes(results, page):
     parsed = parse(page)
-    (article,) = [a for a in parsed.find("article") if a.attrs["data-status"] == "clean"]
-    assert "Clean" in article.text
-    assert not [e for e in parsed.elements if e.letter == article.attrs["data-letter"] and e.line]
+    assert not [a for a in parsed.find("article") if a.attrs["data-status"] == "clean"]
+    (clean,) = [r for r in results if r.is_clean]
+    number = str(results.index(clean) + 1)
+    (listed,) = parsed.find("details", "clean-letters")
+    assert "open" not in listed.attrs
+    assert "1 clean letter" in parsed.find("summary")[0].text or "1 clean letter" in listed.text
+    (item,) = parsed.find("li", id=f"letter-{number}")
+    assert clean.path in item.text and clean.sha256 and clean.sha256[:12] in item.text
+    assert not [e for e in parsed.elements if e.line and e.line.startswith(f"l{number}-")]
+
+
+def test_a_letter_s_excerpt_is_the_lines_of_its_findings_with_context(results, page):
+    from lgo_audit.report.html import CONTEXT
+
+    parsed = parse(page)
+    edited = results[0]
+    assert edited.source_text is not None
+    total = len(re.split(r"\r\n|\r|\n", edited.source_text))
+    shown = {int(line.split("-")[1]) for line in parsed.lines if line.startswith("l1-")}
+    near = {
+        n
+        for f in edited.findings
+        for n in range(f.span.line - CONTEXT, min(f.span.end_line, total) + CONTEXT + 1)
+        if 1 <= n <= total
+    }
+    assert near <= shown and len(shown) < total  # the rest is left out
+    gaps = [e.text for e in parsed.find("div", "gap") if e.letter == "1"]
+    assert gaps and all(g.endswith("not shown") for g in gaps)
+    hidden = total - len(shown)
+    counted = 0
+    for gap in gaps:
+        first, _, last = gap.split()[1].partition("\u2013")
+        counted += int(last or first) - int(first) + 1
+    assert counted == hidden
 
 
 def test_the_page_marks_itself_ready_at_the_end_of_its_script(page):
@@ -534,8 +567,13 @@ def test_every_point_links_to_its_document_s_section_on_the_page(results, page):
         href = a.attrs["href"]
         assert href.startswith("#") and href[1:] in ids
         assert href == f"#letter-{a.attrs['data-letter']}"
+        result = results[int(a.attrs["data-letter"]) - 1]
+        if result.is_clean:  # its place in the list of clean letters
+            (item,) = parsed.find("li", id=href[1:])
+            assert result.path in item.text
+            continue
         (article,) = parsed.find("article", id=href[1:])
-        assert article.attrs["data-path"] == results[int(a.attrs["data-letter"]) - 1].path
+        assert article.attrs["data-path"] == result.path
 
 
 def test_each_point_s_title_holds_council_rate_and_stated_average(results, page):
@@ -784,13 +822,16 @@ def test_evidence_says_which_facts_are_missing_and_which_do_not_apply(results):
     )
 
 
-def test_the_page_shows_each_letter_s_missing_and_not_applicable_facts(page):
+def test_the_page_shows_each_letter_s_missing_facts_and_each_template_s_not_applicable(page):
     parsed = parse(page)
     missing = [e.text for e in parsed.find("dd", "ev-missing")]
     assert "upheld.count" in missing  # Stevenage
-    assert "none" in missing  # the clean letter
-    shown = parsed.find("dd", "ev-not-applicable")
-    assert shown and all("overview.dealt_with" in e.text for e in shown)
+    assert any("panel_header.authority" in m for m in missing)  # Stockport
+    (shown,) = parsed.find("dd", "ev-not-applicable")  # one template year, 2020
+    assert "overview.dealt_with" in shown.text
+    assert parsed.find("dt", id="template-2020")
+    links = {a.attrs["href"] for a in parsed.find("a") if a.letter is not None}
+    assert "#template-2020" in links
 
 
 def test_evidence_shows_rules_whose_findings_per_file_ignores_hid():
@@ -799,8 +840,9 @@ def test_evidence_shows_rules_whose_findings_per_file_ignores_hid():
     (record,) = evidence([result])
     assert not result.findings
     assert record["rules"]["LGO102"] == "failed" and record["suppressed"] == ["LGO102"]
-    parsed = parse(render_html([result], default_rules()))
-    assert any("ignored by per-file-ignores" in r.text for r in parsed.find("tr"))
+    parsed = parse(render_html([result], default_rules()))  # a clean letter, in the list
+    (item,) = parsed.find("li", id="letter-1")
+    assert "ignored by per-file-ignores" in item.text and "LGO102" in item.text
 
 
 # --- a real browser ---------------------------------------------------------------------------
@@ -950,10 +992,6 @@ DRIVER = """
   out.onlyLgo102 = { letters: paths(), items: shown("li.finding").map((li) => li.dataset.code) };
   tick('button[data-rules="all"]');
 
-  tick("#show-clean");
-  out.noClean = paths();
-  tick("#show-clean");
-
   const q = document.getElementById("q");
   q.value = "STOCK";
   q.dispatchEvent(new Event("input", { bubbles: true }));
@@ -1026,22 +1064,22 @@ def test_filters_finding_list_and_popover_work_in_the_browser(browser_dir, page,
     assert out["mark"]["top"] > 0 and out["mark"]["bottom"] < out["viewport"]
     assert out["mark"]["background"] not in ("rgba(0, 0, 0, 0)", "transparent")
 
-    assert out["all"] == [edited, stockport, stevenage, clean, unreadable]
-    assert out["noErrors"]["letters"] == [edited, stockport]  # and no clean or unreadable
+    assert out["all"] == [edited, stockport, stevenage, unreadable]  # the clean one is listed
+    assert clean not in out["all"]
+    assert out["noErrors"]["letters"] == [edited, stockport]  # and not the unreadable one
     assert out["noErrors"]["rows"] == out["noErrors"]["letters"]
     assert out["noErrors"]["items"] == 0 and out["noErrors"]["marks"] == 0
     assert out["noErrors"]["gutter"] == "ln"  # line 5's only finding is an error: no bar
-    assert out["noErrors"]["shown"].startswith("Showing 2 of 5 letters")
+    assert out["noErrors"]["shown"].startswith("Showing 2 of 4 letters")
     assert out["onlyLgo102"] == {"letters": [stevenage], "items": ["LGO102"]}
-    assert out["noClean"] == [edited, stockport, stevenage, unreadable]
     assert out["search"] == [stockport]
     assert out["flash"]["marks"] and set(out["flash"]["marks"]) == {out["flash"]["fid"]}
     assert out["jump"] == {"inView": True, "hit": True, "scrolled": True}
     assert out["pop"] == {"hidden": False, "codes": ["LGO403", "LGO402"]}
     assert out["popClosed"] is True
     assert out["keyboard"] == ["LGO201"]
-    assert out["byErrors"] == [edited, stevenage, stockport, clean, unreadable]  # ties: as given
-    assert out["byErrorsAscending"] == [stockport, clean, unreadable, stevenage, edited]
+    assert out["byErrors"] == [edited, stevenage, stockport, unreadable]  # ties: as given
+    assert out["byErrorsAscending"] == [stockport, unreadable, stevenage, edited]
 
 
 PLOT_DRIVER = """
@@ -1100,8 +1138,9 @@ def test_the_plot_renders_and_its_links_lead_to_the_documents(browser_dir, page,
     for point in points:
         assert point["width"] > 4 and point["height"] > 4, point
         assert point["visible"] and point["hit"], point
-        assert point["target"] == f"article#letter-{point['letter']}"
         result = results[int(point["letter"]) - 1]
+        where = "li" if result.is_clean else "article"  # a clean letter: its place in the list
+        assert point["target"] == f"{where}#letter-{point['letter']}"
         assert point["title"].startswith(result.facts["authority.name"].value)
     shapes = {p["letter"]: p["shape"] for p in points}
     assert shapes == {"1": "path", "2": "circle", "3": "path", "4": "circle"}  # LGO101, LGO102

@@ -1,24 +1,26 @@
 """The report stage: findings in every output format, chosen with ``--output-format``.
 
 Each format is one :class:`OutputFormat` entry of :data:`FORMATS`: its name, the line ``--help``
-and the docs show, what it needs (source lines, ``--evidence``) and its renderer, whose module
-is imported only when that format is written. Adding a format is one entry here and one
+and the docs show, what it needs (source lines, ``--evidence``) and its writer, whose module
+is imported only when that format is written. A writer writes its report piece by piece as it
+goes through the results (a batch's report is never one string in memory); formats that need
+totals first (junit, html) make a pass over the results for them first. Adding a format is one entry here and one
 renderer; ``tests/test_registries.py`` checks that each entry appears in ``--help`` and has its
 section in ``docs/output-formats.md``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from lgo_audit.report.plotted import PLOT_FACTS
-from lgo_audit.report.text import Style, clean, clean_diff, clean_line, summary
+from lgo_audit.report.text import Style, Write, clean, clean_diff, clean_line, summary
 
 if TYPE_CHECKING:
-    from lgo_audit.findings import FileResult
+    from lgo_audit.findings import FileResult, Totals
     from lgo_audit.rules import Rule
 
 __all__ = [
@@ -32,13 +34,15 @@ __all__ = [
     "render",
     "render_statistics",
     "summary",
+    "write",
 ]
 
 
 @dataclass(frozen=True)
 class Report:
-    """What a renderer is given: the results in path order, the active rules (by code), the
-    terminal style, and whether to add each letter's QA evidence."""
+    """What a writer is given: the results in path order (a sequence it may go through more
+    than once), the active rules (by code), the terminal style, and whether to add each
+    letter's QA evidence."""
 
     results: Sequence[FileResult]
     rules: Sequence[Rule]
@@ -52,76 +56,83 @@ class OutputFormat:
 
     name: str
     help: str
-    render: Callable[[Report], str]
+    write: Callable[[Report, Write], None]  # the report, piece by piece (no final line break)
     for_people: bool = False  # a summary line follows the findings; colour on a terminal
     shows_source: bool = False  # shows the letter's lines, so checks keep the source text
     shows_facts: frozenset[str] = frozenset()  # facts it shows, so checks keep them
     takes_evidence: bool = False  # accepts --evidence
-    statistics: Callable[[Sequence[FileResult]], str] | None = None  # --statistics; None: none
+    statistics: Callable[[Iterable[FileResult] | Totals], str] | None = None  # --statistics
+
+    def render(self, report: Report) -> str:
+        """The report as one string (for a small run, and tests)."""
+        parts: list[str] = []
+        self.write(report, parts.append)
+        return "".join(parts)
 
 
-def _full(report: Report) -> str:
-    from lgo_audit.report.text import render_full
+def _full(report: Report, write: Write) -> None:
+    from lgo_audit.report.text import write_full
 
-    return render_full(report.results, report.style)
-
-
-def _concise(report: Report) -> str:
-    from lgo_audit.report.text import render_concise
-
-    return render_concise(report.results, report.style)
+    write_full(report.results, write, report.style)
 
 
-def _json(report: Report) -> str:
+def _concise(report: Report, write: Write) -> None:
+    from lgo_audit.report.text import write_concise
+
+    write_concise(report.results, write, report.style)
+
+
+def _json(report: Report, write: Write) -> None:
     if report.evidence:
-        from lgo_audit.report.evidence import render_json_with_evidence
+        from lgo_audit.report.evidence import write_json_with_evidence
 
-        return render_json_with_evidence(report.results)
-    from lgo_audit.report.machine import render_json
+        write_json_with_evidence(report.results, write)
+        return
+    from lgo_audit.report.machine import write_json
 
-    return render_json(report.results)
-
-
-def _json_lines(report: Report) -> str:
-    from lgo_audit.report.machine import render_json_lines
-
-    return render_json_lines(report.results)
+    write_json(report.results, write)
 
 
-def _sarif(report: Report) -> str:
-    from lgo_audit.report.sarif import render_sarif
+def _json_lines(report: Report, write: Write) -> None:
+    from lgo_audit.report.machine import write_json_lines
 
-    return render_sarif(report.results, report.rules)
-
-
-def _github(report: Report) -> str:
-    from lgo_audit.report.machine import render_github
-
-    return render_github(report.results)
+    write_json_lines(report.results, write)
 
 
-def _junit(report: Report) -> str:
-    from lgo_audit.report.machine import render_junit
+def _sarif(report: Report, write: Write) -> None:
+    from lgo_audit.report.sarif import write_sarif
 
-    return render_junit(report.results)
+    write_sarif(report.results, report.rules, write)
 
 
-def _statistics_table(results: Sequence[FileResult]) -> str:
+def _github(report: Report, write: Write) -> None:
+    from lgo_audit.report.machine import write_github
+
+    write_github(report.results, write)
+
+
+def _junit(report: Report, write: Write) -> None:
+    from lgo_audit.report.machine import write_junit
+
+    write_junit(report.results, write)
+
+
+def _statistics_table(results: Iterable[FileResult] | Totals) -> str:
     from lgo_audit.report.text import render_statistics as table
 
     return table(results)
 
 
-def _statistics_json(results: Sequence[FileResult]) -> str:
+def _statistics_json(results: Iterable[FileResult] | Totals) -> str:
     from lgo_audit.report.machine import render_statistics_json
 
     return render_statistics_json(results)
 
 
-def _html(report: Report) -> str:
-    from lgo_audit.report.html import render_html
+def _html(report: Report, write: Write) -> None:
+    from lgo_audit.report.html import write_html
 
-    return render_html(report.results, report.rules)
+    write_html(report.results, report.rules, write)
 
 
 FORMATS = MappingProxyType(
@@ -173,8 +184,14 @@ FORMATS = MappingProxyType(
 
 
 def render(fmt: OutputFormat, report: Report) -> str:
-    """``report`` in format ``fmt`` (summary lines are the caller's)."""
+    """``report`` in format ``fmt`` as one string (summary lines are the caller's)."""
     return fmt.render(report)
+
+
+def write(fmt: OutputFormat, report: Report, out: Write) -> None:
+    """``report`` in format ``fmt``, piece by piece into ``out`` (summary lines are the
+    caller's; no line break after the last line)."""
+    fmt.write(report, out)
 
 
 def statistics_problem(fmt: OutputFormat) -> str | None:
@@ -187,7 +204,7 @@ def statistics_problem(fmt: OutputFormat) -> str | None:
     return f"--statistics goes with --output-format {known}, not {fmt.name}"
 
 
-def render_statistics(results: Sequence[FileResult], fmt: OutputFormat) -> str:
+def render_statistics(results: Iterable[FileResult] | Totals, fmt: OutputFormat) -> str:
     """``--statistics``: counts per rule, most frequent first, in ``fmt``'s shape (see
     :func:`statistics_problem`; raises ValueError with its message for a format without one)."""
     if fmt.statistics is None:

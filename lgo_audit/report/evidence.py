@@ -44,12 +44,13 @@ the same files and rules give the same bytes.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable
 from typing import Any
 
 from lgo_audit import __version__
 from lgo_audit.findings import FileResult, Outcome, Severity
-from lgo_audit.report.machine import with_real_paths
+from lgo_audit.report.machine import finding_dicts, write_json_array
+from lgo_audit.report.text import Write
 
 __all__ = [
     "OUTCOMES",
@@ -57,6 +58,7 @@ __all__ = [
     "letter_status",
     "not_applicable",
     "render_json_with_evidence",
+    "write_json_with_evidence",
 ]
 
 OUTCOMES: tuple[str, ...] = tuple(o.value for o in Outcome)
@@ -78,7 +80,8 @@ def letter_status(result: FileResult) -> str:
     return "clean"
 
 
-def _letter_evidence(result: FileResult) -> dict[str, Any]:
+def letter_evidence(result: FileResult) -> dict[str, Any]:
+    """One letter's evidence record (see the module's docstring)."""
     findings = {s.value: 0 for s in Severity}
     for finding in result.findings:
         findings[finding.severity.value] += 1
@@ -118,16 +121,24 @@ def not_applicable(profile: str | None) -> tuple[str, ...]:
     return not_applicable_facts(PROFILES[profile].facts)
 
 
-def evidence(results: Sequence[FileResult]) -> list[dict[str, Any]]:
+def evidence(results: Iterable[FileResult]) -> list[dict[str, Any]]:
     """One evidence record per letter, in the order of ``results`` (see the module's docstring)."""
-    return [_letter_evidence(result) for result in results]
+    return [letter_evidence(result) for result in results]
 
 
-def render_json_with_evidence(results: Sequence[FileResult]) -> str:
-    """The document ``--output-format json --evidence`` prints (see the module's docstring)."""
-    document = {
-        "tool": {"name": "lgo-audit", "version": __version__},
-        "findings": [f.to_dict() for r in results for f in with_real_paths(r)],
-        "evidence": evidence(results),
-    }
-    return json.dumps(document, indent=2, ensure_ascii=True)  # right in any output encoding
+def write_json_with_evidence(results: Iterable[FileResult], write: Write) -> None:
+    """The document ``--output-format json --evidence`` prints (see the module's docstring),
+    written piece by piece: one pass over ``results`` for the findings, one for the evidence."""
+    tool = json.dumps({"name": "lgo-audit", "version": __version__}, indent=2, ensure_ascii=True)
+    write('{\n  "tool": ' + tool.replace("\n", "\n  ") + ',\n  "findings": ')
+    write_json_array(finding_dicts(results), write, level=1)
+    write(',\n  "evidence": ')
+    write_json_array(map(letter_evidence, results), write, level=1)
+    write("\n}")  # ASCII: right in any output encoding
+
+
+def render_json_with_evidence(results: Iterable[FileResult]) -> str:
+    """:func:`write_json_with_evidence` as one string."""
+    parts: list[str] = []
+    write_json_with_evidence(results, parts.append)
+    return "".join(parts)

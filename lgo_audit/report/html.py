@@ -1,12 +1,16 @@
 """One self-contained HTML page for a batch of letters: ``--output-format html -o report.html``.
 
-The page has the run's totals and rule-set version, a summary table (one row per letter),
-filters by severity and rule, and for each letter its text with every finding highlighted
-where it stands (``<mark class="sev-error" data-code="LGO102" title="…">``), a list of its
-findings that scrolls to and flashes the mark, and the letter's evidence (SHA-256, rule-set
-version, each rule's outcome) in a ``<details>``. Under the summary table, the *year at a
-glance* plots each document's rates against the averages it states, one inline SVG per
-authority type (its coordinates are :mod:`lgo_audit.report.plot`'s).
+The page has the run's totals and rule-set version, a summary table (one row per letter with
+findings, or that could not be read; clean letters are a count and a collapsed list of names
+and hashes), filters by severity and rule, and for each letter with findings an excerpt of its
+text (the lines of its findings, :data:`CONTEXT` lines around them) with every finding
+highlighted where it stands (``<mark class="sev-error" data-code="LGO102" title="…">``), a list
+of its findings that scrolls to and flashes the mark, and the letter's evidence (SHA-256,
+rule-set version, template, which rules had which outcome) in a ``<details>``. Under the
+summary table, the *year at a glance* plots each document's rates against the averages it
+states, one inline SVG per authority type (its coordinates are :mod:`lgo_audit.report.plot`'s).
+The page is written as Jinja2 renders it (:func:`write_html`): a first pass over the results
+gathers what comes before the letters, a second renders the letters one at a time.
 
 Where things are: this module works out what the page shows (which letters, in what state,
 each line of a letter cut into plain text and marks); the markup is in Jinja2 templates
@@ -46,8 +50,8 @@ import hashlib
 import html
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -58,13 +62,13 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from lgo_audit import __version__
-from lgo_audit.findings import FileResult, Finding, Severity
-from lgo_audit.report.evidence import OUTCOMES, evidence, letter_status
-from lgo_audit.report.plot import year_at_a_glance
+from lgo_audit.findings import FileResult, Finding, Outcome, Severity
+from lgo_audit.report.evidence import OUTCOMES, letter_evidence, letter_status, not_applicable
+from lgo_audit.report.plot import GlanceDocument, glance_document, glance_of
 from lgo_audit.report.text import clean, clean_line
 from lgo_audit.rules import Rule
 
-__all__ = ["render_html"]
+__all__ = ["CONTEXT", "render_html", "write_html"]
 
 _LINE_BREAK = re.compile(r"\r\n?|\n")
 _SEVERITIES = (Severity.ERROR, Severity.WARNING, Severity.INFO)
@@ -201,10 +205,28 @@ def _segments(text: str, pieces: Sequence[tuple[int, int, _Mark]]) -> list[str |
     return out
 
 
-def _letter_lines(source: str, items: Sequence[tuple[str, Finding]]) -> list[_LineView]:
+CONTEXT = 2
+"""Lines shown before and after the lines a finding is on (the rest of the letter is a gap)."""
+
+
+@dataclass(frozen=True, slots=True)
+class _GapView:
+    """Lines of a letter left out of its excerpt: ``first`` to ``last`` (numbers)."""
+
+    first: int
+    last: int
+
+
+def _letter_lines(
+    source: str, items: Sequence[tuple[str, Finding]], wanted: Iterable[int] = ()
+) -> list[_LineView | _GapView]:
+    """The excerpt of a letter: the lines its findings are on, :data:`CONTEXT` lines around
+    them and the lines numbered in ``wanted`` (places other findings point at), each cut
+    into plain text and marks; a gap for each stretch left out."""
     lines = _LINE_BREAK.split(source)
     by_line: dict[int, list[tuple[int, int, _Mark]]] = {}
     hit: dict[int, int] = {}
+    shown: set[int] = {n - 1 for n in wanted if 1 <= n <= len(lines)}
     for fid, finding in items:
         noun = _SEVERITY_NOUN[finding.severity.value]
         mark = _Mark(
@@ -213,19 +235,35 @@ def _letter_lines(source: str, items: Sequence[tuple[str, Finding]]) -> list[_Li
             finding.code,
             f"{finding.code} [{noun}] {clean_line(finding.message)}",
         )
-        for index, start, end in _pieces(lines, finding):
+        pieces = _pieces(lines, finding)
+        for index, start, end in pieces:
             by_line.setdefault(index, []).append((start, end, mark))
             hit[index] = max(hit.get(index, 0), finding.severity.rank)
+        first, last = pieces[0][0], pieces[-1][0]
+        shown.update(range(max(first - CONTEXT, 0), min(last + CONTEXT, len(lines) - 1) + 1))
+    shown.update([i + 1 for i in shown if i + 2 in shown])  # a line, not a gap of one line
+    if 1 in shown:
+        shown.add(0)
+    if len(lines) - 2 in shown:
+        shown.add(len(lines) - 1)
     rank_name = {s.rank: s.value for s in Severity}
-    return [
-        _LineView(
-            classes="ln" if index not in hit else f"ln hit hit-{rank_name[hit[index]]}",
-            number=index + 1,
-            text=line,
-            segments=_segments(line, by_line[index]) if index in by_line else None,
+    out: list[_LineView | _GapView] = []
+    after = 0  # the first line not yet shown or left out
+    for index in sorted(shown):
+        if index > after:
+            out.append(_GapView(after + 1, index))
+        out.append(
+            _LineView(
+                classes="ln" if index not in hit else f"ln hit hit-{rank_name[hit[index]]}",
+                number=index + 1,
+                text=lines[index],
+                segments=_segments(lines[index], by_line[index]) if index in by_line else None,
+            )
         )
-        for index, line in enumerate(lines)
-    ]
+        after = index + 1
+    if after < len(lines):
+        out.append(_GapView(after + 1, len(lines)))
+    return out
 
 
 # --- what the templates are given -------------------------------------------------------------
@@ -250,22 +288,14 @@ class _FindingView:
 
 
 @dataclass(frozen=True, slots=True)
-class _EvidenceRow:
-    code: str
-    name: str
-    outcome: str
-    suppressed: bool
-
-
-@dataclass(frozen=True, slots=True)
 class _EvidenceView:
     tally: list[tuple[str, int]]  # (outcome, count) for the outcomes that occur, in order
     sha256: str
     rule_set: str
-    rows: list[_EvidenceRow]
+    outcomes: list[tuple[str, str]]  # (outcome, its rules' codes) for those that occur, in order
+    suppressed: str  # failed rules whose findings per-file-ignores hid (codes), or ""
     profile: str | None  # the template profile; None when no letter was read
     missing: list[str]  # facts the template states but the letter lacks
-    not_applicable: list[str]  # facts the template does not state
 
 
 @dataclass(frozen=True, slots=True)
@@ -276,7 +306,7 @@ class _LetterView:
     counts: dict[str, int]
     evidence: _EvidenceView | None  # None for a letter that could not be read
     findings: list[_FindingView]
-    lines: list[_LineView] | None  # None when the text was not kept
+    lines: list[_LineView | _GapView] | None  # None when the text was not kept
 
 
 @dataclass(frozen=True, slots=True)
@@ -338,29 +368,19 @@ def _finding_view(
     )
 
 
-def _evidence_view(record: dict[str, Any], rules: dict[str, Rule]) -> _EvidenceView:
+def _evidence_view(record: dict[str, Any]) -> _EvidenceView:
     outcomes: dict[str, str] = record["rules"]
-    suppressed: list[str] = record["suppressed"]
-    tally = Counter(outcomes.values())
-    rows = []
+    by_outcome: dict[str, list[str]] = {}
     for code, outcome in outcomes.items():
-        rule = rules.get(code)
-        rows.append(
-            _EvidenceRow(
-                code=code,
-                name=rule.name if rule is not None else "",
-                outcome=outcome,
-                suppressed=code in suppressed,
-            )
-        )
+        by_outcome.setdefault(outcome, []).append(code)
     return _EvidenceView(
-        tally=[(o, tally[o]) for o in OUTCOMES if tally[o]],
+        tally=[(o, len(by_outcome[o])) for o in OUTCOMES if o in by_outcome],
         sha256=str(record["sha256"]),
         rule_set=str(record["rule_set"]),
-        rows=rows,
+        outcomes=[(o, " ".join(by_outcome[o])) for o in OUTCOMES if o in by_outcome],
+        suppressed=" ".join(record["suppressed"]),
         profile=record["profile"],
         missing=list(record["missing"]),
-        not_applicable=list(record["not_applicable"]),
     )
 
 
@@ -372,9 +392,9 @@ def _counts(result: FileResult) -> dict[str, int]:
 def _letter_view(
     number: int,
     result: FileResult,
-    record: dict[str, Any],
     rules: dict[str, Rule],
     letters_with_text: dict[str, int],
+    wanted: Iterable[int] = (),
 ) -> _LetterView:
     ordered = sorted(result.findings, key=lambda f: (f.span.line, f.span.column, f.code))
     items = [(f"f{number}-{k}", f) for k, f in enumerate(ordered, start=1)]
@@ -383,19 +403,38 @@ def _letter_view(
         result=result,
         status=letter_status(result),
         counts=_counts(result),
-        evidence=None if result.error is not None else _evidence_view(record, rules),
+        evidence=None if result.error is not None else _evidence_view(letter_evidence(result)),
         findings=[_finding_view(fid, f, rules, letters_with_text) for fid, f in items],
-        lines=_letter_lines(result.source_text, items)
+        lines=_letter_lines(result.source_text, items, wanted)
         if result.findings and result.source_text is not None
         else None,
     )
 
 
-def _tiles(results: Sequence[FileResult]) -> list[tuple[str, int, str]]:
+@dataclass(frozen=True, slots=True)
+class _Row:
+    """A letter as the summary table (or the list of clean letters) shows it."""
+
+    number: int
+    path: str
+    status: str
+    counts: dict[str, int]
+    sha256: str
+    suppressed: str = ""  # a clean letter's failed rules (codes): per-file-ignores hid them
+
+
+@dataclass(frozen=True, slots=True)
+class _Template:
+    """A template year of the letters read, and the facts it does not state."""
+
+    profile: str
+    not_applicable: tuple[str, ...]
+
+
+def _tiles(statuses: Counter[str], letters: int) -> list[tuple[str, int, str]]:
     """``(label, count, class)`` for each tile of the page's header."""
-    statuses = Counter(letter_status(r) for r in results)
     tiles = [
-        ("Letters", len(results), ""),
+        ("Letters", letters, ""),
         ("With errors", statuses["has-errors"], "sev-error"),
         ("With warnings only", statuses["has-warnings"], "sev-warning"),
         ("Clean", statuses["clean"], "st-clean"),
@@ -405,10 +444,6 @@ def _tiles(results: Sequence[FileResult]) -> list[tuple[str, int, str]]:
     if statuses["unreadable"]:
         tiles.append(("Could not be read", statuses["unreadable"], "st-unreadable"))
     return tiles
-
-
-def _rule_sets(results: Iterable[FileResult]) -> list[str]:
-    return list(dict.fromkeys(r.rule_set for r in results if r.rule_set))
 
 
 # --- rule explanations: Markdown --------------------------------------------------------------
@@ -520,43 +555,100 @@ def _asset(name: str) -> _Asset:
     return _Asset(text, digest)
 
 
-def render_html(
-    results: Sequence[FileResult], rules: Sequence[Rule], *, title: str = "lgo-audit report"
-) -> str:
-    """The report for ``results`` as one self-contained HTML5 page (see the module's docstring).
+@dataclass
+class _Survey:
+    """What a first pass over the results gives the page before its letters: the totals, a
+    row per letter, the plot's documents, the template years, and the lines of each letter
+    that other findings point at (so its excerpt shows them)."""
+
+    letters: int = 0
+    statuses: Counter[str] = field(default_factory=Counter)
+    totals: Counter[str] = field(default_factory=Counter)
+    by_code: Counter[str] = field(default_factory=Counter)
+    rule_sets: dict[str, None] = field(default_factory=dict)
+    rows: list[_Row] = field(default_factory=list)  # letters with findings or unreadable
+    clean: list[_Row] = field(default_factory=list)
+    documents: list[GlanceDocument] = field(default_factory=list)
+    profiles: dict[str, None] = field(default_factory=dict)
+    letters_with_text: dict[str, int] = field(default_factory=dict)
+    wanted: dict[str, set[int]] = field(default_factory=dict)  # path -> line numbers
+    same: dict[object, Any] = field(default_factory=dict)  # values the documents share
+
+    def add(self, number: int, result: FileResult) -> None:
+        self.letters += 1
+        status = letter_status(result)
+        self.statuses[status] += 1
+        counts = _counts(result)
+        self.totals.update({k: n for k, n in counts.items() if n})
+        self.by_code.update(f.code for f in result.findings)
+        if result.rule_set:
+            self.rule_sets.setdefault(result.rule_set)
+        if result.profile is not None:
+            self.profiles.setdefault(result.profile)
+        suppressed = ""
+        if status == "clean":
+            failed = sorted(r.code for r in result.results if r.outcome is Outcome.FAILED)
+            suppressed = " ".join(failed)
+        row = _Row(number, result.path, status, counts, result.sha256 or "", suppressed)
+        (self.clean if status == "clean" else self.rows).append(row)
+        document = glance_document(number, result, self.same)
+        if document is not None:
+            self.documents.append(document)
+        if result.findings and result.source_text is not None:
+            self.letters_with_text[result.path] = number
+        for finding in result.findings:
+            for related in finding.related:
+                self.wanted.setdefault(related.path, set()).add(related.span.line)
+
+
+def write_html(
+    results: Iterable[FileResult],
+    rules: Sequence[Rule],
+    write: Callable[[str], object],
+    *,
+    title: str = "lgo-audit report",
+) -> None:
+    """The report for ``results`` as one self-contained HTML5 page (see the module's
+    docstring), written piece by piece: a first pass over ``results`` for the totals, the
+    summary table and the plot, a second for the letters' sections (those with findings or
+    that could not be read: clean letters are a count, and a list of names in a collapsed
+    ``<details>``).
 
     ``rules`` are the active rules (names, summaries and explanations for the findings and
     the evidence); a finding whose rule is not among them is shown with its own name.
     """
     by_code = {rule.code: rule for rule in rules}
-    records = evidence(results)
-    letters_with_text = {
-        r.path: n
-        for n, r in enumerate(results, start=1)
-        if r.source_text is not None and r.findings
-    }
-    findings_by_code = Counter(f.code for r in results for f in r.findings)
+    survey = _Survey()
+    for number, result in enumerate(results, start=1):
+        survey.add(number, result)
+
+    def letters() -> Iterator[_LetterView]:
+        for number, result in enumerate(results, start=1):
+            if letter_status(result) != "clean":
+                wanted = survey.wanted.get(result.path, ())
+                yield _letter_view(number, result, by_code, survey.letters_with_text, wanted)
+
     css, script = _asset("report.css"), _asset("report.js")
     template = _environment().get_template("report.html.j2")
-    page = template.render(
+    pieces = template.generate(
         title=title,
         version=__version__,
-        rule_sets=_rule_sets(results),
+        rule_sets=list(survey.rule_sets),
         n_rules=len(rules),
-        n_letters=len(results),
-        tiles=_tiles(results),
-        glance=year_at_a_glance(results),
-        totals=Counter(f.severity.value for r in results for f in r.findings),
+        n_letters=survey.letters,
+        tiles=_tiles(survey.statuses, survey.letters),
+        glance=glance_of(survey.documents),
+        totals=survey.totals,
         rule_boxes=[
-            _RuleBox(code, findings_by_code[code], by_code.get(code))
-            for code in sorted(findings_by_code)
+            _RuleBox(code, survey.by_code[code], by_code.get(code))
+            for code in sorted(survey.by_code)
         ],
-        letters=[
-            _letter_view(n, r, record, by_code, letters_with_text)
-            for n, (r, record) in enumerate(zip(results, records, strict=True), start=1)
-        ],
+        rows=survey.rows,
+        clean=survey.clean,
+        letters=letters(),
+        templates=[_Template(p, not_applicable(p)) for p in sorted(survey.profiles)],
         rule_rows=[
-            _RuleRow(rule, findings_by_code.get(rule.code, 0), _explanation(rule.explanation))
+            _RuleRow(rule, survey.by_code.get(rule.code, 0), _explanation(rule.explanation))
             for rule in sorted(rules, key=lambda r: r.code)
         ],
         css=Markup(css.text),
@@ -564,4 +656,21 @@ def render_html(
         script=Markup(script.text),
         script_sha256=script.sha256,
     )
-    return page + "\n"  # Jinja2 drops a template's final newline; a text file ends with one
+    buffer: list[str] = []
+    size = 0
+    for piece in pieces:
+        buffer.append(piece)
+        size += len(piece)
+        if size >= 1 << 16:
+            write("".join(buffer))
+            buffer, size = [], 0
+    write("".join(buffer))
+
+
+def render_html(
+    results: Iterable[FileResult], rules: Sequence[Rule], *, title: str = "lgo-audit report"
+) -> str:
+    """:func:`write_html` as one string, ending with a line break (as a file does)."""
+    parts: list[str] = []
+    write_html(results, rules, parts.append, title=title)
+    return "".join(parts) + "\n"

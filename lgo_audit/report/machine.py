@@ -6,11 +6,12 @@ import dataclasses
 import json
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator
+from typing import Any
 
-from lgo_audit.findings import FileResult, Finding
+from lgo_audit.findings import FileResult, Finding, Totals
 from lgo_audit.reader import display_path
-from lgo_audit.report.text import clean_line, statistics
+from lgo_audit.report.text import Write, _totals, clean_line, statistics
 
 __all__ = [
     "escape_data",
@@ -21,6 +22,11 @@ __all__ = [
     "render_junit",
     "render_statistics_json",
     "with_real_paths",
+    "write_github",
+    "write_json",
+    "write_json_array",
+    "write_json_lines",
+    "write_junit",
 ]
 
 
@@ -46,21 +52,55 @@ def with_real_paths(result: FileResult) -> list[Finding]:
     ]
 
 
-def render_json(results: Sequence[FileResult]) -> str:
+def _collect(writer: Any, *args: Any) -> str:
+    parts: list[str] = []
+    writer(*args, parts.append)
+    return "".join(parts)
+
+
+def write_json_array(items: Iterable[Any], write: Write, level: int = 0) -> None:
+    """A JSON array of ``items`` written item by item, byte for byte as ``json.dumps(list,
+    indent=2, ensure_ascii=True)`` writes it as a value ``level`` levels deep in a document."""
+    inner = "\n" + "  " * (level + 1)
+    first = True
+    for item in items:
+        text = json.dumps(item, indent=2, ensure_ascii=True).replace("\n", inner)
+        write(("[" if first else ",") + inner + text)
+        first = False
+    write("[]" if first else "\n" + "  " * level + "]")
+
+
+def finding_dicts(results: Iterable[FileResult]) -> Iterator[dict[str, Any]]:
+    """Each finding's JSON object, result by result."""
+    for result in results:
+        for finding in with_real_paths(result):
+            yield finding.to_dict()
+
+
+def write_json(results: Iterable[FileResult], write: Write) -> None:
     """An array of findings (the shape of :meth:`Finding.to_dict`)."""
-    return json.dumps(
-        [f.to_dict() for r in results for f in with_real_paths(r)], indent=2, ensure_ascii=True
-    )
+    write_json_array(finding_dicts(results), write)
 
 
-def render_json_lines(results: Sequence[FileResult]) -> str:
-    """One finding per line, for streaming into other tools."""
-    return "\n".join(
-        json.dumps(f.to_dict(), ensure_ascii=True) for r in results for f in with_real_paths(r)
-    )
+def render_json(results: Iterable[FileResult]) -> str:
+    """:func:`write_json` as one string."""
+    return _collect(write_json, results)
 
 
-def render_statistics_json(results: Sequence[FileResult]) -> str:
+def write_json_lines(results: Iterable[FileResult], write: Write) -> None:
+    """One finding per line, for streaming into other tools (none after the last)."""
+    separator = ""
+    for finding in finding_dicts(results):
+        write(separator + json.dumps(finding, ensure_ascii=True))
+        separator = "\n"
+
+
+def render_json_lines(results: Iterable[FileResult]) -> str:
+    """:func:`write_json_lines` as one string."""
+    return _collect(write_json_lines, results)
+
+
+def render_statistics_json(results: Iterable[FileResult] | Totals) -> str:
     """``--statistics`` with ``json``: an array with an object per rule, as ruff prints it
     (``code``, ``name``, ``count``, ``fixable``: every finding can be fixed, ``fixable_count``)
     and the rule's ``severity``; most frequent first."""
@@ -101,10 +141,11 @@ def _github_file(path: str) -> str:
     return escape_property("".join(p if p in ("\r", "\n") else clean_line(p) for p in parts))
 
 
-def render_github(results: Sequence[FileResult]) -> str:
+def write_github(results: Iterable[FileResult], write: Write) -> None:
     """``::error file=…,line=…,col=…,endLine=…,endColumn=…,title=…::message`` per finding."""
-    lines = []
+    separator = ""
     for result in results:
+        lines = []
         for f in with_real_paths(result):
             properties = ",".join(
                 [
@@ -123,15 +164,38 @@ def render_github(results: Sequence[FileResult]) -> str:
                 f"::error file={_github_file(result.path)}::"
                 + escape_data(clean_line(result.error))
             )
-    return "\n".join(lines)
+        if lines:
+            write(separator + "\n".join(lines))
+            separator = "\n"
 
 
-def render_junit(results: Sequence[FileResult]) -> str:
-    """One testsuite per letter, one failing testcase per finding, a passing case when clean."""
+def render_github(results: Iterable[FileResult]) -> str:
+    """:func:`write_github` as one string."""
+    return _collect(write_github, results)
+
+
+def _xml(element: ET.Element) -> str:
+    # ASCII, with character references for the rest: the same XML whatever encoding the
+    # output is written in (a Windows console's cp1252 too), so the declaration stays true.
+    text = ET.tostring(element, encoding="unicode")
+    return text.encode("ascii", "xmlcharrefreplace").decode("ascii")
+
+
+def write_junit(results: Iterable[FileResult], write: Write) -> None:
+    """One testsuite per letter, one failing testcase per finding, a passing case when clean.
+
+    The totals come first (a pass over ``results`` counts them, unless one has), then each
+    suite is written as it is made."""
+    totals = _totals(results)
     suites = ET.Element("testsuites", name="lgo-audit")
-    total = failures = errors = 0
+    suites.set("tests", str(totals.total + totals.unreadable + totals.without_findings))
+    suites.set("failures", str(totals.total))
+    suites.set("errors", str(totals.unreadable))
+    head = _xml(suites)
+    write('<?xml version="1.0" encoding="UTF-8"?>\n')
+    wrote = False
     for result in results:
-        suite = ET.SubElement(suites, "testsuite", name=clean_line(result.path))
+        suite = ET.Element("testsuite", name=clean_line(result.path))
         cases = fails = errs = 0
         if result.error is not None:
             case = ET.SubElement(suite, "testcase", name="read", classname=clean_line(result.path))
@@ -162,12 +226,12 @@ def render_junit(results: Sequence[FileResult]) -> str:
         suite.set("tests", str(cases))
         suite.set("failures", str(fails))
         suite.set("errors", str(errs))
-        total, failures, errors = total + cases, failures + fails, errors + errs
-    suites.set("tests", str(total))
-    suites.set("failures", str(failures))
-    suites.set("errors", str(errors))
-    ET.indent(suites)
-    # ASCII, with character references for the rest: the same XML whatever encoding the
-    # output is written in (a Windows console's cp1252 too), so the declaration stays true.
-    xml = ET.tostring(suites, encoding="unicode").encode("ascii", "xmlcharrefreplace")
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + xml.decode("ascii")
+        ET.indent(suite, level=1)
+        write((head[: -len(" />")] + ">" if not wrote else "") + "\n  " + _xml(suite))
+        wrote = True
+    write("\n</testsuites>" if wrote else head)
+
+
+def render_junit(results: Iterable[FileResult]) -> str:
+    """:func:`write_junit` as one string."""
+    return _collect(write_junit, results)

@@ -23,10 +23,11 @@ with a title "Council — measure rate% (stated average avg%)".
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import PurePath
+from typing import Any, TypeVar
 
 from lgo_audit.findings import FactValue, FileResult
 from lgo_audit.report.plotted import MEASURES, PLOT_FACTS, Measure
@@ -38,7 +39,10 @@ __all__ = [
     "TYPES",
     "UNKNOWN_TYPE",
     "Glance",
+    "GlanceDocument",
     "Group",
+    "glance_document",
+    "glance_of",
     "year_at_a_glance",
 ]
 
@@ -48,6 +52,7 @@ TYPES = ("County", "District", "Metropolitan Borough", "Unitary", "London Boroug
 
 UNKNOWN_TYPE = "Unknown type"
 
+T = TypeVar("T")
 _FLAGGED = re.compile(r"LGO[15]\d\d")
 _KIND_LABEL = {"letter": "letter", "page": "statistics page"}
 
@@ -174,21 +179,56 @@ def _triangle(cx: float, cy: float) -> str:
 
 
 @dataclass(frozen=True, slots=True)
-class _Document:
+class GlanceDocument:
+    """What the plot needs of one document (:func:`glance_document`): its number on the page,
+    council, kind, authority type, LGO1xx and LGO5xx codes, and each measure's rate and
+    average (None where it states none)."""
+
     number: int
-    result: FileResult
     council: str
     kind: str
-    codes: tuple[str, ...]  # its LGO1xx and LGO5xx codes
+    type: str
+    codes: tuple[str, ...]
+    figures: tuple[tuple[Decimal | None, Decimal | None], ...]  # per measure: rate, average
 
 
-def _panel(index: int, measure: Measure, documents: Sequence[_Document]) -> Panel:
+def glance_document(
+    number: int, result: FileResult, same: dict[object, Any] | None = None
+) -> GlanceDocument | None:
+    """The plot's view of ``result``, numbered ``number`` on the page (None for a result that
+    was not read, or the statistics table's own findings). Equal values are kept once in
+    ``same`` (when given): a batch's documents share most of them."""
+    if result.error is not None or result.kind == "table" or not result.facts:
+        return None
+    kept: dict[object, Any] = {} if same is None else same
+
+    def shared(value: T) -> T:  # 59 and 59.0 are equal, but each is shown as written
+        return kept.setdefault((type(value), str(value)), value)  # type: ignore[no-any-return]
+
+    figures = tuple(
+        (
+            shared(_percent(result.facts.get(m.rate))),
+            shared(_percent(result.facts.get(m.average))),
+        )
+        for m in MEASURES
+    )
+    codes = tuple(sorted({f.code for f in result.findings if _FLAGGED.fullmatch(f.code)}))
+    return GlanceDocument(
+        number,
+        shared(_council(result)),
+        shared(_kind(result)),
+        shared(_type(result)),
+        shared(codes),
+        figures,
+    )
+
+
+def _panel(index: int, measure: Measure, documents: Sequence[GlanceDocument]) -> Panel:
     points: list[Point] = []
     left_out: list[tuple[str, str]] = []
     for doc in documents:
         href = f"#letter-{doc.number}"
-        rate = _percent(doc.result.facts.get(measure.rate))
-        average = _percent(doc.result.facts.get(measure.average))
+        rate, average = doc.figures[index]
         if rate is None or average is None:
             left_out.append((href, doc.council))
             continue
@@ -245,19 +285,22 @@ class Glance:
     key_triangle: str = "M7 1L13 12L1 12Z"  # the legend's triangle
 
 
-def year_at_a_glance(results: Sequence[FileResult]) -> Glance | None:
+def year_at_a_glance(results: Iterable[FileResult]) -> Glance | None:
     """The plot's groups, one per authority type with a document, in :data:`TYPES`' order
     (other types by name, then the unknown type); None when no document has a figure to plot.
 
     Documents are the results that were read (not the statistics table's own findings), each
     numbered as the page numbers its section (``#letter-N``, from 1 in ``results``' order)."""
-    by_type: dict[str, list[_Document]] = {}
-    for number, result in enumerate(results, start=1):
-        if result.error is not None or result.kind == "table" or not result.facts:
-            continue
-        codes = tuple(sorted({f.code for f in result.findings if _FLAGGED.fullmatch(f.code)}))
-        document = _Document(number, result, _council(result), _kind(result), codes)
-        by_type.setdefault(_type(result), []).append(document)
+    same: dict[object, Any] = {}
+    documents = (glance_document(n, r, same) for n, r in enumerate(results, start=1))
+    return glance_of([d for d in documents if d is not None])
+
+
+def glance_of(documents: Sequence[GlanceDocument]) -> Glance | None:
+    """:func:`year_at_a_glance` of the documents' views (:func:`glance_document`)."""
+    by_type: dict[str, list[GlanceDocument]] = {}
+    for document in documents:
+        by_type.setdefault(document.type, []).append(document)
     order = [
         *(t for t in TYPES if t in by_type),
         *sorted(t for t in by_type if t not in TYPES and t != UNKNOWN_TYPE),

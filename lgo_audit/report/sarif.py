@@ -10,18 +10,19 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 from lgo_audit import __version__
 from lgo_audit.findings import FileResult, Finding
-from lgo_audit.report.machine import with_real_paths
+from lgo_audit.report.machine import with_real_paths, write_json_array
+from lgo_audit.report.text import Write
 from lgo_audit.rules import Rule
 from lgo_audit.span import Span
 
-__all__ = ["render_sarif", "source_root"]
+__all__ = ["render_sarif", "source_root", "unreadable", "write_sarif"]
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 _LEVEL = {"error": "error", "warning": "warning", "info": "note"}
@@ -122,9 +123,23 @@ def _result(finding: Finding, rule_index: dict[str, int], root: Path) -> dict[st
     return result
 
 
-def render_sarif(
-    results: Sequence[FileResult], rules: Sequence[Rule], root: Path | None = None
-) -> str:
+def unreadable(results: Iterable[FileResult]) -> list[FileResult]:
+    """The results with an input error: those a check's Results keep at hand, or found by a
+    pass over ``results``."""
+    known = getattr(results, "unreadable", None)
+    if isinstance(known, list):
+        return known
+    return [result for result in results if result.error is not None]
+
+
+_RESULTS = '"results": []'
+
+
+def write_sarif(
+    results: Iterable[FileResult], rules: Sequence[Rule], write: Write, root: Path | None = None
+) -> None:
+    """The SARIF document, its results written one by one (the rest comes first: the input
+    errors, from :func:`unreadable`)."""
     base = source_root(root)
     rule_index = {rule.code: i for i, rule in enumerate(rules)}
     notifications = [
@@ -133,8 +148,7 @@ def render_sarif(
             "message": {"text": result.error},
             "locations": [{"physicalLocation": {"artifactLocation": _artifact(result.path, base)}}],
         }
-        for result in results
-        if result.error is not None
+        for result in unreadable(results)
     ]
     run = {
         "tool": {
@@ -154,7 +168,26 @@ def render_sarif(
                 "workingDirectory": {"uri": Path(os.getcwd()).resolve().as_uri() + "/"},
             }
         ],
-        "results": [_result(f, rule_index, base) for r in results for f in with_real_paths(r)],
+        "results": [],  # written below, one by one, where this empty array is
     }
     document = {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
-    return json.dumps(document, indent=2, ensure_ascii=True)
+    text = json.dumps(document, indent=2, ensure_ascii=True)
+    at = text.rindex(_RESULTS) + len(_RESULTS) - 2
+    write(text[:at])
+
+    def each() -> Iterator[dict[str, Any]]:
+        for result in results:
+            for finding in with_real_paths(result):
+                yield _result(finding, rule_index, base)
+
+    write_json_array(each(), write, level=3)
+    write(text[at + 2 :])
+
+
+def render_sarif(
+    results: Iterable[FileResult], rules: Sequence[Rule], root: Path | None = None
+) -> str:
+    """:func:`write_sarif` as one string."""
+    parts: list[str] = []
+    write_sarif(results, rules, parts.append, root)
+    return "".join(parts)

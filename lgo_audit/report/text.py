@@ -9,11 +9,10 @@ on one line (a path, a message, which may quote another file's name) passes thro
 from __future__ import annotations
 
 import re
-from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from lgo_audit.findings import FileResult, Finding, Severity
+from lgo_audit.findings import FileResult, Finding, Severity, Totals
 
 __all__ = [
     "Style",
@@ -24,7 +23,12 @@ __all__ = [
     "render_statistics",
     "statistics",
     "summary",
+    "write_concise",
+    "write_full",
 ]
+
+Write = Callable[[str], object]
+"""Where a writer puts its output, piece by piece (``sys.stdout.write``, ``list.append``)."""
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")  # the line ends spans count (not form feeds)
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
@@ -97,10 +101,21 @@ def _header(finding: Finding, style: Style) -> str:
     )
 
 
-def render_concise(results: Sequence[FileResult], style: Style = Style()) -> str:
-    """One line per finding: ``path:line:col: CODE [severity] message``."""
-    lines = [_header(f, style) for r in results for f in r.findings]
-    return "\n".join(lines)
+def write_concise(results: Iterable[FileResult], write: Write, style: Style = Style()) -> None:
+    """One line per finding: ``path:line:col: CODE [severity] message`` (lines joined by line
+    breaks, none after the last)."""
+    separator = ""
+    for result in results:
+        if result.findings:
+            write(separator + "\n".join(_header(f, style) for f in result.findings))
+            separator = "\n"
+
+
+def render_concise(results: Iterable[FileResult], style: Style = Style()) -> str:
+    """:func:`write_concise` as one string."""
+    parts: list[str] = []
+    write_concise(results, parts.append, style)
+    return "".join(parts)
 
 
 MAX_LINE = 100  # longer source lines are shown as a window around the span
@@ -161,9 +176,10 @@ def _display_width(text: str) -> int:
     return cells if cells >= 0 else sum(max(wcwidth(char), 0) for char in text)
 
 
-def render_full(results: Sequence[FileResult], style: Style = Style()) -> str:
-    """Each finding with its source line(s), a caret under the span, related places and fix."""
-    blocks: list[str] = []
+def write_full(results: Iterable[FileResult], write: Write, style: Style = Style()) -> None:
+    """Each finding with its source line(s), a caret under the span, related places and fix;
+    one block per finding, a blank line between two (none after the last)."""
+    separator = ""
     for result in results:
         lines = _LINE_BREAK.split(result.source_text or "")
         for finding in result.findings:
@@ -178,23 +194,33 @@ def render_full(results: Sequence[FileResult], style: Style = Style()) -> str:
                 kind = finding.fix.applicability.value
                 fix = clean_line(finding.fix.description)
                 block.append(style.cyan("  = ") + f"fix ({kind}): {fix}")
-            blocks.append("\n".join(block))
-    return "\n\n".join(blocks)
+            write(separator + "\n".join(block))
+            separator = "\n\n"
 
 
-def statistics(results: Sequence[FileResult]) -> list[tuple[str, str, str, int, int]]:
+def render_full(results: Iterable[FileResult], style: Style = Style()) -> str:
+    """:func:`write_full` as one string."""
+    parts: list[str] = []
+    write_full(results, parts.append, style)
+    return "".join(parts)
+
+
+def _totals(results: Iterable[FileResult] | Totals) -> Totals:
+    """What ``results`` count (a pass over them), or the totals given."""
+    if isinstance(results, Totals):
+        return results
+    known = getattr(results, "totals", None)  # a check's Results count once, on their pass
+    return known if isinstance(known, Totals) else Totals.of(results)
+
+
+def statistics(results: Iterable[FileResult] | Totals) -> list[tuple[str, str, str, int, int]]:
     """Per rule: code, name, severity, findings, fixable findings; most frequent first."""
-    counts = Counter(_rule_of(f) for r in results for f in r.findings)
-    fixable = Counter(_rule_of(f) for r in results for f in r.findings if f.fix is not None)
-    rows = sorted(counts.items(), key=lambda item: (-item[1], item[0][0]))
-    return [(*key, n, fixable[key]) for key, n in rows]
+    totals = _totals(results)
+    rows = sorted(totals.by_rule.items(), key=lambda item: (-item[1], item[0][0]))
+    return [(*key, n, totals.fixable_by_rule[key]) for key, n in rows]
 
 
-def _rule_of(finding: Finding) -> tuple[str, str, str]:
-    return finding.code, finding.name, finding.severity.value
-
-
-def render_statistics(results: Sequence[FileResult]) -> str:
+def render_statistics(results: Iterable[FileResult] | Totals) -> str:
     """Counts per rule, most frequent first (``--statistics``): a tab-separated table."""
     rows = statistics(results)
     width = max((len(str(n)) for *_, n, _ in rows), default=1)
@@ -204,12 +230,13 @@ def render_statistics(results: Sequence[FileResult]) -> str:
     )
 
 
-def summary(results: Sequence[FileResult], style: Style = Style()) -> str:
+def summary(results: Iterable[FileResult] | Totals, style: Style = Style()) -> str:
     """``Found 1 error, 3 warnings in 2 letters (0 clean).`` and the fixable count."""
-    counts = Counter(f.severity for r in results for f in r.findings)
-    letters = sum(1 for r in results if r.error is None and r.kind == "letter")
-    clean_letters = sum(1 for r in results if r.is_clean and r.kind == "letter")
-    unreadable = sum(1 for r in results if r.error is not None)
+    totals = _totals(results)
+    counts = totals.findings
+    letters = totals.letters
+    clean_letters = totals.clean_letters
+    unreadable = totals.unreadable
     parts = []
     for severity in (Severity.ERROR, Severity.WARNING, Severity.INFO):
         n = counts.get(severity, 0)
@@ -220,18 +247,7 @@ def summary(results: Sequence[FileResult], style: Style = Style()) -> str:
     text = f"Found {what} in {letters} letter{'s' if letters != 1 else ''} ({clean_letters} clean)"
     if unreadable:
         text += f"; {unreadable} file{'s' if unreadable != 1 else ''} could not be checked"
-    safe = sum(
-        1
-        for r in results
-        for f in r.findings
-        if f.fix is not None and f.fix.applicability.value == "safe"
-    )
-    unsafe = sum(
-        1
-        for r in results
-        for f in r.findings
-        if f.fix is not None and f.fix.applicability.value == "unsafe"
-    )
+    safe, unsafe = totals.safe, totals.unsafe
     text += "."
     if safe or unsafe:
         text += f"\n[*] {safe} fixable with --fix" + (

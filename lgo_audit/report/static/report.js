@@ -22,7 +22,6 @@
   const points = $$("#glance a.pt")
     .map((a) => [a, document.getElementById("letter-" + a.dataset.letter)]);
   const rows = new Map($$("#summary-table tbody tr").map((r) => [r.dataset.letter, r]));
-  const showClean = document.getElementById("show-clean");
   const query = document.getElementById("q");
   const shown = document.getElementById("shown");
   const form = document.getElementById("filters");
@@ -60,11 +59,11 @@
     letters.forEach((a) => {
       const total = Number(a.dataset.findings);
       const visible = $$("li.finding", a).filter((li) => !li.hidden).length;
-      // Letters without findings show while no finding filter narrows the view; a letter
-      // that could not be read counts as an error of no rule.
+      // A letter that could not be read counts as an error of no rule (clean letters have
+      // no section: they are counted, and listed, in the summary).
       let on = visible > 0;
       if (a.dataset.status === "unreadable") on = sevs.has("error") && !rulesNarrowed;
-      else if (total === 0) on = showClean.checked && !narrowed;
+      else if (total === 0) on = !narrowed;
       if (q && !a.dataset.path.toLowerCase().includes(q)) on = false;
       a.hidden = !on;
       const row = rows.get(a.dataset.letter);
@@ -75,8 +74,11 @@
       }
       if (on) { nLetters += 1; nFindings += visible; }
     });
-    // The plot's points of letters the filters hide are dimmed (still there, still links).
-    points.forEach(([a, letter]) => a.classList.toggle("off", !letter || letter.hidden));
+    // The plot's points of letters the filters hide are dimmed (still there, still links);
+    // a clean letter (in the list of clean letters) is hidden while a filter narrows the view.
+    points.forEach(([a, letter]) => a.classList.toggle("off", !letter || letter.hidden
+      || (letter.tagName === "LI" && (narrowed
+        || (q && !letter.dataset.path.toLowerCase().includes(q))))));
     shown.textContent = "Showing " + nLetters + " of " + letters.length + " letters, "
       + nFindings + " of " + items.size + " findings";
   }

@@ -1,0 +1,166 @@
+"""A batch's check takes memory that does not grow with the batch: results go to a spool file
+and back one at a time, cross-letter rules keep a few facts per letter, workers get a bounded
+window of files, and reports are written piece by piece, byte for byte as before."""
+
+from __future__ import annotations
+
+import concurrent.futures
+import gc
+import json
+import xml.etree.ElementTree as ET
+from concurrent.futures import Future
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from lgo_audit import application, check
+from lgo_audit.application import SPOOL_FROM, CheckOptions, run_check
+from lgo_audit.batch import memory_names
+from lgo_audit.config import Settings
+from lgo_audit.findings import FileResult, Totals
+from lgo_audit.report.evidence import render_json_with_evidence
+from lgo_audit.report.machine import render_json, render_junit
+from lgo_audit.report.sarif import render_sarif
+from lgo_audit.rules import rules_for
+from tests.batches import consistent_batch
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "examples"
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    """A batch large enough to be spooled, with one that cannot be read, the examples (findings
+    with source lines) and a second letter to one of their councils (LGO502)."""
+    batch = consistent_batch(SPOOL_FROM, seed=11, encoding="utf-8")
+    letters = tmp_path_factory.mktemp("batch") / "letters"
+    batch.write(letters)
+    (letters / "binary.txt").write_bytes(b"\x00\x01\x02" * 100)  # refused by the reader
+    for example in EXAMPLES.glob("*.txt"):
+        (letters / example.name).write_bytes(example.read_bytes())
+    (letters / "stockport-again.txt").write_bytes((EXAMPLES / "stockport-2020.txt").read_bytes())
+    return [letters, letters.parent / "missing.txt"]
+
+
+def in_memory(monkeypatch: pytest.MonkeyPatch, folder: list[Path]) -> list[FileResult]:
+    with monkeypatch.context() as patch:
+        patch.setattr(application, "SPOOL_FROM", 10**9)
+        run = run_check(folder, CheckOptions(isolated=True))
+        assert run.results._file is None
+        return list(run.results)
+
+
+def test_a_spooled_check_gives_the_results_a_check_in_memory_gives(monkeypatch, folder):
+    run = run_check(folder, CheckOptions(isolated=True))
+    assert run.results._file is not None  # spooled
+    spooled = list(run.results)
+    errors = [r.path for r in spooled if r.error]  # each in its place
+    assert [Path(p).name for p in errors] == ["binary.txt", "missing.txt"]
+    (again,) = [r for r in spooled if r.path.endswith("stockport-again.txt")]
+    assert "LGO502" in [f.code for f in again.findings]  # a batch finding, with its source
+    assert again.source_text is not None
+    assert spooled == in_memory(monkeypatch, folder)
+    assert [r.path for r in run.results[2:4]] == [r.path for r in spooled[2:4]]
+    assert run.results[-1] == spooled[-1]
+    run.close()
+
+
+def test_a_spooled_check_holds_no_result_in_memory_between_reads(folder):
+    run = run_check(folder, CheckOptions(isolated=True))
+    gc.collect()
+    held = [o for o in gc.get_objects() if isinstance(o, FileResult)]
+    assert len(held) <= 2, "only the results of files that could not be read are kept"
+    assert sum(1 for _ in run.results) == len(run.results) > SPOOL_FROM
+    run.close()
+
+
+def test_the_totals_and_exit_status_are_counted_on_the_pass_that_writes_the_report(folder):
+    run = run_check(folder, CheckOptions(isolated=True))
+    results = list(run.results)  # one pass ...
+    assert run.results._totals is not None  # ... counted them
+    assert run.results.totals == Totals.of(results)
+    assert run.exit_status == 2  # an input error
+    assert run.input_errors == [r.error for r in results if r.error is not None]
+    run.close()
+
+
+def test_closing_a_run_deletes_its_spool_file(folder):
+    run = run_check(folder, CheckOptions(isolated=True))
+    spool = run.results._file
+    assert spool is not None and not spool.closed
+    run.close()
+    assert spool.closed
+
+
+def test_cross_letter_rules_keep_in_memory_only_what_they_group_by_and_compare():
+    rules = Settings().selection.active(rules_for(()))
+    names = memory_names(rules, data=False)
+    assert {"document.kind", "document.year", "authority.type", "upheld.average"} <= names
+    assert "signatory.name" in names  # LGO504 agrees on it
+    # read only for the letters a finding is made on, or that share a rendition or a page:
+    assert "salutation.name" not in names and "upheld.count" not in names
+    assert "upheld.count" in memory_names(rules, data=True)  # the table's columns
+
+
+class Synchronous:
+    """A stand-in for the process pool that runs each chunk when it is submitted and counts
+    the chunks submitted whose results have not been asked for."""
+
+    most = 0
+
+    def __init__(self, max_workers: int, initializer: Any, initargs: tuple[Any, ...]) -> None:
+        initializer(*initargs)
+        self.pending: list[Future[Any]] = []
+
+    def __enter__(self) -> Synchronous:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        pass
+
+    def submit(self, function: Any, chunk: Any) -> Future[Any]:
+        future: Future[Any] = Future()
+        future.set_result(function(chunk))
+        original = future.result
+        self.pending.append(future)
+        Synchronous.most = max(Synchronous.most, len(self.pending))
+
+        def result(timeout: float | None = None) -> Any:
+            self.pending.remove(future)
+            return original(timeout)
+
+        future.result = result  # type: ignore[method-assign]
+        return future
+
+
+def test_workers_are_given_a_bounded_window_of_files_not_the_whole_batch(monkeypatch, folder):
+    monkeypatch.setattr(
+        concurrent.futures, "ProcessPoolExecutor", Synchronous
+    )  # imported when used
+    monkeypatch.setattr(check.os, "cpu_count", lambda: 2)
+    files = sorted(p for p in folder[0].iterdir() if p.is_file()) * 20  # a batch of 1,400
+    Synchronous.most = 0
+    results = list(check.check_results([(p, Settings()) for p in files], 2, pack=True))
+    assert len(results) == len(files)
+    assert all(isinstance(r.result, bytes) for r in results)  # pickled for the spool
+    assert Synchronous.most <= 2 * check.WINDOW
+
+
+def test_reports_written_piece_by_piece_are_what_json_and_xml_write_whole(folder):
+    run = run_check(folder, CheckOptions(isolated=True))
+    for text in (
+        render_json(run.results),
+        render_json_with_evidence(run.results),
+        render_sarif(run.results, run.rules),
+    ):
+        assert text == json.dumps(json.loads(text), indent=2, ensure_ascii=True)
+    junit = render_junit(run.results)
+    root = ET.fromstring(junit.split("\n", 1)[1])
+    ET.indent(root)
+    whole = ET.tostring(root, encoding="unicode").encode("ascii", "xmlcharrefreplace")
+    assert junit.split("\n", 1)[1] == whole.decode("ascii")
+    assert root.get("tests") == str(sum(int(s.get("tests", 0)) for s in root))
+    assert root.get("failures") == str(sum(int(s.get("failures", 0)) for s in root))
+    assert root.get("errors") == "2"
+    run.close()
