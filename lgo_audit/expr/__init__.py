@@ -55,6 +55,16 @@ from lgo_audit.expr._ast import (
 from lgo_audit.expr._check import check as check_types
 from lgo_audit.expr._compile import Compiled, compile_expr, evaluate
 from lgo_audit.expr._declare import Function, Param, Signature
+from lgo_audit.expr._direct import (
+    Condition,
+    Direct,
+    DirectFn,
+    Values,
+    compile_condition,
+    compile_direct,
+    raw_key,
+    unexpected,
+)
 from lgo_audit.expr._errors import ExprEvalError, ExprSyntaxError, ExprTypeError
 from lgo_audit.expr._functions import CORE, FUNCTIONS
 from lgo_audit.expr._lazy import parse
@@ -86,6 +96,7 @@ from lgo_audit.expr._values import (
     Env,
     Percent,
     Value,
+    check_value,
     format_value,
 )
 
@@ -115,6 +126,9 @@ __all__ = [
     "Binary",
     "Call",
     "Compiled",
+    "Condition",
+    "Direct",
+    "DirectFn",
     "Env",
     "ExprEvalError",
     "ExprSyntaxError",
@@ -133,13 +147,19 @@ __all__ = [
     "TypeVar",
     "Unary",
     "Value",
+    "Values",
     "check_types",
+    "check_value",
+    "compile_condition",
+    "compile_direct",
     "compile_expr",
     "evaluate",
     "format_value",
     "names_used",
     "parse",
     "parse_template",
+    "raw_key",
     "render_template",
+    "unexpected",
     "unparse",
 ]
