@@ -213,13 +213,18 @@ class _Plan:
 
 _PLANS: dict[tuple[Any, ...], _Plan] = {}  # by the ids of the rules, year, kind, is_letter
 _RECENT: dict[tuple[Any, ...], _Plan] = {}  # by the id of the list, year, kind, is_letter
-_COMPILED: dict[int, tuple[Rule, _Direct | None]] = {}
+_FIRST: set[tuple[Any, ...]] = set()  # the keys of plans asked for once (made uncompiled)
+_COMPILED: dict[int, tuple[Rule, _Direct | None, Any]] = {}  # rule id: (rule, direct, screen)
 _MAX_CACHED = 4096  # plans and compiled rules kept (a long-lived process loading rules anew)
 
 
 def _plan_for(rules: Iterable[Rule], year: int, kind: str, is_letter: bool) -> _Plan:
     """The plan of ``rules`` for letters of template ``year`` and document ``kind``, made once
-    per rule list, year, kind and whether the document is a letter at all."""
+    per rule list, year, kind and whether the document is a letter at all.
+
+    The first letter of a kind is judged without compiling anything (the rules' own compiled
+    expressions, through an Env): a one-letter check does not pay for compiling what it uses
+    once. The second gets the compiled plan, kept for every letter after it."""
     listed = rules if isinstance(rules, list | tuple) else tuple(rules)
     recent = _RECENT.get((id(listed), year, kind, is_letter))
     if (
@@ -231,6 +236,11 @@ def _plan_for(rules: Iterable[Rule], year: int, kind: str, is_letter: bool) -> _
     key = (tuple(map(id, listed)), year, kind, is_letter)
     plan = _PLANS.get(key)
     if plan is None:
+        if key not in _FIRST:
+            if len(_FIRST) >= _MAX_CACHED:
+                _FIRST.clear()
+            _FIRST.add(key)
+            return _make_plan(tuple(listed), year, kind, is_letter, compiled=False)
         if len(_PLANS) >= _MAX_CACHED:
             _PLANS.clear()
         plan = _PLANS[key] = _make_plan(tuple(listed), year, kind, is_letter)
@@ -240,7 +250,9 @@ def _plan_for(rules: Iterable[Rule], year: int, kind: str, is_letter: bool) -> _
     return plan
 
 
-def _make_plan(rules: tuple[Rule, ...], year: int, kind: str, is_letter: bool) -> _Plan:
+def _make_plan(
+    rules: tuple[Rule, ...], year: int, kind: str, is_letter: bool, *, compiled: bool = True
+) -> _Plan:
     steps: list[_Step] = []
     cases: list[_Case] = []
     template: dict[str, expr.Value] = {}
@@ -262,9 +274,10 @@ def _make_plan(rules: tuple[Rule, ...], year: int, kind: str, is_letter: bool) -
         elif rule.kind == "structure":
             steps.append(_Step(rule, _Mode.STRUCTURE))
         elif rule.kind == "text":
-            steps.append(_Step(rule, _Mode.TEXT, screen=_screen(rule)))
+            screen = _compiled(rule)[1] if compiled else None
+            steps.append(_Step(rule, _Mode.TEXT, screen=screen))
         else:
-            direct = _direct(rule)
+            direct = _compiled(rule)[0] if compiled else None
             step = _Step(rule, _Mode.FACT, direct=direct is not None)
             if direct is not None:
                 names |= direct.names
@@ -302,15 +315,18 @@ def _screen(rule: Rule) -> Any:
         return None
 
 
-def _direct(rule: Rule) -> _Direct | None:
-    """A fact rule's ``when`` and ``assert`` compiled over a letter's values, once per rule;
-    None for a rule over hyperlinks (``each = "links"``) or one loaded without its trees."""
+def _compiled(rule: Rule) -> tuple[_Direct | None, Any]:
+    """A rule compiled for the plan, once per rule: a fact rule's ``when`` and ``assert`` over
+    a letter's values (None for a rule over hyperlinks, ``each = "links"``, or one loaded
+    without its trees), and a text rule's screen (see :func:`_screen`)."""
     entry = _COMPILED.get(id(rule))
     if entry is None or entry[0] is not rule:
         if len(_COMPILED) >= _MAX_CACHED:
             _COMPILED.clear()
-        entry = _COMPILED[id(rule)] = (rule, _compile_direct(rule))
-    return entry[1]
+        direct = _compile_direct(rule) if rule.kind == "fact" else None
+        screen = _screen(rule) if rule.kind == "text" else None
+        entry = _COMPILED[id(rule)] = (rule, direct, screen)
+    return entry[1], entry[2]
 
 
 def _compile_direct(rule: Rule) -> _Direct | None:
@@ -357,6 +373,8 @@ def _letter_values(parsed: ParsedLetter, plan: _Plan, sections: set[str]) -> exp
         values[name] = section in sections
     get = parsed.facts.get
     date = datetime.date
+    largest = MAX_MAGNITUDE
+    longest = MAX_STRING_LENGTH
     for name in plan.names:
         token = get(name)
         if token is None:
@@ -364,10 +382,10 @@ def _letter_values(parsed: ParsedLetter, plan: _Plan, sections: set[str]) -> exp
         value = token.value
         kind = type(value)
         if kind is int:
-            if not -MAX_MAGNITUDE <= value <= MAX_MAGNITUDE:
+            if not -largest <= value <= largest:
                 return None
         elif kind is str:
-            if len(value) > MAX_STRING_LENGTH:
+            if len(value) > longest:
                 return None
         elif kind is Decimal:
             _, digits, exponent = value.as_tuple()
@@ -385,7 +403,7 @@ def _letter_values(parsed: ParsedLetter, plan: _Plan, sections: set[str]) -> exp
         if token is None:
             continue
         raw = token.raw
-        if type(raw) is not str or len(raw) > MAX_STRING_LENGTH:
+        if type(raw) is not str or len(raw) > longest:
             return None
         values[key] = raw
     return values
