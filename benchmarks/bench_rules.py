@@ -1,13 +1,15 @@
 """The per-letter rule stage alone: run_rules over letters parsed beforehand (never a test).
 
-    python benchmarks/bench_rules.py /tmp/letters            # time run_rules, best of 5 passes, CPU time
-    python benchmarks/bench_rules.py /tmp/letters --dump out.txt   # also write every outcome
+    python benchmarks/bench_rules.py /tmp/letters                # CPU time of run_rules
+    python benchmarks/bench_rules.py /tmp/letters --dump out.txt # and write every outcome
 
-The letters of DIR (``*.txt``, sorted) are parsed once, as ``check`` parses them (the bundled
-rules, the default settings, the authority register), then the active rules run over each of
-them ``--passes`` times; the best pass is reported, per letter. ``--dump`` writes one line per
-letter with its findings and its rules' outcomes (their reprs), so that two versions of the
-engine can be compared with ``cmp``.
+The letters of DIR (``*.txt`` at any depth, sorted) are parsed once, as ``check`` parses them
+(the bundled rules, the default settings, the authority register) and set aside from the
+garbage collector; then the active rules run over each of them ``--passes`` times and the
+best pass's CPU time is reported, per letter (CPU time: the machine may be shared). ``--dump``
+writes one line per letter with its findings and its rules' outcomes (their reprs), so that
+two versions of the engine can be compared with ``cmp``: run the other version with
+``PYTHONPATH=<its checkout>`` from outside this one.
 """
 
 from __future__ import annotations
