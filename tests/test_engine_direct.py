@@ -214,3 +214,26 @@ def test_a_well_typed_expression_gives_the_same_value_over_values_as_through_an_
     table.update({expr.raw_key(name): raws.get(name) for name in direct.raws})
     through_env = _outcome(lambda: expr.compile_expr(node)(DictEnv(values, raws)))
     assert _outcome(lambda: direct.fn(table)) == through_env, expr.unparse(node)
+
+
+_NUMBERS = st.one_of(
+    st.none(),
+    st.integers(-(10**32), 10**32),
+    st.integers(-5, 300),
+    st.decimals(min_value=-1000, max_value=1000, places=2, allow_nan=False),
+    st.fractions(max_denominator=50),
+    st.text(max_size=2),
+)
+
+
+@settings(max_examples=800, deadline=None)
+@given(_NUMBERS, _NUMBERS, _NUMBERS)
+def test_a_stated_percentage_checked_against_counts_is_judged_as_the_functions_judge_it(
+    count: object, total: object, stated: object
+) -> None:
+    node = expr.parse("rounds_half_up_to(percent(k, n), p)")
+    values = {"k": count, "n": total, "p": stated}
+    direct = expr.compile_direct(node)
+    table: dict[str, object] = {**direct.constants, **values}
+    through_env = _outcome(lambda: expr.compile_expr(node)(DictEnv(values)))
+    assert _outcome(lambda: direct.fn(table)) == through_env

@@ -55,6 +55,8 @@ from lgo_audit.expr._values import (
     check_value,
     describe,
     negate,
+    places_of,
+    round_half_up_scaled,
 )
 
 __all__ = [
@@ -379,6 +381,11 @@ class _Compiler:
             fn = compare_fns
         return self.fold(fn, (left, right))
 
+    def rounds_percent(self, count: Node, total: Node, stated: Node) -> _Operand:
+        operands = (self.compile(count), self.compile(total), self.compile(stated))
+        fn = _rounds_percent(*(self.as_fn(o) for o in operands))
+        return self.fold(fn, operands)
+
     def call(self, node: Call) -> _Operand:
         if node.function == "raw":
             arg = node.args[0]
@@ -386,6 +393,14 @@ class _Compiler:
             name = self.local_names.get(arg.name, arg.name)
             self.raws.add(name)
             return ("k", raw_key(name))
+        first = node.args[0]
+        if (
+            node.function == "rounds_half_up_to"
+            and isinstance(first, Call)
+            and first.function == "percent"
+            and len(first.args) == 2
+        ):
+            return self.rounds_percent(first.args[0], first.args[1], node.args[1])
         operands = tuple(self.compile(a) for a in node.args)
         if node.function == "choose":
             condition, if_true, if_false = (self.as_fn(o) for o in operands)
@@ -526,6 +541,51 @@ def _pair(function: Callable[..., Value], left: _Operand, right: _Operand) -> Di
         return None if a is None or b is None else function(a, b)
 
     return fns
+
+
+_WHOLE_PERCENT: Final = object()  # percent(k, n) of two small whole numbers, not yet made
+_SMALL: Final = 10**30  # 100 * k / n of whole numbers below this is within every bound
+
+
+def _rounds_percent(count: DirectFn, total: DirectFn, stated: DirectFn) -> DirectFn:
+    """``rounds_half_up_to(percent(count, total), stated)``, the check of a stated percentage.
+
+    For two whole numbers (the usual case) the exact percentage ``100 * count / total`` is
+    rounded half up at the stated number's places without making the Percent first: rounding
+    ``n / d`` half up gives the same for ``g * n / (g * d)``, so the fraction need not be
+    reduced. Anything else goes through the two functions, in the order they would run."""
+    percent = FUNCTIONS["percent"].impl
+    rounds = FUNCTIONS["rounds_half_up_to"].impl
+    assert percent is not None and rounds is not None
+
+    def rounds_percent(values: Values) -> Value:
+        k: Any = count(values)
+        n: Any = total(values)
+        share: Any
+        if k is None or n is None:
+            share = None
+        elif type(k) is int and type(n) is int and -_SMALL < k < _SMALL and -_SMALL < n < _SMALL:
+            share = _WHOLE_PERCENT if n != 0 else None  # percent(k, 0) is null
+        else:
+            share = percent(k, n)
+        p: Any = stated(values)
+        if share is None or p is None:
+            return None
+        if share is _WHOLE_PERCENT:
+            kind = type(p)
+            if kind is int:
+                places, pn, pd = 0, p, 1
+            elif kind is Decimal:
+                places = places_of(p)
+                pn, pd = p.as_integer_ratio()
+            else:  # not a stated number: the function says so
+                return rounds(percent(k, n), p)
+            num, den = (100 * k, n) if n > 0 else (-100 * k, -n)
+            rounded: int = round_half_up_scaled(num, den, places)
+            return bool(rounded * pd == pn * 10**places)
+        return rounds(share, p)
+
+    return rounds_percent
 
 
 def _pair_with_nulls(function: Callable[..., Value], left: _Operand, right: _Operand) -> DirectFn:
