@@ -79,7 +79,7 @@ def run_rules(
         elif mode is _Mode.FACT:
             results[index] = step.passed
     if values is not None:
-        _judge_cases(parsed, plan.cases, values, env, findings, results)
+        _judge_cases(parsed, plan.cases, plan.guard_keys, values, env, findings, results)
     if len(findings) > 1:
         findings.sort(key=lambda f: f.sort_key)
     return findings, results
@@ -88,6 +88,7 @@ def run_rules(
 def _judge_cases(
     parsed: ParsedLetter,
     cases: tuple[_Case, ...],
+    guard_keys: tuple[str, ...],
     values: expr.Values,
     env: FactEnv,
     findings: list[Finding],
@@ -97,19 +98,13 @@ def _judge_cases(
     each rule: a rule applies when one of its cases does (its ``when`` true and its ``assert``
     not null), fails when one fails, and is an error (its other cases left) when one cannot be
     evaluated. A failure's message and fix are made through an Env, as there."""
+    absent = {key for key in guard_keys if values[key] is None}
     errored = -1
     for index, step, guards, when, assertion, binding in cases:
         if index == errored:
             continue  # the rule could not be evaluated: its other cases are not judged
-        if guards:
-            held = True
-            for key in guards:
-                if values[key] is None:  # (is: == would compare a Decimal with None)
-                    held = False
-                    break
-            if not held:
-                continue  # a guard of the when fails: the when is not true
-        rule = step.rule
+        if guards and not absent.isdisjoint(guards):
+            continue  # a guard of the when fails: the when is not true
         try:
             try:
                 if when is not None and when(values) is not True:
@@ -125,10 +120,12 @@ def _judge_cases(
                 if results[index] is step.not_applicable:
                     results[index] = step.passed
                 continue
+            rule = step.rule
             local = env if binding is None else BoundEnv(env, binding)
             message = expr.render_template(rule.message, local)
             fix = _fix(parsed, rule, local, binding)
         except expr.ExprEvalError as error:
+            rule = step.rule
             message = f"rule could not be evaluated: {error}"
             findings.append(_finding(parsed, rule, message, FILE_START, ()))
             results[index] = step.error
@@ -201,6 +198,7 @@ class _Plan:
     """Those of them not judged by ``cases``."""
     cases: tuple[_Case, ...]
     """The cases of the fact rules judged over a letter's values, in the order of the rules."""
+    guard_keys: tuple[str, ...]  # every key a case's guards read
     results: list[RuleResult]
     """Each rule's outcome before a letter is judged: not applicable (a fact rule is until one
     of its cases applies), or passed (a structure or text rule, until it finds something)."""
@@ -293,6 +291,7 @@ def _make_plan(
         judged,
         tuple((i, s) for i, s in judged if not s.direct),
         tuple(cases),
+        tuple(sorted({key for case in cases for key in case[2]})),
         [s.passed if s.mode in (_Mode.STRUCTURE, _Mode.TEXT) else s.not_applicable for s in steps],
         template,
         tuple(sorted(names)),
