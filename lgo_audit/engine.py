@@ -6,7 +6,7 @@ the facts the rule names in ``at``, with the rule's fix when it has one.
 
 What a rule list does for letters of one template year and kind of document is worked out once
 (a *plan*): which rules do not apply, and each fact rule's ``when`` and ``assert`` compiled over
-a letter's values (:func:`lgo_audit.expr.compile_direct`), one case per ``each`` entry. For
+a letter's values (:mod:`lgo_audit.expr.direct`), one case per ``each`` entry. For
 each letter, the values the fact rules read are admitted once into one dict and the cases run
 over it; a letter with a value the language does not admit (a number beyond its bounds) is
 judged through an :class:`~lgo_audit.envs.FactEnv` instead, where the rules that read that
@@ -18,10 +18,9 @@ from __future__ import annotations
 import datetime
 import operator
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import re2
 
@@ -34,6 +33,9 @@ from lgo_audit.normalise import Link as TextLink
 from lgo_audit.parse import ParsedLetter
 from lgo_audit.rules import Binding, Rule
 from lgo_audit.span import FILE_START, Span
+
+if TYPE_CHECKING:
+    from lgo_audit.expr.direct import DirectFn, Values
 
 __all__ = ["run_rules"]
 
@@ -89,7 +91,7 @@ def _judge_cases(
     parsed: ParsedLetter,
     cases: tuple[_Case, ...],
     guard_keys: tuple[str, ...],
-    values: expr.Values,
+    values: Values,
     env: FactEnv,
     findings: list[Finding],
     results: list[RuleResult],
@@ -113,7 +115,9 @@ def _judge_cases(
             except expr.ExprEvalError:
                 raise
             except Exception as exc:
-                raise expr.unexpected(exc) from exc
+                from lgo_audit.expr.direct import unexpected
+
+                raise unexpected(exc) from exc
             if verdict is None:
                 continue
             if verdict is True:
@@ -146,67 +150,98 @@ class _Mode(Enum):
     FACT = "fact"
 
 
-@dataclass(frozen=True, slots=True)
 class _Step:
-    rule: Rule
-    mode: _Mode
-    direct: bool = False
-    """A fact rule judged over a letter's values (its cases are in the plan's ``cases``)."""
-    screen: Any = None
-    """For a text rule: one RE2 pattern that matches where any of its patterns does (None:
-    none could be made), so that a letter none of them matches is read once, not per pattern."""
-    passed: RuleResult = field(init=False)
-    failed: RuleResult = field(init=False)
-    not_applicable: RuleResult = field(init=False)
-    error: RuleResult = field(init=False)
+    """What one rule does for letters of a plan's year and kind, and its outcomes (one
+    immutable result per outcome, shared by every letter). Plain classes, not dataclasses,
+    here: defining one costs start-up time a one-letter check would pay."""
 
-    def __post_init__(self) -> None:
-        for name, outcome in (
-            ("passed", Outcome.PASSED),
-            ("failed", Outcome.FAILED),
-            ("not_applicable", Outcome.NOT_APPLICABLE),
-            ("error", Outcome.ERROR),
-        ):  # one immutable result per rule and outcome, shared by every letter
-            object.__setattr__(self, name, RuleResult(self.rule.code, outcome))
+    __slots__ = ("direct", "error", "failed", "mode", "not_applicable", "passed", "rule", "screen")
+
+    def __init__(self, rule: Rule, mode: _Mode, *, direct: bool = False, screen: Any = None):
+        self.rule = rule
+        self.mode = mode
+        self.direct = direct
+        """A fact rule judged over a letter's values (its cases are in the plan's ``cases``)."""
+        self.screen = screen
+        """For a text rule: one RE2 pattern that matches where any of its patterns does (None:
+        none could be made), so that a letter none of them matches is read once, not once per
+        pattern."""
+        self.passed = RuleResult(rule.code, Outcome.PASSED)
+        self.failed = RuleResult(rule.code, Outcome.FAILED)
+        self.not_applicable = RuleResult(rule.code, Outcome.NOT_APPLICABLE)
+        self.error = RuleResult(rule.code, Outcome.ERROR)
 
 
-_Case = tuple[int, _Step, tuple[str, ...], expr.DirectFn | None, expr.DirectFn, Binding | None]
+_Case = tuple[int, _Step, tuple[str, ...], "DirectFn | None", "DirectFn", Binding | None]
 """One ``each`` entry of a fact rule (or the rule itself), compiled over a letter's values: the
 index of the rule's outcome, its step, the guards of its ``when`` (keys whose values must not
 be None), the rest of its ``when`` (None: true), its ``assert``, and the entry's local names."""
 
-_RuleCase = tuple[tuple[str, ...], expr.DirectFn | None, expr.DirectFn, Binding | None]
+_RuleCase = tuple[tuple[str, ...], "DirectFn | None", "DirectFn", Binding | None]
+_Direct = tuple[tuple[_RuleCase, ...], frozenset[str], frozenset[str], dict[str, expr.Value]]
+"""A fact rule compiled over a letter's values: its cases, the facts and raw texts they read,
+and their constants."""
 
 
-@dataclass(frozen=True, slots=True)
-class _Direct:
-    """A fact rule compiled over a letter's values: its cases, and what they read."""
-
-    cases: tuple[_RuleCase, ...]
-    names: frozenset[str]
-    raws: frozenset[str]
-    constants: dict[str, expr.Value]
-
-
-@dataclass(frozen=True, slots=True)
 class _Plan:
-    rules: tuple[Rule, ...]  # held, so that the ids in the plan's key stay theirs
-    every_step: tuple[tuple[int, _Step], ...]
-    """The rules to judge for each letter (all but those that do not apply), with the index of
-    their outcome in ``results``: for a letter judged through an Env."""
-    steps: tuple[tuple[int, _Step], ...]
-    """Those of them not judged by ``cases``."""
-    cases: tuple[_Case, ...]
-    """The cases of the fact rules judged over a letter's values, in the order of the rules."""
-    guard_keys: tuple[str, ...]  # every key a case's guards read
-    results: list[RuleResult]
-    """Each rule's outcome before a letter is judged: not applicable (a fact rule is until one
-    of its cases applies), or passed (a structure or text rule, until it finds something)."""
-    template: dict[str, expr.Value]
-    """Every key the cases read: None for the names, and the constants."""
-    names: tuple[str, ...]  # the facts whose values the cases read
-    raws: tuple[tuple[str, str], ...]  # (fact, key) of the raw texts they read
-    sections: tuple[tuple[str, str], ...]  # (name, section) of the section names they read
+    """What a rule list does for letters of one template year and kind of document."""
+
+    __slots__ = (
+        "cases",
+        "every_step",
+        "guard_keys",
+        "names",
+        "raws",
+        "results",
+        "rules",
+        "sections",
+        "steps",
+        "template",
+    )
+
+    def __init__(
+        self,
+        rules: tuple[Rule, ...],
+        steps: list[_Step],
+        cases: list[_Case],
+        names: set[str],
+        raws: set[str],
+        constants: dict[str, expr.Value],
+    ) -> None:
+        self.rules = rules  # held, so that the ids in the plan's key stay theirs
+        judged = tuple((i, s) for i, s in enumerate(steps) if s.mode is not _Mode.NOT_APPLICABLE)
+        self.every_step = judged
+        """The rules to judge for each letter (all but those that do not apply), with the index
+        of their outcome in ``results``: for a letter judged through an Env."""
+        self.steps = tuple((i, s) for i, s in judged if not s.direct)
+        """Those of them not judged by ``cases``."""
+        self.cases = tuple(cases)
+        """The cases of the fact rules judged over a letter's values, in the rules' order."""
+        self.guard_keys = tuple(sorted({key for case in cases for key in case[2]}))
+        """Every key a case's guards read."""
+        self.results = [
+            s.passed if s.mode in (_Mode.STRUCTURE, _Mode.TEXT) else s.not_applicable for s in steps
+        ]
+        """Each rule's outcome before a letter is judged: not applicable (a fact rule is until
+        one of its cases applies), or passed (a structure or text rule, until it finds
+        something)."""
+        raw_keys = {name: _raw_key(name) for name in sorted(raws)}
+        self.template: dict[str, expr.Value] = {
+            **constants,
+            **dict.fromkeys(names),
+            **dict.fromkeys(raw_keys.values()),
+        }
+        """Every key the cases read: None for the names, and the constants."""
+        self.names = tuple(sorted(names))  # the facts whose values the cases read
+        self.raws = tuple(raw_keys.items())  # (fact, key) of the raw texts they read
+        self.sections = tuple((n, SECTION_NAMES[n]) for n in self.names if n in SECTION_NAMES)
+        """(name, section) of the section names the cases read."""
+
+
+def _raw_key(name: str) -> str:
+    from lgo_audit.expr.direct import raw_key
+
+    return raw_key(name)
 
 
 _PLANS: dict[tuple[Any, ...], _Plan] = {}  # by the ids of the rules, year, kind, is_letter
@@ -253,7 +288,7 @@ def _make_plan(
 ) -> _Plan:
     steps: list[_Step] = []
     cases: list[_Case] = []
-    template: dict[str, expr.Value] = {}
+    constants: dict[str, expr.Value] = {}
     names: set[str] = set()
     raws: set[str] = set()
     for rule in rules:
@@ -278,26 +313,13 @@ def _make_plan(
             direct = _compiled(rule)[0] if compiled else None
             step = _Step(rule, _Mode.FACT, direct=direct is not None)
             if direct is not None:
-                names |= direct.names
-                raws |= direct.raws
-                template.update(direct.constants)
-                cases.extend((len(steps), step, *case) for case in direct.cases)
+                rule_cases, rule_names, rule_raws, rule_constants = direct
+                names |= rule_names
+                raws |= rule_raws
+                constants.update(rule_constants)
+                cases.extend((len(steps), step, *case) for case in rule_cases)
             steps.append(step)
-    template.update(dict.fromkeys(names))
-    template.update(dict.fromkeys(expr.raw_key(n) for n in raws))
-    judged = tuple((i, s) for i, s in enumerate(steps) if s.mode is not _Mode.NOT_APPLICABLE)
-    return _Plan(
-        rules,
-        judged,
-        tuple((i, s) for i, s in judged if not s.direct),
-        tuple(cases),
-        tuple(sorted({key for case in cases for key in case[2]})),
-        [s.passed if s.mode in (_Mode.STRUCTURE, _Mode.TEXT) else s.not_applicable for s in steps],
-        template,
-        tuple(sorted(names)),
-        tuple((n, expr.raw_key(n)) for n in sorted(raws)),
-        tuple((n, SECTION_NAMES[n]) for n in sorted(names) if n in SECTION_NAMES),
-    )
+    return _Plan(rules, steps, cases, names, raws, constants)
 
 
 def _screen(rule: Rule) -> Any:
@@ -336,6 +358,8 @@ def _compile_direct(rule: Rule) -> _Direct | None:
     bindings: tuple[Binding | None, ...] = rule.each or (None,)
     if any(b is not None and set(b.values) != set(b.nodes) for b in bindings):
         return None
+    from lgo_audit.expr.direct import compile_condition, compile_direct  # on demand
+
     cases: list[_RuleCase] = []
     names: set[str] = set()
     raws: set[str] = set()
@@ -344,9 +368,9 @@ def _compile_direct(rule: Rule) -> _Direct | None:
         local_names = {} if binding is None else binding.names
         local_nodes = {} if binding is None else binding.nodes
         guards: tuple[str, ...] = ()
-        when: expr.DirectFn | None = None
+        when: DirectFn | None = None
         if rule.when_node is not None:
-            condition = expr.compile_condition(rule.when_node, local_names, local_nodes)
+            condition = compile_condition(rule.when_node, local_names, local_nodes)
             guards = condition.guards
             names |= condition.reads
             raws |= condition.raws
@@ -355,15 +379,15 @@ def _compile_direct(rule: Rule) -> _Direct | None:
                 names |= condition.rest.reads
                 raws |= condition.rest.raws
                 constants.update(condition.rest.constants)
-        assertion = expr.compile_direct(rule.assert_node, local_names, local_nodes)
+        assertion = compile_direct(rule.assert_node, local_names, local_nodes)
         names |= assertion.reads
         raws |= assertion.raws
         constants.update(assertion.constants)
         cases.append((guards, when, assertion.fn, binding))
-    return _Direct(tuple(cases), frozenset(names), frozenset(raws), constants)
+    return tuple(cases), frozenset(names), frozenset(raws), constants
 
 
-def _letter_values(parsed: ParsedLetter, plan: _Plan, sections: set[str]) -> expr.Values | None:
+def _letter_values(parsed: ParsedLetter, plan: _Plan, sections: set[str]) -> Values | None:
     """The values the plan's cases read, each admitted as an expression admits a fact's value
     (``check_value``); None when one is not admitted (the rules then read the facts through an
     Env, and those that read that value report the error as they always have)."""

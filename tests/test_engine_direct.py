@@ -21,6 +21,8 @@ from lgo_audit import engine, expr
 from lgo_audit.envs import BoundEnv
 from lgo_audit.examples import build_example, checked_letter
 from lgo_audit.expr import Call, ExprEvalError, Literal, Name, Node
+from lgo_audit.expr.direct import compile_condition, raw_key, unexpected
+from lgo_audit.expr.direct import compile_direct as direct_compile
 from lgo_audit.findings import Outcome, Severity
 from lgo_audit.rules import Binding, load_rules
 from tests.test_expr import _TYPED_VALUES, FACT_VALUES, LITERALS, WELL_TYPED, DictEnv, _extend
@@ -152,7 +154,7 @@ def _outcome(evaluate):
     except ExprEvalError as error:
         return ("error", str(error))
     except Exception as error:  # the engine wraps these as compile_expr does
-        return ("error", str(expr.unexpected(error)))
+        return ("error", str(unexpected(error)))
     return ("value", type(value), repr(value))
 
 
@@ -163,10 +165,10 @@ def test_a_compiled_expression_reads_its_values_as_an_env_would(
 ) -> None:
     facts = _Facts(values)
     binding = Binding({"it": "a"}, {"n": expr.compile_expr(local)}, {"n": local})
-    direct = expr.compile_direct(node, binding.names, binding.nodes)
+    direct = direct_compile(node, binding.names, binding.nodes)
     table: dict[str, object] = dict(direct.constants)
     table.update({name: facts.value(name) for name in direct.reads})
-    table.update({expr.raw_key(name): facts.raw(name) for name in direct.raws})
+    table.update({raw_key(name): facts.raw(name) for name in direct.raws})
     assume(all(_admitted(v) for v in table.values()))
     through_env = _outcome(lambda: expr.compile_expr(node)(BoundEnv(facts, binding)))
     assert _outcome(lambda: direct.fn(table)) == through_env, expr.unparse(node)
@@ -178,14 +180,14 @@ def test_a_when_split_into_guards_and_the_rest_is_true_exactly_when_the_when_is(
     node: Node, values: list[object]
 ) -> None:
     facts = _Facts(values)
-    condition = expr.compile_condition(node)
+    condition = compile_condition(node)
     table: dict[str, object] = {}
     table.update({name: facts.value(name) for name in condition.reads})
-    table.update({expr.raw_key(name): facts.raw(name) for name in condition.raws})
+    table.update({raw_key(name): facts.raw(name) for name in condition.raws})
     if condition.rest is not None:
         table.update(condition.rest.constants)
         table.update({name: facts.value(name) for name in condition.rest.reads})
-        table.update({expr.raw_key(name): facts.raw(name) for name in condition.rest.raws})
+        table.update({raw_key(name): facts.raw(name) for name in condition.rest.raws})
     assume(all(_admitted(v) for v in table.values()))
 
     def split() -> bool:
@@ -208,10 +210,10 @@ def test_a_well_typed_expression_gives_the_same_value_over_values_as_through_an_
         name: data.draw(st.one_of(st.none(), strategy)) for name, strategy in _TYPED_VALUES.items()
     }
     raws = {name: str(value) for name, value in values.items()}
-    direct = expr.compile_direct(node)
+    direct = direct_compile(node)
     table: dict[str, object] = dict(direct.constants)
     table.update({name: values.get(name) for name in direct.reads})
-    table.update({expr.raw_key(name): raws.get(name) for name in direct.raws})
+    table.update({raw_key(name): raws.get(name) for name in direct.raws})
     through_env = _outcome(lambda: expr.compile_expr(node)(DictEnv(values, raws)))
     assert _outcome(lambda: direct.fn(table)) == through_env, expr.unparse(node)
 
@@ -233,7 +235,7 @@ def test_a_stated_percentage_checked_against_counts_is_judged_as_the_functions_j
 ) -> None:
     node = expr.parse("rounds_half_up_to(percent(k, n), p)")
     values = {"k": count, "n": total, "p": stated}
-    direct = expr.compile_direct(node)
+    direct = direct_compile(node)
     table: dict[str, object] = {**direct.constants, **values}
     through_env = _outcome(lambda: expr.compile_expr(node)(DictEnv(values)))
     assert _outcome(lambda: direct.fn(table)) == through_env

@@ -37,6 +37,8 @@ Semantics
 
 Use ``parse`` (at load time, with ``names`` = the facts the grammar can extract), then
 ``check_types``, then ``compile_expr`` once, then call the compiled function for each letter.
+To judge many letters, :mod:`lgo_audit.expr.direct` compiles a tree over a dict of a letter's
+values admitted once (imported on demand: a one-letter check does not need it).
 """
 
 from lgo_audit.expr._ast import (
@@ -55,16 +57,6 @@ from lgo_audit.expr._ast import (
 from lgo_audit.expr._check import check as check_types
 from lgo_audit.expr._compile import Compiled, compile_expr, evaluate
 from lgo_audit.expr._declare import Function, Param, Signature
-from lgo_audit.expr._direct import (
-    Condition,
-    Direct,
-    DirectFn,
-    Values,
-    compile_condition,
-    compile_direct,
-    raw_key,
-    unexpected,
-)
 from lgo_audit.expr._errors import ExprEvalError, ExprSyntaxError, ExprTypeError
 from lgo_audit.expr._functions import CORE, FUNCTIONS
 from lgo_audit.expr._lazy import parse
@@ -126,9 +118,6 @@ __all__ = [
     "Binary",
     "Call",
     "Compiled",
-    "Condition",
-    "Direct",
-    "DirectFn",
     "Env",
     "ExprEvalError",
     "ExprSyntaxError",
@@ -147,19 +136,14 @@ __all__ = [
     "TypeVar",
     "Unary",
     "Value",
-    "Values",
     "check_types",
     "check_value",
-    "compile_condition",
-    "compile_direct",
     "compile_expr",
     "evaluate",
     "format_value",
     "names_used",
     "parse",
     "parse_template",
-    "raw_key",
     "render_template",
-    "unexpected",
     "unparse",
 ]

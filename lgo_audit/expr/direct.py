@@ -16,6 +16,7 @@ the values in one dict; the closures made here read that dict directly:
 * constants are folded when compiled, as ``compile_expr`` folds them, and read from the dict
   like names (the engine copies them into it from :attr:`Direct.constants`).
 
+This module is imported on demand (by the engine, once a second letter of a kind comes).
 The closures compute exactly what the ``compile_expr`` closures compute, with the same errors,
 from an environment whose values the dict holds (see :class:`Direct`); they raise
 ExprEvalError, and anything unexpected unwrapped (the caller wraps it as ``compile_expr``
