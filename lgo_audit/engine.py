@@ -3,21 +3,39 @@
 Each rule is judged *passed*, *failed* or *not applicable* (its precondition false, or a fact
 it needs absent); every failure becomes a :class:`~lgo_audit.findings.Finding` that points at
 the facts the rule names in ``at``, with the rule's fix when it has one.
+
+What a rule list does for letters of one template year and kind of document is worked out once
+(a *plan*): which rules do not apply, and each fact rule's ``when`` and ``assert`` compiled over
+a letter's values (:mod:`lgo_audit.expr.direct`), one case per ``each`` entry. For
+each letter, the values the fact rules read are admitted once into one dict and the cases run
+over it; a letter with a value the language does not admit (a number beyond its bounds) is
+judged through an :class:`~lgo_audit.envs.FactEnv` instead, where the rules that read that
+value report it as an error. The two ways give the same findings and outcomes.
 """
 
 from __future__ import annotations
 
+import datetime
+import operator
 from collections.abc import Iterable, Iterator
-from typing import Any
+from decimal import Decimal
+from enum import Enum
+from typing import TYPE_CHECKING, Any
+
+import re2
 
 from lgo_audit import expr
 from lgo_audit.checks import CHECKS, ENCODING_FALLBACK, NOT_A_LETTER, SECTION_NAMES
 from lgo_audit.envs import BoundEnv, FactEnv, LinkEnv, ParamEnv
+from lgo_audit.expr import MAX_MAGNITUDE, MAX_STRING_LENGTH
 from lgo_audit.findings import Applicability, Edit, Finding, Fix, Location, Outcome, RuleResult
 from lgo_audit.normalise import Link as TextLink
 from lgo_audit.parse import ParsedLetter
 from lgo_audit.rules import Binding, Rule
 from lgo_audit.span import FILE_START, Span
+
+if TYPE_CHECKING:
+    from lgo_audit.expr.direct import DirectFn, Values
 
 __all__ = ["run_rules"]
 
@@ -28,41 +46,402 @@ def run_rules(
     parsed: ParsedLetter, rules: Iterable[Rule]
 ) -> tuple[list[Finding], list[RuleResult]]:
     """Every finding of ``rules`` on ``parsed``, and each rule's outcome (the QA evidence)."""
+    plan = _plan_for(rules, parsed.profile.year, parsed.kind, parsed.is_letter)
     findings: list[Finding] = []
-    results: list[RuleResult] = []
-    env = FactEnv(parsed.facts, set(parsed.structure.sections))
-    for rule in rules:
-        if rule.kind in ("batch", "data"):
-            continue  # judged over the whole batch: lgo_audit.batch
-        if (
-            (not parsed.is_letter and rule.check != NOT_A_LETTER.name)
-            or not rule.holds_for(parsed.profile.year)
-            or (
-                rule.check is not None
-                and rule.check in CHECKS
-                and parsed.kind not in CHECKS[rule.check].documents
-            )
-        ):
-            results.append(RuleResult(rule.code, Outcome.NOT_APPLICABLE))
-            continue
-        if rule.kind == "structure":
+    results = plan.results.copy()  # not applicable, passed, or (fact rules) not applicable
+    sections = set(parsed.structure.sections)
+    env = FactEnv(parsed.facts, sections)
+    values = _letter_values(parsed, plan, sections) if plan.cases else None
+    issue_checks = {issue.check for issue in parsed.issues}
+    if parsed.source.notes:
+        issue_checks.add(ENCODING_FALLBACK.name)
+    for index, step in plan.steps if values is not None else plan.every_step:
+        rule = step.rule
+        mode = step.mode
+        if mode is _Mode.STRUCTURE:
+            if rule.check not in issue_checks:
+                continue
             found = list(_structure_findings(parsed, rule))
-        elif rule.kind == "text":
+        elif mode is _Mode.TEXT:
+            if step.screen is not None and step.screen.search(parsed.text.text) is None:
+                continue  # none of its patterns matches anywhere
             found = list(_text_findings(parsed, rule))
         else:
             judged, error = _fact_findings(parsed, rule, env)
             if error:
-                results.append(RuleResult(rule.code, Outcome.ERROR))
+                results[index] = step.error
                 findings.extend(judged or ())
                 continue
             if judged is None:
-                results.append(RuleResult(rule.code, Outcome.NOT_APPLICABLE))
-                continue
+                continue  # not applicable
             found = judged
-        findings.extend(found)
-        results.append(RuleResult(rule.code, Outcome.FAILED if found else Outcome.PASSED))
-    findings.sort(key=lambda f: f.sort_key)
+        if found:
+            findings.extend(found)
+            results[index] = step.failed
+        elif mode is _Mode.FACT:
+            results[index] = step.passed
+    if values is not None:
+        _judge_cases(parsed, plan.cases, plan.guard_keys, values, env, findings, results)
+    if len(findings) > 1:
+        findings.sort(key=lambda f: f.sort_key)
     return findings, results
+
+
+def _judge_cases(
+    parsed: ParsedLetter,
+    cases: tuple[_Case, ...],
+    guard_keys: tuple[str, ...],
+    values: Values,
+    env: FactEnv,
+    findings: list[Finding],
+    results: list[RuleResult],
+) -> None:
+    """Judge the fact rules' cases over the letter's values, as :func:`_fact_findings` judges
+    each rule: a rule applies when one of its cases does (its ``when`` true and its ``assert``
+    not null), fails when one fails, and is an error (its other cases left) when one cannot be
+    evaluated. A failure's message and fix are made through an Env, as there."""
+    absent = {key for key in guard_keys if values[key] is None}
+    errored = -1
+    for index, step, guards, when, assertion, binding in cases:
+        if index == errored:
+            continue  # the rule could not be evaluated: its other cases are not judged
+        if guards and not absent.isdisjoint(guards):
+            continue  # a guard of the when fails: the when is not true
+        try:
+            try:
+                if when is not None and when(values) is not True:
+                    continue
+                verdict = assertion(values)
+            except expr.ExprEvalError:
+                raise
+            except Exception as exc:
+                from lgo_audit.expr.direct import unexpected
+
+                raise unexpected(exc) from exc
+            if verdict is None:
+                continue
+            if verdict is True:
+                if results[index] is step.not_applicable:
+                    results[index] = step.passed
+                continue
+            rule = step.rule
+            local = env if binding is None else BoundEnv(env, binding)
+            message = expr.render_template(rule.message, local)
+            fix = _fix(parsed, rule, local, binding)
+        except expr.ExprEvalError as error:
+            rule = step.rule
+            message = f"rule could not be evaluated: {error}"
+            findings.append(_finding(parsed, rule, message, FILE_START, ()))
+            results[index] = step.error
+            errored = index
+            continue
+        primary, related = _locations(parsed, rule.at, binding)
+        findings.append(_finding(parsed, rule, message, primary, related, fix))
+        results[index] = step.failed
+
+
+# --- the plan: what each rule does for letters of one template year and kind ----------------
+
+
+class _Mode(Enum):
+    NOT_APPLICABLE = "not applicable"  # to the year, the kind of document, or a non-letter
+    STRUCTURE = "structure"
+    TEXT = "text"
+    FACT = "fact"
+
+
+class _Step:
+    """What one rule does for letters of a plan's year and kind, and its outcomes (one
+    immutable result per outcome, shared by every letter). Plain classes, not dataclasses,
+    here: defining one costs start-up time a one-letter check would pay."""
+
+    __slots__ = ("direct", "error", "failed", "mode", "not_applicable", "passed", "rule", "screen")
+
+    def __init__(self, rule: Rule, mode: _Mode, *, direct: bool = False, screen: Any = None):
+        self.rule = rule
+        self.mode = mode
+        self.direct = direct
+        """A fact rule judged over a letter's values (its cases are in the plan's ``cases``)."""
+        self.screen = screen
+        """For a text rule: one RE2 pattern that matches where any of its patterns does (None:
+        none could be made), so that a letter none of them matches is read once, not once per
+        pattern."""
+        self.passed = RuleResult(rule.code, Outcome.PASSED)
+        self.failed = RuleResult(rule.code, Outcome.FAILED)
+        self.not_applicable = RuleResult(rule.code, Outcome.NOT_APPLICABLE)
+        self.error = RuleResult(rule.code, Outcome.ERROR)
+
+
+_Case = tuple[int, _Step, tuple[str, ...], "DirectFn | None", "DirectFn", Binding | None]
+"""One ``each`` entry of a fact rule (or the rule itself), compiled over a letter's values: the
+index of the rule's outcome, its step, the guards of its ``when`` (keys whose values must not
+be None), the rest of its ``when`` (None: true), its ``assert``, and the entry's local names."""
+
+_RuleCase = tuple[tuple[str, ...], "DirectFn | None", "DirectFn", Binding | None]
+_Direct = tuple[tuple[_RuleCase, ...], frozenset[str], frozenset[str], dict[str, expr.Value]]
+"""A fact rule compiled over a letter's values: its cases, the facts and raw texts they read,
+and their constants."""
+
+
+class _Plan:
+    """What a rule list does for letters of one template year and kind of document."""
+
+    __slots__ = (
+        "cases",
+        "every_step",
+        "guard_keys",
+        "names",
+        "raws",
+        "results",
+        "rules",
+        "sections",
+        "steps",
+        "template",
+    )
+
+    def __init__(
+        self,
+        rules: tuple[Rule, ...],
+        steps: list[_Step],
+        cases: list[_Case],
+        names: set[str],
+        raws: set[str],
+        constants: dict[str, expr.Value],
+    ) -> None:
+        self.rules = rules  # held, so that the ids in the plan's key stay theirs
+        judged = tuple((i, s) for i, s in enumerate(steps) if s.mode is not _Mode.NOT_APPLICABLE)
+        self.every_step = judged
+        """The rules to judge for each letter (all but those that do not apply), with the index
+        of their outcome in ``results``: for a letter judged through an Env."""
+        self.steps = tuple((i, s) for i, s in judged if not s.direct)
+        """Those of them not judged by ``cases``."""
+        self.cases = tuple(cases)
+        """The cases of the fact rules judged over a letter's values, in the rules' order."""
+        self.guard_keys = tuple(sorted({key for case in cases for key in case[2]}))
+        """Every key a case's guards read."""
+        self.results = [
+            s.passed if s.mode in (_Mode.STRUCTURE, _Mode.TEXT) else s.not_applicable for s in steps
+        ]
+        """Each rule's outcome before a letter is judged: not applicable (a fact rule is until
+        one of its cases applies), or passed (a structure or text rule, until it finds
+        something)."""
+        raw_keys = {name: _raw_key(name) for name in sorted(raws)}
+        self.template: dict[str, expr.Value] = {
+            **constants,
+            **dict.fromkeys(names),
+            **dict.fromkeys(raw_keys.values()),
+        }
+        """Every key the cases read: None for the names, and the constants."""
+        self.names = tuple(sorted(names))  # the facts whose values the cases read
+        self.raws = tuple(raw_keys.items())  # (fact, key) of the raw texts they read
+        self.sections = tuple((n, SECTION_NAMES[n]) for n in self.names if n in SECTION_NAMES)
+        """(name, section) of the section names the cases read."""
+
+
+def _raw_key(name: str) -> str:
+    from lgo_audit.expr.direct import raw_key
+
+    return raw_key(name)
+
+
+_PLANS: dict[tuple[Any, ...], _Plan] = {}  # by the ids of the rules, year, kind, is_letter
+_RECENT: dict[tuple[Any, ...], _Plan] = {}  # by the id of the list, year, kind, is_letter
+_FIRST: set[tuple[Any, ...]] = set()  # the keys of plans asked for once (made uncompiled)
+_COMPILED: dict[int, tuple[Rule, _Direct | None, Any]] = {}  # rule id: (rule, direct, screen)
+_MAX_CACHED = 4096  # plans and compiled rules kept (a long-lived process loading rules anew)
+
+
+def _plan_for(rules: Iterable[Rule], year: int, kind: str, is_letter: bool) -> _Plan:
+    """The plan of ``rules`` for letters of template ``year`` and document ``kind``, made once
+    per rule list, year, kind and whether the document is a letter at all.
+
+    The first letter of a kind is judged without compiling anything (the rules' own compiled
+    expressions, through an Env): a one-letter check does not pay for compiling what it uses
+    once. The second gets the compiled plan, kept for every letter after it."""
+    listed = rules if isinstance(rules, list | tuple) else tuple(rules)
+    recent = _RECENT.get((id(listed), year, kind, is_letter))
+    if (
+        recent is not None
+        and len(recent.rules) == len(listed)
+        and all(map(operator.is_, recent.rules, listed))
+    ):
+        return recent  # the same list, its rules unchanged: the usual case, letter after letter
+    key = (tuple(map(id, listed)), year, kind, is_letter)
+    plan = _PLANS.get(key)
+    if plan is None:
+        if key not in _FIRST:
+            if len(_FIRST) >= _MAX_CACHED:
+                _FIRST.clear()
+            _FIRST.add(key)
+            return _make_plan(tuple(listed), year, kind, is_letter, compiled=False)
+        if len(_PLANS) >= _MAX_CACHED:
+            _PLANS.clear()
+        plan = _PLANS[key] = _make_plan(tuple(listed), year, kind, is_letter)
+    if len(_RECENT) >= _MAX_CACHED:
+        _RECENT.clear()
+    _RECENT[(id(listed), year, kind, is_letter)] = plan
+    return plan
+
+
+def _make_plan(
+    rules: tuple[Rule, ...], year: int, kind: str, is_letter: bool, *, compiled: bool = True
+) -> _Plan:
+    steps: list[_Step] = []
+    cases: list[_Case] = []
+    constants: dict[str, expr.Value] = {}
+    names: set[str] = set()
+    raws: set[str] = set()
+    for rule in rules:
+        if rule.kind in ("batch", "data"):
+            continue  # judged over the whole batch: lgo_audit.batch
+        if (
+            (not is_letter and rule.check != NOT_A_LETTER.name)
+            or not rule.holds_for(year)
+            or (
+                rule.check is not None
+                and rule.check in CHECKS
+                and kind not in CHECKS[rule.check].documents
+            )
+        ):
+            steps.append(_Step(rule, _Mode.NOT_APPLICABLE))
+        elif rule.kind == "structure":
+            steps.append(_Step(rule, _Mode.STRUCTURE))
+        elif rule.kind == "text":
+            screen = _compiled(rule)[1] if compiled else None
+            steps.append(_Step(rule, _Mode.TEXT, screen=screen))
+        else:
+            direct = _compiled(rule)[0] if compiled else None
+            step = _Step(rule, _Mode.FACT, direct=direct is not None)
+            if direct is not None:
+                rule_cases, rule_names, rule_raws, rule_constants = direct
+                names |= rule_names
+                raws |= rule_raws
+                constants.update(rule_constants)
+                cases.extend((len(steps), step, *case) for case in rule_cases)
+            steps.append(step)
+    return _Plan(rules, steps, cases, names, raws, constants)
+
+
+def _screen(rule: Rule) -> Any:
+    """One pattern matching where any of ``rule``'s patterns matches (their alternation: if one
+    of them matches somewhere, the alternation matches there or before); None if RE2 cannot
+    compile it."""
+    if not rule.patterns:
+        return None
+    options = re2.Options()
+    options.log_errors = False
+    try:
+        return re2.compile("|".join(f"(?:{p.pattern})" for p in rule.patterns), options)
+    except re2.error:
+        return None
+
+
+def _compiled(rule: Rule) -> tuple[_Direct | None, Any]:
+    """A rule compiled for the plan, once per rule: a fact rule's ``when`` and ``assert`` over
+    a letter's values (None for a rule over hyperlinks, ``each = "links"``, or one loaded
+    without its trees), and a text rule's screen (see :func:`_screen`)."""
+    entry = _COMPILED.get(id(rule))
+    if entry is None or entry[0] is not rule:
+        if len(_COMPILED) >= _MAX_CACHED:
+            _COMPILED.clear()
+        direct = _compile_direct(rule) if rule.kind == "fact" else None
+        screen = _screen(rule) if rule.kind == "text" else None
+        entry = _COMPILED[id(rule)] = (rule, direct, screen)
+    return entry[1], entry[2]
+
+
+def _compile_direct(rule: Rule) -> _Direct | None:
+    if rule.each == "links" or rule.assert_node is None:
+        return None
+    if rule.when is not None and rule.when_node is None:
+        return None
+    bindings: tuple[Binding | None, ...] = rule.each or (None,)
+    if any(b is not None and set(b.values) != set(b.nodes) for b in bindings):
+        return None
+    from lgo_audit.expr.direct import compile_condition, compile_direct  # on demand
+
+    cases: list[_RuleCase] = []
+    names: set[str] = set()
+    raws: set[str] = set()
+    constants: dict[str, expr.Value] = {}
+    for binding in bindings:
+        local_names = {} if binding is None else binding.names
+        local_nodes = {} if binding is None else binding.nodes
+        guards: tuple[str, ...] = ()
+        when: DirectFn | None = None
+        if rule.when_node is not None:
+            condition = compile_condition(rule.when_node, local_names, local_nodes)
+            guards = condition.guards
+            names |= condition.reads
+            raws |= condition.raws
+            if condition.rest is not None:
+                when = condition.rest.fn
+                names |= condition.rest.reads
+                raws |= condition.rest.raws
+                constants.update(condition.rest.constants)
+        assertion = compile_direct(rule.assert_node, local_names, local_nodes)
+        names |= assertion.reads
+        raws |= assertion.raws
+        constants.update(assertion.constants)
+        cases.append((guards, when, assertion.fn, binding))
+    return tuple(cases), frozenset(names), frozenset(raws), constants
+
+
+def _letter_values(parsed: ParsedLetter, plan: _Plan, sections: set[str]) -> Values | None:
+    """The values the plan's cases read, each admitted as an expression admits a fact's value
+    (``check_value``); None when one is not admitted (the rules then read the facts through an
+    Env, and those that read that value report the error as they always have)."""
+    values = plan.template.copy()
+    for name, section in plan.sections:
+        values[name] = section in sections
+    get = parsed.facts.get
+    date = datetime.date
+    largest = MAX_MAGNITUDE
+    longest = MAX_STRING_LENGTH
+    for name in plan.names:
+        token = get(name)
+        if token is None:
+            continue
+        value = token.value
+        kind = type(value)
+        if kind is int:
+            if not -largest <= value <= largest:
+                return None
+        elif kind is str:
+            if len(value) > longest:
+                return None
+        elif kind is Decimal:
+            _, digits, exponent = value.as_tuple()
+            if not (
+                type(exponent) is int
+                and exponent >= -_MAX_PLACES
+                and len(digits) + (exponent if exponent > 0 else 0) <= _MAX_PLACES
+            ) and not _admitted(value):
+                return None
+        elif value is not None and kind is not date and kind is not bool and not _admitted(value):
+            return None
+        values[name] = value
+    for name, key in plan.raws:
+        token = get(name)
+        if token is None:
+            continue
+        raw = token.raw
+        if type(raw) is not str or len(raw) > longest:
+            return None
+        values[key] = raw
+    return values
+
+
+_MAX_PLACES = 40  # a Decimal of at most these digits and places is admitted at once
+
+
+def _admitted(value: Any) -> bool:
+    """Does the language admit ``value`` as a fact's value (``check_value``)?"""
+    try:
+        expr.check_value(value, "")
+    except expr.ExprEvalError:
+        return False
+    return True
 
 
 # --- structure and text rules ---------------------------------------------------------

@@ -69,6 +69,8 @@ class Binding:
 
     names: dict[str, str]  # alias -> fact name
     values: dict[str, Evaluator]  # alias -> expression
+    nodes: dict[str, expr.Node] = field(default_factory=dict, compare=False, repr=False)
+    """alias -> the syntax tree of its expression (the same aliases as ``values``)."""
 
 
 @dataclass(frozen=True)
@@ -112,6 +114,10 @@ class Rule:
     years: tuple[int, int] = (0, 9999)  # the template years it holds for (inclusive)
     examples: tuple[dict[str, Any], ...] = ()
     raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    when_node: expr.Node | None = field(default=None, compare=False, repr=False)
+    """The syntax tree of ``when`` (the engine compiles it again over a letter's values)."""
+    assert_node: expr.Node | None = field(default=None, compare=False, repr=False)
+    """The syntax tree of ``assert``."""
 
     def section(self, heading: str) -> str:
         """The text under ``## heading`` in the explanation ("" if there is none)."""
@@ -430,15 +436,18 @@ def _compile(data: dict[str, Any], path: Path) -> Rule:
         )
     types = RuleTypes(data, kind)  # the type check of each expression, made as it is compiled
 
-    def parse(source: str, where: str, names: Iterable[str]) -> Evaluator:
+    def parse_tree(source: str, where: str, names: Iterable[str]) -> tuple[expr.Node, Evaluator]:
         try:
             allowed = frozenset(names)
             node = _parsed.parse(source, allowed) if _parsed else expr.parse(source, names=allowed)
             types.check(node, where)
             used.update(expr.names_used(node))
-            return expr.compile_expr(node)
+            return node, expr.compile_expr(node)
         except expr.ExprSyntaxError as error:  # ExprTypeError included
             raise RuleLoadError(path, str(error), code, where) from None
+
+    def parse(source: str, where: str, names: Iterable[str]) -> Evaluator:
+        return parse_tree(source, where, names)[1]
 
     def template(source: str, where: str, names: Iterable[str]) -> expr.Template:
         try:
@@ -467,6 +476,7 @@ def _compile(data: dict[str, Any], path: Path) -> Rule:
         for index, entry in enumerate(data["each"]):
             fact_names: dict[str, str] = {}
             values: dict[str, Evaluator] = {}
+            nodes: dict[str, expr.Node] = {}
             for alias, source in entry.items():
                 where = f"each.{index}.{alias}"
                 if alias in VOCABULARY or alias in _FACT_GROUPS:
@@ -474,27 +484,31 @@ def _compile(data: dict[str, Any], path: Path) -> Rule:
                 if source in VOCABULARY:
                     fact_names[alias] = source
                 else:
-                    values[alias] = parse(source, where, names)
+                    nodes[alias], values[alias] = parse_tree(source, where, names)
             if index and set(entry) != aliases:
                 raise RuleLoadError(
                     path, "every entry must bind the same names", code, f"each.{index}"
                 )
             aliases = set(entry)
-            bindings.append(Binding(fact_names, values))
+            bindings.append(Binding(fact_names, values, nodes))
         each = tuple(bindings)
         names |= aliases
         at_names |= {a for a in aliases if all(a in b.names for b in each)}
 
     if "let" in data:
         lets: dict[str, Evaluator] = {}
+        let_nodes: dict[str, expr.Node] = {}
         for alias, source in data["let"].items():
             if alias in names:
                 raise RuleLoadError(path, f"'{alias}' is already a name", code, f"let.{alias}")
-            lets[alias] = parse(source, f"let.{alias}", names)
+            let_nodes[alias], lets[alias] = parse_tree(source, f"let.{alias}", names)
             names.add(alias)
         if each == "links":
             raise RuleLoadError(path, 'let cannot be combined with each = "links"', code, "let")
-        each = tuple(Binding(b.names, {**b.values, **lets}) for b in (each or (Binding({}, {}),)))
+        each = tuple(
+            Binding(b.names, {**b.values, **lets}, {**b.nodes, **let_nodes})
+            for b in (each or (Binding({}, {}),))
+        )
 
     group = tuple(data.get("group", ()))
     for index, name in enumerate(group):
@@ -555,6 +569,8 @@ def _compile(data: dict[str, Any], path: Path) -> Rule:
 
     message_template = template(data["message"], "message", message_names)
     used.update(message_template.names)
+    when = parse_tree(data["when"], "when", names) if "when" in data else None
+    assertion = parse_tree(data["assert"], "assert", names) if "assert" in data else None
     return Rule(
         code=code,
         name=data["name"],
@@ -568,8 +584,8 @@ def _compile(data: dict[str, Any], path: Path) -> Rule:
         check=check,
         patterns=tuple(patterns),
         each=each,
-        when=parse(data["when"], "when", names) if "when" in data else None,
-        assertion=parse(data["assert"], "assert", names) if "assert" in data else None,
+        when=None if when is None else when[1],
+        assertion=None if assertion is None else assertion[1],
         when_source=data.get("when"),
         assert_source=data.get("assert"),
         at=rule_at,
@@ -586,4 +602,6 @@ def _compile(data: dict[str, Any], path: Path) -> Rule:
         ),
         examples=tuple(data.get("examples", ())),
         raw=data,
+        when_node=None if when is None else when[0],
+        assert_node=None if assertion is None else assertion[0],
     )

@@ -37,6 +37,8 @@ Semantics
 
 Use ``parse`` (at load time, with ``names`` = the facts the grammar can extract), then
 ``check_types``, then ``compile_expr`` once, then call the compiled function for each letter.
+To judge many letters, :mod:`lgo_audit.expr.direct` compiles a tree over a dict of a letter's
+values admitted once (imported on demand: a one-letter check does not need it).
 """
 
 from lgo_audit.expr._ast import (
@@ -86,6 +88,7 @@ from lgo_audit.expr._values import (
     Env,
     Percent,
     Value,
+    check_value,
     format_value,
 )
 
@@ -134,6 +137,7 @@ __all__ = [
     "Unary",
     "Value",
     "check_types",
+    "check_value",
     "compile_expr",
     "evaluate",
     "format_value",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from typing import Final
 
 from lgo_audit.expr._declare import Function, function, string_arg
@@ -32,8 +33,10 @@ _TITLES: Final = {
 _NAME_SPLIT: Final = re.compile(r"[\s.]+")
 
 
+@lru_cache(maxsize=4096)  # a batch names the same few people again and again
 def _person(text: str) -> tuple[frozenset[str], tuple[str, ...], str] | None:
-    """(titles, given names or initials, surname) of a written name, or None if there is none."""
+    """(titles, given names or initials, surname) of a written name, or None if there is none
+    (immutable: the answer for a name is remembered)."""
     words = []
     for part in _NAME_SPLIT.split(unicodedata.normalize("NFKC", text).casefold()):
         word = "".join(ch for ch in part if ch.isalnum())
