@@ -260,3 +260,15 @@ def test_no_fix_is_written_to_an_html_page(tmp_path):
     assert path.read_text(encoding="utf-8") == markup
     assert any("not fixed" in notice for notice in run.notices)
     assert json.dumps(run.notices)  # one line each
+
+
+def test_a_pages_evidence_names_the_facts_its_page_template_cannot_state(tmp_path):
+    """--evidence and the html report read a page's template by its name (2024-page)."""
+    from lgo_audit.report.evidence import letter_evidence
+
+    page = tmp_path / KENT_A.name
+    page.write_bytes(KENT_A.read_bytes())
+    run = run_check([page], CheckOptions(isolated=True))
+    [record] = [letter_evidence(result) for result in run.results]
+    assert record["profile"].endswith("-page")
+    assert "signatory.name" in record["not_applicable"]

@@ -115,10 +115,10 @@ def not_applicable(profile: str | None) -> tuple[str, ...]:
     when there is no profile: no letter was read)."""
     if profile is None:
         return ()
-    from lgo_audit.grammar import PROFILES
+    from lgo_audit.grammar import profile_named
     from lgo_audit.vocabulary import not_applicable_facts
 
-    return not_applicable_facts(PROFILES[profile].facts)
+    return not_applicable_facts(profile_named(profile).facts)
 
 
 def evidence(results: Iterable[FileResult]) -> list[dict[str, Any]]:
