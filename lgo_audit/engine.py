@@ -63,7 +63,9 @@ def run_rules(
                 continue
             found = list(_structure_findings(parsed, rule))
         elif mode is _Mode.TEXT:
-            if step.screen is not None and step.screen.search(parsed.text.text) is None:
+            if step.screen is not None and not any(
+                step.screen.search(piece) for _, _, piece in text_pieces(parsed.text.text)
+            ):
                 continue  # none of its patterns matches anywhere
             found = list(_text_findings(parsed, rule))
         else:
@@ -463,15 +465,50 @@ def _structure_findings(parsed: ParsedLetter, rule: Rule) -> Iterator[Finding]:
             yield _finding(parsed, rule, message, FILE_START, ())
 
 
+PIECE = 1 << 20  # characters: a longer text is searched a piece at a time
+PIECE_OVERLAP = 1 << 16  # characters a piece reaches into the next, for matches across its end
+
+
+def text_pieces(text: str) -> Iterator[tuple[int, int, str]]:
+    """``text`` as (offset, own, piece) for a text rule's patterns to search: the whole text when
+    it is at most :data:`PIECE` characters, else pieces of about that size cut after a line
+    break, each reaching :data:`PIECE_OVERLAP` characters into the next. RE2 copies what it
+    searches into UTF-8, so a 50 MB letter searched whole costs 50 MB more at once; a match
+    starting in a piece's first ``own`` characters is taken from that piece (the others are
+    the next one's, whose search resumes where the last match ended, as a whole search
+    would), so no match is found twice; only a single match longer than the overlap could be
+    cut short."""
+    if len(text) <= PIECE:
+        yield 0, len(text), text
+        return
+    start = 0
+    while start < len(text):
+        end = text.rfind("\n", start + PIECE // 2, start + PIECE) + 1 or start + PIECE
+        end = min(end, len(text))
+        yield start, end - start, text[start : end + PIECE_OVERLAP]
+        start = end
+
+
+def pattern_matches(pattern: Any, text: str) -> Iterator[tuple[int, int, str]]:
+    """Each match of ``pattern`` in ``text`` as (start, end, matched text), in order, as
+    ``pattern.finditer(text)`` finds them, searched by :func:`text_pieces`."""
+    resume = 0  # where the search goes on: the end of the last match, as a whole search
+    for offset, own, piece in text_pieces(text):
+        for match in pattern.finditer(piece, max(resume - offset, 0)):
+            if match.start() >= own:
+                break  # the next piece's, found there
+            resume = offset + match.end()
+            yield offset + match.start(), resume, match.group()
+
+
 def _text_findings(parsed: ParsedLetter, rule: Rule) -> Iterator[Finding]:
-    text = parsed.text.text
     count = 0
     for pattern in rule.patterns:
-        for match in pattern.finditer(text):
-            if match.end() == match.start():
+        for start, end, matched in pattern_matches(pattern, parsed.text.text):
+            if end == start:
                 continue
-            message = expr.render_template(rule.message, ParamEnv({"match": match.group()}))
-            yield _finding(parsed, rule, message, parsed.span(match.start(), match.end()), ())
+            message = expr.render_template(rule.message, ParamEnv({"match": matched}))
+            yield _finding(parsed, rule, message, parsed.span(start, end), ())
             count += 1
             if count >= MAX_PATTERN_MATCHES:
                 return
