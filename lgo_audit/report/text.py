@@ -134,7 +134,38 @@ def _window(text: str, start: int, end: int) -> tuple[str, int, int]:
     return prefix + text[left:right] + suffix, start - shift, end - shift
 
 
-def _source_excerpt(lines: list[str], finding: Finding, style: Style) -> list[str]:
+class _Lines:
+    """The lines of a letter's text that ``findings`` show (numbered from 0), and how many it
+    has: one pass over the text, keeping only those lines, so a 50 MB letter is not split into
+    a list of all its lines to show a few."""
+
+    __slots__ = ("count", "kept")
+
+    def __init__(self, text: str, findings: Iterable[Finding]) -> None:
+        wanted = {
+            number - 1
+            for f in findings
+            for number in range(f.span.line, min(f.span.end_line, f.span.line + 2) + 1)
+        }
+        self.kept: dict[int, str] = {}
+        index, start = 0, 0
+        for match in _LINE_BREAK.finditer(text):
+            if index in wanted:
+                self.kept[index] = text[start : match.start()]
+            index += 1
+            start = match.end()
+        if index in wanted:
+            self.kept[index] = text[start:]
+        self.count = index + 1
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __getitem__(self, index: int) -> str:
+        return self.kept[index]
+
+
+def _source_excerpt(lines: _Lines, finding: Finding, style: Style) -> list[str]:
     span = finding.span
     first, last = span.line, min(span.end_line, span.line + 2)
     width = len(str(last))
@@ -181,10 +212,12 @@ def write_full(results: Iterable[FileResult], write: Write, style: Style = Style
     one block per finding, a blank line between two (none after the last)."""
     separator = ""
     for result in results:
-        lines = _LINE_BREAK.split(result.source_text or "")
+        if not result.findings:
+            continue
+        lines = _Lines(result.source_text or "", result.findings)
         for finding in result.findings:
             block = [_header(finding, style)]
-            if lines and finding.span.line <= len(lines):
+            if finding.span.line <= len(lines):
                 block.extend(_source_excerpt(lines, finding, style))
             for related in finding.related:
                 where = f"{related.path}:{related.span.line}:{related.span.column}"
