@@ -135,25 +135,37 @@ def _kept_facts(
     if not parsed.is_letter:
         return {}
     if keep:  # extract: every fact
-        return letter_facts(parsed, span_names(rules))
-    if keep is None and needs_facts(rules):
-        names = _kept_names(rules)
-        return letter_facts(parsed, span_names(rules), names | shown if shown else names)
+        return letter_facts(parsed, _of_rules(rules).spans)
+    of_rules = _of_rules(rules)
+    if keep is None and of_rules.needs_facts:
+        names = of_rules.kept
+        return letter_facts(parsed, of_rules.spans, names | shown if shown else names)
     if shown:
         return letter_facts(parsed, frozenset(), shown)
     return {}
 
 
-_KEPT: dict[int, tuple[Sequence[Rule], frozenset[str]]] = {}
+class _OfRules(NamedTuple):
+    """What a rule list asks each letter to keep, worked out once per list."""
+
+    rules: Sequence[Rule]  # held, so that the list's id cannot be reused by another
+    snapshot: tuple[Rule, ...]  # its rules when worked out: a list changed since is again
+    needs_facts: bool  # a rule judges letters together
+    kept: frozenset[str]  # the facts those rules read
+    spans: frozenset[str]  # the facts whose places they may point at
 
 
-def _kept_names(rules: Sequence[Rule]) -> frozenset[str]:
-    """kept_names of a rule list, worked out once per list (one list per settings; the entry
-    holds the list, so its id cannot be reused by another)."""
-    entry = _KEPT.get(id(rules))
-    if entry is None or entry[0] is not rules:
-        entry = _KEPT[id(rules)] = (rules, kept_names(rules))
-    return entry[1]
+_OF_RULES: dict[int, _OfRules] = {}
+
+
+def _of_rules(rules: Sequence[Rule]) -> _OfRules:
+    """needs_facts, kept_names and span_names of a rule list (one list per settings)."""
+    entry = _OF_RULES.get(id(rules))
+    if entry is None or entry.rules is not rules or entry.snapshot != tuple(rules):
+        entry = _OF_RULES[id(rules)] = _OfRules(
+            rules, tuple(rules), needs_facts(rules), kept_names(rules), span_names(rules)
+        )
+    return entry
 
 
 @cache
