@@ -205,7 +205,7 @@ class Recogniser:
         # A lead that looks for its word some way along the line ("[^\n]{0,200}?\bFor...")
         # costs a scan of the line; most lines do not hold the word, so those are matched
         # against the leads without it (same group names, so the same statement is found).
-        scans = [_scanned_word(s.lead) for s in leads]
+        scans = [_scanned_word(s.lead or "") for s in leads]
         self._lead_words = tuple(found for found in scans if found is not None)
         self._leads_unscanned = (
             re.compile(
@@ -356,9 +356,9 @@ class Recogniser:
             steps = self._steps_of(self._by_key.get(key, ()), key)
         for step in steps:
             if step.__class__ is _Run:
-                m = step.match(text, pos)  # type: ignore[union-attr]
+                m = step.match(text, pos)
                 if m is not None:
-                    return step.matched(m, text, pos)  # type: ignore[union-attr]
+                    return step.matched(m, text, pos)
                 continue
             matched = self._step(step, text, pos)
             if matched is not None:
