@@ -323,7 +323,40 @@ def _register_facts(
     if name is None or name.value is None:
         return {}
     on, period = _letter_dates(facts)
-    found = authorities.resolve(str(name.value), on, period)
+    return {
+        fact: FactToken(fact, value, name.raw, name.start, name.end)
+        for fact, value in _register_values(authorities, str(name.value), on, period)
+    }
+
+
+_Answers = dict[tuple[Any, ...], tuple[tuple[str, Any], ...]]
+_RESOLVED: dict[int, tuple[AuthorityLookup, _Answers]] = {}
+"""Register values already looked up in this process, by register (its ``id``, the register
+kept alive with them) and by name, date and period: letters of one council and year ask the
+same question. Bounded: :data:`_RESOLVED_MAX` answers per register, then begun again."""
+_RESOLVED_MAX = 4096
+
+
+def _register_values(
+    authorities: AuthorityLookup,
+    name: str,
+    on: datetime.date | None,
+    period: tuple[datetime.date, datetime.date] | None,
+) -> tuple[tuple[str, Any], ...]:
+    """The register's facts of ``name`` (dotted name and value, those it knows), in order;
+    remembered for a register of this package (a lookup of another kind is asked each time)."""
+    from lgo_audit.register import Register
+
+    remember = type(authorities) is Register
+    if remember:
+        held = _RESOLVED.get(id(authorities))
+        if held is None or held[0] is not authorities:
+            held = _RESOLVED[id(authorities)] = (authorities, {})
+        answers = held[1]
+        known = answers.get((name, on, period))
+        if known is not None:
+            return known
+    found = authorities.resolve(name, on, period)
     values: dict[str, Any] = {
         "authority.identity": found.identity,
         "authority.own_name": found.own_name,
@@ -333,11 +366,16 @@ def _register_facts(
     if found.authority is not None:
         values["authority.type"] = found.authority.type
         values["authority.code"] = found.authority.code
-    return {
-        fact: FactToken(fact, value, name.raw, name.start, name.end)
+    answer = tuple(
+        (fact, value)
         for fact, value in values.items()
         if value is not None and fact in REGISTER_FACTS
-    }
+    )
+    if remember:
+        if len(answers) >= _RESOLVED_MAX:
+            answers.clear()
+        answers[(name, on, period)] = answer
+    return answer
 
 
 _YEAR_ENDS = ("year_ending", *_PERIOD_ENDS, "panel_header.period_end")

@@ -160,7 +160,9 @@ def assemble(chunks: Iterable[Chunk], profile: Profile, text: str) -> Structure:
                 state.last_end = chunk.end
                 ends[0], ends[1] = ends[1], chunk.end
                 for token in stated:  # the first statement to state a fact wins
-                    fact = resolve(token.name, section)
+                    fact = token.name
+                    if fact.startswith("*."):  # a shared statement's: named by its section
+                        fact = resolve(fact, section)
                     if fact not in facts:
                         facts[fact] = token
                 continue

@@ -93,3 +93,28 @@ def test_chunks_one_at_a_time_are_the_chunks():
     chunks = recogniser.chunks(text)
     assert len(chunks) > 10
     assert list(recogniser.iter_chunks(text)) == chunks
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "For the period ending 31 March 2024, the figures were",
+        "Information about the period. For the period ending 31 March 2024 we",
+        "Information for the council, performed before the year.",
+        "We explain the formula for\nthe period ending 31 March 2024",
+        "Some text " * 19 + "for the period ending 31 March 2024",
+        "Some text " * 21 + "for the period ending 31 March 2024",
+        "Tr\u00e8s bien: for the period ending 31 March 2024",
+        "_For the period ending",
+    ],
+)
+def test_a_line_is_told_malformed_alike_with_or_without_the_scanning_shortcut(line: str) -> None:
+    """A lead that seeks its word along the line (``For the period ending``) is tried only on
+    lines that hold the word; the chunks are those of trying it on every line."""
+    text = f"Dear Sir\n{line}\n"
+    for name in PROFILES:
+        quick = Recogniser(PROFILES[name])
+        slow = Recogniser(PROFILES[name])
+        slow._lead_words = ()
+        slow._leads_unscanned = slow._leads
+        assert quick.chunks(text) == slow.chunks(text)

@@ -581,3 +581,28 @@ def test_an_adversarial_megabyte_is_normalised_and_mapped(unit: str) -> None:
     norm = normalise(text)
     start, end = norm.span(0, len(norm.text))
     assert start.line >= 1 and end.line >= start.line
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a\tb",
+        "a\u00a0b c",
+        "\u00a0a\tb\u00a0",
+        "a\u00a0\nb",
+        "a \u00a0b",
+        "a\u00a0 b",
+        "a\t\tb",
+        "**\u00a0b",
+        "[x\u00a0y](t)\tz",
+        "a\u00a0\n\tb",
+    ],
+)
+def test_a_tab_or_nbsp_maps_like_the_space_it_becomes(text: str) -> None:
+    """Each character of the result points at the same original characters whether a lone tab
+    or NBSP is read as the space it becomes or as a token of its own."""
+    result = normalise(text)
+    token = normalise(text.replace("\t", "\u2002").replace("\u00a0", "\u2002"))  # always one
+    assert result.text == token.text
+    for i in range(len(result.text)):
+        assert result.span(i, i + 1) == token.span(i, i + 1)

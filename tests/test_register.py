@@ -1858,3 +1858,35 @@ def test_the_bundled_register_read_back_finds_every_name_as_it_did() -> None:
     names = {n.name for a in fresh for n in (*a.own_names, *a.forms)} | {a.name for a in fresh}
     for name in sorted(names):
         assert again.resolve(name) == fresh.resolve(name), name
+
+
+def test_a_letter_read_again_has_the_same_register_facts() -> None:
+    """The register's answer for a council, date and period is remembered within a process:
+    reading a letter again gives the same facts, and a lookup that is not a register of this
+    package is asked every time."""
+    from lgo_audit.parse import parse_file
+    from lgo_audit.register import Resolution, load_register
+    from tests.paths import STOCKPORT
+
+    register = load_register(None)
+    first = parse_file(STOCKPORT, authorities=register)
+    again = parse_file(STOCKPORT, authorities=register)
+    assert "authority.code" in first.facts
+    assert dict(again.facts) == dict(first.facts)
+
+    class Counting:
+        asked = 0
+
+        def resolve(
+            self,
+            name: str,
+            on: dt.date | None = None,
+            period: tuple[dt.date, dt.date] | None = None,
+        ) -> Resolution:
+            Counting.asked += 1
+            return register.resolve(name, on, period)
+
+    lookup = Counting()
+    parse_file(STOCKPORT, authorities=lookup)
+    parse_file(STOCKPORT, authorities=lookup)
+    assert Counting.asked == 2

@@ -104,6 +104,18 @@ def _top_level_bar(pattern: str) -> bool:
     return False
 
 
+_SCANNING_LEAD = re.compile(r"\[\^\\n\]\{0,(\d+)\}\?\\b([a-hj-rt-z]+)(?=\\s)", re.I)
+
+
+def _scanned_word(lead: str) -> tuple[int, str] | None:
+    r"""For a lead that seeks a word some way along the line (``[^\n]{0,N}?\bword\s...``): N
+    and the word in lower case. Only words whose letters match themselves alone when case is
+    ignored (no i, k or s, which also match U+0131, U+212A and U+017F), so that lower-casing
+    finds them."""
+    m = _SCANNING_LEAD.match(lead)
+    return None if m is None else (int(m.group(1)), m.group(2).lower())
+
+
 class _Run:
     """Consecutive candidates of one key, fused: one alternation of their patterns, tried at
     a position with one regex call. The regex engine tries the alternatives in order and
@@ -112,9 +124,29 @@ class _Run:
     __slots__ = ("match", "statements")
 
     def __init__(self, members: list[tuple[Statement, str, Facts]]) -> None:
-        self.statements = {f"w{i}": (st, facts) for i, (st, _, facts) in enumerate(members)}
         pattern = "|".join(f"(?P<w{i}>{source})" for i, (_, source, _) in enumerate(members))
-        self.match = re.compile(pattern).match
+        compiled = re.compile(pattern)
+        index = compiled.groupindex
+        # by the name of the member's group: the statement, and its facts' groups by number
+        self.statements = {
+            f"w{i}": (st, tuple((index[group], name, convert) for group, name, convert in facts))
+            for i, (st, _, facts) in enumerate(members)
+        }
+        self.match = compiled.match
+
+    def matched(self, m: re.Match[str], text: str, pos: int) -> Matched:
+        """The statement ``m`` (a match of :attr:`match` at ``pos``) found, with its facts."""
+        statement, spec = self.statements[m.lastgroup]  # type: ignore[index]
+        facts = []
+        for group, name, convert in spec:
+            start, end = m.span(group)
+            if start >= 0:
+                raw = text[start:end]
+                facts.append(FactToken(name, convert(raw), raw, start, end))
+        end = m.end()
+        while end > 0 and text[end - 1] in " \n":
+            end -= 1
+        return Matched(statement, pos, end, tuple(facts))
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,6 +202,23 @@ class Recogniser:
         self._leads = re.compile(
             "|".join(f"(?P<s{i}>{s.lead})" for i, s in enumerate(leads)), re.IGNORECASE
         )
+        # A lead that looks for its word some way along the line ("[^\n]{0,200}?\bFor...")
+        # costs a scan of the line; most lines do not hold the word, so those are matched
+        # against the leads without it (same group names, so the same statement is found).
+        scans = [_scanned_word(s.lead or "") for s in leads]
+        self._lead_words = tuple(found for found in scans if found is not None)
+        self._leads_unscanned = (
+            re.compile(
+                "|".join(
+                    f"(?P<s{i}>{s.lead})"
+                    for i, (s, scan) in enumerate(zip(leads, scans, strict=True))
+                    if scan is None
+                ),
+                re.IGNORECASE,
+            )
+            if self._lead_words
+            else self._leads
+        )
         keys = sorted({k for k in self._by_key if k != "#"}, key=len, reverse=True)
         # Where the next statement could start: any line start, or a sentence start whose
         # first word is a key (or a number, or a word before "of"/"upheld": malformed leads).
@@ -199,6 +248,7 @@ class Recogniser:
         start_of = _START.match
         chunk_end = _CHUNK_END.search
         leads = self._leads.match
+        unscanned = self._leads_unscanned.match
         next_start = self._next_start.search
         match = self._match_fused if self.fused else self._match
         while pos < length:
@@ -229,7 +279,7 @@ class Recogniser:
             stop = chunk_end(text, pos)
             end = length if stop is None else stop.start() if stop.group() == "\n" else stop.end()
             end = max(end, pos + 1)
-            lead = leads(text, pos)
+            lead = leads(text, pos) if self._may_scan(text, pos) else unscanned(text, pos)
             malformed = self._lead_statements[lead.lastgroup] if lead and lead.lastgroup else None
             if malformed is None:
                 # Nothing can start before the next plausible statement start: one chunk.
@@ -239,6 +289,24 @@ class Recogniser:
                     end -= 1
             yield Unrecognised(pos, end, malformed)
             pos = end
+
+    def _may_scan(self, text: str, pos: int) -> bool:
+        """Whether a scanning lead's word may start on the line at ``pos``, within its
+        window: if not, no scanning lead matches there."""
+        for window, word in self._lead_words:
+            size = len(word)
+            line = text[pos : pos + window + size + 1].split("\n", 1)[0]
+            if not line.isascii():
+                return True  # (positions in the folded line are not the line's: no shortcut)
+            folded = line.lower()
+            at = folded.find(word)
+            while at >= 0:
+                before = folded[at - 1] if at else " "
+                after = folded[at + size] if at + size < len(folded) else " "
+                if not (before.isalnum() or before == "_") and after.isspace():
+                    return True  # a word-start "for " (or one at the end of the window)
+                at = folded.find(word, at + 1)
+        return False
 
     def _match(self, text: str, pos: int, key: str) -> Matched | None:
         """The first candidate of ``key`` that matches at ``pos``, by pyparsing."""
@@ -287,6 +355,11 @@ class Recogniser:
         if steps is None:
             steps = self._steps_of(self._by_key.get(key, ()), key)
         for step in steps:
+            if step.__class__ is _Run:
+                m = step.match(text, pos)
+                if m is not None:
+                    return step.matched(m, text, pos)
+                continue
             matched = self._step(step, text, pos)
             if matched is not None:
                 return matched
@@ -296,19 +369,7 @@ class Recogniser:
         if isinstance(step, _Plain):
             return self._plain(step.statement, step.grammar, text, pos)
         m = step.match(text, pos)
-        if m is None:
-            return None
-        statement, spec = step.statements[m.lastgroup]  # type: ignore[index]
-        facts = []
-        for group, name, convert in spec:
-            raw = m.group(group)
-            if raw is not None:
-                start = m.start(group)
-                facts.append(FactToken(name, convert(raw), raw, start, start + len(raw)))
-        end = m.end()
-        while end > 0 and text[end - 1] in " \n":
-            end -= 1
-        return Matched(statement, pos, end, tuple(facts))
+        return None if m is None else step.matched(m, text, pos)
 
     def _steps_of(self, candidates: Iterable[Statement], key: str) -> tuple[_Run | _Plain, ...]:
         """The candidates as steps (built once per key): runs of fused ones, each one regex,
