@@ -200,9 +200,20 @@ class FileResult:
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        codes, outcomes = state["results"]
-        state["results"] = [_rule_result(c, o) for c, o in zip(codes, outcomes, strict=True)]
+        packed = state["results"]
+        results = _UNPACKED.get(packed)
+        if results is None:
+            codes, outcomes = packed
+            results = [_rule_result(c, o) for c, o in zip(codes, outcomes, strict=True)]
+            if len(_UNPACKED) >= _UNPACKED_KEPT:
+                _UNPACKED.clear()
+            _UNPACKED[packed] = results
+        state["results"] = list(results)  # its own list: the batch stage may add to it
         self.__dict__.update(state)
+
+
+_UNPACKED: dict[tuple[tuple[str, ...], str], list[RuleResult]] = {}
+_UNPACKED_KEPT = 256  # outcome patterns: letters of a batch share a few
 
 
 @dataclass

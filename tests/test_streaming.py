@@ -164,3 +164,17 @@ def test_reports_written_piece_by_piece_are_what_json_and_xml_write_whole(folder
     assert root.get("failures") == str(sum(int(s.get("failures", 0)) for s in root))
     assert root.get("errors") == "2"
     run.close()
+
+
+def test_a_long_letters_full_report_keeps_only_the_lines_it_shows_and_shows_the_same(
+    monkeypatch, folder
+):
+    """Past a size (1 MiB), the full report keeps only the lines its findings show rather
+    than splitting the whole text: what it writes is the same."""
+    from lgo_audit.report import text as text_report
+
+    run = run_check(folder, CheckOptions(isolated=True))
+    whole = text_report.render_full(run.results)
+    assert whole  # the folder has findings to show
+    monkeypatch.setattr(text_report, "_SPLIT_UP_TO", 0)
+    assert text_report.render_full(run.results) == whole

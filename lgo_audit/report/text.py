@@ -134,6 +134,9 @@ def _window(text: str, start: int, end: int) -> tuple[str, int, int]:
     return prefix + text[left:right] + suffix, start - shift, end - shift
 
 
+_SPLIT_UP_TO = 1 << 20  # characters: a longer letter's lines are kept only where findings are
+
+
 class _Lines:
     """The lines of a letter's text that ``findings`` show (numbered from 0), and how many it
     has: one pass over the text, keeping only those lines, so a 50 MB letter is not split into
@@ -165,7 +168,7 @@ class _Lines:
         return self.kept[index]
 
 
-def _source_excerpt(lines: _Lines, finding: Finding, style: Style) -> list[str]:
+def _source_excerpt(lines: list[str] | _Lines, finding: Finding, style: Style) -> list[str]:
     span = finding.span
     first, last = span.line, min(span.end_line, span.line + 2)
     width = len(str(last))
@@ -214,7 +217,10 @@ def write_full(results: Iterable[FileResult], write: Write, style: Style = Style
     for result in results:
         if not result.findings:
             continue
-        lines = _Lines(result.source_text or "", result.findings)
+        text = result.source_text or ""
+        lines: list[str] | _Lines = (
+            _LINE_BREAK.split(text) if len(text) <= _SPLIT_UP_TO else _Lines(text, result.findings)
+        )
         for finding in result.findings:
             block = [_header(finding, style)]
             if finding.span.line <= len(lines):
