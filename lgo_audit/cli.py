@@ -270,7 +270,7 @@ _PROGRESS_FROM = 10  # files: a shorter run ends before a bar is worth drawing
 
 @app.command()
 def check(
-    paths: Annotated[list[Path], typer.Argument(help=_PATHS_HELP)],
+    paths: Annotated[list[Path], typer.Argument(help=_PATHS_HELP, readable=False)],
     output_format: Annotated[
         FormatChoice,
         typer.Option(
@@ -427,7 +427,7 @@ def show_config(
 
 @app.command()
 def parse(
-    path: Annotated[Path, typer.Argument(help="One letter file.")],
+    path: Annotated[Path, typer.Argument(help="One letter file.", readable=False)],
     format: Annotated[
         ParseFormat, typer.Option("--format", help="json (the schema's shape) or text.")
     ] = ParseFormat.json,
@@ -472,7 +472,7 @@ def parse(
 
 @app.command()
 def extract(
-    paths: Annotated[list[Path], typer.Argument(help=_PATHS_HELP)],
+    paths: Annotated[list[Path], typer.Argument(help=_PATHS_HELP, readable=False)],
     format: Annotated[
         ExtractFormat, typer.Option("--format", help="One row per letter (csv) or a JSON array.")
     ] = ExtractFormat.csv,

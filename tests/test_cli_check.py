@@ -429,3 +429,20 @@ def test_explain_of_an_unknown_rule_is_exit_2_with_one_line(code):
     assert result.exit_code == 2
     assert result.stdout == ""
     assert len(result.stderr.splitlines()) == 1 and code in result.stderr
+
+
+@pytest.mark.parametrize("command", ["check", "extract", "parse"])
+def test_a_path_the_system_calls_unreadable_is_left_to_the_reader_not_refused_by_the_parser(
+    command, monkeypatch, tmp_path
+):
+    """Each named file is read (or reported as unreadable, one line) by the tool itself: an
+    unreadable one never stops the others being checked with a usage error about 'paths'."""
+    letter = tmp_path / "letter.txt"
+    letter.write_bytes(STOCKPORT.read_bytes())
+    real_access = os.access
+    monkeypatch.setattr(
+        os, "access", lambda path, mode, **kw: False if mode == os.R_OK else real_access(path, mode)
+    )
+    result = run(command, "--isolated", letter)
+    assert "Invalid value" not in result.output
+    assert result.exit_code in (0, 1)
