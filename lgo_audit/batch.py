@@ -113,18 +113,24 @@ class Batch:
                 where = self._layouts[present] = {
                     self.names[i]: at for at, i in enumerate(present, start=1)
                 }
-            self.values.append((where, *(self._shared(values[i]) for i in present)))
+            shared = self._shared
+            self.values.append((where, *[shared(values[i]) for i in present]))
         return len(self.paths) - 1
 
     def _shared(self, value: Any) -> Any:
-        kind = type(value)
+        """``value``, or an equal one of the same type kept before (one object for both)."""
+        kind = value.__class__
         same = self._same.get(kind)
         if same is None:
             same = self._same[kind] = {}
-        try:  # 59 and 59.0 are equal, but each is shown as written
-            return same.setdefault(str(value) if kind is Decimal else value, value)
+        key = str(value) if kind is Decimal else value  # 59 and 59.0 are equal, shown apart
+        try:
+            kept = same.get(key)
         except TypeError:  # not hashable: kept as it is
             return value
+        if kept is None:
+            same[key] = kept = value
+        return kept
 
     def numbers(self) -> Iterator[int]:
         """The numbers of the entries that are letters, in order."""

@@ -13,12 +13,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from lgo_audit import application, check
 from lgo_audit.application import SPOOL_FROM, CheckOptions, run_check
 from lgo_audit.batch import memory_names
 from lgo_audit.config import Settings
-from lgo_audit.findings import FileResult, Totals
+from lgo_audit.findings import FileResult, Finding, Severity, Totals
 from lgo_audit.report.evidence import render_json_with_evidence
 from lgo_audit.report.machine import render_json, render_junit
 from lgo_audit.report.sarif import render_sarif
@@ -166,15 +168,35 @@ def test_reports_written_piece_by_piece_are_what_json_and_xml_write_whole(folder
     run.close()
 
 
-def test_a_long_letters_full_report_keeps_only_the_lines_it_shows_and_shows_the_same(
-    monkeypatch, folder
-):
-    """Past a size (1 MiB), the full report keeps only the lines its findings show rather
-    than splitting the whole text: what it writes is the same."""
+@settings(max_examples=200, deadline=None)
+@given(
+    text=st.text(alphabet="ab \r\n\t\u00e9", max_size=80),
+    spans=st.lists(
+        st.tuples(st.integers(1, 12), st.integers(1, 9), st.integers(0, 3), st.integers(1, 9)),
+        min_size=1,
+        max_size=4,
+    ),
+)
+def test_the_full_report_reads_only_the_lines_it_shows_and_shows_what_the_whole_text_does(
+    text: str, spans: list[tuple[int, int, int, int]]
+) -> None:
+    """The full report keeps only the lines its findings show, reading the text no further
+    than the last of them (a note on line 1 of a 50 MB letter reads one line): what it shows is
+    what splitting the whole text into lines shows, whatever the line ends and wherever the
+    findings are (past the end included)."""
     from lgo_audit.report import text as text_report
+    from lgo_audit.span import Span
 
-    run = run_check(folder, CheckOptions(isolated=True))
-    whole = text_report.render_full(run.results)
-    assert whole  # the folder has findings to show
-    monkeypatch.setattr(text_report, "_SPLIT_UP_TO", 0)
-    assert text_report.render_full(run.results) == whole
+    findings = [
+        Finding("l.txt", "LGO001", "x", Severity.WARNING, "m", Span(line, col, line + down, end))
+        for line, col, down, end in spans
+    ]
+    whole = text_report._LINE_BREAK.split(text)
+    kept = text_report._Lines(text, findings)
+    for finding in findings:
+        shown = finding.span.line <= len(kept)
+        assert shown == (finding.span.line <= len(whole))
+        if shown:
+            assert text_report._source_excerpt(
+                kept, finding, text_report.Style()
+            ) == text_report._source_excerpt(whole, finding, text_report.Style())

@@ -134,13 +134,12 @@ def _window(text: str, start: int, end: int) -> tuple[str, int, int]:
     return prefix + text[left:right] + suffix, start - shift, end - shift
 
 
-_SPLIT_UP_TO = 1 << 20  # characters: a longer letter's lines are kept only where findings are
-
-
 class _Lines:
-    """The lines of a letter's text that ``findings`` show (numbered from 0), and how many it
-    has: one pass over the text, keeping only those lines, so a 50 MB letter is not split into
-    a list of all its lines to show a few."""
+    """The lines of a letter's text that ``findings`` show (numbered from 0): one pass over
+    the text that stops after the last of them, keeping only those, so a letter is not split
+    into a list of all its lines to show a few (a note on line 1 of a 50 MB letter reads one
+    line). ``len()`` is the number of lines when the text ends before the last line shown,
+    else a number past it (enough to say which shown lines exist)."""
 
     __slots__ = ("count", "kept")
 
@@ -150,6 +149,7 @@ class _Lines:
             for f in findings
             for number in range(f.span.line, min(f.span.end_line, f.span.line + 2) + 1)
         }
+        last = max(wanted, default=-1)
         self.kept: dict[int, str] = {}
         index, start = 0, 0
         for match in _LINE_BREAK.finditer(text):
@@ -157,6 +157,9 @@ class _Lines:
                 self.kept[index] = text[start : match.start()]
             index += 1
             start = match.end()
+            if index > last:
+                self.count = index + 1  # at least: the text goes on
+                return
         if index in wanted:
             self.kept[index] = text[start:]
         self.count = index + 1
@@ -218,9 +221,7 @@ def write_full(results: Iterable[FileResult], write: Write, style: Style = Style
         if not result.findings:
             continue
         text = result.source_text or ""
-        lines: list[str] | _Lines = (
-            _LINE_BREAK.split(text) if len(text) <= _SPLIT_UP_TO else _Lines(text, result.findings)
-        )
+        lines = _Lines(text, result.findings)
         for finding in result.findings:
             block = [_header(finding, style)]
             if finding.span.line <= len(lines):
