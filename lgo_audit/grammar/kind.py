@@ -29,17 +29,25 @@ _LETTER_MARKS = re.compile(
     r"Annual\s+Review\s+letter\s+\d{4}\b|^[ \t]*Dear\s+\S|^[ \t]*Yours\s+sincerely\b",
     re.IGNORECASE | re.MULTILINE,
 )
-_PAGE_MARKS = re.compile(
-    r"^[ \t]*(?:[-*\u2022][ \t]*)?(?:"
-    r"Annual[ \t]+statistics\b[^\n]*"
-    r"|Advice[ \t]+on[ \t]+comparing[ \t]+statistics[ \t]+across[ \t]+years"
-    r"|More[ \t]+about[ \t]+this[ \t]+data"
-    r"|View[ \t]+upheld[ \t]+decisions"
-    r"|View[ \t]+all[ \t]+satisfactory[ \t]+remedy[ \t]+decisions"
-    r")[ \t]*$"
-    r"|\A\s*[^\n]{1,150}\n\s*Complaint[ \t]+overview[ \t]*$",
-    re.IGNORECASE | re.MULTILINE,
-)
+
+
+@cache
+def _page_marks() -> re.Pattern[str]:
+    """A page's headings and chrome: sought only in a text with no mark of a letter, so
+    compiled the first time one is read."""
+    return re.compile(
+        r"^[ \t]*(?:[-*\u2022][ \t]*)?(?:"
+        r"Annual[ \t]+statistics\b[^\n]*"
+        r"|Advice[ \t]+on[ \t]+comparing[ \t]+statistics[ \t]+across[ \t]+years"
+        r"|More[ \t]+about[ \t]+this[ \t]+data"
+        r"|View[ \t]+upheld[ \t]+decisions"
+        r"|View[ \t]+all[ \t]+satisfactory[ \t]+remedy[ \t]+decisions"
+        r")[ \t]*$"
+        r"|\A\s*[^\n]{1,150}\n\s*Complaint[ \t]+overview[ \t]*$",
+        re.IGNORECASE | re.MULTILINE,
+    )
+
+
 _SCAN = 20_000  # characters: the marks stand near the top
 
 
@@ -50,7 +58,7 @@ def document_kind(text: str) -> str:
     head = text[:_SCAN]
     if _LETTER_MARKS.search(head):
         return "letter"
-    return "page" if _PAGE_MARKS.search(head) else "letter"
+    return "page" if _page_marks().search(head) else "letter"
 
 
 @cache
