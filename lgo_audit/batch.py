@@ -335,7 +335,10 @@ def memory_names(rules: Sequence[Rule], data: bool) -> frozenset[str]:
         if rule.agree_source is None:
             continue
         bindings = rule.each if isinstance(rule.each, tuple) else ()
-        for name in expr.names_used(expr.parse(rule.agree_source)):
+        # The tree kept with the rule: parsing the source again would import the expression
+        # grammar, which a check whose expressions all come from the cache never needs.
+        node = rule.agree_node if rule.agree_node is not None else expr.parse(rule.agree_source)
+        for name in expr.names_used(node):
             bound = {b.names[name] for b in bindings if name in b.names}
             names.update(bound or {name})
     return frozenset(names)

@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Literal
 
-from lgo_audit.grammar import PAGE_PROFILES, PROFILES
+from lgo_audit.grammar import PROFILES
+from lgo_audit.grammar.kind import PAGE_SECTIONS
 
 __all__ = [
     "CHECKS",
@@ -241,11 +242,14 @@ LINK_NAMES: Mapping[str, str] = MappingProxyType(
 )
 """Names of a rule with ``each = "links"``: the hyperlink being judged."""
 
+# Every section of the page profiles (PAGE_PROFILES) is a letter profile's or one of the page's
+# own (PAGE_SECTIONS): named from those, the page grammar is not built for a letter
+# (tests/test_checks.py compares the two).
 SECTION_NAMES: Mapping[str, str] = MappingProxyType(
     {
         f"section.{s.name.replace('-', '_')}": s.name
-        for p in (*PROFILES.values(), *PAGE_PROFILES.values())
-        for s in p.sections
+        for sections in (*(p.sections for p in PROFILES.values()), PAGE_SECTIONS)
+        for s in sections
     }
 )
 """``section.sign_off`` -> ``sign-off``: true when the letter has that section; in ``at``, its

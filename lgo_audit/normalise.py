@@ -219,6 +219,21 @@ def _u(chars: str) -> str:
     return "".join(f"\\u{ord(c):04x}" for c in chars)
 
 
+def _ranges(chars: str) -> str:
+    """The inside of a character class of ``chars``, with each run of consecutive characters
+    written as one range: the same class, parsed faster (the patterns below are compiled at
+    every start, and their big classes are most of the cost)."""
+    codes = sorted(set(map(ord, chars)))
+    parts: list[str] = []
+    start = 0
+    for i in range(1, len(codes) + 1):
+        if i == len(codes) or codes[i] != codes[i - 1] + 1:
+            first, last = codes[start], codes[i - 1]
+            parts.append(f"\\u{first:04x}" + (f"-\\u{last:04x}" if last > first else ""))
+            start = i
+    return "".join(parts)
+
+
 _HSPACE: Final = " \t\u00a0\u1680" + "".join(map(chr, range(0x2000, 0x200B))) + "\u202f\u205f\u3000"
 _BREAKS: Final = "\n\r\f\v\x85\u2028\u2029"
 _INVISIBLE: Final = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
@@ -251,20 +266,20 @@ _ENTITIES: Final = {
     "gt": ">",
 }
 
-_HS: Final = f"[{_u(_HSPACE)}]"
+_HS: Final = f"[{_ranges(_HSPACE)}]"
 # A bullet or heading marker followed by a space, at the start of a line.
 _MARKER: Final = rf"(?:#{{1,6}}|[\-*\u2022\u00b7\u2013])(?={_HS})"
 # What follows a line break and goes with it: a marker, or the line's leading spaces.
 _AFTER_BREAK: Final = rf"(?:{_HS}*{_MARKER}|{_HS}+)"
 _TAG: Final = r"(?i:/?(?:u|b|i|em|strong)|/span|span(?:\s[^<>]{0,500})?)\s*>"
 # One line break that is not the start of a blank line (spaces-only lines count as blank).
-_LINE_WRAP: Final = rf"[{_u(_BREAKS)}](?!{_HS}{{0,100}}[{_u(_BREAKS)}])"
+_LINE_WRAP: Final = rf"[{_ranges(_BREAKS)}](?!{_HS}{{0,100}}[{_ranges(_BREAKS)}])"
 # Each repetition takes one character (or one line break, with the spaces that indent the next
 # line in a target): the alternatives begin with disjoint characters, so nothing backtracks.
-_LINK_TEXT: Final = rf"(?:[^\[\]{_u(_BREAKS)}]|{_LINE_WRAP}){{0,500}}"
+_LINK_TEXT: Final = rf"(?:[^\[\]{_ranges(_BREAKS)}]|{_LINE_WRAP}){{0,500}}"
 _LINK_TARGET: Final = rf"(?:[^()\s]|{_LINE_WRAP}{_HS}{{0,100}}){{0,2000}}"
-_MAPPED_RUN: Final = f"[{_u(''.join(_ONE_TO_ONE))}]*"
-_DELETE_RUN: Final = f"[{_u(_DELETE)}]*"
+_MAPPED_RUN: Final = f"[{_ranges(''.join(_ONE_TO_ONE))}]*"
+_DELETE_RUN: Final = f"[{_ranges(_DELETE)}]*"
 
 # Every alternative starts with a literal character, which lets the regex engine skip to the
 # next candidate character at C speed instead of trying each alternative at every position.
@@ -273,10 +288,15 @@ _DELETE_RUN: Final = f"[{_u(_DELETE)}]*"
 # cheaply) is scanned with the short pattern.
 _COMMON_MAPPED: Final = "\u2018\u2019\u201c\u201d\u2013\u2014"
 _COMMON_SPACES: Final = "\t\u00a0"
+# A form feed (a page break) is in many texts read from PDFs; the other line breaks but "\n"
+# are in few texts (a lone "\r" or a vertical tab), and each alternative that takes one with
+# what follows it costs about a millisecond to compile at every start.
+_COMMON_BREAKS: Final = "\f"
+_RARE_BREAKS: Final = "".join(c for c in _BREAKS if c not in _COMMON_BREAKS + "\n")
 _COMMON: Final = [
     # "\n" only when something goes with it: a marker, leading spaces, or a space before it.
     rf"\n(?:{_AFTER_BREAK}|(?<= \n))",
-    *(rf"{_u(c)}{_AFTER_BREAK}?" for c in "\r\f\v\x85\u2028\u2029"),
+    *(rf"{_u(c)}{_AFTER_BREAK}?" for c in _COMMON_BREAKS),
     r"\\[!-/:-@\[-`{-~]",
     rf"\[({_LINK_TEXT})\]\(({_LINK_TARGET})\)",
     rf"!\[{_LINK_TEXT}\]\({_LINK_TARGET}\)",
@@ -293,12 +313,13 @@ _RARE_EXPAND: Final = "".join(c for c in _EXPAND if c != "\u2026")
 _RARE_MAPPED: Final = "".join(c for c in _ONE_TO_ONE if c not in _COMMON_MAPPED)
 _RARE_SPACES: Final = "".join(c for c in _HSPACE if c not in _COMMON_SPACES + " ")
 _RARE: Final = [
+    *(rf"{_u(c)}{_AFTER_BREAK}?" for c in _RARE_BREAKS),
     *(_u(c) for c in _RARE_EXPAND),
     *(f"{_u(c)}{_MAPPED_RUN}" for c in _RARE_MAPPED),
     *(f"{_u(c)}{_HS}*" for c in _RARE_SPACES),
-    f"[{_u(_DELETE)}]+",  # one class, not one alternative per character: cheaper to compile
+    f"[{_ranges(_DELETE)}]+",  # one class, not one alternative per character: cheaper to compile
 ]
-_RARE_CHARS: Final = _RARE_EXPAND + _RARE_MAPPED + _RARE_SPACES + _DELETE
+_RARE_CHARS: Final = _RARE_BREAKS + _RARE_EXPAND + _RARE_MAPPED + _RARE_SPACES + _DELETE
 _TOKEN_COMMON: Final = re.compile("|".join(_COMMON))
 
 
@@ -308,12 +329,12 @@ def _token_all() -> re.Pattern[str]:
     return re.compile("|".join(_COMMON + _RARE))
 
 
-_HAS_RARE: Final = re.compile(f"[{_u(_RARE_CHARS)}]")
+_HAS_RARE: Final = re.compile(f"[{_ranges(_RARE_CHARS)}]")
 _RARE_ASCII: Final = bytes(ord(c) for c in _RARE_CHARS if c.isascii())
 
 _LEADING_MARKER: Final = re.compile(rf"\ufeff?{_HS}*{_MARKER}")
 # A line break inside a link, with the spaces around it.
-_WRAP_IN_LINK: Final = re.compile(rf"{_HS}*[{_u(_BREAKS)}]{_HS}*")
+_WRAP_IN_LINK: Final = re.compile(rf"{_HS}*[{_ranges(_BREAKS)}]{_HS}*")
 _DOUBLE_SPACES: Final = re.compile("  +")
 # (The character first, so that the engine skips to it at C speed; then what is beside it.)
 _LONE_SPACE: Final = re.compile(rf"[\t\u00a0](?<!{_HS}[\t\u00a0])(?!{_HS})")

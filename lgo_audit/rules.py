@@ -118,6 +118,8 @@ class Rule:
     """The syntax tree of ``when`` (the engine compiles it again over a letter's values)."""
     assert_node: expr.Node | None = field(default=None, compare=False, repr=False)
     """The syntax tree of ``assert``."""
+    agree_node: expr.Node | None = field(default=None, compare=False, repr=False)
+    """The syntax tree of ``agree`` (what the batch stage reads of a letter)."""
 
     def section(self, heading: str) -> str:
         """The text under ``## heading`` in the explanation ("" if there is none)."""
@@ -525,7 +527,7 @@ def _compile(data: dict[str, Any], path: Path) -> Rule:
     for index, (name, _, _) in enumerate(compare):
         if name not in VOCABULARY:
             raise RuleLoadError(path, f"unknown fact '{name}'", code, f"compare.{index}.fact")
-    agree = parse(data["agree"], "agree", names) if "agree" in data else None
+    agree = parse_tree(data["agree"], "agree", names) if "agree" in data else None
     message_names = names | set(MESSAGE_NAMES["batch"]) if kind == "batch" else names
 
     rule_at = tuple(data.get("at", ()))
@@ -591,7 +593,7 @@ def _compile(data: dict[str, Any], path: Path) -> Rule:
         at=rule_at,
         fix=fix,
         group=group,
-        agree=agree,
+        agree=None if agree is None else agree[1],
         agree_source=data.get("agree"),
         unique=bool(data.get("unique", False)),
         compare=compare,
@@ -604,4 +606,5 @@ def _compile(data: dict[str, Any], path: Path) -> Rule:
         raw=data,
         when_node=None if when is None else when[0],
         assert_node=None if assertion is None else assertion[0],
+        agree_node=None if agree is None else agree[0],
     )

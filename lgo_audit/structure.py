@@ -18,7 +18,7 @@ from types import MappingProxyType
 from lgo_audit.checks import MISSING_SECTION, MISSING_STATEMENT, PAGE_CUT_SHORT
 from lgo_audit.grammar import Chunk, Matched, Profile, Statement, Unrecognised
 from lgo_audit.grammar.elements import FactToken
-from lgo_audit.grammar.page import END_SECTION
+from lgo_audit.grammar.kind import END_SECTION
 
 __all__ = ["Issue", "Occurrence", "Structure", "assemble"]
 

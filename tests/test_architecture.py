@@ -41,6 +41,20 @@ def test_the_rule_schema_lists_exactly_the_registered_checks():
     assert schema["properties"]["check"]["enum"] == list(CHECKS)
 
 
+def test_the_section_names_are_those_of_every_letter_and_page_profile_in_order():
+    """Named from the letter profiles and the page's own sections, so that a letter's check
+    need not build the page profiles: the same names, in the same order, as theirs."""
+    from lgo_audit.checks import SECTION_NAMES
+    from lgo_audit.grammar import PAGE_PROFILES, PROFILES
+
+    every = {
+        f"section.{s.name.replace('-', '_')}": s.name
+        for p in (*PROFILES.values(), *PAGE_PROFILES.values())
+        for s in p.sections
+    }
+    assert list(SECTION_NAMES.items()) == list(every.items())
+
+
 def test_every_registered_check_is_described_in_the_generated_fact_vocabulary():
     facts = (DOCS / "facts.md").read_text(encoding="utf-8")
     for name, check in CHECKS.items():

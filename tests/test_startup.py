@@ -194,6 +194,10 @@ def test_a_one_letter_check_builds_no_other_paths_stages(tmp_path):
         == []
     )
     assert "lgo_audit.report.plot" not in names  # the HTML report's
+    # nor the page grammar (a letter is no statistics page), nor the expression grammar (every
+    # expression comes from the cache)
+    assert "lgo_audit.grammar.page" not in names
+    assert "lgo_audit.expr._parser" not in names
 
 
 @pytest.mark.parametrize(

@@ -8,9 +8,10 @@ the pipeline changes.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Mapping
 from functools import cache
 
-from lgo_audit.grammar.page import document_kind, page_profile, page_year
+from lgo_audit.grammar.kind import document_kind, page_year
 from lgo_audit.grammar.profile import Profile, Section, Statement
 from lgo_audit.grammar.profile_2020 import PROFILE as PROFILE_2020
 from lgo_audit.grammar.profile_2021 import PROFILE as PROFILE_2021
@@ -47,7 +48,37 @@ PROFILES: dict[str, Profile] = {
 """Every template year, oldest first; each later profile is written as what changed."""
 DEFAULT_PROFILE = PROFILE_2020.name
 
-PAGE_PROFILES: dict[str, Profile] = {name: page_profile(p) for name, p in PROFILES.items()}
+
+class _PageProfiles(Mapping[str, Profile]):
+    """The page profile of each year of :data:`PROFILES`, built the first time it is asked for:
+    the page grammar (:mod:`lgo_audit.grammar.page`) is imported only when a page is read, never
+    for a letter."""
+
+    def __init__(self) -> None:
+        self._built: dict[str, Profile] = {}
+
+    def __getitem__(self, name: str) -> Profile:
+        built = self._built.get(name)
+        if built is None:
+            from lgo_audit.grammar.page import page_profile
+
+            built = self._built[name] = page_profile(PROFILES[name])
+        return built
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(PROFILES)
+
+    def __len__(self) -> int:
+        return len(PROFILES)
+
+    def __contains__(self, name: object) -> bool:
+        return name in PROFILES
+
+    def __repr__(self) -> str:
+        return f"PAGE_PROFILES({list(self)})"
+
+
+PAGE_PROFILES: Mapping[str, Profile] = _PageProfiles()
 """The statistics page of each template year, by the year's name (a page of the 2022-23 data
 is read with ``PAGE_PROFILES["2023"]``, named ``2023-page``): the letter's panels in the
 page's frame (:mod:`lgo_audit.grammar.page`)."""

@@ -21,7 +21,8 @@ pages in ``tests/fixtures/evidence/lgo-statistics-pages/`` show and no others:
 * "Annual letters": the part of the page after the panels, read to the end as prose.
 
 Whether a text is a page or a letter is decided by :func:`document_kind`; a page's year by its
-period (:func:`page_year`).
+period (:func:`page_year`): both in :mod:`lgo_audit.grammar.kind`, with the page's own
+sections, so that reading a letter never builds this module's grammar.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from dataclasses import replace
 import pyparsing as pp
 
 from lgo_audit.grammar.elements import fact, line_end, phrase, words
+from lgo_audit.grammar.kind import END_SECTION, PAGE_SECTIONS, document_kind, page_year
 from lgo_audit.grammar.profile import Profile, Section, Statement
 
 __all__ = [
@@ -43,8 +45,6 @@ __all__ = [
 ]
 
 PANELS = ("upheld", "compliance", "remedy")
-END_SECTION = "annual-letters"
-"""The part of a page after its panels: a page that reaches it is not cut short."""
 
 # The council's name: one line of its own, straight above the page's first heading.
 _FIRST_HEADING = r"(?:Annual\s+statistics\b|Complaint\s+overview[ ]*(?:\n|\Z))"
@@ -138,14 +138,6 @@ _PANEL_CHROME = (
     ),
 )
 
-PAGE_SECTIONS = (
-    Section("advice", "advice on comparing statistics across years", required=False, prose=True),
-    Section("page-heading", "page heading (the council's name)", required=False),
-    Section("data-notes", "notes on the data ('More about this data')", False, prose=True),
-    Section(END_SECTION, "annual letters and the rest of the page", required=False, prose=True),
-)
-"""The page's own sections (its panels are the letter's)."""
-
 
 def page_profile(letter: Profile) -> Profile:
     """The statistics page of ``letter``'s year: the letter's panel sections and statements
@@ -175,48 +167,3 @@ def page_profile(letter: Profile) -> Profile:
         minimum_sections=1,
         anchors=frozenset({"advice", "page-heading", "overview", "data-notes", *PANELS}) & names,
     )
-
-
-# --- a page or a letter, and a page's year ------------------------------------------------------
-
-_LETTER_MARKS = re.compile(
-    r"Annual\s+Review\s+letter\s+\d{4}\b|^[ \t]*Dear\s+\S|^[ \t]*Yours\s+sincerely\b",
-    re.IGNORECASE | re.MULTILINE,
-)
-_PAGE_MARKS = re.compile(
-    r"^[ \t]*(?:[-*\u2022][ \t]*)?(?:"
-    r"Annual[ \t]+statistics\b[^\n]*"
-    r"|Advice[ \t]+on[ \t]+comparing[ \t]+statistics[ \t]+across[ \t]+years"
-    r"|More[ \t]+about[ \t]+this[ \t]+data"
-    r"|View[ \t]+upheld[ \t]+decisions"
-    r"|View[ \t]+all[ \t]+satisfactory[ \t]+remedy[ \t]+decisions"
-    r")[ \t]*$"
-    r"|\A\s*[^\n]{1,150}\n\s*Complaint[ \t]+overview[ \t]*$",
-    re.IGNORECASE | re.MULTILINE,
-)
-_SCAN = 20_000  # characters: the marks stand near the top
-
-
-def document_kind(text: str) -> str:
-    """``"page"`` for the text of a statistics page (one of its headings or its chrome, and
-    nothing of a letter's frame: no "Annual Review letter <year>", "Dear ..." or "Yours
-    sincerely"), else ``"letter"``."""
-    head = text[:_SCAN]
-    if _LETTER_MARKS.search(head):
-        return "letter"
-    return "page" if _PAGE_MARKS.search(head) else "letter"
-
-
-_PERIOD = re.compile(
-    r"\bbetween\s+\d{1,2}(?:st|nd|rd|th)?\s+[A-Za-z]+\.?,?\s+\d{4}\s+(?:to|and)\s+"
-    r"\d{1,2}(?:st|nd|rd|th)?\s+[A-Za-z]+\.?,?\s+(\d{4})(?!\d)",
-    re.IGNORECASE,
-)
-
-
-def page_year(text: str) -> int | None:
-    """The year of a page: the year its period ends ("for the period between 1 April 2022 to
-    31 March 2023", or the overview's "Between 1 April 2024 to 31 March 2025"): the letter
-    year whose panels it shows. None when the page shows no period (cut before it)."""
-    m = _PERIOD.search(text, 0, _SCAN)
-    return int(m.group(1)) if m is not None else None
