@@ -352,9 +352,7 @@ def collect_paths(
         try:
             if path.is_dir():
                 patterns = _default_letter_files() if letter_files is None else letter_files(path)
-                found = sorted(
-                    _walk(path, patterns), key=lambda e: e if isinstance(e, Path) else Path(e[0])
-                )
+                found = sorted(_walk(path, patterns), key=_path_order)
             elif path.exists() or path.is_symlink():
                 found = [path]
             else:
@@ -372,6 +370,13 @@ def collect_paths(
     return Inputs(tuple(entries))
 
 
+def _path_order(entry: Path | tuple[str, str]) -> tuple[str, ...]:
+    """Where a walked entry sorts: as paths sort (part by part; ignoring case where the
+    system does), compared as a tuple of strings rather than path by path."""
+    path = entry if isinstance(entry, Path) else Path(entry[0])
+    return tuple(os.path.normcase(part) for part in path.parts)
+
+
 def _walk(folder: Path, patterns: Sequence[str]) -> Iterator[Path | tuple[str, str]]:
     """Letter files below ``folder`` (names matching one of ``patterns``, whatever their
     case), and each sub-folder that cannot be read as an error."""
@@ -383,7 +388,7 @@ def _walk(folder: Path, patterns: Sequence[str]) -> Iterator[Path | tuple[str, s
             if not name.startswith(".") and any(
                 fnmatch.fnmatchcase(name.lower(), pattern) for pattern in wanted
             ):
-                yield Path(root) / name
+                yield Path(os.path.join(root, name))
     for problem in problems:
         yield (_shown(problem.filename), f"folder cannot be read ({_reason(problem)}); not checked")
 

@@ -358,3 +358,15 @@ def test_the_application_keeps_the_order_given_with_problems_in_place(tmp_path):
     ]
     assert run.results[1].error == f"{missing}: no such file or directory"
     assert run.exit_status == application.EXIT_ERROR
+
+
+def test_a_folder_is_walked_in_path_order_part_by_part(tmp_path):
+    """Files in a folder come in the order their paths sort (part by part, so ``a/z.txt``
+    before ``a-b/a.txt`` though "/" sorts after "-" as a character), sub-folders included."""
+    names = ["a-b/a.txt", "a/z.txt", "a/b/c.txt", "a.b.txt", "B.txt", "a/a-b.txt", "a/a.txt"]
+    for name in names:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("x", encoding="utf-8")
+    found = collect_paths([tmp_path]).files
+    assert found == sorted(tmp_path / name for name in names)
+    assert found.index(tmp_path / "a/z.txt") < found.index(tmp_path / "a-b/a.txt")
