@@ -32,7 +32,7 @@ from lgo_audit.findings import Applicability, Edit, Finding, Fix, Location, Outc
 from lgo_audit.normalise import Link as TextLink
 from lgo_audit.parse import ParsedLetter
 from lgo_audit.rules import Binding, Rule
-from lgo_audit.span import FILE_START, Span
+from lgo_audit.span import FILE_START, LineIndex, Span
 
 if TYPE_CHECKING:
     from lgo_audit.expr.direct import DirectFn, Values
@@ -460,9 +460,12 @@ def _structure_findings(parsed: ParsedLetter, rule: Rule) -> Iterator[Finding]:
         )
         yield _finding(parsed, rule, message, parsed.span(issue.start, issue.end), related)
     if rule.check == ENCODING_FALLBACK.name:
+        at = parsed.source.fallback_at
+        # at the first byte that is not UTF-8, when the note is the fallback's (else the file)
+        where = FILE_START if at is None else LineIndex(parsed.source.text).span(at, at + 1)
         for note in parsed.source.notes:
             message = expr.render_template(rule.message, ParamEnv({"found": note}))
-            yield _finding(parsed, rule, message, FILE_START, ())
+            yield _finding(parsed, rule, message, where, ())
 
 
 PIECE = 1 << 20  # characters: a longer text is searched a piece at a time

@@ -121,6 +121,9 @@ class SourceFile:
     (a DOCX's fixes are written into its runs: :mod:`lgo_audit.documents.docx_fix`)."""
     rendition: Rendition | None = field(default=None, compare=False, repr=False)
     """For a PDF or DOCX: the text with the origin of each of its lines."""
+    fallback_at: int | None = None
+    """Read as Windows-1252: where in :attr:`text` the first byte that is not UTF-8 stands
+    (one byte is one character in Windows-1252); None otherwise."""
 
     def encode(self, text: str) -> bytes:
         """``text`` as bytes the way this file was stored: its byte-order mark + its codec.
@@ -249,6 +252,7 @@ def decode(data: bytes, path: str, *, max_chars: int = DEFAULT_MAX_BYTES) -> Sou
     if bom and not body:
         raise InputError(path, "is empty (only a byte-order mark)")
     notes: tuple[str, ...] = ()
+    fallback_at = None
     if encoding.startswith("utf-16"):
         text = _decode_utf16(body, encoding, len(bom), path)
     else:
@@ -262,13 +266,14 @@ def decode(data: bytes, path: str, *, max_chars: int = DEFAULT_MAX_BYTES) -> Sou
         if bom:
             text = _decode_utf8_after_bom(body, path)
         else:
-            text, encoding, notes = _decode_without_bom(body, path)
+            text, encoding, notes, fallback_at = _decode_without_bom(body, path)
     if _BLANK.fullmatch(text):
         raise InputError(path, "is empty (only whitespace)")
     _check_controls(text, path)
     rendered_from = None
     if is_html_path(path):
         text, rendered_from = html_to_text(text, path), "html"
+        fallback_at = None  # (an offset in the page's source, not in its text)
     return SourceFile(
         path=path,
         text=text,
@@ -278,6 +283,7 @@ def decode(data: bytes, path: str, *, max_chars: int = DEFAULT_MAX_BYTES) -> Sou
         sha256=hashlib.sha256(data).hexdigest(),
         size=len(data),
         rendered_from=rendered_from,
+        fallback_at=fallback_at,
     )
 
 
@@ -349,11 +355,14 @@ def _decode_utf8_after_bom(body: bytes, path: str) -> str:
         ) from None
 
 
-def _decode_without_bom(body: bytes, path: str) -> tuple[str, str, tuple[str, ...]]:
+def _decode_without_bom(body: bytes, path: str) -> tuple[str, str, tuple[str, ...], int | None]:
+    """The text, its encoding, the reader's notes and, read as Windows-1252, the offset of the
+    first byte that is not UTF-8. Raises :class:`InputError`."""
     try:
-        return body.decode("utf-8"), "utf-8", ()
+        return body.decode("utf-8"), "utf-8", (), None
     except UnicodeDecodeError as error:
-        not_utf8 = f"byte 0x{body[error.start]:02X} at byte {error.start}"
+        at = error.start
+        not_utf8 = f"byte 0x{body[at]:02X} at byte {at}"
     try:
         text = body.decode("cp1252")
     except UnicodeDecodeError as error:
@@ -362,7 +371,7 @@ def _decode_without_bom(body: bytes, path: str) -> tuple[str, str, tuple[str, ..
             f"cannot be decoded: it is neither UTF-8 ({not_utf8} is invalid) nor "
             f"Windows-1252 (byte 0x{body[error.start]:02X} at byte {error.start} is undefined)",
         ) from None
-    return text, "cp1252", (f"not valid UTF-8 ({not_utf8}); decoded as Windows-1252",)
+    return text, "cp1252", (f"not valid UTF-8 ({not_utf8}); decoded as Windows-1252",), at
 
 
 def _check_controls(text: str, path: str) -> None:

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from lgo_audit import reader
 from lgo_audit.reader import DEFAULT_MAX_BYTES, InputError, SourceFile, decode, read_source
-from tests.paths import SEEDS
+from tests.paths import SEEDS, STOCKPORT
 
 LETTER = "Dear Ms Smith\nThis compares to an average of 67% in similar authorities.\n"
 
@@ -67,6 +67,29 @@ def test_cp1252_fallback_is_reported_in_a_note_and_round_trips() -> None:
     assert source.encoding == "cp1252"
     assert source.notes == ("not valid UTF-8 (byte 0x92 at byte 12); decoded as Windows-1252",)
     assert source.encode(source.text) == data
+    assert source.fallback_at == 12  # where the first byte that is not UTF-8 stands
+    assert decode("Council\u2019s".encode(), "a.txt").fallback_at is None
+
+
+def test_the_encoding_note_points_at_the_first_byte_that_is_not_utf8(tmp_path: Path) -> None:
+    """LGO007 stands where an editor should look: the line and column of the first byte that
+    is not UTF-8 (a saved web page's offsets are in its source, not its text: the file)."""
+    from lgo_audit.application import CheckOptions, run_check
+
+    letter = STOCKPORT.read_text(encoding="utf-8").encode("cp1252", "replace")
+    letter = letter.replace(b"services", b"servic\xe9s", 1)  # an "e" acute saved as 1252
+    (tmp_path / "a.txt").write_bytes(letter)
+    html = b"".join(b"<p>" + line + b"</p>\n" for line in letter.split(b"\n"))
+    (tmp_path / "a.html").write_bytes(html)
+    run = run_check([tmp_path], CheckOptions(isolated=True, select=("LGO007",)))
+    places = {
+        Path(r.path).name: [(f.span.line, f.span.column) for f in r.findings] for r in run.results
+    }
+    text = (tmp_path / "a.txt").read_bytes().decode("cp1252")
+    at = text.index("servic\u00e9s") + len("servic")
+    line = text.count("\n", 0, at) + 1
+    assert places["a.txt"] == [(line, at - text.rfind("\n", 0, at))]
+    assert places["a.html"] == [(1, 1)]
 
 
 @pytest.mark.parametrize("newline", ["\r\n", "\r", "\n"])
