@@ -70,6 +70,28 @@ def test_the_unedited_seed_has_no_structural_finding():
     assert summary(STOCKPORT) == []
 
 
+# --- the sign-off ----------------------------------------------------------------------------
+
+BASE_LETTERS = sorted(
+    p for p in (paths.ROOT / "rules" / "base").glob("*.txt") if "page" not in p.name
+)
+
+
+@pytest.mark.parametrize("base", BASE_LETTERS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("placeholder", ["TBC", "[Name]", "signatory to follow"])
+def test_a_placeholder_in_the_signatorys_place_is_no_name_and_nothing_else(base, placeholder):
+    """A line standing where the signatory's name goes, over the signatory's title, belongs to
+    the sign-off: the letter has no signatory (LGO303) and a placeholder left where it is one
+    (LGO402), and the title under it is not taken for a second letterhead (no LGO004, LGO006)."""
+    text = base.read_text(encoding="utf-8")
+    name = parse(text).letter.signatory.name
+    assert name is not None, f"{base.name} names its signatory"
+    name = name.raw
+    before = {f.code for f in findings(text, "LGO")}
+    after = {f.code for f in findings(edit(text, f"\n{name}\n", f"\n{placeholder}\n"), "LGO")}
+    assert after - before - {"LGO402"} == {"LGO303"}
+
+
 # --- missing sections (LGO002) ---------------------------------------------------------------
 
 

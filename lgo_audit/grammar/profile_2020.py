@@ -85,6 +85,15 @@ signatory = pp.Regex(
     flags=0,
 )
 
+
+def unnamed_signatory(titles: pp.Regex) -> pp.ParserElement:
+    """A line in the signatory's place that is no name ("TBC", "[Name]") with one of
+    ``titles`` under it: read as the sign-off's, so that the title is not taken for a second
+    letterhead. It states no signatory (LGO303 says so; LGO402 names a placeholder)."""
+    title = f"(?i:{titles.pattern})"
+    return pp.Suppress(pp.Regex(rf"(?!{title})[^\n]*[^\s](?=[ ]*\n\s*{title})"))
+
+
 # --- the statistics panels ---------------------------------------------------------------
 
 AUTHORITY_TYPES = (
@@ -454,7 +463,7 @@ STATEMENTS = (
         "sign-off",
         phrase("Yours sincerely")
         + pp.Opt(",")
-        + pp.Opt(fact("signatory.name", signatory))
+        + pp.Opt(fact("signatory.name", signatory) | unnamed_signatory(signatory_title))
         + pp.ZeroOrMore(signatory_title),
         "Yours sincerely, <signatory>, <titles>",
         keys=("yours",),

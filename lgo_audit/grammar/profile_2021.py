@@ -18,7 +18,7 @@ import pyparsing as pp
 from lgo_audit.grammar.elements import fact, phrase
 from lgo_audit.grammar.profile import Section, Statement
 from lgo_audit.grammar.profile_2020 import PROFILE as PROFILE_2020
-from lgo_audit.grammar.profile_2020 import date, signatory, signatory_title
+from lgo_audit.grammar.profile_2020 import date, signatory, signatory_title, unnamed_signatory
 
 __all__ = ["PROFILE", "optional", "sign_off", "year_ending"]
 
@@ -43,14 +43,14 @@ year_ending = Statement(
 """The year ending in whatever words introduce it (the 2020 opening is tried first)."""
 
 
-def sign_off(titles: pp.ParserElement = signatory_title) -> Statement:
+def sign_off(titles: pp.Regex = signatory_title) -> Statement:
     """ "Yours sincerely", the signatory and the title(s) under the name."""
     return Statement(
         "sign-off",
         "sign-off",
         phrase("Yours sincerely")
         + pp.Opt(",")
-        + pp.Opt(fact("signatory.name", signatory))
+        + pp.Opt(fact("signatory.name", signatory) | unnamed_signatory(titles))
         + pp.Opt(fact("signatory.title", titles))
         + pp.ZeroOrMore(titles),
         "Yours sincerely, <signatory>, <titles>",
