@@ -188,6 +188,12 @@ class FileResult:
     def is_clean(self) -> bool:
         return self.error is None and not self.findings
 
+    @property
+    def is_page(self) -> bool:
+        """Read as a statistics page (with a page profile, which :mod:`lgo_audit.grammar.page`
+        names ``<year>-page``), not a letter."""
+        return self.profile is not None and self.profile.endswith("-page")
+
     def __getstate__(self) -> dict[str, Any]:
         """What pickling sends (from a worker, to the spool of a large batch): the rule
         outcomes as their codes and one letter each, not one object per rule (ten times
@@ -220,14 +226,16 @@ _UNPACKED_KEPT = 256  # outcome patterns: letters of a batch share a few
 class Totals:
     """What a summary counts over a run's results (:meth:`add` each result once).
 
-    ``findings``: findings by severity; ``letters``: letters read (kind "letter", no input
-    error), of which ``clean_letters`` have no finding; ``unreadable``: results with an input
+    ``findings``: findings by severity; ``letters``: files read (kind "letter", no input
+    error), of which ``pages`` are statistics pages and ``clean_letters`` (letters and pages)
+    have no finding; ``unreadable``: results with an input
     error; ``without_findings``: readable results of any kind without a finding; ``safe`` and
     ``unsafe``: findings with a fix of that applicability; ``by_rule`` and ``fixable_by_rule``:
     findings (and fixable ones) per (code, name, severity)."""
 
     findings: Counter[Severity] = field(default_factory=Counter)
     letters: int = 0
+    pages: int = 0
     clean_letters: int = 0
     unreadable: int = 0
     without_findings: int = 0
@@ -248,6 +256,8 @@ class Totals:
             self.unreadable += 1
         elif result.kind == "letter":
             self.letters += 1
+            if result.is_page:
+                self.pages += 1
             if not result.findings:
                 self.clean_letters += 1
         if result.error is None and not result.findings:

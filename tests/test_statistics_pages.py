@@ -66,6 +66,36 @@ def test_a_whole_base_page_is_clean(year, tmp_path):
     assert result.findings == []
 
 
+@pytest.mark.parametrize(
+    ("documents", "counted"),
+    [
+        (("letter",), "1 letter (1 clean)"),
+        (("page",), "1 page (1 clean)"),
+        (("letter", "page", "page2"), "1 letter and 2 pages (3 clean)"),
+    ],
+)
+def test_the_summary_counts_letters_and_pages_apart(documents, counted, tmp_path):
+    """A statistics page is counted as a page, not as a letter."""
+    from lgo_audit.report.text import summary
+
+    texts = {"letter": base(2024), "page": base(2024, page=True), "page2": base(2023, page=True)}
+    results = check(tmp_path, **{name: texts[name] for name in documents}).values()
+    assert summary(results) == f"Found no problems in {counted}."
+    assert all(r.is_page == r.path.endswith(("page.txt", "page2.txt")) for r in results)
+
+
+def test_every_page_profile_is_named_as_a_page_and_no_letter_profile_is():
+    """FileResult.is_page reads the profile's name: the page profiles' names are the page's."""
+    from lgo_audit.findings import FileResult
+    from lgo_audit.grammar import PAGE_PROFILES, PROFILES, profile_named
+
+    names = [profile_named(f"{year}-page").name for year in PAGE_PROFILES]
+    assert all(FileResult("p.txt", profile=name).is_page for name in names)
+    assert not any(
+        FileResult("l.txt", profile=profile.name).is_page for profile in PROFILES.values()
+    )
+
+
 def test_a_page_is_a_page_by_its_heading_and_chrome_not_by_its_file_name():
     # the 2025 letter has the overview's heading too, but a title, "Dear" and a sign-off
     assert parse(base(2025), "stockport-page.txt").kind == "letter"

@@ -284,7 +284,14 @@ def summary(results: Iterable[FileResult] | Totals, style: Style = Style()) -> s
             noun = {"error": "error", "warning": "warning", "info": "note"}[severity.value]
             parts.append(f"{n} {noun}{'s' if n != 1 else ''}")
     what = ", ".join(parts) if parts else "no problems"
-    text = f"Found {what} in {letters} letter{'s' if letters != 1 else ''} ({clean_letters} clean)"
+    pages = totals.pages
+    letters -= pages
+    read = [
+        f"{n} {noun}{'s' if n != 1 else ''}"
+        for n, noun in ((letters, "letter"), (pages, "page"))
+        if n or (noun == "letter" and not pages)  # "0 letters" when nothing was read
+    ]
+    text = f"Found {what} in {' and '.join(read)} ({clean_letters} clean)"
     if unreadable:
         text += f"; {unreadable} file{'s' if unreadable != 1 else ''} could not be checked"
     safe, unsafe = totals.safe, totals.unsafe
