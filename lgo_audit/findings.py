@@ -200,12 +200,13 @@ class FileResult:
             "".join([r.outcome[0] for r in results]),  # (an outcome's code is its first letter)
         )
         facts = self.facts
-        state["facts"] = (tuple(facts), *zip(*facts.values()))
+        state["facts"] = (tuple(facts), *zip(*facts.values(), strict=True))
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         names, *fields = state["facts"]
-        state["facts"] = dict(zip(names, map(FactValue._make, zip(*fields)), strict=True))
+        rows = zip(*fields, strict=True)
+        state["facts"] = dict(zip(names, map(FactValue._make, rows), strict=True))
         packed = state["results"]
         results = _UNPACKED.get(packed)
         if results is None:

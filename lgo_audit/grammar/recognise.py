@@ -281,9 +281,9 @@ class Recogniser:
                     steps = self._steps_of(self._by_key.get(key, ()), key)
                 for step in steps:
                     if step.__class__ is _Run:
-                        m = step.match(text, pos)  # type: ignore[union-attr]
+                        m = step.match(text, pos)
                         if m is not None:
-                            matched = step.matched(m, text, pos)  # type: ignore[union-attr]
+                            matched = step.matched(m, text, pos)
                             break
                     else:
                         matched = self._step(step, text, pos)
