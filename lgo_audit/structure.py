@@ -104,7 +104,7 @@ def assemble(chunks: Iterable[Chunk], profile: Profile, text: str) -> Structure:
     state: _Seen | None = None
     open_unexpected: list[int] | None = None  # [start, end] of a run of unexpected text
     runs = 0  # runs of unexpected text
-    ends = [-1, -1]  # the ends of the last two statements
+    last_end = before_last_end = -1  # the ends of the last two statements
     sections = profile.sections_by_name
     resolve = profile.resolve
 
@@ -144,21 +144,22 @@ def assemble(chunks: Iterable[Chunk], profile: Profile, text: str) -> Structure:
                 else:
                     chunk = Unrecognised(chunk.start, chunk.end)
             if section is not None:
-                close_unexpected()
+                if open_unexpected is not None:
+                    close_unexpected()
                 name = statement.name
-                span = (chunk.start, chunk.end)
+                start, end = span = (chunk.start, chunk.end)
                 if current is None or section != current.section or name in current.statements:
                     close_occurrence()
-                    current = Occurrence(section, chunk.start, chunk.end)
+                    current = Occurrence(section, start, end)
                     state = seen.get(section)
                     if state is None:
                         state = seen[section] = _Seen(current)
                 assert state is not None
                 current.statements[name] = span
-                current.end = chunk.end
+                current.end = end
                 state.statements[name] = span
-                state.last_end = chunk.end
-                ends[0], ends[1] = ends[1], chunk.end
+                state.last_end = end
+                before_last_end, last_end = last_end, end
                 for token in stated:  # the first statement to state a fact wins
                     fact = token.name
                     if fact.startswith("*."):  # a shared statement's: named by its section
@@ -223,15 +224,20 @@ def assemble(chunks: Iterable[Chunk], profile: Profile, text: str) -> Structure:
                 {"found": _excerpt(text, start, end), "section": after},
             )
         )
-    lines = [
-        Occurrence(o.section, o.start, _line_end(text, o.start, o.end), o.statements)
-        for o in occurrences
-    ]
     issues.extend(duplicates)
-    issues.extend(_order(lines, profile))
-    issues.extend(_missing(lines, profile))
+    if not _in_order(occurrences, profile) or any(
+        section.required and section.name not in present for section in profile.sections
+    ):
+        # a section out of order or missing: pointed at by the first line of the sections
+        lines = [
+            Occurrence(o.section, o.start, _line_end(text, o.start, o.end), o.statements)
+            for o in occurrences
+        ]
+        issues.extend(_order(lines, profile))
+        issues.extend(_missing(lines, profile))
     issues.extend(_missing_statements(seen, profile, text))
     if profile.kind == "page" and END_SECTION not in present:
+        ends = [before_last_end, last_end]
         issues, occurrences = _cut_short(issues, seen, ends, profile, text)
     issues.sort(key=lambda i: (i.start, i.check))
     return Structure(MappingProxyType(facts), tuple(occurrences), tuple(issues), is_letter=True)
@@ -449,6 +455,12 @@ def _longest_increasing(indices: list[int]) -> set[int]:
         keep.add(i)
         i = parent[i]
     return keep
+
+
+def _in_order(occurrences: list[Occurrence], profile: Profile) -> bool:
+    """Whether the sections of ``occurrences`` (one each) stand in the template's order."""
+    indices = [profile.index(o.section) for o in occurrences]
+    return indices == sorted(set(indices))  # (strictly increasing)
 
 
 def _order(occurrences: list[Occurrence], profile: Profile) -> list[Issue]:

@@ -29,6 +29,8 @@ _BLANK_RUNS = re.compile(r"\n[ \t]*\n(?:[ \t]*\n)+")
 
 def is_html_path(path: str) -> bool:
     """Whether ``path`` names an HTML file (by its ending, whatever its case)."""
+    if ".htm" not in path.lower():
+        return False  # (a name's suffix is part of the path: no need to parse the path)
     return PurePath(path).suffix.lower() in HTML_SUFFIXES
 
 

@@ -101,6 +101,9 @@ def document_format(data: bytes, path: str) -> Format | None:
                     return "docx"
         except (zipfile.BadZipFile, OSError, ValueError):
             pass
+    lowered = path.lower()
+    if ".pdf" not in lowered and ".docx" not in lowered:
+        return None  # (a name's suffix is part of the path: no need to parse the path)
     suffix = PurePath(path).suffix.lower()
     if suffix == ".pdf":
         return "pdf"

@@ -142,11 +142,27 @@ class Profile:
     def _resolved(self) -> dict[tuple[str, str], str]:
         return {}
 
+    @cached_property
+    def _statement_at(self) -> dict[str, int]:
+        """Where each statement stands in :attr:`statements` (the first of a repeated name)."""
+        found: dict[str, int] = {}
+        for index, statement in enumerate(self.statements):
+            found.setdefault(statement.name, index)
+        return found
+
+    @cached_property
+    def _section_at(self) -> dict[str, int]:
+        """Where each section stands in :attr:`sections` (the first of a repeated name)."""
+        found: dict[str, int] = {}
+        for index, section in enumerate(self.sections):
+            found.setdefault(section.name, index)
+        return found
+
     def statement(self, name: str) -> Statement:
-        for statement in self.statements:
-            if statement.name == name:
-                return statement
-        raise KeyError(name)
+        index = self._statement_at.get(name)
+        if index is None:
+            raise KeyError(name)
+        return self.statements[index]
 
     def resolve(self, name: str, section: str) -> str:
         """A statement's fact name as it stands in ``section``: ``*.average`` in the upheld
@@ -174,13 +190,16 @@ class Profile:
         return frozenset(names)
 
     def section(self, name: str) -> Section:
-        for section in self.sections:
-            if section.name == name:
-                return section
-        raise KeyError(name)
+        index = self._section_at.get(name)
+        if index is None:
+            raise KeyError(name)
+        return self.sections[index]
 
     def index(self, name: str) -> int:
-        return [s.name for s in self.sections].index(name)
+        index = self._section_at.get(name)
+        if index is None:
+            raise ValueError(f"{name!r} is not in list")  # as list.index says it
+        return index
 
 
 def statement_facts(statement: Statement) -> tuple[str, ...]:

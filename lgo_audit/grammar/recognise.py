@@ -121,32 +121,39 @@ class _Run:
     a position with one regex call. The regex engine tries the alternatives in order and
     takes the first that matches, as trying the statements one by one would."""
 
-    __slots__ = ("match", "statements")
+    __slots__ = ("match", "members")
 
     def __init__(self, members: list[tuple[Statement, str, Facts]]) -> None:
         pattern = "|".join(f"(?P<w{i}>{source})" for i, (_, source, _) in enumerate(members))
         compiled = re.compile(pattern)
         index = compiled.groupindex
-        # by the name of the member's group: the statement, and its facts' groups by number
-        self.statements = {
-            f"w{i}": (st, tuple((index[group], name, convert) for group, name, convert in facts))
+        # by the number of the member's group (a match's ``lastindex``: the group that closed
+        # last is the member's, around its facts'): the statement, its facts' groups by number
+        self.members = {
+            index[f"w{i}"]: (
+                st,
+                tuple((index[group], name, convert) for group, name, convert in facts),
+            )
             for i, (st, _, facts) in enumerate(members)
         }
         self.match = compiled.match
 
     def matched(self, m: re.Match[str], text: str, pos: int) -> Matched:
         """The statement ``m`` (a match of :attr:`match` at ``pos``) found, with its facts."""
-        statement, spec = self.statements[m.lastgroup]  # type: ignore[index]
-        facts = []
-        for group, name, convert in spec:
-            start, end = m.span(group)
-            if start >= 0:
-                raw = text[start:end]
-                facts.append(FactToken(name, convert(raw), raw, start, end))
+        statement, spec = self.members[m.lastindex]  # type: ignore[index]
+        facts: tuple[FactToken, ...] = ()
+        if spec:
+            found = []
+            for group, name, convert in spec:
+                start, end = m.span(group)
+                if start >= 0:
+                    raw = text[start:end]
+                    found.append(FactToken(name, convert(raw), raw, start, end))
+            facts = tuple(found)
         end = m.end()
         while end > 0 and text[end - 1] in " \n":
             end -= 1
-        return Matched(statement, pos, end, tuple(facts))
+        return Matched(statement, pos, end, facts)
 
 
 @dataclass(frozen=True, slots=True)
@@ -250,7 +257,8 @@ class Recogniser:
         leads = self._leads.match
         unscanned = self._leads_unscanned.match
         next_start = self._next_start.search
-        match = self._match_fused if self.fused else self._match
+        fused = self.fused
+        steps_of_key = self._steps
         while pos < length:
             # the first word (or figure) of the next chunk: its key
             first = start_of(text, pos)
@@ -264,7 +272,25 @@ class Recogniser:
             else:
                 pos = first.start(group)
                 key = first.group(1).lower() if group == 1 else "#"
-            matched = match(text, pos, key)
+            if fused:
+                # The first candidate of ``key`` that matches at ``pos``: one regex call per
+                # run of fused candidates.
+                matched = None
+                steps = steps_of_key.get(key)
+                if steps is None:
+                    steps = self._steps_of(self._by_key.get(key, ()), key)
+                for step in steps:
+                    if step.__class__ is _Run:
+                        m = step.match(text, pos)
+                        if m is not None:
+                            matched = step.matched(m, text, pos)
+                            break
+                    else:
+                        matched = self._step(step, text, pos)
+                        if matched is not None:
+                            break
+            else:
+                matched = self._match(text, pos, key)
             if matched is None and any_probe is not None:
                 if probe < pos:
                     found = any_probe.search(text, pos)
@@ -278,7 +304,8 @@ class Recogniser:
             # a chunk of unrecognised text ends at the end of its sentence or its line
             stop = chunk_end(text, pos)
             end = length if stop is None else stop.start() if stop.group() == "\n" else stop.end()
-            end = max(end, pos + 1)
+            if end <= pos:
+                end = pos + 1
             lead = leads(text, pos) if self._may_scan(text, pos) else unscanned(text, pos)
             malformed = self._lead_statements[lead.lastgroup] if lead and lead.lastgroup else None
             if malformed is None:
@@ -347,23 +374,6 @@ class Recogniser:
             return None
         facts = tuple(t for t in tokens if isinstance(t, FactToken))
         return Matched(statement, pos, self._trim(text, end), facts)
-
-    def _match_fused(self, text: str, pos: int, key: str) -> Matched | None:
-        """The first candidate of ``key`` that matches at ``pos``: one regex call per run of
-        fused candidates."""
-        steps = self._steps.get(key)
-        if steps is None:
-            steps = self._steps_of(self._by_key.get(key, ()), key)
-        for step in steps:
-            if step.__class__ is _Run:
-                m = step.match(text, pos)
-                if m is not None:
-                    return step.matched(m, text, pos)
-                continue
-            matched = self._step(step, text, pos)
-            if matched is not None:
-                return matched
-        return None
 
     def _step(self, step: _Run | _Plain, text: str, pos: int) -> Matched | None:
         if isinstance(step, _Plain):
