@@ -6,7 +6,10 @@ import random
 from functools import cache
 from pathlib import Path
 
+import pyparsing as pp
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from lgo_audit.grammar import PAGE_PROFILES, PROFILES, Recogniser, document_kind
 from lgo_audit.grammar.fuse import fuse
@@ -83,6 +86,45 @@ def test_every_profile_reads_every_text_the_same_fused_or_not(profile):
     for name, text in every_text():
         normalised = normalise(text).text
         assert summary(fused.chunks(normalised)) == summary(plain.chunks(normalised)), name
+
+
+SIGN_OFF_PIECES = [
+    "Yours sincerely",
+    "Yours sincerely,",
+    "Michael King",
+    "Amerdeep Somal",
+    "TBC",
+    "[Name]",
+    "Local Government and Social Care Ombudsman",
+    "Local Government & Social Care Ombudsman",
+    "Interim Local Government and Social Care Ombudsman",
+    "Chair, Commission for Local Administration in England",
+    "x",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    pieces=st.lists(st.sampled_from(SIGN_OFF_PIECES), min_size=1, max_size=6),
+    breaks=st.lists(st.sampled_from(["\n", "\n\n", " ", "  \n"]), min_size=6, max_size=6),
+)
+def test_every_sign_off_reads_the_same_fused_or_not(pieces: list[str], breaks: list[str]):
+    """The sign-off's alternatives (a signatory's name, or a line that is none over a title)
+    fuse into one pattern that reads any arrangement of its lines as pyparsing does."""
+    text = "".join(piece + gap for piece, gap in zip(pieces, breaks, strict=False))
+    for profile in PROFILES.values():
+        grammar = profile.statement("sign-off").grammar
+        fused = fuse(grammar)
+        assert fused is not grammar, profile.name
+
+        def read(element, text=text):
+            try:
+                end, tokens = element._parse(text, 0)
+            except pp.ParseBaseException:
+                return None
+            return end, [(t.name, t.value, t.start, t.end) for t in tokens if hasattr(t, "name")]
+
+        assert read(fused) == read(grammar), (profile.name, text)
 
 
 def test_chunks_one_at_a_time_are_the_chunks():

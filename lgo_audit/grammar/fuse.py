@@ -45,7 +45,12 @@ def _part(element: pp.ParserElement, facts: list[tuple[str, str, Any]], prefix: 
             facts.append((group, *known))
             pattern = f"(?P<{group}>{pattern})"
         return f"(?>{pattern})"
-    if element.parseAction or getattr(element, "callPreparse", True) is False:
+    if element.parseAction:
+        raise _NotFusable
+    if isinstance(element, pp.MatchFirst):  # the first alternative that matches
+        options = (f"(?:{_skip(e)}{_part(e, facts, prefix)})" for e in element.exprs)
+        return "(?>" + "|".join(options) + ")"
+    if getattr(element, "callPreparse", True) is False and not _holds_alternatives(element):
         raise _NotFusable
     if isinstance(element, pp.Literal) and not isinstance(element, pp.Keyword):
         return f"(?>{re.escape(element.match)})"
@@ -56,12 +61,28 @@ def _part(element: pp.ParserElement, facts: list[tuple[str, str, Any]], prefix: 
         return f"(?>(?:{_skip(element.expr)}{_part(element.expr, facts, prefix)})?)"
     if isinstance(element, pp.ZeroOrMore) and element.not_ender is None:
         return f"(?>(?:{_skip(element.expr)}{_part(element.expr, facts, prefix)})*)"
+    if isinstance(element, pp.Suppress):  # matched, its tokens dropped: none to drop here
+        inner: list[tuple[str, str, Any]] = []
+        pattern = _part(element.expr, inner, prefix + "x")
+        if inner:
+            raise _NotFusable
+        return pattern
     raise _NotFusable
 
 
 def _skip(element: pp.ParserElement) -> str:
-    """pyparsing skips whitespace before an element unless told not to."""
-    return r"\s*" if element.skipWhitespace else ""
+    """pyparsing skips whitespace before an element unless told not to, or unless the element
+    leaves it to what it holds (alternatives: each skips its own, and so does an optional or
+    repeated set of them)."""
+    return r"\s*" if element.skipWhitespace and element.callPreparse else ""
+
+
+def _holds_alternatives(element: pp.ParserElement) -> bool:
+    """An optional, repeated or suppressed set of alternatives (which pre-parses nothing
+    itself: each alternative skips its own whitespace)."""
+    return isinstance(element, pp.Opt | pp.ZeroOrMore | pp.Suppress) and isinstance(
+        element.expr, pp.MatchFirst
+    )
 
 
 def _sequence_item(
