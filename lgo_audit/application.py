@@ -352,7 +352,7 @@ def collect_paths(
         try:
             if path.is_dir():
                 patterns = _default_letter_files() if letter_files is None else letter_files(path)
-                found = sorted(_walk(path, patterns), key=_path_order)
+                found = list(_walk(path, patterns))
             elif path.exists() or path.is_symlink():
                 found = [path]
             else:
@@ -370,27 +370,49 @@ def collect_paths(
     return Inputs(tuple(entries))
 
 
-def _path_order(entry: Path | tuple[str, str]) -> tuple[str, ...]:
-    """Where a walked entry sorts: as paths sort (part by part; ignoring case where the
-    system does), compared as a tuple of strings rather than path by path."""
-    path = entry if isinstance(entry, Path) else Path(entry[0])
-    return tuple(os.path.normcase(part) for part in path.parts)
-
-
 def _walk(folder: Path, patterns: Sequence[str]) -> Iterator[Path | tuple[str, str]]:
     """Letter files below ``folder`` (names matching one of ``patterns``, whatever their
-    case), and each sub-folder that cannot be read as an error."""
-    problems: list[OSError] = []
+    case), and each sub-folder that cannot be read as an error, in the order their paths sort
+    (part by part, ignoring case where the system does): each folder's entries in name order,
+    a sub-folder's in its place. No list of the batch's files is sorted as a whole (a key per
+    file is memory a big batch would hold at its peak). Hidden entries are skipped; a link to
+    a folder is not followed; anything else with a letter's name (a broken link, a pipe) is
+    kept for the reader to refuse."""
     wanted = [pattern.lower() for pattern in patterns]
-    for root, dirs, names in os.walk(folder, onerror=problems.append):
-        dirs[:] = [d for d in dirs if not d.startswith(".")]
-        for name in names:
-            if not name.startswith(".") and any(
-                fnmatch.fnmatchcase(name.lower(), pattern) for pattern in wanted
-            ):
-                yield Path(os.path.join(root, name))
-    for problem in problems:
-        yield (_shown(problem.filename), f"folder cannot be read ({_reason(problem)}); not checked")
+
+    def visit(directory: str) -> Iterator[Path | tuple[str, str]]:
+        try:
+            with os.scandir(directory) as found:
+                entries = sorted(found, key=lambda entry: os.path.normcase(entry.name))
+        except OSError as error:
+            where = _shown(error.filename if error.filename is not None else directory)
+            yield (where, f"folder cannot be read ({_reason(error)}); not checked")
+            return
+        for entry in entries:
+            name = entry.name
+            if name.startswith("."):
+                continue
+            if _is_folder(entry):
+                if not _is_link(entry):
+                    yield from visit(entry.path)
+            elif any(fnmatch.fnmatchcase(name.lower(), pattern) for pattern in wanted):
+                yield Path(entry.path)
+
+    return visit(os.fspath(folder))
+
+
+def _is_folder(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
+
+
+def _is_link(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_symlink()
+    except OSError:
+        return False
 
 
 def _default_letter_files() -> Sequence[str]:
