@@ -521,8 +521,12 @@ def _groups(tasks: list[tuple[Path, Settings]], options: CheckOptions) -> list[S
     return list(dict.fromkeys(s for _, s in tasks)) or [_resolve([Path(".") / "_"], options)[0][1]]
 
 
-def _rules_and_registers(groups: list[Settings]) -> dict[Settings, RuleSet]:
-    """Each configuration's rule set, with its profile, selectors and register checked."""
+def _rules_and_registers(
+    groups: list[Settings], options: CheckOptions | None = None
+) -> dict[Settings, RuleSet]:
+    """Each configuration's rule set, with its profile, selectors and register checked (a
+    selector that matches no rule is named with the configuration file it came from, unless
+    ``options`` gave it on the command line)."""
     from lgo_audit.grammar import PROFILES
     from lgo_audit.register import RegisterError, load_register
     from lgo_audit.rules import RuleLoadError, rules_for
@@ -537,13 +541,25 @@ def _rules_and_registers(groups: list[Settings]) -> dict[Settings, RuleSet]:
                 f"{settings.source}: key 'profile': unknown profile '{settings.profile}' "
                 f"(known: {', '.join(PROFILES)})"
             )
+        given = _given_selectors(options)
         for selector in settings.selection.unknown(rules.rules):
-            raise UsageError(f"no rule matches '{selector}' (see 'lgo-audit rules')")
+            where = f"{settings.source}: " if settings.source and str(selector) not in given else ""
+            raise UsageError(f"{where}no rule matches '{selector}' (see 'lgo-audit rules')")
         try:
             load_register(settings.authority_register)
         except RegisterError as error:
             raise UsageError(str(error)) from None
     return rule_sets
+
+
+def _given_selectors(options: CheckOptions | None) -> set[str]:
+    """The selectors of the command line (``--select``, ``--extend-select``, ``--ignore``)."""
+    from lgo_audit.selection import selectors
+
+    if options is None:
+        return set()
+    given = (*options.select, *options.extend_select, *options.ignore)
+    return {str(selector) for selector in selectors(given)}
 
 
 def _load_table(path: Path, max_file_size: int | None) -> StatsTable:
@@ -662,7 +678,7 @@ def run_check(paths: Sequence[str | os.PathLike[str]], options: CheckOptions) ->
     files = inputs.files
     _refuse_writing_over_an_input(options, files)
     tasks = _resolve(files, options)
-    rule_sets = _rules_and_registers(_groups(tasks, options))
+    rule_sets = _rules_and_registers(_groups(tasks, options), options)
     missing = [f"{path}: {reason}" for path, reason in _problems(inputs)]
     run = Run(input_errors=missing, files=len(files))
     if options.fix or options.diff:
@@ -759,7 +775,7 @@ def run_extract(
     inputs = collect_paths(paths, _letter_files(options))
     _refuse_writing_over_an_input(options, inputs.files)
     tasks = _resolve(inputs.files, options)
-    _rules_and_registers(list(dict.fromkeys(s for _, s in tasks)))
+    _rules_and_registers(list(dict.fromkeys(s for _, s in tasks)), options)
     checked = iter(check_files(tasks, options.jobs, keep_facts=True, keep_source=False))
     results = [
         next(checked) if isinstance(e, Path) else FileResult(e[0], error=": ".join(e))
@@ -807,7 +823,7 @@ def parse_letter(
     )
     _validate(options)
     [(_, settings)] = _resolve([path], options)
-    rules = _rules_and_registers([settings])[settings]
+    rules = _rules_and_registers([settings], options)[settings]
     register = load_register(settings.authority_register)
     try:
         parsed = parse_file(

@@ -133,6 +133,21 @@ def test_an_unknown_rule_in_select_is_an_error(tmp_path):
     assert result.exit_code == 2 and "no rule matches 'LGO999'" in result.output
 
 
+@pytest.mark.parametrize("key", ["select", "extend-select", "ignore"])
+def test_an_unknown_rule_in_a_configuration_file_names_the_file(tree, key):
+    """A selector the user did not type is named with the file it came from; one given on
+    the command line is not blamed on the file."""
+    config = tree / "strict" / "lgo-audit.toml"
+    config.write_text(f'{key} = ["LGO999"]\n')
+    result = check(str(tree / "strict"))
+    assert result.exit_code == 2
+    assert f"{config}: no rule matches 'LGO999'" in result.output
+    config.write_text("")
+    result = check(str(tree / "strict"), "--ignore", "LGO998")
+    assert result.exit_code == 2
+    assert "lgo-audit: no rule matches 'LGO998'" in result.output
+
+
 def test_config_command_shows_the_resolved_settings(tree):
     result = runner.invoke(app, ["config", str(tree / "strict")])
     settings = json.loads(result.output)

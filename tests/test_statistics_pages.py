@@ -84,6 +84,17 @@ def test_the_summary_counts_letters_and_pages_apart(documents, counted, tmp_path
     assert all(r.is_page == r.path.endswith(("page.txt", "page2.txt")) for r in results)
 
 
+@pytest.mark.parametrize("page", [False, True], ids=["letter", "page"])
+def test_a_long_line_above_the_title_or_heading_does_not_lose_the_year(page, tmp_path):
+    """The title (a page's heading and period) is sought near the top first, then further
+    down: 22 KB of text above it is one unexpected-text warning, not a letter read with
+    another year's template."""
+    text = "word " * 4500 + "\n" + base(2024, page=page)
+    (result,) = check(tmp_path, long=text).values()
+    assert codes(result) == ["LGO006"]
+    assert result.profile == ("2024-page" if page else "2024")
+
+
 def test_every_page_profile_is_named_as_a_page_and_no_letter_profile_is():
     """FileResult.is_page reads the profile's name: the page profiles' names are the page's."""
     from lgo_audit.findings import FileResult

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterator, Mapping
 from functools import cache
 
-from lgo_audit.grammar.kind import document_kind, page_year
+from lgo_audit.grammar.kind import document_kind, page_year, search_top_first
 from lgo_audit.grammar.profile import Profile, Section, Statement
 from lgo_audit.grammar.profile_2020 import PROFILE as PROFILE_2020
 from lgo_audit.grammar.profile_2021 import PROFILE as PROFILE_2021
@@ -95,8 +95,9 @@ _TITLE_YEAR = re.compile(r"Annual\s+Review\s+letter\s+(\d{4})\b", re.IGNORECASE)
 
 
 def title_year(text: str) -> int | None:
-    """The year of "Annual Review letter <year>" near the top of ``text``, if any."""
-    m = _TITLE_YEAR.search(text, 0, 20_000)
+    """The year of "Annual Review letter <year>" (the title: near the top of ``text``, else
+    the first further down), if any."""
+    m = search_top_first(_TITLE_YEAR, text)
     return int(m.group(1)) if m is not None else None
 
 

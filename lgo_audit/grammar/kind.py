@@ -9,7 +9,7 @@ from functools import cache
 
 from lgo_audit.grammar.profile import Section
 
-__all__ = ["END_SECTION", "PAGE_SECTIONS", "document_kind", "page_year"]
+__all__ = ["END_SECTION", "PAGE_SECTIONS", "document_kind", "page_year", "search_top_first"]
 
 END_SECTION = "annual-letters"
 """The part of a page after its panels: a page that reaches it is not cut short."""
@@ -51,14 +51,23 @@ def _page_marks() -> re.Pattern[str]:
 _SCAN = 20_000  # characters: the marks stand near the top
 
 
+def search_top_first(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
+    """The first match of ``pattern`` in ``text``, sought in its first :data:`_SCAN`
+    characters (where a letter's title and a page's heading stand) and only then in the rest:
+    a long line above the title moves it down, it does not lose it."""
+    found = pattern.search(text, 0, _SCAN)
+    if found is None and len(text) > _SCAN:
+        found = pattern.search(text)
+    return found
+
+
 def document_kind(text: str) -> str:
     """``"page"`` for the text of a statistics page (one of its headings or its chrome, and
     nothing of a letter's frame: no "Annual Review letter <year>", "Dear ..." or "Yours
     sincerely"), else ``"letter"``."""
-    head = text[:_SCAN]
-    if _LETTER_MARKS.search(head):
+    if search_top_first(_LETTER_MARKS, text):
         return "letter"
-    return "page" if _page_marks().search(head) else "letter"
+    return "page" if search_top_first(_page_marks(), text) else "letter"
 
 
 @cache
@@ -75,5 +84,5 @@ def page_year(text: str) -> int | None:
     """The year of a page: the year its period ends ("for the period between 1 April 2022 to
     31 March 2023", or the overview's "Between 1 April 2024 to 31 March 2025"): the letter
     year whose panels it shows. None when the page shows no period (cut before it)."""
-    m = _period().search(text, 0, _SCAN)
+    m = search_top_first(_period(), text)
     return int(m.group(1)) if m is not None else None
