@@ -492,7 +492,12 @@ def _validate(options: CheckOptions) -> None:
     if options.config is not None and options.isolated:
         raise UsageError("--config and --isolated cannot be used together")
     if options.config is not None and not options.config.is_file():
-        raise UsageError(f"{options.config}: configuration file not found")
+        what = (
+            "is a folder, not a configuration file"
+            if options.config.is_dir()
+            else ("configuration file not found")
+        )
+        raise UsageError(f"{options.config}: {what}")
 
 
 def _resolve(files: list[Path], options: CheckOptions) -> list[tuple[Path, Settings]]:

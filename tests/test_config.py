@@ -148,6 +148,12 @@ def test_an_unknown_rule_in_a_configuration_file_names_the_file(tree, key):
     assert "lgo-audit: no rule matches 'LGO998'" in result.output
 
 
+def test_a_config_option_naming_a_folder_says_so(tree):
+    result = check("--config", str(tree / "strict"), str(tree / "stockport.txt"))
+    assert result.exit_code == 2
+    assert f"{tree / 'strict'}: is a folder, not a configuration file" in result.output
+
+
 def test_config_command_shows_the_resolved_settings(tree):
     result = runner.invoke(app, ["config", str(tree / "strict")])
     settings = json.loads(result.output)
