@@ -540,13 +540,13 @@ def _rules_and_registers(
         rule_sets = {s: rules_for(s.rule_dirs) for s in groups}
     except RuleLoadError as error:
         raise UsageError(str(error)) from None
+    given = _given_selectors(options)
     for settings, rules in rule_sets.items():
         if settings.profile is not None and settings.profile not in PROFILES:
             raise UsageError(
                 f"{settings.source}: key 'profile': unknown profile '{settings.profile}' "
                 f"(known: {', '.join(PROFILES)})"
             )
-        given = _given_selectors(options)
         for selector in settings.selection.unknown(rules.rules):
             where = f"{settings.source}: " if settings.source and str(selector) not in given else ""
             raise UsageError(f"{where}no rule matches '{selector}' (see 'lgo-audit rules')")

@@ -8,7 +8,7 @@ and registering it in :mod:`lgo_audit.grammar`.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 
@@ -145,18 +145,12 @@ class Profile:
     @cached_property
     def _statement_at(self) -> dict[str, int]:
         """Where each statement stands in :attr:`statements` (the first of a repeated name)."""
-        found: dict[str, int] = {}
-        for index, statement in enumerate(self.statements):
-            found.setdefault(statement.name, index)
-        return found
+        return _first_positions(s.name for s in self.statements)
 
     @cached_property
     def _section_at(self) -> dict[str, int]:
         """Where each section stands in :attr:`sections` (the first of a repeated name)."""
-        found: dict[str, int] = {}
-        for index, section in enumerate(self.sections):
-            found.setdefault(section.name, index)
-        return found
+        return _first_positions(s.name for s in self.sections)
 
     def statement(self, name: str) -> Statement:
         index = self._statement_at.get(name)
@@ -224,3 +218,11 @@ def _walk(element: pp.ParserElement, seen: set[int]) -> Iterator[pp.ParserElemen
     inner = getattr(element, "expr", None)
     if isinstance(inner, pp.ParserElement):
         yield from _walk(inner, seen)
+
+
+def _first_positions(names: Iterable[str]) -> dict[str, int]:
+    """Each name's first position in ``names``."""
+    found: dict[str, int] = {}
+    for index, name in enumerate(names):
+        found.setdefault(name, index)
+    return found
