@@ -30,7 +30,6 @@ import contextlib
 import dataclasses
 import fnmatch
 import os
-import pickle
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -147,13 +146,19 @@ class Results(Sequence[FileResult]):
         """Add the next result (pickled, or as it is) and the lowest severity that fails it;
         returns its number."""
         self._fail_on.append(fail_on)
-        if self._file is None:
-            self._items.append(result if isinstance(result, FileResult) else pickle.loads(result))
-        else:
+        if self._file is not None:
+            import pickle  # (pickled or spooled results are a batch's)
+
             data = result if isinstance(result, bytes) else pickle.dumps(result, protocol=5)
             self._file.seek(0, os.SEEK_END)
             self._offsets.append(self._file.tell())
             self._file.write(data)
+        elif isinstance(result, FileResult):
+            self._items.append(result)
+        else:
+            import pickle
+
+            self._items.append(pickle.loads(result))
         if isinstance(result, FileResult) and result.error is not None:
             self._unreadable.append(result)
         self._count += 1
@@ -228,6 +233,8 @@ class Results(Sequence[FileResult]):
         self._totals = (totals, failing)
 
     def _load(self, index: int) -> FileResult:
+        import pickle
+
         assert self._file is not None
         start = self._offsets[index]
         self._file.seek(start)
@@ -491,6 +498,14 @@ def _validate(options: CheckOptions) -> None:
         raise UsageError(f"--jobs must be a whole number of at least 1, not {options.jobs}")
     if options.config is not None and options.isolated:
         raise UsageError("--config and --isolated cannot be used together")
+    for flag, values in (
+        ("--select", options.select),
+        ("--extend-select", options.extend_select),
+        ("--ignore", options.ignore),
+    ):
+        for value in values:
+            if not value.replace(",", "").strip():
+                raise UsageError(f"{flag} '{value}' names no rule (see 'lgo-audit rules')")
     if options.config is not None and not options.config.is_file():
         what = (
             "is a folder, not a configuration file"

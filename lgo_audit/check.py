@@ -12,7 +12,6 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import os
-import pickle
 from collections import deque
 from collections.abc import Generator, Iterator, Sequence
 from dataclasses import dataclass
@@ -221,8 +220,13 @@ def _check_task(job: _Job, path: Path | str, settings_index: int) -> Checked:
     )
     facts = result.facts
     values = tuple(facts[n].value if n in facts else ... for n in job.names) if facts else None
+    packed: FileResult | bytes = result
+    if job.pack:
+        import pickle  # (a batch's worker only)
+
+        packed = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
     return Checked(
-        pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL) if job.pack else result,
+        packed,
         result.path,
         result.error,
         tuple(f.code for f in result.findings),

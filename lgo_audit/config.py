@@ -10,6 +10,7 @@ options override the file. A configuration that does not validate against
 from __future__ import annotations
 
 import fnmatch
+import re
 from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path, PurePosixPath
@@ -137,6 +138,10 @@ def load_config(path: Path) -> Settings:
         _validate(path, table)
     except RecursionError:  # a value nested deeper than the validator (or its message) can go
         raise ConfigError(f"{path}: nested too deeply") from None
+    for pattern in table.get("per-file-ignores", {}):
+        problem = _glob_problem(pattern)
+        if problem is not None:
+            raise ConfigError(f"{path}: key 'per-file-ignores.{pattern}': {problem}")
     root = path.parent
     return Settings(
         select=tuple(table.get("select", ())),
@@ -157,6 +162,19 @@ def load_config(path: Path) -> Settings:
         source=str(path),
         root=str(root),
     )
+
+
+_CLASS = re.compile(r"\[!?\]?[^\]]*\]")  # a character class of a glob: [abc], [!0-9], []x]
+
+
+def _glob_problem(pattern: str) -> str | None:
+    """What makes ``pattern`` a glob that matches no file as its writer meant, or None: empty,
+    or a ``[`` that no ``]`` closes (:mod:`fnmatch` would match it as a plain ``[``)."""
+    if not pattern.strip():
+        return "an empty pattern matches no file"
+    if "[" in _CLASS.sub("", pattern):
+        return "'[' is not closed by ']' (a literal '[' is written '[[]')"
+    return None
 
 
 def _validate(path: Path, table: dict[str, Any]) -> None:

@@ -137,6 +137,28 @@ def test_the_line_shown_is_the_line_the_span_points_at_after_a_page_break(tmp_pa
     assert shown == "upheld decision"
 
 
+@pytest.mark.parametrize(
+    ("end_line", "elided"), [(3, None), (4, "... to line 4"), (9, "... to line 9")]
+)
+def test_a_span_over_more_lines_than_are_shown_says_where_it_ends(end_line, elided):
+    """Three lines of a span are shown; the rest is one line saying where the span ends."""
+    from lgo_audit.findings import FileResult, Finding, Severity
+    from lgo_audit.report.text import render_full
+    from lgo_audit.span import Span
+
+    text = "".join(f"line {n}\n" for n in range(1, 11))
+    finding = Finding("l.txt", "LGO303", "x", Severity.ERROR, "m", Span(1, 1, end_line, 3))
+    shown = render_full([FileResult("l.txt", [finding], source_text=text)]).splitlines()
+    assert [row.split("|")[1].strip() for row in shown if row[:2].strip().isdigit()] == [
+        "line 1",
+        "line 2",
+        "line 3",
+    ]
+    assert [row.split("|")[1].strip() for row in shown if "..." in row] == (
+        [elided] if elided else []
+    )
+
+
 # --- concise and json ------------------------------------------------------------------------
 
 
@@ -255,6 +277,15 @@ def test_a_selector_that_matches_no_rule_is_a_usage_error(option):
     result = check(option, "LGO999", STOCKPORT)
     assert result.exit_code == 2
     assert len(result.stderr.splitlines()) == 1 and "LGO999" in result.stderr
+
+
+@pytest.mark.parametrize("option", ["--select", "--extend-select", "--ignore"])
+@pytest.mark.parametrize("value", ["", " ", ",", " , "])
+def test_a_selector_option_with_no_rule_in_it_is_a_usage_error(option, value):
+    """``--select ""`` (a variable that expanded to nothing) does not quietly run every rule."""
+    result = check(option, value, STOCKPORT)
+    assert result.exit_code == 2
+    assert result.stderr == f"lgo-audit: {option} '{value}' names no rule (see 'lgo-audit rules')\n"
 
 
 # --- folders: parallel, deterministic --------------------------------------------------------

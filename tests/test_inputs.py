@@ -57,6 +57,27 @@ def test_a_dangling_symlink_in_a_folder_is_one_line_and_the_rest_is_checked(tmp_
     assert "1 file could not be checked" in result.stdout
 
 
+def test_a_folder_with_no_letter_says_nothing_was_checked(tmp_path):
+    (tmp_path / "notes.csv").write_text("not a letter\n", encoding="utf-8")
+    result = check(tmp_path)
+    assert result.exit_code == 0
+    assert result.stdout == "No letter or page was checked.\n"
+    assert "no letters or pages" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("names", "said"),
+    [
+        (["missing.txt"], "the file could not be read"),
+        (["missing.txt", "gone.md"], "no file could be read"),
+    ],
+)
+def test_when_no_file_could_be_read_the_summary_says_so(tmp_path, names, said):
+    result = check(*(tmp_path / name for name in names))
+    assert result.exit_code == 2
+    assert result.stdout == f"No letter or page was checked: {said}.\n"
+
+
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
 def test_a_named_pipe_in_a_folder_is_one_line_not_a_hang(tmp_path):
     folder = letters(tmp_path)

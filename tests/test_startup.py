@@ -12,6 +12,7 @@ for benchmarks/perf.py.
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -135,17 +136,79 @@ def test_the_help_still_lists_every_format():
 
 
 RUN_MAIN = "import sys\nsys.argv[0] = 'lgo-audit'\nfrom lgo_audit.cli import main\nmain()\n"
+RUN_ENTRY = "import sys\nsys.argv[0] = 'lgo-audit'\nfrom lgo_audit.cli import entry\nentry()\n"
 
 
-def run_main(args: list[str], env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    """lgo-audit's entry point in a fresh interpreter, as the installed command runs it."""
+def run_main(
+    args: list[str], env: dict[str, str] | None = None, *, script: str = RUN_ENTRY, **kwargs
+) -> subprocess.CompletedProcess:
+    """lgo-audit in a fresh interpreter, as the installed command runs it (its console
+    script, :func:`lgo_audit.cli.entry`), or ``script``."""
     return subprocess.run(
-        [sys.executable, "-c", RUN_MAIN, *args],
-        capture_output=True,
+        [sys.executable, "-c", script, *args],
+        capture_output="stdout" not in kwargs,
         env=env,
         text=True,
         check=False,
+        **kwargs,
     )
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        [str(EXAMPLES / "stockport-2020.txt")],
+        [str(EXAMPLES / "stevenage-2020.txt")],
+        [str(EXAMPLES), "--output-format", "json"],
+        [str(EXAMPLES / "no-such-letter.txt")],
+        ["--no-such-option"],
+        [str(EXAMPLES), "--select", "LGO999"],
+    ],
+    ids=["clean", "finding", "json", "missing-file", "usage-error", "unknown-rule"],
+)
+def test_the_console_script_exits_as_main_does(args):
+    """The console script ends without the interpreter's teardown: same output, same status."""
+    hard = run_main(["check", "--isolated", *args])
+    soft = run_main(["check", "--isolated", *args], script=RUN_MAIN)
+    assert (hard.returncode, hard.stdout, hard.stderr) == (
+        soft.returncode,
+        soft.stdout,
+        soft.stderr,
+    )
+    assert hard.returncode in (EXIT_OK, EXIT_FINDINGS, EXIT_ERROR)
+
+
+def test_the_console_script_leaves_a_report_file_whole(tmp_path):
+    report = tmp_path / "report.sarif"
+    done = run_main(["check", str(EXAMPLES), "--output-format", "sarif", "-o", str(report)])
+    assert done.returncode == EXIT_FINDINGS
+    assert json.loads(report.read_text(encoding="utf-8"))["version"] == "2.1.0"
+
+
+def test_the_console_script_on_a_closed_pipe_exits_1_without_a_traceback():
+    reading, writing = os.pipe()
+    os.close(reading)  # nobody reads: the first write fails (EPIPE)
+    try:
+        done = run_main(
+            ["check", str(EXAMPLES / "stockport-2020.txt"), "--output-format", "json"],
+            stdout=writing,
+            stderr=subprocess.PIPE,
+        )
+    finally:
+        os.close(writing)
+    assert done.returncode == EXIT_FINDINGS
+    assert "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize(("code", "status", "said"), [(None, 0, ""), (3, 3, ""), ("no", 1, "no\n")])
+def test_a_sys_exit_inside_main_ends_the_console_script_as_python_would(code, status, said):
+    script = (
+        "import sys\nfrom lgo_audit import cli\n"
+        f"def main():\n    sys.exit({code!r})\n"
+        "cli.main = main\ncli.entry()\n"
+    )
+    done = run_main([], script=script)
+    assert (done.returncode, done.stderr) == (status, said)
 
 
 @pytest.mark.parametrize(

@@ -200,6 +200,8 @@ def _source_excerpt(lines: list[str] | _Lines, finding: Finding, style: Style) -
             + " " * indent
             + style.severity(finding.severity, "^" * max(carets, 1))
         )
+    if span.end_line > last and last < len(lines):  # the lines not shown are said
+        out.append(style.cyan(gutter) + f" ... to line {span.end_line}")
     return out
 
 
@@ -289,11 +291,18 @@ def summary(results: Iterable[FileResult] | Totals, style: Style = Style()) -> s
     read = [
         f"{n} {noun}{'s' if n != 1 else ''}"
         for n, noun in ((letters, "letter"), (pages, "page"))
-        if n or (noun == "letter" and not pages)  # "0 letters" when nothing was read
+        if n
     ]
-    text = f"Found {what} in {' and '.join(read)} ({clean_letters} clean)"
-    if unreadable:
-        text += f"; {unreadable} file{'s' if unreadable != 1 else ''} could not be checked"
+    if read:
+        text = f"Found {what} in {' and '.join(read)} ({clean_letters} clean)"
+        if unreadable:
+            text += f"; {unreadable} file{'s' if unreadable != 1 else ''} could not be checked"
+    elif unreadable:
+        text = "No letter or page was checked: " + (
+            "the file could not be read" if unreadable == 1 else "no file could be read"
+        )
+    else:
+        text = "No letter or page was checked"
     safe, unsafe = totals.safe, totals.unsafe
     text += "."
     if safe or unsafe:
