@@ -334,11 +334,13 @@ class Inputs:
     (``(path, one-line error)``). A file named twice (another path, a symlink, a hard link) is
     there once, under the first name given."""
 
-    entries: tuple[Path | tuple[str, str], ...]
+    entries: tuple[str | tuple[str, str], ...]
 
     @property
-    def files(self) -> list[Path]:
-        return [e for e in self.entries if isinstance(e, Path)]
+    def files(self) -> list[str]:
+        """The files to check, by name (a batch's worth of names takes a fraction of the
+        room of as many ``Path`` objects, each of which holds its parts)."""
+        return [e for e in self.entries if isinstance(e, str)]
 
 
 def collect_paths(
@@ -351,23 +353,23 @@ def collect_paths(
     .htm, .pdf, .docx; hidden entries skipped; anything else with those names, a broken link
     or a pipe, is kept for the reader to refuse), a folder that cannot be read, or a path
     that does not exist, as an error."""
-    entries: list[Path | tuple[str, str]] = []
+    entries: list[str | tuple[str, str]] = []
     seen: set[int] = set()
     for given in paths:
         path = Path(given)
-        found: list[Path | tuple[str, str]]
+        found: list[str | tuple[str, str]]
         try:
             if path.is_dir():
                 patterns = _default_letter_files() if letter_files is None else letter_files(path)
                 found = list(_walk(path, patterns))
             elif path.exists() or path.is_symlink():
-                found = [path]
+                found = [str(path)]
             else:
                 found = [(_shown(given), "no such file or directory")]
         except OSError as error:  # a folder on the way that cannot be searched
             found = [(_shown(given), f"cannot be read ({_reason(error)})")]
         for entry in found:
-            if isinstance(entry, Path):
+            if isinstance(entry, str):
                 identity = _identity(entry)
                 if identity is not None:
                     if identity in seen:
@@ -377,7 +379,7 @@ def collect_paths(
     return Inputs(tuple(entries))
 
 
-def _walk(folder: Path, patterns: Sequence[str]) -> Iterator[Path | tuple[str, str]]:
+def _walk(folder: Path, patterns: Sequence[str]) -> Iterator[str | tuple[str, str]]:
     """Letter files below ``folder`` (names matching one of ``patterns``, whatever their
     case), and each sub-folder that cannot be read as an error, in the order their paths sort
     (part by part, ignoring case where the system does): each folder's entries in name order,
@@ -387,7 +389,7 @@ def _walk(folder: Path, patterns: Sequence[str]) -> Iterator[Path | tuple[str, s
     kept for the reader to refuse."""
     wanted = [pattern.lower() for pattern in patterns]
 
-    def visit(directory: str) -> Iterator[Path | tuple[str, str]]:
+    def visit(directory: str) -> Iterator[str | tuple[str, str]]:
         try:
             with os.scandir(directory) as found:
                 entries = sorted(found, key=lambda entry: os.path.normcase(entry.name))
@@ -403,7 +405,7 @@ def _walk(folder: Path, patterns: Sequence[str]) -> Iterator[Path | tuple[str, s
                 if not _is_link(entry):
                     yield from visit(entry.path)
             elif any(fnmatch.fnmatchcase(name.lower(), pattern) for pattern in wanted):
-                yield Path(entry.path)
+                yield entry.path
 
     return visit(os.fspath(folder))
 
@@ -451,11 +453,11 @@ def _reason(error: OSError) -> str:
     return error.strerror or type(error).__name__
 
 
-def _identity(path: Path) -> int | None:
+def _identity(path: str) -> int | None:
     """The device and inode of the file ``path`` leads to, as one number (a batch's worth of
     pairs takes room), or None if it leads to none."""
     try:
-        info = path.stat()
+        info = os.stat(path)
     except (OSError, ValueError):
         return None
     return (info.st_dev << 64) | info.st_ino
@@ -468,20 +470,32 @@ def _shown(path: object) -> str:
 
 
 def _problems(inputs: Inputs) -> list[tuple[str, str]]:
-    return [e for e in inputs.entries if not isinstance(e, Path)]
+    return [e for e in inputs.entries if not isinstance(e, str)]
 
 
-def _refuse_writing_over_an_input(options: CheckOptions, files: list[Path]) -> None:
-    """``-o FILE`` naming a letter (or the statistics table) would replace it with the report."""
+def _refuse_writing_over_an_input(
+    options: CheckOptions, files: Sequence[str], groups: Iterable[Settings] = ()
+) -> None:
+    """``-o FILE`` naming a file the run reads would replace it with the report: a letter, the
+    statistics table, or what the settings ``groups`` read (a configuration file, the
+    authority register, a rule file)."""
     target = options.output_file
     if target is None or not target.exists():
         return
-    for given in (*files, *([options.data] if options.data is not None else [])):
+    read: list[str] = [*files]
+    if options.data is not None:
+        read.append(str(options.data))
+    for settings in groups:
+        read.extend(p for p in (settings.source, settings.authority_register) if p is not None)
+        for folder in settings.rule_dirs:
+            with contextlib.suppress(OSError):
+                read.extend(entry.path for entry in os.scandir(folder) if entry.is_file())
+    for given in read:
         with contextlib.suppress(OSError):
             if os.path.samefile(target, given):
                 raise UsageError(
-                    f"{target}: is an input ({given}); the report would replace it: "
-                    "name another output file"
+                    f"{_shown(target)}: is an input ({_shown(given)}); the report would replace "
+                    "it: name another output file"
                 )
 
 
@@ -490,8 +504,8 @@ def _validate(options: CheckOptions) -> None:
 
     if options.profile is not None and options.profile not in PROFILES:
         raise UsageError(f"unknown profile '{options.profile}' (known: {', '.join(PROFILES)})")
-    if options.max_file_size is not None and options.max_file_size <= 0:
-        raise UsageError("--max-file-size must be a positive number of bytes")
+    if options.max_file_size is not None:
+        _validate_max_file_size(options.max_file_size)
     if options.fail_on not in (None, "error", "warning"):
         raise UsageError(f"--fail-on must be error or warning, not '{options.fail_on}'")
     if options.jobs is not None and options.jobs < 1:
@@ -507,15 +521,31 @@ def _validate(options: CheckOptions) -> None:
             if not value.replace(",", "").strip():
                 raise UsageError(f"{flag} '{value}' names no rule (see 'lgo-audit rules')")
     if options.config is not None and not options.config.is_file():
-        what = (
-            "is a folder, not a configuration file"
-            if options.config.is_dir()
-            else ("configuration file not found")
-        )
+        if options.config.is_dir():
+            what = "is a folder, not a configuration file"
+        elif options.config.exists():
+            what = "is not a regular file (a configuration file is a TOML file)"
+        else:
+            what = "configuration file not found"
         raise UsageError(f"{options.config}: {what}")
 
 
-def _resolve(files: list[Path], options: CheckOptions) -> list[tuple[Path, Settings]]:
+def _validate_max_file_size(size: int) -> None:
+    """``--max-file-size`` within the bounds a configuration's ``max-file-size`` has (its
+    schema's minimum and maximum, read from ``schemas/config.schema.json``)."""
+    import json
+
+    from lgo_audit.resources import schema_path
+
+    schema = json.loads(schema_path("config").read_text(encoding="utf-8"))
+    most = schema["properties"]["max-file-size"]["maximum"]
+    if size <= 0:
+        raise UsageError("--max-file-size must be a positive number of bytes")
+    if size > most:
+        raise UsageError(f"--max-file-size must be at most {most:,} bytes, not {size:,}")
+
+
+def _resolve(files: Sequence[str], options: CheckOptions) -> list[tuple[str, Settings]]:
     from lgo_audit.config import ConfigError, Overrides, resolve_settings
     from lgo_audit.selection import selectors
 
@@ -536,9 +566,9 @@ def _resolve(files: list[Path], options: CheckOptions) -> list[tuple[Path, Setti
         raise UsageError(str(error)) from None
 
 
-def _groups(tasks: list[tuple[Path, Settings]], options: CheckOptions) -> list[Settings]:
+def _groups(tasks: list[tuple[str, Settings]], options: CheckOptions) -> list[Settings]:
     """Each distinct settings once (the current folder's when there are no files)."""
-    return list(dict.fromkeys(s for _, s in tasks)) or [_resolve([Path(".") / "_"], options)[0][1]]
+    return list(dict.fromkeys(s for _, s in tasks)) or [_resolve(["_"], options)[0][1]]
 
 
 def _rules_and_registers(
@@ -592,14 +622,14 @@ def _load_table(path: Path, max_file_size: int | None) -> StatsTable:
         raise UsageError(str(error)) from None
 
 
-def _fix(run: Run, tasks: list[tuple[Path, Settings]], options: CheckOptions) -> None:
+def _fix(run: Run, tasks: list[tuple[str, Settings]], options: CheckOptions) -> None:
     from lgo_audit.fix import fix_file
     from lgo_audit.register import load_register
     from lgo_audit.rules import rules_for
 
     for path, settings in tasks:
         outcome = fix_file(
-            path,
+            Path(path),
             settings.selection.active(rules_for(settings.rule_dirs)),
             authorities=load_register(settings.authority_register),
             unsafe=options.unsafe_fixes,
@@ -645,10 +675,10 @@ class _Work(Sequence[tuple[str, "Settings"]]):
     """The files to check, each with its settings, as compactly as a batch can hold them:
     the names, and the number of each file's settings among the distinct ones."""
 
-    def __init__(self, tasks: Sequence[tuple[Path, Settings]]) -> None:
+    def __init__(self, tasks: Sequence[tuple[str, Settings]]) -> None:
         self.settings = list(dict.fromkeys(settings for _, settings in tasks))
         number = {settings: i for i, settings in enumerate(self.settings)}
-        self.paths = [str(path) for path, _ in tasks]
+        self.paths = [path for path, _ in tasks]
         self.numbers = array("I", [number[settings] for _, settings in tasks])
 
     def __len__(self) -> int:
@@ -696,9 +726,10 @@ def run_check(paths: Sequence[str | os.PathLike[str]], options: CheckOptions) ->
     table = _load_table(options.data, options.max_file_size) if options.data is not None else None
     inputs = collect_paths(paths, _letter_files(options))
     files = inputs.files
-    _refuse_writing_over_an_input(options, files)
     tasks = _resolve(files, options)
-    rule_sets = _rules_and_registers(_groups(tasks, options), options)
+    groups = _groups(tasks, options)
+    _refuse_writing_over_an_input(options, files, groups)
+    rule_sets = _rules_and_registers(groups, options)
     missing = [f"{path}: {reason}" for path, reason in _problems(inputs)]
     run = Run(input_errors=missing, files=len(files))
     if options.fix or options.diff:
@@ -710,9 +741,8 @@ def run_check(paths: Sequence[str | os.PathLike[str]], options: CheckOptions) ->
     not_a_letter = {
         s: {r.code for r in rules if r.check == NOT_A_LETTER.name} for s, rules in active.items()
     }
-    # From here on a file is its name: a batch's Path objects take more room than its facts.
     work = _Work(tasks)
-    problems = [None if isinstance(e, Path) else e for e in inputs.entries]
+    problems = [None if isinstance(e, str) else e for e in inputs.entries]
     del inputs, files, tasks
     spool = len(problems) >= SPOOL_FROM
     results = run.results = Results(spool=spool)
@@ -793,12 +823,13 @@ def run_extract(
     options = dataclasses.replace(options, select=("LGO001",))  # facts only: no other rule
     _validate(options)
     inputs = collect_paths(paths, _letter_files(options))
-    _refuse_writing_over_an_input(options, inputs.files)
     tasks = _resolve(inputs.files, options)
-    _rules_and_registers(list(dict.fromkeys(s for _, s in tasks)), options)
+    groups = list(dict.fromkeys(s for _, s in tasks))
+    _refuse_writing_over_an_input(options, inputs.files, groups)
+    _rules_and_registers(groups, options)
     checked = iter(check_files(tasks, options.jobs, keep_facts=True, keep_source=False))
     results = [
-        next(checked) if isinstance(e, Path) else FileResult(e[0], error=": ".join(e))
+        next(checked) if isinstance(e, str) else FileResult(e[0], error=": ".join(e))
         for e in inputs.entries
     ]
     errors = [r.error for r in results if r.error is not None]
@@ -842,7 +873,7 @@ def parse_letter(
         profile=profile, max_file_size=max_file_size, config=config, isolated=isolated
     )
     _validate(options)
-    [(_, settings)] = _resolve([path], options)
+    [(_, settings)] = _resolve([str(path)], options)
     rules = _rules_and_registers([settings], options)[settings]
     register = load_register(settings.authority_register)
     try:
@@ -876,7 +907,7 @@ def settings_for(path: Path, *, config: Path | None = None, isolated: bool = Fal
     if not (path.is_dir() or path.is_file()):
         raise UsageError(f"{path}: not a file or folder")
     target = path if path.is_dir() else path.parent
-    [(_, settings)] = _resolve([target / "_"], options)
+    [(_, settings)] = _resolve([str(target / "_")], options)
     _rules_and_registers([settings])
     return settings
 

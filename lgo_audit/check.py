@@ -294,7 +294,7 @@ def check_results(
 
 
 def check_files(
-    tasks: Sequence[tuple[Path, Settings]],
+    tasks: Sequence[tuple[Path | str, Settings]],
     jobs: int | None = None,
     *,
     keep_facts: bool | None = None,

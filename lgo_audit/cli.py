@@ -107,16 +107,35 @@ MaxFileSizeOption = Annotated[
         f"(the file may have up to 50,000,000 bytes).  [default: {DEFAULT_MAX_BYTES}]"
     ),
 ]
+
+
+def _standard_output_if_dash(value: Path | None) -> Path | None:
+    """``-o -`` is standard output, as for most command-line tools."""
+    return None if value is not None and str(value) == "-" else value
+
+
 OutputFileOption = Annotated[
-    Path | None, typer.Option("--output-file", "-o", help="Write the output to this file.")
+    Path | None,
+    typer.Option(
+        "--output-file",
+        "-o",
+        help="Write the output to this file ('-': standard output).",
+        callback=_standard_output_if_dash,
+    ),
 ]
 
 
+def say(message: str) -> None:
+    """One line on standard error: a line break or other control character in it (a file
+    named with one) is shown escaped, as the reports show it (:func:`lgo_audit.escape.clean_line`)."""
+    from lgo_audit.escape import clean_line
+
+    typer.echo(clean_line(message), err=True)
+
+
 def fail(message: str) -> NoReturn:
-    """One line on standard error and exit status 2."""
-    typer.echo(
-        f"lgo-audit: {message}" if not message.startswith("lgo-audit") else message, err=True
-    )
+    """One line on standard error (:func:`say`) and exit status 2."""
+    say(f"lgo-audit: {message}" if not message.startswith("lgo-audit") else message)
     raise typer.Exit(EXIT_ERROR)
 
 
@@ -380,7 +399,7 @@ def check(
             err=True,
         )
     for message in (*run.input_errors, *run.notices):
-        typer.echo(message, err=True)
+        say(message)
     if run.diff_only:
         for diff_text in run.diffs:
             typer.echo(report.clean_diff(diff_text), nl=False)
@@ -493,7 +512,7 @@ def extract(
     except UsageError as error:
         fail(str(error))
     for message in errors:
-        typer.echo(message, err=True)
+        say(message)
     if format is ExtractFormat.csv:
         _emit(extraction.render_csv(letters), output_file, end="", what="")
     else:
@@ -656,10 +675,10 @@ def main() -> None:
             # A usage error: one line, not click's usage block.
             context = getattr(error, "ctx", None)
             hint = f" (see '{context.command_path} --help')" if context is not None else ""
-            typer.echo(f"lgo-audit: {error.format_message()}{hint}", err=True)
+            say(f"lgo-audit: {error.format_message()}{hint}")
             sys.exit(EXIT_ERROR)
         # A bug: still one line and no traceback for the user.
-        typer.echo(f"lgo-audit: internal error: {type(error).__name__}: {error}", err=True)
+        say(f"lgo-audit: internal error: {type(error).__name__}: {error}")
         sys.exit(EXIT_ERROR)
     sys.exit(status if isinstance(status, int) else EXIT_OK)
 

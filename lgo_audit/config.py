@@ -10,11 +10,13 @@ options override the file. A configuration that does not validate against
 from __future__ import annotations
 
 import fnmatch
+import os
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, TypeVar
 
 from lgo_audit.cache import toml_table
 from lgo_audit.findings import Severity
@@ -239,26 +241,37 @@ class Overrides:
         )
 
 
+_File = TypeVar("_File", str, Path)
+
+
 def resolve_settings(
-    files: list[Path],
+    files: Sequence[_File],
     *,
     config: Path | None = None,
     isolated: bool = False,
     overrides: Overrides = Overrides(),
-) -> list[tuple[Path, Settings]]:
-    """Each file with its settings: ``--isolated`` (defaults), ``--config FILE``, or the nearest
-    configuration file above it; then the command line's ``overrides``.
+) -> list[tuple[_File, Settings]]:
+    """Each file (a name or a ``Path``) with its settings: ``--isolated`` (defaults),
+    ``--config FILE``, or the nearest configuration file above its folder (sought once a
+    folder); then the command line's ``overrides``.
 
     Raises :class:`ConfigError` (one line naming the file and the key)."""
     merged: dict[Path | None, Settings] = {}
+    nearest: dict[str, Path | None] = {}  # by folder
 
     def settings(path: Path | None) -> Settings:
         if path not in merged:
             merged[path] = overrides.apply(Settings() if path is None else load_config(path))
         return merged[path]
 
+    def found_for(file: _File) -> Path | None:
+        folder = os.path.dirname(file)
+        if folder not in nearest:
+            nearest[folder] = find_config(Path(folder))
+        return nearest[folder]
+
     if isolated:
         return [(f, settings(None)) for f in files]
     if config is not None:
         return [(f, settings(config)) for f in files]
-    return [(f, settings(find_config(f.parent))) for f in files]
+    return [(f, settings(found_for(f))) for f in files]

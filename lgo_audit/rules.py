@@ -278,7 +278,10 @@ def rule_files(dirs: Iterable[Path]) -> list[Path]:
     files: list[Path] = []
     for directory in dirs:
         if not directory.is_dir():
-            raise RuleLoadError(directory, "rule directory not found")
+            exists = directory.exists()
+            raise RuleLoadError(
+                directory, "is not a folder of rule files" if exists else "rule directory not found"
+            )
         found = sorted(p for p in directory.glob("*.toml") if p.is_file())
         if not found:
             raise RuleLoadError(directory, _no_rule_files(directory))

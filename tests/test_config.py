@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 
@@ -155,6 +156,13 @@ def test_a_config_option_naming_a_folder_says_so(tree):
     result = check("--config", str(tree / "strict"), str(tree / "stockport.txt"))
     assert result.exit_code == 2
     assert f"{tree / 'strict'}: is a folder, not a configuration file" in result.output
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/null"), reason="needs /dev/null")
+def test_a_config_option_naming_a_device_says_it_is_not_a_file(tree):
+    result = check("--config", "/dev/null", str(tree / "stockport.txt"))
+    assert result.exit_code == 2
+    assert "/dev/null: is not a regular file" in result.output
 
 
 def test_config_command_shows_the_resolved_settings(tree):

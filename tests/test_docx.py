@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import subprocess
 import sys
 import zipfile
@@ -190,6 +191,11 @@ BAD = [
         "is a damaged Word document",
         id="bad-xml",
     ),
+    pytest.param(
+        lambda: _zip({"word/document.xml": b"<w:document/>"}),
+        "its part [Content_Types].xml is missing",
+        id="no-content-types",
+    ),
 ]
 
 
@@ -207,6 +213,7 @@ def test_a_bad_docx_is_an_input_error_in_one_line(tmp_path, make, reason, fix):
     lines = [line for line in result.stderr.splitlines() if "letter.docx" in line]
     assert len(lines) == 1 and lines[0].startswith(f"{path}: ") and reason in lines[0]
     assert "Traceback" not in result.output
+    assert not re.search(r"[A-Z][a-z]+(Error|Exception)\b", lines[0])  # words, not Python's
     assert path.read_bytes() == data
     assert sorted(p.name for p in tmp_path.iterdir()) == before
 

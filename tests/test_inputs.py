@@ -68,14 +68,14 @@ def test_a_folder_with_no_letter_says_nothing_was_checked(tmp_path):
 @pytest.mark.parametrize(
     ("names", "said"),
     [
-        (["missing.txt"], "the file could not be read"),
-        (["missing.txt", "gone.md"], "no file could be read"),
+        (["missing.txt"], "1 file could not be checked"),
+        (["missing.txt", "gone.md"], "2 files could not be checked"),
     ],
 )
 def test_when_no_file_could_be_read_the_summary_says_so(tmp_path, names, said):
     result = check(*(tmp_path / name for name in names))
     assert result.exit_code == 2
-    assert result.stdout == f"No letter or page was checked: {said}.\n"
+    assert result.stdout == f"No letter or page was checked; {said}.\n"
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
@@ -199,7 +199,7 @@ def test_one_file_named_twice_is_checked_once_under_the_first_name(tmp_path, how
 def test_a_folder_and_a_file_in_it_are_one_letter(tmp_path):
     folder = letters(tmp_path)
     inputs = collect_paths([folder / "stevenage.txt", folder])
-    assert [p.name for p in inputs.files] == ["stevenage.txt", "stockport.txt"]
+    assert [Path(p).name for p in inputs.files] == ["stevenage.txt", "stockport.txt"]
 
 
 # --- tables and registers are files too --------------------------------------------------------
@@ -326,6 +326,20 @@ def test_a_job_count_below_one_is_a_usage_error(jobs):
     ]
 
 
+@pytest.mark.parametrize(
+    ("size", "said"),
+    [
+        ("0", "--max-file-size must be a positive number of bytes"),
+        ("-5", "--max-file-size must be a positive number of bytes"),
+        ("1000000001", "--max-file-size must be at most 1,000,000,000 bytes, not 1,000,000,001"),
+    ],
+)
+def test_a_size_limit_outside_what_a_configuration_may_say_is_a_usage_error(size, said):
+    """The command line's bounds are the configuration's (``max-file-size`` in its schema)."""
+    result = check("--max-file-size", size, STOCKPORT)
+    assert (result.exit_code, result.stderr) == (2, f"lgo-audit: {said}\n")
+
+
 def test_a_job_count_that_is_not_a_number_is_a_usage_error():
     result = check("-j", "many", STOCKPORT)
     assert result.exit_code == 2 and "Traceback" not in result.output
@@ -363,6 +377,41 @@ def test_a_report_over_the_statistics_table_is_refused(tmp_path):
         run_check([STOCKPORT], CheckOptions(isolated=True, data=table, output_file=table))
 
 
+@pytest.mark.parametrize(
+    "read", ["lgo-audit.toml", "pyproject.toml", "register.csv", "rules/x.toml"]
+)
+def test_a_report_over_a_file_the_settings_read_is_refused_and_the_file_kept(tmp_path, read):
+    """The configuration file in use, the authority register it names and its rule files are
+    inputs too: ``-o lgo-audit.toml`` would leave every later run without a configuration."""
+    shutil.copy(STOCKPORT, tmp_path / "stockport.txt")
+    (tmp_path / "rules").mkdir()
+    (tmp_path / "rules" / "x.toml").write_text("# not a rule yet\n", encoding="utf-8")
+    (tmp_path / "register.csv").write_text("kept\n", encoding="utf-8")
+    settings = 'fail-on = "warning"\nauthority-register = "register.csv"\nrule-dirs = ["rules"]\n'
+    if read == "pyproject.toml":
+        (tmp_path / read).write_text("[tool.lgo-audit]\n" + settings, encoding="utf-8")
+    else:
+        (tmp_path / "lgo-audit.toml").write_text(settings, encoding="utf-8")
+    target = tmp_path / read
+    before = target.read_bytes()
+    result = CliRunner().invoke(app, ["check", str(tmp_path / "stockport.txt"), "-o", str(target)])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"lgo-audit: {target}: is an input ({target}); the report would replace it: "
+        "name another output file\n"
+    )
+    assert target.read_bytes() == before
+
+
+@pytest.mark.parametrize("command", ["check", "extract"])
+def test_an_output_file_of_dash_is_standard_output(tmp_path, monkeypatch, command):
+    monkeypatch.chdir(tmp_path)
+    to_dash = CliRunner().invoke(app, [command, "--isolated", str(STOCKPORT), "-o", "-"])
+    plain = CliRunner().invoke(app, [command, "--isolated", str(STOCKPORT)])
+    assert (to_dash.exit_code, to_dash.stdout) == (plain.exit_code, plain.stdout)
+    assert list(tmp_path.iterdir()) == []  # no file named "-"
+
+
 def test_a_new_report_file_is_written(tmp_path):
     report = tmp_path / "report.txt"
     result = check(STOCKPORT, "-o", report)
@@ -389,5 +438,5 @@ def test_a_folder_is_walked_in_path_order_part_by_part(tmp_path):
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text("x", encoding="utf-8")
     found = collect_paths([tmp_path]).files
-    assert found == sorted(tmp_path / name for name in names)
-    assert found.index(tmp_path / "a/z.txt") < found.index(tmp_path / "a-b/a.txt")
+    assert found == [str(path) for path in sorted(tmp_path / name for name in names)]
+    assert found.index(str(tmp_path / "a/z.txt")) < found.index(str(tmp_path / "a-b/a.txt"))

@@ -238,6 +238,30 @@ def test_no_file_name_starts_an_output_line_of_its_own(batch, fmt):
         assert starting == []
 
 
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["check", "--isolated", "--skip-non-letters", "NOTE"], "not an Annual Review letter (no"),
+        (["check", "--isolated", "--fix", "NOTE"], "not an Annual Review letter; not fixed"),
+        (["extract", "--isolated", "NOTE"], "not an Annual Review letter; left out"),
+        (["parse", "--isolated", "NOTE"], "not an Annual Review letter"),
+        (["check", "--config", "MISSING", str(STOCKPORT)], "configuration file not found"),
+        (["check", "--isolated", str(STOCKPORT), "-o", "MISSING/r.txt"], "cannot write"),
+    ],
+    ids=["skipped", "not-fixed", "left-out", "parse", "config", "output-file"],
+)
+def test_a_hostile_name_in_a_message_on_standard_error_stays_on_its_line(tmp_path, args, said):
+    """Every message that names a file (not only a report's) shows its control characters
+    escaped: one message, one line. (NOTE: a file that is no letter; MISSING: no file.)"""
+    note, missing = tmp_path / HOSTILE, tmp_path / HOSTILE_LATE
+    note.write_text("Minutes of the meeting\n", encoding="utf-8")
+    named = {"NOTE": str(note), "MISSING": str(missing), "MISSING/r.txt": str(missing / "r.txt")}
+    result = CliRunner().invoke(app, [named.get(arg, arg) for arg in args])
+    [line] = [line for line in result.stderr.splitlines() if said in line]
+    assert escaped(str(note)) in line or escaped(str(missing)) in line
+    assert RAW_CONTROL.findall(result.stderr) == []
+
+
 @pytest.mark.parametrize("fmt", TEXT_FORMATS)
 def test_text_formats_show_control_characters_in_names_escaped(batch, fmt):
     folder, _, _ = batch

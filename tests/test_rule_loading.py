@@ -184,6 +184,14 @@ def test_a_missing_rule_dir_is_rejected(tmp_path):
     assert len(result.stderr.splitlines()) == 1 and "no-such-rules" in result.stderr
 
 
+def test_a_rule_dir_that_is_a_file_is_rejected_as_not_a_folder(tmp_path):
+    rule = tmp_path / "rule.toml"
+    rule.write_text(team_rule(), encoding="utf-8")
+    result = check(rule)
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [f"lgo-audit: {rule}: is not a folder of rule files"]
+
+
 # --- types: a mismatch is a load error, not a rule error on some letter ----------------------
 
 EACH_RULE = (BUNDLED / "LGO109-percentage-out-of-range.toml").read_text(encoding="utf-8")

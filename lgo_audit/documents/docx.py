@@ -114,11 +114,19 @@ def _check_package(data: bytes) -> None:
         )
 
 
+_MISSING_PART: Final = re.compile(r"no item named '([^']{1,100})'")
+
+
 def _brief(error: Exception) -> str:
-    text = " ".join(str(error).split())
-    if len(text) > 120:
-        text = text[:117] + "..."
-    return f"{type(error).__name__}: {text}" if text else type(error).__name__
+    """Why python-docx could not read a document, in a reviewer's words (no Python error
+    names: a missing part is named, malformed XML said to be so, anything else is parts
+    that are not a Word document's)."""
+    missing = _MISSING_PART.search(str(error)) if isinstance(error, KeyError) else None
+    if missing is not None:
+        return f"its part {missing.group(1)} is missing"
+    if type(error).__name__ == "XMLSyntaxError":  # lxml's, imported with python-docx only
+        return "a part's XML is malformed"
+    return "its parts are not those of a Word document"
 
 
 @dataclass

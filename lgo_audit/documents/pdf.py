@@ -125,16 +125,14 @@ def read(data: bytes, *, max_chars: int) -> Rendition:
         if error.err_code == pdfium.raw.FPDF_ERR_PASSWORD:
             raise DocumentError("is encrypted (it needs a password to open)") from None
         raise DocumentError("is a damaged or truncated PDF (it cannot be opened)") from None
-    except Exception as error:  # the library's own failure, whatever it is
-        raise DocumentError(f"is a damaged PDF ({type(error).__name__})") from None
+    except Exception:  # the library's own failure, whatever it is
+        raise DocumentError("is a damaged PDF (the PDF library cannot open it)") from None
     try:
         return _read(document, max_chars)
     except DocumentError:
         raise
-    except Exception as error:
-        raise DocumentError(
-            f"is a damaged PDF (reading it failed: {type(error).__name__})"
-        ) from None
+    except Exception:  # the library's own failure, whatever it is
+        raise DocumentError("is a damaged PDF (its pages cannot be read)") from None
     finally:
         document.close()
 

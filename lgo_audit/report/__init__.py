@@ -16,8 +16,9 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
+from lgo_audit.escape import clean, clean_diff, clean_line
 from lgo_audit.report.plotted import PLOT_FACTS
-from lgo_audit.report.text import Style, Write, clean, clean_diff, clean_line, summary
+from lgo_audit.report.text import Style, Write, summary
 
 if TYPE_CHECKING:
     from lgo_audit.findings import FileResult, Totals

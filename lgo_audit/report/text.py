@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from lgo_audit.escape import clean, clean_line
 from lgo_audit.findings import FileResult, Finding, Severity, Totals
 
 __all__ = [
@@ -31,40 +32,6 @@ Write = Callable[[str], object]
 """Where a writer puts its output, piece by piece (``sys.stdout.write``, ``list.append``)."""
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")  # the line ends spans count (not form feeds)
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-_CONTROL_IN_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-_SHORT_ESCAPES = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
-
-
-def _hex(char: str) -> str:
-    return f"\\x{ord(char):02x}" if ord(char) < 256 else f"\\u{ord(char):04x}"
-
-
-def clean(text: str) -> str:
-    """Replace control characters (escape sequences, bidi overrides) with visible escapes.
-
-    Line feeds are kept (for text of several lines, a diff); a tab becomes a space (one
-    column, so carets stay under a source line)."""
-    return _CONTROL.sub(lambda m: _hex(m.group()), text.replace("\t", " "))
-
-
-_CONTROL_IN_DIFF = re.compile(
-    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
-)
-
-
-def clean_diff(text: str) -> str:
-    """:func:`clean` for a unified diff: tabs and carriage returns are the letter's own bytes
-    (a CRLF letter's diff must keep its CRLF to apply), so only the other control characters
-    are shown escaped."""
-    return _CONTROL_IN_DIFF.sub(lambda m: _hex(m.group()), text)
-
-
-def clean_line(text: str) -> str:
-    """:func:`clean` for what must stay on one line, a path or a message (which may quote
-    another file's name): line breaks and tabs are shown escaped too (``\\n``, ``\\t``), so
-    nothing a file is called can start a line of its own or be mistaken for the tool's."""
-    return _CONTROL_IN_LINE.sub(lambda m: _SHORT_ESCAPES.get(m.group()) or _hex(m.group()), text)
 
 
 @dataclass(frozen=True)
@@ -298,8 +265,9 @@ def summary(results: Iterable[FileResult] | Totals, style: Style = Style()) -> s
         if unreadable:
             text += f"; {unreadable} file{'s' if unreadable != 1 else ''} could not be checked"
     elif unreadable:
-        text = "No letter or page was checked: " + (
-            "the file could not be read" if unreadable == 1 else "no file could be read"
+        text = (
+            f"No letter or page was checked; {unreadable} file{'s' if unreadable != 1 else ''} "
+            "could not be checked"
         )
     else:
         text = "No letter or page was checked"
