@@ -401,11 +401,13 @@ def _walk(folder: Path, patterns: Sequence[str]) -> Iterator[str | tuple[str, st
             name = entry.name
             if name.startswith("."):
                 continue
+            # (named as Path names it: "letters/a.txt" in the folder ".", not "./letters/a.txt")
+            path = name if directory == "." else entry.path
             if _is_folder(entry):
                 if not _is_link(entry):
-                    yield from visit(entry.path)
+                    yield from visit(path)
             elif any(fnmatch.fnmatchcase(name.lower(), pattern) for pattern in wanted):
-                yield entry.path
+                yield path
 
     return visit(os.fspath(folder))
 
@@ -482,6 +484,7 @@ def _refuse_writing_over_an_input(
     target = options.output_file
     if target is None or not target.exists():
         return
+    _refuse_writing_over_the_tools_own_files(target)
     read: list[str] = [*files]
     if options.data is not None:
         read.append(str(options.data))
@@ -497,6 +500,22 @@ def _refuse_writing_over_an_input(
                     f"{_shown(target)}: is an input ({_shown(given)}); the report would replace "
                     "it: name another output file"
                 )
+
+
+def _refuse_writing_over_the_tools_own_files(target: Path) -> None:
+    """``-o`` naming a file of lgo-audit's own (its code, bundled rules, schemas or register)
+    would break every later run."""
+    from lgo_audit.resources import data_dir
+
+    package = Path(__file__).resolve().parent
+    folders = (package, *(data_dir(kind) for kind in ("rules", "schemas", "data")))
+    with contextlib.suppress(OSError):
+        resolved = target.resolve()
+        if any(resolved.is_relative_to(folder) for folder in folders):
+            raise UsageError(
+                f"{_shown(target)}: is one of lgo-audit's own files; the report would replace "
+                "it: name another output file"
+            )
 
 
 def _validate(options: CheckOptions) -> None:
@@ -580,6 +599,7 @@ def _rules_and_registers(
     from lgo_audit.grammar import PROFILES
     from lgo_audit.register import RegisterError, load_register
     from lgo_audit.rules import RuleLoadError, rules_for
+    from lgo_audit.selection import selectors
 
     try:
         rule_sets = {s: rules_for(s.rule_dirs) for s in groups}
@@ -595,6 +615,13 @@ def _rules_and_registers(
         for selector in settings.selection.unknown(rules.rules):
             where = f"{settings.source}: " if settings.source and str(selector) not in given else ""
             raise UsageError(f"{where}no rule matches '{selector}' (see 'lgo-audit rules')")
+        for pattern, codes in settings.per_file_ignores:  # (only a configuration file has them)
+            for selector in selectors(codes):
+                if not any(selector.matches(r.code, r.name) for r in rules.rules):
+                    raise UsageError(
+                        f"{settings.source}: key 'per-file-ignores.{pattern}': "
+                        f"no rule matches '{selector}' (see 'lgo-audit rules')"
+                    )
         try:
             load_register(settings.authority_register)
         except RegisterError as error:

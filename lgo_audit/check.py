@@ -205,6 +205,29 @@ _JOB: _Job | None = None  # a worker's job, set when it starts
 def _start_worker(job: _Job) -> None:
     global _JOB
     _JOB = job
+    _end_with_parent()
+
+
+PARENT_CHECK_SECONDS = 0.5
+"""How often a worker looks whether the process that started it is still there."""
+
+
+def _end_with_parent() -> None:
+    """End this worker soon after the process that started it ends without stopping it (killed,
+    or ended by a signal such as ``timeout``'s SIGTERM): it would otherwise wait for work
+    for ever, an orphan holding its memory. A daemon thread compares the parent's process
+    id every :data:`PARENT_CHECK_SECONDS` (an orphan's parent becomes another process)."""
+    import threading
+    import time
+
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_CHECK_SECONDS)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="lgo-audit-parent", daemon=True).start()
 
 
 def _check_task(job: _Job, path: Path | str, settings_index: int) -> Checked:

@@ -135,7 +135,7 @@ def say(message: str) -> None:
 
 def fail(message: str) -> NoReturn:
     """One line on standard error (:func:`say`) and exit status 2."""
-    say(f"lgo-audit: {message}" if not message.startswith("lgo-audit") else message)
+    say(message if message.startswith("lgo-audit: ") else f"lgo-audit: {message}")
     raise typer.Exit(EXIT_ERROR)
 
 
@@ -201,7 +201,9 @@ class _Output:
     def __enter__(self) -> _Output:
         if self.output_file is not None:
             try:
-                self._file = self.output_file.open("w", encoding="utf-8")
+                # what UTF-8 cannot hold (a file name's stray byte) shows as an escape, as on
+                # standard output (docs/output-formats.md#encoding)
+                self._file = self.output_file.open("w", encoding="utf-8", errors="backslashreplace")
             except OSError as error:
                 self._failed(error)
         return self
@@ -234,17 +236,20 @@ class _Output:
         self._pieces, self._size = [], 0
         if not text:
             return
-        if self._file is None:
-            typer.echo(text, nl=False)
-            return
         try:
-            self._file.write(text)
+            if self._file is None:
+                typer.echo(text, nl=False)
+            else:
+                self._file.write(text)
         except OSError as error:
+            if self._file is None and error.errno == errno.EPIPE:
+                raise  # a closed pipe (| head): main's, quietly
             self._failed(error)
 
     def _failed(self, error: OSError) -> NoReturn:
         what = " " + self.what if self.what else ""
-        fail(f"{self.output_file}: cannot write{what}: {error.strerror or error}")
+        where = "standard output" if self.output_file is None else str(self.output_file)
+        fail(f"{where}: cannot write{what}: {error.strerror or error}")
 
 
 @contextlib.contextmanager
@@ -400,9 +405,10 @@ def check(
         )
     for message in (*run.input_errors, *run.notices):
         say(message)
-    if run.diff_only:
-        for diff_text in run.diffs:
-            typer.echo(report.clean_diff(diff_text), nl=False)
+    if run.diff_only:  # the diffs are the report (to standard output, or to --output-file)
+        with _Output(output_file, what="the diff") as out:
+            for diff_text in run.diffs:
+                out.write(report.clean_diff(diff_text))
         raise typer.Exit(run.exit_status)
     style = report.Style(colour=output_file is None and _use_colour(no_color))
     try:
@@ -651,6 +657,12 @@ def _with_only_the_command_named(args: list[str]) -> typer.Typer:
 
 def main() -> None:
     """Entry point: run the app, turning any stray exception into one line and status 2."""
+    # A standard stream closed by the caller (`>&-`) is None: what would go there is dropped,
+    # as print() drops it, and the run and its exit status are those of any other run.
+    if sys.stdout is None:
+        sys.stdout = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
+    if sys.stderr is None:
+        sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
     for stream in (sys.stdout, sys.stderr):  # a legacy encoding (cp1252) never stops the run:
         reconfigure = getattr(stream, "reconfigure", None)  # what it cannot encode shows as
         if reconfigure is not None:  # \u0151 (docs/output-formats.md#encoding)
@@ -702,10 +714,19 @@ def entry() -> NoReturn:
         status = _exit_status(done.code)
     for stream in (sys.stdout, sys.stderr):
         try:
-            stream.flush()
-        except (OSError, ValueError):  # a closed pipe, or a stream closed already
-            if stream is sys.stdout and status == EXIT_OK:
-                status = EXIT_FINDINGS
+            if stream is not None:
+                stream.flush()
+        except OSError as error:
+            if stream is not sys.stdout:
+                continue
+            if error.errno == errno.EPIPE:  # a closed pipe: as main has it
+                status = status or EXIT_FINDINGS
+            else:  # (a full disk): the report is not whole
+                with contextlib.suppress(OSError, ValueError, AttributeError):
+                    say(f"lgo-audit: standard output: cannot write the report: {error.strerror}")
+                status = EXIT_ERROR
+        except ValueError:  # a stream closed already
+            pass
     os._exit(status)
 
 

@@ -1,6 +1,7 @@
 """What reaches a terminal from outside the tool: a letter's text, a file's name, a message
-quoting either. Control characters (escape sequences, bidi overrides) are shown as visible
-escapes, so nothing a letter holds or a file is called can restyle the reviewer's screen or
+quoting either. Control characters (escape sequences, bidi overrides) and the bytes of a
+file's name that are not UTF-8 (lone surrogates, which no UTF-8 output can hold) are shown as
+visible escapes, so nothing a letter holds or a file is called can restyle the reviewer's screen or
 start a line that looks like the tool's.
 
 Apart from the reports (:mod:`lgo_audit.report.text` re-exports these) so that a one-line
@@ -13,13 +14,20 @@ import re
 
 __all__ = ["clean", "clean_diff", "clean_line"]
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-_CONTROL_IN_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_CONTROL = re.compile(
+    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
+_CONTROL_IN_LINE = re.compile(
+    r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
 _SHORT_ESCAPES = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
 
 
 def _hex(char: str) -> str:
-    return f"\\x{ord(char):02x}" if ord(char) < 256 else f"\\u{ord(char):04x}"
+    code = ord(char)
+    if 0xDC80 <= code <= 0xDCFF:  # a byte of a file's name that is not UTF-8 (surrogateescape)
+        return f"\\x{code - 0xDC00:02x}"
+    return f"\\x{code:02x}" if code < 256 else f"\\u{code:04x}"
 
 
 def clean(text: str) -> str:
@@ -31,7 +39,7 @@ def clean(text: str) -> str:
 
 
 _CONTROL_IN_DIFF = re.compile(
-    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
 )
 
 

@@ -14,6 +14,8 @@ import random
 import re
 import shutil
 import subprocess
+import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -309,6 +311,52 @@ def make_batch(folder: Path, count: int = 20) -> list[Path]:
     for path in order:
         path.write_text(letters[path], encoding="utf-8")
     return sorted(letters, key=str)
+
+
+def _children(pid: int) -> set[int]:
+    """The processes whose parent is ``pid`` (Linux: read from /proc)."""
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid and fields[0] != "Z":
+            found.add(int(stat.parent.name))
+    return found
+
+
+def _running(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="finds processes in /proc")
+def test_the_workers_end_when_the_checking_process_is_killed(tmp_path):
+    """A batch killed from outside (SIGKILL: nothing of it runs) leaves no worker waiting for
+    work for ever: each ends on its own within a few of its checks for its parent."""
+    from lgo_audit.check import PARENT_CHECK_SECONDS
+
+    make_batch(tmp_path, count=3000)  # seconds of work: the workers are busy when it is killed
+    run = subprocess.Popen(
+        [sys.executable, "-c", "from lgo_audit.cli import entry; entry()", "check", str(tmp_path)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not (workers := _children(run.pid)) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert workers, "no worker started"
+    finally:
+        run.kill()
+        run.wait()
+    deadline = time.monotonic() + 20 * PARENT_CHECK_SECONDS + 10
+    while any(_running(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(_running(pid) for pid in workers)
 
 
 def test_a_folder_is_checked_in_parallel_with_the_same_findings_as_file_by_file(tmp_path):

@@ -152,6 +152,17 @@ def test_an_unknown_rule_in_a_configuration_file_names_the_file(tree, key):
     assert "lgo-audit: no rule matches 'LGO998'" in result.output
 
 
+def test_an_unknown_rule_in_per_file_ignores_names_the_file_and_the_glob(tree):
+    config = tree / "strict" / "lgo-audit.toml"
+    config.write_text('[per-file-ignores]\n"drafts/*.txt" = ["LGO403", "no-such-rule"]\n')
+    result = check(str(tree / "strict"))
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"lgo-audit: {config}: key 'per-file-ignores.drafts/*.txt': no rule matches "
+        "'no-such-rule' (see 'lgo-audit rules')\n"
+    )
+
+
 def test_a_config_option_naming_a_folder_says_so(tree):
     result = check("--config", str(tree / "strict"), str(tree / "stockport.txt"))
     assert result.exit_code == 2

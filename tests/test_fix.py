@@ -151,6 +151,20 @@ def test_diff_prints_the_change_and_writes_nothing(tmp_path):
     assert letter.read_bytes() == before
 
 
+def test_diff_with_an_output_file_writes_the_diff_there(tmp_path):
+    letter = tmp_path / "letter.txt"
+    letter.write_text(stevenage_text(), encoding="utf-8")
+    before = letter.read_bytes()
+    shown = runner.invoke(app, ["check", str(letter), "--diff", "--isolated"])
+    saved = tmp_path / "changes.diff"
+
+    result = runner.invoke(app, ["check", str(letter), "--diff", "--isolated", "-o", str(saved)])
+
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert saved.read_text(encoding="utf-8") == shown.stdout
+    assert letter.read_bytes() == before
+
+
 # --- the file itself is never hurt (symlinks, hard links, permissions, owner, line endings) ---
 
 FIXED_LINE = "1 upheld decision"

@@ -412,6 +412,30 @@ def test_an_output_file_of_dash_is_standard_output(tmp_path, monkeypatch, comman
     assert list(tmp_path.iterdir()) == []  # no file named "-"
 
 
+@pytest.mark.parametrize("kind", ["rules", "schemas"])
+def test_a_report_over_one_of_the_tools_own_files_is_refused(kind):
+    """A bundled rule file or schema replaced by a report would break every later run."""
+    from lgo_audit.resources import data_dir
+
+    target = sorted(data_dir(kind).iterdir())[0]
+    before = target.read_bytes()
+    result = CliRunner().invoke(app, ["check", "--isolated", str(STOCKPORT), "-o", str(target)])
+    assert result.exit_code == 2
+    assert "is one of lgo-audit's own files" in result.stderr
+    assert target.read_bytes() == before
+
+
+def test_a_message_naming_a_file_called_lgo_audit_still_starts_with_the_tools_name(
+    tmp_path, monkeypatch
+):
+    monkeypatch.chdir(tmp_path)
+    shutil.copy(STOCKPORT, tmp_path / "stockport.txt")
+    (tmp_path / "lgo-audit.toml").write_text('fail-on = "warning"\n', encoding="utf-8")
+    result = CliRunner().invoke(app, ["check", "stockport.txt", "-o", "lgo-audit.toml"])
+    assert result.exit_code == 2
+    assert result.stderr.startswith("lgo-audit: lgo-audit.toml: is an input (")
+
+
 def test_a_new_report_file_is_written(tmp_path):
     report = tmp_path / "report.txt"
     result = check(STOCKPORT, "-o", report)
@@ -428,6 +452,18 @@ def test_the_application_keeps_the_order_given_with_problems_in_place(tmp_path):
     ]
     assert run.results[1].error == f"{missing}: no such file or directory"
     assert run.exit_status == application.EXIT_ERROR
+
+
+def test_the_current_folder_names_each_letter_one_way_in_every_finding(tmp_path, monkeypatch):
+    """``check .`` names a letter ``letters/a.txt`` (as ``Path`` does), in its own findings and
+    in the cross-letter findings that point at it (LGO502 quotes the first of two copies)."""
+    folder = letters(tmp_path)
+    shutil.copy(STOCKPORT, folder / "copy.txt")
+    monkeypatch.chdir(tmp_path)
+    findings = json.loads(check("--output-format", "json", ".").stdout)
+    named = {f["path"] for f in findings} | {r["path"] for f in findings for r in f["related"]}
+    assert "LGO502" in {f["code"] for f in findings}
+    assert named == {"letters/copy.txt", "letters/stevenage.txt", "letters/stockport.txt"}
 
 
 def test_a_folder_is_walked_in_path_order_part_by_part(tmp_path):

@@ -262,6 +262,38 @@ def test_a_hostile_name_in_a_message_on_standard_error_stays_on_its_line(tmp_pat
     assert RAW_CONTROL.findall(result.stderr) == []
 
 
+@pytest.mark.parametrize("fmt", list(FORMATS))
+def test_a_file_name_that_is_not_utf8_is_reported_in_every_format(tmp_path, fmt):
+    """A name with bytes that are not UTF-8 (Python holds them as lone surrogates, which no
+    UTF-8 output can carry) is reported, not an internal error: escaped (``\\xff``) in text,
+    percent-encoded in a SARIF URI; every document stays well-formed."""
+    folder = tmp_path / "letters"
+    folder.mkdir()
+    try:
+        odd = Path(os.fsdecode(os.fsencode(folder) + b"/d\xff\xfe.txt"))
+        shutil.copy(STEVENAGE, odd)
+    except (OSError, UnicodeError):
+        pytest.skip("this file system does not take names that are not UTF-8")
+    shutil.copy(STOCKPORT, folder / "b.txt")
+    report = tmp_path / "report.out"
+    result = check("--output-format", fmt, str(folder), "-o", str(report))
+    assert result.exit_code == 1, result.stderr  # the findings, not an internal error
+    text = report.read_text(encoding="utf-8")
+    if fmt in ("json", "sarif"):
+        json.loads(text)
+    if fmt == "sarif":
+        uris = {
+            location["physicalLocation"]["artifactLocation"]["uri"]
+            for result in json.loads(text)["runs"][0]["results"]
+            for location in result["locations"]
+        }
+        assert "d%FF%FE.txt" in " ".join(uris)
+    if fmt == "junit":
+        ET.fromstring(text)
+    if fmt in TEXT_FORMATS:
+        assert "d\\xff\\xfe.txt" in text
+
+
 @pytest.mark.parametrize("fmt", TEXT_FORMATS)
 def test_text_formats_show_control_characters_in_names_escaped(batch, fmt):
     folder, _, _ = batch

@@ -200,6 +200,41 @@ def test_the_console_script_on_a_closed_pipe_exits_1_without_a_traceback():
     assert "Traceback" not in done.stderr
 
 
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+@pytest.mark.parametrize("fmt", ["full", "json"])
+def test_a_full_disk_under_standard_output_is_one_line_and_status_2(fmt):
+    with open("/dev/full", "w") as full:
+        done = run_main(
+            ["check", "--isolated", str(EXAMPLES), "--output-format", fmt],
+            stdout=full,
+            stderr=subprocess.PIPE,
+        )
+    assert (done.returncode, done.stderr) == (
+        EXIT_ERROR,
+        "lgo-audit: standard output: cannot write the report: No space left on device\n",
+    )
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="closes a descriptor before the run")
+@pytest.mark.parametrize("closed", [1, 2], ids=["stdout", "stderr"])
+def test_a_closed_standard_stream_changes_neither_the_run_nor_its_status(tmp_path, closed):
+    """What would go to a stream the caller closed (``>&-``) is dropped, as ``print`` drops it;
+    the other stream and the exit status are those of any run (a missing file: status 2)."""
+    args = ["check", "--isolated", str(tmp_path / "missing.txt"), str(EXAMPLES)]
+    report = tmp_path / "out.txt"
+    with open(report, "w", encoding="utf-8") as out:
+        done = run_main(
+            args,
+            stdout=out if closed == 2 else subprocess.DEVNULL,
+            stderr=out if closed == 1 else subprocess.DEVNULL,
+            preexec_fn=lambda: os.close(closed),
+        )
+    assert done.returncode == EXIT_ERROR
+    written = report.read_text(encoding="utf-8")
+    said = "missing.txt: no such file or directory" if closed == 1 else "LGO102"
+    assert said in written and "Traceback" not in written
+
+
 @pytest.mark.parametrize(("code", "status", "said"), [(None, 0, ""), (3, 3, ""), ("no", 1, "no\n")])
 def test_a_sys_exit_inside_main_ends_the_console_script_as_python_would(code, status, said):
     script = (

@@ -44,7 +44,8 @@ def _artifact(path: str, root: Path) -> dict[str, str]:
         relative = absolute.relative_to(root).as_posix()
     except ValueError:
         return {"uri": absolute.as_uri()}
-    return {"uri": quote(relative), "uriBaseId": "%SRCROOT%"}
+    # (quoted from the name's bytes: a name that is not UTF-8 keeps its own bytes, %FF)
+    return {"uri": quote(os.fsencode(relative)), "uriBaseId": "%SRCROOT%"}
 
 
 def _region(span: Span) -> dict[str, int]:
