@@ -127,7 +127,9 @@ def _table(path: Path) -> dict[str, Any] | None:
         table = tool.get("lgo-audit") if isinstance(tool, dict) else None
         if table is None:
             return None
-        return table if isinstance(table, dict) else {"": table}
+        if not isinstance(table, dict):
+            raise ConfigError(f"{path}: 'tool.lgo-audit' must be a table ([tool.lgo-audit])")
+        return table
     return data
 
 
@@ -144,6 +146,10 @@ def load_config(path: Path) -> Settings:
         problem = _glob_problem(pattern)
         if problem is not None:
             raise ConfigError(f"{path}: key 'per-file-ignores.{pattern}': {problem}")
+    for pattern in table.get("letter-files", ()):
+        problem = _glob_problem(pattern)
+        if problem is not None:
+            raise ConfigError(f"{path}: key 'letter-files': '{pattern}': {problem}")
     root = path.parent
     return Settings(
         select=tuple(table.get("select", ())),

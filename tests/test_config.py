@@ -45,6 +45,14 @@ def test_a_pyproject_without_the_table_is_passed_over(tmp_path):
     assert find_config(inner) is None
 
 
+def test_a_pyproject_whose_lgo_audit_key_is_not_a_table_says_so(tmp_path):
+    (tmp_path / "pyproject.toml").write_text("[tool]\nlgo-audit = 5\n")
+    (tmp_path / "stockport.txt").write_text((EXAMPLES / "stockport-2020.txt").read_text())
+    result = check(str(tmp_path / "stockport.txt"))
+    assert result.exit_code == 2
+    assert "'tool.lgo-audit' must be a table ([tool.lgo-audit])" in result.stderr
+
+
 def test_ignore_in_pyproject_silences_the_rule(tree):
     result = check(str(tree / "stockport.txt"))
     assert "LGO403" not in result.output and result.exit_code == 0
@@ -117,6 +125,7 @@ def test_rule_dirs_add_a_teams_own_rules(tmp_path):
         ("select = [\n", "invalid TOML"),
         ('[per-file-ignores]\n"letters/[2020" = ["LGO1"]\n', "'per-file-ignores.letters/[2020'"),
         ('[per-file-ignores]\n"" = ["LGO1"]\n', "an empty pattern matches no file"),
+        ('letter-files = ["letter-[2020.txt"]\n', "key 'letter-files': 'letter-[2020.txt'"),
     ],
 )
 def test_a_bad_configuration_is_a_one_line_error_naming_file_and_key(tmp_path, content, message):

@@ -436,6 +436,20 @@ def test_a_message_naming_a_file_called_lgo_audit_still_starts_with_the_tools_na
     assert result.stderr.startswith("lgo-audit: lgo-audit.toml: is an input (")
 
 
+def test_a_report_into_a_missing_folder_is_refused_before_any_letter_is_checked(
+    tmp_path, monkeypatch
+):
+    import lgo_audit.check
+
+    monkeypatch.setattr(lgo_audit.check, "check_one", lambda *a, **k: pytest.fail("checked"))
+    target = tmp_path / "no-such-folder" / "report.txt"
+    result = CliRunner().invoke(app, ["check", "--isolated", str(STOCKPORT), "-o", str(target)])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"lgo-audit: {target}: cannot write the report: No such file or directory\n"
+    )
+
+
 def test_a_new_report_file_is_written(tmp_path):
     report = tmp_path / "report.txt"
     result = check(STOCKPORT, "-o", report)
