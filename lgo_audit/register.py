@@ -638,6 +638,9 @@ def _checked_rows(path: Path, content: bytes, validate: bool) -> Register:
         by_code[authority.code] = (row, authority)
         by_key.setdefault(key, []).append((row, authority))
         authorities.append(authority)
+    if not authorities:  # every letter's council would be "not in the register"
+        empty = "an empty list" if is_json else "no rows after the header"
+        raise RegisterError(path, f"has no councils ({empty})")
     for row, authority in by_code.values():
         if authority.continues is not None and authority.continues not in by_code:
             raise RegisterError(

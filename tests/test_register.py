@@ -1318,6 +1318,21 @@ def test_malformed_rows_fail_even_without_schema_validation(tmp_path: Path) -> N
         Register.load(path, validate=False)
 
 
+@pytest.mark.parametrize(
+    ("name", "content", "said"),
+    [
+        ("councils.csv", "code,name,type\n\n", "no rows after the header"),
+        ("councils.json", "[]", "an empty list"),
+    ],
+)
+def test_a_register_with_no_council_is_refused(tmp_path: Path, name, content, said) -> None:
+    """Every letter's council would otherwise be "not in the register"."""
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(RegisterError, match=re.escape(f"has no councils ({said})")):
+        Register.load(path)
+
+
 def test_missing_register_file(tmp_path: Path) -> None:
     with pytest.raises(RegisterError, match=r"nope\.csv: cannot read"):
         Register.load(tmp_path / "nope.csv")
