@@ -604,7 +604,7 @@ def _rules_and_registers(
     from lgo_audit.grammar import PROFILES
     from lgo_audit.register import RegisterError, load_register
     from lgo_audit.rules import RuleLoadError, rules_for
-    from lgo_audit.selection import selectors
+    from lgo_audit.selection import selectors, unmatched
 
     try:
         rule_sets = {s: rules_for(s.rule_dirs) for s in groups}
@@ -621,12 +621,11 @@ def _rules_and_registers(
             where = f"{settings.source}: " if settings.source and str(selector) not in given else ""
             raise UsageError(f"{where}no rule matches '{selector}' (see 'lgo-audit rules')")
         for pattern, codes in settings.per_file_ignores:  # (only a configuration file has them)
-            for selector in selectors(codes):
-                if not any(selector.matches(r.code, r.name) for r in rules.rules):
-                    raise UsageError(
-                        f"{settings.source}: key 'per-file-ignores.{pattern}': "
-                        f"no rule matches '{selector}' (see 'lgo-audit rules')"
-                    )
+            for selector in unmatched(selectors(codes), rules.rules):
+                raise UsageError(
+                    f"{settings.source}: key 'per-file-ignores.{pattern}': "
+                    f"no rule matches '{selector}' (see 'lgo-audit rules')"
+                )
         try:
             load_register(settings.authority_register)
         except RegisterError as error:

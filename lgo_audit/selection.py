@@ -17,7 +17,7 @@ from lgo_audit.findings import Finding, Severity
 if TYPE_CHECKING:
     from lgo_audit.rules import Rule
 
-__all__ = ["Selection", "Selector", "selectors"]
+__all__ = ["Selection", "Selector", "selectors", "unmatched"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +76,12 @@ class Selection:
     def unknown(self, rules: Sequence[Rule]) -> list[Selector]:
         """Selectors that match no rule of ``rules`` (a typo: a usage error)."""
         every = (*self.select, *self.extend_select, *self.ignore, *(s for s, _ in self.severity))
-        return [s for s in every if not any(s.matches(r.code, r.name) for r in rules)]
+        return unmatched(every, rules)
+
+
+def unmatched(chosen: Iterable[Selector], rules: Sequence[Rule]) -> list[Selector]:
+    """The selectors of ``chosen`` that match no rule of ``rules``."""
+    return [s for s in chosen if not any(s.matches(r.code, r.name) for r in rules)]
 
 
 def drop_ignored(findings: Iterable[Finding], ignored: Sequence[Selector]) -> list[Finding]:
