@@ -58,7 +58,7 @@ class _Places:
             from lgo_audit.reader import InputError, read_source
 
             try:
-                self.lines[path] = LineIndex(read_source(Path(path)).text)
+                self.lines[path] = LineIndex.listed(read_source(Path(path)).text)
             except InputError:
                 self.lines[path] = None
         lines = self.lines[path]

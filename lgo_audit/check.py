@@ -64,9 +64,7 @@ def letter_facts(
             token.value,
             token.raw,
             None,
-            (text.original_offset(token.start), text.original_end(token.end))
-            if name in spans
-            else None,
+            text.original_bounds(token.start, token.end) if name in spans else None,
         )
         for name, token in parsed.facts.items()
         if names is None or name in names

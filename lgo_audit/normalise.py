@@ -163,6 +163,25 @@ class NormalisedText:
         start, length = self._os[k], self._ol[k]
         return self._widen(start + (last - self._ns[k]) + 1 if length < 0 else start + length)
 
+    def original_bounds(self, start: int, end: int) -> tuple[int, int]:
+        """``(original_offset(start), original_end(end))`` in one call (the offsets a letter's
+        kept facts carry), for ``0 <= start < end <= len(text)``; else as those two say."""
+        ns = self._ns
+        if not 0 <= start < end <= len(self.text) or not ns:
+            return self.original_offset(start), self.original_end(end)
+        offsets, lengths = self._os, self._ol
+        k = bisect_right(ns, start) - 1
+        first = offsets[k] + (start - ns[k]) if lengths[k] < 0 else offsets[k]
+        last = end - 1
+        # the segment of the last character: most often the first's
+        j = bisect_right(ns, last, k + 1) - 1 if k + 1 < len(ns) and ns[k + 1] <= last else k
+        length = lengths[j]
+        after = offsets[j] + (last - ns[j]) + 1 if length < 0 else offsets[j] + length
+        crlf = self._crlf
+        if crlf is None:
+            return first, after
+        return first + bisect_left(crlf, first), after + bisect_left(crlf, after)
+
     def position(self, original_offset: int) -> Position:
         """Line and column (1-based) of ``original_offset`` in :attr:`original`."""
         if not 0 <= original_offset <= len(self.original):

@@ -38,19 +38,61 @@ LINE_BREAK: Final = re.compile(r"\r\n?|\n")
 
 
 class LineIndex:
-    """The line starts of ``text``: offset -> (line, column), both 1-based, in O(log lines)."""
+    """The line starts of ``text``: offset -> (line, column), both 1-based.
 
-    __slots__ = ("_starts",)
+    Most letters need one or two positions (their findings), so the first few are counted
+    in the text at C speed (``str.count`` of the line breaks before the offset), and only a
+    text asked for more has its line starts listed, once, for O(log lines) look-ups."""
+
+    __slots__ = ("_asked", "_starts", "_text")
+
+    _COUNTED = 8  # positions counted before the line starts are listed
 
     def __init__(self, text: str) -> None:
+        self._text = text
+        self._asked = 0
+        self._starts: array[int] | None = None
+
+    @classmethod
+    def listed(cls, text: str) -> LineIndex:
+        """An index with the line starts listed now and ``text`` not held (one kept for many
+        look-ups, long after the text is gone)."""
+        index = cls(text)
+        if index._starts is None:
+            index._list()
+        return index
+
+    def _list(self) -> array[int]:
         starts = array("q", [0])
-        starts.extend(m.end() for m in LINE_BREAK.finditer(text))
+        starts.extend(m.end() for m in LINE_BREAK.finditer(self._text))
         self._starts = starts
+        self._text = ""  # (the starts are all that is needed from now on)
+        return starts
 
     def position(self, offset: int) -> tuple[int, int]:
         """(line, column) of character ``offset``."""
-        k = bisect_right(self._starts, offset) - 1
-        return k + 1, offset - self._starts[k] + 1
+        starts = self._starts
+        if starts is None:
+            self._asked += 1
+            if self._asked <= self._COUNTED:
+                return self._counted(offset)
+            starts = self._list()
+        k = bisect_right(starts, offset) - 1
+        return k + 1, offset - starts[k] + 1
+
+    def _counted(self, offset: int) -> tuple[int, int]:
+        """:meth:`position` by counting the line breaks before ``offset`` ("\r\n" once)."""
+        text = self._text
+        if "\r" not in text:
+            return text.count("\n", 0, offset) + 1, offset - text.rfind("\n", 0, offset)
+        limit = offset
+        if offset and text[offset - 1] == "\r" and text.startswith("\n", offset):
+            limit -= 1  # between the two characters of a "\r\n": the line it ends
+        breaks = (
+            text.count("\n", 0, limit) + text.count("\r", 0, limit) - text.count("\r\n", 0, limit)
+        )
+        start = max(text.rfind("\n", 0, limit), text.rfind("\r", 0, limit)) + 1
+        return breaks + 1, offset - start + 1
 
     def span(self, start: int, end: int) -> Span:
         """The span of characters ``[start, end)``; an empty range is a point at ``start``."""

@@ -363,6 +363,20 @@ def test_a_span_over_several_lines() -> None:
     assert norm.span(4, len(norm.text)) == (Position(1, 6), Position(3, 9))
 
 
+markup = st.lists(
+    st.text(alphabet="ab *_<u>[]()&amp;\r\n\t\u00a0\u2019\u2026", max_size=20), max_size=6
+).map("\r\n".join)  # (most files with a "\r" end their lines with "\r\n")
+
+
+@settings(max_examples=300, deadline=None)
+@given(original=markup, data=st.data())
+def test_original_bounds_are_the_offset_of_the_start_and_the_end_of_the_end(original, data):
+    norm = normalise(original)
+    start = data.draw(st.integers(0, len(norm.text)))
+    end = data.draw(st.integers(start, len(norm.text)))
+    assert norm.original_bounds(start, end) == (norm.original_offset(start), norm.original_end(end))
+
+
 def test_offsets_outside_the_text_are_refused() -> None:
     norm = normalise("abc")
     with pytest.raises(IndexError):

@@ -13,6 +13,7 @@ offsets in the normalised text.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -120,6 +121,10 @@ def fact(
 
 
 FACTS: dict[int, tuple[str, Callable[[str], Any]]] = {}
+
+_REMEMBERED = 4096
+"""Figures and dates read, remembered by their text (the letters of a batch state the same
+averages, percentages and dates again and again); the values are immutable."""
 """Fact elements by identity: their fact name and converter (for :mod:`.fuse`)."""
 
 
@@ -132,6 +137,7 @@ def to_number(raw: str) -> int:
     return int(raw.replace(",", ""))
 
 
+@functools.lru_cache(maxsize=_REMEMBERED)
 def to_percentage(raw: str) -> Decimal:
     """``"58.8%"`` -> Decimal('58.8'): the stated precision is kept."""
     return Decimal(raw.rstrip("%").strip())
@@ -142,6 +148,7 @@ percentage = pp.Regex(PERCENTAGE).set_name("percentage")
 """A percentage with 0, 1 or 2 decimal places: ``59%``, ``58.8%``."""
 
 
+@functools.lru_cache(maxsize=_REMEMBERED)
 def to_rate(raw: str) -> Decimal:
     """``"6.7"`` -> Decimal('6.7'); a stray ``%`` (``"3.9%"``, a real defect of a published
     page) is read past, so the figure is still there for the rule that flags the ``%``."""
@@ -171,6 +178,7 @@ def _safe_date(year: int, month: int, day: int) -> dt.date | None:
         return None
 
 
+@functools.lru_cache(maxsize=_REMEMBERED)
 def parse_long_date(raw: str) -> dt.date | None:
     """``"22 July 2020"`` -> date(2020, 7, 22); ``"31 April 2020"`` -> None (no such day)."""
     m = _LONG_DATE.fullmatch(raw)
@@ -180,6 +188,7 @@ def parse_long_date(raw: str) -> dt.date | None:
     return _safe_date(int(year), _MONTH_NUMBER[month.lower()], int(day))
 
 
+@functools.lru_cache(maxsize=_REMEMBERED)
 def parse_short_date(raw: str) -> dt.date | None:
     """``"31/03/20"`` -> date(2020, 3, 31): the panels write dd/mm/yy, years after 2000."""
     m = _SHORT_DATE.fullmatch(raw)
