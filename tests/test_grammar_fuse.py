@@ -160,3 +160,97 @@ def test_a_line_is_told_malformed_alike_with_or_without_the_scanning_shortcut(li
         slow._lead_words = ()
         slow._leads_unscanned = slow._leads
         assert quick.chunks(text) == slow.chunks(text)
+
+
+def _word_starts_the_line_window(text: str, pos: int, window: int, word: str) -> bool:
+    """The scanning shortcut's question asked the plain way: on the line at ``pos``, cut to
+    ``window`` characters and the word's and one, does ``word`` start a word (after no
+    letter, digit or ``_``) in any case, followed by a space or by the cut, or is there a
+    character that is not ASCII?"""
+    size = len(word)
+    line = text[pos : pos + window + size + 1].split("\n", 1)[0]
+    if not line.isascii():
+        return True
+    folded = line.lower()
+    for at in range(len(folded) - size + 1):
+        if folded[at : at + size] != word:
+            continue
+        before = folded[at - 1] if at else " "
+        after = folded[at + size] if at + size < len(folded) else " "
+        if not (before.isalnum() or before == "_") and after.isspace():
+            return True
+    return False
+
+
+@cache
+def _scanning(window: int) -> Recogniser:
+    """A recogniser whose scanning lead looks for "for" within ``window`` characters."""
+    recogniser = Recogniser(PROFILE)
+    recogniser._word_checks = ((window + 4, recogniser._word_checks[0][1]),)
+    return recogniser
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    text=st.text(alphabet="For fOR_rx1 \n\t.\u00e9\u212a", max_size=60),
+    data=st.data(),
+)
+def test_the_scanning_shortcut_asks_of_each_line_what_the_plain_search_would(text, data):
+    pos = data.draw(st.integers(0, len(text)))
+    window = data.draw(st.sampled_from([0, 3, 10, 200]))
+    shortcut = _scanning(window)._may_scan(text, pos)
+    assert shortcut == _word_starts_the_line_window(text, pos, window, "for")
+
+
+@pytest.mark.parametrize(
+    ("text", "window", "found"),
+    [
+        ("the end for", 200, True),  # the word ends the text
+        ("xx for the", 3, True),  # the word starts at the window's last place
+        ("xx for the", 2, True),  # past it, but ends where the line is cut: tried
+        ("xx for the", 1, False),  # the word is cut
+        ("before the", 200, False),  # not a word's start
+        ("x_for the", 200, False),
+        ("FOR\nthe", 200, True),  # the line's end is a space's
+        ("x\nfor the", 200, False),  # on the next line
+    ],
+)
+def test_the_scanning_shortcut_at_the_ends_of_line_window_and_text(text, window, found):
+    assert _word_starts_the_line_window(text, 0, window, "for") is found
+    assert _scanning(window)._may_scan(text, 0) is found
+
+
+_PROBE_PIECES = [
+    "For the period ending 31 March 2024",
+    "FOR THE PERIOD\nENDING",
+    "for the period ending",
+    "xyear ending",
+    "the year ending 31 March 2023",
+    "Year Ending",
+    "upheld",
+    "Dear Sir,",
+    "\n",
+    " ",
+    ".",
+    "10",
+    "\u00e9",
+    "In 100% of cases we were satisfied",
+]
+
+
+@cache
+def _unfolded(profile: str) -> Recogniser:
+    """A recogniser that searches for probes in the text as it is, ignoring case."""
+    recogniser = Recogniser(PROFILES[profile])
+    recogniser._any_probe_folded = None
+    return recogniser
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    pieces=st.lists(st.sampled_from(_PROBE_PIECES), max_size=30),
+    profile=st.sampled_from(sorted(PROFILES)),
+)
+def test_probes_sought_in_lower_case_give_the_chunks_of_the_text_as_it_is(pieces, profile):
+    text = " ".join(pieces)
+    assert Recogniser(PROFILES[profile]).chunks(text) == _unfolded(profile).chunks(text)

@@ -50,7 +50,9 @@ Chunk = Matched | Unrecognised
 _START = re.compile(r"\s*(?:([A-Za-z]+)|(\d))?")
 # A chunk of unrecognised text ends at the end of its sentence (after the stop) or of its line
 # (before the break), or of the text: the first of them is found by one search.
-_CHUNK_END = re.compile(r"[.!?:;](?=\s|\Z)|\n")
+# (One class first, so that the search skips other characters at C speed: the stop's class
+# and "\n" are one class, then what must follow a stop.)
+_CHUNK_END = re.compile(r"[.!?:;\n](?:(?<=\n)|(?=\s|\Z))")
 _PROBE_WINDOW = 300  # characters ahead in which a probe (e.g. "For the period ending") is sought
 
 
@@ -114,6 +116,31 @@ def _scanned_word(lead: str) -> tuple[int, str] | None:
     finds them."""
     m = _SCANNING_LEAD.match(lead)
     return None if m is None else (int(m.group(1)), m.group(2).lower())
+
+
+def _word_on_line(word: str) -> Callable[[str], re.Match[str] | None]:
+    """The search, in a line (an ASCII one), for ``word`` (lower case, no i, k or s:
+    :func:`_scanned_word`) starting a word (after no letter, digit or ``_``) in any case and
+    followed by a space or by the end of the line. (Its first letter, in either case, comes
+    first in the pattern, so that the search skips other characters at C speed.)"""
+    first = f"[{word[0].upper()}{word[0]}]"
+    rest = re.escape(word[1:])
+    return re.compile(rf"{first}(?<![A-Za-z0-9_]{first})(?i:{rest})(?:\s|\Z)").search
+
+
+_CASED_ESCAPE = re.compile(r"\\[A-Z]|\(\?P|\{")
+
+
+def _lowered(pattern: str) -> str:
+    """A probe's pattern in lower case, without a leading word boundary."""
+    return pattern.lower().removeprefix(r"\b")
+
+
+def _folds(pattern: str) -> bool:
+    """Whether ``pattern`` (case ignored) matches an ASCII text as its lower-cased self matches
+    the lower-cased text: no escape or group name that lower-casing would change (``\\S``,
+    ``\\B``, ``(?P<Name>``), no repetition count in braces (left alone, to be safe)."""
+    return _CASED_ESCAPE.search(pattern) is None
 
 
 class _Run:
@@ -204,6 +231,16 @@ class Recogniser:
             if probes
             else None
         )
+        # The same search in an ASCII text's lower case, when the patterns read the same in
+        # lower case: its fixed words are then a prefix the regex engine skips to at C speed.
+        # (Without a leading word boundary, which would hide that prefix: it may then find a
+        # place the probe itself does not, never one after the first the probe finds, and
+        # _match_probed asks each probe itself. So the chunks are the same.)
+        self._any_probe_folded = (
+            re.compile("|".join(f"(?:{_lowered(p)})" for p in probes))
+            if probes and all(_folds(p) for p in probes)
+            else None
+        )
         leads = [s for s in profile.statements if s.lead is not None]
         self._lead_statements = {f"s{i}": s for i, s in enumerate(leads)}
         self._leads = re.compile(
@@ -214,6 +251,9 @@ class Recogniser:
         # against the leads without it (same group names, so the same statement is found).
         scans = [_scanned_word(s.lead or "") for s in leads]
         self._lead_words = tuple(found for found in scans if found is not None)
+        self._word_checks = tuple(
+            (window + len(word) + 1, _word_on_line(word)) for window, word in self._lead_words
+        )
         self._leads_unscanned = (
             re.compile(
                 "|".join(
@@ -229,8 +269,10 @@ class Recogniser:
         keys = sorted({k for k in self._by_key if k != "#"}, key=len, reverse=True)
         # Where the next statement could start: any line start, or a sentence start whose
         # first word is a key (or a number, or a word before "of"/"upheld": malformed leads).
+        # (Each alternative starts with one character, "\n" or " ", so that the search skips
+        # other characters at C speed; the stop before the space is looked back at.)
         self._next_start = re.compile(
-            r"\n\s*(?=\S)|(?<=[.!?:;])[ ]+(?=(?:"
+            r"\n\s*(?=\S)|[ ](?<=[.!?:;][ ])[ ]*(?=(?:"
             + "|".join(re.escape(k) for k in keys)
             + r")\b|\d|\S+\s+(?:of|upheld|satisfactory)\b)",
             re.IGNORECASE,
@@ -252,6 +294,10 @@ class Recogniser:
         # places a scan of the whole text for probes would find.)
         probe = -1
         any_probe = self._any_probe
+        # the search for probes, and the text it reads (in lower case if it can be): set the
+        # first time they are needed
+        search_probes: Callable[[str, int], re.Match[str] | None] | None = None
+        probed_text = text
         start_of = _START.match
         chunk_end = _CHUNK_END.search
         leads = self._leads.match
@@ -293,7 +339,9 @@ class Recogniser:
                 matched = self._match(text, pos, key)
             if matched is None and any_probe is not None:
                 if probe < pos:
-                    found = any_probe.search(text, pos)
+                    if search_probes is None:
+                        search_probes, probed_text = self._probe_search(text)
+                    found = search_probes(probed_text, pos)
                     probe = length + _PROBE_WINDOW if found is None else found.start()
                 if probe < pos + _PROBE_WINDOW:
                     matched = self._match_probed(text, pos)
@@ -317,22 +365,25 @@ class Recogniser:
             yield Unrecognised(pos, end, malformed)
             pos = end
 
+    def _probe_search(self, text: str) -> tuple[Callable[[str, int], re.Match[str] | None], str]:
+        """The search for any probe, and the text it reads: ``text`` in lower case with the
+        patterns in lower case when they allow it and the text is ASCII (whose lower case
+        has the same positions, and where ignoring case is lower-casing); else ``text``."""
+        assert self._any_probe is not None
+        folded = self._any_probe_folded
+        if folded is None or not text.isascii():
+            return self._any_probe.search, text
+        return folded.search, text.lower()
+
     def _may_scan(self, text: str, pos: int) -> bool:
         """Whether a scanning lead's word may start on the line at ``pos``, within its
-        window: if not, no scanning lead matches there."""
-        for window, word in self._lead_words:
-            size = len(word)
-            line = text[pos : pos + window + size + 1].split("\n", 1)[0]
-            if not line.isascii():
-                return True  # (positions in the folded line are not the line's: no shortcut)
-            folded = line.lower()
-            at = folded.find(word)
-            while at >= 0:
-                before = folded[at - 1] if at else " "
-                after = folded[at + size] if at + size < len(folded) else " "
-                if not (before.isalnum() or before == "_") and after.isspace():
-                    return True  # a word-start "for " (or one at the end of the window)
-                at = folded.find(word, at + 1)
+        window: if not, no scanning lead matches there. A line that is not ASCII is always
+        tried (case-folding it may move positions)."""
+        for window, on_line in self._word_checks:
+            cut = text.find("\n", pos, pos + window)
+            line = text[pos : pos + window] if cut < 0 else text[pos:cut]
+            if not line.isascii() or on_line(line) is not None:
+                return True
         return False
 
     def _match(self, text: str, pos: int, key: str) -> Matched | None:
