@@ -68,7 +68,7 @@ def test_every_rule_example_is_judged_alike_over_values_and_through_an_env(
 
 def _with_fact(parsed, name, value):
     facts = dict(parsed.facts)
-    facts[name] = dataclasses.replace(facts[name], value=value)
+    facts[name] = facts[name]._replace(value=value)
     return dataclasses.replace(parsed, facts=MappingProxyType(facts))
 
 

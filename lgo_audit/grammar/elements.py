@@ -16,9 +16,8 @@ import datetime as dt
 import functools
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 import pyparsing as pp
 
@@ -45,8 +44,7 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True, slots=True)
-class FactToken:
+class FactToken(NamedTuple):
     """A fact found by the grammar: offsets are into the normalised text, end exclusive.
 
     ``name`` is the dotted fact name, or ``*.rest`` for a statement shared by several
