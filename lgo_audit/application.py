@@ -128,6 +128,8 @@ class Results(Sequence[FileResult]):
         self._items: list[FileResult] = []
         self._file: IO[bytes] | None = None
         self._offsets: array[int] = array("q")
+        self._end = 0  # the spool's size: where the next result goes
+        self._writing = True  # whether the spool's position is its end (no read since)
         if spool:
             import tempfile
 
@@ -150,9 +152,11 @@ class Results(Sequence[FileResult]):
             import pickle  # (pickled or spooled results are a batch's)
 
             data = result if isinstance(result, bytes) else pickle.dumps(result, protocol=5)
-            self._file.seek(0, os.SEEK_END)
-            self._offsets.append(self._file.tell())
-            self._file.write(data)
+            if not self._writing:  # (a result was read since the last was added)
+                self._file.seek(self._end)
+                self._writing = True
+            self._offsets.append(self._end)
+            self._end += self._file.write(data)
         elif isinstance(result, FileResult):
             self._items.append(result)
         else:
@@ -237,6 +241,7 @@ class Results(Sequence[FileResult]):
 
         assert self._file is not None
         start = self._offsets[index]
+        self._writing = False
         self._file.seek(start)
         result = pickle.load(self._file)
         assert isinstance(result, FileResult)

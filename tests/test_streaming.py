@@ -200,3 +200,24 @@ def test_the_full_report_reads_only_the_lines_it_shows_and_shows_what_the_whole_
             assert text_report._source_excerpt(
                 kept, finding, text_report.Style()
             ) == text_report._source_excerpt(whole, finding, text_report.Style())
+
+
+@settings(max_examples=50, deadline=None)
+@given(steps=st.lists(st.one_of(st.none(), st.integers(0, 30)), max_size=30))
+def test_a_spool_read_between_additions_gives_back_each_result_as_added(steps):
+    """Adding and reading by turns (the batch stage reads a letter's facts while others are
+    still to come): each result reads back as it was added."""
+    results = application.Results(spool=True)
+    added: list[FileResult] = []
+    try:
+        for step in steps:
+            if step is None or not added:
+                added.append(FileResult(f"letter-{len(added)}.txt", sha256="x" * len(added)))
+                results.add(added[-1])
+            else:
+                index = step % len(added)
+                assert results.facts(index) == added[index].facts
+                assert results._load(index) == added[index]
+        assert [results._load(i) for i in range(len(added))] == added
+    finally:
+        results.close()
