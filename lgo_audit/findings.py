@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, NamedTuple
 
-from lgo_audit.span import Span
+from lgo_audit.span import ByFields, Span
 
 __all__ = [
     "Applicability",
@@ -58,7 +58,7 @@ class Applicability(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
-class Location:
+class Location(ByFields):
     """A related place: the other figure of a mismatch, the first of two duplicated sections."""
 
     path: str
@@ -70,7 +70,7 @@ class Location:
 
 
 @dataclass(frozen=True, slots=True)
-class Edit:
+class Edit(ByFields):
     """Replace original-text characters ``[start, end)`` (offsets into the decoded file)."""
 
     start: int
@@ -80,7 +80,7 @@ class Edit:
 
 
 @dataclass(frozen=True, slots=True)
-class Fix:
+class Fix(ByFields):
     applicability: Applicability
     description: str
     edits: tuple[Edit, ...]
@@ -94,7 +94,7 @@ class Fix:
 
 
 @dataclass(frozen=True, slots=True)
-class Finding:
+class Finding(ByFields):
     path: str
     code: str
     name: str
@@ -136,7 +136,7 @@ class Outcome(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
-class RuleResult:
+class RuleResult(ByFields):
     code: str
     outcome: Outcome
 
