@@ -7,6 +7,7 @@ JSON shape, :meth:`Finding.to_dict`, shared by every output format.
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -211,8 +212,8 @@ class FileResult:
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         names, *fields = state["facts"]
-        rows = zip(*fields, strict=True)
-        state["facts"] = dict(zip(names, map(FactValue._make, rows), strict=True))
+        rows = zip(*fields, strict=True)  # (each row has every field: made as it is, in C)
+        state["facts"] = dict(zip(names, map(_FACT_VALUE, rows), strict=True))
         packed = state["results"]
         results = _UNPACKED.get(packed)
         if results is None:
@@ -225,6 +226,8 @@ class FileResult:
         self.__dict__.update(state)
 
 
+_FACT_VALUE = functools.partial(tuple.__new__, FactValue)
+"""A FactValue from a tuple of all its fields (``FactValue._make`` less its length check)."""
 _UNPACKED: dict[tuple[tuple[str, ...], str], list[RuleResult]] = {}
 _UNPACKED_KEPT = 256  # outcome patterns: letters of a batch share a few
 
