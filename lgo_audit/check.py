@@ -72,7 +72,7 @@ def letter_facts(
 
 
 def check_one(
-    path: Path,
+    path: str | os.PathLike[str],
     rules: Sequence[Rule],
     settings: Settings,
     *,
@@ -95,13 +95,13 @@ def check_one(
             batch=batch,
         )
     except InputError as error:
-        return FileResult(str(path), error=str(error))
+        return FileResult(os.fspath(path), error=str(error))
     findings, results = run_rules(parsed, rules)
     findings = drop_ignored(findings, settings.ignored_for(path))
     if parsed.source.rendition is not None:
         findings = with_origins(findings, parsed.source.rendition)
     return FileResult(
-        str(path),
+        os.fspath(path),
         findings,
         results,
         sha256=parsed.source.sha256,
@@ -231,7 +231,7 @@ def _end_with_parent() -> None:
 def _check_task(job: _Job, path: Path | str, settings_index: int) -> Checked:
     settings = job.settings[settings_index]
     result = check_one(
-        Path(path),
+        path,  # (named as Path names it already: lgo_audit.application.collect_paths)
         _active(settings),
         settings,
         keep_facts=job.keep_facts,

@@ -73,10 +73,11 @@ class Settings:
             tuple((Selector(k), v) for k, v in self.severity),
         )
 
-    def ignored_for(self, path: Path) -> tuple[Selector, ...]:
+    def ignored_for(self, path: str | os.PathLike[str]) -> tuple[Selector, ...]:
         """The selectors ``per-file-ignores`` switches off for ``path``."""
         if not self.per_file_ignores:
             return ()
+        path = Path(path)
         try:
             relative = PurePosixPath(
                 path.resolve().relative_to(Path(self.root or ".").resolve()).as_posix()
