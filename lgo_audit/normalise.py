@@ -408,7 +408,7 @@ class _Normaliser:
     is taken back when a line break (or the end of the text) follows it.
     """
 
-    __slots__ = ("finditer", "last", "links", "n", "ns", "ol", "os", "parts", "src")
+    __slots__ = ("cont", "finditer", "last", "links", "n", "ns", "ol", "os", "parts", "src")
 
     def __init__(self, src: str) -> None:
         self.src = src
@@ -419,6 +419,7 @@ class _Normaliser:
         self.ns: array[int] = array("q")
         self.os: array[int] = array("q")
         self.ol: array[int] = array("q")
+        self.cont = -1  # the source offset that continues the last segment, if copied (else -1)
         self.links: list[tuple[int, int, str]] = []
 
     def run(self, original: str, crlf: array[int] | None) -> NormalisedText:
@@ -506,13 +507,14 @@ class _Normaliser:
         """Append ``text``, copied from source offset ``orig`` if ``length < 0``, else
         replacing the ``length`` source characters at ``orig``."""
         n = self.n
-        ns = self.ns
-        if length >= 0 or not ns or self.ol[-1] >= 0 or self.os[-1] + (n - ns[-1]) != orig:
-            ns.append(n)  # not a continuation of the previous copied stretch
+        if length >= 0 or orig != self.cont:
+            self.ns.append(n)  # not a continuation of the previous copied stretch
             self.os.append(orig)
             self.ol.append(length)
         self.parts.append(text)
-        self.n = n + len(text)
+        size = len(text)
+        self.n = n + size
+        self.cont = orig + size if length < 0 else -1
         self.last = text[-1]
 
     def _copy(self, a: int, b: int) -> None:
@@ -536,7 +538,17 @@ class _Normaliser:
             if a >= b:
                 return
             stretch = self.src[a:b]
-        self._add(stretch, a, -1)
+        # (what _add does with a copied stretch, here: most of the text comes this way)
+        n = self.n
+        if a != self.cont:
+            self.ns.append(n)
+            self.os.append(a)
+            self.ol.append(-1)
+        self.parts.append(stretch)
+        size = len(stretch)
+        self.n = n + size
+        self.cont = a + size
+        self.last = stretch[-1]
 
     def _space(self, orig: int, length: int) -> None:
         if self.last not in ("", " ", "\n"):
@@ -555,11 +567,13 @@ class _Normaliser:
             parts.pop()
         else:
             parts[-1] = tail[:-1]
-        self.n -= 1
-        if self.ns[-1] == self.n:  # that space was a segment of its own
-            self.ns.pop()
+        self.n = n = self.n - 1
+        ns = self.ns
+        if ns[-1] == n:  # that space was a segment of its own
+            ns.pop()
             self.os.pop()
             self.ol.pop()
+        self.cont = self.os[-1] + (n - ns[-1]) if ns and self.ol[-1] < 0 else -1
         self.last = parts[-1][-1] if parts else ""
 
     def _links(self, text: str) -> tuple[Link, ...]:
