@@ -133,6 +133,11 @@ def _word_on_line(word: str) -> Callable[[str], re.Match[str] | None]:
 _CASED_ESCAPE = re.compile(r"\\[A-Z]|\(\?P|\{")
 
 
+_FOLDED_MAX = 1_000_000
+"""The longest text searched for probes in lower case (characters): a lower-case copy of a
+letter costs nothing, one of a 50 MB file 50 MB more (a longer text is searched as it is)."""
+
+
 def _lowered(pattern: str) -> str:
     """A probe's pattern in lower case, without a leading word boundary."""
     return pattern.lower().removeprefix(r"\b")
@@ -370,10 +375,11 @@ class Recogniser:
     def _probe_search(self, text: str) -> tuple[Callable[[str, int], re.Match[str] | None], str]:
         """The search for any probe, and the text it reads: ``text`` in lower case with the
         patterns in lower case when they allow it and the text is ASCII (whose lower case
-        has the same positions, and where ignoring case is lower-casing); else ``text``."""
+        has the same positions, and where ignoring case is lower-casing) and no longer than
+        :data:`_FOLDED_MAX`; else ``text``."""
         assert self._any_probe is not None
         folded = self._any_probe_folded
-        if folded is None or not text.isascii():
+        if folded is None or len(text) > _FOLDED_MAX or not text.isascii():
             return self._any_probe.search, text
         return folded.search, text.lower()
 
