@@ -254,3 +254,11 @@ def _unfolded(profile: str) -> Recogniser:
 def test_probes_sought_in_lower_case_give_the_chunks_of_the_text_as_it_is(pieces, profile):
     text = " ".join(pieces)
     assert Recogniser(PROFILES[profile]).chunks(text) == _unfolded(profile).chunks(text)
+
+
+def test_a_long_text_is_sought_for_probes_as_it_is_not_copied_in_lower_case():
+    recogniser = Recogniser(PROFILE)
+    short, long = "For the period ending", "x" * 1_000_001
+    assert recogniser._probe_search(short)[1] == short.lower()
+    assert recogniser._probe_search(long)[1] is long  # (a copy would double a 50 MB file)
+    assert recogniser._probe_search("Caf\u00e9 for the period ending")[1].startswith("Caf\u00e9")
