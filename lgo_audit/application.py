@@ -109,10 +109,6 @@ SPOOL_FROM = 64
 at a time (fewer stay in memory): the memory a batch takes does not grow with the batch."""
 
 
-SPOOL_BUFFER = 1 << 20
-"""Bytes of results a spool holds in memory before it writes them to its file."""
-
-
 class Results(Sequence[FileResult]):
     """A check's results, in order (one per file, then the statistics table's own findings
     if any), as the whole check left them: each letter's findings with those of the
@@ -137,8 +133,7 @@ class Results(Sequence[FileResult]):
         if spool:
             import tempfile
 
-            # (a buffer of many results: one write to the file for dozens of them)
-            self._file = tempfile.TemporaryFile(prefix="lgo-audit-", buffering=SPOOL_BUFFER)  # noqa: SIM115
+            self._file = tempfile.TemporaryFile(prefix="lgo-audit-")  # noqa: SIM115
         self._count = 0
         self._extra: list[FileResult] = []
         self._unreadable: list[FileResult] = []
