@@ -1,0 +1,80 @@
+"""Instructions a letter's check executes, counted by valgrind's callgrind: a figure that does
+not move with the machine's load, for comparing two commits of the checking code.
+
+    python benchmarks/instructions.py LETTERS_FOLDER            # every 40th letter of it
+    python benchmarks/instructions.py LETTERS_FOLDER --every 10
+    PYTHONPATH=/path/to/other/checkout python benchmarks/instructions.py LETTERS_FOLDER
+
+The checking loop of one worker (``lgo_audit.check._check_task`` on each letter, in one
+process, results pickled as a batch's are) runs twice under callgrind: once over the chosen
+letters after a warm-up of 20, once with the warm-up alone; the difference, over the number
+of letters, is the figure. ``PYTHONHASHSEED=0`` keeps dictionaries in one order. Needs
+valgrind (the Debian package ``valgrind``); callgrind runs Python some 50 times slower, so
+250 letters take about a minute. Run by hand; never part of the test suite.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+_LOOP = """
+import sys
+from lgo_audit.check import _Job, _check_task
+from lgo_audit.config import Settings
+files = open(sys.argv[1], encoding="utf-8").read().splitlines()
+job = _Job((Settings(),), None, True, True, frozenset(), (), True)
+for path in files[:20]:
+    _check_task(job, path, 0)
+if sys.argv[2] == "loop":
+    for path in files:
+        _check_task(job, path, 0)
+"""
+
+
+def _environment() -> dict[str, str]:
+    """This checkout's lgo_audit first, unless PYTHONPATH names another; dictionaries in one
+    order."""
+    here = str(Path(__file__).resolve().parents[1])
+    return {**os.environ, "PYTHONHASHSEED": "0", "PYTHONPATH": os.environ.get("PYTHONPATH", here)}
+
+
+def instructions(files: list[str], mode: str) -> int:
+    """Instructions callgrind counts for the loop script in ``mode`` ("loop" or "warm-up")."""
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder) / "callgrind.out"
+        listed = Path(folder) / "letters.txt"
+        listed.write_text("\n".join(files), encoding="utf-8")
+        run = subprocess.run(
+            ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", sys.executable,
+             "-c", _LOOP, str(listed), mode],
+            capture_output=True, text=True, env=_environment(), cwd=folder, check=True,
+        )  # fmt: skip
+    found = re.search(r"refs:\s+([\d,]+)", run.stderr)
+    if found is None:
+        raise SystemExit(f"no instruction count from callgrind:\n{run.stderr[-2000:]}")
+    return int(found.group(1).replace(",", ""))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("folder", type=Path, help="a folder of letters (.txt)")
+    parser.add_argument("--every", type=int, default=40, help="check every Nth letter (40)")
+    args = parser.parse_args(argv)
+    files = [str(p) for p in sorted(args.folder.glob("*.txt"))][:: args.every]
+    if len(files) < 21:
+        raise SystemExit(f"{args.folder}: fewer than 21 letters chosen; lower --every")
+    loop, warm = instructions(files, "loop"), instructions(files, "warm-up")
+    per_letter = (loop - warm) / len(files)
+    print(f"{len(files)} letters: {per_letter / 1e6:.2f} M instructions a letter "
+          f"(loop {loop / 1e6:.0f} M, warm-up alone {warm / 1e6:.0f} M)")  # fmt: skip
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
