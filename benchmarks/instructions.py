@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -61,14 +62,26 @@ def instructions(files: list[str], mode: str) -> int:
     return int(found.group(1).replace(",", ""))
 
 
+def _positive(text: str) -> int:
+    if not (text.isascii() and text.isdigit()) or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text}: not a whole number of at least 1")
+    return int(text)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("folder", type=Path, help="a folder of letters (.txt)")
-    parser.add_argument("--every", type=int, default=40, help="check every Nth letter (40)")
+    parser.add_argument("--every", type=_positive, default=40, help="check every Nth letter (40)")
     args = parser.parse_args(argv)
+    if not args.folder.is_dir():
+        parser.error(f"{args.folder}: not a folder")
+    if shutil.which("valgrind") is None:
+        parser.error("valgrind is not installed (the Debian package valgrind)")
     files = [str(p) for p in sorted(args.folder.glob("*.txt"))][:: args.every]
     if len(files) < 21:
-        raise SystemExit(f"{args.folder}: fewer than 21 letters chosen; lower --every")
+        parser.error(
+            f"{args.folder}: {len(files)} letters chosen, at least 21 needed; lower --every"
+        )
     loop, warm = instructions(files, "loop"), instructions(files, "warm-up")
     per_letter = (loop - warm) / len(files)
     print(f"{len(files)} letters: {per_letter / 1e6:.2f} M instructions a letter "
