@@ -7,10 +7,13 @@ not move with the machine's load, for comparing two commits of the checking code
 
 The checking loop of one worker (``lgo_audit.check._check_task`` on each letter, in one
 process, results pickled as a batch's are) runs twice under callgrind: once over the chosen
-letters after a warm-up of 20, once with the warm-up alone; the difference, over the number
-of letters, is the figure. ``PYTHONHASHSEED=0`` keeps dictionaries in one order. Needs
+letters after a warm-up of 20 of them spread over the list (so that what each template year
+builds once is built before the loop), once with the warm-up alone; the difference, over the
+number of letters, is the figure. ``PYTHONHASHSEED=0`` keeps dictionaries in one order. Needs
 valgrind (the Debian package ``valgrind``); callgrind runs Python some 50 times slower, so
-250 letters take about a minute. Run by hand; never part of the test suite.
+250 letters (every 40th of the benchmark corpus: ``benchmarks/generate_letters.py --batches
+--encoding utf-8 -n 10000 DIR``) take about a minute. Reads the folder's ``.txt`` files.
+Run by hand; never part of the test suite.
 """
 
 from __future__ import annotations
@@ -30,8 +33,8 @@ from lgo_audit.check import _Job, _check_task
 from lgo_audit.config import Settings
 files = open(sys.argv[1], encoding="utf-8").read().splitlines()
 job = _Job((Settings(),), None, True, True, frozenset(), (), True)
-for path in files[:20]:
-    _check_task(job, path, 0)
+for path in files[:: max(1, len(files) // 20)]:  # (spread over the letters: every year's
+    _check_task(job, path, 0)  # template, and what it builds once, is ready before the loop)
 if sys.argv[2] == "loop":
     for path in files:
         _check_task(job, path, 0)
