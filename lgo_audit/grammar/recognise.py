@@ -130,9 +130,6 @@ def _word_on_line(word: str) -> Callable[[str], re.Match[str] | None]:
     return re.compile(rf"{first}(?<![A-Za-z0-9_]{first})(?i:{rest})(?:\s|\Z)").search
 
 
-_CASED_ESCAPE = re.compile(r"\\[A-Z]|\(\?P|\{")
-
-
 _FOLDED_MAX = 1_000_000
 """The longest text searched for probes in lower case (characters): a lower-case copy of a
 letter costs nothing, one of a 50 MB file 50 MB more (a longer text is searched as it is)."""
@@ -141,6 +138,9 @@ letter costs nothing, one of a 50 MB file 50 MB more (a longer text is searched 
 def _lowered(pattern: str) -> str:
     """A probe's pattern in lower case, without a leading word boundary."""
     return pattern.lower().removeprefix(r"\b")
+
+
+_CASED_ESCAPE = re.compile(r"\\[A-Z]|\(\?P|\{")
 
 
 def _folds(pattern: str) -> bool:
