@@ -7,6 +7,7 @@ of ``LGO_AUDIT_CACHE_DIR``, else of ``$XDG_CACHE_HOME``, else of ``~/.cache``;
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from pathlib import Path
@@ -48,8 +49,9 @@ def write_json(name: str, data: Any) -> None:
         pass
 
 
-_TOML = "toml-tables.json"
+_TOML = "toml"  # folder: one file per table, named by its content's SHA-256
 _TOML_KEPT = 50  # files
+_TOML_BEFORE = "toml-tables.json"  # every table in one file, read whole by every run before
 
 
 def toml_table(content: bytes) -> dict[str, Any]:
@@ -57,15 +59,17 @@ def toml_table(content: bytes) -> dict[str, Any]:
     when JSON holds it as it is (no TOML date or time): a file read before is not parsed, nor
     ``tomllib`` imported, again.
 
+    Each table is a file of its own (``toml/<sha256>.json``), so a run reads only the tables
+    it uses, however large others are; the latest :data:`_TOML_KEPT` used are kept.
+
     Raises UnicodeDecodeError, ``tomllib.TOMLDecodeError`` (a ValueError) and RecursionError
     as ``tomllib.loads`` does."""
     import hashlib
 
-    key = hashlib.sha256(content).hexdigest()
-    known = read_json(_TOML)
-    entries: dict[str, Any] = known if isinstance(known, dict) else {}
-    cached = entries.get(key)
+    name = f"{_TOML}/{hashlib.sha256(content).hexdigest()}.json"
+    cached = read_json(name)
     if isinstance(cached, dict):
+        _touch(name)
         return cached
     import tomllib
 
@@ -74,8 +78,46 @@ def toml_table(content: bytes) -> dict[str, Any]:
         plain = json.loads(json.dumps(table, allow_nan=False)) == table
     except (TypeError, ValueError, RecursionError):
         plain = False
-    if plain and cache_path(_TOML) is not None:
-        entries.pop(key, None)
-        entries[key] = table
-        write_json(_TOML, dict(list(entries.items())[-_TOML_KEPT:]))
+    if plain and cache_path(name) is not None:
+        write_json(name, table)
+        _prune(_TOML, _TOML_KEPT)
+        _remove(_TOML_BEFORE)
     return table
+
+
+def _touch(name: str) -> None:
+    """Mark the cache file ``name`` as just used (kept longest by :func:`_prune`)."""
+    path = cache_path(name)
+    if path is not None:
+        with contextlib.suppress(OSError):
+            os.utime(path)
+
+
+def _remove(name: str) -> None:
+    """Remove the cache file ``name`` if there is one."""
+    path = cache_path(name)
+    if path is not None:
+        with contextlib.suppress(OSError):
+            os.remove(path)
+
+
+def _prune(folder: str, kept: int) -> None:
+    """Remove all but the ``kept`` most recently used JSON files of the cache ``folder``;
+    failures (another run removing the same file) are ignored."""
+    path = cache_path(folder)
+    if path is None:
+        return
+    try:
+        files = sorted(
+            (
+                (entry.stat().st_mtime_ns, entry.path)
+                for entry in os.scandir(path)
+                if entry.name.endswith(".json")
+            ),
+            reverse=True,
+        )
+    except OSError:
+        return
+    for _, stale in files[kept:]:
+        with contextlib.suppress(OSError):
+            os.remove(stale)

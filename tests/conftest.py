@@ -6,7 +6,10 @@ from __future__ import annotations
 # "ci" (the default) is derandomised and sized so the whole suite stays well inside the CI
 # budget on two cores; "deep" is for long runs: LGO_HYPOTHESIS_PROFILE=deep pytest ...
 # Either way a failure is shrunk and printed with a @reproduce_failure blob (print_blob).
+import atexit
 import os
+import shutil
+import tempfile
 
 from hypothesis import HealthCheck, Phase, settings
 
@@ -27,3 +30,12 @@ settings.register_profile(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 settings.load_profile(os.environ.get("LGO_HYPOTHESIS_PROFILE", "ci"))
+
+# --- the cache (lgo_audit.cache) -----------------------------------------------------------------
+# What the tests' runs remember (rule files, registers, TOML tables) goes to a folder of the
+# session's own, removed at its end: never the user's cache, whose every run would otherwise
+# read what the tests left (a test's 3 MB TOML table once did). Tests of the cache itself set
+# their own folder.
+_CACHE = tempfile.mkdtemp(prefix="lgo-audit-tests-cache-")
+os.environ["LGO_AUDIT_CACHE_DIR"] = _CACHE
+atexit.register(shutil.rmtree, _CACHE, ignore_errors=True)

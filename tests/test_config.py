@@ -246,6 +246,59 @@ def test_a_toml_file_read_before_is_read_back_not_parsed_again(tmp_path, monkeyp
     )
 
 
+def test_each_toml_table_is_remembered_in_a_file_of_its_own(tmp_path, monkeypatch):
+    """A run reads back only the tables it uses: a large one remembered for another file
+    costs nothing (every table used to share one file, read whole by every run)."""
+    from lgo_audit.cache import toml_table
+
+    monkeypatch.setenv("LGO_AUDIT_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("LGO_AUDIT_NO_CACHE", raising=False)
+    large = b'x = "' + b"a" * 100_000 + b'"\n'
+    small = b'select = ["LGO1"]\n'
+    toml_table(large)
+    toml_table(small)
+    files = sorted((tmp_path / "cache" / "lgo-audit" / "toml").iterdir())
+    assert len(files) == 2
+    for path in files:  # spoil the large table's file: the small one is still read back
+        if path.stat().st_size > 50_000:
+            path.write_text("[", encoding="utf-8")
+    assert toml_table(small) == {"select": ["LGO1"]}
+
+
+def test_the_latest_fifty_toml_tables_used_are_kept(tmp_path, monkeypatch):
+    import os
+
+    from lgo_audit.cache import toml_table
+
+    monkeypatch.setenv("LGO_AUDIT_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("LGO_AUDIT_NO_CACHE", raising=False)
+    folder = tmp_path / "cache" / "lgo-audit" / "toml"
+    written = {}
+    for n in range(50):
+        toml_table(f"n = {n}\n".encode())
+        (written[n],) = set(folder.iterdir()) - set(written.values())
+        os.utime(written[n], ns=(n + 1, n + 1))  # in this order, long ago
+    toml_table(b"n = 0\n")  # the oldest, used again: now the latest
+    toml_table(b"n = 50\n")
+    toml_table(b"n = 51\n")
+    kept = set(folder.iterdir())
+    assert len(kept) == 50
+    assert written[0] in kept
+    assert written[1] not in kept and written[2] not in kept
+
+
+def test_the_single_file_of_earlier_versions_is_removed(tmp_path, monkeypatch):
+    from lgo_audit.cache import toml_table
+
+    monkeypatch.setenv("LGO_AUDIT_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("LGO_AUDIT_NO_CACHE", raising=False)
+    before = tmp_path / "cache" / "lgo-audit" / "toml-tables.json"
+    before.parent.mkdir(parents=True)
+    before.write_text("{}", encoding="utf-8")
+    toml_table(b"n = 1\n")
+    assert not before.exists()
+
+
 def test_a_toml_file_json_cannot_hold_is_parsed_each_time_and_bad_toml_still_fails(
     tmp_path, monkeypatch
 ):
