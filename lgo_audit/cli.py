@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
 
 _PATHS_HELP = "Letter and statistics-page files or folders (.txt, .md, .pdf, .docx, .html, .htm)."
+NOTHING_FOUND = "lgo-audit: warning: no letters or pages (.txt, .md, .pdf, .docx, .html, .htm) found"  # (a warning, exit 0: check and extract given only empty folders)
 
 app = typer.Typer(
     name="lgo-audit",
@@ -399,10 +400,7 @@ def check(
         except UsageError as error:
             fail(str(error))
     if not run.files and not run.input_errors:
-        typer.echo(
-            "lgo-audit: warning: no letters or pages (.txt, .md, .pdf, .docx, .html, .htm) found",
-            err=True,
-        )
+        typer.echo(NOTHING_FOUND, err=True)
     for message in (*run.input_errors, *run.notices):
         say(message)
     if run.diff_only:  # the diffs are the report (to standard output, or to --output-file)
@@ -517,6 +515,8 @@ def extract(
         )
     except UsageError as error:
         fail(str(error))
+    if not letters and not errors:
+        typer.echo(NOTHING_FOUND, err=True)
     for message in errors:
         say(message)
     if format is ExtractFormat.csv:

@@ -65,6 +65,14 @@ def test_a_folder_with_no_letter_says_nothing_was_checked(tmp_path):
     assert "no letters or pages" in result.stderr
 
 
+def test_extract_from_a_folder_with_no_letter_warns_as_check_does(tmp_path):
+    (tmp_path / "notes.csv").write_text("not a letter\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["extract", "--isolated", str(tmp_path)])
+    assert result.exit_code == 0
+    assert "no letters or pages" in result.stderr
+    assert result.stdout.startswith("authority,year,")  # the header alone
+
+
 @pytest.mark.parametrize(
     ("names", "said"),
     [
