@@ -1,8 +1,11 @@
 """What lgo-audit remembers between runs so that it need not do it again.
 
 Small JSON files (never pickles: reading a cache runs no code) in the folder ``lgo-audit``
-of ``LGO_AUDIT_CACHE_DIR``, else of ``$XDG_CACHE_HOME``, else of ``~/.cache``;
-``LGO_AUDIT_NO_CACHE=1`` switches caching off. A cache that cannot be read or written only costs time.
+of ``LGO_AUDIT_CACHE_DIR``, else of ``$XDG_CACHE_HOME``, else of ``~/.cache`` (no cache when
+there is no home folder); ``LGO_AUDIT_NO_CACHE`` set to anything but the empty string
+switches caching off. A cache that cannot be read or written only costs time: a cache file
+that is not a regular file, is larger than :data:`MAX_BYTES`, or is not JSON is not read,
+and a write that fails leaves no file behind.
 """
 
 from __future__ import annotations
@@ -10,47 +13,83 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import stat
+import time
 from pathlib import Path
 from typing import Any
 
-__all__ = ["cache_path", "read_json", "write_json"]
+__all__ = ["MAX_BYTES", "cache_path", "read_json", "write_json"]
+
+MAX_BYTES = 50_000_000
+"""The largest cache file read back (bytes): a TOML table of a configuration file within the
+default size limit is far smaller."""
+
+_STALE_SECONDS = 3600  # a temporary file older than this was left by a run that was killed
 
 
 def cache_path(name: str) -> Path | None:
-    """The cache file ``name``, or None when caching is switched off."""
+    """The cache file ``name``, or None when caching is switched off or there is no home
+    folder to keep it in (and neither ``LGO_AUDIT_CACHE_DIR`` nor ``XDG_CACHE_HOME`` set)."""
     if os.environ.get("LGO_AUDIT_NO_CACHE"):
         return None
     base = os.environ.get("LGO_AUDIT_CACHE_DIR") or os.environ.get("XDG_CACHE_HOME")
-    return (Path(base) if base else Path.home() / ".cache") / "lgo-audit" / name
+    if base:
+        return Path(base) / "lgo-audit" / name
+    try:
+        home = Path.home()
+    except RuntimeError:  # no HOME and a user the password database does not know
+        return None
+    if not home.is_absolute() or home == Path(home.anchor):  # HOME="" reads as "/"
+        return None
+    return home / ".cache" / "lgo-audit" / name
 
 
 def read_json(name: str) -> Any:
-    """The cached data, or None when there is none (or it is unreadable)."""
+    """The cached data, or None when there is none, or it is not a regular file of at most
+    :data:`MAX_BYTES` (a named pipe is never opened), or not JSON."""
     path = cache_path(name)
     if path is None:
         return None
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_BYTES:
+            return None
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_BYTES + 1)
+        if len(data) > MAX_BYTES:  # it grew after stat
+            return None
+        return json.loads(data.decode("utf-8"))
     except (OSError, ValueError, RecursionError):
         return None
 
 
 def write_json(name: str, data: Any) -> None:
-    """Replace the cache file atomically; failures are ignored."""
+    """Replace the cache file atomically (a temporary file, then a rename); failures are
+    ignored and remove the temporary file."""
     path = cache_path(name)
     if path is None:
         return
+    temporary = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_suffix(f".{os.getpid()}.tmp")
-        temporary.write_text(json.dumps(data), encoding="utf-8")
+        text = json.dumps(data, allow_nan=False)
+        temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        temporary.write_text(text, encoding="utf-8")
         os.replace(temporary, path)
-    except OSError:
+        temporary = None
+    except (OSError, ValueError, TypeError, RecursionError):
         pass
+    finally:
+        if temporary is not None:
+            with contextlib.suppress(OSError):
+                os.remove(temporary)
 
 
 _TOML = "toml"  # folder: one file per table, named by its content's SHA-256
 _TOML_KEPT = 50  # files
+# Each file says its format and the SHA-256 it is named by: a file in another shape (written
+# by another version, or damaged) is read as no entry, parsed again and written over.
+_TOML_FORMAT = 1
 _TOML_BEFORE = "toml-tables.json"  # every table in one file, read whole by every run before
 
 
@@ -59,18 +98,22 @@ def toml_table(content: bytes) -> dict[str, Any]:
     when JSON holds it as it is (no TOML date or time): a file read before is not parsed, nor
     ``tomllib`` imported, again.
 
-    Each table is a file of its own (``toml/<sha256>.json``), so a run reads only the tables
-    it uses, however large others are; the latest :data:`_TOML_KEPT` used are kept.
+    Each table is a file of its own (``toml/<sha256>.json``: ``{"format": 1, "sha256": ...,
+    "table": {...}}``), so a run reads only the tables it uses, however large others are; the
+    latest :data:`_TOML_KEPT` used are kept.
 
     Raises UnicodeDecodeError, ``tomllib.TOMLDecodeError`` (a ValueError) and RecursionError
     as ``tomllib.loads`` does."""
     import hashlib
 
-    name = f"{_TOML}/{hashlib.sha256(content).hexdigest()}.json"
+    key = hashlib.sha256(content).hexdigest()
+    name = f"{_TOML}/{key}.json"
     cached = read_json(name)
-    if isinstance(cached, dict):
-        _touch(name)
-        return cached
+    if isinstance(cached, dict) and cached.get("format") == _TOML_FORMAT:
+        known = cached.get("table")
+        if cached.get("sha256") == key and isinstance(known, dict):
+            _touch(name)
+            return known
     import tomllib
 
     table = tomllib.loads(content.decode("utf-8"))
@@ -79,7 +122,7 @@ def toml_table(content: bytes) -> dict[str, Any]:
     except (TypeError, ValueError, RecursionError):
         plain = False
     if plain and cache_path(name) is not None:
-        write_json(name, table)
+        write_json(name, {"format": _TOML_FORMAT, "sha256": key, "table": table})
         _prune(_TOML, _TOML_KEPT)
         _remove(_TOML_BEFORE)
     return table
@@ -102,22 +145,25 @@ def _remove(name: str) -> None:
 
 
 def _prune(folder: str, kept: int) -> None:
-    """Remove all but the ``kept`` most recently used JSON files of the cache ``folder``;
-    failures (another run removing the same file) are ignored."""
+    """Remove all but the ``kept`` most recently used JSON files of the cache ``folder``, and
+    the temporary files of runs killed while writing (older than an hour); failures
+    (another run removing the same file) are ignored."""
     path = cache_path(folder)
     if path is None:
         return
+    stale_before = time.time() - _STALE_SECONDS
+    files: list[tuple[int, str]] = []
     try:
-        files = sorted(
-            (
-                (entry.stat().st_mtime_ns, entry.path)
-                for entry in os.scandir(path)
-                if entry.name.endswith(".json")
-            ),
-            reverse=True,
-        )
+        with os.scandir(path) as entries:
+            for entry in entries:
+                if entry.name.endswith(".json"):
+                    files.append((entry.stat().st_mtime_ns, entry.path))
+                elif entry.name.endswith(".tmp") and entry.stat().st_mtime < stale_before:
+                    with contextlib.suppress(OSError):
+                        os.remove(entry.path)
     except OSError:
         return
+    files.sort(reverse=True)
     for _, stale in files[kept:]:
         with contextlib.suppress(OSError):
             os.remove(stale)

@@ -1,0 +1,146 @@
+"""The cache (lgo_audit.cache): what cannot be read or written there only costs time.
+
+Found by trying the cache as a user would (a fresh clone, another version sharing the cache,
+damaged or odd files in it, no home folder). The TOML tables' own behaviour (one file each,
+fifty kept) is specified in test_config.py.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import threading
+from pathlib import Path
+
+import pytest
+
+from lgo_audit import cache
+from lgo_audit.cache import cache_path, read_json, toml_table, write_json
+
+
+@pytest.fixture
+def folder(tmp_path, monkeypatch) -> Path:
+    """The cache's lgo-audit folder, in a folder of the test's own."""
+    monkeypatch.setenv("LGO_AUDIT_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("LGO_AUDIT_NO_CACHE", raising=False)
+    return tmp_path / "cache" / "lgo-audit"
+
+
+def entry(folder: Path, content: bytes) -> Path:
+    return folder / "toml" / f"{hashlib.sha256(content).hexdigest()}.json"
+
+
+# --- an entry in another shape is no entry ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "stored",
+    [{"select": 5}, {}, {"signatory": []}, [], "text", None],
+    ids=["wrong-value", "empty", "other-table", "list", "string", "null"],
+)
+def test_a_toml_entry_in_another_shape_is_parsed_again_and_written_over(folder, stored):
+    """(Another version sharing the cache, or a damaged file, must not change results: a bare
+    table of the wrong content used to be taken as the file's.)"""
+    content = b'select = ["LGO1"]\n'
+    toml_table(content)
+    path = entry(folder, content)
+    path.write_text(json.dumps(stored), encoding="utf-8")
+    assert toml_table(content) == {"select": ["LGO1"]}
+    assert json.loads(path.read_text(encoding="utf-8"))["table"] == {"select": ["LGO1"]}
+
+
+def test_a_toml_entry_under_another_files_name_is_not_taken(folder):
+    one, other = b'select = ["LGO1"]\n', b'select = ["LGO4"]\n'
+    toml_table(other)
+    entry(folder, one).write_text(entry(folder, other).read_text(encoding="utf-8"), "utf-8")
+    assert toml_table(one) == {"select": ["LGO1"]}
+
+
+# --- files that are not cache files ---------------------------------------------------------
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_a_named_pipe_in_the_cache_is_not_opened(folder):
+    folder.mkdir(parents=True)
+    os.mkfifo(folder / "pipe.json")
+    got: list[object] = []
+    reading = threading.Thread(target=lambda: got.append(read_json("pipe.json")), daemon=True)
+    reading.start()
+    reading.join(timeout=10)
+    assert not reading.is_alive(), "reading a named pipe blocked"
+    assert got == [None]
+
+
+def test_a_cache_file_larger_than_the_bound_is_not_read(folder, monkeypatch):
+    write_json("large.json", {"a": "b" * 100})
+    assert read_json("large.json") == {"a": "b" * 100}
+    monkeypatch.setattr(cache, "MAX_BYTES", 50)
+    assert read_json("large.json") is None
+
+
+def test_a_folder_where_a_cache_file_should_be_is_not_read(folder):
+    (folder / "x.json").mkdir(parents=True)
+    assert read_json("x.json") is None
+
+
+# --- writes that fail leave nothing ---------------------------------------------------------
+
+
+def test_a_write_that_fails_leaves_no_temporary_file(folder):
+    (folder / "x.json").mkdir(parents=True)  # the rename onto it fails
+    write_json("x.json", {"a": 1})
+    assert sorted(p.name for p in folder.iterdir()) == ["x.json"]
+
+
+def test_data_json_cannot_hold_is_not_written(folder):
+    write_json("x.json", {"a": float("nan")})
+    write_json("y.json", {"a": object()})
+    assert not folder.exists() or not list(folder.iterdir())
+
+
+def test_temporary_files_of_runs_killed_while_writing_are_removed_in_time(folder):
+    toml = folder / "toml"
+    toml.mkdir(parents=True)
+    old, new = toml / "a.json.1.tmp", toml / "b.json.2.tmp"
+    old.write_text("{", encoding="utf-8")
+    new.write_text("{", encoding="utf-8")
+    os.utime(old, (1, 1))  # long ago: its run was killed
+    toml_table(b"n = 1\n")
+    assert not old.exists()
+    assert new.exists()  # perhaps another run writing now
+
+
+# --- where the cache is ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def no_cache_folder_set(monkeypatch):
+    for name in ("LGO_AUDIT_CACHE_DIR", "XDG_CACHE_HOME", "LGO_AUDIT_NO_CACHE"):
+        monkeypatch.delenv(name, raising=False)
+
+
+def test_without_a_home_folder_there_is_no_cache(no_cache_folder_set, monkeypatch):
+    def no_home() -> Path:
+        raise RuntimeError("Could not determine home directory.")
+
+    monkeypatch.setattr(Path, "home", staticmethod(no_home))
+    assert cache_path("x.json") is None
+    assert read_json("x.json") is None
+    write_json("x.json", {"a": 1})  # nothing written, nothing raised
+    assert toml_table(b"n = 1\n") == {"n": 1}
+
+
+def test_an_empty_home_is_no_home(no_cache_folder_set, monkeypatch):
+    monkeypatch.setenv("HOME", "")
+    assert cache_path("x.json") is None
+
+
+def test_the_cache_is_in_the_home_folders_cache_by_default(no_cache_folder_set, tmp_path,
+                                                            monkeypatch):  # fmt: skip
+    monkeypatch.setenv("HOME", str(tmp_path))
+    assert cache_path("x.json") == tmp_path / ".cache" / "lgo-audit" / "x.json"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert cache_path("x.json") == tmp_path / "xdg" / "lgo-audit" / "x.json"
+    monkeypatch.setenv("LGO_AUDIT_NO_CACHE", "1")
+    assert cache_path("x.json") is None
