@@ -61,7 +61,8 @@ def write_batches(out_dir: Path, count: int, seed: int, encoding: str | None = N
         for index, (facts, style) in enumerate(zip(batch.letters, batch.styles, strict=True)):
             (out_dir / f"letter-{year}-{index:03d}.txt").write_bytes(render(facts, style))
     print(
-        f"wrote {count} letters in {len(plan)} yearly batches "
+        f"wrote {count:,} letter{'s' * (count != 1)} in {len(plan)} yearly "
+        f"batch{'es' * (len(plan) != 1)} "
         f"({', '.join(f'{y}: {n}' for y, n in plan[:8])}{', ...' if len(plan) > 8 else ''}) "
         f"to {out_dir} in {time.perf_counter() - started:.1f} s (seed {seed})",
         file=sys.stderr,
@@ -100,7 +101,7 @@ def main(argv: list[str] | None = None) -> int:
         total += len(data)
     elapsed = time.perf_counter() - started
     print(
-        f"wrote {args.count} letters ({total / 1e6:.1f} MB) to {args.out_dir} "
+        f"wrote {args.count:,} letter{'s' * (args.count != 1)} ({total / 1e6:.1f} MB) to {args.out_dir} "
         f"in {elapsed:.1f} s (seed {args.seed})",
         file=sys.stderr,
     )

@@ -34,6 +34,7 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
 
 
@@ -452,7 +453,8 @@ def show_config(
 def parse(
     path: Annotated[Path, typer.Argument(help="One letter file.", readable=False)],
     format: Annotated[
-        ParseFormat, typer.Option("--format", help="json (the schema's shape) or text.")
+        ParseFormat,
+        typer.Option("--format", "--output-format", help="json (the schema's shape) or text."),
     ] = ParseFormat.json,
     profile: ProfileOption = None,
     max_file_size: MaxFileSizeOption = None,
@@ -497,7 +499,10 @@ def parse(
 def extract(
     paths: Annotated[list[Path], typer.Argument(help=_PATHS_HELP, readable=False)],
     format: Annotated[
-        ExtractFormat, typer.Option("--format", help="One row per letter (csv) or a JSON array.")
+        ExtractFormat,
+        typer.Option(
+            "--format", "--output-format", help="One row per letter (csv) or a JSON array."
+        ),
     ] = ExtractFormat.csv,
     output_file: OutputFileOption = None,
     config: ConfigOption = None,

@@ -712,7 +712,7 @@ def _cached_rows(
     not in the shape written)."""
     known = read_json(_ROWS)
     rows = known.get(key) if isinstance(known, dict) else None
-    if not isinstance(rows, list):
+    if not isinstance(rows, list) or not rows:  # (a register without councils is refused)
         return None
     try:
         authorities = tuple(

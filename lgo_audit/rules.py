@@ -335,7 +335,17 @@ def load_rules(extra_dirs: Sequence[Path | str] = (), *, bundled: bool = True) -
                 else _read_rule_data(content, path, validate=False)
             )
             used[key] = cached
-        rule = _compile_rule(data, path)
+        try:
+            rule = _compile_rule(data, path)
+        except Exception:
+            if cached is False:
+                raise
+            # What the cache held cannot be compiled (damaged): read the file itself again,
+            # whose own faults are then reported as they are.
+            data = _read_rule_data(content, path, validate=True)
+            used[key] = data if _plain(data) else None
+            new = True
+            rule = _compile_rule(data, path)
         for field_key, field_name in ((rule.code, "code"), (rule.name, "name")):
             if field_key in seen:
                 raise RuleLoadError(

@@ -10,13 +10,18 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import subprocess
+import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from lgo_audit import cache
 from lgo_audit.cache import cache_path, read_json, toml_table, write_json
+from tests.paths import EXAMPLES
 
 
 @pytest.fixture
@@ -144,3 +149,57 @@ def test_the_cache_is_in_the_home_folders_cache_by_default(no_cache_folder_set, 
     assert cache_path("x.json") == tmp_path / "xdg" / "lgo-audit" / "x.json"
     monkeypatch.setenv("LGO_AUDIT_NO_CACHE", "1")
     assert cache_path("x.json") is None
+
+
+# --- damaged entries of the rule and register caches (a whole run) ----------------------------
+
+
+def run_check(cache_dir: Path | None) -> subprocess.CompletedProcess[str]:
+    """``lgo-audit check --isolated`` on a bundled letter in a process of its own (the rules
+    and registers are read once a process), with the cache in ``cache_dir`` (None: none)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LGO_AUDIT_")}
+    if cache_dir is None:
+        env["LGO_AUDIT_NO_CACHE"] = "1"
+    else:
+        env["LGO_AUDIT_CACHE_DIR"] = str(cache_dir)
+    return subprocess.run(
+        [sys.executable, "-c", "from lgo_audit.cli import main; main()", "check", "--isolated",
+         str(EXAMPLES / "stevenage-2020.txt")],
+        capture_output=True, text=True, env=env, check=False,
+    )  # fmt: skip
+
+
+def damage(path: Path, change: Callable[[Any], Any]) -> None:
+    path.write_text(json.dumps(change(json.loads(path.read_text(encoding="utf-8")))), "utf-8")
+
+
+def without_message(entries: dict[str, Any]) -> dict[str, Any]:
+    for entry in entries.values():
+        if isinstance(entry, dict):
+            entry.pop("message", None)
+    return entries
+
+
+@pytest.mark.parametrize(
+    ("name", "change"),
+    [
+        ("rule-files.json", without_message),
+        ("rule-files.json", lambda entries: {key: {} for key in entries}),
+        ("rule-files.json", lambda entries: {k: {**v, "severity": 5} for k, v in entries.items()}),
+        ("registers.json", lambda entries: {key: [] for key in entries}),
+    ],
+    ids=["rule-without-message", "empty-rules", "bad-severity", "empty-register"],
+)
+def test_a_damaged_rule_or_register_entry_is_read_again_from_its_file(tmp_path, name, change):
+    """(A rule entry that could not be compiled was an internal error on every later run; a
+    register entry without councils made every council unknown.)"""
+    expected = run_check(None)
+    run_check(tmp_path)  # fills the cache
+    damage(tmp_path / "lgo-audit" / name, change)
+    for _ in range(2):  # read again, and then remade
+        got = run_check(tmp_path)
+        assert (got.returncode, got.stdout, got.stderr) == (
+            expected.returncode,
+            expected.stdout,
+            expected.stderr,
+        )

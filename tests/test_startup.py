@@ -324,3 +324,31 @@ def test_the_app_with_only_the_command_named_answers_as_the_whole_app(args):
         whole.stdout,
         whole.stderr,
     )
+
+
+# --- as other linters are called --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("args", [[], ["check"], ["parse"], ["extract"], ["explain"]])
+def test_dash_h_is_help(args):
+    short = CliRunner().invoke(cli.app, [*args, "-h"])
+    assert short.exit_code == 0
+    assert short.stdout == CliRunner().invoke(cli.app, [*args, "--help"]).stdout
+    assert short.stdout.startswith("Usage: ")
+
+
+def test_python_dash_m_runs_the_command():
+    got = subprocess.run(
+        [sys.executable, "-m", "lgo_audit", "check", "--isolated", str(EXAMPLES / "stockport-2020.txt")],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    want = run_main(["check", "--isolated", str(EXAMPLES / "stockport-2020.txt")])
+    assert (got.returncode, got.stdout) == (want.returncode, want.stdout)
+
+
+@pytest.mark.parametrize(("command", "value"), [("parse", "text"), ("extract", "json")])
+def test_parse_and_extract_take_output_format_as_check_does(command, value):
+    letter = str(EXAMPLES / "stockport-2020.txt")
+    named = CliRunner().invoke(cli.app, [command, "--output-format", value, letter])
+    assert named.exit_code == 0
+    assert named.stdout == CliRunner().invoke(cli.app, [command, "--format", value, letter]).stdout
