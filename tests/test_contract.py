@@ -356,7 +356,7 @@ def test_parse_help_lists_the_profiles_and_the_size_default():
 
 def test_rules_and_extract_help_list_their_formats():
     assert re.search(r"--output-format [<\[]text\|json[>\]]", help_of("rules"))
-    assert re.search(r"--format [<\[]csv\|json[>\]]", help_of("extract"))
+    assert re.search(r"--format, --output-format [<\[]csv\|json[>\]]", help_of("extract"))
 
 
 def test_the_profile_choices_are_the_grammars_profiles():
