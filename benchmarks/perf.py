@@ -135,17 +135,15 @@ def generate(folder: Path, count: int) -> None:
 
 
 def find_floor(given: str | None) -> Path | None:
-    candidates = [
-        given,
-        os.environ.get("LGO_AUDIT_FLOOR"),
-        str(ROOT.parent / "shared/bench/floor.py"),
-    ]
-    for candidate in candidates:
-        if candidate and Path(candidate).is_file():
-            return Path(candidate).resolve()
-        if candidate and candidate is given:
-            sys.exit(f"perf.py: no floor script at {candidate}")
-    return None
+    """The floor script: ``--floor``, else ``$LGO_AUDIT_FLOOR`` (either naming no file is an
+    error), else the project checkout's own beside it if there, else None."""
+    for named in (given, os.environ.get("LGO_AUDIT_FLOOR")):
+        if named:
+            if not Path(named).is_file():
+                sys.exit(f"perf.py: no floor script at {named}")
+            return Path(named).resolve()
+    beside = ROOT.parent / "shared/bench/floor.py"
+    return beside.resolve() if beside.is_file() else None
 
 
 def warm_cache(lgo, tmp: Path) -> None:

@@ -1,16 +1,20 @@
 """What lgo-audit remembers between runs so that it need not do it again.
 
-Small JSON files (never pickles: reading a cache runs no code) in the folder ``lgo-audit``
+Small JSON files (never pickles: reading a cache runs no code), each after a first line with
+the SHA-256 of the JSON that follows, in the folder ``lgo-audit``
 of ``LGO_AUDIT_CACHE_DIR``, else of ``$XDG_CACHE_HOME``, else of ``~/.cache`` (no cache when
 there is no home folder); ``LGO_AUDIT_NO_CACHE`` set to anything but the empty string
 switches caching off. A cache that cannot be read or written only costs time: a cache file
-that is not a regular file, is larger than :data:`MAX_BYTES`, or is not JSON is not read,
-and a write that fails leaves no file behind.
+that is not a regular file, is larger than :data:`MAX_BYTES`, does not match its digest
+(damaged, edited, or written by a version before the digest) or is not JSON is read as
+none, and a write that fails leaves no file behind. (The digest finds damage, not a forger:
+the cache is the user's own.)
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import stat
@@ -46,7 +50,8 @@ def cache_path(name: str) -> Path | None:
 
 def read_json(name: str) -> Any:
     """The cached data, or None when there is none, or it is not a regular file of at most
-    :data:`MAX_BYTES` (a named pipe is never opened), or not JSON."""
+    :data:`MAX_BYTES` (a named pipe is never opened), or its JSON does not match the digest
+    on its first line, or is not JSON."""
     path = cache_path(name)
     if path is None:
         return None
@@ -58,7 +63,10 @@ def read_json(name: str) -> Any:
             data = handle.read(MAX_BYTES + 1)
         if len(data) > MAX_BYTES:  # it grew after stat
             return None
-        return json.loads(data.decode("utf-8"))
+        digest, _, payload = data.partition(b"\n")
+        if hashlib.sha256(payload).hexdigest().encode() != digest:
+            return None
+        return json.loads(payload.decode("utf-8"))
     except (OSError, ValueError, RecursionError):
         return None
 
@@ -72,9 +80,9 @@ def write_json(name: str, data: Any) -> None:
     temporary = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        text = json.dumps(data, allow_nan=False)
+        payload = json.dumps(data, allow_nan=False).encode("utf-8")
         temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-        temporary.write_text(text, encoding="utf-8")
+        temporary.write_bytes(hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload)
         os.replace(temporary, path)
         temporary = None
     except (OSError, ValueError, TypeError, RecursionError):
@@ -104,8 +112,6 @@ def toml_table(content: bytes) -> dict[str, Any]:
 
     Raises UnicodeDecodeError, ``tomllib.TOMLDecodeError`` (a ValueError) and RecursionError
     as ``tomllib.loads`` does."""
-    import hashlib
-
     key = hashlib.sha256(content).hexdigest()
     name = f"{_TOML}/{key}.json"
     cached = read_json(name)

@@ -675,7 +675,10 @@ def main() -> None:
     try:
         status = _answer_at_once(sys.argv[1:])
         if status is None:
-            status = _with_only_the_command_named(sys.argv[1:])(standalone_mode=False)
+            status = _with_only_the_command_named(sys.argv[1:])(
+                standalone_mode=False,
+                prog_name="lgo-audit",  # (python -m lgo_audit too)
+            )
     except typer.Abort:
         typer.echo("lgo-audit: interrupted", err=True)
         sys.exit(130)

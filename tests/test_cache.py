@@ -36,6 +36,17 @@ def entry(folder: Path, content: bytes) -> Path:
     return folder / "toml" / f"{hashlib.sha256(content).hexdigest()}.json"
 
 
+def read_file(path: Path) -> Any:
+    """A cache file's JSON (after the line with its digest)."""
+    return json.loads(path.read_bytes().partition(b"\n")[2])
+
+
+def write_file(path: Path, data: Any) -> None:
+    """A cache file as lgo-audit writes one, with its digest: as another version would."""
+    payload = json.dumps(data).encode()
+    path.write_bytes(hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload)
+
+
 # --- an entry in another shape is no entry ---------------------------------------------------
 
 
@@ -50,15 +61,15 @@ def test_a_toml_entry_in_another_shape_is_parsed_again_and_written_over(folder, 
     content = b'select = ["LGO1"]\n'
     toml_table(content)
     path = entry(folder, content)
-    path.write_text(json.dumps(stored), encoding="utf-8")
+    write_file(path, stored)
     assert toml_table(content) == {"select": ["LGO1"]}
-    assert json.loads(path.read_text(encoding="utf-8"))["table"] == {"select": ["LGO1"]}
+    assert read_file(path)["table"] == {"select": ["LGO1"]}
 
 
 def test_a_toml_entry_under_another_files_name_is_not_taken(folder):
     one, other = b'select = ["LGO1"]\n', b'select = ["LGO4"]\n'
     toml_table(other)
-    entry(folder, one).write_text(entry(folder, other).read_text(encoding="utf-8"), "utf-8")
+    entry(folder, one).write_bytes(entry(folder, other).read_bytes())
     assert toml_table(one) == {"select": ["LGO1"]}
 
 
@@ -170,7 +181,14 @@ def run_check(cache_dir: Path | None) -> subprocess.CompletedProcess[str]:
 
 
 def damage(path: Path, change: Callable[[Any], Any]) -> None:
-    path.write_text(json.dumps(change(json.loads(path.read_text(encoding="utf-8")))), "utf-8")
+    """Change a cache file as another version could have written it (its digest matches)."""
+    write_file(path, change(read_file(path)))
+
+
+def edit(path: Path, change: Callable[[Any], Any]) -> None:
+    """Change a cache file's JSON and leave its digest as it was (an edit, or damage)."""
+    digest = path.read_bytes().partition(b"\n")[0]
+    path.write_bytes(digest + b"\n" + json.dumps(change(read_file(path))).encode())
 
 
 def without_message(entries: dict[str, Any]) -> dict[str, Any]:
@@ -203,3 +221,45 @@ def test_a_damaged_rule_or_register_entry_is_read_again_from_its_file(tmp_path, 
             expected.stdout,
             expected.stderr,
         )
+
+
+def first_rows_only(entries: dict[str, Any]) -> dict[str, Any]:
+    return {key: rows[:1] for key, rows in entries.items()}
+
+
+def no_check(entries: dict[str, Any]) -> dict[str, Any]:
+    for entry in entries.values():
+        if isinstance(entry, dict):
+            entry.pop("check", None)
+    return entries
+
+
+@pytest.mark.parametrize(
+    ("name", "change"),
+    [
+        ("rule-files.json", no_check),
+        (
+            "rule-files.json",
+            lambda entries: {k: {**v, "severity": "info"} for k, v in entries.items()},
+        ),
+        ("parsed-expressions.json", lambda entries: {key: [] for key in entries}),
+        ("registers.json", first_rows_only),
+    ],
+    ids=["rule-without-check", "rule-severity", "empty-templates", "register-cut-short"],
+)
+def test_a_cache_file_that_does_not_match_its_digest_is_made_again(tmp_path, name, change):
+    """(Each of these edits once changed every later run's findings, or ended it in an
+    internal error: what a cache file holds is only checked by its digest.)"""
+    expected = run_check(None)
+    run_check(tmp_path)  # fills the cache
+    path = tmp_path / "lgo-audit" / name
+    edit(path, change)
+    edited = path.read_bytes()
+    for _ in range(2):  # read as none, and then made again
+        got = run_check(tmp_path)
+        assert (got.returncode, got.stdout, got.stderr) == (
+            expected.returncode,
+            expected.stdout,
+            expected.stderr,
+        )
+    assert path.read_bytes() != edited  # made again

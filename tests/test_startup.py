@@ -337,13 +337,17 @@ def test_dash_h_is_help(args):
     assert short.stdout.startswith("Usage: ")
 
 
-def test_python_dash_m_runs_the_command():
+@pytest.mark.parametrize(
+    "args",
+    [["check", "--isolated", str(EXAMPLES / "stockport-2020.txt")], ["bogus"], ["check", "-h"]],
+    ids=["check", "unknown-command", "help"],
+)
+def test_python_dash_m_is_the_command_as_it_names_itself(args):
     got = subprocess.run(
-        [sys.executable, "-m", "lgo_audit", "check", "--isolated", str(EXAMPLES / "stockport-2020.txt")],
-        capture_output=True, text=True, check=False,
-    )  # fmt: skip
-    want = run_main(["check", "--isolated", str(EXAMPLES / "stockport-2020.txt")])
-    assert (got.returncode, got.stdout) == (want.returncode, want.stdout)
+        [sys.executable, "-m", "lgo_audit", *args], capture_output=True, text=True, check=False
+    )
+    want = run_main(args)
+    assert (got.returncode, got.stdout, got.stderr) == (want.returncode, want.stdout, want.stderr)
 
 
 @pytest.mark.parametrize(("command", "value"), [("parse", "text"), ("extract", "json")])
