@@ -1150,8 +1150,10 @@ def test_validated_user_register_is_remembered(
     path = tmp_path / "mine.csv"
     path.write_text(GOOD_CSV, encoding="utf-8")
     Register.load(path)
-    remembered = json.loads((cache / "lgo-audit" / "validated-registers.json").read_text())
-    assert len(remembered) == 1
+    from lgo_audit.cache import read_json
+
+    remembered = read_json("validated-registers.json")
+    assert isinstance(remembered, list) and len(remembered) == 1
 
 
 MALFORMED: list[tuple[str, str, int | None, str | None, str]] = [
