@@ -25,7 +25,10 @@ if TYPE_CHECKING:
 
 
 _PATHS_HELP = "Letter and statistics-page files or folders (.txt, .md, .pdf, .docx, .html, .htm)."
-NOTHING_FOUND = "lgo-audit: warning: no letters or pages (.txt, .md, .pdf, .docx, .html, .htm) found"  # (a warning, exit 0: check and extract given only empty folders)
+# What check and extract say, exit status 0, when given only folders without a letter.
+NOTHING_FOUND = (
+    "lgo-audit: warning: no letters or pages (.txt, .md, .pdf, .docx, .html, .htm) found"
+)
 
 app = typer.Typer(
     name="lgo-audit",

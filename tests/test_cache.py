@@ -191,6 +191,26 @@ def edit(path: Path, change: Callable[[Any], Any]) -> None:
     path.write_bytes(digest + b"\n" + json.dumps(change(read_file(path))).encode())
 
 
+def later_runs_are_as_without_a_cache(
+    cache_dir: Path, name: str, alter: Callable[[Path], None]
+) -> tuple[Path, bytes]:
+    """Fill the cache, ``alter`` its file ``name``, then check twice (the file read, then made
+    again): each run as one without a cache. Returns the file and what it held once altered."""
+    expected = run_check(None)
+    run_check(cache_dir)  # fills the cache
+    path = cache_dir / "lgo-audit" / name
+    alter(path)
+    altered = path.read_bytes()
+    for _ in range(2):
+        got = run_check(cache_dir)
+        assert (got.returncode, got.stdout, got.stderr) == (
+            expected.returncode,
+            expected.stdout,
+            expected.stderr,
+        )
+    return path, altered
+
+
 def without_message(entries: dict[str, Any]) -> dict[str, Any]:
     for entry in entries.values():
         if isinstance(entry, dict):
@@ -211,16 +231,7 @@ def without_message(entries: dict[str, Any]) -> dict[str, Any]:
 def test_a_damaged_rule_or_register_entry_is_read_again_from_its_file(tmp_path, name, change):
     """(A rule entry that could not be compiled was an internal error on every later run; a
     register entry without councils made every council unknown.)"""
-    expected = run_check(None)
-    run_check(tmp_path)  # fills the cache
-    damage(tmp_path / "lgo-audit" / name, change)
-    for _ in range(2):  # read again, and then remade
-        got = run_check(tmp_path)
-        assert (got.returncode, got.stdout, got.stderr) == (
-            expected.returncode,
-            expected.stdout,
-            expected.stderr,
-        )
+    later_runs_are_as_without_a_cache(tmp_path, name, lambda path: damage(path, change))
 
 
 def first_rows_only(entries: dict[str, Any]) -> dict[str, Any]:
@@ -250,16 +261,7 @@ def no_check(entries: dict[str, Any]) -> dict[str, Any]:
 def test_a_cache_file_that_does_not_match_its_digest_is_made_again(tmp_path, name, change):
     """(Each of these edits once changed every later run's findings, or ended it in an
     internal error: what a cache file holds is only checked by its digest.)"""
-    expected = run_check(None)
-    run_check(tmp_path)  # fills the cache
-    path = tmp_path / "lgo-audit" / name
-    edit(path, change)
-    edited = path.read_bytes()
-    for _ in range(2):  # read as none, and then made again
-        got = run_check(tmp_path)
-        assert (got.returncode, got.stdout, got.stderr) == (
-            expected.returncode,
-            expected.stdout,
-            expected.stderr,
-        )
+    path, edited = later_runs_are_as_without_a_cache(
+        tmp_path, name, lambda path: edit(path, change)
+    )
     assert path.read_bytes() != edited  # made again
