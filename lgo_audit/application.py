@@ -128,6 +128,10 @@ class Results(Sequence[FileResult]):
         self._items: list[FileResult] = []
         self._file: IO[bytes] | None = None
         self._offsets: array[int] = array("q")
+        # a spooled result added without findings or input error: its path and template
+        # profile (what a lean pass needs of it, :meth:`lean`); None for the others
+        self._plain_paths: list[str | None] = []
+        self._plain_profiles: list[str | None] = []
         self._end = 0  # the spool's size: where the next result goes
         self._writing = True  # whether the spool's position is its end (no read since)
         if spool:
@@ -144,9 +148,17 @@ class Results(Sequence[FileResult]):
 
     # --- filling (the application) ---
 
-    def add(self, result: FileResult | bytes, fail_on: Severity = Severity.ERROR) -> int:
+    def add(
+        self,
+        result: FileResult | bytes,
+        fail_on: Severity = Severity.ERROR,
+        *,
+        plain: tuple[str, str | None] | None = None,
+    ) -> int:
         """Add the next result (pickled, or as it is) and the lowest severity that fails it;
-        returns its number."""
+        returns its number. ``plain``: for a result without findings or input error, its path
+        and the template profile it was read with (None: no letter): a lean pass
+        (:meth:`lean`) need not read it back."""
         self._fail_on.append(fail_on)
         if self._file is not None:
             import pickle  # (pickled or spooled results are a batch's)
@@ -157,6 +169,9 @@ class Results(Sequence[FileResult]):
                 self._writing = True
             self._offsets.append(self._end)
             self._end += self._file.write(data)
+            path, profile = plain if plain is not None else (None, None)
+            self._plain_paths.append(path)
+            self._plain_profiles.append(_PROFILE_NAMES.setdefault(profile, profile))
         elif isinstance(result, FileResult):
             self._items.append(result)
         else:
@@ -214,6 +229,9 @@ class Results(Sequence[FileResult]):
     def __getitem__(self, index: int | slice) -> FileResult | list[FileResult]:
         if isinstance(index, slice):
             return [self[i] for i in range(*index.indices(len(self)))]
+        return self._get(index, lean=False)
+
+    def _get(self, index: int, *, lean: bool) -> FileResult:
         if index < 0:
             index += len(self)
         if not 0 <= index < len(self):
@@ -222,19 +240,36 @@ class Results(Sequence[FileResult]):
             return self._extra[index - self._count]
         if self._file is None:
             return self._items[index]
+        if lean:
+            path = self._plain_paths[index]
+            judgement = self._judgement
+            if path is not None and (judgement is None or not judgement.findings.get(index)):
+                return FileResult(path, profile=self._plain_profiles[index])
         return self._complete(index, self._load(index))
 
     def __iter__(self) -> Iterator[FileResult]:
+        return self._iterate(lean=False)
+
+    def _iterate(self, *, lean: bool) -> Iterator[FileResult]:
         totals = Totals()
         failing = False
         for index in range(len(self)):
-            result = self[index]
+            result = self._get(index, lean=lean)
             totals.add(result)
             if not failing and result.findings:
                 floor = self._fail_on[index].rank
                 failing = any(f.severity.rank >= floor for f in result.findings)
             yield result
         self._totals = (totals, failing)
+
+    def lean(self) -> Sequence[FileResult]:
+        """These results for a report that reads of a result without findings only its path,
+        input error and template profile (what the summary counts): the same results, but
+        that a batch's result added without findings or input error (``plain``), to which
+        the batch stage added no finding, is not read back from the spool: it stands there
+        as a result made in memory with its path and profile and no rule outcome, fact or
+        digest. Goes with :attr:`lgo_audit.report.OutputFormat.lean`."""
+        return _Lean(self)
 
     def _load(self, index: int) -> FileResult:
         import pickle
@@ -274,7 +309,7 @@ class Results(Sequence[FileResult]):
 
     def _counted(self) -> tuple[Totals, bool]:
         if self._totals is None:
-            for _ in self:
+            for _ in self._iterate(lean=True):  # (the counts read only findings and kinds)
                 pass
         assert self._totals is not None
         return self._totals
@@ -298,6 +333,46 @@ class Results(Sequence[FileResult]):
     def unreadable(self) -> list[FileResult]:
         """The results with an input error, in order (kept in memory: there are few)."""
         return list(self._unreadable)
+
+
+_PROFILE_NAMES: dict[str | None, str | None] = {}
+"""One string per template profile name, for the plain results of every batch."""
+
+
+class _Lean(Sequence[FileResult]):
+    """:meth:`Results.lean`: the results, each plain one stood in for when iterated or indexed."""
+
+    def __init__(self, results: Results) -> None:
+        self._results = results
+
+    def __len__(self) -> int:
+        return len(self._results)
+
+    @overload
+    def __getitem__(self, index: int) -> FileResult: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[FileResult]: ...
+
+    def __getitem__(self, index: int | slice) -> FileResult | list[FileResult]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        return self._results._get(index, lean=True)
+
+    def __iter__(self) -> Iterator[FileResult]:
+        return self._results._iterate(lean=True)
+
+    @property
+    def totals(self) -> Totals:
+        return self._results.totals
+
+    @property
+    def failing(self) -> bool:
+        return self._results.failing
+
+    @property
+    def unreadable(self) -> list[FileResult]:
+        return self._results.unreadable
 
 
 @dataclass
@@ -809,7 +884,8 @@ def run_check(paths: Sequence[str | os.PathLike[str]], options: CheckOptions) ->
         if options.skip_non_letters and _not_a_letter(item, settings, not_a_letter[settings]):
             skipped.append(path)
             continue
-        results.add(item.result, settings.fail_on)
+        plain = (path, item.profile) if item.error is None and not item.codes else None
+        results.add(item.result, settings.fail_on, plain=plain)
         if item.error is not None and isinstance(item.result, bytes):
             results.note_unreadable(FileResult(path, error=item.error))
         batch.add(path, item.values if item.error is None else None)

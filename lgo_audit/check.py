@@ -173,15 +173,17 @@ def _active(settings: Settings) -> list[Rule]:
 class Checked(NamedTuple):
     """One file's result as :func:`check_results` hands it on: the result itself, or pickled
     (``pack``: a large batch's results go straight to a spool file, unread), with what the
-    batch stage needs to know of it without reading it: its path, input error, findings'
-    codes and the values of the facts it was asked for (``Ellipsis`` where the letter has no
-    such fact; ``values`` is None for a file that is no letter)."""
+    batch stage and a lean report need to know of it without reading it: its path, input
+    error, findings' codes, the values of the facts it was asked for (``Ellipsis`` where the
+    letter has no such fact; ``values`` is None for a file that is no letter) and its
+    template profile."""
 
     result: FileResult | bytes
     path: str
     error: str | None
     codes: tuple[str, ...]
     values: tuple[Any, ...] | None
+    profile: str | None  # the template profile the file was read with (None: no letter)
 
 
 @dataclass(frozen=True)
@@ -260,6 +262,7 @@ def _check_task(job: _Job, path: Path | str, settings_index: int) -> Checked:
         result.error,
         tuple(f.code for f in result.findings),
         values,
+        result.profile,
     )
 
 

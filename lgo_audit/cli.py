@@ -414,11 +414,12 @@ def check(
         raise typer.Exit(run.exit_status)
     style = report.Style(colour=output_file is None and _use_colour(no_color))
     try:
+        results = run.results.lean() if statistics or fmt.reads_lean(evidence) else run.results
         with _Output(output_file) as out:
             if statistics:
-                out.write(report.render_statistics(run.results, fmt))
+                out.write(report.render_statistics(results, fmt))
             else:
-                report.write(fmt, report.Report(run.results, run.rules, style, evidence), out.write)
+                report.write(fmt, report.Report(results, run.rules, style, evidence), out.write)
                 if fmt.for_people:
                     if out.wrote:
                         out.write("\n\n")

@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lgo_audit import application, check
+from lgo_audit import application, check, report
 from lgo_audit.application import SPOOL_FROM, CheckOptions, run_check
 from lgo_audit.batch import memory_names
 from lgo_audit.config import Settings
@@ -166,6 +166,65 @@ def test_reports_written_piece_by_piece_are_what_json_and_xml_write_whole(folder
     assert root.get("failures") == str(sum(int(s.get("failures", 0)) for s in root))
     assert root.get("errors") == "2"
     run.close()
+
+
+def _loads_counted(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The numbers of the results read back from the spool from now on."""
+    loaded: list[int] = []
+    load = application.Results._load
+
+    def counted(self: application.Results, index: int) -> FileResult:
+        loaded.append(index)
+        return load(self, index)
+
+    monkeypatch.setattr(application.Results, "_load", counted)
+    return loaded
+
+
+def test_a_lean_pass_reads_back_only_the_results_with_findings(monkeypatch, folder):
+    """A report that reads of a clean letter only its path, error and profile (most formats)
+    is given lean results: a batch's clean letters are not read back from the spool, unless
+    the batch stage found something in them; what it reads is what a whole pass reads."""
+    run = run_check(folder, CheckOptions(isolated=True))
+    whole = list(run.results)
+    loaded = _loads_counted(monkeypatch)
+    lean = list(run.results.lean())
+    shown_whole = [i for i, r in enumerate(whole) if r.findings or r.error is not None]
+    assert loaded == shown_whole  # each once, in order; the clean ones never
+    (again,) = [i for i, r in enumerate(whole) if r.path.endswith("stockport-again.txt")]
+    assert again in loaded  # clean in its worker, a cross-letter finding after
+    assert len(shown_whole) < len(whole) - SPOOL_FROM // 2  # most letters are clean
+
+    def shown(result: FileResult) -> tuple[object, ...]:
+        return (result.path, result.findings, result.error, result.kind, result.profile)
+
+    assert [shown(r) for r in lean] == [shown(r) for r in whole]
+    assert Totals.of(lean) == Totals.of(whole) == run.results.totals
+    assert run.results.lean()[again].findings == whole[again].findings
+    run.close()
+
+
+def test_the_totals_are_counted_without_reading_back_clean_letters(monkeypatch, folder):
+    run = run_check(folder, CheckOptions(isolated=True))
+    loaded = _loads_counted(monkeypatch)
+    assert run.exit_status == 2  # (the counting pass)
+    totals = run.results.totals
+    assert totals.clean_letters == totals.letters + totals.unreadable - len(loaded) > 0
+    run.close()
+
+
+@pytest.mark.parametrize("fmt", [f for f in report.FORMATS.values() if f.reads_lean()], ids=str)
+def test_every_lean_format_writes_from_lean_results_what_it_writes_from_whole_ones(fmt, folder):
+    run = run_check(folder, CheckOptions(isolated=True))
+    whole = report.render(fmt, report.Report(run.results, run.rules))
+    assert report.render(fmt, report.Report(run.results.lean(), run.rules)) == whole
+    run.close()
+
+
+def test_the_formats_that_read_every_letter_whole_are_not_lean():
+    assert not report.FORMATS["html"].reads_lean()  # each letter's digest, outcomes, plot
+    assert not report.FORMATS["json"].reads_lean(evidence=True)  # each letter's evidence
+    assert report.FORMATS["json"].reads_lean()
 
 
 @settings(max_examples=200, deadline=None)

@@ -63,6 +63,14 @@ class OutputFormat:
     shows_facts: frozenset[str] = frozenset()  # facts it shows, so checks keep them
     takes_evidence: bool = False  # accepts --evidence
     statistics: Callable[[Iterable[FileResult] | Totals], str] | None = None  # --statistics
+    # Reads of a result without findings only its path, input error and profile (what the
+    # summary counts), but with --evidence: it may be given a check's lean results
+    # (lgo_audit.application.Results.lean), whose clean letters are not read back.
+    lean: bool = True
+
+    def reads_lean(self, evidence: bool = False) -> bool:
+        """Whether this format, with or without ``--evidence``, may be given lean results."""
+        return self.lean and not evidence
 
     def render(self, report: Report) -> str:
         """The report as one string (for a small run, and tests)."""
@@ -177,6 +185,7 @@ FORMATS = MappingProxyType(
                 shows_source=True,
                 shows_facts=PLOT_FACTS,
                 takes_evidence=True,
+                lean=False,  # every letter's digest, rule outcomes and plotted facts
             ),
         )
     }
