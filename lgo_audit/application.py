@@ -34,7 +34,7 @@ from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, overload
+from typing import IO, TYPE_CHECKING, Any, overload
 
 from lgo_audit.findings import FileResult, LetterFacts, Severity, Totals
 
@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from lgo_audit.check import Checked
     from lgo_audit.config import Settings
     from lgo_audit.parse import ParsedLetter
+    from lgo_audit.report import Pieces
     from lgo_audit.rules import Rule, RuleSet
     from lgo_audit.selection import Selector
     from lgo_audit.stats import StatsTable
@@ -102,6 +103,9 @@ class CheckOptions:
     shown_facts: frozenset[str] = frozenset()  # facts the report shows: kept in any case
     skip_non_letters: bool = False  # the pre-commit hook's --skip-non-letters: see run_check
     progress: Callable[[int, int], None] | None = None  # told (files checked, files) as it goes
+    # the report to be written of a batch's results (lean ones: Results.lean), so that its
+    # workers write each letter's part of it as they check it (None: the report writes all)
+    pieces: Pieces | None = None
 
 
 SPOOL_FROM = 64
@@ -128,10 +132,12 @@ class Results(Sequence[FileResult]):
         self._items: list[FileResult] = []
         self._file: IO[bytes] | None = None
         self._offsets: array[int] = array("q")
-        # a spooled result added without findings or input error: its path and template
-        # profile (what a lean pass needs of it, :meth:`lean`); None for the others
-        self._plain_paths: list[str | None] = []
-        self._plain_profiles: list[str | None] = []
+        # what a lean pass (:meth:`lean`) reads of each spooled result instead of the result:
+        # its path (None: read the result) and template profile, and where its findings and
+        # report piece are in the spool (-1: it has none, being clean)
+        self._lean_paths: list[str | None] = []
+        self._lean_profiles: list[str | None] = []
+        self._lean_at: array[int] = array("q")
         self._end = 0  # the spool's size: where the next result goes
         self._writing = True  # whether the spool's position is its end (no read since)
         if spool:
@@ -153,12 +159,13 @@ class Results(Sequence[FileResult]):
         result: FileResult | bytes,
         fail_on: Severity = Severity.ERROR,
         *,
-        plain: tuple[str, str | None] | None = None,
+        lean: tuple[str, str | None, bytes | None] | None = None,
     ) -> int:
         """Add the next result (pickled, or as it is) and the lowest severity that fails it;
-        returns its number. ``plain``: for a result without findings or input error, its path
-        and the template profile it was read with (None: no letter): a lean pass
-        (:meth:`lean`) need not read it back."""
+        returns its number. ``lean``: what a lean pass (:meth:`lean`) may read instead of a
+        spooled result: its path, the template profile it was read with (None: no letter)
+        and, pickled, its findings and report piece (:attr:`lgo_audit.check.Checked.lean`;
+        None for a result without findings or input error)."""
         self._fail_on.append(fail_on)
         if self._file is not None:
             import pickle  # (pickled or spooled results are a batch's)
@@ -167,11 +174,16 @@ class Results(Sequence[FileResult]):
             if not self._writing:  # (a result was read since the last was added)
                 self._file.seek(self._end)
                 self._writing = True
+            path, profile, pieced = lean if lean is not None else (None, None, None)
+            if pieced is not None:
+                self._lean_at.append(self._end)
+                self._end += self._file.write(pieced)
+            else:
+                self._lean_at.append(-1)
             self._offsets.append(self._end)
             self._end += self._file.write(data)
-            path, profile = plain if plain is not None else (None, None)
-            self._plain_paths.append(path)
-            self._plain_profiles.append(_PROFILE_NAMES.setdefault(profile, profile))
+            self._lean_paths.append(path)
+            self._lean_profiles.append(_PROFILE_NAMES.setdefault(profile, profile))
         elif isinstance(result, FileResult):
             self._items.append(result)
         else:
@@ -241,10 +253,15 @@ class Results(Sequence[FileResult]):
         if self._file is None:
             return self._items[index]
         if lean:
-            path = self._plain_paths[index]
+            path = self._lean_paths[index]
             judgement = self._judgement
             if path is not None and (judgement is None or not judgement.findings.get(index)):
-                return FileResult(path, profile=self._plain_profiles[index])
+                profile = self._lean_profiles[index]
+                at = self._lean_at[index]
+                if at < 0:
+                    return FileResult(path, profile=profile)
+                findings, piece = self._load_at(at)
+                return FileResult(path, findings, profile=profile, report_piece=piece)
         return self._complete(index, self._load(index))
 
     def __iter__(self) -> Iterator[FileResult]:
@@ -263,24 +280,27 @@ class Results(Sequence[FileResult]):
         self._totals = (totals, failing)
 
     def lean(self) -> Sequence[FileResult]:
-        """These results for a report that reads of a result without findings only its path,
-        input error and template profile (what the summary counts): the same results, but
-        that a batch's result added without findings or input error (``plain``), to which
-        the batch stage added no finding, is not read back from the spool: it stands there
-        as a result made in memory with its path and profile and no rule outcome, fact or
-        digest. Goes with :attr:`lgo_audit.report.OutputFormat.lean`."""
+        """These results for a report that reads of a result only its path, input error,
+        template profile and findings (what the summary counts) or its report piece: the
+        same results, but that a batch's result added with ``lean`` to which the batch stage
+        added no finding is not read back from the spool. A clean one stands there as a
+        result made in memory with its path and profile, one with findings with its findings
+        and piece read back instead (no rule outcome, fact, digest or text). Goes with
+        :attr:`lgo_audit.report.OutputFormat.lean`."""
         return _Lean(self)
 
     def _load(self, index: int) -> FileResult:
+        result = self._load_at(self._offsets[index])
+        assert isinstance(result, FileResult)
+        return result
+
+    def _load_at(self, start: int) -> Any:
         import pickle
 
         assert self._file is not None
-        start = self._offsets[index]
         self._writing = False
         self._file.seek(start)
-        result = pickle.load(self._file)
-        assert isinstance(result, FileResult)
-        return result
+        return pickle.load(self._file)
 
     def facts(self, index: int) -> LetterFacts:
         """The kept facts of result ``index`` as checked (for the batch stage)."""
@@ -819,6 +839,15 @@ def _fact_names(rule_sets: Iterable[Sequence[Rule]], data: bool) -> tuple[str, .
     return tuple(sorted(names))
 
 
+def _pieces(options: CheckOptions, active: dict[Settings, list[Rule]]) -> Pieces | None:
+    """What the workers write each letter's part of the report with (:class:`Pieces`), the
+    report's rules in its order (by code, as :attr:`Run.rules`)."""
+    if options.pieces is None:
+        return None
+    codes = sorted({rule.code for rules in active.values() for rule in rules})
+    return dataclasses.replace(options.pieces, rule_codes=tuple(codes))
+
+
 def run_check(paths: Sequence[str | os.PathLike[str]], options: CheckOptions) -> Run:
     """Check the letters at ``paths`` (files, or folders walked for .txt and .md).
 
@@ -868,6 +897,7 @@ def run_check(paths: Sequence[str | os.PathLike[str]], options: CheckOptions) ->
         shown_facts=options.shown_facts,
         names=batch.names,
         pack=spool,
+        pieces=_pieces(options, active),
     )
     done = 0
     for problem in problems:
@@ -884,8 +914,10 @@ def run_check(paths: Sequence[str | os.PathLike[str]], options: CheckOptions) ->
         if options.skip_non_letters and _not_a_letter(item, settings, not_a_letter[settings]):
             skipped.append(path)
             continue
-        plain = (path, item.profile) if item.error is None and not item.codes else None
-        results.add(item.result, settings.fail_on, plain=plain)
+        lean = None
+        if item.error is None and (item.lean is not None or not item.codes):
+            lean = (path, item.profile, item.lean)
+        results.add(item.result, settings.fail_on, lean=lean)
         if item.error is not None and isinstance(item.result, bytes):
             results.note_unreadable(FileResult(path, error=item.error))
         batch.add(path, item.values if item.error is None else None)

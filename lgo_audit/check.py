@@ -33,6 +33,8 @@ from lgo_audit.selection import drop_ignored
 if TYPE_CHECKING:
     from concurrent.futures import Future
 
+    from lgo_audit.report import Pieces
+
 __all__ = [
     "Checked",
     "check_files",
@@ -184,6 +186,7 @@ class Checked(NamedTuple):
     codes: tuple[str, ...]
     values: tuple[Any, ...] | None
     profile: str | None  # the template profile the file was read with (None: no letter)
+    lean: bytes | None = None  # pickled: its findings and its part of the report (Pieces)
 
 
 @dataclass(frozen=True)
@@ -197,6 +200,7 @@ class _Job:
     shown_facts: frozenset[str]
     names: tuple[str, ...]  # the facts whose values each Checked carries
     pack: bool
+    pieces: Pieces | None = None  # each packed letter's part of the report, written here
 
 
 _JOB: _Job | None = None  # a worker's job, set when it starts
@@ -252,9 +256,17 @@ def _check_task(job: _Job, path: Path | str, settings_index: int) -> Checked:
     facts = result.facts
     values = tuple(facts[n].value if n in facts else ... for n in job.names) if facts else None
     packed: FileResult | bytes = result
+    lean = None
     if job.pack:
         import pickle  # (a batch's worker only)
 
+        if job.pieces is not None and result.findings and result.error is None:
+            # Its part of the report, written here, where the workers share the work: the
+            # report then reads back only this (the findings for the summary and the
+            # piece), unless the batch stage adds a finding, and then reads the text again.
+            result.findings.sort(key=lambda f: f.sort_key)  # (as Results completes them)
+            lean = pickle.dumps((result.findings, job.pieces(result)), protocol=5)
+            result.source_text = None
         packed = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
     return Checked(
         packed,
@@ -263,6 +275,7 @@ def _check_task(job: _Job, path: Path | str, settings_index: int) -> Checked:
         tuple(f.code for f in result.findings),
         values,
         result.profile,
+        lean,
     )
 
 
@@ -291,9 +304,12 @@ def check_results(
     shown_facts: frozenset[str] = frozenset(),
     names: tuple[str, ...] = (),
     pack: bool = False,
+    pieces: Pieces | None = None,
 ) -> Generator[Checked, None, None]:
     """:func:`check_files`, each result as a :class:`Checked` carrying the values of the facts
-    ``names`` (for the batch stage), pickled when ``pack``.
+    ``names`` (for the batch stage), pickled when ``pack``; with ``pieces`` too, each packed
+    letter with findings carries its part of the report (:attr:`Checked.lean`) and is sent
+    without its text.
 
     In parallel, at most :data:`WINDOW` chunks of files per worker are in flight at a time,
     so a batch of any size holds only a few chunks' results in memory; each worker is given
@@ -301,7 +317,7 @@ def check_results(
     batch = len(tasks) >= PARALLEL_THRESHOLD
     distinct = list(dict.fromkeys(settings for _, settings in tasks))
     number = {settings: i for i, settings in enumerate(distinct)}
-    job = _Job(tuple(distinct), keep_facts, keep_source, batch, shown_facts, names, pack)
+    job = _Job(tuple(distinct), keep_facts, keep_source, batch, shown_facts, names, pack, pieces)
     work = ((path, number[settings]) for path, settings in tasks)
     workers = worker_count(jobs, len(tasks))
     if len(tasks) < PARALLEL_THRESHOLD or workers == 1:

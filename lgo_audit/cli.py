@@ -378,6 +378,9 @@ def check(
         fail("--evidence goes with --output-format json (the html report always has it)")
     if statistics and report.statistics_problem(fmt) is not None:
         fail(str(report.statistics_problem(fmt)))
+    style = report.Style(colour=output_file is None and _use_colour(no_color))
+    lean = statistics or fmt.reads_lean(evidence)
+    written_by_workers = fmt.piece is not None and lean and not statistics and not diff
     options = CheckOptions(
         select=tuple(select or ()),
         extend_select=tuple(extend_select or ()),
@@ -397,6 +400,7 @@ def check(
         keep_source=fmt.shows_source and not statistics,
         shown_facts=frozenset() if statistics else fmt.shows_facts,
         skip_non_letters=skip_non_letters,
+        pieces=report.Pieces(fmt.name, style) if written_by_workers else None,
     )
     with _progress_on_terminal() as progress:
         try:
@@ -412,9 +416,8 @@ def check(
             for diff_text in run.diffs:
                 out.write(report.clean_diff(diff_text))
         raise typer.Exit(run.exit_status)
-    style = report.Style(colour=output_file is None and _use_colour(no_color))
     try:
-        results = run.results.lean() if statistics or fmt.reads_lean(evidence) else run.results
+        results = run.results.lean() if lean else run.results
         with _Output(output_file) as out:
             if statistics:
                 out.write(report.render_statistics(results, fmt))

@@ -184,6 +184,11 @@ class FileResult:
     kind: str = "letter"  # or "table": the statistics table's own findings (LGO512)
     profile: str | None = None  # the template profile a letter was read with (None: no letter)
     missing: tuple[str, ...] = ()  # facts its template states but the letter lacks
+    # its part of one report, made where it was checked (a batch's worker): the key of the
+    # format and settings it was written with, and the text (lgo_audit.report.Piece)
+    report_piece: tuple[tuple[object, ...], str] | None = field(
+        default=None, compare=False, repr=False
+    )
 
     @property
     def is_clean(self) -> bool:

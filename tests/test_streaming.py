@@ -22,9 +22,11 @@ from lgo_audit.batch import memory_names
 from lgo_audit.config import Settings
 from lgo_audit.findings import FileResult, Finding, Severity, Totals
 from lgo_audit.report.evidence import render_json_with_evidence
-from lgo_audit.report.machine import render_json, render_junit
+from lgo_audit.report.machine import JSON_KEY, render_json, render_junit
 from lgo_audit.report.sarif import render_sarif
+from lgo_audit.report.text import full_key, full_piece, render_full
 from lgo_audit.rules import rules_for
+from lgo_audit.span import Span
 from tests.batches import consistent_batch
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -213,7 +215,9 @@ def test_the_totals_are_counted_without_reading_back_clean_letters(monkeypatch, 
     run.close()
 
 
-@pytest.mark.parametrize("fmt", [f for f in report.FORMATS.values() if f.reads_lean()], ids=str)
+@pytest.mark.parametrize(
+    "fmt", [f for f in report.FORMATS.values() if f.reads_lean()], ids=lambda f: f.name
+)
 def test_every_lean_format_writes_from_lean_results_what_it_writes_from_whole_ones(fmt, folder):
     run = run_check(folder, CheckOptions(isolated=True))
     whole = report.render(fmt, report.Report(run.results, run.rules))
@@ -225,6 +229,51 @@ def test_the_formats_that_read_every_letter_whole_are_not_lean():
     assert not report.FORMATS["html"].reads_lean()  # each letter's digest, outcomes, plot
     assert not report.FORMATS["json"].reads_lean(evidence=True)  # each letter's evidence
     assert report.FORMATS["json"].reads_lean()
+
+
+WRITTEN_BY_WORKERS = [f for f in report.FORMATS.values() if f.piece is not None]
+
+
+@pytest.mark.parametrize("colour", [False, True], ids=["plain", "colour"])
+@pytest.mark.parametrize("fmt", WRITTEN_BY_WORKERS, ids=lambda f: f.name)
+def test_a_report_whose_workers_write_each_letters_part_is_the_report_written_whole(
+    fmt, colour, folder
+):
+    """With ``pieces``, a batch's workers write each letter's part of the report as they
+    check it; the report is byte for byte the one written from the whole results, the
+    letters the batch stage adds a finding to (stockport-again.txt) included."""
+    style = report.Style(colour=colour)
+    whole_run = run_check(folder, CheckOptions(isolated=True))
+    whole = report.render(fmt, report.Report(whole_run.results, whole_run.rules, style))
+    whole_run.close()
+    run = run_check(folder, CheckOptions(isolated=True, pieces=report.Pieces(fmt.name, style)))
+    assert report.render(fmt, report.Report(run.results.lean(), run.rules, style)) == whole
+    assert "stockport-again.txt" in whole
+    run.close()
+
+
+def test_a_letter_written_by_its_worker_is_spooled_without_its_text(folder):
+    run = run_check(folder, CheckOptions(isolated=True, pieces=report.Pieces("full")))
+    results = run.results
+    pieced = [i for i in range(results._count) if results._lean_at[i] >= 0]
+    assert pieced, "the examples have findings"
+    for index in pieced:
+        assert results._load(index).source_text is None
+        findings, (key, text) = results._load_at(results._lean_at[index])
+        assert key == full_key(report.Style()) and text
+        assert findings == results._load(index).findings  # as checked, before the batch stage
+        assert results.lean()[index].findings == results[index].findings
+    run.close()
+
+
+def test_a_piece_written_for_another_format_or_style_is_not_used():
+    finding = Finding("a.txt", "LGO101", "upheld-rate", Severity.ERROR, "wrong", Span(1, 1, 1, 2))
+    result = FileResult("a.txt", [finding], source_text="x\n")
+    result.report_piece = (JSON_KEY, "not the full report")
+    assert render_full([result]) == full_piece(result) != "not the full report"
+    result.report_piece = (full_key(report.Style(colour=True)), "coloured")
+    assert render_full([result]) != "coloured"
+    assert render_full([result], report.Style(colour=True)) == "coloured"
 
 
 @settings(max_examples=200, deadline=None)

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
@@ -27,6 +29,8 @@ if TYPE_CHECKING:
 __all__ = [
     "FORMATS",
     "OutputFormat",
+    "PieceKey",
+    "Pieces",
     "Report",
     "Style",
     "clean",
@@ -51,6 +55,38 @@ class Report:
     evidence: bool = False
 
 
+PieceKey = tuple[object, ...]
+"""What a piece of a report was written with (its format, and the settings it depends on)."""
+
+
+@dataclass(frozen=True)
+class Pieces:
+    """What a worker needs to write each letter's part of the report, as the format's writer
+    would write it: the format's name, the terminal style, and the codes of the report's
+    rules in order (SARIF's ``ruleIndex``). Called with a checked letter, it gives the key
+    the writer looks for (:func:`lgo_audit.report.text.made_piece`) and the text."""
+
+    format: str
+    style: Style = field(default_factory=Style)
+    rule_codes: tuple[str, ...] = ()
+
+    def __call__(self, result: FileResult) -> tuple[PieceKey, str]:
+        make = FORMATS[self.format].piece
+        if make is None:
+            raise ValueError(f"the {self.format} format writes no letter's part on its own")
+        return make(result, self)
+
+    @cached_property
+    def rule_index(self) -> dict[str, int]:
+        return {code: i for i, code in enumerate(self.rule_codes)}
+
+    @cached_property
+    def root(self) -> Path:
+        from lgo_audit.report.sarif import source_root
+
+        return source_root()
+
+
 @dataclass(frozen=True)
 class OutputFormat:
     """One output format."""
@@ -67,6 +103,9 @@ class OutputFormat:
     # summary counts), but with --evidence: it may be given a check's lean results
     # (lgo_audit.application.Results.lean), whose clean letters are not read back.
     lean: bool = True
+    # Writes one result's part from it alone (key and text: Pieces), so that a batch's
+    # workers can write each letter's part as they check it; None: the writer writes them.
+    piece: Callable[[FileResult, Pieces], tuple[PieceKey, str]] | None = None
 
     def reads_lean(self, evidence: bool = False) -> bool:
         """Whether this format, with or without ``--evidence``, may be given lean results."""
@@ -126,6 +165,43 @@ def _junit(report: Report, write: Write) -> None:
     write_junit(report.results, write)
 
 
+def _full_piece(result: FileResult, pieces: Pieces) -> tuple[PieceKey, str]:
+    from lgo_audit.report.text import full_key, full_piece
+
+    return full_key(pieces.style), full_piece(result, pieces.style)
+
+
+def _concise_piece(result: FileResult, pieces: Pieces) -> tuple[PieceKey, str]:
+    from lgo_audit.report.text import concise_key, concise_piece
+
+    return concise_key(pieces.style), concise_piece(result, pieces.style)
+
+
+def _json_piece(result: FileResult, pieces: Pieces) -> tuple[PieceKey, str]:
+    from lgo_audit.report.machine import JSON_KEY, json_piece
+
+    return JSON_KEY, json_piece(result)
+
+
+def _json_lines_piece(result: FileResult, pieces: Pieces) -> tuple[PieceKey, str]:
+    from lgo_audit.report.machine import JSON_LINES_KEY, json_lines_piece
+
+    return JSON_LINES_KEY, json_lines_piece(result)
+
+
+def _github_piece(result: FileResult, pieces: Pieces) -> tuple[PieceKey, str]:
+    from lgo_audit.report.machine import GITHUB_KEY, github_piece
+
+    return GITHUB_KEY, github_piece(result)
+
+
+def _sarif_piece(result: FileResult, pieces: Pieces) -> tuple[PieceKey, str]:
+    from lgo_audit.report.sarif import sarif_key, sarif_piece
+
+    index, root = pieces.rule_index, pieces.root
+    return sarif_key(index, root), sarif_piece(result, index, root)
+
+
 def _statistics_table(results: Iterable[FileResult] | Totals) -> str:
     from lgo_audit.report.text import render_statistics as table
 
@@ -152,6 +228,7 @@ FORMATS = MappingProxyType(
                 "full",
                 "each finding with the letter's lines under it (the default)",
                 _full,
+                piece=_full_piece,
                 for_people=True,
                 shows_source=True,
                 statistics=_statistics_table,
@@ -160,6 +237,7 @@ FORMATS = MappingProxyType(
                 "concise",
                 "one line per finding",
                 _concise,
+                piece=_concise_piece,
                 for_people=True,
                 statistics=_statistics_table,
             ),
@@ -167,12 +245,25 @@ FORMATS = MappingProxyType(
                 "json",
                 "a JSON array of findings (an object with --evidence)",
                 _json,
+                piece=_json_piece,
                 takes_evidence=True,
                 statistics=_statistics_json,
             ),
-            OutputFormat("json-lines", "one JSON object per finding per line", _json_lines),
-            OutputFormat("sarif", "SARIF 2.1.0, for code-scanning tools", _sarif),
-            OutputFormat("github", "GitHub Actions workflow commands (annotations)", _github),
+            OutputFormat(
+                "json-lines",
+                "one JSON object per finding per line",
+                _json_lines,
+                piece=_json_lines_piece,
+            ),
+            OutputFormat(
+                "sarif", "SARIF 2.1.0, for code-scanning tools", _sarif, piece=_sarif_piece
+            ),
+            OutputFormat(
+                "github",
+                "GitHub Actions workflow commands (annotations)",
+                _github,
+                piece=_github_piece,
+            ),
             OutputFormat(
                 "junit",
                 "JUnit XML, one test suite per letter, one failing test case per finding",

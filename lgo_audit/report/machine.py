@@ -6,16 +6,20 @@ import dataclasses
 import json
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from lgo_audit.findings import FileResult, Finding, Totals
 from lgo_audit.reader import display_path
-from lgo_audit.report.text import Write, _totals, clean_line, statistics
+from lgo_audit.report.text import Write, _totals, clean_line, made_piece, statistics
 
 __all__ = [
     "escape_data",
     "escape_property",
+    "github_piece",
+    "json_item",
+    "json_lines_piece",
+    "json_piece",
     "render_github",
     "render_json",
     "render_json_lines",
@@ -26,6 +30,7 @@ __all__ = [
     "write_json",
     "write_json_array",
     "write_json_lines",
+    "write_json_pieces",
     "write_junit",
 ]
 
@@ -58,15 +63,27 @@ def _collect(writer: Any, *args: Any) -> str:
     return "".join(parts)
 
 
+def json_item(item: Any, level: int = 0) -> str:
+    """One item of a JSON array ``level`` levels deep in a document, as ``json.dumps(list,
+    indent=2, ensure_ascii=True)`` writes it there: its line break and indentation first."""
+    inner = "\n" + "  " * (level + 1)
+    return inner + json.dumps(item, indent=2, ensure_ascii=True).replace("\n", inner)
+
+
 def write_json_array(items: Iterable[Any], write: Write, level: int = 0) -> None:
     """A JSON array of ``items`` written item by item, byte for byte as ``json.dumps(list,
     indent=2, ensure_ascii=True)`` writes it as a value ``level`` levels deep in a document."""
-    inner = "\n" + "  " * (level + 1)
+    write_json_pieces((json_item(item, level) for item in items), write, level)
+
+
+def write_json_pieces(pieces: Iterable[str], write: Write, level: int = 0) -> None:
+    """:func:`write_json_array` of items already written: each piece is one or more
+    :func:`json_item` texts joined by commas ("": none)."""
     first = True
-    for item in items:
-        text = json.dumps(item, indent=2, ensure_ascii=True).replace("\n", inner)
-        write(("[" if first else ",") + inner + text)
-        first = False
+    for piece in pieces:
+        if piece:
+            write(("[" if first else ",") + piece)
+            first = False
     write("[]" if first else "\n" + "  " * level + "]")
 
 
@@ -77,9 +94,25 @@ def finding_dicts(results: Iterable[FileResult]) -> Iterator[dict[str, Any]]:
             yield finding.to_dict()
 
 
+JSON_KEY = ("json",)
+JSON_LINES_KEY = ("json-lines",)
+GITHUB_KEY = ("github",)
+
+
+def json_piece(result: FileResult) -> str:
+    """``result``'s findings as items of the json report's array (:func:`write_json_pieces`)."""
+    return ",".join([json_item(finding.to_dict()) for finding in with_real_paths(result)])
+
+
 def write_json(results: Iterable[FileResult], write: Write) -> None:
     """An array of findings (the shape of :meth:`Finding.to_dict`)."""
-    write_json_array(finding_dicts(results), write)
+
+    def pieces() -> Iterator[str]:
+        for result in results:
+            piece = made_piece(result, JSON_KEY)
+            yield json_piece(result) if piece is None else piece
+
+    write_json_pieces(pieces(), write)
 
 
 def render_json(results: Iterable[FileResult]) -> str:
@@ -87,12 +120,16 @@ def render_json(results: Iterable[FileResult]) -> str:
     return _collect(write_json, results)
 
 
+def json_lines_piece(result: FileResult) -> str:
+    """``result``'s lines of the json-lines report ("" without findings)."""
+    return "\n".join(
+        [json.dumps(finding.to_dict(), ensure_ascii=True) for finding in with_real_paths(result)]
+    )
+
+
 def write_json_lines(results: Iterable[FileResult], write: Write) -> None:
     """One finding per line, for streaming into other tools (none after the last)."""
-    separator = ""
-    for finding in finding_dicts(results):
-        write(separator + json.dumps(finding, ensure_ascii=True))
-        separator = "\n"
+    _write_joined(results, write, JSON_LINES_KEY, json_lines_piece)
 
 
 def render_json_lines(results: Iterable[FileResult]) -> str:
@@ -141,32 +178,50 @@ def _github_file(path: str) -> str:
     return escape_property("".join(p if p in ("\r", "\n") else clean_line(p) for p in parts))
 
 
-def write_github(results: Iterable[FileResult], write: Write) -> None:
-    """``::error file=…,line=…,col=…,endLine=…,endColumn=…,title=…::message`` per finding."""
+def _write_joined(
+    results: Iterable[FileResult],
+    write: Write,
+    key: tuple[object, ...],
+    make: Callable[[FileResult], str],
+) -> None:
+    """Each result's piece (made where it was checked, else by ``make``), a line break
+    between two (none after the last; an empty piece is left out)."""
     separator = ""
     for result in results:
-        lines = []
-        for f in with_real_paths(result):
-            properties = ",".join(
-                [
-                    f"file={_github_file(f.path)}",
-                    f"line={f.span.line}",
-                    f"col={f.span.column}",
-                    f"endLine={f.span.end_line}",
-                    f"endColumn={f.span.end_column}",
-                    f"title={escape_property(f'{f.code} {f.name}')}",
-                ]
-            )
-            message = escape_data(clean_line(f"{f.code} {f.message}"))
-            lines.append(f"::{_GITHUB_LEVEL[f.severity.value]} {properties}::{message}")
-        if result.error is not None:
-            lines.append(
-                f"::error file={_github_file(result.path)}::"
-                + escape_data(clean_line(result.error))
-            )
-        if lines:
-            write(separator + "\n".join(lines))
+        piece = made_piece(result, key)
+        if piece is None:
+            piece = make(result)
+        if piece:
+            write(separator + piece)
             separator = "\n"
+
+
+def write_github(results: Iterable[FileResult], write: Write) -> None:
+    """``::error file=…,line=…,col=…,endLine=…,endColumn=…,title=…::message`` per finding."""
+    _write_joined(results, write, GITHUB_KEY, github_piece)
+
+
+def github_piece(result: FileResult) -> str:
+    """``result``'s workflow commands: one per finding, and one for an input error."""
+    lines = []
+    for f in with_real_paths(result):
+        properties = ",".join(
+            [
+                f"file={_github_file(f.path)}",
+                f"line={f.span.line}",
+                f"col={f.span.column}",
+                f"endLine={f.span.end_line}",
+                f"endColumn={f.span.end_column}",
+                f"title={escape_property(f'{f.code} {f.name}')}",
+            ]
+        )
+        message = escape_data(clean_line(f"{f.code} {f.message}"))
+        lines.append(f"::{_GITHUB_LEVEL[f.severity.value]} {properties}::{message}")
+    if result.error is not None:
+        lines.append(
+            f"::error file={_github_file(result.path)}::" + escape_data(clean_line(result.error))
+        )
+    return "\n".join(lines)
 
 
 def render_github(results: Iterable[FileResult]) -> str:

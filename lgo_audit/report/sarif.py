@@ -17,12 +17,12 @@ from urllib.parse import quote
 
 from lgo_audit import __version__
 from lgo_audit.findings import FileResult, Finding
-from lgo_audit.report.machine import with_real_paths, write_json_array
-from lgo_audit.report.text import Write
+from lgo_audit.report.machine import json_item, with_real_paths, write_json_pieces
+from lgo_audit.report.text import Write, made_piece
 from lgo_audit.rules import Rule
 from lgo_audit.span import Span
 
-__all__ = ["render_sarif", "source_root", "unreadable", "write_sarif"]
+__all__ = ["render_sarif", "sarif_key", "sarif_piece", "source_root", "unreadable", "write_sarif"]
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 _LEVEL = {"error": "error", "warning": "warning", "info": "note"}
@@ -176,13 +176,29 @@ def write_sarif(
     at = text.rindex(_RESULTS) + len(_RESULTS) - 2
     write(text[:at])
 
-    def each() -> Iterator[dict[str, Any]]:
-        for result in results:
-            for finding in with_real_paths(result):
-                yield _result(finding, rule_index, base)
+    key = sarif_key(rule_index, base)
 
-    write_json_array(each(), write, level=3)
+    def pieces() -> Iterator[str]:
+        for result in results:
+            piece = made_piece(result, key)
+            yield sarif_piece(result, rule_index, base) if piece is None else piece
+
+    write_json_pieces(pieces(), write, level=3)
     write(text[at + 2 :])
+
+
+def sarif_key(rule_index: dict[str, int], root: Path) -> tuple[object, ...]:
+    """What a result's SARIF results depend on besides it: the rules' order and the root."""
+    return ("sarif", tuple(rule_index), str(root))
+
+
+def sarif_piece(result: FileResult, rule_index: dict[str, int], root: Path) -> str:
+    """``result``'s findings as SARIF results, items of the run's ``results`` array
+    (:func:`lgo_audit.report.machine.write_json_pieces`); ``rule_index``: each rule's place in
+    the driver's rules, by code; ``root``: :func:`source_root`."""
+    return ",".join(
+        [json_item(_result(f, rule_index, root), level=3) for f in with_real_paths(result)]
+    )
 
 
 def render_sarif(

@@ -19,6 +19,11 @@ __all__ = [
     "Style",
     "clean",
     "clean_line",
+    "concise_key",
+    "concise_piece",
+    "full_key",
+    "full_piece",
+    "made_piece",
     "render_concise",
     "render_full",
     "render_statistics",
@@ -68,13 +73,31 @@ def _header(finding: Finding, style: Style) -> str:
     )
 
 
+def made_piece(result: FileResult, key: tuple[object, ...]) -> str | None:
+    """``result``'s part of the report made where it was checked, if made with ``key`` (the
+    format and what else its part depends on): None when it has none to be used."""
+    kept = result.report_piece
+    return kept[1] if kept is not None and kept[0] == key else None
+
+
+def concise_key(style: Style) -> tuple[object, ...]:
+    return ("concise", style.colour)
+
+
+def concise_piece(result: FileResult, style: Style = Style()) -> str:
+    """``result``'s lines of the concise report ("" without findings)."""
+    return "\n".join(_header(f, style) for f in result.findings)
+
+
 def write_concise(results: Iterable[FileResult], write: Write, style: Style = Style()) -> None:
     """One line per finding: ``path:line:col: CODE [severity] message`` (lines joined by line
     breaks, none after the last)."""
     separator = ""
+    key = concise_key(style)
     for result in results:
         if result.findings:
-            write(separator + "\n".join(_header(f, style) for f in result.findings))
+            piece = made_piece(result, key)
+            write(separator + (concise_piece(result, style) if piece is None else piece))
             separator = "\n"
 
 
@@ -182,29 +205,44 @@ def _display_width(text: str) -> int:
     return cells if cells >= 0 else sum(max(wcwidth(char), 0) for char in text)
 
 
+def full_key(style: Style) -> tuple[object, ...]:
+    return ("full", style.colour)
+
+
+def full_piece(result: FileResult, style: Style = Style()) -> str:
+    """``result``'s blocks of the full report, a blank line between two ("" without
+    findings): each finding with its source line(s), a caret under the span, related places
+    and fix."""
+    text = result.source_text or ""
+    lines = _Lines(text, result.findings)
+    blocks = []
+    for finding in result.findings:
+        block = [_header(finding, style)]
+        if finding.span.line <= len(lines):
+            block.extend(_source_excerpt(lines, finding, style))
+        for related in finding.related:
+            where = f"{related.path}:{related.span.line}:{related.span.column}"
+            label = f" ({clean_line(related.message)})" if related.message else ""
+            block.append(style.cyan("  = ") + f"related: {clean_line(where)}{label}")
+        if finding.fix is not None:
+            kind = finding.fix.applicability.value
+            fix = clean_line(finding.fix.description)
+            block.append(style.cyan("  = ") + f"fix ({kind}): {fix}")
+        blocks.append("\n".join(block))
+    return "\n\n".join(blocks)
+
+
 def write_full(results: Iterable[FileResult], write: Write, style: Style = Style()) -> None:
-    """Each finding with its source line(s), a caret under the span, related places and fix;
-    one block per finding, a blank line between two (none after the last)."""
+    """Each result's :func:`full_piece` (or the one made where it was checked), a blank line
+    between two blocks (none after the last)."""
     separator = ""
+    key = full_key(style)
     for result in results:
         if not result.findings:
             continue
-        text = result.source_text or ""
-        lines = _Lines(text, result.findings)
-        for finding in result.findings:
-            block = [_header(finding, style)]
-            if finding.span.line <= len(lines):
-                block.extend(_source_excerpt(lines, finding, style))
-            for related in finding.related:
-                where = f"{related.path}:{related.span.line}:{related.span.column}"
-                label = f" ({clean_line(related.message)})" if related.message else ""
-                block.append(style.cyan("  = ") + f"related: {clean_line(where)}{label}")
-            if finding.fix is not None:
-                kind = finding.fix.applicability.value
-                fix = clean_line(finding.fix.description)
-                block.append(style.cyan("  = ") + f"fix ({kind}): {fix}")
-            write(separator + "\n".join(block))
-            separator = "\n\n"
+        piece = made_piece(result, key)
+        write(separator + (full_piece(result, style) if piece is None else piece))
+        separator = "\n\n"
 
 
 def render_full(results: Iterable[FileResult], style: Style = Style()) -> str:
