@@ -252,6 +252,39 @@ def test_a_report_whose_workers_write_each_letters_part_is_the_report_written_wh
     run.close()
 
 
+@pytest.mark.parametrize(
+    ("arguments", "written_by_workers"),
+    [
+        *((["--output-format", f.name], True) for f in WRITTEN_BY_WORKERS),
+        (["--output-format", "junit"], False),  # a suite for every letter, clean ones too
+        (["--output-format", "html"], False),
+        (["--output-format", "json", "--evidence"], False),
+        (["--statistics"], False),
+        (["--diff"], False),
+    ],
+    ids=lambda a: " ".join(a) if isinstance(a, list) else str(a),
+)
+def test_the_command_line_has_the_workers_write_the_report_when_the_format_can(
+    monkeypatch, folder, arguments, written_by_workers
+):
+    from typer.testing import CliRunner
+
+    from lgo_audit.cli import app
+
+    given: list[CheckOptions] = []
+
+    def recorded(paths: Any, options: CheckOptions) -> application.Run:
+        given.append(options)
+        return application.Run()
+
+    monkeypatch.setattr(application, "run_check", recorded)
+    CliRunner().invoke(app, ["check", "--isolated", *arguments, str(folder[0])])
+    (options,) = given
+    assert (options.pieces is not None) is written_by_workers
+    if written_by_workers:
+        assert options.pieces.format == arguments[1]
+
+
 def test_a_letter_written_by_its_worker_is_spooled_without_its_text(folder):
     run = run_check(folder, CheckOptions(isolated=True, pieces=report.Pieces("full")))
     results = run.results
