@@ -263,10 +263,10 @@ def _check_task(job: _Job, path: Path | str, settings_index: int) -> Checked:
         if job.pieces is not None and result.findings and result.error is None:
             # Its part of the report, written here, where the workers share the work: the
             # report then reads back only this (the findings for the summary and the
-            # piece), unless the batch stage adds a finding, and then reads the text again.
+            # piece), unless the batch stage adds a finding, and then reads the whole result
+            # (its text as checked: the file may have changed since).
             result.findings.sort(key=lambda f: f.sort_key)  # (as Results completes them)
             lean = pickle.dumps((result.findings, job.pieces(result)), protocol=5)
-            result.source_text = None
         packed = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
     return Checked(
         packed,
@@ -308,8 +308,7 @@ def check_results(
 ) -> Generator[Checked, None, None]:
     """:func:`check_files`, each result as a :class:`Checked` carrying the values of the facts
     ``names`` (for the batch stage), pickled when ``pack``; with ``pieces`` too, each packed
-    letter with findings carries its part of the report (:attr:`Checked.lean`) and is sent
-    without its text.
+    letter with findings carries its part of the report (:attr:`Checked.lean`) too.
 
     In parallel, at most :data:`WINDOW` chunks of files per worker are in flight at a time,
     so a batch of any size holds only a few chunks' results in memory; each worker is given

@@ -57,6 +57,22 @@ def test_a_dangling_symlink_in_a_folder_is_one_line_and_the_rest_is_checked(tmp_
     assert "1 file could not be checked" in result.stdout
 
 
+@pytest.mark.parametrize("fmt", list(FORMATS))
+def test_a_symlink_loop_is_one_line_in_every_format(tmp_path, fmt):
+    folder = letters(tmp_path)
+    (folder / "a.txt").symlink_to(folder / "b.txt")
+    (folder / "b.txt").symlink_to(folder / "a.txt")
+    result = check("--output-format", fmt, folder / "a.txt", folder / "stockport.txt")
+    assert result.exit_code == 2
+    assert "internal error" not in result.stderr
+    assert [line for line in stderr_lines(result) if "a.txt" in line] != []
+    if fmt == "sarif":
+        (run,) = json.loads(result.stdout)["runs"]
+        (notice,) = run["invocations"][0]["toolExecutionNotifications"]
+        location = notice["locations"][0]["physicalLocation"]["artifactLocation"]
+        assert location["uri"].endswith("a.txt")
+
+
 def test_a_folder_with_no_letter_says_nothing_was_checked(tmp_path):
     (tmp_path / "notes.csv").write_text("not a letter\n", encoding="utf-8")
     result = check(tmp_path)

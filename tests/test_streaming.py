@@ -7,6 +7,7 @@ from __future__ import annotations
 import concurrent.futures
 import gc
 import json
+import shutil
 import xml.etree.ElementTree as ET
 from concurrent.futures import Future
 from pathlib import Path
@@ -285,17 +286,28 @@ def test_the_command_line_has_the_workers_write_the_report_when_the_format_can(
         assert options.pieces.format == arguments[1]
 
 
-def test_a_letter_written_by_its_worker_is_spooled_without_its_text(folder):
-    run = run_check(folder, CheckOptions(isolated=True, pieces=report.Pieces("full")))
+def test_a_letter_written_by_its_worker_keeps_its_text_as_checked(folder, tmp_path):
+    """The report reads back a letter's piece and findings; a letter the batch stage adds a
+    finding to is read back whole and written again, with its lines as they were checked,
+    even when the file has changed since."""
+    letters = tmp_path / "letters"
+    shutil.copytree(folder[0], letters)
+    again = letters / "stockport-again.txt"
+    again.write_bytes(again.read_bytes().replace(b"\nDear", b"\nInserted\n\nDear", 1))
+    run = run_check([letters], CheckOptions(isolated=True, pieces=report.Pieces("full")))
     results = run.results
     pieced = [i for i in range(results._count) if results._lean_at[i] >= 0]
     assert pieced, "the examples have findings"
     for index in pieced:
-        assert results._load(index).source_text is None
         findings, (key, text) = results._load_at(results._lean_at[index])
         assert key == full_key(report.Style()) and text
         assert findings == results._load(index).findings  # as checked, before the batch stage
-        assert results.lean()[index].findings == results[index].findings
+        assert results._load(index).source_text is not None
+    checked = again.read_text(encoding="utf-8")
+    again.write_text("Changed after the check.\n" * 40, encoding="utf-8")
+    (number,) = [i for i in pieced if results[i].path == str(again)]
+    assert results.lean()[number].source_text == checked
+    assert "Changed after the check" not in render_full(results.lean())
     run.close()
 
 

@@ -37,9 +37,18 @@ def source_root(start: Path | None = None) -> Path:
     return here
 
 
+def _absolute(path: str) -> Path:
+    """``path`` made absolute with its links followed, or as it is named where they cannot be
+    (a link in a loop: an input error that the report must still name)."""
+    try:
+        return Path(path).resolve()
+    except (OSError, RuntimeError):  # (Python raises RuntimeError for a loop up to 3.12)
+        return Path(os.path.abspath(path))
+
+
 def _artifact(path: str, root: Path) -> dict[str, str]:
     """An ``artifactLocation``: relative to ``%SRCROOT%`` inside the root, else absolute."""
-    absolute = Path(path).resolve()
+    absolute = _absolute(path)
     try:
         relative = absolute.relative_to(root).as_posix()
     except ValueError:
