@@ -839,6 +839,29 @@ def _fact_names(rule_sets: Iterable[Sequence[Rule]], data: bool) -> tuple[str, .
     return tuple(sorted(names))
 
 
+def _as_configured(judgement: Judgement, own: Sequence[dict[str, Rule] | None]) -> None:
+    """Each letter's cross-letter and data findings and outcomes as its own configuration
+    has the rules (``own[letter]``, by code): those of a rule it does not select dropped, and
+    each finding at the severity it gives the rule (one rule list judged letters of several
+    configurations; a letter's own rule may be set to another severity)."""
+    for index, found in list(judgement.findings.items()):
+        rules = own[index] or {}
+        kept = [
+            f
+            if f.severity is rules[f.code].severity
+            else dataclasses.replace(f, severity=rules[f.code].severity)
+            for f in found
+            if f.code in rules
+        ]
+        if kept:
+            judgement.findings[index] = kept
+        else:
+            del judgement.findings[index]
+    for index, outcomes in list(judgement.data_results.items()):
+        rules = own[index] or {}
+        judgement.data_results[index] = [r for r in outcomes if r.code in rules]
+
+
 def _pieces(options: CheckOptions, active: dict[Settings, list[Rule]]) -> Pieces | None:
     """What the workers write each letter's part of the report with (:class:`Pieces`), the
     report's rules in its order (by code, as :attr:`Run.rules`)."""
@@ -927,9 +950,17 @@ def run_check(paths: Sequence[str | os.PathLike[str]], options: CheckOptions) ->
     if skipped:
         _skipped_notices(run, skipped)
     rules = list({r.code: r for rules in active.values() for r in rules}.values())
+    own = {s: {r.code: r for r in rules} for s, rules in active.items()}
     judgement = Judgement()
     if len(batch.letters) > 1:
-        judge_batch(batch, rules, judgement)
+        selects = None
+        if len(own) > 1:  # (letters under several configurations)
+
+            def selects(index: int, code: str) -> bool:
+                settings = settings_at[index]
+                return settings is not None and code in own[settings]
+
+        judge_batch(batch, rules, judgement, selects)
     extra = []
     if table is not None:
         orphans = judge_data(batch, rules, table, judgement)
@@ -941,6 +972,8 @@ def run_check(paths: Sequence[str | os.PathLike[str]], options: CheckOptions) ->
             )
             table_result = FileResult(table.path, orphans, source_text=table.text, kind="table")
             extra.append((table_result, lowest))
+    if len(own) > 1:
+        _as_configured(judgement, [None if s is None else own[s] for s in settings_at])
 
     def ignored(index: int) -> Sequence[Selector]:
         settings = settings_at[index]

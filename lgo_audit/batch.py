@@ -362,24 +362,33 @@ def run_batch_rules(
 
 
 def judge_batch(
-    batch: Batch, rules: Sequence[Rule], judgement: Judgement | None = None
+    batch: Batch,
+    rules: Sequence[Rule],
+    judgement: Judgement | None = None,
+    selects: Callable[[int, str], bool] | None = None,
 ) -> Judgement:
     """Judge ``kind = "batch"`` rules over the letters of ``batch`` (into ``judgement``).
 
     Each rule groups the letters once (by its ``group``; renditions by folder and name
     too, among the few letters that share one); only groups of two letters or more are
-    judged, each with every binding of the rule in turn."""
+    judged, each with every binding of the rule in turn. ``selects(letter, code)``: whether
+    the letter's configuration selects the rule (None: every letter's does); a rule judges
+    only the letters that select it, and gives the others no outcome."""
     judgement = Judgement() if judgement is None else judgement
     later, renditions_of = _renditions(batch)
     for rule in rules:
         if rule.kind != "batch":
             continue
+        code = rule.code
+        selected = None if selects is None else {i for i in batch.numbers() if selects(i, code)}
         renditions = rule.check == RENDITIONS_DIFFER.name
         first: dict[tuple[Any, ...], int] = {}
         groups: dict[tuple[Any, ...], list[int]] = {}  # those of two letters or more
         for index in renditions_of if renditions else batch.numbers():
             if index in later and not renditions:
                 continue  # one letter in several renditions counts once
+            if selected is not None and index not in selected:
+                continue  # its configuration does not select the rule
             key = tuple(batch.value(index, name) for name in rule.group)
             if renditions:  # within the rule's groups, the files of one folder and name
                 key = (*key, renditions_of[index])
@@ -421,7 +430,7 @@ def judge_batch(
                 else:
                     failed.update(_agree(rule, batch, judgement, members, label, binding))
         outcomes = bytearray([_NONE]) * len(batch.values)
-        for index in batch.numbers():
+        for index in batch.numbers() if selected is None else selected:
             outcomes[index] = 1 if index in failed else 0 if index in judged else 2
         judgement.outcomes.append((rule.code, outcomes))
     return judgement

@@ -241,3 +241,38 @@ def test_extract_json_has_one_object_per_letter_with_every_fact(tmp_path, batch)
     rows = json.loads(result.stdout)
     assert len(rows) == SIZE
     assert {"authority", "year", "upheld", "letter_date", "signatory.name", "path"} <= set(rows[0])
+
+
+def test_each_letter_is_judged_together_with_others_as_its_own_configuration_has_the_rules(
+    tmp_path, batch
+):
+    """Letters under several configurations: a cross-letter rule judges only the letters whose
+    configuration selects it, and each finding has the severity the letter's own
+    configuration gives the rule. Checked together, each folder's letters get the findings
+    they get checked alone (the two folders are one batch twice: they agree)."""
+    from lgo_audit.application import CheckOptions, run_check
+
+    ignoring, warning = tmp_path / "ignoring", tmp_path / "warning"
+    for folder, config in (
+        (ignoring, 'ignore = ["LGO502", "LGO007"]\n'),
+        (warning, 'ignore = ["LGO007"]\n[severity]\nLGO502 = "warning"\n'),
+    ):
+        batch.write(folder)
+        (folder / "letter-999.txt").write_bytes((folder / "letter-004.txt").read_bytes())
+        (folder / "lgo-audit.toml").write_text(config, encoding="utf-8")
+
+    def cross_letter(*folders: Path) -> set[tuple[str, str, str]]:
+        run = run_check(list(folders), CheckOptions())
+        found = {
+            (str(Path(f.path).relative_to(tmp_path)), f.code, f.severity.value)
+            for result in run.results
+            for f in result.findings
+            if f.code >= "LGO5"
+        }
+        run.close()
+        return found
+
+    alone = cross_letter(ignoring) | cross_letter(warning)
+    assert alone == {("warning/letter-999.txt", "LGO502", "warning")}
+    assert cross_letter(ignoring, warning) == alone
+    assert cross_letter(warning, ignoring) == alone
