@@ -686,12 +686,9 @@ def main() -> None:
                 standalone_mode=False,
                 prog_name="lgo-audit",  # (python -m lgo_audit too)
             )
-    except typer.Abort:
+    except (typer.Abort, KeyboardInterrupt):
         typer.echo("lgo-audit: interrupted", err=True)
-        sys.exit(130)
-    except KeyboardInterrupt:
-        typer.echo("lgo-audit: interrupted", err=True)
-        sys.exit(130)
+        sys.exit(INTERRUPTED)
     except SystemExit:
         raise
     except Exception as error:
@@ -707,7 +704,13 @@ def main() -> None:
         # A bug: still one line and no traceback for the user.
         say(f"lgo-audit: internal error: {type(error).__name__}: {error}")
         sys.exit(EXIT_ERROR)
+    if status == INTERRUPTED:  # (typer makes Ctrl-C in a command this status, silently)
+        typer.echo("lgo-audit: interrupted", err=True)
     sys.exit(status if isinstance(status, int) else EXIT_OK)
+
+
+INTERRUPTED = 130
+"""The exit status of a run stopped by Ctrl-C (SIGINT), as shells give it: 128 + 2."""
 
 
 def entry() -> NoReturn:

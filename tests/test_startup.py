@@ -356,3 +356,21 @@ def test_parse_and_extract_take_output_format_as_check_does(command, value):
     named = CliRunner().invoke(cli.app, [command, "--output-format", value, letter])
     assert named.exit_code == 0
     assert named.stdout == CliRunner().invoke(cli.app, [command, "--format", value, letter]).stdout
+
+
+@pytest.mark.parametrize("command", ["check", "parse", "extract"])
+def test_ctrl_c_during_a_command_says_it_was_interrupted_and_exits_130(
+    monkeypatch, capsys, command
+):
+    from lgo_audit import application
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    for name in ("run_check", "run_extract", "parse_letter"):
+        monkeypatch.setattr(application, name, interrupted)
+    monkeypatch.setattr(sys, "argv", ["lgo-audit", command, str(EXAMPLES / "stockport-2020.txt")])
+    with pytest.raises(SystemExit) as done:
+        cli.main()
+    assert done.value.code == cli.INTERRUPTED == 130
+    assert capsys.readouterr().err == "lgo-audit: interrupted\n"
