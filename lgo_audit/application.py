@@ -868,7 +868,7 @@ def _pieces(options: CheckOptions, active: dict[Settings, list[Rule]]) -> Pieces
     if options.pieces is None:
         return None
     codes = sorted({rule.code for rules in active.values() for rule in rules})
-    return dataclasses.replace(options.pieces, rule_codes=tuple(codes))
+    return options.pieces.with_rules(tuple(codes))
 
 
 def run_check(paths: Sequence[str | os.PathLike[str]], options: CheckOptions) -> Run:

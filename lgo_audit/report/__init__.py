@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING
@@ -59,16 +58,31 @@ PieceKey = tuple[object, ...]
 """What a piece of a report was written with (its format, and the settings it depends on)."""
 
 
-@dataclass(frozen=True)
 class Pieces:
     """What a worker needs to write each letter's part of the report, as the format's writer
     would write it: the format's name, the terminal style, and the codes of the report's
     rules in order (SARIF's ``ruleIndex``). Called with a checked letter, it gives the key
-    the writer looks for (:func:`lgo_audit.report.text.made_piece`) and the text."""
+    the writer looks for (:func:`lgo_audit.report.text.made_piece`) and the text; raises
+    ValueError for a format that writes no letter's part on its own. (A plain class: a
+    dataclass would cost every one-letter check its definition, about a millisecond.)"""
 
-    format: str
-    style: Style = field(default_factory=Style)
-    rule_codes: tuple[str, ...] = ()
+    __slots__ = ("_root", "_rule_index", "format", "rule_codes", "style")
+
+    def __init__(
+        self, format: str, style: Style | None = None, rule_codes: tuple[str, ...] = ()
+    ) -> None:
+        self.format = format
+        self.style = Style() if style is None else style
+        self.rule_codes = rule_codes
+        self._rule_index: dict[str, int] | None = None
+        self._root: Path | None = None
+
+    def __repr__(self) -> str:
+        return f"Pieces({self.format!r}, {self.style!r}, {len(self.rule_codes)} rules)"
+
+    def with_rules(self, rule_codes: tuple[str, ...]) -> Pieces:
+        """The same, for a report of these rules (by code, in order)."""
+        return Pieces(self.format, self.style, rule_codes)
 
     def __call__(self, result: FileResult) -> tuple[PieceKey, str]:
         make = FORMATS[self.format].piece
@@ -76,15 +90,21 @@ class Pieces:
             raise ValueError(f"the {self.format} format writes no letter's part on its own")
         return make(result, self)
 
-    @cached_property
+    @property
     def rule_index(self) -> dict[str, int]:
-        return {code: i for i, code in enumerate(self.rule_codes)}
+        """Each rule's place in the report's rules, by code."""
+        if self._rule_index is None:
+            self._rule_index = {code: i for i, code in enumerate(self.rule_codes)}
+        return self._rule_index
 
-    @cached_property
+    @property
     def root(self) -> Path:
-        from lgo_audit.report.sarif import source_root
+        """The SARIF report's ``%SRCROOT%`` (:func:`lgo_audit.report.sarif.source_root`)."""
+        if self._root is None:
+            from lgo_audit.report.sarif import source_root
 
-        return source_root()
+            self._root = source_root()
+        return self._root
 
 
 @dataclass(frozen=True)
