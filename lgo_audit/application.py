@@ -356,11 +356,12 @@ class Results(Sequence[FileResult]):
 
 
 _PROFILE_NAMES: dict[str | None, str | None] = {}
-"""One string per template profile name, for the plain results of every batch."""
+"""One string per template profile name, for the lean entries of every batch's results."""
 
 
 class _Lean(Sequence[FileResult]):
-    """:meth:`Results.lean`: the results, each plain one stood in for when iterated or indexed."""
+    """:meth:`Results.lean`: the results, each added with ``lean`` stood in for when iterated or
+    indexed (unless the batch stage added a finding to it)."""
 
     def __init__(self, results: Results) -> None:
         self._results = results
