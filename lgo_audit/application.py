@@ -303,8 +303,15 @@ class Results(Sequence[FileResult]):
         return pickle.load(self._file)
 
     def facts(self, index: int) -> LetterFacts:
-        """The kept facts of result ``index`` as checked (for the batch stage)."""
-        return self._items[index].facts if self._file is None else self._load(index).facts
+        """The kept facts of result ``index`` as checked (for the batch stage). Their places
+        in the file (``where``: offsets, made into lines and columns by reading the file
+        again) are left out when the file is no longer what was checked (edited or gone
+        since): a finding then points at the file's start, never at another line."""
+        result = self._items[index] if self._file is None else self._load(index)
+        facts = result.facts
+        if any(fact.where is not None for fact in facts.values()) and _changed(result):
+            facts = {name: fact._replace(where=None) for name, fact in facts.items()}
+        return facts
 
     def _complete(self, index: int | None, result: FileResult) -> FileResult:
         judgement = self._judgement
@@ -322,7 +329,9 @@ class Results(Sequence[FileResult]):
             from lgo_audit.reader import InputError, read_source
 
             with contextlib.suppress(OSError, InputError):
-                result.source_text = read_source(Path(result.path)).text
+                source = read_source(Path(result.path))
+                if result.sha256 is None or source.sha256 == result.sha256:
+                    result.source_text = source.text  # (else no lines: they are not those checked)
         return result
 
     # --- what a pass over them counts ---
@@ -353,6 +362,17 @@ class Results(Sequence[FileResult]):
     def unreadable(self) -> list[FileResult]:
         """The results with an input error, in order (kept in memory: there are few)."""
         return list(self._unreadable)
+
+
+def _changed(result: FileResult) -> bool:
+    """Whether ``result``'s file is no longer what was checked: other bytes (by SHA-256), or
+    not there to read."""
+    import hashlib
+
+    try:
+        return hashlib.sha256(Path(result.path).read_bytes()).hexdigest() != result.sha256
+    except OSError:
+        return True
 
 
 _PROFILE_NAMES: dict[str | None, str | None] = {}

@@ -276,3 +276,43 @@ def test_each_letter_is_judged_together_with_others_as_its_own_configuration_has
     assert alone == {("warning/letter-999.txt", "LGO502", "warning")}
     assert cross_letter(ignoring, warning) == alone
     assert cross_letter(warning, ignoring) == alone
+
+
+@pytest.mark.parametrize("spooled", [False, True], ids=["in memory", "spooled"])
+def test_a_letter_edited_after_its_check_is_never_shown_with_other_lines(
+    tmp_path, monkeypatch, spooled
+):
+    """The batch stage reads a letter's file again for the lines and places of a finding that
+    only it made. If the file has changed since the check, the finding points at the file's
+    start and shows no lines: never lines or places that are not the ones checked."""
+    from lgo_audit import application
+    from lgo_audit import batch as batch_stage
+    from lgo_audit.application import CheckOptions, run_check
+    from lgo_audit.span import FILE_START
+
+    target = 3  # a letter whose type has two other letters in the batch
+    letters = consistent_batch(SIZE, seed=7, encoding="utf-8")
+    odd = letters.letters[target].replace(upheld_average=Decimal("1"))
+    folder = tmp_path / "letters"
+    letters.replace(target, odd).write(folder)
+    edited = folder / f"letter-{target:03d}.txt"
+    judge = batch_stage.judge_batch
+
+    def edited_first(*args, **kwargs):
+        edited.write_bytes(b"Inserted after the check.\n" * 30 + edited.read_bytes())
+        return judge(*args, **kwargs)
+
+    monkeypatch.setattr(application, "SPOOL_FROM", 1 if spooled else 10**9)
+    run = run_check([folder], CheckOptions(isolated=True, ignore=("LGO007",)))
+    (result,) = [r for r in run.results if r.path == str(edited)]
+    (checked,) = [f for f in result.findings if f.code == "LGO501"]
+    assert checked.span != FILE_START and result.source_text is not None
+    run.close()
+
+    monkeypatch.setattr(batch_stage, "judge_batch", edited_first)
+    run = run_check([folder], CheckOptions(isolated=True, ignore=("LGO007",)))
+    (result,) = [r for r in run.results if r.path == str(edited)]
+    (finding,) = [f for f in result.findings if f.code == "LGO501"]
+    assert finding.span == FILE_START
+    assert result.source_text is None
+    run.close()
