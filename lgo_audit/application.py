@@ -138,6 +138,7 @@ class Results(Sequence[FileResult]):
         self._lean_paths: list[str | None] = []
         self._lean_profiles: list[str | None] = []
         self._lean_at: array[int] = array("q")
+        self._changed: dict[int, bool] = {}  # whether a result's file changed since (facts)
         self._end = 0  # the spool's size: where the next result goes
         self._writing = True  # whether the spool's position is its end (no read since)
         if spool:
@@ -309,8 +310,12 @@ class Results(Sequence[FileResult]):
         since): a finding then points at the file's start, never at another line."""
         result = self._items[index] if self._file is None else self._load(index)
         facts = result.facts
-        if any(fact.where is not None for fact in facts.values()) and _changed(result):
-            facts = {name: fact._replace(where=None) for name, fact in facts.items()}
+        if any(fact.where is not None for fact in facts.values()):
+            changed = self._changed.get(index)
+            if changed is None:  # (the file is read once: the batch stage may ask again)
+                changed = self._changed[index] = _changed(result)
+            if changed:
+                facts = {name: fact._replace(where=None) for name, fact in facts.items()}
         return facts
 
     def _complete(self, index: int | None, result: FileResult) -> FileResult:
