@@ -865,6 +865,21 @@ def _fact_names(rule_sets: Iterable[Sequence[Rule]], data: bool) -> tuple[str, .
     return tuple(sorted(names))
 
 
+def _strictest(active: dict[Settings, list[Rule]]) -> dict[str, Rule]:
+    """Every active rule by code, in the order first met, as the strictest configuration
+    that selects it has it (the highest severity): what judges letters of several
+    configurations together (each letter's findings then take its own severity:
+    :func:`_as_configured`), gives the statistics table's own findings (LGO512) their
+    severity and describes the rule in a report, whatever the order of the paths."""
+    found: dict[str, Rule] = {}
+    for rules in active.values():
+        for rule in rules:
+            kept = found.get(rule.code)
+            if kept is None or rule.severity.rank > kept.severity.rank:
+                found[rule.code] = rule
+    return found
+
+
 def _as_configured(judgement: Judgement, own: Sequence[dict[str, Rule] | None]) -> None:
     """Each letter's cross-letter and data findings and outcomes as its own configuration
     has the rules (``own[letter]``, by code): those of a rule it does not select dropped, and
@@ -975,7 +990,8 @@ def run_check(paths: Sequence[str | os.PathLike[str]], options: CheckOptions) ->
     run.input_errors = [r.error for r in results.unreadable if r.error is not None]
     if skipped:
         _skipped_notices(run, skipped)
-    rules = list({r.code: r for rules in active.values() for r in rules}.values())
+    strictest = _strictest(active)
+    rules = list(strictest.values())
     own = {s: {r.code: r for r in rules} for s, rules in active.items()}
     judgement = Judgement()
     if len(batch.letters) > 1:
@@ -1006,11 +1022,7 @@ def run_check(paths: Sequence[str | os.PathLike[str]], options: CheckOptions) ->
         return () if settings is None else settings.ignored_for(Path(batch.paths[index]))
 
     results.finish(judgement, ignored, extra, keep_source=options.keep_source)
-    by_code: dict[str, Rule] = {}
-    for rules_of in active.values():
-        for rule in rules_of:
-            by_code.setdefault(rule.code, rule)
-    run.rules = [by_code[code] for code in sorted(by_code)]
+    run.rules = [strictest[code] for code in sorted(strictest)]
     return run
 
 

@@ -316,3 +316,36 @@ def test_a_letter_edited_after_its_check_is_never_shown_with_other_lines(
     assert finding.span == FILE_START
     assert result.source_text is None
     run.close()
+
+
+def test_the_tables_own_findings_and_the_rules_described_do_not_depend_on_the_path_order(
+    tmp_path,
+):
+    """With letters of several configurations, a rule that is not one letter's (the table's
+    own LGO512, and each rule as a report describes it) takes the strictest configuration's
+    severity, whatever the order of the paths (found by a fresh-clone trial)."""
+    from lgo_audit.application import CheckOptions, run_check
+    from tests.paths import STEVENAGE, STOCKPORT
+
+    relaxed, plain = tmp_path / "relaxed", tmp_path / "plain"
+    for folder, letter in ((relaxed, STEVENAGE), (plain, STOCKPORT)):
+        folder.mkdir()
+        (folder / letter.name).write_bytes(letter.read_bytes())
+    (relaxed / "lgo-audit.toml").write_text('[severity]\nLGO512 = "info"\n', encoding="utf-8")
+    table = tmp_path / "stats.csv"
+    table.write_text("authority,year\nHertsmere Borough Council,2020\n", encoding="utf-8")
+
+    def seen(*folders: Path) -> tuple[object, ...]:
+        options = CheckOptions(select=("LGO512",), data=table)
+        run = run_check(list(folders), options)
+        found = [(f.code, f.severity) for r in run.results for f in r.findings]
+        described = [(rule.code, rule.severity) for rule in run.rules]
+        status = run.exit_status
+        run.close()
+        return found, described, status
+
+    assert seen(relaxed, plain) == seen(plain, relaxed)
+    found, described, status = seen(relaxed, plain)
+    assert [code for code, _ in found] == ["LGO512"]
+    assert found[0][1].value == "error" and status == 1  # the plain folder's, the strictest
+    assert ("LGO512", found[0][1]) in described
