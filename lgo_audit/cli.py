@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 import typer
 
 from lgo_audit import __version__
+from lgo_audit.console import INTERRUPTED
 
 if TYPE_CHECKING:
     from lgo_audit.rules import RuleSet
@@ -707,10 +708,6 @@ def main() -> None:
     if status == INTERRUPTED:  # (typer makes Ctrl-C in a command this status, silently)
         typer.echo("lgo-audit: interrupted", err=True)
     sys.exit(status if isinstance(status, int) else EXIT_OK)
-
-
-INTERRUPTED = 130
-"""The exit status of a run stopped by Ctrl-C (SIGINT), as shells give it: 128 + 2."""
 
 
 def entry() -> NoReturn:

@@ -374,3 +374,34 @@ def test_ctrl_c_during_a_command_says_it_was_interrupted_and_exits_130(
         cli.main()
     assert done.value.code == cli.INTERRUPTED == 130
     assert capsys.readouterr().err == "lgo-audit: interrupted\n"
+
+
+def test_ctrl_c_while_the_command_line_is_still_imported_is_one_line_and_130():
+    """Ctrl-C in the first tenth of a second, while Python imports the command line (typer),
+    ends as an interrupted run does: no traceback (the console script's guard)."""
+    script = (
+        "import builtins\n"
+        "real = builtins.__import__\n"
+        "def interrupted(name, *args, **kwargs):\n"
+        "    if name == 'typer':\n"
+        "        raise KeyboardInterrupt\n"
+        "    return real(name, *args, **kwargs)\n"
+        "builtins.__import__ = interrupted\n"
+        "from lgo_audit.console import entry\n"
+        "entry()\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, "check", str(EXAMPLES / "stockport-2020.txt")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert (done.returncode, done.stderr) == (130, "lgo-audit: interrupted\n")
+
+
+def test_the_console_script_is_the_guarded_entry():
+    import tomllib
+    from pathlib import Path
+
+    project = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text())
+    assert project["project"]["scripts"] == {"lgo-audit": "lgo_audit.console:entry"}
