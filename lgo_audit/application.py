@@ -113,7 +113,25 @@ SPOOL_FROM = 64
 at a time (fewer stay in memory): the memory a batch takes does not grow with the batch."""
 
 
-class Results(Sequence[FileResult]):
+class _ResultSequence(Sequence[FileResult]):
+    """A sequence of results read one at a time by number (:meth:`_one`), sliced as a list."""
+
+    @overload
+    def __getitem__(self, index: int) -> FileResult: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[FileResult]: ...
+
+    def __getitem__(self, index: int | slice) -> FileResult | list[FileResult]:
+        if isinstance(index, slice):
+            return [self._one(i) for i in range(*index.indices(len(self)))]
+        return self._one(index)
+
+    def _one(self, index: int) -> FileResult:
+        raise NotImplementedError
+
+
+class Results(_ResultSequence):
     """A check's results, in order (one per file, then the statistics table's own findings
     if any), as the whole check left them: each letter's findings with those of the
     cross-letter and data rules added (less its configuration's per-file-ignores) and
@@ -233,15 +251,7 @@ class Results(Sequence[FileResult]):
     def __len__(self) -> int:
         return self._count + len(self._extra)
 
-    @overload
-    def __getitem__(self, index: int) -> FileResult: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> list[FileResult]: ...
-
-    def __getitem__(self, index: int | slice) -> FileResult | list[FileResult]:
-        if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(len(self)))]
+    def _one(self, index: int) -> FileResult:
         return self._get(index, lean=False)
 
     def _get(self, index: int, *, lean: bool) -> FileResult:
@@ -384,7 +394,7 @@ _PROFILE_NAMES: dict[str | None, str | None] = {}
 """One string per template profile name, for the lean entries of every batch's results."""
 
 
-class _Lean(Sequence[FileResult]):
+class _Lean(_ResultSequence):
     """:meth:`Results.lean`: the results, each added with ``lean`` stood in for when iterated or
     indexed (unless the batch stage added a finding to it)."""
 
@@ -394,15 +404,7 @@ class _Lean(Sequence[FileResult]):
     def __len__(self) -> int:
         return len(self._results)
 
-    @overload
-    def __getitem__(self, index: int) -> FileResult: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> list[FileResult]: ...
-
-    def __getitem__(self, index: int | slice) -> FileResult | list[FileResult]:
-        if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(len(self)))]
+    def _one(self, index: int) -> FileResult:
         return self._results._get(index, lean=True)
 
     def __iter__(self) -> Iterator[FileResult]:
