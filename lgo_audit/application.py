@@ -460,7 +460,8 @@ class Run:
 class Inputs:
     """What ``paths`` name, in order: each entry a file to check, or a path that cannot be
     (``(path, one-line error)``). A file named twice (another path, a symlink, a hard link) is
-    there once, under the first name given."""
+    there once, under the first name given; so is a path named twice that cannot be checked
+    (the same name, the same error)."""
 
     entries: tuple[str | tuple[str, str], ...]
 
@@ -483,6 +484,7 @@ def collect_paths(
     that does not exist, as an error."""
     entries: list[str | tuple[str, str]] = []
     seen: set[int] = set()
+    errors: set[tuple[str, str]] = set()
     for given in paths:
         path = Path(given)
         found: list[str | tuple[str, str]]
@@ -503,6 +505,10 @@ def collect_paths(
                     if identity in seen:
                         continue
                     seen.add(identity)
+            elif entry in errors:
+                continue
+            else:
+                errors.add(entry)
             entries.append(entry)
     return Inputs(tuple(entries))
 

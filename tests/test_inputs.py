@@ -220,6 +220,13 @@ def test_one_file_named_twice_is_checked_once_under_the_first_name(tmp_path, how
     assert {f["path"] for f in findings} == {str(first)}
 
 
+def test_a_missing_path_named_twice_is_one_error(tmp_path):
+    missing = tmp_path / "nope.txt"
+    result = check(STOCKPORT, missing, missing)
+    assert stderr_lines(result) == [f"{missing}: no such file or directory"]
+    assert "1 file could not be checked" in result.stdout
+
+
 def test_a_folder_and_a_file_in_it_are_one_letter(tmp_path):
     folder = letters(tmp_path)
     inputs = collect_paths([folder / "stevenage.txt", folder])
