@@ -463,6 +463,67 @@ def test_sarif_relative_uris_keep_their_base_id(tmp_path, monkeypatch):
         assert location == {"uri": "odd%2C%20name%3A%20x.txt", "uriBaseId": "%SRCROOT%"}
 
 
+def places(tmp_path: Path) -> tuple[Path, Path]:
+    """A repository with a letter in ``sub/`` and one outside, reached by names of every kind:
+    a link to a file inside and to one outside, a linked folder, a loop, a dangling link."""
+    repository, outside = tmp_path / "repo", tmp_path / "outside"
+    (repository / "sub").mkdir(parents=True)
+    outside.mkdir()
+    (repository / "sub" / "a.txt").write_text("x", encoding="utf-8")
+    (outside / "b.txt").write_text("x", encoding="utf-8")
+    (repository / "in.txt").symlink_to(repository / "sub" / "a.txt")
+    (repository / "out.txt").symlink_to(outside / "b.txt")
+    (repository / "linked").symlink_to(repository / "sub")
+    (repository / "loop1").symlink_to(repository / "loop2")
+    (repository / "loop2").symlink_to(repository / "loop1")
+    (repository / "dangling").symlink_to(tmp_path / "nowhere")
+    return repository.resolve(), outside.resolve()
+
+
+@pytest.mark.parametrize(
+    ("name", "uri"),
+    [
+        ("a.txt", "sub/a.txt"),
+        ("../in.txt", "sub/a.txt"),  # a link: its target
+        ("../linked/a.txt", "sub/a.txt"),  # through a linked folder
+        ("../sub/../sub/a.txt", "sub/a.txt"),
+        ("../sub//./a.txt", "sub/a.txt"),
+        ("../loop1", "loop1"),  # a loop: as it is named
+        ("../missing/x.txt", "missing/x.txt"),
+        ("odd, name: x.txt", "sub/odd%2C%20name%3A%20x.txt"),
+        ("..", "."),
+    ],
+)
+def test_sarif_names_a_file_inside_the_root_by_its_real_place(tmp_path, monkeypatch, name, uri):
+    from lgo_audit.report.sarif import _artifact
+
+    repository, _ = places(tmp_path)
+    monkeypatch.chdir(repository / "sub")
+    assert _artifact(name, repository) == {"uri": uri, "uriBaseId": "%SRCROOT%"}
+
+
+@pytest.mark.parametrize("name", ["../out.txt", "../dangling", "OUTSIDE/b.txt"])
+def test_sarif_names_a_file_whose_real_place_is_outside_the_root_absolutely(
+    tmp_path, monkeypatch, name
+):
+    from lgo_audit.report.sarif import _artifact
+
+    repository, outside = places(tmp_path)
+    monkeypatch.chdir(repository / "sub")
+    found = _artifact(name.replace("OUTSIDE", str(outside)), repository)
+    target = tmp_path / "nowhere" if name == "../dangling" else outside / "b.txt"
+    assert found == {"uri": target.resolve().as_uri()}
+
+
+def test_sarif_root_at_the_top_of_the_file_system_still_gives_relative_names(tmp_path):
+    from lgo_audit.report.sarif import _artifact
+
+    letter = tmp_path / "a.txt"
+    letter.write_text("x", encoding="utf-8")
+    found = _artifact(str(letter), Path("/"))
+    assert found == {"uri": str(letter.resolve()).lstrip("/"), "uriBaseId": "%SRCROOT%"}
+
+
 # --- carets under wide and combining characters ----------------------------------------------
 
 LINK_LINE = "This data will be uploaded to our interactive map, [Your council's performance](#)"
