@@ -27,7 +27,8 @@ Rows (--only picks groups: check, html, start, big):
   start   one-letter check against python -c "import pyparsing, typer"; --version and
           explain LGO101 against python -c "import typer"
   big     one ASCII file of repeated letter text, 25 MB and 50 MB (--max-file-size
-          100000000): the 50 MB run's time over the 25 MB run's, peak memory over input size
+          100000000): the 50 MB run's time over the 25 MB run's, peak memory over input size;
+          the same text on one line (line breaks lost), 2.4 and 4.8 MB: linear time
 Never a timed assertion in the test suite: this is run by hand, and prints.
 """
 
@@ -239,14 +240,18 @@ def start_rows(table, lgo, letter, runs) -> None:
                   ratio <= 1.2)  # fmt: skip
 
 
-def repeated_letter(size: int, path: Path) -> Path:
-    """An ASCII file of ``size`` bytes: one plain 2020 letter's text over and over."""
+def repeated_letter(size: int, path: Path, *, one_line: bool = False) -> Path:
+    """An ASCII file of ``size`` bytes: one plain 2020 letter's text over and over (with its
+    line breaks made spaces when ``one_line``: the text as an extraction that lost them gives
+    it, one line of ``size`` bytes)."""
     import random
 
     from tests.letters import Style, random_letter_facts, render
 
     text = render(random_letter_facts(random.Random(1), (2020,)), Style()).decode("utf-8")
-    unit = text.encode("ascii", "replace") + b"\n"
+    if one_line:
+        text = text.replace("\n", " ")
+    unit = text.encode("ascii", "replace") + (b" " if one_line else b"\n")
     path.write_bytes((unit * (size // len(unit) + 1))[:size])
     return path
 
@@ -266,6 +271,23 @@ def big_rows(table, lgo, sizes, runs, tmp) -> None:
     ratio = got[large].wall / got[small].wall
     table.add(f"{large / 1e6:.0f} MB run / {small / 1e6:.0f} MB run", "", f"{ratio:.2f}x", "<= 2.2x",
               ratio <= 2.2)  # fmt: skip
+    # The same text on one line (its line breaks lost), within the default size limit: the
+    # time must grow as the size does (not an issue's row: a line read to its end at every
+    # attempt once made this quadratic).
+    lines = {size: repeated_letter(size, tmp / f"one-line-{size}.txt", one_line=True)
+             for size in ONE_LINE_SIZES}  # fmt: skip
+    got = by_turns({size: [*lgo, "check", str(path), "--isolated"] for size, path in lines.items()},
+                   runs)  # fmt: skip
+    low, high = ONE_LINE_SIZES
+    for size in ONE_LINE_SIZES:
+        table.add(f"{size / 1e6:.1f} MB letter text on one line", f"{got[size].wall:.1f} s, "
+                  f"{mib(got[size].peak)}", "", "", None)  # fmt: skip
+    ratio = got[high].wall / got[low].wall
+    table.add(f"one line: {high / 1e6:.1f} MB run / {low / 1e6:.1f} MB run", "", f"{ratio:.2f}x",
+              "<= 2.2x (linear)", ratio <= 2.2)  # fmt: skip
+
+
+ONE_LINE_SIZES = (2_400_000, 4_800_000)  # bytes: both within the default 5 MB size limit
 
 
 def main(argv: list[str] | None = None) -> int:

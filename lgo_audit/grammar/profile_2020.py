@@ -67,7 +67,12 @@ _NAME_WORD = rf"[{_UPPER}][{_LETTER}'\-]*\.?"
 
 person = pp.Regex(rf"{_HONORIFIC}(?:[ ]+(?!{_ROLE}){_NAME_WORD}){{1,4}}")
 role = pp.Regex(_ROLE)
-rest_of_line = pp.Regex(r"[^\n]*[^\n ,]")
+# (Bounded, as every pattern that reads along a line: a letter whose line breaks were lost is
+# one line, and an unbounded run would read to its end at every attempt, in quadratic time.)
+LINE_MAX = 300
+"""The most characters a name read to the end of its line may have (a council's name, a
+salutation's, a placeholder for the signatory)."""
+rest_of_line = pp.Regex(rf"[^\n]{{0,{LINE_MAX - 1}}}[^\n ,]")
 comma_line_end = pp.Regex(r",?(?=[ ]*(?:\n|\Z))").leave_whitespace()
 
 _SIGNATORY_TITLES = (
@@ -91,7 +96,7 @@ def unnamed_signatory(titles: pp.Regex) -> pp.ParserElement:
     ``titles`` under it: read as the sign-off's, so that the title is not taken for a second
     letterhead. It states no signatory (LGO303 says so; LGO402 names a placeholder)."""
     title = f"(?i:{titles.pattern})"
-    return pp.Suppress(pp.Regex(rf"(?!{title})[^\n]*[^\s](?=[ ]*\n\s*{title})"))
+    return pp.Suppress(pp.Regex(rf"(?!{title})[^\n]{{0,{LINE_MAX - 1}}}[^\s](?=[ ]*\n\s*{title})"))
 
 
 # --- the statistics panels ---------------------------------------------------------------

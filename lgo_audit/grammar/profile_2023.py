@@ -27,7 +27,12 @@ import pyparsing as pp
 
 from lgo_audit.grammar.elements import PERCENTAGE, fact, phrase, rate, words
 from lgo_audit.grammar.profile import Statement
-from lgo_audit.grammar.profile_2020 import compliance_rate, remedy_heading, remedy_rate
+from lgo_audit.grammar.profile_2020 import (
+    LINE_MAX,
+    compliance_rate,
+    remedy_heading,
+    remedy_rate,
+)
 from lgo_audit.grammar.profile_2021 import PROFILE as PROFILE_2021
 from lgo_audit.grammar.profile_2021 import sign_off
 
@@ -57,7 +62,9 @@ def _label_line(name: str, section: str, words_after: str) -> Statement:
     return Statement(
         name,
         section,
-        pp.Regex(rf"{PERCENTAGE}\s+{words(words_after)}\s+[^\n]+", flags=re.IGNORECASE),
+        pp.Regex(
+            rf"{PERCENTAGE}\s+{words(words_after)}\s+[^\n]{{1,{LINE_MAX}}}", flags=re.IGNORECASE
+        ),
         f"<n>% {words_after} <council>",
         keys=("#",),
     )
