@@ -461,7 +461,7 @@ class Inputs:
     """What ``paths`` name, in order: each entry a file to check, or a path that cannot be
     (``(path, one-line error)``). A file named twice (another path, a symlink, a hard link) is
     there once, under the first name given; so is a path named twice that cannot be checked
-    (the same name, the same error)."""
+    (a missing file, a broken link, a link in a loop: the same place, however named)."""
 
     entries: tuple[str | tuple[str, str], ...]
 
@@ -484,6 +484,7 @@ def collect_paths(
     that does not exist, as an error."""
     entries: list[str | tuple[str, str]] = []
     seen: set[int] = set()
+    unplaced: set[str] = set()  # files without an identity (broken), by where they would be
     errors: set[tuple[str, str]] = set()
     for given in paths:
         path = Path(given)
@@ -505,12 +506,27 @@ def collect_paths(
                     if identity in seen:
                         continue
                     seen.add(identity)
-            elif entry in errors:
-                continue
+                else:
+                    place = _place(entry)
+                    if place in unplaced:
+                        continue
+                    unplaced.add(place)
             else:
-                errors.add(entry)
+                key = (_place(str(given)), entry[1])
+                if key in errors:
+                    continue
+                errors.add(key)
             entries.append(entry)
     return Inputs(tuple(entries))
+
+
+def _place(path: str) -> str:
+    """Where ``path`` leads, for a path that cannot be opened (``os.path.realpath``: its links
+    followed as far as they go; a name that the system refuses, as it is)."""
+    try:
+        return os.path.realpath(path)
+    except (OSError, ValueError):
+        return path
 
 
 def _walk(folder: Path, patterns: Sequence[str]) -> Iterator[str | tuple[str, str]]:
@@ -711,7 +727,7 @@ def _resolve(files: Sequence[str], options: CheckOptions) -> list[tuple[str, Set
         select=tuple(map(str, selectors(options.select))),
         extend_select=tuple(map(str, selectors(options.extend_select))),
         ignore=tuple(map(str, selectors(options.ignore))),
-        rule_dirs=tuple(str(d.resolve()) for d in options.rule_dirs),
+        rule_dirs=tuple(os.path.realpath(d) for d in options.rule_dirs),
         fail_on=Severity(options.fail_on) if options.fail_on else None,
         max_file_size=options.max_file_size,
         profile=options.profile,
@@ -1173,8 +1189,10 @@ def run_rule_examples(rule_dirs: Sequence[str | os.PathLike[str]] = ()) -> RuleE
 
     folders = tuple(str(d) for d in rule_dirs)
     everything = load_rule_set(folders)
-    wanted = {Path(d).resolve() for d in folders}
-    rules = [r for r in everything if not wanted or r.path.resolve().parent in wanted]
+    wanted = {os.path.realpath(d) for d in folders}
+    rules = [
+        r for r in everything if not wanted or os.path.dirname(os.path.realpath(r.path)) in wanted
+    ]
     report = RuleExamplesReport(rules=len(rules))
     for rule in rules:
         if {example["kind"] for example in rule.examples} != {"valid", "invalid"}:

@@ -702,6 +702,14 @@ def main() -> None:
             hint = f" (see '{context.command_path} --help')" if context is not None else ""
             say(f"lgo-audit: {error.format_message()}{hint}")
             sys.exit(EXIT_ERROR)
+        if isinstance(error, OSError) and error.filename is not None:
+            # A path the system refused where no check expected it to (a name too long for
+            # the file system): the path and the system's reason, as for any input error.
+            from lgo_audit.reader import display_path
+
+            reason = error.strerror or str(error)
+            say(f"lgo-audit: {display_path(os.fsdecode(error.filename))}: {reason}")
+            sys.exit(EXIT_ERROR)
         # A bug: still one line and no traceback for the user.
         say(f"lgo-audit: internal error: {type(error).__name__}: {error}")
         sys.exit(EXIT_ERROR)

@@ -158,12 +158,12 @@ def load_config(path: Path) -> Settings:
         ignore=tuple(table.get("ignore", ())),
         severity=tuple((k, Severity(v)) for k, v in table.get("severity", {}).items()),
         per_file_ignores=tuple((k, tuple(v)) for k, v in table.get("per-file-ignores", {}).items()),
-        rule_dirs=tuple(str((root / d).resolve()) for d in table.get("rule-dirs", ())),
+        rule_dirs=tuple(os.path.realpath(root / d) for d in table.get("rule-dirs", ())),
         fail_on=Severity(table.get("fail-on", "error")),
         max_file_size=int(table.get("max-file-size", DEFAULT_MAX_BYTES)),
         profile=table.get("profile"),
         authority_register=(
-            str((root / table["authority-register"]).resolve())
+            os.path.realpath(root / table["authority-register"])
             if "authority-register" in table
             else None
         ),
@@ -212,7 +212,7 @@ def _config_in(directory: Path) -> Path | None:
 
 def find_config(start: Path) -> Path | None:
     """The nearest configuration file at or above ``start`` (a file's folder, or a folder)."""
-    directory = start.resolve()
+    directory = Path(os.path.realpath(start))  # (a link in a loop is left as named)
     if not directory.is_dir():
         directory = directory.parent
     for folder in (directory, *directory.parents):

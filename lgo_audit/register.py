@@ -25,6 +25,7 @@ import datetime
 import hashlib
 import importlib
 import json
+import os
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -794,7 +795,7 @@ class Register:
         bundled = bundled_register_path()
         target = Path(path) if path is not None else bundled
         try:
-            resolved = target.resolve()
+            resolved = Path(os.path.realpath(target))
             stat = resolved.stat()
         except OSError as error:
             raise RegisterError(target, f"cannot read: {error.strerror or error}") from None

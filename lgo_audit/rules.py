@@ -274,19 +274,35 @@ def rule_files(dirs: Iterable[Path]) -> list[Path]:
 
     A folder that is missing, or holds no rule file of its own, is a :class:`RuleLoadError`:
     a team's folder that adds no rule (its rules in a sub-folder, or none yet) would otherwise
-    be taken silently as "0 rules"."""
+    be taken silently as "0 rules". So is an entry named like a rule file that is none (a
+    broken link, a folder, a pipe): its rule would otherwise be switched off unsaid."""
     files: list[Path] = []
     for directory in dirs:
         if not directory.is_dir():
-            exists = directory.exists()
-            raise RuleLoadError(
-                directory, "is not a folder of rule files" if exists else "rule directory not found"
-            )
-        found = sorted(p for p in directory.glob("*.toml") if p.is_file())
-        if not found:
+            if directory.exists():
+                why = "is not a folder of rule files"
+            elif directory.is_symlink():
+                why = "is a broken symbolic link (or a link in a loop), not a folder of rule files"
+            else:
+                why = "rule directory not found"
+            raise RuleLoadError(directory, why)
+        named = sorted(directory.glob("*.toml"))
+        for entry in named:  # a rule file that cannot be read must not drop its rule unsaid
+            if not entry.is_file():
+                raise RuleLoadError(entry, _not_a_rule_file(entry))
+        if not named:
             raise RuleLoadError(directory, _no_rule_files(directory))
-        files.extend(found)
+        files.extend(named)
     return files
+
+
+def _not_a_rule_file(entry: Path) -> str:
+    """Why ``entry`` (named like a rule file) cannot be read as one."""
+    if entry.is_symlink() and not entry.exists():
+        return "is a broken symbolic link (or a link in a loop), not a rule file"
+    if entry.is_dir():
+        return "is a folder, not a rule file"
+    return "is not a regular file (a rule file is a TOML file)"
 
 
 def _no_rule_files(directory: Path) -> str:

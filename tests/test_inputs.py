@@ -220,11 +220,25 @@ def test_one_file_named_twice_is_checked_once_under_the_first_name(tmp_path, how
     assert {f["path"] for f in findings} == {str(first)}
 
 
-def test_a_missing_path_named_twice_is_one_error(tmp_path):
-    missing = tmp_path / "nope.txt"
-    result = check(STOCKPORT, missing, missing)
-    assert stderr_lines(result) == [f"{missing}: no such file or directory"]
+def test_a_missing_path_named_twice_is_one_error(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = check(STOCKPORT, "nope.txt", tmp_path / "nope.txt", "./nope.txt")
+    assert stderr_lines(result) == ["nope.txt: no such file or directory"]
     assert "1 file could not be checked" in result.stdout
+
+
+@pytest.mark.parametrize("kind", ["broken link", "link in a loop"])
+def test_a_link_that_cannot_be_followed_named_twice_is_one_error(tmp_path, kind):
+    folder = letters(tmp_path)
+    odd = folder / "odd.txt"
+    if kind == "broken link":
+        odd.symlink_to(folder / "gone.txt")
+    else:
+        odd.symlink_to(folder / "other.txt")
+        (folder / "other.txt").symlink_to(odd)
+    result = check("--output-format", "concise", folder, odd, odd)
+    named = [line for line in stderr_lines(result) if "odd.txt" in line]
+    assert len(named) == 1, result.stderr
 
 
 def test_a_folder_and_a_file_in_it_are_one_letter(tmp_path):
