@@ -379,6 +379,10 @@ def check(
         fail("--evidence goes with --output-format json (the html report always has it)")
     if statistics and report.statistics_problem(fmt) is not None:
         fail(str(report.statistics_problem(fmt)))
+    if diff and (statistics or evidence or fmt.name != "full"):
+        # (the diff is the whole report: a format asked for would silently not be written)
+        given = "--statistics" if statistics else "--evidence" if evidence else "--output-format"
+        fail(f"--diff writes the fixes as a unified diff, not a report: drop {given}")
     style = report.Style(colour=output_file is None and _use_colour(no_color))
     lean = statistics or fmt.reads_lean(evidence)
     written_by_workers = fmt.piece is not None and lean and not statistics and not diff

@@ -110,8 +110,11 @@ class Finding(ByFields):
     ``column``; or ``paragraph``; or ``table``, ``row``, ``cell``); None for a text file."""
 
     @property
-    def sort_key(self) -> tuple[str, int, int, str]:
-        return (self.path, self.span.line, self.span.column, self.code)
+    def sort_key(self) -> tuple[int, int, str, str]:
+        """The order of one file's findings: by line, column and code. (The path comes last:
+        a file's findings name it as shown, control characters escaped, and the batch
+        stage's by its real name; both are the one file.)"""
+        return (self.span.line, self.span.column, self.code, self.path)
 
     def to_dict(self) -> dict[str, Any]:
         return {

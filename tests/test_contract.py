@@ -711,3 +711,16 @@ def test_the_docs_say_what_the_hook_compares_and_how_to_check_everything():
     assert "--skip-non-letters" in doc and "require_serial: true" in doc
     usage = (ROOT / "docs" / "usage.md").read_text(encoding="utf-8")
     assert "`--skip-non-letters`" in usage
+
+
+@pytest.mark.parametrize(
+    ("args", "named"),
+    [
+        (("--statistics",), "--statistics"),
+        (("--output-format", "sarif"), "--output-format"),
+        (("--output-format", "json", "--evidence"), "--evidence"),
+    ],
+)
+def test_diff_with_a_report_option_is_refused_not_ignored(args, named):
+    line = one_line_error(run("check", "--isolated", "--diff", *args, STEVENAGE))
+    assert "--diff" in line and named in line

@@ -535,3 +535,18 @@ def test_a_folder_is_walked_in_path_order_part_by_part(tmp_path):
     found = collect_paths([tmp_path]).files
     assert found == [str(path) for path in sorted(tmp_path / name for name in names)]
     assert found.index(str(tmp_path / "a/z.txt")) < found.index(str(tmp_path / "a-b/a.txt"))
+
+
+# --- a name that is not UTF-8 ---------------------------------------------------------------
+
+
+def test_the_findings_of_a_letter_whose_name_is_not_utf8_are_in_line_order(tmp_path):
+    first = tmp_path / "a.txt"
+    shutil.copy(STOCKPORT, first)
+    odd = Path(os.fsdecode(os.fsencode(str(tmp_path)) + b"/b\xff.txt"))
+    shutil.copy(STOCKPORT, odd)
+    result = check("--output-format", "concise", first, odd)
+    lines = [line for line in result.stdout.splitlines() if "b\\xff.txt:" in line]
+    assert any("LGO502" in line for line in lines)  # the batch stage's, with the letter's own
+    places = [tuple(map(int, line.split("b\\xff.txt:")[1].split(":")[:2])) for line in lines]
+    assert places == sorted(places)
