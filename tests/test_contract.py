@@ -703,6 +703,25 @@ def test_the_hook_runs_serially_with_the_option():
     assert re.search(r"(?m)^  entry: lgo-audit check --skip-non-letters$", hooks)
 
 
+def test_the_hook_passes_the_staged_files_after_the_end_of_options():
+    """pre-commit runs entry + args + the staged files: with "--" last in the args, a staged
+    file named like an option is a file."""
+    hooks = (ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8")
+    assert re.search(r'(?m)^  args: \["--"\]$', hooks)
+    doc = (ROOT / "docs" / "pre-commit.md").read_text(encoding="utf-8")
+    assert "args: [--fix, --output-format, concise, --]" in doc
+
+
+def test_a_file_named_like_an_option_after_the_end_of_options_is_a_file(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    readme = tmp_path / "README.md"
+    readme.write_text("# Letters\n", encoding="utf-8")
+    odd = letter_copy(tmp_path, "-oREADME.md")
+    result = run("check", "--isolated", "--skip-non-letters", "--", odd.name, "README.md")
+    assert readme.read_text(encoding="utf-8") == "# Letters\n"  # no report written over it
+    assert "-oREADME.md:" in result.stdout and "LGO403" in result.stdout
+
+
 def test_the_docs_say_what_the_hook_compares_and_how_to_check_everything():
     doc = " ".join((ROOT / "docs" / "pre-commit.md").read_text(encoding="utf-8").split())
     assert "pre-commit run lgo-audit --all-files" in doc
