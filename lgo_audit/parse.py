@@ -174,6 +174,28 @@ def _wording_problems(structure: Structure) -> int:
     return sum(1 for issue in structure.issues if issue.check in _WORDING_CHECKS)
 
 
+def _fit_problems(structure: Structure, profile: Profile) -> int:
+    """The structural findings that tell how well ``profile`` fits a letter: those of
+    :func:`_wording_problems`, less a missing section that no section of the letter comes
+    before (or none after) in the template. A letter cut short, or only its end, lacks those
+    whatever its year, and a year with fewer sections would seem to fit it better."""
+    present = set(structure.sections)
+    order = [section.name for section in profile.sections]
+    titles = {section.title: i for i, section in enumerate(profile.sections)}
+    count = 0
+    for issue in structure.issues:
+        if issue.check not in _WORDING_CHECKS:
+            continue
+        if issue.check == "missing-section":
+            at = titles.get(str(issue.params.get("section")))
+            if at is not None and (
+                present.isdisjoint(order[:at]) or present.isdisjoint(order[at + 1 :])
+            ):
+                continue
+        count += 1
+    return count
+
+
 def _judge_template(structure: Structure, chosen: Profile, text: str, fused: bool) -> Structure:
     """The template the letter was read with, judged: a title year with no profile of its
     own is said (information), and a letter whose wording another year's template reads with
@@ -189,7 +211,7 @@ def _judge_template(structure: Structure, chosen: Profile, text: str, fused: boo
         params = {"year": str(year), "profile": chosen.name}
         issue = Issue(TEMPLATE_YEAR_ASSUMED.name, *where, params)
         return dataclasses.replace(structure, issues=(*structure.issues, issue))
-    own = _wording_problems(structure)
+    own = _fit_problems(structure, chosen)
     if own == 0:
         return structure
     best: tuple[int, int, Profile] | None = None
@@ -197,7 +219,7 @@ def _judge_template(structure: Structure, chosen: Profile, text: str, fused: boo
         if other is chosen:
             continue
         trial = assemble(recogniser(other.name, fused=fused).iter_chunks(text), other, text)
-        count = _wording_problems(trial)
+        count = _fit_problems(trial, other)
         if trial.is_letter and count < own:
             rank = (count, abs(other.year - chosen.year), other)
             if best is None or rank[:2] < best[:2]:

@@ -743,3 +743,20 @@ def test_the_docs_say_what_the_hook_compares_and_how_to_check_everything():
 def test_diff_with_a_report_option_is_refused_not_ignored(args, named):
     line = one_line_error(run("check", "--isolated", "--diff", *args, STEVENAGE))
     assert "--diff" in line and named in line
+
+
+# --- a letter cut short is not another year's ---------------------------------------------------
+
+
+@pytest.mark.parametrize("part", ["first half", "second half"])
+def test_a_letter_cut_short_is_not_said_to_fit_a_year_with_fewer_sections(tmp_path, part):
+    """Sections missing at the start or the end of a letter are what cutting it leaves; that
+    the 2021 template has fewer of them is no sign the letter is 2021's (LGO010)."""
+    text = STOCKPORT.read_text(encoding="utf-8")
+    half = len(text) // 2
+    letter = tmp_path / "cut.txt"
+    letter.write_text(text[:half] if part == "first half" else text[half:], encoding="utf-8")
+    result = run("check", "--isolated", "--output-format", "concise", letter)
+    codes = {line.split()[1] for line in result.stdout.splitlines() if line.startswith(str(letter))}
+    assert "LGO002" in codes  # the sections it lacks are said
+    assert "LGO010" not in codes
