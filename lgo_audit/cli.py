@@ -550,11 +550,15 @@ def list_rules(
         RulesFormat,
         typer.Option("--output-format", help="One line per rule (text) or a JSON array."),
     ] = RulesFormat.text,
+    rule_dir: Annotated[
+        list[Path] | None,
+        typer.Option("--rule-dir", help="A folder of your own rules."),
+    ] = None,
 ) -> None:
     """List every rule: code, name, severity and summary."""
     import json
 
-    rules = _load()
+    rules = _load(tuple(map(str, rule_dir or ())))
     if output_format is RulesFormat.json:
         typer.echo(
             json.dumps(
@@ -602,15 +606,23 @@ def test_rules(
 
 
 @app.command()
-def explain(code: Annotated[str, typer.Argument(help="A rule code (LGO101) or name.")]) -> None:
+def explain(
+    code: Annotated[str, typer.Argument(help="A rule code (LGO101) or name.")],
+    rule_dir: Annotated[
+        list[Path] | None,
+        typer.Option("--rule-dir", help="A folder of your own rules."),
+    ] = None,
+) -> None:
     """Explain a rule: what it checks, why it matters, an example and the fix."""
     from lgo_audit.resources import bundled_rule_data
 
-    # Read from the bundled rule file itself: compiling every rule (expressions, patterns,
-    # vocabulary) would cost more than the answer (tests/test_startup.py compares the two).
-    data = bundled_rule_data(code)
+    # Without --rule-dir, read from the bundled rule file itself: compiling every rule
+    # (expressions, patterns, vocabulary) would cost more than the answer (tests/test_startup.py
+    # compares the two).
+    data = _team_rule_data(code, tuple(map(str, rule_dir))) if rule_dir else bundled_rule_data(code)
     if data is None:
-        fail(f"no rule '{code}' (see 'lgo-audit rules')")
+        where = " (see 'lgo-audit rules'" + (" with the same --rule-dir)" if rule_dir else ")")
+        fail(f"no rule '{code}'{where}")
     typer.echo(f"# {data['code']} {data['name']} ({data['severity']})\n")
     typer.echo(f"{data['summary']}\n")
     typer.echo(data["explanation"].strip())
@@ -627,6 +639,18 @@ def explain(code: Annotated[str, typer.Argument(help="A rule code (LGO101) or na
     fix = data.get("fix")
     if fix is not None:
         typer.echo(f"\n## Fix ({fix['applicability']})\n\n    {fix['at']} := {fix['replacement']}")
+
+
+def _team_rule_data(code: str, rule_dirs: tuple[str, ...]) -> dict[str, Any] | None:
+    """The rule file's table of the rule ``code`` (or name) among the bundled rules and those
+    of ``rule_dirs`` (every file loaded and checked, as a run loads them), else None."""
+    import tomllib
+
+    rule = _load(rule_dirs).get(code)
+    if rule is None:
+        return None
+    data: dict[str, Any] = tomllib.loads(rule.path.read_text(encoding="utf-8"))
+    return data
 
 
 def _answer_at_once(args: list[str]) -> int | None:

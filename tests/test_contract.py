@@ -760,3 +760,23 @@ def test_a_letter_cut_short_is_not_said_to_fit_a_year_with_fewer_sections(tmp_pa
     codes = {line.split()[1] for line in result.stdout.splitlines() if line.startswith(str(letter))}
     assert "LGO002" in codes  # the sections it lacks are said
     assert "LGO010" not in codes
+
+
+# --- a team's own rules, listed and explained ----------------------------------------------------
+
+
+def test_rules_and_explain_show_a_teams_own_rules_with_rule_dir(tmp_path):
+    folder = tmp_path / "qa"
+    folder.mkdir()
+    (folder / "LGO901-team-rule.toml").write_text(team_rule(), encoding="utf-8")
+    listed = run("rules", "--rule-dir", folder)
+    assert listed.exit_code == 0 and any(
+        line.startswith("LGO901  team-rule") for line in listed.stdout.splitlines()
+    )
+    for asked in ("LGO901", "lgo901", "team-rule"):
+        explained = run("explain", asked, "--rule-dir", folder)
+        assert explained.exit_code == 0, explained.stderr
+        assert explained.stdout.startswith("# LGO901 team-rule (")
+    line = one_line_error(run("explain", "LGO999", "--rule-dir", folder))
+    assert "no rule 'LGO999'" in line and "--rule-dir" in line
+    assert one_line_error(run("explain", "LGO901")).startswith("lgo-audit: no rule 'LGO901'")
