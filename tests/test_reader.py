@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import hashlib
 import os
 import pickle
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -468,3 +470,145 @@ def test_text_in_any_accepted_encoding_decodes_to_itself(text: str, encoding: st
     assert isinstance(source, SourceFile)
     assert (source.text, source.encoding) == (text, encoding)
     assert source.encode(source.text) == data
+
+
+# --- a large text file, read a piece at a time ----------------------------------------------
+# A plain-text file of reader._LARGE bytes or more is read and decoded reader._PIECE bytes at
+# a time, so that its bytes and its text are never both held whole (the 25 MB row of the
+# performance benchmark). Whatever the pieces, the result is the whole-file reader's.
+
+
+def read_in_pieces(data: bytes, piece: int, monkeypatch, name: str = "letter.txt"):  # type: ignore[no-untyped-def]
+    """(what the piecewise reader gives, what the whole-file reader gives) for ``data``: a
+    SourceFile, the message of an InputError, or None where the piecewise reader declines."""
+    monkeypatch.setattr(reader, "_LARGE", 1)
+    monkeypatch.setattr(reader, "_PIECE", piece)
+    monkeypatch.setattr(reader, "_HEAD", 1024)  # read first, whole: what names a document
+    with tempfile.TemporaryDirectory() as folder:
+        path = os.path.join(folder, name)
+        with open(path, "wb") as handle:
+            handle.write(data)
+        outcomes = []
+        for read in (
+            lambda: reader._read_large_text(path, path, DEFAULT_MAX_BYTES),
+            lambda: decode(reader.read_bytes(path), path),
+        ):
+            try:
+                outcomes.append(read())
+            except InputError as error:
+                outcomes.append(str(error))
+        return outcomes[0], outcomes[1]
+
+
+WIDE_TEXT = st.text(
+    st.sampled_from("ab \n\r\t\u00e9\u2019\U0001f600")
+    | st.characters(blacklist_categories=("Cs",)),
+    min_size=1,
+    max_size=60,
+)
+
+
+# Read after the first 1,024 bytes (see read_in_pieces), or within them.
+PADDING = st.sampled_from([b"", b"Dear Ms Smith\n" * 74])
+
+
+@given(WIDE_TEXT, st.sampled_from([b"", b"\xef\xbb\xbf"]), PADDING, st.integers(1, 9))
+def test_a_utf8_text_read_in_pieces_is_the_text_read_whole(
+    text: str, bom: bytes, padding: bytes, piece: int
+) -> None:
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        in_pieces, whole = read_in_pieces(bom + padding + text.encode(), piece, monkeypatch)
+    if isinstance(whole, str):  # refused (empty, binary): refused alike, or left to it
+        assert in_pieces in (None, whole)
+    else:  # every multi-byte character split across pieces, the mark, the hash, the size
+        assert in_pieces == whole
+
+
+@given(PADDING, st.binary(min_size=1, max_size=120), st.integers(1, 9))
+def test_any_bytes_read_in_pieces_are_read_as_whole_or_left_to_the_whole_file_reader(
+    padding: bytes, data: bytes, piece: int
+) -> None:
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        in_pieces, whole = read_in_pieces(padding + data, piece, monkeypatch)
+    assert in_pieces is None or in_pieces == whole
+
+
+@pytest.mark.parametrize(
+    ("data", "why"),
+    [
+        (b"x" * 2000 + b"abc \xe9 def", "not UTF-8: decoded as Windows-1252, with its note"),
+        (b"x" * 2000 + b"\x00ij", "a NUL byte past the first piece"),
+        (b"\xff\xfe" + "letter".encode("utf-16-le"), "UTF-16"),
+        (b"%PDF-1.7\n...", "a PDF by its content"),
+        (b"PK\x03\x04....", "a DOCX by its content"),
+    ],
+)
+def test_what_the_piecewise_reader_declines_the_whole_file_reader_reads(
+    data: bytes, why: str, tmp_path: Path, monkeypatch
+) -> None:
+    in_pieces, _ = read_in_pieces(data, 4, monkeypatch)
+    assert in_pieces is None, why
+    path = write(tmp_path, data)
+    monkeypatch.setattr(reader, "_LARGE", 1)
+    assert_same_outcome(lambda: read_source(path), lambda: decode(path.read_bytes(), str(path)))
+
+
+def assert_same_outcome(one, other) -> None:  # type: ignore[no-untyped-def]
+    outcomes = []
+    for read in (one, other):
+        try:
+            outcomes.append(read())
+        except InputError as error:
+            outcomes.append(str(error))
+    assert outcomes[0] == outcomes[1]
+
+
+def test_a_large_file_is_read_in_pieces_through_read_source(tmp_path: Path, monkeypatch) -> None:
+    text = ("Dear Ms Smith \u2019\U0001f600\n" * 40).encode()
+    path = write(tmp_path, b"\xef\xbb\xbf" + text)
+    monkeypatch.setattr(reader, "_LARGE", 100)
+    monkeypatch.setattr(reader, "_PIECE", 7)
+    monkeypatch.setattr(reader, "_HEAD", 10)
+    asked = spy_on_reads(monkeypatch)
+    source = read_source(path)
+    assert asked[:3] == [10, 7, 7]  # read a piece at a time, not whole
+    assert source == decode(path.read_bytes(), str(path))
+    assert (source.encoding, source.bom, source.size) == (
+        "utf-8-sig",
+        b"\xef\xbb\xbf",
+        len(text) + 3,
+    )
+
+
+def test_a_large_file_that_grows_past_the_limit_while_read_in_pieces_is_refused(
+    tmp_path: Path, monkeypatch
+) -> None:
+    path = write(tmp_path, b"x" * 2_000)
+    real_stat = os.stat
+
+    def stale_stat(target: object, *args: object, **kwargs: object) -> os.stat_result:
+        fields = list(real_stat(target))  # type: ignore[arg-type]
+        fields[6] = 900  # st_size as it was a moment ago
+        return os.stat_result(fields)
+
+    monkeypatch.setattr(reader, "_LARGE", 100)
+    monkeypatch.setattr(reader, "_PIECE", 64)
+    monkeypatch.setattr(os, "stat", stale_stat)
+    with pytest.raises(InputError) as caught:
+        read_source(path, max_bytes=1_000)
+    assert str(caught.value) == (
+        f"{path}: is larger than the 1 KB limit (set max-file-size to raise it)"
+    )
+
+
+def test_a_statistics_page_or_a_document_by_its_name_is_not_read_in_pieces(
+    tmp_path: Path, monkeypatch
+) -> None:
+    monkeypatch.setattr(reader, "_LARGE", 1)
+    calls: list[object] = []
+    monkeypatch.setattr(reader, "_read_large_text", lambda *args: calls.append(args))
+    for name in ("page.html", "page.HTM", "letter.pdf", "letter.docx"):
+        path = write(tmp_path, b"<p>Dear Ms Smith</p>", name)
+        with contextlib.suppress(InputError):
+            read_source(path)
+    assert calls == []
