@@ -576,6 +576,25 @@ def _is_link(entry: os.DirEntry[str]) -> bool:
         return False
 
 
+def nothing_found(paths: Iterable[str | os.PathLike[str]], options: CheckOptions) -> str:
+    """The warning when ``paths`` hold no letter or page: what their folders were searched
+    for (their configuration's ``letter-files``; every folder's, when they differ)."""
+    sought: dict[tuple[str, ...], None] = {}
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            try:
+                sought[tuple(_letter_files(options)(path))] = None
+            except UsageError:  # (reported by the run itself)
+                continue
+    if not sought or list(sought) == [tuple(_default_letter_files())]:
+        return "lgo-audit: warning: no letters or pages (.txt, .md, .pdf, .docx, .html, .htm) found"
+    names = sorted({name for patterns in sought for name in patterns})
+    if not names:
+        return "lgo-audit: warning: no letters or pages found: letter-files names no file"
+    return f"lgo-audit: warning: no letters or pages found (letter-files: {', '.join(names)})"
+
+
 def _default_letter_files() -> Sequence[str]:
     from lgo_audit.config import LETTER_FILES
 

@@ -26,10 +26,6 @@ if TYPE_CHECKING:
 
 
 _PATHS_HELP = "Letter and statistics-page files or folders (.txt, .md, .pdf, .docx, .html, .htm)."
-# What check and extract say, exit status 0, when given only folders without a letter.
-NOTHING_FOUND = (
-    "lgo-audit: warning: no letters or pages (.txt, .md, .pdf, .docx, .html, .htm) found"
-)
 
 app = typer.Typer(
     name="lgo-audit",
@@ -120,12 +116,23 @@ def _standard_output_if_dash(value: Path | None) -> Path | None:
     return None if value is not None and str(value) == "-" else value
 
 
+def _output_path(value: str | Path) -> Path:
+    """The path ``-o`` names; an empty one is refused (as a path it would be ``.``)."""
+    if isinstance(value, Path):
+        return value
+    if not value:
+        raise typer.BadParameter("an empty path; name a file, or '-' for standard output")
+    return Path(value)
+
+
 OutputFileOption = Annotated[
     Path | None,
     typer.Option(
         "--output-file",
         "-o",
         help="Write the output to this file ('-': standard output).",
+        parser=_output_path,
+        metavar="<path>",
         callback=_standard_output_if_dash,
     ),
 ]
@@ -372,7 +379,7 @@ def check(
     from dataclasses import replace
 
     from lgo_audit import report
-    from lgo_audit.application import CheckOptions, UsageError, run_check
+    from lgo_audit.application import CheckOptions, UsageError, nothing_found, run_check
 
     fmt = report.FORMATS[output_format]
     if evidence and not fmt.takes_evidence:
@@ -413,7 +420,7 @@ def check(
         except UsageError as error:
             fail(str(error))
     if not run.files and not run.input_errors:
-        typer.echo(NOTHING_FOUND, err=True)
+        typer.echo(nothing_found(paths, options), err=True)
     for message in (*run.input_errors, *run.notices):
         say(message)
     if run.diff_only:  # the diffs are the report (to standard output, or to --output-file)
@@ -523,7 +530,7 @@ def extract(
 ) -> None:
     """Write one row per letter with every fact, in the statistics table's columns first."""
     from lgo_audit import extract as extraction
-    from lgo_audit.application import CheckOptions, UsageError, run_extract
+    from lgo_audit.application import CheckOptions, UsageError, nothing_found, run_extract
 
     try:
         letters, errors = run_extract(
@@ -533,7 +540,7 @@ def extract(
     except UsageError as error:
         fail(str(error))
     if not letters and not errors:
-        typer.echo(NOTHING_FOUND, err=True)
+        typer.echo(nothing_found(paths, CheckOptions(config=config, isolated=isolated)), err=True)
     for message in errors:
         say(message)
     if format is ExtractFormat.csv:

@@ -81,6 +81,24 @@ def test_a_folder_with_no_letter_says_nothing_was_checked(tmp_path):
     assert "no letters or pages" in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("configured", "warning"),
+    [
+        (None, "no letters or pages (.txt, .md, .pdf, .docx, .html, .htm) found"),
+        ('letter-files = ["*.letter"]', "no letters or pages found (letter-files: *.letter)"),
+        ("letter-files = []", "no letters or pages found: letter-files names no file"),
+    ],
+)
+def test_the_warning_names_what_the_folder_was_searched_for(tmp_path, configured, warning):
+    (tmp_path / "notes.csv").write_text("not a letter\n", encoding="utf-8")
+    if configured is not None:
+        (tmp_path / "lgo-audit.toml").write_text(configured + "\n", encoding="utf-8")
+    for command in (["check"], ["extract"]):
+        result = CliRunner().invoke(app, [*command, str(tmp_path)])
+        assert result.exit_code == 0
+        assert stderr_lines(result) == [f"lgo-audit: warning: {warning}"]
+
+
 def test_extract_from_a_folder_with_no_letter_warns_as_check_does(tmp_path):
     (tmp_path / "notes.csv").write_text("not a letter\n", encoding="utf-8")
     result = CliRunner().invoke(app, ["extract", "--isolated", str(tmp_path)])
@@ -455,6 +473,26 @@ def test_an_output_file_of_dash_is_standard_output(tmp_path, monkeypatch, comman
     plain = CliRunner().invoke(app, [command, "--isolated", str(STOCKPORT)])
     assert (to_dash.exit_code, to_dash.stdout) == (plain.exit_code, plain.stdout)
     assert list(tmp_path.iterdir()) == []  # no file named "-"
+
+
+@pytest.mark.parametrize("command", ["check", "extract"])
+def test_an_empty_output_file_is_refused_not_taken_for_the_current_folder(
+    tmp_path, monkeypatch, capsys, command
+):
+    """(Said by the command line's own entry point, which the console script runs.)"""
+    from lgo_audit import cli
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr("sys.argv", ["lgo-audit", command, "--isolated", str(STOCKPORT), "-o", ""])
+    with pytest.raises(SystemExit) as done:
+        cli.main()
+    out, err = capsys.readouterr()
+    assert (done.value.code, out) == (2, "")
+    assert err == (
+        "lgo-audit: Invalid value for '--output-file' / '-o': an empty path; name a file, or "
+        f"'-' for standard output (see 'lgo-audit {command} --help')\n"
+    )
+    assert list(tmp_path.iterdir()) == []
 
 
 @pytest.mark.parametrize("kind", ["rules", "schemas"])
