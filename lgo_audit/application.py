@@ -1109,6 +1109,35 @@ def load_rule_set(rule_dirs: Sequence[str | os.PathLike[str]] = ()) -> RuleSet:
         raise UsageError(str(error)) from None
 
 
+def rule_dirs_here(
+    rule_dirs: Sequence[str | os.PathLike[str]] = (),
+    *,
+    config: Path | None = None,
+    isolated: bool = False,
+) -> tuple[str, ...]:
+    """The rule folders a check of a letter in the current folder uses beyond the bundled
+    rules (what ``rules`` lists and ``explain`` explains): its configuration's ``rule-dirs``
+    (``config``'s with ``--config``, none with ``isolated``), then ``rule_dirs`` (``--rule-dir``).
+    Raises :class:`UsageError` for bad options or a configuration that cannot be used."""
+    from lgo_audit.config import ConfigError, Overrides, resolve_settings
+
+    _validate(CheckOptions(config=config, isolated=isolated))
+    given = tuple(str(d) for d in rule_dirs)
+    try:
+        here = Path.cwd()
+    except OSError:  # the current folder was removed: no configuration of its own applies
+        if config is None:
+            return given
+        here = Path(os.sep)  # (--config applies wherever the letter is)
+    try:
+        [(_, settings)] = resolve_settings(
+            [here / "_"], config=config, isolated=isolated, overrides=Overrides(rule_dirs=given)
+        )
+    except ConfigError as error:
+        raise UsageError(str(error)) from None
+    return settings.rule_dirs
+
+
 def parse_letter(
     path: Path,
     *,

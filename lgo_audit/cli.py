@@ -561,11 +561,15 @@ def list_rules(
         list[Path] | None,
         typer.Option("--rule-dir", help="A folder of your own rules."),
     ] = None,
+    config: ConfigOption = None,
+    isolated: IsolatedOption = False,
 ) -> None:
     """List every rule: code, name, severity and summary."""
+    # (A team's rules too: --rule-dir, and the rule-dirs of the current folder's configuration,
+    # as a check there uses them.)
     import json
 
-    rules = _load(tuple(map(str, rule_dir or ())))
+    rules = _load(_rule_dirs_here(rule_dir, config, isolated))
     if output_format is RulesFormat.json:
         typer.echo(
             json.dumps(
@@ -619,14 +623,21 @@ def explain(
         list[Path] | None,
         typer.Option("--rule-dir", help="A folder of your own rules."),
     ] = None,
+    config: ConfigOption = None,
+    isolated: IsolatedOption = False,
 ) -> None:
     """Explain a rule: what it checks, why it matters, an example and the fix."""
+    # (A team's rule too: --rule-dir, or the rule-dirs of the current folder's configuration.)
+    from lgo_audit.config_files import may_be_configured
     from lgo_audit.resources import bundled_rule_data
 
-    # Without --rule-dir, read from the bundled rule file itself: compiling every rule
-    # (expressions, patterns, vocabulary) would cost more than the answer (tests/test_startup.py
-    # compares the two).
-    data = _team_rule_data(code, tuple(map(str, rule_dir))) if rule_dir else bundled_rule_data(code)
+    # Where no configuration can apply and no --rule-dir is given, read from the bundled rule
+    # file itself: compiling every rule (expressions, patterns, vocabulary) would cost more
+    # than the answer (tests/test_startup.py compares the two).
+    dirs: tuple[str, ...] = ()
+    if rule_dir or config is not None or (not isolated and may_be_configured(Path("."))):
+        dirs = _rule_dirs_here(rule_dir, config, isolated)
+    data = _team_rule_data(code, dirs) if dirs else bundled_rule_data(code)
     if data is None:
         where = " (see 'lgo-audit rules'" + (" with the same --rule-dir)" if rule_dir else ")")
         fail(f"no rule '{code}'{where}")
@@ -646,6 +657,19 @@ def explain(
     fix = data.get("fix")
     if fix is not None:
         typer.echo(f"\n## Fix ({fix['applicability']})\n\n    {fix['at']} := {fix['replacement']}")
+
+
+def _rule_dirs_here(
+    rule_dir: list[Path] | None, config: Path | None, isolated: bool
+) -> tuple[str, ...]:
+    """The rule folders beyond the bundled rules: the current folder's configuration's, then
+    ``--rule-dir`` (:func:`lgo_audit.application.rule_dirs_here`)."""
+    from lgo_audit.application import UsageError, rule_dirs_here
+
+    try:
+        return rule_dirs_here(rule_dir or (), config=config, isolated=isolated)
+    except UsageError as error:
+        fail(str(error))
 
 
 def _team_rule_data(code: str, rule_dirs: tuple[str, ...]) -> dict[str, Any] | None:

@@ -19,6 +19,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any, TypeVar
 
 from lgo_audit.cache import toml_table
+from lgo_audit.config_files import CONFIG_FILES
 from lgo_audit.findings import Severity
 from lgo_audit.reader import DEFAULT_MAX_BYTES, InputError, read_bytes
 from lgo_audit.resources import schema_message, validator
@@ -33,8 +34,6 @@ __all__ = [
     "load_config",
     "resolve_settings",
 ]
-
-CONFIG_FILES = ("lgo-audit.toml", ".lgo-audit.toml", "pyproject.toml")
 
 
 class ConfigError(Exception):

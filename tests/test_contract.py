@@ -780,3 +780,70 @@ def test_rules_and_explain_show_a_teams_own_rules_with_rule_dir(tmp_path):
     line = one_line_error(run("explain", "LGO999", "--rule-dir", folder))
     assert "no rule 'LGO999'" in line and "--rule-dir" in line
     assert one_line_error(run("explain", "LGO901")).startswith("lgo-audit: no rule 'LGO901'")
+
+
+def a_configured_team(tmp_path: Path) -> Path:
+    """A folder whose configuration adds a team's rule folder (LGO901); the folder."""
+    folder = tmp_path / "letters"
+    (folder / "qa").mkdir(parents=True)
+    (folder / "qa" / "LGO901-team-rule.toml").write_text(team_rule(), encoding="utf-8")
+    (folder / "lgo-audit.toml").write_text('rule-dirs = ["qa"]\n', encoding="utf-8")
+    (folder / "2020").mkdir()
+    return folder
+
+
+def test_rules_and_explain_read_the_rule_dirs_of_the_configuration_where_they_run(
+    tmp_path, monkeypatch
+):
+    folder = a_configured_team(tmp_path)
+    monkeypatch.chdir(folder / "2020")  # (a configuration applies below its folder too)
+    listed = run("rules")
+    assert listed.exit_code == 0
+    assert any(line.startswith("LGO901  team-rule") for line in listed.stdout.splitlines())
+    explained = run("explain", "LGO901")
+    assert explained.exit_code == 0 and explained.stdout.startswith("# LGO901 team-rule (")
+    assert "LGO901" not in run("rules", "--isolated").stdout
+    assert one_line_error(run("explain", "LGO901", "--isolated")).startswith(
+        "lgo-audit: no rule 'LGO901'"
+    )
+    monkeypatch.chdir(tmp_path)  # no configuration here: --config names it
+    assert "LGO901" not in run("rules").stdout
+    configured = run("explain", "team-rule", "--config", folder / "lgo-audit.toml")
+    assert configured.exit_code == 0 and configured.stdout.startswith("# LGO901 team-rule (")
+
+
+def test_explain_from_the_console_script_reads_the_configuration_too(tmp_path, monkeypatch, capsys):
+    """(``explain CODE`` is answered before typer builds the command line.)"""
+    folder = a_configured_team(tmp_path)
+    monkeypatch.chdir(folder)
+    monkeypatch.setattr("sys.argv", ["lgo-audit", "explain", "LGO901"])
+    with pytest.raises(SystemExit) as done:
+        cli.main()
+    assert done.value.code in (0, None)
+    assert capsys.readouterr().out.startswith("# LGO901 team-rule (")
+
+
+def test_rules_and_explain_where_the_configuration_is_broken_say_so_in_one_line(
+    tmp_path, monkeypatch
+):
+    (tmp_path / "lgo-audit.toml").write_text('rule-dirs = ["missing"]\n', encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    for args in (("rules",), ("explain", "LGO101")):
+        assert "missing" in one_line_error(run(*args))
+    assert run("explain", "LGO101", "--isolated").exit_code == 0
+
+
+def test_a_pyproject_without_a_table_of_ours_leaves_explain_on_the_bundled_rules(tmp_path):
+    from lgo_audit.config_files import may_be_configured
+
+    folder = tmp_path / "project"
+    folder.mkdir()
+    (folder / "pyproject.toml").write_text("[tool.ruff]\nline-length = 99\n", encoding="utf-8")
+    assert not may_be_configured(folder)
+    (folder / "pyproject.toml").write_text('[tool.lgo-audit]\nselect = ["LGO1"]\n')
+    assert may_be_configured(folder)
+    (folder / "pyproject.toml").write_text("[tool\n")  # broken: for the check to report
+    assert may_be_configured(folder)
+    (folder / "pyproject.toml").unlink()
+    (folder / ".lgo-audit.toml").write_text("")
+    assert may_be_configured(folder / "sub")
