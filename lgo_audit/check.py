@@ -206,7 +206,7 @@ class _Job:
 _JOB: _Job | None = None  # a worker's job, set when it starts
 
 
-def _start_worker(job: _Job) -> None:
+def _start_worker(job: _Job, parent: int) -> None:
     """A worker's start: its job, its watch on the parent, and what it inherited from the
     parent (the modules, rules and register, some 30,000 objects) moved out of the cyclic
     garbage collector's sight with ``gc.freeze``: they live as long as the worker, and its
@@ -217,22 +217,29 @@ def _start_worker(job: _Job) -> None:
     global _JOB
     _JOB = job
     gc.freeze()
-    _end_with_parent()
+    _end_with_parent(parent)
 
 
 PARENT_CHECK_SECONDS = 0.5
 """How often a worker looks whether the process that started it is still there."""
 
 
-def _end_with_parent() -> None:
-    """End this worker soon after the process that started it ends without stopping it (killed,
-    or ended by a signal such as ``timeout``'s SIGTERM): it would otherwise wait for work
-    for ever, an orphan holding its memory. A daemon thread compares the parent's process
-    id every :data:`PARENT_CHECK_SECONDS` (an orphan's parent becomes another process)."""
+def _end_with_parent(parent: int) -> None:
+    """End this worker soon after the process that started it, ``parent`` (its process id, as
+    the parent gave it), ends without stopping it (killed, or ended by a signal such as
+    ``timeout``'s SIGTERM): it would otherwise wait for work for ever, an orphan holding its
+    memory. A worker whose parent has already gone when it starts ends at once (its parent
+    is another process by then: asked here, it would be watched for ever); otherwise a daemon
+    thread compares the parent's process id every :data:`PARENT_CHECK_SECONDS` (an orphan's
+    parent becomes another process). Nothing is watched in ``parent`` itself (a pool
+    stand-in that runs the work in the same process)."""
     import threading
     import time
 
-    parent = os.getppid()
+    if os.getpid() == parent:
+        return
+    if os.getppid() != parent:
+        os._exit(1)
 
     def watch() -> None:
         while os.getppid() == parent:
@@ -329,7 +336,7 @@ def check_results(
     upcoming = iter(lambda: list(itertools.islice(work, size)), [])  # chunks, made as sent
     pending: deque[Future[list[Checked]]] = deque()
     with ProcessPoolExecutor(
-        max_workers=workers, initializer=_start_worker, initargs=(job,)
+        max_workers=workers, initializer=_start_worker, initargs=(job, os.getpid())
     ) as pool:
         for chunk in itertools.islice(upcoming, workers * WINDOW):
             pending.append(pool.submit(_check_chunk, chunk))

@@ -15,6 +15,7 @@ import re
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -357,6 +358,33 @@ def test_the_workers_end_when_the_checking_process_is_killed(tmp_path):
     while any(_running(pid) for pid in workers) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not any(_running(pid) for pid in workers)
+
+
+def test_a_worker_whose_parent_is_gone_when_it_starts_ends_at_once():
+    """A worker can start after its parent was killed (the pool was still starting them):
+    its parent is then another process, which it must not take for its own and wait on for
+    ever (found as a worker left running minutes after the test above)."""
+    gone = subprocess.Popen(["true"])
+    gone.wait()  # the process id the worker's parent had: no longer its parent
+    worker = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import time\nfrom lgo_audit.check import _end_with_parent\n"
+            f"_end_with_parent({gone.pid})\ntime.sleep(60)\n",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert (worker.returncode, worker.stderr) == (1, "")
+
+
+def test_the_process_that_runs_the_work_itself_watches_no_parent():
+    from lgo_audit.check import _end_with_parent
+
+    _end_with_parent(os.getpid())  # (a pool stand-in in the same process): returns, no exit
+    assert not any(t.name == "lgo-audit-parent" for t in threading.enumerate())
 
 
 def test_a_folder_is_checked_in_parallel_with_the_same_findings_as_file_by_file(tmp_path):
