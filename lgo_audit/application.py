@@ -445,10 +445,10 @@ class Run:
 
     @property
     def exit_status(self) -> int:
+        if self.input_errors:  # a file that could not be read, with --diff too
+            return EXIT_ERROR
         if self.diff_only:  # like ruff: status 1 when there is something to fix
             return EXIT_FINDINGS if self.diffs else EXIT_OK
-        if self.input_errors:
-            return EXIT_ERROR
         return EXIT_FINDINGS if self.results.failing else EXIT_OK
 
     def close(self) -> None:
@@ -837,8 +837,11 @@ def _fix(run: Run, tasks: list[tuple[str, Settings]], options: CheckOptions) -> 
             max_bytes=settings.max_file_size,
             profile=settings.profile,
         )
-        if outcome.error is not None and outcome.error.endswith("not fixed"):
-            run.notices.append(outcome.error)
+        if outcome.error is not None:
+            if outcome.error.endswith("not fixed"):
+                run.notices.append(outcome.error)
+            elif options.diff:  # not read (with --fix, the check that follows reports it)
+                run.input_errors.append(outcome.error)
         if options.diff and outcome.changed:
             run.diffs.append(outcome.diff())
         elif outcome.changed and outcome.error is None:

@@ -165,6 +165,43 @@ def test_diff_with_an_output_file_writes_the_diff_there(tmp_path):
     assert letter.read_bytes() == before
 
 
+@pytest.mark.parametrize(
+    ("name", "content", "reason"),
+    [
+        ("binary.txt", b"\x00\x01 not text", "looks like a binary file"),
+        ("empty.txt", b"", "is empty (0 bytes)"),
+        ("utf32.txt", b"\xff\xfe\x00\x00" + "x".encode("utf-32-le"), "is UTF-32 encoded"),
+        ("missing.txt", None, "no such file or directory"),
+    ],
+)
+@pytest.mark.parametrize("fixable_too", [False, True], ids=["alone", "with-a-fixable-letter"])
+def test_diff_names_a_file_it_cannot_read_and_exits_2(tmp_path, name, content, reason, fixable_too):
+    """As a check does: one line on standard error, exit status 2 whatever the diffs."""
+    bad = tmp_path / name
+    if content is not None:
+        bad.write_bytes(content)
+    letters = [bad]
+    if fixable_too:
+        letters.append(tmp_path / "letter.txt")
+        letters[-1].write_text(stevenage_text(), encoding="utf-8")
+    result = runner.invoke(app, ["check", *map(str, letters), "--diff", "--isolated"])
+    assert result.exit_code == 2
+    (line,) = [line for line in result.stderr.splitlines() if name in line]
+    assert line.startswith(f"{bad}: ") and reason in line
+    assert ("+1 upheld decision" in result.stdout) == fixable_too
+
+
+def test_diff_of_a_folder_names_each_file_it_cannot_read(tmp_path):
+    (tmp_path / "a.txt").write_bytes(b"\x00")
+    (tmp_path / "b.md").write_bytes(b"   \n")
+    result = runner.invoke(app, ["check", str(tmp_path), "--diff", "--isolated"])
+    assert result.exit_code == 2
+    assert [line.split(": ")[0] for line in result.stderr.splitlines()] == [
+        str(tmp_path / "a.txt"),
+        str(tmp_path / "b.md"),
+    ]
+
+
 # --- the file itself is never hurt (symlinks, hard links, permissions, owner, line endings) ---
 
 FIXED_LINE = "1 upheld decision"
