@@ -210,26 +210,40 @@ class _Output:
         self._pieces: list[str] = []
         self._size = 0
         self._file: Any = None
+        self._report: Any = None
 
     def __enter__(self) -> _Output:
         if self.output_file is not None:
+            from lgo_audit.safe_write import ReportFile
+
+            # written beside the file and put in its place when complete: a run stopped or
+            # failed on the way leaves the file as it was (lgo_audit.safe_write.ReportFile)
+            self._report = ReportFile(self.output_file)
             try:
                 # what UTF-8 cannot hold (a file name's stray byte) shows as an escape, as on
                 # standard output (docs/output-formats.md#encoding)
-                self._file = self.output_file.open("w", encoding="utf-8", errors="backslashreplace")
+                self._file = self._report.open(encoding="utf-8", errors="backslashreplace")
             except OSError as error:
                 self._failed(error)
         return self
 
     def __exit__(self, *exc: object) -> None:
-        if exc[0] is None:
+        if self._file is None:
+            if exc[0] is None:
+                self._flush()
+            return
+        if exc[0] is not None:
+            self._report.discard()
+            return
+        try:
             self._flush()
-        if self._file is not None:
-            try:
-                self._file.close()
-            except OSError as error:
-                if exc[0] is None:
-                    self._failed(error)
+        except BaseException:
+            self._report.discard()
+            raise
+        try:
+            self._report.commit()
+        except OSError as error:
+            self._failed(error)
 
     def write(self, text: str) -> None:
         if not text:

@@ -46,13 +46,14 @@ import stat
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import BinaryIO, Final
+from typing import Any, BinaryIO, Final, TextIO, cast
 
 from lgo_audit.reader import display_path
 
 __all__ = [
     "ChangedOnDiskError",
     "NotWritableError",
+    "ReportFile",
     "VerificationError",
     "WriteError",
     "write_file",
@@ -341,3 +342,91 @@ def _os_reason(error: OSError) -> str:
 
 def _one_line(error: BaseException) -> str:
     return " ".join(str(error).split()) or type(error).__name__
+
+
+class ReportFile:
+    """A text file written as it is made (a report, as results arrive) that takes the place of
+    ``path`` only once it is complete: an interrupted or failed run leaves the file that was
+    there (or none), never part of a report.
+
+    The text goes to a temporary file beside the real one (``.NAME.XXXXXXXX.lgo-audit``, as
+    :func:`write_file` names it, a symlink followed to its target) with the real file's
+    permission bits (a new file's: ``0o666`` less the umask) and, when it can be given, its
+    owner and group; :meth:`commit` renames it over the real file, :meth:`discard` removes
+    it. A path that is not an ordinary file (``/dev/null``, a named pipe), a file with more
+    than one name (hard links), or a folder where no temporary file can be made is written
+    directly, as ``open(path, "w")`` writes it. A file without a write permission bit is
+    refused, even for root, as :func:`write_file` refuses it.
+
+    :meth:`open` and :meth:`commit` raise ``OSError`` (its ``filename`` the path as given)."""
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = path
+        self._temporary: str | None = None
+        self._target = ""
+        self._handle: Any = None
+
+    def open(self, *, encoding: str = "utf-8", errors: str = "strict") -> TextIO:
+        """The file to write the text into."""
+        self._target = os.path.realpath(self.path)
+        info = _stat_or_none(Path(self._target))
+        if info is not None and not (info.st_mode & _WRITE_BITS):
+            raise PermissionError(errno.EACCES, "Permission denied", os.fspath(self.path))
+        if info is None or (stat.S_ISREG(info.st_mode) and info.st_nlink == 1):
+            folder, name = os.path.split(self._target)
+            try:
+                fd, self._temporary = tempfile.mkstemp(
+                    prefix=f".{name}.", suffix=TEMPORARY_SUFFIX, dir=folder or "."
+                )
+            except OSError:
+                self._temporary = None  # (a folder it may not add to: the file itself)
+            else:
+                self._handle = os.fdopen(fd, "w", encoding=encoding, errors=errors)
+                try:
+                    self._take_over(fd, info)
+                except OSError:
+                    self.discard()
+                    raise
+                return cast(TextIO, self._handle)
+        self._handle = open(self.path, "w", encoding=encoding, errors=errors)  # noqa: SIM115
+        return cast(TextIO, self._handle)
+
+    def commit(self) -> None:
+        """Close the file and, written beside the real one, put it in its place."""
+        handle, self._handle = self._handle, None
+        try:
+            if handle is not None:
+                handle.close()
+            if self._temporary is not None:
+                os.replace(self._temporary, self._target)
+                self._temporary = None
+        except OSError as error:
+            self.discard()
+            error.filename = os.fspath(self.path)
+            raise
+
+    def discard(self) -> None:
+        """Close the file and remove it, if it was written beside the real one (which is
+        then as it was)."""
+        handle, self._handle = self._handle, None
+        if handle is not None:
+            with contextlib.suppress(OSError):
+                handle.close()
+        temporary, self._temporary = self._temporary, None
+        if temporary is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
+
+    @staticmethod
+    def _take_over(fd: int, info: os.stat_result | None) -> None:
+        """The real file's permission bits, owner and group for the new one (best effort for
+        the owner: only root may give a file away)."""
+        if info is None:
+            mask = os.umask(0)
+            os.umask(mask)
+            os.fchmod(fd, 0o666 & ~mask)
+            return
+        os.fchmod(fd, stat.S_IMODE(info.st_mode))
+        if (info.st_uid, info.st_gid) != (os.getuid(), os.getgid()):
+            with contextlib.suppress(OSError):
+                os.fchown(fd, info.st_uid, info.st_gid)

@@ -636,3 +636,43 @@ def test_statistics_with_another_machine_format_is_a_usage_error(fmt):
     assert result.stderr.splitlines() == [
         f"lgo-audit: --statistics goes with --output-format full, concise or json, not {fmt}"
     ]
+
+
+# --- an output file is complete or as it was -----------------------------------------------
+
+
+@pytest.mark.parametrize("stop", [KeyboardInterrupt, OSError], ids=["ctrl-c", "failure"])
+def test_a_report_stopped_on_the_way_leaves_the_previous_report_whole(
+    tmp_path, monkeypatch, capsys, stop
+):
+    """(Found by stopping a batch while its report was written: the old report was gone and
+    the new one cut off.)"""
+    from lgo_audit import cli, report
+
+    previous = tmp_path / "report.txt"
+    previous.write_text("the previous report, complete\n", encoding="utf-8")
+
+    def half_then_stop(fmt: Any, made: Any, write: Any) -> None:
+        write("x" * 200_000)  # more than one piece: some of it reaches the file
+        raise stop()
+
+    monkeypatch.setattr(report, "write", half_then_stop)
+    monkeypatch.setattr(
+        "sys.argv", ["lgo-audit", "check", "--isolated", str(STOCKPORT), "-o", str(previous)]
+    )
+    with pytest.raises(SystemExit):
+        cli.main()
+    capsys.readouterr()
+    assert previous.read_text(encoding="utf-8") == "the previous report, complete\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report.txt"]  # nothing beside it
+
+
+def test_a_complete_report_replaces_the_previous_one(tmp_path):
+    previous = tmp_path / "report.txt"
+    previous.write_text("the previous report\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["check", "--isolated", str(STOCKPORT), "-o", str(previous)])
+    assert result.exit_code == 0 and result.stdout == ""
+    assert previous.read_text(encoding="utf-8").endswith(
+        "Found 3 warnings in 1 letter (0 clean).\n"
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report.txt"]

@@ -443,3 +443,94 @@ def test_a_path_with_a_line_break_is_named_on_one_line(tmp_path):
 )
 def test_the_line_ending_at_an_offset(text, offset, ending):
     assert line_ending_at(text, offset) == ending
+
+
+# --- a report written as it is made (ReportFile): complete, or not there at all ---------------
+
+
+def leftovers(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if p.name.endswith(safe_write.TEMPORARY_SUFFIX))
+
+
+def test_a_report_takes_the_place_of_the_old_one_only_when_committed(tmp_path):
+    path = make(tmp_path, "report.txt")
+    os.chmod(path, 0o640)
+    report = safe_write.ReportFile(path)
+    handle = report.open()
+    handle.write("new report\n")
+    assert path.read_bytes() == OLD  # not yet
+    report.commit()
+    assert path.read_text(encoding="utf-8") == "new report\n"
+    assert stat.S_IMODE(path.stat().st_mode) == 0o640
+    assert leftovers(tmp_path) == []
+
+
+def test_a_report_discarded_leaves_the_old_one_and_nothing_beside_it(tmp_path):
+    path = make(tmp_path, "report.txt")
+    report = safe_write.ReportFile(path)
+    report.open().write("half a rep")
+    report.discard()
+    assert path.read_bytes() == OLD
+    assert leftovers(tmp_path) == []
+
+
+def test_a_new_report_has_the_mode_a_new_file_has(tmp_path):
+    path = tmp_path / "report.txt"
+    mask = os.umask(0o027)
+    try:
+        report = safe_write.ReportFile(path)
+        report.open().write("x\n")
+        report.commit()
+    finally:
+        os.umask(mask)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o640
+
+
+def test_a_report_through_a_link_is_written_at_its_target_and_the_link_stays(tmp_path):
+    target = make(tmp_path, "real.txt")
+    link = tmp_path / "report.txt"
+    link.symlink_to(target)
+    report = safe_write.ReportFile(link)
+    report.open().write("new\n")
+    report.commit()
+    assert link.is_symlink() and target.read_text(encoding="utf-8") == "new\n"
+
+
+def test_a_report_with_two_names_is_written_in_place(tmp_path):
+    path = make(tmp_path, "report.txt")
+    other = tmp_path / "other.txt"
+    os.link(path, other)
+    report = safe_write.ReportFile(path)
+    report.open().write("new\n")
+    report.commit()
+    assert other.read_text(encoding="utf-8") == "new\n" and path.stat().st_nlink == 2
+
+
+def test_a_report_to_a_device_is_written_to_it(tmp_path):
+    report = safe_write.ReportFile(os.devnull)
+    report.open().write("nothing\n")
+    report.commit()
+    assert Path(os.devnull).is_char_device()
+
+
+def test_a_report_over_a_file_without_a_write_bit_is_refused_even_for_root(tmp_path):
+    path = make(tmp_path, "report.txt")
+    os.chmod(path, 0o444)
+    with pytest.raises(PermissionError):
+        safe_write.ReportFile(path).open()
+    assert path.read_bytes() == OLD and leftovers(tmp_path) == []
+
+
+def test_a_report_that_cannot_be_put_in_place_is_an_os_error_naming_it(tmp_path, monkeypatch):
+    path = make(tmp_path, "report.txt")
+    report = safe_write.ReportFile(path)
+    report.open().write("new\n")
+
+    def no_room(*args: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(safe_write.os, "replace", no_room)
+    with pytest.raises(OSError) as caught:
+        report.commit()
+    assert caught.value.filename == str(path)
+    assert path.read_bytes() == OLD and leftovers(tmp_path) == []
