@@ -24,6 +24,7 @@ import re2
 from lgo_audit import expr
 from lgo_audit.cache import read_json, write_json
 from lgo_audit.checks import CHECKS, LINK_NAMES, MESSAGE_NAMES, SECTION_NAMES
+from lgo_audit.config_files import CONFIG_FILES
 from lgo_audit.expr._serial import dump_ast, load_ast
 from lgo_audit.findings import Applicability, Severity
 from lgo_audit.reader import InputError, read_bytes
@@ -270,7 +271,9 @@ def _plain(data: Any) -> bool:
 
 
 def rule_files(dirs: Iterable[Path]) -> list[Path]:
-    """The rule files (``*.toml``) of each folder, sorted; sub-folders are not read.
+    """The rule files (``*.toml``) of each folder, sorted; sub-folders are not read, nor a
+    configuration file (``lgo-audit.toml``, ``.lgo-audit.toml``, ``pyproject.toml``: a team's
+    rules may sit beside its configuration, ``rule-dirs = ["."]``).
 
     A folder that is missing, or holds no rule file of its own, is a :class:`RuleLoadError`:
     a team's folder that adds no rule (its rules in a sub-folder, or none yet) would otherwise
@@ -286,7 +289,7 @@ def rule_files(dirs: Iterable[Path]) -> list[Path]:
             else:
                 why = "rule directory not found"
             raise RuleLoadError(directory, why)
-        named = sorted(directory.glob("*.toml"))
+        named = sorted(p for p in directory.glob("*.toml") if p.name not in CONFIG_FILES)
         for entry in named:  # a rule file that cannot be read must not drop its rule unsaid
             if not entry.is_file():
                 raise RuleLoadError(entry, _not_a_rule_file(entry))
@@ -309,7 +312,15 @@ def _no_rule_files(directory: Path) -> str:
     """Why ``directory`` gives no rule, and what to name instead when its sub-folders hold
     rule files."""
     message = "no rule files (*.toml) in this folder"
-    nested = sorted({p.parent for p in directory.rglob("*.toml") if p.is_file()})
+    if any(p.is_file() for p in map(directory.joinpath, CONFIG_FILES)):
+        message += " (a configuration file is not one)"
+    nested = sorted(
+        {
+            p.parent
+            for p in directory.rglob("*.toml")
+            if p.is_file() and p.name not in CONFIG_FILES and p.parent != directory
+        }
+    )
     if nested:
         shown = ", ".join(str(p) for p in nested[:3]) + (", ..." if len(nested) > 3 else "")
         message += f"; rule files in sub-folders are not read: name the sub-folder ({shown})"

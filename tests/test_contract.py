@@ -847,3 +847,24 @@ def test_a_pyproject_without_a_table_of_ours_leaves_explain_on_the_bundled_rules
     (folder / "pyproject.toml").unlink()
     (folder / ".lgo-audit.toml").write_text("")
     assert may_be_configured(folder / "sub")
+
+
+def test_a_team_rule_beside_its_configuration_is_read_and_the_configuration_is_not(tmp_path):
+    (tmp_path / "LGO901-team-rule.toml").write_text(team_rule(), encoding="utf-8")
+    (tmp_path / "lgo-audit.toml").write_text('rule-dirs = ["."]\n', encoding="utf-8")
+    (tmp_path / "pyproject.toml").write_text("[tool.other]\nx = 1\n", encoding="utf-8")
+    letter = letter_copy(tmp_path / "letters")
+    result = run("check", "--select", "LGO901", "--config", tmp_path / "lgo-audit.toml", letter)
+    assert result.exit_code in (0, 1), result.stderr
+    listed = run("rules", "--config", tmp_path / "lgo-audit.toml")
+    assert "LGO901  team-rule" in listed.stdout
+
+
+def test_a_rule_dir_holding_only_a_configuration_says_that_is_no_rule_file(tmp_path):
+    (tmp_path / "lgo-audit.toml").write_text('rule-dirs = ["."]\n', encoding="utf-8")
+    letter = letter_copy(tmp_path)
+    line = one_line_error(run("check", letter))
+    assert line == (
+        f"lgo-audit: {tmp_path}: no rule files (*.toml) in this folder "
+        "(a configuration file is not one)"
+    )
