@@ -576,23 +576,34 @@ def _is_link(entry: os.DirEntry[str]) -> bool:
         return False
 
 
-def nothing_found(paths: Iterable[str | os.PathLike[str]], options: CheckOptions) -> str:
+def nothing_found(paths: Iterable[str | os.PathLike[str]], options: CheckOptions) -> list[str]:
     """The warning when ``paths`` hold no letter or page: what their folders were searched
-    for (their configuration's ``letter-files``; every folder's, when they differ)."""
-    sought: dict[tuple[str, ...], None] = {}
+    for (their configuration's ``letter-files``): one line, or one a folder when their
+    configurations search for different files."""
+    sought: dict[str, tuple[str, ...]] = {}
     for given in paths:
         path = Path(given)
         if path.is_dir():
             try:
-                sought[tuple(_letter_files(options)(path))] = None
+                sought[_shown(given)] = tuple(_letter_files(options)(path))
             except UsageError:  # (reported by the run itself)
                 continue
-    if not sought or list(sought) == [tuple(_default_letter_files())]:
-        return "lgo-audit: warning: no letters or pages (.txt, .md, .pdf, .docx, .html, .htm) found"
-    names = sorted({name for patterns in sought for name in patterns})
-    if not names:
-        return "lgo-audit: warning: no letters or pages found: letter-files names no file"
-    return f"lgo-audit: warning: no letters or pages found (letter-files: {', '.join(names)})"
+    kinds = set(sought.values())
+    if len(kinds) <= 1:
+        return [f"lgo-audit: warning: no letters or pages {_sought(next(iter(kinds), None))}"]
+    return [
+        f"lgo-audit: warning: {folder}: no letters or pages {_sought(patterns)}"
+        for folder, patterns in sought.items()
+    ]
+
+
+def _sought(patterns: Sequence[str] | None) -> str:
+    """What a folder was searched for, as the no-letter warning says it."""
+    if patterns is None or tuple(patterns) == tuple(_default_letter_files()):
+        return "(.txt, .md, .pdf, .docx, .html, .htm) found"
+    if not patterns:
+        return "found: letter-files names no file"
+    return f"found (letter-files: {', '.join(patterns)})"
 
 
 def _default_letter_files() -> Sequence[str]:

@@ -434,7 +434,8 @@ def check(
         except UsageError as error:
             fail(str(error))
     if not run.files and not run.input_errors:
-        typer.echo(nothing_found(paths, options), err=True)
+        for line in nothing_found(paths, options):
+            typer.echo(line, err=True)
     for message in (*run.input_errors, *run.notices):
         say(message)
     if run.diff_only:  # the diffs are the report (to standard output, or to --output-file)
@@ -554,7 +555,8 @@ def extract(
     except UsageError as error:
         fail(str(error))
     if not letters and not errors:
-        typer.echo(nothing_found(paths, CheckOptions(config=config, isolated=isolated)), err=True)
+        for line in nothing_found(paths, CheckOptions(config=config, isolated=isolated)):
+            typer.echo(line, err=True)
     for message in errors:
         say(message)
     if format is ExtractFormat.csv:

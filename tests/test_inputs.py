@@ -99,6 +99,24 @@ def test_the_warning_names_what_the_folder_was_searched_for(tmp_path, configured
         assert stderr_lines(result) == [f"lgo-audit: warning: {warning}"]
 
 
+def test_folders_searched_for_different_files_are_each_named_in_the_warning(tmp_path):
+    for name, configured in (("a", "letter-files = []"), ("b", 'letter-files = ["*.letter"]')):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "lgo-audit.toml").write_text(configured + "\n", encoding="utf-8")
+    (tmp_path / "plain").mkdir()
+    folders = [str(tmp_path / name) for name in ("a", "b", "plain")]
+    for command in ("check", "extract"):
+        result = CliRunner().invoke(app, [command, *folders])
+        assert result.exit_code == 0
+        assert stderr_lines(result) == [
+            f"lgo-audit: warning: {folders[0]}: no letters or pages found: letter-files names "
+            "no file",
+            f"lgo-audit: warning: {folders[1]}: no letters or pages found (letter-files: *.letter)",
+            f"lgo-audit: warning: {folders[2]}: no letters or pages (.txt, .md, .pdf, .docx, "
+            ".html, .htm) found",
+        ]
+
+
 def test_extract_from_a_folder_with_no_letter_warns_as_check_does(tmp_path):
     (tmp_path / "notes.csv").write_text("not a letter\n", encoding="utf-8")
     result = CliRunner().invoke(app, ["extract", "--isolated", str(tmp_path)])
