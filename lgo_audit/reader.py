@@ -499,9 +499,9 @@ def _os_reason(error: OSError | ValueError) -> str:
     if isinstance(error, ValueError):  # e.g. "embedded null byte"
         return "is not a valid path"
     if isinstance(error, FileNotFoundError):
-        return "file not found"
+        return "no such file or directory"  # (as check says of a path it cannot find)
     if isinstance(error, NotADirectoryError):
-        return "file not found (a part of the path is not a directory)"
+        return "no such file or directory (a part of the path is not a directory)"
     if isinstance(error, IsADirectoryError):
         return "is a directory, not a file"
     if isinstance(error, PermissionError):
@@ -519,7 +519,7 @@ def _human(size: int) -> str:
 
 def _too_large(size: int | None, limit: int) -> str:
     advice = "(set max-file-size to raise it)"
-    shown_limit = _human(limit)
+    shown_limit = _human(limit) if limit >= 1000 else f"{limit:,}-byte"  # "the 5-byte limit"
     if size is None:
         return f"is larger than the {shown_limit} limit {advice}"
     shown_size = _human(size)

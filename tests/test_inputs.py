@@ -305,7 +305,7 @@ def test_an_oversized_table_is_refused_with_the_letters_limit(tmp_path):
     table = tmp_path / "stats.csv"
     table.write_text("authority,year\n" + "Stockport,2020\n" * 10)
     result = check("--max-file-size", "50", "--data", table, STOCKPORT)
-    assert result.exit_code == 2 and "larger than the 50 bytes limit" in result.stderr
+    assert result.exit_code == 2 and "larger than the 50-byte limit" in result.stderr
 
 
 def test_a_register_on_a_device_is_refused_before_reading(tmp_path):

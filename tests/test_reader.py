@@ -155,15 +155,18 @@ def test_missing_file(tmp_path: Path) -> None:
     path = tmp_path / "nope.txt"
     with pytest.raises(InputError) as caught:
         read_source(path)
-    assert str(caught.value) == f"{path}: file not found"
-    assert (caught.value.path, caught.value.reason) == (str(path), "file not found")
+    assert str(caught.value) == f"{path}: no such file or directory"
+    assert (caught.value.path, caught.value.reason) == (str(path), "no such file or directory")
 
 
 def test_path_through_a_file(tmp_path: Path) -> None:
     path = write(tmp_path, b"x") / "inside.txt"
     with pytest.raises(InputError) as caught:
         read_source(path)
-    assert str(caught.value) == f"{path}: file not found (a part of the path is not a directory)"
+    assert (
+        str(caught.value)
+        == f"{path}: no such file or directory (a part of the path is not a directory)"
+    )
 
 
 def test_directory(tmp_path: Path) -> None:
@@ -428,7 +431,7 @@ def test_message_stays_on_one_line_whatever_the_path(tmp_path: Path) -> None:
         read_source(path)
     message = str(caught.value)
     assert "\n" not in message
-    assert message.endswith("two\\nlines.txt: file not found")
+    assert message.endswith("two\\nlines.txt: no such file or directory")
 
 
 def test_input_error_survives_pickling() -> None:
@@ -612,3 +615,19 @@ def test_a_statistics_page_or_a_document_by_its_name_is_not_read_in_pieces(
         with contextlib.suppress(InputError):
             read_source(path)
     assert calls == []
+
+
+@pytest.mark.parametrize(
+    ("limit", "said"),
+    [
+        (1, "is 12 bytes, larger than the 1-byte limit"),
+        (5, "is 12 bytes, larger than the 5-byte limit"),
+    ],
+)
+def test_a_limit_of_a_few_bytes_is_said_as_a_limit_is(
+    tmp_path: Path, limit: int, said: str
+) -> None:
+    path = write(tmp_path, b"Dear Ms Smi\n")
+    with pytest.raises(InputError) as caught:
+        read_source(path, max_bytes=limit)
+    assert str(caught.value) == f"{path}: {said} (set max-file-size to raise it)"
