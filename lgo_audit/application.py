@@ -54,6 +54,7 @@ __all__ = [
     "EXIT_OK",
     "SPOOL_FROM",
     "CheckOptions",
+    "FixInterrupted",
     "Results",
     "Run",
     "UsageError",
@@ -73,6 +74,15 @@ configuration or input error."""
 class UsageError(Exception):
     """A problem with the options, a configuration file, a rule file or a table: one line,
     exit status 2, nothing checked."""
+
+
+class FixInterrupted(KeyboardInterrupt):
+    """Ctrl-C while ``--fix`` was writing letters: ``files``, how many it had fixed by then
+    (each letter is whole: fixed, or as it was)."""
+
+    def __init__(self, files: int) -> None:
+        super().__init__(files)
+        self.files = files
 
 
 @dataclass(frozen=True)
@@ -838,16 +848,24 @@ def _fix(run: Run, tasks: list[tuple[str, Settings]], options: CheckOptions) -> 
     from lgo_audit.register import load_register
     from lgo_audit.rules import rules_for
 
+    written = 0  # letters fixed on disk, for a Ctrl-C to say
     for path, settings in tasks:
-        outcome = fix_file(
-            Path(path),
-            settings.selection.active(rules_for(settings.rule_dirs)),
-            authorities=load_register(settings.authority_register),
-            unsafe=options.unsafe_fixes,
-            write=not options.diff,
-            max_bytes=settings.max_file_size,
-            profile=settings.profile,
-        )
+        try:
+            outcome = fix_file(
+                Path(path),
+                settings.selection.active(rules_for(settings.rule_dirs)),
+                authorities=load_register(settings.authority_register),
+                unsafe=options.unsafe_fixes,
+                write=not options.diff,
+                max_bytes=settings.max_file_size,
+                profile=settings.profile,
+            )
+        except KeyboardInterrupt:
+            if written:
+                raise FixInterrupted(written) from None
+            raise
+        if not options.diff and outcome.changed and outcome.error is None:
+            written += 1
         if outcome.error is not None:
             if outcome.error.endswith("not fixed"):
                 run.notices.append(outcome.error)

@@ -393,7 +393,13 @@ def check(
     from dataclasses import replace
 
     from lgo_audit import report
-    from lgo_audit.application import CheckOptions, UsageError, nothing_found, run_check
+    from lgo_audit.application import (
+        CheckOptions,
+        FixInterrupted,
+        UsageError,
+        nothing_found,
+        run_check,
+    )
 
     fmt = report.FORMATS[output_format]
     if evidence and not fmt.takes_evidence:
@@ -433,6 +439,13 @@ def check(
             run = run_check(paths, replace(options, progress=progress))
         except UsageError as error:
             fail(str(error))
+        except FixInterrupted as stop:  # (said here: typer makes a Ctrl-C a bare status)
+            plural = "s" if stop.files != 1 else ""
+            say(
+                f"lgo-audit: interrupted after fixing {stop.files} letter{plural} (each letter "
+                "is fixed in full or as it was: run --fix again to fix the rest)"
+            )
+            sys.exit(INTERRUPTED)
     if not run.files and not run.input_errors:
         for line in nothing_found(paths, options):
             typer.echo(line, err=True)

@@ -449,3 +449,56 @@ def test_every_template_year_names_its_own_title_in_messages():
 
     for name, profile in PROFILES.items():
         assert f"Annual Review letter {name}" in profile.section("title").title
+
+
+def test_an_interrupted_fix_says_how_many_letters_it_had_fixed(tmp_path, monkeypatch, capsys):
+    """(Ctrl-C during a --fix of 3,000 letters said only "interrupted", after 1,606 had been
+    rewritten.)"""
+    import lgo_audit.fix
+    from lgo_audit import cli
+
+    letters = []
+    for name in ("a.txt", "b.txt", "c.txt"):
+        letters.append(tmp_path / name)
+        letters[-1].write_text(stevenage_text(), encoding="utf-8")
+    real = lgo_audit.fix.fix_file
+    calls = []
+
+    def stopped_at_the_third(*args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(args[0])
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(lgo_audit.fix, "fix_file", stopped_at_the_third)
+    monkeypatch.setattr(
+        "sys.argv", ["lgo-audit", "check", "--isolated", "--fix", *map(str, letters)]
+    )
+    with pytest.raises(SystemExit) as done:
+        cli.main()
+    assert done.value.code == 130
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        "lgo-audit: interrupted after fixing 2 letters (each letter is fixed in full or as it "
+        "was: run --fix again to fix the rest)"
+    )
+    assert [FIXED_LINE in p.read_text(encoding="utf-8") for p in letters] == [True, True, False]
+
+
+def test_an_interrupted_fix_that_had_fixed_nothing_says_only_interrupted(
+    tmp_path, monkeypatch, capsys
+):
+    import lgo_audit.fix
+    from lgo_audit import cli
+
+    letter = tmp_path / "a.txt"
+    letter.write_text(stevenage_text(), encoding="utf-8")
+
+    def stopped(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(lgo_audit.fix, "fix_file", stopped)
+    monkeypatch.setattr("sys.argv", ["lgo-audit", "check", "--isolated", "--fix", str(letter)])
+    with pytest.raises(SystemExit) as done:
+        cli.main()
+    assert done.value.code == 130
+    assert capsys.readouterr().err.splitlines()[-1] == "lgo-audit: interrupted"
