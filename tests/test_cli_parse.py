@@ -350,7 +350,7 @@ BAD_INPUTS = {
     "utf-32": (make_utf32, "UTF-32"),
     "directory": (make_directory, "directory"),
     "fifo": (make_fifo, "not a regular file"),
-    "missing": (make_missing, "not found"),
+    "missing": (make_missing, "no such file or directory"),
     "not-a-letter": (make_not_a_letter, "not an Annual Review letter"),
 }
 
