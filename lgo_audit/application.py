@@ -441,14 +441,16 @@ class Run:
     table's own findings if any (:class:`Results`: read back one at a time for a large
     batch); ``rules``: the active rules by code; ``input_errors``: one line per path that
     could not be checked (also each result's ``error``); ``notices``: lines for standard
-    error (fixes refused); ``fixed``: findings fixed; ``diffs``: unified diffs (``diff``).
-    Each result's failing severity is ``results.fail_on(index)``."""
+    error (fixes refused); ``fixed``: findings fixed; ``letters_fixed``: letters written by
+    ``--fix``; ``diffs``: unified diffs (``diff``). Each result's failing severity is
+    ``results.fail_on(index)``."""
 
     results: Results = field(default_factory=Results)
     rules: list[Rule] = field(default_factory=list)
     input_errors: list[str] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
     fixed: int = 0
+    letters_fixed: int = 0
     diffs: list[str] = field(default_factory=list)
     diff_only: bool = False
     files: int = 0  # letter files found
@@ -848,8 +850,8 @@ def _fix(run: Run, tasks: list[tuple[str, Settings]], options: CheckOptions) -> 
     from lgo_audit.register import load_register
     from lgo_audit.rules import rules_for
 
-    written = 0  # letters fixed on disk, for a Ctrl-C to say
     for path, settings in tasks:
+        before = None if options.diff else _identity_of(path)
         try:
             outcome = fix_file(
                 Path(path),
@@ -861,11 +863,13 @@ def _fix(run: Run, tasks: list[tuple[str, Settings]], options: CheckOptions) -> 
                 profile=settings.profile,
             )
         except KeyboardInterrupt:
-            if written:
-                raise FixInterrupted(written) from None
+            # stopped while this letter was written: counted if it was (another file, or
+            # the same one changed, at its path)
+            if before is not None and _identity_of(path) != before:
+                run.letters_fixed += 1
             raise
         if not options.diff and outcome.changed and outcome.error is None:
-            written += 1
+            run.letters_fixed += 1
         if outcome.error is not None:
             if outcome.error.endswith("not fixed"):
                 run.notices.append(outcome.error)
@@ -875,6 +879,28 @@ def _fix(run: Run, tasks: list[tuple[str, Settings]], options: CheckOptions) -> 
             run.diffs.append(outcome.diff())
         elif outcome.changed and outcome.error is None:
             run.fixed += outcome.applied
+
+
+def _identity_of(path: str) -> tuple[int, int, int] | None:
+    """What changes when a file is written: its inode, size and modification time (None
+    for a file that cannot be looked at)."""
+    try:
+        info = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    return (info.st_ino, info.st_size, info.st_mtime_ns)
+
+
+@contextlib.contextmanager
+def _saying_what_was_fixed(run: Run) -> Iterator[None]:
+    """A Ctrl-C once ``--fix`` has written letters (while it writes them, or in the check that
+    follows): :class:`FixInterrupted`, with their number."""
+    try:
+        yield
+    except KeyboardInterrupt:
+        if run.letters_fixed:
+            raise FixInterrupted(run.letters_fixed) from None
+        raise
 
 
 def _not_a_letter(checked: Checked, settings: Settings, codes: set[str]) -> bool:
@@ -1011,94 +1037,96 @@ def run_check(paths: Sequence[str | os.PathLike[str]], options: CheckOptions) ->
     rule_sets = _rules_and_registers(groups, options)
     missing = [f"{path}: {reason}" for path, reason in _problems(inputs)]
     run = Run(input_errors=missing, files=len(files))
-    if options.fix or options.diff:
-        _fix(run, tasks, options)
-        if options.diff:
-            run.diff_only = True
-            return run
-    active = {s: s.selection.active(rules) for s, rules in rule_sets.items()}
-    not_a_letter = {
-        s: {r.code for r in rules if r.check == NOT_A_LETTER.name} for s, rules in active.items()
-    }
-    work = _Work(tasks)
-    problems = [None if isinstance(e, str) else e for e in inputs.entries]
-    del inputs, files, tasks
-    spool = len(problems) >= SPOOL_FROM
-    results = run.results = Results(spool=spool)
-    batch = Batch(_fact_names(active.values(), table is not None), results.facts)
-    settings_at: list[Settings | None] = []
-    skipped: list[str] = []
-    checked = check_results(
-        work,
-        options.jobs,
-        keep_facts=options.keep_facts,
-        keep_source=options.keep_source,
-        shown_facts=options.shown_facts,
-        names=batch.names,
-        pack=spool,
-        pieces=_pieces(options, active),
-    )
-    done = 0
-    for problem in problems:
-        if problem is not None:  # a path that could not be checked, in its place
-            results.add(FileResult(problem[0], error=": ".join(problem)))
-            batch.add(problem[0], None)
-            settings_at.append(None)
-            continue
-        item = next(checked)
-        path, settings = work[done]
-        done += 1
-        if options.progress is not None:
-            options.progress(done, len(work))
-        if options.skip_non_letters and _not_a_letter(item, settings, not_a_letter[settings]):
-            skipped.append(path)
-            continue
-        lean = None
-        if item.error is None and (item.lean is not None or not item.codes):
-            lean = (path, item.profile, item.lean)
-        results.add(item.result, settings.fail_on, lean=lean)
-        if item.error is not None and isinstance(item.result, bytes):
-            results.note_unreadable(FileResult(path, error=item.error))
-        batch.add(path, item.values if item.error is None else None)
-        settings_at.append(settings)
-    checked.close()  # the workers stop
-    run.input_errors = [r.error for r in results.unreadable if r.error is not None]
-    if skipped:
-        _skipped_notices(run, skipped)
-    strictest = _strictest(active)
-    rules = list(strictest.values())
-    own = {s: {r.code: r for r in rules} for s, rules in active.items()}
-    judgement = Judgement()
-    if len(batch.letters) > 1:
-        selects = None
-        if len(own) > 1:  # (letters under several configurations)
+    with _saying_what_was_fixed(run):
+        if options.fix or options.diff:
+            _fix(run, tasks, options)
+            if options.diff:
+                run.diff_only = True
+                return run
+        active = {s: s.selection.active(rules) for s, rules in rule_sets.items()}
+        not_a_letter = {
+            s: {r.code for r in rules if r.check == NOT_A_LETTER.name}
+            for s, rules in active.items()
+        }
+        work = _Work(tasks)
+        problems = [None if isinstance(e, str) else e for e in inputs.entries]
+        del inputs, files, tasks
+        spool = len(problems) >= SPOOL_FROM
+        results = run.results = Results(spool=spool)
+        batch = Batch(_fact_names(active.values(), table is not None), results.facts)
+        settings_at: list[Settings | None] = []
+        skipped: list[str] = []
+        checked = check_results(
+            work,
+            options.jobs,
+            keep_facts=options.keep_facts,
+            keep_source=options.keep_source,
+            shown_facts=options.shown_facts,
+            names=batch.names,
+            pack=spool,
+            pieces=_pieces(options, active),
+        )
+        done = 0
+        for problem in problems:
+            if problem is not None:  # a path that could not be checked, in its place
+                results.add(FileResult(problem[0], error=": ".join(problem)))
+                batch.add(problem[0], None)
+                settings_at.append(None)
+                continue
+            item = next(checked)
+            path, settings = work[done]
+            done += 1
+            if options.progress is not None:
+                options.progress(done, len(work))
+            if options.skip_non_letters and _not_a_letter(item, settings, not_a_letter[settings]):
+                skipped.append(path)
+                continue
+            lean = None
+            if item.error is None and (item.lean is not None or not item.codes):
+                lean = (path, item.profile, item.lean)
+            results.add(item.result, settings.fail_on, lean=lean)
+            if item.error is not None and isinstance(item.result, bytes):
+                results.note_unreadable(FileResult(path, error=item.error))
+            batch.add(path, item.values if item.error is None else None)
+            settings_at.append(settings)
+        checked.close()  # the workers stop
+        run.input_errors = [r.error for r in results.unreadable if r.error is not None]
+        if skipped:
+            _skipped_notices(run, skipped)
+        strictest = _strictest(active)
+        rules = list(strictest.values())
+        own = {s: {r.code: r for r in rules} for s, rules in active.items()}
+        judgement = Judgement()
+        if len(batch.letters) > 1:
+            selects = None
+            if len(own) > 1:  # (letters under several configurations)
 
-            def selects(index: int, code: str) -> bool:
-                settings = settings_at[index]
-                return settings is not None and code in own[settings]
+                def selects(index: int, code: str) -> bool:
+                    settings = settings_at[index]
+                    return settings is not None and code in own[settings]
 
-        judge_batch(batch, rules, judgement, selects)
-    extra = []
-    if table is not None:
-        orphans = judge_data(batch, rules, table, judgement)
-        if orphans:
-            lowest = min(
-                (s.fail_on for s in settings_at if s is not None),
-                key=lambda s: s.rank,
-                default=Severity.ERROR,
-            )
-            table_result = FileResult(table.path, orphans, source_text=table.text, kind="table")
-            extra.append((table_result, lowest))
-    if len(own) > 1:
-        _as_configured(judgement, [None if s is None else own[s] for s in settings_at])
+            judge_batch(batch, rules, judgement, selects)
+        extra = []
+        if table is not None:
+            orphans = judge_data(batch, rules, table, judgement)
+            if orphans:
+                lowest = min(
+                    (s.fail_on for s in settings_at if s is not None),
+                    key=lambda s: s.rank,
+                    default=Severity.ERROR,
+                )
+                table_result = FileResult(table.path, orphans, source_text=table.text, kind="table")
+                extra.append((table_result, lowest))
+        if len(own) > 1:
+            _as_configured(judgement, [None if s is None else own[s] for s in settings_at])
 
-    def ignored(index: int) -> Sequence[Selector]:
-        settings = settings_at[index]
-        return () if settings is None else settings.ignored_for(Path(batch.paths[index]))
+        def ignored(index: int) -> Sequence[Selector]:
+            settings = settings_at[index]
+            return () if settings is None else settings.ignored_for(Path(batch.paths[index]))
 
-    results.finish(judgement, ignored, extra, keep_source=options.keep_source)
-    run.rules = [strictest[code] for code in sorted(strictest)]
-    return run
+        results.finish(judgement, ignored, extra, keep_source=options.keep_source)
+        run.rules = [strictest[code] for code in sorted(strictest)]
+        return run
 
 
 def run_extract(

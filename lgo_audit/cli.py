@@ -440,12 +440,7 @@ def check(
         except UsageError as error:
             fail(str(error))
         except FixInterrupted as stop:  # (said here: typer makes a Ctrl-C a bare status)
-            plural = "s" if stop.files != 1 else ""
-            say(
-                f"lgo-audit: interrupted after fixing {stop.files} letter{plural} (each letter "
-                "is fixed in full or as it was: run --fix again to fix the rest)"
-            )
-            sys.exit(INTERRUPTED)
+            _stopped_after_fixing(stop.files)
     if not run.files and not run.input_errors:
         for line in nothing_found(paths, options):
             typer.echo(line, err=True)
@@ -458,7 +453,7 @@ def check(
         raise typer.Exit(run.exit_status)
     try:
         results = run.results.lean() if lean else run.results
-        with _Output(output_file) as out:
+        with _Output(output_file) as out, _saying_what_was_fixed(run.letters_fixed):
             if statistics:
                 out.write(report.render_statistics(results, fmt))
             else:
@@ -474,6 +469,27 @@ def check(
     finally:
         run.close()
     raise typer.Exit(status)
+
+
+def _stopped_after_fixing(files: int) -> NoReturn:
+    """Ctrl-C once ``--fix`` had written ``files`` letters: said, status 130."""
+    plural = "s" if files != 1 else ""
+    say(
+        f"lgo-audit: interrupted after fixing {files} letter{plural} (each letter is fixed in "
+        "full or as it was: run --fix again to fix the rest)"
+    )
+    sys.exit(INTERRUPTED)
+
+
+@contextlib.contextmanager
+def _saying_what_was_fixed(files: int) -> Iterator[None]:
+    """A Ctrl-C while the report of a ``--fix`` that wrote ``files`` letters is written."""
+    try:
+        yield
+    except KeyboardInterrupt:
+        if files:
+            _stopped_after_fixing(files)
+        raise
 
 
 @app.command("config")

@@ -502,3 +502,65 @@ def test_an_interrupted_fix_that_had_fixed_nothing_says_only_interrupted(
         cli.main()
     assert done.value.code == 130
     assert capsys.readouterr().err.splitlines()[-1] == "lgo-audit: interrupted"
+
+
+def interrupted_fix(tmp_path, monkeypatch, capsys, patch) -> tuple[str, list[Path]]:  # type: ignore[no-untyped-def]
+    """The last line on standard error of a --fix of three fixable letters stopped by
+    ``patch(monkeypatch)``, and the letters."""
+    from lgo_audit import cli
+
+    letters = []
+    for name in ("a.txt", "b.txt", "c.txt"):
+        letters.append(tmp_path / name)
+        letters[-1].write_text(stevenage_text(), encoding="utf-8")
+    patch(monkeypatch)
+    monkeypatch.setattr(
+        "sys.argv", ["lgo-audit", "check", "--isolated", "--fix", *map(str, letters)]
+    )
+    with pytest.raises(SystemExit) as done:
+        cli.main()
+    assert done.value.code == 130
+    return capsys.readouterr().err.splitlines()[-1], letters
+
+
+def test_a_letter_written_just_before_the_interruption_is_counted(tmp_path, monkeypatch, capsys):
+    """(Ctrl-C as the fixed letter was put in place: said one letter fewer than fixed.)"""
+    import lgo_audit.fix
+
+    real = lgo_audit.fix.fix_file
+
+    def patch(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+        def written_then_stopped(*args, **kwargs):  # type: ignore[no-untyped-def]
+            outcome = real(*args, **kwargs)
+            if str(args[0]).endswith("b.txt"):
+                raise KeyboardInterrupt  # after b.txt is written, before fix_file returns
+            return outcome
+
+        monkeypatch.setattr(lgo_audit.fix, "fix_file", written_then_stopped)
+
+    said, letters = interrupted_fix(tmp_path, monkeypatch, capsys, patch)
+    assert "interrupted after fixing 2 letters" in said
+    assert [FIXED_LINE in p.read_text(encoding="utf-8") for p in letters] == [True, True, False]
+
+
+@pytest.mark.parametrize("stage", ["check", "report"])
+def test_a_fix_interrupted_after_every_letter_is_fixed_says_so(
+    tmp_path, monkeypatch, capsys, stage
+):
+    """(Ctrl-C in the check that follows the fixes, or while its report is written, said
+    only "interrupted".)"""
+    import lgo_audit.check
+    from lgo_audit import report
+
+    def patch(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+        def stopped(*args, **kwargs):  # type: ignore[no-untyped-def]
+            raise KeyboardInterrupt
+
+        if stage == "check":
+            monkeypatch.setattr(lgo_audit.check, "check_results", stopped)
+        else:
+            monkeypatch.setattr(report, "write", stopped)
+
+    said, letters = interrupted_fix(tmp_path, monkeypatch, capsys, patch)
+    assert "interrupted after fixing 3 letters" in said
+    assert all(FIXED_LINE in p.read_text(encoding="utf-8") for p in letters)
