@@ -41,7 +41,9 @@ from __future__ import annotations
 import contextlib
 import errno
 import hashlib
+import io
 import os
+import shutil
 import stat
 import tempfile
 from collections.abc import Callable
@@ -349,20 +351,27 @@ class ReportFile:
     ``path`` only once it is complete: an interrupted or failed run leaves the file that was
     there (or none), never part of a report.
 
-    The text goes to a temporary file beside the real one (``.NAME.XXXXXXXX.lgo-audit``, as
-    :func:`write_file` names it, a symlink followed to its target) with the real file's
-    permission bits (a new file's: ``0o666`` less the umask) and, when it can be given, its
-    owner and group; :meth:`commit` renames it over the real file, :meth:`discard` removes
-    it. A path that is not an ordinary file (``/dev/null``, a named pipe), a file with more
-    than one name (hard links), or a folder where no temporary file can be made is written
-    directly, as ``open(path, "w")`` writes it. A file without a write permission bit is
-    refused, even for root, as :func:`write_file` refuses it.
+    How, by the file that is there:
 
+    * **an ordinary file of the caller's** (or none yet): the text goes to a temporary file
+      beside it (``.NAME.XXXXXXXX.lgo-audit``, as :func:`write_file` names it, a symlink
+      followed to its target) with its permission bits (a new file's: ``0o666`` less the
+      umask), and :meth:`commit` renames it over the file;
+    * **a file with more than one name (hard links), another user's file, or one in a folder
+      where no file can be added**: the text goes to a temporary file elsewhere (the system's
+      temporary folder), and :meth:`commit` copies it into the file, which keeps its names,
+      owner and mode (only a crash during that copy can cut the file short);
+    * **what is not an ordinary file** (``/dev/null``, a named pipe): written directly.
+
+    A file the caller may not write (no write permission bit, even for root, as
+    :func:`write_file` has it, or denied by the system) is refused: ``PermissionError``.
+    :meth:`discard` removes the temporary file and leaves the real one as it was.
     :meth:`open` and :meth:`commit` raise ``OSError`` (its ``filename`` the path as given)."""
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = path
-        self._temporary: str | None = None
+        self._temporary: str | None = None  # beside the real file, renamed over it
+        self._spool: Any = None  # elsewhere, copied into it
         self._target = ""
         self._handle: Any = None
 
@@ -370,63 +379,86 @@ class ReportFile:
         """The file to write the text into."""
         self._target = os.path.realpath(self.path)
         info = _stat_or_none(Path(self._target))
-        if info is not None and not (info.st_mode & _WRITE_BITS):
+        if info is not None and not stat.S_ISREG(info.st_mode):
+            self._handle = open(self.path, "w", encoding=encoding, errors=errors)  # noqa: SIM115
+            return cast(TextIO, self._handle)
+        if info is not None and (
+            not info.st_mode & _WRITE_BITS or not os.access(self._target, os.W_OK)
+        ):
             raise PermissionError(errno.EACCES, "Permission denied", os.fspath(self.path))
-        if info is None or (stat.S_ISREG(info.st_mode) and info.st_nlink == 1):
+        if info is None or (info.st_nlink == 1 and _may_give(info)):
             folder, name = os.path.split(self._target)
             try:
                 fd, self._temporary = tempfile.mkstemp(
                     prefix=f".{name}.", suffix=TEMPORARY_SUFFIX, dir=folder or "."
                 )
             except OSError:
-                self._temporary = None  # (a folder it may not add to: the file itself)
+                if info is None:  # (a new file where none can be added: said as open says it)
+                    raise
+                self._temporary = None
             else:
                 self._handle = os.fdopen(fd, "w", encoding=encoding, errors=errors)
                 try:
-                    self._take_over(fd, info)
+                    _take_over(fd, info)
                 except OSError:
                     self.discard()
                     raise
                 return cast(TextIO, self._handle)
-        self._handle = open(self.path, "w", encoding=encoding, errors=errors)  # noqa: SIM115
+        self._spool = tempfile.TemporaryFile()  # noqa: SIM115
+        self._handle = io.TextIOWrapper(self._spool, encoding=encoding, errors=errors)
         return cast(TextIO, self._handle)
 
     def commit(self) -> None:
-        """Close the file and, written beside the real one, put it in its place."""
+        """Close the file and put what it holds in the real one's place (or into it)."""
         handle, self._handle = self._handle, None
         try:
-            if handle is not None:
+            if self._spool is not None and handle is not None:
+                handle.flush()
+                self._spool.seek(0)
+                with open(self.path, "wb") as real:  # (in place: its names, owner, mode kept)
+                    shutil.copyfileobj(self._spool, real)
+                handle.close()
+                self._spool = None
+            elif handle is not None:
                 handle.close()
             if self._temporary is not None:
                 os.replace(self._temporary, self._target)
                 self._temporary = None
         except OSError as error:
+            if handle is not None:
+                with contextlib.suppress(OSError):
+                    handle.close()
             self.discard()
             error.filename = os.fspath(self.path)
             raise
 
     def discard(self) -> None:
-        """Close the file and remove it, if it was written beside the real one (which is
-        then as it was)."""
+        """Close the file and remove the temporary one; the real file is as it was."""
         handle, self._handle = self._handle, None
         if handle is not None:
             with contextlib.suppress(OSError):
                 handle.close()
+        self._spool = None  # (a temporary file of the system's: gone when closed)
         temporary, self._temporary = self._temporary, None
         if temporary is not None:
             with contextlib.suppress(OSError):
                 os.unlink(temporary)
 
-    @staticmethod
-    def _take_over(fd: int, info: os.stat_result | None) -> None:
-        """The real file's permission bits, owner and group for the new one (best effort for
-        the owner: only root may give a file away)."""
-        if info is None:
-            mask = os.umask(0)
-            os.umask(mask)
-            os.fchmod(fd, 0o666 & ~mask)
-            return
-        os.fchmod(fd, stat.S_IMODE(info.st_mode))
-        if (info.st_uid, info.st_gid) != (os.getuid(), os.getgid()):
-            with contextlib.suppress(OSError):
-                os.fchown(fd, info.st_uid, info.st_gid)
+
+def _may_give(info: os.stat_result) -> bool:
+    """Whether a new file can be given the owner and group of the file ``info`` describes
+    (they are the caller's, or the caller is root)."""
+    return os.geteuid() == 0 or (info.st_uid, info.st_gid) == (os.geteuid(), os.getegid())
+
+
+def _take_over(fd: int, info: os.stat_result | None) -> None:
+    """The real file's permission bits, owner and group for the new one (a new file's bits:
+    ``0o666`` less the umask)."""
+    if info is None:
+        mask = os.umask(0)
+        os.umask(mask)
+        os.fchmod(fd, 0o666 & ~mask)
+        return
+    os.fchmod(fd, stat.S_IMODE(info.st_mode))
+    if (info.st_uid, info.st_gid) != (os.geteuid(), os.getegid()):
+        os.fchown(fd, info.st_uid, info.st_gid)

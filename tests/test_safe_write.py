@@ -534,3 +534,52 @@ def test_a_report_that_cannot_be_put_in_place_is_an_os_error_naming_it(tmp_path,
         report.commit()
     assert caught.value.filename == str(path)
     assert path.read_bytes() == OLD and leftovers(tmp_path) == []
+
+
+def test_a_report_with_two_names_stopped_on_the_way_leaves_both_as_they_were(tmp_path):
+    path = make(tmp_path, "report.txt")
+    os.link(path, tmp_path / "other.txt")
+    report = safe_write.ReportFile(path)
+    report.open().write("half a rep" * 10_000)
+    assert path.read_bytes() == OLD  # written elsewhere until committed
+    report.discard()
+    assert path.read_bytes() == OLD and (tmp_path / "other.txt").read_bytes() == OLD
+    assert leftovers(tmp_path) == []
+
+
+@pytest.mark.parametrize("why", ["another user's file", "a folder that takes no new file"])
+def test_a_report_that_cannot_be_renamed_into_place_is_copied_in_when_complete(
+    tmp_path, monkeypatch, why
+):
+    path = make(tmp_path, "report.txt")
+    inode = path.stat().st_ino
+    if why == "another user's file":
+        monkeypatch.setattr(safe_write, "_may_give", lambda info: False)
+    else:
+
+        def no_room(*args: object, **kwargs: object) -> None:
+            raise PermissionError(errno.EACCES, "Permission denied")
+
+        monkeypatch.setattr(safe_write.tempfile, "mkstemp", no_room)
+    stopped = safe_write.ReportFile(path)
+    stopped.open().write("half a rep")
+    stopped.discard()
+    assert path.read_bytes() == OLD
+    report = safe_write.ReportFile(path)
+    report.open().write("the whole report\n")
+    report.commit()
+    assert path.read_text(encoding="utf-8") == "the whole report\n"
+    assert path.stat().st_ino == inode  # the same file: its owner, group and names kept
+    assert leftovers(tmp_path) == []
+
+
+def test_a_report_over_a_file_the_system_will_not_let_the_caller_write_is_refused(
+    tmp_path, monkeypatch
+):
+    """(Replaced by a rename, a file of another user's that the caller may not write would
+    have been taken over: the folder's permission, not the file's, governs a rename.)"""
+    path = make(tmp_path, "report.txt")
+    monkeypatch.setattr(safe_write.os, "access", lambda *args, **kwargs: False)
+    with pytest.raises(PermissionError):
+        safe_write.ReportFile(path).open()
+    assert path.read_bytes() == OLD and leftovers(tmp_path) == []
