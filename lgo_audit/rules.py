@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -271,16 +272,22 @@ def _plain(data: Any) -> bool:
 
 
 def rule_files(dirs: Iterable[Path]) -> list[Path]:
-    """The rule files (``*.toml``) of each folder, sorted; sub-folders are not read, nor a
-    configuration file (``lgo-audit.toml``, ``.lgo-audit.toml``, ``pyproject.toml``: a team's
-    rules may sit beside its configuration, ``rule-dirs = ["."]``).
+    """The rule files (``*.toml``) of each folder (a folder named twice, however, read once),
+    sorted; sub-folders are not read, nor a configuration file (``lgo-audit.toml``,
+    ``.lgo-audit.toml``, ``pyproject.toml``: a team's rules may sit beside its configuration,
+    ``rule-dirs = ["."]``).
 
     A folder that is missing, or holds no rule file of its own, is a :class:`RuleLoadError`:
     a team's folder that adds no rule (its rules in a sub-folder, or none yet) would otherwise
     be taken silently as "0 rules". So is an entry named like a rule file that is none (a
     broken link, a folder, a pipe): its rule would otherwise be switched off unsaid."""
     files: list[Path] = []
+    seen: set[str] = set()
     for directory in dirs:
+        place = os.path.realpath(directory)
+        if place in seen:  # one folder named twice (in a configuration and by --rule-dir)
+            continue
+        seen.add(place)
         if not directory.is_dir():
             if directory.exists():
                 why = "is not a folder of rule files"

@@ -868,3 +868,17 @@ def test_a_rule_dir_holding_only_a_configuration_says_that_is_no_rule_file(tmp_p
         f"lgo-audit: {tmp_path}: no rule files (*.toml) in this folder "
         "(a configuration file is not one)"
     )
+
+
+def test_a_rule_folder_named_twice_is_read_once(tmp_path, monkeypatch):
+    """(In a configuration's rule-dirs and by --rule-dir, or twice by --rule-dir: its rules
+    clashed with themselves.)"""
+    folder = a_configured_team(tmp_path)
+    monkeypatch.chdir(folder)
+    listed = run("rules", "--rule-dir", "qa")
+    assert listed.exit_code == 0, listed.stderr
+    assert sum(line.startswith("LGO901 ") for line in listed.stdout.splitlines()) == 1
+    assert run("explain", "LGO901", "--rule-dir", "./qa/").exit_code == 0
+    letter = letter_copy(folder / "2020")
+    twice = run("check", "--isolated", "--rule-dir", "qa", "--rule-dir", "./qa/", letter)
+    assert twice.exit_code in (0, 1), twice.stderr
