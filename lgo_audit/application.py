@@ -872,7 +872,11 @@ def _fix(run: Run, tasks: list[tuple[str, Settings]], options: CheckOptions) -> 
             run.letters_fixed += 1
         if outcome.error is not None:
             if outcome.error.endswith("not fixed"):
-                run.notices.append(outcome.error)
+                # (--diff writes nothing: what it leaves out has no diff, rather than no fix)
+                said = outcome.error
+                run.notices.append(
+                    said.removesuffix("not fixed") + "no diff" if options.diff else said
+                )
             elif options.diff:  # not read (with --fix, the check that follows reports it)
                 run.input_errors.append(outcome.error)
         if options.diff and outcome.changed:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-__all__ = ["CONFIG_FILES", "may_be_configured"]
+__all__ = ["CONFIG_FILES", "holds_configuration", "may_be_configured"]
 
 CONFIG_FILES = ("lgo-audit.toml", ".lgo-audit.toml", "pyproject.toml")
 """The names of a configuration file, in the order they are sought in one folder."""
@@ -23,14 +23,21 @@ def may_be_configured(start: Path) -> bool:
     when none can; a folder that cannot be searched counts as configured."""
     try:
         directory = Path(os.path.realpath(start))
-        for folder in (directory, *directory.parents):
-            for name in CONFIG_FILES:
-                candidate = folder / name
-                if candidate.is_file() and (name != "pyproject.toml" or _has_table(candidate)):
-                    return True
+        if any(map(holds_configuration, (directory, *directory.parents))):
+            return True
     except (OSError, ValueError):
         return True
     return False
+
+
+def holds_configuration(folder: Path) -> bool:
+    """Whether ``folder`` itself holds a configuration file: a ``lgo-audit.toml`` or
+    ``.lgo-audit.toml``, or a ``pyproject.toml`` with a ``[tool.lgo-audit]`` table (or that
+    cannot be read as TOML)."""
+    return any(
+        (folder / name).is_file() and (name != "pyproject.toml" or _has_table(folder / name))
+        for name in CONFIG_FILES
+    )
 
 
 def _has_table(pyproject: Path) -> bool:

@@ -25,7 +25,7 @@ import re2
 from lgo_audit import expr
 from lgo_audit.cache import read_json, write_json
 from lgo_audit.checks import CHECKS, LINK_NAMES, MESSAGE_NAMES, SECTION_NAMES
-from lgo_audit.config_files import CONFIG_FILES
+from lgo_audit.config_files import CONFIG_FILES, holds_configuration
 from lgo_audit.expr._serial import dump_ast, load_ast
 from lgo_audit.findings import Applicability, Severity
 from lgo_audit.reader import InputError, read_bytes
@@ -319,7 +319,7 @@ def _no_rule_files(directory: Path) -> str:
     """Why ``directory`` gives no rule, and what to name instead when its sub-folders hold
     rule files."""
     message = "no rule files (*.toml) in this folder"
-    if any(p.is_file() for p in map(directory.joinpath, CONFIG_FILES)):
+    if holds_configuration(directory):
         message += " (a configuration file is not one)"
     nested = sorted(
         {

@@ -882,3 +882,13 @@ def test_a_rule_folder_named_twice_is_read_once(tmp_path, monkeypatch):
     letter = letter_copy(folder / "2020")
     twice = run("check", "--isolated", "--rule-dir", "qa", "--rule-dir", "./qa/", letter)
     assert twice.exit_code in (0, 1), twice.stderr
+
+
+def test_a_rule_folder_holding_only_another_tools_pyproject_is_not_said_to_hold_a_configuration(
+    tmp_path,
+):
+    (tmp_path / "qa").mkdir()
+    (tmp_path / "qa" / "pyproject.toml").write_text("[tool.ruff]\nline-length = 99\n")
+    letter = letter_copy(tmp_path)
+    line = one_line_error(run("check", "--isolated", "--rule-dir", tmp_path / "qa", letter))
+    assert line.endswith(": no rule files (*.toml) in this folder")

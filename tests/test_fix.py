@@ -564,3 +564,11 @@ def test_a_fix_interrupted_after_every_letter_is_fixed_says_so(
     said, letters = interrupted_fix(tmp_path, monkeypatch, capsys, patch)
     assert "interrupted after fixing 3 letters" in said
     assert all(FIXED_LINE in p.read_text(encoding="utf-8") for p in letters)
+
+
+def test_diff_of_a_file_that_is_not_a_letter_says_it_has_no_diff(tmp_path):
+    readme = tmp_path / "readme.txt"
+    readme.write_text("How we keep the letters in this folder.\n", encoding="utf-8")
+    result = runner.invoke(app, ["check", str(readme), "--diff", "--isolated"])
+    assert result.exit_code == 0 and result.stdout == ""
+    assert result.stderr.splitlines() == [f"{readme}: not an Annual Review letter; no diff"]
