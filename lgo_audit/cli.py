@@ -95,6 +95,9 @@ ConfigOption = Annotated[
     Path | None, typer.Option("--config", help="Use this configuration file for every letter.")
 ]
 IsolatedOption = Annotated[bool, typer.Option("--isolated", help="Ignore all configuration files.")]
+RuleDirOption = Annotated[
+    list[Path] | None, typer.Option("--rule-dir", help="A folder of your own rules.")
+]
 JobsOption = Annotated[
     int | None, typer.Option("--jobs", "-j", help="Worker processes (default: all cores).")
 ]
@@ -602,10 +605,7 @@ def list_rules(
         RulesFormat,
         typer.Option("--output-format", help="One line per rule (text) or a JSON array."),
     ] = RulesFormat.text,
-    rule_dir: Annotated[
-        list[Path] | None,
-        typer.Option("--rule-dir", help="A folder of your own rules."),
-    ] = None,
+    rule_dir: RuleDirOption = None,
     config: ConfigOption = None,
     isolated: IsolatedOption = False,
 ) -> None:
@@ -664,10 +664,7 @@ def test_rules(
 @app.command()
 def explain(
     code: Annotated[str, typer.Argument(help="A rule code (LGO101) or name.")],
-    rule_dir: Annotated[
-        list[Path] | None,
-        typer.Option("--rule-dir", help="A folder of your own rules."),
-    ] = None,
+    rule_dir: RuleDirOption = None,
     config: ConfigOption = None,
     isolated: IsolatedOption = False,
 ) -> None:

@@ -281,16 +281,21 @@ def test_file_at_the_limit_is_accepted(tmp_path: Path) -> None:
     assert read_source(path, max_bytes=1_000).size == 1_000
 
 
-def test_file_that_grows_after_stat_is_still_limited(tmp_path: Path, monkeypatch) -> None:
-    path = write(tmp_path, b"x" * 2_000)
+def stat_says_size(monkeypatch, size: int) -> None:  # type: ignore[no-untyped-def]
+    """From now on, ``os.stat`` gives every file the size ``size`` (a file that grew since)."""
     real_stat = os.stat
 
     def stale_stat(target: object, *args: object, **kwargs: object) -> os.stat_result:
-        fields = list(real_stat(target))  # type: ignore[arg-type]
-        fields[6] = 10  # st_size as it was a moment ago
+        fields = list(real_stat(target, *args, **kwargs))  # type: ignore[arg-type]
+        fields[6] = size
         return os.stat_result(fields)
 
     monkeypatch.setattr(os, "stat", stale_stat)
+
+
+def test_file_that_grows_after_stat_is_still_limited(tmp_path: Path, monkeypatch) -> None:
+    path = write(tmp_path, b"x" * 2_000)
+    stat_says_size(monkeypatch, 10)  # as it was a moment ago
     with pytest.raises(InputError) as caught:
         read_source(path, max_bytes=1_000)
     assert str(caught.value) == (
@@ -587,16 +592,9 @@ def test_a_large_file_that_grows_past_the_limit_while_read_in_pieces_is_refused(
     tmp_path: Path, monkeypatch
 ) -> None:
     path = write(tmp_path, b"x" * 2_000)
-    real_stat = os.stat
-
-    def stale_stat(target: object, *args: object, **kwargs: object) -> os.stat_result:
-        fields = list(real_stat(target))  # type: ignore[arg-type]
-        fields[6] = 900  # st_size as it was a moment ago
-        return os.stat_result(fields)
-
     monkeypatch.setattr(reader, "_LARGE", 100)
     monkeypatch.setattr(reader, "_PIECE", 64)
-    monkeypatch.setattr(os, "stat", stale_stat)
+    stat_says_size(monkeypatch, 900)  # as it was a moment ago
     with pytest.raises(InputError) as caught:
         read_source(path, max_bytes=1_000)
     assert str(caught.value) == (
