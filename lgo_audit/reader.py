@@ -144,13 +144,26 @@ def read_source(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BY
     ever read, so a huge file (or one growing while it is read) costs nothing.
     """
     display = display_path(path)
+    try:
+        info: os.stat_result | None = os.stat(path)  # (once: read_bytes is given it)
+    except (OSError, ValueError):
+        info = None  # (read_bytes says why)
     name = os.fspath(path)
-    if not is_html_path(name) and not name.lower().endswith(DOCUMENT_SUFFIXES):
+    if (
+        info is not None
+        and stat.S_ISREG(info.st_mode)
+        and _LARGE <= info.st_size <= max_bytes
+        and not is_html_path(name)
+        and not name.lower().endswith(DOCUMENT_SUFFIXES)
+    ):
         large = _read_large_text(path, display, max_bytes)
         if large is not None:
             return large
     data = read_bytes(
-        path, max_bytes=file_limit(path, max_bytes), head=lambda head: _sniff(head, display)
+        path,
+        max_bytes=file_limit(path, max_bytes),
+        head=lambda head: _sniff(head, display),
+        info=info,
     )
     return decode(data, display, max_chars=max_bytes)
 
@@ -164,7 +177,8 @@ _PIECE: Final = 1 << 20
 def _read_large_text(
     path: str | os.PathLike[str], display: str, max_bytes: int
 ) -> SourceFile | None:
-    """A plain-text file of :data:`_LARGE` bytes or more, UTF-8 with or without a byte-order
+    """A plain-text file of :data:`_LARGE` bytes or more (as ``stat`` said, within the limit),
+    UTF-8 with or without a byte-order
     mark, read and decoded :data:`_PIECE` bytes at a time, its text grown in place: its bytes
     and its text are never both held whole (a 25 MB letter peaks at about its size once, not
     twice). None for any other file, or anything to report (a NUL byte, bytes that are not
@@ -172,12 +186,6 @@ def _read_large_text(
     whole and report exactly as for a small file. Raises :class:`InputError` only as
     :func:`read_bytes` would: a first 64 KiB that is binary, or a file grown past the limit.
     """
-    try:
-        info = os.stat(path)
-    except (OSError, ValueError):
-        return None
-    if not stat.S_ISREG(info.st_mode) or not _LARGE <= info.st_size <= max_bytes:
-        return None
     digest = hashlib.sha256()
     decoder = codecs.getincrementaldecoder("utf-8")()
     text = ""
@@ -255,6 +263,7 @@ def read_bytes(
     *,
     max_bytes: int = DEFAULT_MAX_BYTES,
     head: Callable[[bytes], None] | None = None,
+    info: os.stat_result | None = None,
 ) -> bytes:
     """The bytes of the regular file at ``path``, at most ``max_bytes`` of them.
 
@@ -263,11 +272,13 @@ def read_bytes(
     before anything is read, the size is checked with ``stat`` first and at most
     ``max_bytes + 1`` bytes are ever read (no more than the file's size and one, unless it
     grows). ``head``: called with the first 64 KiB before the rest is read; it refuses the
-    file by raising :class:`InputError`. Raises :class:`InputError` (one line, naming the
+    file by raising :class:`InputError`. ``info``: the file's ``os.stat`` if the caller has
+    it already. Raises :class:`InputError` (one line, naming the
     file as it can be shown)."""
     display = display_path(path)
     try:
-        info = os.stat(path)
+        if info is None:
+            info = os.stat(path)
     except (OSError, ValueError) as error:
         if isinstance(error, FileNotFoundError) and os.path.islink(path):
             raise InputError(display, "is a broken symbolic link") from None
