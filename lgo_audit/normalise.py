@@ -55,8 +55,9 @@ How it is done, and why it is fast (no Python loop over characters): one compile
 expression, whose alternatives all begin with a literal character, finds the places that need
 a change, and the regex engine skips everything else at C speed; the plain stretches between
 them are copied as slices. (A shorter expression is used when the text has none of the rarer
-characters, and "\\r\\n" is turned into "\\n" by ``str.split``/``str.join`` beforehand,
-with its positions kept, so neither costs anything per line.) Every quantifier is bounded or cannot
+characters, "\\r\\n" is turned into "\\n" by ``str.split``/``str.join`` beforehand,
+with its positions kept, and a tab or NBSP into a space by ``str.replace``, so none of them
+costs anything per line.) Every quantifier is bounded or cannot
 overlap with what follows it, so the time is linear in the length of the text. The offset map
 is piecewise linear: one segment per stretch copied or token replaced (normalised start,
 original start, original length of a replaced token), kept in arrays and searched with
@@ -222,16 +223,15 @@ def normalise(text: str) -> NormalisedText:
         lines = text.split("\r\n")
         source = "\n".join(lines)
         crlf = array("q", map(add, accumulate(map(len, lines[:-1])), count()))
-    # A tab or NBSP with no other space beside it becomes the space it would be made
-    # (at C speed, the same length): copied with the words around it, it maps to itself
-    # just as the token it would otherwise be, so only runs and the rarer ones are tokens.
-    # (One pattern for each: one that starts with a single character is searched twice as
-    # fast as one that starts with a class; neither replacement changes what the other sees,
-    # as a space beside a tab or NBSP keeps it from being alone.)
+    # A tab or NBSP becomes a space at C speed (the same length, so every offset stays): the
+    # space maps to it as the token it would otherwise be would, and where it stands beside
+    # other spaces, the run is collapsed to its first as any run of spaces is (in _copy), the
+    # same output and the same map as a token that took the run. (Letters extracted from PDFs
+    # hold dozens of NBSPs beside spaces: a token each cost a fifth of the normaliser's time.)
     if "\t" in source:
-        source = _LONE_TAB.sub(" ", source)
+        source = source.replace("\t", " ")
     if "\u00a0" in source:
-        source = _LONE_NBSP.sub(" ", source)
+        source = source.replace("\u00a0", " ")
     return _Normaliser(source).run(text, crlf)
 
 
@@ -311,6 +311,7 @@ _DELETE_RUN: Final = f"[{_ranges(_DELETE)}]*"
 # letters contain come first, and a text without any of the rare ones (checked first,
 # cheaply) is scanned with the short pattern.
 _COMMON_MAPPED: Final = "\u2018\u2019\u201c\u201d\u2013\u2014"
+# (A tab or NBSP is a space before the scan: neither is ever a token of its own.)
 _COMMON_SPACES: Final = "\t\u00a0"
 # A form feed (a page break) is in many texts read from PDFs; the other line breaks but "\n"
 # are in few texts (a lone "\r" or a vertical tab), and each alternative that takes one with
@@ -331,7 +332,6 @@ _COMMON: Final = [
     r"&(?:amp|nbsp|quot|apos|lt|gt|#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6});",
     _u("\u2026"),
     *(f"{_u(c)}{_MAPPED_RUN}" for c in _COMMON_MAPPED),
-    *(f"{_u(c)}{_HS}*" for c in _COMMON_SPACES),
 ]
 _RARE_EXPAND: Final = "".join(c for c in _EXPAND if c != "\u2026")
 _RARE_MAPPED: Final = "".join(c for c in _ONE_TO_ONE if c not in _COMMON_MAPPED)
@@ -360,10 +360,6 @@ _LEADING_MARKER: Final = re.compile(rf"\ufeff?{_HS}*{_MARKER}")
 # A line break inside a link, with the spaces around it.
 _WRAP_IN_LINK: Final = re.compile(rf"{_HS}*[{_ranges(_BREAKS)}]{_HS}*")
 _DOUBLE_SPACES: Final = re.compile("  +")
-# (The character first, so that the engine skips to it at C speed; then what is beside it.)
-_LONE_TAB: Final = re.compile(rf"\t(?<!{_HS}\t)(?!{_HS})")
-_LONE_NBSP: Final = re.compile(rf"\u00a0(?<!{_HS}\u00a0)(?!{_HS})")
-
 # What a token's first character says about it.
 _BREAK, _ESCAPE, _LINK, _IMAGE, _EMPHASIS, _TAG_OR_BR, _ENTITY = range(7)
 _EXPANSION, _MAPPED, _SPACE, _DELETED = range(7, 11)

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from lgo_audit.grammar import PAGE_PROFILES, PROFILES, Recogniser, document_kind
 from lgo_audit.grammar.fuse import fuse
+from lgo_audit.grammar.profile_2020 import AUTHORITY_TYPES, authority_types
 from lgo_audit.normalise import normalise
 from lgo_audit.reader import decode
 from tests.letters import random_letter_facts, random_style, render
@@ -59,8 +60,62 @@ def test_most_statements_are_fused():
 
 
 def test_a_statement_with_a_condition_is_left_to_pyparsing():
+    year = pp.Regex(r"\d{4}")
+    year.add_condition(lambda t: int(t[0]) >= 2020)
+    grammar = pp.Regex("(?i)Annual Review letter") + year
+    assert fuse(grammar) is grammar
+
+
+def test_the_comparison_statement_is_fused():
     comparison = next(s for s in PROFILE.statements if s.name == "comparison")
-    assert fuse(comparison.grammar) is comparison.grammar
+    assert fuse(comparison.grammar) is not comparison.grammar
+
+
+_SPELLINGS = {  # how a letter may write each type (and what is no type of the five)
+    **{t: t for t in AUTHORITY_TYPES},
+    "County  Councils": "County Councils",
+    "Unitary\tCouncils": "Unitary Councils",
+    "London\nBoroughs": "London Boroughs",
+    "Parish Councils": None,
+    "county councils": None,  # the types are written with capitals
+}
+_SEPARATORS = {
+    ", ": True,
+    ",": True,
+    " , ": True,
+    ", and ": True,
+    " and ": True,
+    ",\nand ": True,
+    " or ": False,
+    ", , ": False,
+}
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.sampled_from(sorted(_SPELLINGS)), min_size=1, max_size=8),
+    st.lists(st.sampled_from(sorted(_SEPARATORS)), min_size=7, max_size=7),
+    st.sampled_from([".", ". More.", ""]),
+)
+def test_the_authority_types_are_the_five_in_any_order(types, separators, end):
+    """The list names each of the five types at least once, in any order (repeats allowed),
+    with commas and "and" between them and a full stop after them."""
+    text = "".join(t + s for t, s in zip(types[:-1], separators, strict=False)) + types[-1] + end
+    used = separators[: len(types) - 1]
+    named = {_SPELLINGS[t] for t in types}
+    expected = (
+        all(_SEPARATORS[s] for s in used)
+        and None not in named
+        and named == set(AUTHORITY_TYPES)
+        and end.startswith(".")
+    )
+    try:
+        found = authority_types.parse_string(text)[0]
+    except pp.ParseException:
+        found = None
+    assert (found is not None) == expected, text
+    if found is not None:
+        assert found == text[: text.index(".") + 1]
 
 
 @cache

@@ -620,3 +620,21 @@ def test_a_tab_or_nbsp_maps_like_the_space_it_becomes(text: str) -> None:
     assert result.text == token.text
     for i in range(len(result.text)):
         assert result.span(i, i + 1) == token.span(i, i + 1)
+
+
+@settings(max_examples=300)
+@given(
+    st.lists(
+        st.sampled_from(["a", "b", " ", "\t", "\u00a0", "\n", "\r\n", "- ", "**", "[x](y)", "."]),
+        max_size=30,
+    ).map("".join)
+)
+def test_every_tab_and_nbsp_maps_as_a_space_token_would(text: str) -> None:
+    """Tabs and NBSPs are made spaces before the scan, alone or in runs: the text and every
+    offset of the map are those of reading each as a space token (U+2002 always is one)."""
+    result = normalise(text)
+    token = normalise(text.replace("\t", "\u2002").replace("\u00a0", "\u2002"))
+    assert result.text == token.text
+    for i in range(len(result.text) + 1):
+        assert result.original_offset(i) == token.original_offset(i)
+        assert result.original_end(i) == token.original_end(i)

@@ -109,13 +109,13 @@ AUTHORITY_TYPES = (
     "London Boroughs",
 )
 _TYPE = "(?:" + "|".join(words(t) for t in AUTHORITY_TYPES) + ")"
-authority_types = pp.Regex(rf"{_TYPE}(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+){_TYPE})*\s*\.")
-authority_types.add_condition(
-    lambda t: (
-        {" ".join(x.split()).lower() for x in re.findall(_TYPE, t[0])}
-        == {x.lower() for x in AUTHORITY_TYPES}
-    ),
-    message="the five authority types",
+_TYPE_SEPARATOR = r"(?:\s*,\s*(?:and\s+)?|\s+and\s+)"
+# The list of types, naming each of the five at least once (in any order): each is sought by a
+# lookahead that steps along the list a type at a time, so that the statement is one regular
+# expression, which the recogniser fuses with the others.
+_EACH_TYPE = "".join(f"(?=(?:{_TYPE}{_TYPE_SEPARATOR})*?{words(t)})" for t in AUTHORITY_TYPES)
+authority_types = pp.Regex(rf"{_EACH_TYPE}{_TYPE}(?:{_TYPE_SEPARATOR}{_TYPE})*\s*\.").set_name(
+    "the five authority types"
 )
 
 # The dash of a key-area paragraph ("Complaints upheld - We uphold ..."): a paragraph
