@@ -1505,6 +1505,38 @@ def test_population_possible_is_interval_arithmetic_at_the_stated_places() -> No
     assert ev("population_possible(n, 3.4, 2000, 1700000)") is None
 
 
+@settings(max_examples=500)
+@given(
+    st.integers(0, 5000),
+    st.decimals(0, 500, places=2, allow_nan=False, allow_infinity=False)
+    | st.decimals(0, 500, places=1, allow_nan=False, allow_infinity=False)
+    | st.integers(0, 500),
+    st.integers(1, 3_000_000),
+)
+def test_population_bounds_are_the_populations_that_round_to_the_rate(count, rate, population):
+    """A whole population lies within the bounds exactly when ``count * 100,000 / population``
+    rounds half up to the rate at its stated places (Fractions: the definition)."""
+    from lgo_audit.expr.library.rates import population_bounds
+
+    places = 0 if isinstance(rate, int) else max(0, -rate.as_tuple().exponent)
+    half = Fraction(1, 2 * 10**places)
+    bounds = population_bounds(count, rate)
+    tried = {population}  # and each side of each bound
+    if bounds is not None:
+        tried |= {bounds[0] - 1, bounds[0]}
+        if bounds[1] is not None:
+            tried |= {bounds[1], bounds[1] + 1}
+    for people in sorted(p for p in tried if p >= 1):
+        true_rate = Fraction(count * 100_000, people)
+        rounds_to_rate = Fraction(rate) - half <= true_rate < Fraction(rate) + half
+        within = (
+            bounds is not None
+            and bounds[0] <= people
+            and (bounds[1] is None or people <= bounds[1])
+        )
+        assert within == rounds_to_rate, people
+
+
 def test_implied_population_rounds_half_up() -> None:
     assert ev("implied_population(10, 3.4)") == 294118
     assert ev("implied_population(14, 6.7)") == 208955

@@ -31,22 +31,26 @@ def _rate_arg(fn: str, v: Value) -> int | Decimal:
     )
 
 
-def population_interval(count: int, rate: int | Decimal) -> tuple[Fraction, Fraction | None] | None:
-    """The populations P (exclusive low, inclusive high; high None for no bound) for which
+def population_bounds(count: int, rate: int | Decimal) -> tuple[int, int | None] | None:
+    """The smallest and the largest whole population P (the largest None: no bound) for which
     ``count * 100,000 / P`` rounds half up to ``rate`` at its stated places; None when no
     population does (a negative count or rate, or a non-zero rate with no decisions). A count
-    of 0 with a rate of 0 fits every population: (0, None)."""
+    of 0 with a rate of 0 fits every population: (1, None).
+
+    With ``rate`` = n/d stated at p places, the true rate lies in [n/d - 1/S, n/d + 1/S),
+    S = 2 * 10**p, so P lies in (count * 100,000 * d * S / (n*S + d), count * 100,000 * d * S
+    / (n*S - d)]: whole numbers, by integer division (exact, and no Fraction made)."""
     if count < 0 or rate < 0:
         return None
     n, d = ratio(rate)
-    half = Fraction(1, 2 * 10 ** places_of(rate))
-    stated = Fraction(n, d)
-    low_rate, high_rate = stated - half, stated + half  # true rate in [low_rate, high_rate)
+    s = 2 * 10 ** places_of(rate)
+    low_numerator = n * s - d  # the lowest true rate, times d * s
     if count == 0:
-        return (Fraction(0), None) if low_rate <= 0 else None
-    low = Fraction(count * PER) / high_rate
-    high = Fraction(count * PER) / low_rate if low_rate > 0 else None
-    return low, high
+        return (1, None) if low_numerator <= 0 else None
+    scaled = count * PER * d * s
+    first = scaled // (n * s + d) + 1  # the first whole population above the lower bound
+    last = scaled // low_numerator if low_numerator > 0 else None
+    return first, last
 
 
 def _population_possible(count: Value, rate: Value, low: Value, high: Value) -> Value:
@@ -54,13 +58,11 @@ def _population_possible(count: Value, rate: Value, low: Value, high: Value) -> 
     k = whole_arg(fn, "count", count)
     r = _rate_arg(fn, rate)
     smallest, largest = whole_arg(fn, "low", low), whole_arg(fn, "high", high)
-    interval = population_interval(k, r)
-    if interval is None or smallest > largest:
+    bounds = population_bounds(k, r)
+    if bounds is None or smallest > largest:
         return False
-    above, upto = interval
-    first = max(int(above) + 1, smallest)  # the smallest whole population above `above`
-    last = largest if upto is None else min(int(upto), largest)
-    return first <= last
+    first, last = bounds
+    return max(first, smallest) <= (largest if last is None else min(last, largest))
 
 
 def _implied_population(count: Value, rate: Value) -> Value:
