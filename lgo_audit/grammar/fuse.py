@@ -74,7 +74,7 @@ def _skip(element: pp.ParserElement) -> str:
     """pyparsing skips whitespace before an element unless told not to, or unless the element
     leaves it to what it holds (alternatives: each skips its own, and so does an optional or
     repeated set of them)."""
-    return r"\s*" if element.skipWhitespace and element.callPreparse else ""
+    return r"\s*+" if element.skipWhitespace and element.callPreparse else ""
 
 
 def _holds_alternatives(element: pp.ParserElement) -> bool:

@@ -63,7 +63,10 @@ _HEADING_STATEMENTS = (
         "page-heading",
         fact("authority.name", pp.Regex(_COUNCIL_LINE), lambda raw: " ".join(raw.split())),
         "<council> (a line of its own, above the page's first heading)",
-        probe=re.compile(r"\n\s*" + _FIRST_HEADING, re.IGNORECASE),
+        # (the line break just before the heading: in normalised text no line starts with a
+        # space, so blank lines before it are line breaks alone; "\n\s*" was searched from
+        # every break of a long run of blank lines, time in the square of its length)
+        probe=re.compile(r"\n" + _FIRST_HEADING, re.IGNORECASE),
     ),
     Statement(
         "page-statistics-heading",
