@@ -158,3 +158,27 @@ def test_output_file_receives_the_report_and_stdout_stays_empty(tmp_path, fmt):
 def test_no_control_character_from_a_letter_reaches_the_output(tmp_path, fmt):
     result = run(*letters(tmp_path), "--output-format", fmt)
     assert "\x1b" not in result.output
+
+
+def test_sarif_columns_count_characters_and_say_so(tmp_path):
+    """A SARIF run that does not say otherwise counts columns in UTF-16 units; lgo-audit's
+    count characters, so an emoji before a finding moves it one column, not two."""
+    text = (EXAMPLES / "stockport-2020.txt").read_text(encoding="utf-8")
+    plain, emoji = tmp_path / "plain.txt", tmp_path / "emoji.txt"
+    plain.write_text(text, encoding="utf-8")
+    emoji.write_text(text.replace("map, [Your", "map, \U0001f600 [Your"), encoding="utf-8")
+
+    line = text[: text.index("map, [Your")].count("\n") + 1
+
+    def placeholder_link(path: Path) -> tuple[dict, dict]:  # the first on the line
+        result = run(str(path), "--output-format", "sarif", "--select", "LGO403")
+        run_ = json.loads(result.output)["runs"][0]
+        regions = [f["locations"][0]["physicalLocation"]["region"] for f in run_["results"]]
+        return run_, min(
+            (r for r in regions if r["startLine"] == line), key=lambda r: r["startColumn"]
+        )
+
+    run_, region = placeholder_link(emoji)
+    _, before = placeholder_link(plain)
+    assert run_["columnKind"] == "unicodeCodePoints"
+    assert region["startColumn"] == before["startColumn"] + 2  # the emoji and a space

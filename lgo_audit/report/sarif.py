@@ -190,6 +190,9 @@ def write_sarif(
             }
         },
         "originalUriBaseIds": {"%SRCROOT%": {"uri": base.as_uri() + "/"}},
+        # columns count characters (code points) of the decoded line, not UTF-16 units,
+        # which a run that does not say so is read in
+        "columnKind": "unicodeCodePoints",
         "invocations": [
             {
                 "executionSuccessful": not notifications,
