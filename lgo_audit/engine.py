@@ -602,14 +602,36 @@ def _fix(
     replacement = rule.fix.replacement(env)
     if not isinstance(replacement, str) or replacement == token.raw:
         return None
-    start = parsed.text.original_offset(token.start)
-    end = parsed.text.original_end(token.end)
-    edit = Edit(start, end, replacement, parsed.span(token.start, token.end))
+    edit = _least_edit(parsed, token.start, token.raw, replacement)
     description = expr.render_template(rule.fix.description, env)
     applicability = rule.fix.applicability
     if rule.fix.safe_when is not None and rule.fix.safe_when(env) is True:
         applicability = Applicability.SAFE
     return Fix(applicability, description, (edit,))
+
+
+def _least_edit(parsed: ParsedLetter, start: int, raw: str, replacement: str) -> Edit:
+    """The edit that turns the normalised ``raw`` (at normalised ``start``) into
+    ``replacement``, narrowed to what differs: the text the two begin and end with is left as
+    the file has it, so a fix that inserts a count ("1 upheld decision") or drops a plural's
+    "s" keeps every other character of the phrase, a tab, an NBSP or a line break in it
+    included, byte for byte."""
+    same_start = 0
+    most = min(len(raw), len(replacement))
+    while same_start < most and raw[same_start] == replacement[same_start]:
+        same_start += 1
+    same_end = 0
+    most -= same_start
+    while same_end < most and raw[-1 - same_end] == replacement[-1 - same_end]:
+        same_end += 1
+    first, last = start + same_start, start + len(raw) - same_end
+    text = parsed.text
+    if first < last:
+        at, end = text.original_offset(first), text.original_end(last)
+    else:  # an insertion: just after what comes before it, or before what follows
+        at = end = text.original_end(first) if same_start else text.original_offset(first)
+    inserted = replacement[same_start : len(replacement) - same_end]
+    return Edit(at, end, inserted, parsed.span(first, last))
 
 
 def _finding(

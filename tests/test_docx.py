@@ -265,13 +265,17 @@ def test_diff_shows_the_text_change_of_a_docx_and_writes_nothing(tmp_path):
 
 
 def test_a_fix_across_runs_is_refused_in_one_line_and_the_file_is_untouched(tmp_path):
-    text = (EXAMPLES / "stevenage-2020.txt").read_text(encoding="utf-8")
-    # "upheld decision" in two runs: LGO102's fix replaces the whole phrase, over both
+    line = "40% of complaints we investigated were upheld."
+    text = (EXAMPLES / "stockport-2020.txt").read_text(encoding="utf-8")
+    text = text.replace("59% of complaints we investigated were upheld.", line)
+    # "4" and "0%" in two runs: LGO101's (unsafe) fix replaces "40" with "59", over both
     path = tmp_path / "letter.docx"
-    path.write_bytes(_split_run(letter_docx(text), "upheld decision", 6))
+    path.write_bytes(_split_run(letter_docx(text), "40%", 1))
     before = path.read_bytes()
 
-    result = runner.invoke(app, ["check", "--isolated", "--fix", str(path)])
+    result = runner.invoke(
+        app, ["check", "--isolated", "--fix", "--unsafe-fixes", "--select", "LGO101", str(path)]
+    )
 
     assert result.exit_code == 1  # the findings' status, not an input error
     refused = [line for line in result.stderr.splitlines() if "not fixed" in line]

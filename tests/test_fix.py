@@ -54,6 +54,43 @@ def test_a_fix_changes_only_its_span_and_keeps_encoding_bom_and_line_endings(
     assert letter.read_bytes() == expected
 
 
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        ("\nupheld decision\n", "\n1 upheld decision\n"),  # LGO102: the count inserted
+        ("\nupheld\u00a0decision\n", "\n1 upheld\u00a0decision\n"),
+        ("\nupheld\tdecision\n", "\n1 upheld\tdecision\n"),
+        ("\nupheld  decision\n", "\n1 upheld  decision\n"),
+        ("\n**upheld** decision\n", "\n**1 upheld** decision\n"),  # markup kept
+        (  # LGO401: the plural's "s" dropped, and nothing else
+            "a total of 1 detailed\tinvestigations for",
+            "a total of 1 detailed\tinvestigation for",
+        ),
+        (
+            "a total of 1 detailed\u00a0\u00a0investigations for",
+            "a total of 1 detailed\u00a0\u00a0investigation for",
+        ),
+    ],
+    ids=["plain", "nbsp", "tab", "two-spaces", "bold", "plural-tab", "plural-nbsps"],
+)
+def test_a_fix_changes_only_the_characters_that_differ(tmp_path, before, after):
+    """A fix inserts or drops only what it must: the rest of the phrase it fixes keeps its tabs,
+    NBSPs, runs of spaces and markup byte for byte."""
+    text = stevenage_text()
+    if "investigation" in before:  # (the letter's own line is singular: made plural here)
+        text = text.replace("a total of 1 detailed investigation for", before, 1)
+    else:
+        text = text.replace("\nupheld decision\n", before)
+    letter = tmp_path / "letter.txt"
+    letter.write_text(text, encoding="utf-8")
+
+    fix_file(letter, rules(), authorities=load_register(None))
+
+    # (the letter's lost count, LGO102, is fixed too)
+    expected = text.replace(before, after).replace("\nupheld decision\n", "\n1 upheld decision\n")
+    assert letter.read_text(encoding="utf-8") == expected
+
+
 def test_running_fix_twice_changes_nothing_the_second_time(tmp_path):
     letter = tmp_path / "letter.txt"
     letter.write_text(stevenage_text(), encoding="utf-8")

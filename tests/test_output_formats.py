@@ -61,7 +61,14 @@ def test_sarif_results_carry_rule_level_region_and_fix(tmp_path):
     assert location["artifactLocation"]["uri"] == "examples/stevenage-2020.txt"
     assert location["region"] == {"startLine": 61, "startColumn": 1, "endLine": 61, "endColumn": 16}
     replacement = finding["fixes"][0]["artifactChanges"][0]["replacements"][0]
-    assert replacement["insertedContent"]["text"] == "1 upheld decision"
+    # the count inserted before "upheld decision", which is left as it is
+    assert replacement["insertedContent"]["text"] == "1 "
+    assert replacement["deletedRegion"] == {
+        "startLine": 61,
+        "startColumn": 1,
+        "endLine": 61,
+        "endColumn": 1,
+    }
 
 
 def test_sarif_related_locations(tmp_path):
