@@ -17,8 +17,9 @@ What :func:`normalise` does, in one pass:
    &quot; &#39; &apos; &lt; &gt;`` and numeric ``&#NNN;`` / ``&#xHHHH;`` are decoded (and the
    result normalised like any other character). A Markdown link ``[text](target)`` becomes
    ``text`` (itself normalised) and is recorded as a :class:`Link` with its target verbatim
-   (which may be empty or ``#``); link text and target are bounded (500 and 2,000 characters).
-   A link may be hard-wrapped: its text, and its target, may run over several lines, but not
+   (which may be empty or ``#``; spaces around it, or angle brackets, ``[text]( # )``,
+   ``[text](<#>)``, are not part of it, as in CommonMark); link text and target are bounded
+   (500 and 2,000 characters). A link may be hard-wrapped: its text, and its target, may run over several lines, but not
    over a blank line (a paragraph break ends a Markdown link). A line break in the link text,
    with the spaces around it, becomes one space (the text is one phrase); one in the target is
    removed with the spaces after it (a URL holds no space), the rest of the target kept
@@ -302,6 +303,14 @@ _LINE_WRAP: Final = rf"[{_ranges(_BREAKS)}](?!{_HS}{{0,100}}[{_ranges(_BREAKS)}]
 # line in a target): the alternatives begin with disjoint characters, so nothing backtracks.
 _LINK_TEXT: Final = rf"(?:[^\[\]{_ranges(_BREAKS)}]|{_LINE_WRAP}){{0,500}}"
 _LINK_TARGET: Final = rf"(?:[^()\s]|{_LINE_WRAP}{_HS}{{0,100}}){{0,2000}}"
+# What a link's parentheses hold: its target, with spaces around it (not part of it), or in
+# angle brackets (neither are they), as CommonMark reads "[text]( # )" and "[text](<#>)".
+_LINK_DESTINATION: Final = (
+    rf"\({_HS}{{0,100}}(?:<([^<>\n]{{0,2000}})>|({_LINK_TARGET})){_HS}{{0,100}}\)"
+)
+_IMAGE_DESTINATION: Final = (
+    rf"\({_HS}{{0,100}}(?:<[^<>\n]{{0,2000}}>|{_LINK_TARGET}){_HS}{{0,100}}\)"
+)
 _MAPPED_RUN: Final = f"[{_ranges(''.join(_ONE_TO_ONE))}]*"
 _DELETE_RUN: Final = f"[{_ranges(_DELETE)}]*"
 
@@ -323,8 +332,8 @@ _COMMON: Final = [
     rf"\n(?:{_AFTER_BREAK}|(?<= \n))",
     *(rf"{_u(c)}{_AFTER_BREAK}?" for c in _COMMON_BREAKS),
     r"\\[!-/:-@\[-`{-~]",
-    rf"\[({_LINK_TEXT})\]\(({_LINK_TARGET})\)",
-    rf"!\[{_LINK_TEXT}\]\({_LINK_TARGET}\)",
+    rf"\[({_LINK_TEXT})\]{_LINK_DESTINATION}",
+    rf"!\[{_LINK_TEXT}\]{_IMAGE_DESTINATION}",
     r"\*\*+",
     r"__+",
     r"<(?i:br)\s*/?>",
@@ -450,7 +459,7 @@ class _Normaliser:
             elif kind == _LINK:
                 begin = self.n
                 self._link_text(m.start(1), m.end(1))
-                target = m.group(2)
+                target = m.group(3) if m.group(2) is None else m.group(2)
                 if _WRAP_IN_LINK.search(target):  # hard-wrapped: the URL is joined again
                     target = _WRAP_IN_LINK.sub("", target)
                 self.links.append((begin, self.n, target))

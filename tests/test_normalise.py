@@ -638,3 +638,22 @@ def test_every_tab_and_nbsp_maps_as_a_space_token_would(text: str) -> None:
     for i in range(len(result.text) + 1):
         assert result.original_offset(i) == token.original_offset(i)
         assert result.original_end(i) == token.original_end(i)
+
+
+@pytest.mark.parametrize(
+    ("markdown", "target"),
+    [
+        ("[website]( # )", "#"),
+        ("[website](\t#)", "#"),
+        ("[website](\u00a0#\u00a0)", "#"),
+        ("[website](<#>)", "#"),
+        ("[website]( )", ""),
+        ("[website](<>)", ""),
+        ("[website]( <https://example.org/a b> )", "https://example.org/a b"),
+    ],
+)
+def test_spaces_and_angle_brackets_around_a_link_target_are_not_part_of_it(markdown, target):
+    """As CommonMark reads a link: "[text]( # )" and "[text](<#>)" point to "#"."""
+    result = normalise(f"See our {markdown} today.")
+    assert result.text == "See our website today."
+    assert [(link.text, link.target) for link in result.links] == [("website", target)]

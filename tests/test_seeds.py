@@ -293,8 +293,8 @@ def test_check_offers_a_safe_fix_inserting_1_upheld_decision_in_stevenage():
     assert fix["applicability"] == "safe"
     assert "1 upheld decision" in fix["message"]
     (edit,) = fix["edits"]
-    assert edit["content"] == "1 upheld decision"
-    assert (edit["line"], edit["column"], edit["end_line"], edit["end_column"]) == (61, 1, 61, 16)
+    assert edit["content"] == "1 "  # inserted before "upheld decision", which stays as it is
+    assert (edit["line"], edit["column"], edit["end_line"], edit["end_column"]) == (61, 1, 61, 1)
 
 
 def test_check_exits_1_for_the_pair_of_seeds():
