@@ -589,9 +589,9 @@ def _is_link(entry: os.DirEntry[str]) -> bool:
 
 
 def nothing_found(paths: Iterable[str | os.PathLike[str]], options: CheckOptions) -> list[str]:
-    """The warning when ``paths`` hold no letter or page: what their folders were searched
-    for (their configuration's ``letter-files``): one line, or one a folder when their
-    configurations search for different files."""
+    """The warning when ``paths`` hold no letter or page: one line a folder, naming it and what
+    it was searched for (its configuration's ``letter-files``); one line naming what was sought
+    when no folder was given."""
     sought: dict[str, tuple[str, ...]] = {}
     for given in paths:
         path = Path(given)
@@ -600,9 +600,8 @@ def nothing_found(paths: Iterable[str | os.PathLike[str]], options: CheckOptions
                 sought[_shown(given)] = tuple(_letter_files(options)(path))
             except UsageError:  # (reported by the run itself)
                 continue
-    kinds = set(sought.values())
-    if len(kinds) <= 1:
-        return [f"lgo-audit: warning: no letters or pages {_sought(next(iter(kinds), None))}"]
+    if not sought:
+        return [f"lgo-audit: warning: no letters or pages {_sought(None)}"]
     return [
         f"lgo-audit: warning: {folder}: no letters or pages {_sought(patterns)}"
         for folder, patterns in sought.items()

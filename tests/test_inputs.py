@@ -96,7 +96,7 @@ def test_the_warning_names_what_the_folder_was_searched_for(tmp_path, configured
     for command in (["check"], ["extract"]):
         result = CliRunner().invoke(app, [*command, str(tmp_path)])
         assert result.exit_code == 0
-        assert stderr_lines(result) == [f"lgo-audit: warning: {warning}"]
+        assert stderr_lines(result) == [f"lgo-audit: warning: {tmp_path}: {warning}"]
 
 
 def test_folders_searched_for_different_files_are_each_named_in_the_warning(tmp_path):
