@@ -593,9 +593,11 @@ def nothing_found(paths: Iterable[str | os.PathLike[str]], options: CheckOptions
     it was searched for (its configuration's ``letter-files``); one line naming what was sought
     when no folder was given."""
     sought: dict[str, tuple[str, ...]] = {}
+    said: set[str] = set()  # the folders named so far (one given twice is named once)
     for given in paths:
         path = Path(given)
-        if path.is_dir():
+        if path.is_dir() and (real := os.path.realpath(path)) not in said:
+            said.add(real)
             try:
                 sought[_shown(given)] = tuple(_letter_files(options)(path))
             except UsageError:  # (reported by the run itself)

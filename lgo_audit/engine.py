@@ -603,6 +603,8 @@ def _fix(
     if not isinstance(replacement, str) or replacement == token.raw:
         return None
     edit = _least_edit(parsed, token.start, token.raw, replacement)
+    if edit.start == edit.end and not edit.replacement:
+        return None  # the replacement differs from the fact's text in its whitespace alone
     description = expr.render_template(rule.fix.description, env)
     applicability = rule.fix.applicability
     if rule.fix.safe_when is not None and rule.fix.safe_when(env) is True:
@@ -614,24 +616,53 @@ def _least_edit(parsed: ParsedLetter, start: int, raw: str, replacement: str) ->
     """The edit that turns the normalised ``raw`` (at normalised ``start``) into
     ``replacement``, narrowed to what differs: the text the two begin and end with is left as
     the file has it, so a fix that inserts a count ("1 upheld decision") or drops a plural's
-    "s" keeps every other character of the phrase, a tab, an NBSP or a line break in it
-    included, byte for byte."""
-    same_start = 0
-    most = min(len(raw), len(replacement))
-    while same_start < most and raw[same_start] == replacement[same_start]:
-        same_start += 1
-    same_end = 0
-    most -= same_start
-    while same_end < most and raw[-1 - same_end] == replacement[-1 - same_end]:
-        same_end += 1
-    first, last = start + same_start, start + len(raw) - same_end
+    "s" keeps every other character of the phrase (a tab, an NBSP, markup) byte for byte.
+    A run of whitespace in ``raw`` is the same as one in ``replacement`` whatever it holds
+    (the replacement is made of facts' values, whose line breaks are spaces), so a phrase
+    hard-wrapped over two lines keeps its line break."""
+    i, j = _same_start(raw, replacement)
+    end_raw, end_replacement = _same_end(raw, replacement, i, j)
+    first, last = start + i, start + end_raw
     text = parsed.text
     if first < last:
         at, end = text.original_offset(first), text.original_end(last)
     else:  # an insertion: just after what comes before it, or before what follows
-        at = end = text.original_end(first) if same_start else text.original_offset(first)
-    inserted = replacement[same_start : len(replacement) - same_end]
-    return Edit(at, end, inserted, parsed.span(first, last))
+        at = end = text.original_end(first) if i else text.original_offset(first)
+    return Edit(at, end, replacement[j:end_replacement], parsed.span(first, last))
+
+
+def _same_start(a: str, b: str) -> tuple[int, int]:
+    """How far ``a`` and ``b`` read the same from their starts (a run of whitespace matching
+    any run of whitespace): the ends of the common part in each."""
+    i = j = 0
+    while i < len(a) and j < len(b):
+        if a[i] == b[j] and not a[i].isspace():
+            i, j = i + 1, j + 1
+        elif a[i].isspace() and b[j].isspace():
+            while i < len(a) and a[i].isspace():
+                i += 1
+            while j < len(b) and b[j].isspace():
+                j += 1
+        else:
+            break
+    return i, j
+
+
+def _same_end(a: str, b: str, i: int, j: int) -> tuple[int, int]:
+    """How far ``a`` and ``b`` read the same from their ends, not into ``a[:i]`` or
+    ``b[:j]`` (as :func:`_same_start`): the starts of the common part in each."""
+    k, m = len(a), len(b)
+    while k > i and m > j:
+        if a[k - 1] == b[m - 1] and not a[k - 1].isspace():
+            k, m = k - 1, m - 1
+        elif a[k - 1].isspace() and b[m - 1].isspace():
+            while k > i and a[k - 1].isspace():
+                k -= 1
+            while m > j and b[m - 1].isspace():
+                m -= 1
+        else:
+            break
+    return k, m
 
 
 def _finding(

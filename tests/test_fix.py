@@ -62,6 +62,8 @@ def test_a_fix_changes_only_its_span_and_keeps_encoding_bom_and_line_endings(
         ("\nupheld\tdecision\n", "\n1 upheld\tdecision\n"),
         ("\nupheld  decision\n", "\n1 upheld  decision\n"),
         ("\n**upheld** decision\n", "\n**1 upheld** decision\n"),  # markup kept
+        ("\nupheld\ndecision\n", "\n1 upheld\ndecision\n"),  # a line break kept
+        ("\n**upheld**\ndecision\n", "\n**1 upheld**\ndecision\n"),
         (  # LGO401: the plural's "s" dropped, and nothing else
             "a total of 1 detailed\tinvestigations for",
             "a total of 1 detailed\tinvestigation for",
@@ -70,8 +72,23 @@ def test_a_fix_changes_only_its_span_and_keeps_encoding_bom_and_line_endings(
             "a total of 1 detailed\u00a0\u00a0investigations for",
             "a total of 1 detailed\u00a0\u00a0investigation for",
         ),
+        (
+            "a total of 1 detailed\ninvestigations\nfor",
+            "a total of 1 detailed\ninvestigation\nfor",
+        ),
     ],
-    ids=["plain", "nbsp", "tab", "two-spaces", "bold", "plural-tab", "plural-nbsps"],
+    ids=[
+        "plain",
+        "nbsp",
+        "tab",
+        "two-spaces",
+        "bold",
+        "line-break",
+        "bold-line-break",
+        "plural-tab",
+        "plural-nbsps",
+        "plural-line-breaks",
+    ],
 )
 def test_a_fix_changes_only_the_characters_that_differ(tmp_path, before, after):
     """A fix inserts or drops only what it must: the rest of the phrase it fixes keeps its tabs,

@@ -117,6 +117,16 @@ def test_folders_searched_for_different_files_are_each_named_in_the_warning(tmp_
         ]
 
 
+def test_a_folder_given_twice_is_named_once_in_the_warning(tmp_path, monkeypatch):
+    (tmp_path / "empty").mkdir()
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(app, ["check", "empty/", "./empty"])
+    assert result.exit_code == 0
+    assert stderr_lines(result) == [
+        "lgo-audit: warning: empty: no letters or pages (.txt, .md, .pdf, .docx, .html, .htm) found"
+    ]
+
+
 def test_extract_from_a_folder_with_no_letter_warns_as_check_does(tmp_path):
     (tmp_path / "notes.csv").write_text("not a letter\n", encoding="utf-8")
     result = CliRunner().invoke(app, ["extract", "--isolated", str(tmp_path)])
