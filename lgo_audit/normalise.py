@@ -17,8 +17,9 @@ What :func:`normalise` does, in one pass:
    &quot; &#39; &apos; &lt; &gt;`` and numeric ``&#NNN;`` / ``&#xHHHH;`` are decoded (and the
    result normalised like any other character). A Markdown link ``[text](target)`` becomes
    ``text`` (itself normalised) and is recorded as a :class:`Link` with its target verbatim
-   (which may be empty or ``#``; spaces around it, or angle brackets, ``[text]( # )``,
-   ``[text](<#>)``, are not part of it, as in CommonMark); link text and target are bounded
+   (which may be empty or ``#``; spaces around it, angle brackets, ``[text]( # )``,
+   ``[text](<#>)``, and a title after it, ``[text](# "title")``, are not part of it, as in
+   CommonMark); link text and target are bounded
    (500 and 2,000 characters). A link may be hard-wrapped: its text, and its target, may run over several lines, but not
    over a blank line (a paragraph break ends a Markdown link). A line break in the link text,
    with the spaces around it, becomes one space (the text is one phrase); one in the target is
@@ -303,13 +304,20 @@ _LINE_WRAP: Final = rf"[{_ranges(_BREAKS)}](?!{_HS}{{0,100}}[{_ranges(_BREAKS)}]
 # line in a target): the alternatives begin with disjoint characters, so nothing backtracks.
 _LINK_TEXT: Final = rf"(?:[^\[\]{_ranges(_BREAKS)}]|{_LINE_WRAP}){{0,500}}"
 _LINK_TARGET: Final = rf"(?:[^()\s]|{_LINE_WRAP}{_HS}{{0,100}}){{0,2000}}"
+# A link's title after its target ('[text](# "title")'): in double or single quotes or in
+# parentheses, on the target's line.
+_LINK_TITLE: Final = (
+    rf"""(?:{_HS}{{1,100}}(?:"[^"\n]{{0,500}}"|'[^'\n]{{0,500}}'|\([^()\n]{{0,500}}\)))?"""
+)
 # What a link's parentheses hold: its target, with spaces around it (not part of it), or in
-# angle brackets (neither are they), as CommonMark reads "[text]( # )" and "[text](<#>)".
+# angle brackets (neither are they), and a title, as CommonMark reads "[text]( # )",
+# "[text](<#>)" and '[text](# "title")'.
 _LINK_DESTINATION: Final = (
-    rf"\({_HS}{{0,100}}(?:<([^<>\n]{{0,2000}})>|({_LINK_TARGET})){_HS}{{0,100}}\)"
+    rf"\({_HS}{{0,100}}(?:<([^<>\n]{{0,2000}})>|({_LINK_TARGET}))"
+    rf"{_LINK_TITLE}{_HS}{{0,100}}\)"
 )
 _IMAGE_DESTINATION: Final = (
-    rf"\({_HS}{{0,100}}(?:<[^<>\n]{{0,2000}}>|{_LINK_TARGET}){_HS}{{0,100}}\)"
+    rf"\({_HS}{{0,100}}(?:<[^<>\n]{{0,2000}}>|{_LINK_TARGET}){_LINK_TITLE}{_HS}{{0,100}}\)"
 )
 _MAPPED_RUN: Final = f"[{_ranges(''.join(_ONE_TO_ONE))}]*"
 _DELETE_RUN: Final = f"[{_ranges(_DELETE)}]*"

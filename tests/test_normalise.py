@@ -650,10 +650,14 @@ def test_every_tab_and_nbsp_maps_as_a_space_token_would(text: str) -> None:
         ("[website]( )", ""),
         ("[website](<>)", ""),
         ("[website]( <https://example.org/a b> )", "https://example.org/a b"),
+        ('[website](# "title")', "#"),
+        ("[website](<#> 'title')", "#"),
+        ("[website](https://example.org (title))", "https://example.org"),
     ],
 )
 def test_spaces_and_angle_brackets_around_a_link_target_are_not_part_of_it(markdown, target):
-    """As CommonMark reads a link: "[text]( # )" and "[text](<#>)" point to "#"."""
+    """As CommonMark reads a link: "[text]( # )", "[text](<#>)" and '[text](# "title")' point
+    to "#"."""
     result = normalise(f"See our {markdown} today.")
     assert result.text == "See our website today."
     assert [(link.text, link.target) for link in result.links] == [("website", target)]
