@@ -464,7 +464,7 @@ def check(
                 if fmt.for_people:
                     if out.wrote:
                         out.write("\n\n")
-                    out.write(report.summary(run.results.totals, style))
+                    out.write(report.summary(run.results.totals, style, unsafe_fixes=unsafe_fixes))
                     if fix:
                         out.write(f"\nFixed {run.fixed} finding{'s' if run.fixed != 1 else ''}.")
             out.end()

@@ -182,6 +182,18 @@ def test_unsafe_fixes_are_applied_only_when_asked(tmp_path):
     assert "59% of complaints" in letter.read_text(encoding="utf-8")
 
 
+def test_the_fixable_count_offers_unsafe_fixes_only_when_they_were_not_asked_for(tmp_path):
+    letter = tmp_path / "letter.txt"
+    text = (EXAMPLES / "stockport-2020.txt").read_text(encoding="utf-8")
+    letter.write_text(text.replace("59% of complaints", "60% of complaints"), encoding="utf-8")
+
+    plain = runner.invoke(app, ["check", "--isolated", str(letter)])
+    asked = runner.invoke(app, ["check", "--isolated", "--unsafe-fixes", str(letter)])
+
+    assert "[*] 0 fixable with --fix (1 more with --unsafe-fixes)." in plain.stdout
+    assert "[*] 1 fixable with --fix." in asked.stdout
+
+
 def test_check_fix_reports_the_remaining_findings(tmp_path):
     letter = tmp_path / "letter.txt"
     letter.write_text(stevenage_text(), encoding="utf-8")

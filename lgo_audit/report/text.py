@@ -277,8 +277,12 @@ def render_statistics(results: Iterable[FileResult] | Totals) -> str:
     )
 
 
-def summary(results: Iterable[FileResult] | Totals, style: Style = Style()) -> str:
-    """``Found 1 error, 3 warnings in 2 letters (0 clean).`` and the fixable count."""
+def summary(
+    results: Iterable[FileResult] | Totals, style: Style = Style(), *, unsafe_fixes: bool = False
+) -> str:
+    """``Found 1 error, 3 warnings in 2 letters (0 clean).`` and the fixable count: with
+    ``unsafe_fixes`` (``--unsafe-fixes`` given), the unsafe fixes are counted as ``--fix``
+    would then apply them, not offered as more."""
     totals = _totals(results)
     counts = totals.findings
     letters = totals.letters
@@ -310,6 +314,8 @@ def summary(results: Iterable[FileResult] | Totals, style: Style = Style()) -> s
     else:
         text = "No letter or page was checked"
     safe, unsafe = totals.safe, totals.unsafe
+    if unsafe_fixes:
+        safe, unsafe = safe + unsafe, 0
     text += "."
     if safe or unsafe:
         text += f"\n[*] {safe} fixable with --fix" + (
