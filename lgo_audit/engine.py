@@ -650,19 +650,9 @@ def _same_start(a: str, b: str) -> tuple[int, int]:
 
 def _same_end(a: str, b: str, i: int, j: int) -> tuple[int, int]:
     """How far ``a`` and ``b`` read the same from their ends, not into ``a[:i]`` or
-    ``b[:j]`` (as :func:`_same_start`): the starts of the common part in each."""
-    k, m = len(a), len(b)
-    while k > i and m > j:
-        if a[k - 1] == b[m - 1] and not a[k - 1].isspace():
-            k, m = k - 1, m - 1
-        elif a[k - 1].isspace() and b[m - 1].isspace():
-            while k > i and a[k - 1].isspace():
-                k -= 1
-            while m > j and b[m - 1].isspace():
-                m -= 1
-        else:
-            break
-    return k, m
+    ``b[:j]`` (:func:`_same_start` read backwards): the starts of the common part in each."""
+    k, m = _same_start(a[i:][::-1], b[j:][::-1])
+    return len(a) - k, len(b) - m
 
 
 def _finding(

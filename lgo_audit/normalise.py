@@ -19,9 +19,9 @@ What :func:`normalise` does, in one pass:
    ``text`` (itself normalised) and is recorded as a :class:`Link` with its target verbatim
    (which may be empty or ``#``; spaces around it, angle brackets, ``[text]( # )``,
    ``[text](<#>)``, and a title after it, ``[text](# "title")``, are not part of it, as in
-   CommonMark); link text and target are bounded
-   (500 and 2,000 characters). A link may be hard-wrapped: its text, and its target, may run over several lines, but not
-   over a blank line (a paragraph break ends a Markdown link). A line break in the link text,
+   CommonMark); link text and target are bounded (500 and 2,000 characters). A link may be
+   hard-wrapped: its text, and its target, may run over several lines, but not over a blank
+   line (a paragraph break ends a Markdown link). A line break in the link text,
    with the spaces around it, becomes one space (the text is one phrase); one in the target is
    removed with the spaces after it (a URL holds no space), the rest of the target kept
    verbatim. A Markdown image ``![alt](target)`` is removed entirely (alt text is not letter
@@ -226,9 +226,9 @@ def normalise(text: str) -> NormalisedText:
         source = "\n".join(lines)
         crlf = array("q", map(add, accumulate(map(len, lines[:-1])), count()))
     # A tab or NBSP becomes a space at C speed (the same length, so every offset stays): the
-    # space maps to it as the token it would otherwise be would, and where it stands beside
-    # other spaces, the run is collapsed to its first as any run of spaces is (in _copy), the
-    # same output and the same map as a token that took the run. (Letters extracted from PDFs
+    # space maps to it as a token of its own would, and a run of spaces it stands in is
+    # collapsed to its first character as any run is (in _copy): the same output and the same
+    # map as a token that took the run. (Letters extracted from PDFs
     # hold dozens of NBSPs beside spaces: a token each cost a fifth of the normaliser's time.)
     if "\t" in source:
         source = source.replace("\t", " ")
