@@ -32,6 +32,7 @@ from lgo_audit.vocabulary import VOCABULARY
 __all__ = [
     "COLUMNS",
     "COLUMN_FACTS",
+    "COLUMN_FILLERS",
     "FACT_COLUMNS",
     "TABLE_ONLY_COLUMNS",
     "StatsError",
@@ -47,6 +48,14 @@ __all__ = [
 COLUMN_FACTS: dict[str, str] = {f.column: f.name for f in FACTS.values() if f.column is not None}
 """Each column of the table that corresponds to a fact (:attr:`Fact.column
 <lgo_audit.grammar.facts.Fact.column>`) -> that fact, in the catalogue's order."""
+
+COLUMN_FILLERS: dict[str, tuple[str, ...]] = {
+    column: tuple(f.name for f in FACTS.values() if f.fills == column)
+    for column in {f.fills for f in FACTS.values() if f.fills is not None}
+}
+"""Each column some facts fill where its own fact is absent (:attr:`Fact.fills
+<lgo_audit.grammar.facts.Fact.fills>`) -> those facts, the first stated one taken, in the
+catalogue's order: ``upheld`` -> ``upheld.summary.upheld`` for a 2025 letter."""
 
 REQUIRED_COLUMNS = ("authority", "year")  # the others may be absent: no comparison for them
 TABLE_ONLY_COLUMNS = ("population",)
@@ -224,7 +233,9 @@ def load_stats(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> StatsTable:
 
 def parse_stats(text: str, path: str) -> StatsTable:
     """Validate a statistics table's text; ``path`` names it in messages and findings."""
-    reader = csv.DictReader(io.StringIO(text, newline=""))
+    reader = csv.DictReader(
+        io.StringIO(text, newline=""), strict=True
+    )  # (a quote left open: an error)
     header = reader.fieldnames or []
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
@@ -251,6 +262,8 @@ def parse_stats(text: str, path: str) -> StatsTable:
             line = reader.line_num
             if None in record:
                 raise StatsError(f"{path}: row {line}: more cells than columns")
+            if None in record.values():
+                raise StatsError(f"{path}: row {line}: fewer cells than columns")
             values = {c: _convert(str(path), line, c, record.get(c) or "") for c in COLUMNS}
             errors = sorted(validator.iter_errors(_json_ready(values)), key=lambda e: list(e.path))
             if errors:
@@ -277,5 +290,9 @@ def parse_stats(text: str, path: str) -> StatsTable:
             seen[key] = line
             rows.append(row)
     except csv.Error as error:
-        raise StatsError(f"{path}: row {reader.line_num}: {error}") from None
+        reason = str(error)
+        if reason == "unexpected end of data":  # (the record a quote opened runs to the end)
+            reason = "a quoted cell is not closed"
+        line = reader.line_num + 1 if reader.line_num else 1
+        raise StatsError(f"{path}: row {line}: {reason}") from None
     return StatsTable(str(path), tuple(rows), text)

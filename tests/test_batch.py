@@ -349,3 +349,15 @@ def test_the_tables_own_findings_and_the_rules_described_do_not_depend_on_the_pa
     assert [code for code, _ in found] == ["LGO512"]
     assert found[0][1].value == "error" and status == 1  # the plain folder's, the strictest
     assert ("LGO512", found[0][1]) in described
+
+
+def test_extract_takes_a_2025_letters_counts_from_its_upheld_summary():
+    """The 2025 upheld panel states "We investigated 17 complaints and upheld 10." and no
+    count or basis line: the table's upheld and investigations columns come from it."""
+    letter = Path(__file__).resolve().parents[1] / "rules" / "base" / "2025.txt"
+
+    result = runner.invoke(app, ["extract", str(letter), "--isolated", "--format", "json"])
+
+    assert result.exit_code == 0, result.output
+    (row,) = json.loads(result.stdout)
+    assert (row["upheld"], row["investigations"], row["upheld.summary.upheld"]) == (10, 17, 10)

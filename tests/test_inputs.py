@@ -339,6 +339,25 @@ def test_a_misspelt_column_is_an_input_error_naming_it():
     )
 
 
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        # a quote left open takes every line after it into one cell
+        (
+            'authority,year,upheld\nA,2020,1\n"Stockport,2020,3\nB,2020,4\n',
+            "row 3: a quoted cell is not closed",
+        ),
+        ('authority,year,upheld\nStockport,2020,"3"x\n', "row 2: ',' expected after '\"'"),
+        ("authority,year,upheld\nStockport,2020\n", "row 2: fewer cells than columns"),
+        ("authority,year,upheld\nStockport,2020,3,4\n", "row 2: more cells than columns"),
+    ],
+)
+def test_a_row_that_is_not_well_formed_csv_is_an_input_error_naming_it(text, message):
+    with pytest.raises(StatsError) as caught:
+        parse_stats(text, "stats.csv")
+    assert str(caught.value) == f"stats.csv: {message}"
+
+
 def test_two_rows_for_one_council_and_year_are_an_input_error_naming_the_second():
     text = "authority,year,upheld\nStockport,2020,3\nStockport Council,2020,4\n"
     with pytest.raises(StatsError, match=r"row 3, column 'authority': .* is also row 2"):

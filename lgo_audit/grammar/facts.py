@@ -77,6 +77,10 @@ class Fact:
     conditional: bool = False
     """A register fact given only when it has something to say (a designation that
     contradicts, a council of another year): absent, it is neither missing nor null."""
+    fills: str | None = None
+    """The statistics table's column this fact fills where the column's own fact is absent
+    (``extract``): the 2025 upheld panel's "We investigated N complaints and upheld M." gives
+    the investigations and upheld decisions its count and basis lines gave until 2024."""
 
     @property
     def info(self) -> KindInfo:
@@ -130,13 +134,24 @@ _DECLARED = (
         "Complaints assessed and closed.",
         "assessed_and_closed",
     ),
-    Fact("overview.investigated", "count", "Complaints investigated (the overview's count)."),
+    Fact(
+        "overview.investigated",
+        "count",
+        "Complaints investigated (the overview's count).",
+        fills="investigations",
+    ),
     Fact(
         "upheld.summary.investigated",
         "count",
         "'We investigated N complaints and upheld M.': N.",
+        fills="investigations",
     ),
-    Fact("upheld.summary.upheld", "count", "'We investigated N complaints and upheld M.': M."),
+    Fact(
+        "upheld.summary.upheld",
+        "count",
+        "'We investigated N complaints and upheld M.': M.",
+        fills="upheld",
+    ),
     Fact("upheld.percent", "percentage", "'59% of complaints we investigated were upheld.'"),
     Fact(
         "upheld.average",
