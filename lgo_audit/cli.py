@@ -146,7 +146,7 @@ def say(message: str) -> None:
     named with one) is shown escaped, as the reports show it (:func:`lgo_audit.escape.clean_line`)."""
     from lgo_audit.escape import clean_line
 
-    typer.echo(clean_line(message), err=True)
+    echo(clean_line(message), err=True)
 
 
 def fail(message: str) -> NoReturn:
@@ -157,7 +157,7 @@ def fail(message: str) -> NoReturn:
 
 def _version(value: bool) -> None:
     if value:
-        typer.echo(f"lgo-audit {__version__}")
+        echo(f"lgo-audit {__version__}")
         raise typer.Exit()
 
 
@@ -171,6 +171,17 @@ def main_options(
     ] = False,
 ) -> None:
     """Validate LGSCO Annual Review letters."""
+
+
+def echo(message: str = "", *, nl: bool = True, err: bool = False) -> None:
+    """Write ``message`` (and a line break, unless not ``nl``) to standard output, or standard
+    error with ``err``, in the stream's own encoding, and flush it. (``typer.echo`` writes
+    UTF-8 bytes to a stream whose encoding is ASCII, which click takes for a misconfigured
+    locale: ``PYTHONIOENCODING=ascii`` then got UTF-8, not the escapes docs/output-formats.md
+    promises.)"""
+    stream = sys.stderr if err else sys.stdout
+    stream.write(message + "\n" if nl else message)
+    stream.flush()
 
 
 def _use_colour(no_color: bool) -> bool:
@@ -268,7 +279,7 @@ class _Output:
             return
         try:
             if self._file is None:
-                typer.echo(text, nl=False)
+                echo(text, nl=False)
             else:
                 self._file.write(text)
         except OSError as error:
@@ -446,13 +457,16 @@ def check(
             _stopped_after_fixing(stop.files)
     if not run.files and not run.input_errors:
         for line in nothing_found(paths, options):
-            typer.echo(line, err=True)
+            echo(line, err=True)
     for message in (*run.input_errors, *run.notices):
         say(message)
     if run.diff_only:  # the diffs are the report (to standard output, or to --output-file)
+        # On a terminal its control characters are shown escaped; to a file or a pipe it is
+        # written as it is, so that it applies (a U+2028 escaped is six other characters).
+        terminal = output_file is None and sys.stdout.isatty()
         with _Output(output_file, what="the diff") as out:
             for diff_text in run.diffs:
-                out.write(report.clean_diff(diff_text))
+                out.write(report.clean_diff(diff_text) if terminal else diff_text)
         raise typer.Exit(run.exit_status)
     try:
         results = run.results.lean() if lean else run.results
@@ -512,7 +526,7 @@ def show_config(
         settings = settings_for(path, config=config, isolated=isolated)
     except UsageError as error:
         fail(str(error))
-    typer.echo(json.dumps(settings.to_dict(), indent=2))
+    echo(json.dumps(settings.to_dict(), indent=2))
 
 
 @app.command()
@@ -552,13 +566,13 @@ def parse(
         fail(str(error))
     if text:
         checked = parsed.source.text
-        typer.echo(checked, nl=not checked.endswith("\n"))
+        echo(checked, nl=not checked.endswith("\n"))
         return
     document = letter_document(parsed, rules)
     if format is ParseFormat.json:
-        typer.echo(json.dumps(dump(document), indent=2, ensure_ascii=True))
+        echo(json.dumps(dump(document), indent=2, ensure_ascii=True))
     else:
-        typer.echo(render_text(document))
+        echo(render_text(document))
 
 
 @app.command()
@@ -588,7 +602,7 @@ def extract(
         fail(str(error))
     if not letters and not errors:
         for line in nothing_found(paths, CheckOptions(config=config, isolated=isolated)):
-            typer.echo(line, err=True)
+            echo(line, err=True)
     for message in errors:
         say(message)
     if format is ExtractFormat.csv:
@@ -616,7 +630,7 @@ def list_rules(
 
     rules = _load(_rule_dirs_here(rule_dir, config, isolated))
     if output_format is RulesFormat.json:
-        typer.echo(
+        echo(
             json.dumps(
                 [
                     {
@@ -635,7 +649,7 @@ def list_rules(
     width = max(len(r.name) for r in rules)
     for r in rules:
         fix = " [fix]" if r.fix is not None else ""
-        typer.echo(f"{r.code}  {r.name:<{width}}  {r.severity.value:<7}  {r.summary}{fix}")
+        echo(f"{r.code}  {r.name:<{width}}  {r.severity.value:<7}  {r.summary}{fix}")
 
 
 @app.command("test-rules")
@@ -655,8 +669,8 @@ def test_rules(
     except UsageError as error:
         fail(str(error))
     for line in report.problems:
-        typer.echo(line)
-    typer.echo(report.summary)
+        echo(line)
+    echo(report.summary)
     if not report.ok:
         raise typer.Exit(EXIT_FINDINGS)
 
@@ -683,22 +697,22 @@ def explain(
     if data is None:
         where = " (see 'lgo-audit rules'" + (" with the same --rule-dir)" if rule_dir else ")")
         fail(f"no rule '{code}'{where}")
-    typer.echo(f"# {data['code']} {data['name']} ({data['severity']})\n")
-    typer.echo(f"{data['summary']}\n")
-    typer.echo(data["explanation"].strip())
+    echo(f"# {data['code']} {data['name']} ({data['severity']})\n")
+    echo(f"{data['summary']}\n")
+    echo(data["explanation"].strip())
     if data.get("assert"):
-        typer.echo("\n## Invariant\n")
+        echo("\n## Invariant\n")
         if data.get("when"):
-            typer.echo(f"    when:   {data['when']}")
-        typer.echo(f"    assert: {data['assert']}")
+            echo(f"    when:   {data['when']}")
+        echo(f"    assert: {data['assert']}")
     lets = data.get("let", {})
     if lets:
-        typer.echo("\n## Names\n")
+        echo("\n## Names\n")
         for name, source in lets.items():
-            typer.echo(f"    {name} = {source}")
+            echo(f"    {name} = {source}")
     fix = data.get("fix")
     if fix is not None:
-        typer.echo(f"\n## Fix ({fix['applicability']})\n\n    {fix['at']} := {fix['replacement']}")
+        echo(f"\n## Fix ({fix['applicability']})\n\n    {fix['at']} := {fix['replacement']}")
 
 
 def _rule_dirs_here(
@@ -789,7 +803,7 @@ def main() -> None:
                 prog_name="lgo-audit",  # (python -m lgo_audit too)
             )
     except (typer.Abort, KeyboardInterrupt):
-        typer.echo("lgo-audit: interrupted", err=True)
+        echo("lgo-audit: interrupted", err=True)
         sys.exit(INTERRUPTED)
     except SystemExit:
         raise
@@ -815,7 +829,7 @@ def main() -> None:
         say(f"lgo-audit: internal error: {type(error).__name__}: {error}")
         sys.exit(EXIT_ERROR)
     if status == INTERRUPTED:  # (typer makes Ctrl-C in a command this status, silently)
-        typer.echo("lgo-audit: interrupted", err=True)
+        echo("lgo-audit: interrupted", err=True)
     sys.exit(status if isinstance(status, int) else EXIT_OK)
 
 

@@ -136,14 +136,31 @@ class FixOutcome:
         return self.fixed != self.original
 
     def diff(self) -> str:
-        return "".join(
-            difflib.unified_diff(
-                self.original.splitlines(keepends=True),
-                self.fixed.splitlines(keepends=True),
-                fromfile=f"a/{self.path}",
-                tofile=f"b/{self.path}",
-            )
-        )
+        """A unified diff of the fix, as ``patch`` and ``git apply`` read one: lines end at
+        ``"\\n"`` only (a lone ``"\\r"``, a form feed or U+2028 is a character of its line, as
+        those tools have it), and a last line without one is followed by ``\\ No newline at
+        end of file``."""
+        lines = []
+        for line in difflib.unified_diff(
+            _patch_lines(self.original),
+            _patch_lines(self.fixed),
+            fromfile=f"a/{self.path}",
+            tofile=f"b/{self.path}",
+        ):
+            lines.append(line)
+            if not line.endswith("\n"):
+                lines.append("\n\\ No newline at end of file\n")
+        return "".join(lines)
+
+
+def _patch_lines(text: str) -> list[str]:
+    """``text``'s lines, each with its ``"\\n"`` (the last without, if the text does not end
+    with one)."""
+    lines = [line + "\n" for line in text.split("\n")]
+    last = lines.pop()[:-1]
+    if last:
+        lines.append(last)
+    return lines
 
 
 MAX_PASSES = 10

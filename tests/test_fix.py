@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import shutil
 import stat
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -12,7 +14,7 @@ from typer.testing import CliRunner
 
 from lgo_audit.cli import app
 from lgo_audit.config import Settings
-from lgo_audit.fix import fix_file
+from lgo_audit.fix import FixOutcome, fix_file
 from lgo_audit.register import load_register
 from lgo_audit.rules import rules_for
 
@@ -638,3 +640,40 @@ def test_diff_of_a_file_that_is_not_a_letter_says_it_has_no_diff(tmp_path):
     result = runner.invoke(app, ["check", str(readme), "--diff", "--isolated"])
     assert result.exit_code == 0 and result.stdout == ""
     assert result.stderr.splitlines() == [f"{readme}: not an Annual Review letter; no diff"]
+
+
+@pytest.mark.parametrize(
+    ("name", "line_break"),
+    [("a lone carriage return", "\r"), ("U+2028", "\u2028"), ("a form feed", "\f")],
+)
+def test_the_diff_of_a_letter_with_other_line_breaks_applies_with_patch(tmp_path, name, line_break):
+    """``patch`` and ``git apply`` end a line at "\\n" only: the diff reads the letter so, and
+    writes its characters as they are (escaped, U+2028 would be six other characters)."""
+    patch = shutil.which("patch")
+    if patch is None:
+        pytest.skip("no patch command")
+    letter = tmp_path / "letter.txt"
+    text = stevenage_text()
+    text = text.replace("\n", line_break, text.count("\n") // 2)  # its first half so
+    letter.write_bytes(text.encode("utf-8"))
+    diff = tmp_path / "fix.diff"
+    result = CliRunner().invoke(
+        app, ["check", "--isolated", "--diff", str(letter), "-o", str(diff)]
+    )
+    assert result.exit_code == 1, result.output
+    fixed = tmp_path / "fixed.txt"
+    fixed.write_bytes(letter.read_bytes())
+    fix_file(fixed, rules(), authorities=load_register(None))
+    assert fixed.read_bytes() != letter.read_bytes()
+
+    subprocess.run([patch, "-s", str(letter), str(diff)], check=True)
+
+    assert letter.read_bytes() == fixed.read_bytes()
+
+
+def test_a_diff_says_when_a_last_line_has_no_line_break():
+    outcome = FixOutcome("letter.txt", "a\nb\nold", "a\nb\nnew")
+
+    assert outcome.diff().endswith(
+        "-old\n\\ No newline at end of file\n+new\n\\ No newline at end of file\n"
+    )
