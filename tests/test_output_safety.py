@@ -115,6 +115,19 @@ def test_what_a_legacy_encoding_cannot_hold_is_shown_as_an_escape(tmp_path, enco
     assert "Found 1 error, 1 warning in 1 letter" in output
 
 
+@pytest.mark.parametrize(
+    "command", [("check", "--output-format", "concise"), ("parse", "--format", "text")]
+)
+def test_an_ascii_output_encoding_gets_escapes_not_utf8(tmp_path, command):
+    """(click writes UTF-8 to a stream whose encoding is ASCII, taking it for a misconfigured
+    locale: the report was UTF-8 bytes under PYTHONIOENCODING=ascii.)"""
+    run = installed(*command, "--isolated", unicode_letter(tmp_path), encoding="ascii")
+
+    assert run.returncode in (0, 1), run.stderr
+    assert run.stdout.isascii()
+    assert "St\\u0151venage Caf\\xe9 \\U0001f600" in run.stdout.decode("ascii")
+
+
 @pytest.mark.parametrize("fmt", ["json", "json-lines", "sarif", "junit"])
 def test_machine_formats_keep_the_exact_name_in_a_legacy_encoding(tmp_path, fmt):
     """JSON and SARIF are ASCII (JSON escapes), JUnit XML too (character references): the same
