@@ -799,10 +799,16 @@ def _rules_and_registers(
     from lgo_audit.rules import RuleLoadError, rules_for
     from lgo_audit.selection import selectors, unmatched
 
-    try:
-        rule_sets = {s: rules_for(s.rule_dirs) for s in groups}
-    except RuleLoadError as error:
-        raise UsageError(str(error)) from None
+    given_dirs = {os.path.realpath(d) for d in options.rule_dirs} if options else set()
+    rule_sets: dict[Settings, RuleSet] = {}
+    for settings in groups:
+        try:
+            rule_sets[settings] = rules_for(settings.rule_dirs)
+        except RuleLoadError as error:
+            named = {os.path.realpath(d) for d in settings.rule_dirs} - given_dirs
+            from_file = settings.source and os.path.realpath(error.path) in named
+            where = f" (key 'rule-dirs' of {settings.source})" if from_file else ""
+            raise UsageError(f"{error}{where}") from None
     given = _given_selectors(options)
     for settings, rules in rule_sets.items():
         if settings.profile is not None and settings.profile not in PROFILES:
@@ -822,7 +828,8 @@ def _rules_and_registers(
         try:
             load_register(settings.authority_register)
         except RegisterError as error:
-            raise UsageError(str(error)) from None
+            where = f" (key 'authority-register' of {settings.source})" if settings.source else ""
+            raise UsageError(f"{error}{where}") from None
     return rule_sets
 
 

@@ -102,7 +102,8 @@ _TOML_BEFORE = "toml-tables.json"  # every table in one file, read whole by ever
 
 
 def toml_table(content: bytes) -> dict[str, Any]:
-    """What ``tomllib`` reads from ``content`` (UTF-8 TOML), remembered by content (SHA-256)
+    """What ``tomllib`` reads from ``content`` (UTF-8 TOML; a byte-order mark before it, which
+    Windows editors write, is skipped), remembered by content (SHA-256)
     when JSON holds it as it is (no TOML date or time): a file read before is not parsed, nor
     ``tomllib`` imported, again.
 
@@ -122,7 +123,7 @@ def toml_table(content: bytes) -> dict[str, Any]:
             return known
     import tomllib
 
-    table = tomllib.loads(content.decode("utf-8"))
+    table = tomllib.loads(content.decode("utf-8-sig"))
     try:
         plain = json.loads(json.dumps(table, allow_nan=False)) == table
     except (TypeError, ValueError, RecursionError):

@@ -736,7 +736,7 @@ def _team_rule_data(code: str, rule_dirs: tuple[str, ...]) -> dict[str, Any] | N
     rule = _load(rule_dirs).get(code)
     if rule is None:
         return None
-    data: dict[str, Any] = tomllib.loads(rule.path.read_text(encoding="utf-8"))
+    data: dict[str, Any] = tomllib.loads(rule.path.read_text(encoding="utf-8-sig"))
     return data
 
 

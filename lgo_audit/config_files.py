@@ -44,7 +44,7 @@ def _has_table(pyproject: Path) -> bool:
     import tomllib
 
     try:
-        data = tomllib.loads(pyproject.read_bytes().decode("utf-8"))
+        data = tomllib.loads(pyproject.read_bytes().decode("utf-8-sig"))
     except (OSError, ValueError, RecursionError):  # (UnicodeDecodeError, TOMLDecodeError)
         return True
     tool = data.get("tool", {})

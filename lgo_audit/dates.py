@@ -23,5 +23,6 @@ MONTHS = (
 
 
 def long_date(day: dt.date) -> str:
-    """``date(2020, 7, 22)`` -> ``"22 July 2020"`` (not locale-dependent, unlike strftime)."""
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+    """``date(2020, 7, 22)`` -> ``"22 July 2020"`` (not locale-dependent, unlike strftime); a
+    year before 1000 with four digits, as a letter would write it (``"22 July 0020"``)."""
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year:04d}"

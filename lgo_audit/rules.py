@@ -429,7 +429,7 @@ def _load_rule_data(content: bytes, path: Path, *, validate: bool) -> dict[str, 
     import tomllib
 
     try:
-        data = tomllib.loads(content.decode("utf-8"))
+        data = tomllib.loads(content.decode("utf-8-sig"))  # (a byte-order mark skipped)
     except UnicodeDecodeError:
         raise RuleLoadError(path, "not UTF-8 text") from None
     except tomllib.TOMLDecodeError as error:

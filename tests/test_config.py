@@ -141,6 +141,38 @@ def test_a_bad_configuration_is_a_one_line_error_naming_file_and_key(tmp_path, c
     assert "Traceback" not in result.output
 
 
+@pytest.mark.parametrize(
+    ("content", "problem", "key"),
+    [
+        ('rule-dirs = ["team-rules"]\n', "team-rules: rule directory not found", "rule-dirs"),
+        ('authority-register = "ons.csv"\n', "ons.csv: cannot read", "authority-register"),
+    ],
+)
+def test_a_path_a_configuration_names_that_cannot_be_used_is_said_with_its_key_and_file(
+    tmp_path, content, problem, key
+):
+    config = tmp_path / "lgo-audit.toml"
+    config.write_text(content)
+    (tmp_path / "stockport.txt").write_text((EXAMPLES / "stockport-2020.txt").read_text())
+
+    result = check(str(tmp_path / "stockport.txt"))
+
+    assert result.exit_code == 2
+    assert problem in result.output and f"(key '{key}' of {config})" in result.output
+
+
+def test_a_rule_folder_given_on_the_command_line_is_said_without_a_configuration(tmp_path):
+    result = check(
+        "--isolated",
+        "--rule-dir",
+        str(tmp_path / "team-rules"),
+        str(EXAMPLES / "stockport-2020.txt"),
+    )
+
+    assert result.exit_code == 2
+    assert "team-rules: rule directory not found" in result.output and "key" not in result.output
+
+
 def test_an_unknown_rule_in_select_is_an_error(tmp_path):
     result = check("--isolated", "--select", "LGO999", str(EXAMPLES / "stockport-2020.txt"))
     assert result.exit_code == 2 and "no rule matches 'LGO999'" in result.output
@@ -315,3 +347,18 @@ def test_a_toml_file_json_cannot_hold_is_parsed_each_time_and_bad_toml_still_fai
         toml_table(b"select = [\n")
     with pytest.raises(UnicodeDecodeError):
         toml_table(b"select = '\xff'\n")
+
+
+@pytest.mark.parametrize("name", ["lgo-audit.toml", "pyproject.toml"])
+def test_a_configuration_file_saved_with_a_byte_order_mark_is_read(tmp_path, name):
+    """(Windows editors write one; tomllib refuses it: 'invalid TOML' at line 1, column 1.)"""
+    table = (
+        'ignore = ["LGO102"]\n'
+        if name == "lgo-audit.toml"
+        else '[tool.lgo-audit]\nignore = ["LGO102"]\n'
+    )
+    config = tmp_path / name
+    config.write_bytes(b"\xef\xbb\xbf" + table.encode("utf-8"))
+
+    assert find_config(tmp_path / "letter.txt") == config
+    assert load_config(config).ignore == ("LGO102",)

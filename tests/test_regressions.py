@@ -130,3 +130,11 @@ def test_accented_names_are_read_as_names():
     assert facts["addressee.name"].value == "Ms Zoë Brontë"
     assert facts["salutation.name"].value == "Ms Brontë"
     assert facts["signatory.name"].value == "Siân Lloyd-Jones"
+
+
+def test_a_year_before_1000_is_quoted_back_with_its_four_digits():
+    """("22 July 0020" was quoted back as "22 July 20".)"""
+    parsed = parse(base_letter("2025").replace("21 May 2025", "21 May 0025"))
+
+    (finding,) = [f for f in run_rules(parsed, RULES)[0] if f.code == "LGO205"]
+    assert "dated 21 May 0025," in finding.message
