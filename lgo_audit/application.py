@@ -805,8 +805,10 @@ def _rules_and_registers(
         try:
             rule_sets[settings] = rules_for(settings.rule_dirs)
         except RuleLoadError as error:
+            # (a path that leads to no folder: said with the key and the file that named it)
             named = {os.path.realpath(d) for d in settings.rule_dirs} - given_dirs
-            from_file = settings.source and os.path.realpath(error.path) in named
+            place = os.path.realpath(error.path)
+            from_file = settings.source and place in named and not os.path.isdir(place)
             where = f" (key 'rule-dirs' of {settings.source})" if from_file else ""
             raise UsageError(f"{error}{where}") from None
     given = _given_selectors(options)
@@ -828,7 +830,9 @@ def _rules_and_registers(
         try:
             load_register(settings.authority_register)
         except RegisterError as error:
-            where = f" (key 'authority-register' of {settings.source})" if settings.source else ""
+            # (a path that leads to no file: said with the key and the file that named it)
+            lost = settings.source and not os.path.isfile(str(settings.authority_register))
+            where = f" (key 'authority-register' of {settings.source})" if lost else ""
             raise UsageError(f"{error}{where}") from None
     return rule_sets
 

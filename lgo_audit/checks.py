@@ -81,7 +81,7 @@ DUPLICATE_SECTION = Check(
     "duplicate-section",
     "structure",
     "a section appearing again, or a statement repeated within a section",
-    ("section",),
+    ("section", "statement"),
 )
 MALFORMED_STATEMENT = Check(
     "malformed-statement",
@@ -206,6 +206,10 @@ MESSAGE_NAMES: Mapping[str, Mapping[str, str]] = MappingProxyType(
             "profile": "the template profile the letter was read with",
             "year": "the year of the letter's title (template-year-assumed, template-mismatch)",
             "missing": "what a page cut short does not show (page-cut-short)",
+            "statement": (
+                "the statement stated again within its section, as the template words it "
+                "(duplicate-section; null when the whole section appears again)"
+            ),
         },
         "text": {"match": "the text a pattern matched"},
         "batch": {

@@ -148,16 +148,42 @@ def assemble(chunks: Iterable[Chunk], profile: Profile, text: str) -> Structure:
                     close_unexpected()
                 name = statement.name
                 start, end = span = (chunk.start, chunk.end)
-                if current is None or section != current.section or name in current.statements:
+                repeated = current is not None and name in current.statements
+                if (
+                    current is None
+                    or section != current.section
+                    or (
+                        # the section starting over (its first statement again): a repeated section
+                        repeated and name == next(iter(current.statements))
+                    )
+                ):
                     close_occurrence()
                     current = Occurrence(section, start, end)
                     state = seen.get(section)
                     if state is None:
                         state = seen[section] = _Seen(current)
+                    repeated = False
                 assert state is not None
-                current.statements[name] = span
+                if repeated:  # one statement of the section stated again: the first stands
+                    if len(duplicates) < MAX_ISSUES:
+                        first_start, first_end = current.statements[name]
+                        words = _Wording(sections[section].wording)
+                        duplicates.append(
+                            Issue(
+                                "duplicate-section",
+                                start,
+                                _line_end(text, start, end),
+                                {
+                                    "section": sections[section].title,
+                                    "statement": statement.expected.format_map(words),
+                                },
+                                related=((first_start, _line_end(text, first_start, first_end)),),
+                            )
+                        )
+                else:
+                    current.statements[name] = span
+                    state.statements[name] = span
                 current.end = end
-                state.statements[name] = span
                 state.last_end = end
                 before_last_end, last_end = last_end, end
                 for token in stated:  # the first statement to state a fact wins
@@ -224,7 +250,7 @@ def assemble(chunks: Iterable[Chunk], profile: Profile, text: str) -> Structure:
                 {"found": _excerpt(text, start, end), "section": after},
             )
         )
-    issues.extend(duplicates)
+    issues.extend(sorted(duplicates, key=lambda issue: issue.start))
     if not _in_order(occurrences, profile) or any(
         section.required and section.name not in present for section in profile.sections
     ):

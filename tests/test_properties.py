@@ -264,7 +264,8 @@ def _upheld_exceeds(draw, f):
     f = _panels(f)
     assume(f.upheld_count > 0 or f.profile_year < 2024)
     count = draw(st.integers(f.investigations + 1, f.investigations + 50))
-    return _upheld(f, count), ("upheld_count",)
+    # (a 2025 letter's "We investigated N complaints and upheld M." states it too)
+    return _upheld(f, count), ("upheld_count", "summary") if f.summary else ("upheld_count",)
 
 
 def _remedy_rate_wrong(draw, f):
@@ -483,7 +484,10 @@ def _not_financial_year(draw, f):
         start = start.replace(day=draw(st.integers(2, 30)))
     else:
         end = end.replace(day=draw(st.integers(1, 30)))
-    return f.replace(**{_PERIOD_FIELD[panel]: (start, end)}), (_PANEL_BASIS[panel],)
+    where = (_PANEL_BASIS[panel],)
+    if panel == "upheld" and f.overview is not None:  # (the overview states that period too)
+        where = (*where, "overview")
+    return f.replace(**{_PERIOD_FIELD[panel]: (start, end)}), where
 
 
 def _period_mismatch(draw, f):

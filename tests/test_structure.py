@@ -164,7 +164,22 @@ def test_duplicated_section_points_to_its_first_occurrence():
 
 def test_a_repeated_statement_inside_a_panel_is_a_duplicate():
     letter = edit(STOCKPORT, UPHELD_AVERAGE, UPHELD_AVERAGE + "\n" + UPHELD_AVERAGE)
-    assert summary(letter) == [("LGO004", 63, "complaints upheld panel appears more than once")]
+    assert summary(letter) == [
+        (
+            "LGO004",
+            63,
+            '"This compares to an average of <n>% in similar authorities." appears more than '
+            "once in the complaints upheld panel",
+        )
+    ]
+
+
+def test_a_panel_that_starts_over_is_the_panel_appearing_again():
+    heading_and_rate = "Complaints upheld\n\n59% of complaints we investigated were upheld.\n"
+    letter = edit(STOCKPORT, UPHELD_AVERAGE, UPHELD_AVERAGE + "\n" + heading_and_rate)
+    assert ("LGO004", "complaints upheld panel appears more than once") in [
+        (code, message) for code, _, message in summary(letter)
+    ]
 
 
 def test_a_repeated_statement_does_not_lose_the_facts_of_the_statements_after_it():
