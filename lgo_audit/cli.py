@@ -217,9 +217,12 @@ class _Output:
 
     _PIECE = 1 << 16
 
-    def __init__(self, output_file: Path | None, *, what: str = "the report") -> None:
+    def __init__(
+        self, output_file: Path | None, *, what: str = "the report", utf8: bool = False
+    ) -> None:
         self.output_file = output_file
         self.what = what
+        self.utf8 = utf8  # UTF-8 to standard output too, whatever its encoding
         self.wrote = False  # any text yet
         self._pieces: list[str] = []
         self._size = 0
@@ -278,7 +281,11 @@ class _Output:
         if not text:
             return
         try:
-            if self._file is None:
+            if self._file is None and self.utf8 and hasattr(sys.stdout, "buffer"):
+                sys.stdout.flush()
+                sys.stdout.buffer.write(text.encode("utf-8", "backslashreplace"))
+                sys.stdout.buffer.flush()
+            elif self._file is None:
                 echo(text, nl=False)
             else:
                 self._file.write(text)
@@ -462,15 +469,18 @@ def check(
         say(message)
     if run.diff_only:  # the diffs are the report (to standard output, or to --output-file)
         # On a terminal its control characters are shown escaped; to a file or a pipe it is
-        # written as it is, so that it applies (a U+2028 escaped is six other characters).
+        # written as it is, in UTF-8 whatever the stream's encoding, so that it applies (a
+        # U+2028 escaped is six other characters, and "\u0151" in cp1252 no letter's text).
         terminal = output_file is None and sys.stdout.isatty()
-        with _Output(output_file, what="the diff") as out:
+        with _Output(output_file, what="the diff", utf8=not terminal) as out:
             for diff_text in run.diffs:
                 out.write(report.clean_diff(diff_text) if terminal else diff_text)
         raise typer.Exit(run.exit_status)
     try:
         results = run.results.lean() if lean else run.results
-        with _Output(output_file) as out, _saying_what_was_fixed(run.letters_fixed):
+        # (an HTML report says it is UTF-8, and is, on standard output too)
+        utf8 = fmt.name == "html"
+        with _Output(output_file, utf8=utf8) as out, _saying_what_was_fixed(run.letters_fixed):
             if statistics:
                 out.write(report.render_statistics(results, fmt))
             else:

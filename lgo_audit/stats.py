@@ -17,6 +17,7 @@ import csv
 import difflib
 import io
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -183,21 +184,27 @@ class StatsTable:
         return iter(self.rows)
 
 
+_WHOLE = re.compile(r"[-+]?[0-9]+")
+_DECIMAL = re.compile(r"[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
+
+
 def _convert(path: str, line: int, column: str, raw: str) -> Any:
     text = raw.strip()
     if text == "":
         return None
     if column in INTEGER_COLUMNS:
-        try:
-            return int(text.replace(",", ""))
-        except ValueError:
+        # (ASCII digits only: int() would take "5_9" and full-width or Arabic-Indic digits)
+        if _WHOLE.fullmatch(text.replace(",", "")) is None:
             raise StatsError(
                 f"{path}: row {line}, column '{column}': '{raw}' is not a whole number"
-            ) from None
+            )
+        return int(text.replace(",", ""))
     if column in PERCENT_COLUMNS or column in RATE_COLUMNS:
         what = "a percentage" if column in PERCENT_COLUMNS else "a number"
         number = text.rstrip("%").strip() if column in PERCENT_COLUMNS else text.replace(",", "")
         try:
+            if _DECIMAL.fullmatch(number) is None:  # (as above; Decimal() takes them too)
+                raise InvalidOperation
             value = Decimal(number)
         except InvalidOperation:
             raise StatsError(

@@ -105,6 +105,7 @@ def assemble(chunks: Iterable[Chunk], profile: Profile, text: str) -> Structure:
     open_unexpected: list[int] | None = None  # [start, end] of a run of unexpected text
     runs = 0  # runs of unexpected text
     last_end = before_last_end = -1  # the ends of the last two statements
+    run_of_repeats: int | None = None  # the issue of the repeated statements just met
     sections = profile.sections_by_name
     resolve = profile.resolve
 
@@ -164,8 +165,20 @@ def assemble(chunks: Iterable[Chunk], profile: Profile, text: str) -> Structure:
                         state = seen[section] = _Seen(current)
                     repeated = False
                 assert state is not None
-                if repeated:  # one statement of the section stated again: the first stands
+                if repeated and run_of_repeats is not None:
+                    # the statement after a repeated one repeated too: the section (part of it)
+                    # appears again, one issue from the first repeat to here
+                    first_repeat = duplicates[run_of_repeats]
+                    duplicates[run_of_repeats] = Issue(
+                        "duplicate-section",
+                        first_repeat.start,
+                        _line_end(text, start, end),
+                        {"section": sections[section].title},
+                        related=first_repeat.related,
+                    )
+                elif repeated:  # one statement of the section stated again: the first stands
                     if len(duplicates) < MAX_ISSUES:
+                        run_of_repeats = len(duplicates)
                         first_start, first_end = current.statements[name]
                         words = _Wording(sections[section].wording)
                         duplicates.append(
@@ -181,6 +194,7 @@ def assemble(chunks: Iterable[Chunk], profile: Profile, text: str) -> Structure:
                             )
                         )
                 else:
+                    run_of_repeats = None
                     current.statements[name] = span
                     state.statements[name] = span
                 current.end = end

@@ -358,6 +358,23 @@ def test_a_row_that_is_not_well_formed_csv_is_an_input_error_naming_it(text, mes
     assert str(caught.value) == f"stats.csv: {message}"
 
 
+@pytest.mark.parametrize(
+    ("column", "cell", "what"),
+    [
+        ("upheld", "5_9", "a whole number"),  # int() reads "5_9" as 59
+        ("upheld", "\uff15\uff19", "a whole number"),  # full-width digits
+        ("upheld", "\u0661\u0660", "a whole number"),  # Arabic-Indic digits
+        ("upheld_average", "5_9", "a percentage"),
+        ("upheld_average", "\uff15\uff19%", "a percentage"),
+        ("upheld_per_100k", "3_4", "a number"),
+    ],
+)
+def test_a_figure_in_other_than_ascii_digits_is_an_input_error(column, cell, what):
+    with pytest.raises(StatsError) as caught:
+        parse_stats(f"authority,year,{column}\nStockport,2020,{cell}\n", "stats.csv")
+    assert str(caught.value) == f"stats.csv: row 2, column '{column}': '{cell}' is not {what}"
+
+
 def test_two_rows_for_one_council_and_year_are_an_input_error_naming_the_second():
     text = "authority,year,upheld\nStockport,2020,3\nStockport Council,2020,4\n"
     with pytest.raises(StatsError, match=r"row 3, column 'authority': .* is also row 2"):

@@ -96,7 +96,7 @@ def test_a_legacy_output_encoding_never_stops_the_run(tmp_path, fmt):
         run = installed("check", "--isolated", "--output-format", fmt, letter, encoding=encoding)
         assert b"internal error" not in run.stderr, (encoding, run.stderr)
         assert run.returncode == baseline.returncode, (encoding, run.stderr)
-        output = run.stdout.decode(encoding)
+        output = run.stdout.decode("utf-8" if fmt == "html" else encoding)  # (html: UTF-8 always)
         assert findings_shown(fmt, output) == findings_shown(fmt, baseline.stdout.decode("utf-8"))
 
 
@@ -113,6 +113,38 @@ def test_what_a_legacy_encoding_cannot_hold_is_shown_as_an_escape(tmp_path, enco
     output = run.stdout.decode(encoding)
     assert '"St\\u0151venage Café \\U0001f600 \\u6771\\u4eac Borough Council"' in output
     assert "Found 1 error, 1 warning in 1 letter" in output
+
+
+@pytest.mark.parametrize("encoding", ["ascii", "cp1252"])
+def test_a_diff_to_standard_output_is_utf8_whatever_its_encoding_so_that_it_applies(
+    tmp_path, encoding
+):
+    """(Its "\\u0151" escapes were no letter's text: patch found no hunk to apply.)"""
+    if shutil.which("patch") is None:
+        pytest.skip("no patch command")
+    base = Path(__file__).resolve().parents[1] / "rules" / "base" / "2024.txt"
+    text = base.read_text(encoding="utf-8").replace("Stockport", "St\u0151ckport")
+    letter = tmp_path / "letter.txt"
+    letter.write_text(text.replace("this is 3.4 upheld", "this is 3.4% upheld"), encoding="utf-8")
+
+    diff = installed("check", "--isolated", "--diff", letter, encoding=encoding)
+    assert diff.returncode == 1 and "St\u0151ckport".encode() in diff.stdout, diff.stderr
+    subprocess.run(["patch", "-s", str(letter)], input=diff.stdout, check=True)
+
+    assert letter.read_text(encoding="utf-8") == text
+
+
+def test_an_html_report_to_standard_output_is_the_utf8_it_declares(tmp_path):
+    run = installed(
+        "check",
+        "--isolated",
+        "--output-format",
+        "html",
+        unicode_letter(tmp_path),
+        encoding="cp1252",
+    )
+    assert 'charset="utf-8"' in run.stdout.decode("utf-8")
+    assert NAME in run.stdout.decode("utf-8")
 
 
 @pytest.mark.parametrize(

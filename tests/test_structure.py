@@ -174,6 +174,14 @@ def test_a_repeated_statement_inside_a_panel_is_a_duplicate():
     ]
 
 
+def test_statements_repeated_one_after_another_are_the_panel_appearing_again_once():
+    body = "59% of complaints we investigated were upheld.\n\n" + UPHELD_AVERAGE
+    letter = edit(STOCKPORT, UPHELD_AVERAGE, UPHELD_AVERAGE + "\n" + body)
+    assert [(code, message) for code, _, message in summary(letter)] == [
+        ("LGO004", "complaints upheld panel appears more than once")
+    ]
+
+
 def test_a_panel_that_starts_over_is_the_panel_appearing_again():
     heading_and_rate = "Complaints upheld\n\n59% of complaints we investigated were upheld.\n"
     letter = edit(STOCKPORT, UPHELD_AVERAGE, UPHELD_AVERAGE + "\n" + heading_and_rate)
