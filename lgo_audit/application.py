@@ -799,18 +799,13 @@ def _rules_and_registers(
     from lgo_audit.rules import RuleLoadError, rules_for
     from lgo_audit.selection import selectors, unmatched
 
-    given_dirs = {os.path.realpath(d) for d in options.rule_dirs} if options else set()
     rule_sets: dict[Settings, RuleSet] = {}
     for settings in groups:
+        _check_named_rule_dirs(settings, options.rule_dirs if options else ())
         try:
             rule_sets[settings] = rules_for(settings.rule_dirs)
         except RuleLoadError as error:
-            # (a path that leads to no folder: said with the key and the file that named it)
-            named = {os.path.realpath(d) for d in settings.rule_dirs} - given_dirs
-            place = os.path.realpath(error.path)
-            from_file = settings.source and place in named and not os.path.isdir(place)
-            where = f" (key 'rule-dirs' of {settings.source})" if from_file else ""
-            raise UsageError(f"{error}{where}") from None
+            raise UsageError(str(error)) from None
     given = _given_selectors(options)
     for settings, rules in rule_sets.items():
         if settings.profile is not None and settings.profile not in PROFILES:
@@ -1211,7 +1206,26 @@ def rule_dirs_here(
         )
     except ConfigError as error:
         raise UsageError(str(error)) from None
+    _check_named_rule_dirs(settings, given)
     return settings.rule_dirs
+
+
+def _check_named_rule_dirs(settings: Settings, given: Iterable[str | os.PathLike[str]]) -> None:
+    """A folder of ``settings.rule_dirs`` that its configuration file named (not given on the
+    command line) and that is not there: a :class:`UsageError` naming the key and the file."""
+    from lgo_audit.rules import RuleLoadError, rule_files
+
+    if settings.source is None:
+        return
+    given_dirs = {os.path.realpath(d) for d in given}
+    for folder in settings.rule_dirs:
+        place = os.path.realpath(folder)
+        if place in given_dirs or os.path.isdir(place):
+            continue
+        try:
+            rule_files([Path(folder)])
+        except RuleLoadError as error:
+            raise UsageError(f"{error} (key 'rule-dirs' of {settings.source})") from None
 
 
 def parse_letter(

@@ -362,3 +362,16 @@ def test_a_configuration_file_saved_with_a_byte_order_mark_is_read(tmp_path, nam
 
     assert find_config(tmp_path / "letter.txt") == config
     assert load_config(config).ignore == ("LGO102",)
+
+
+@pytest.mark.parametrize("command", [("rules",), ("explain", "LGO101")])
+def test_rules_and_explain_name_the_configuration_of_a_missing_rule_folder(
+    tmp_path, monkeypatch, command
+):
+    (tmp_path / "lgo-audit.toml").write_text('rule-dirs = ["team-rules"]\n')
+    monkeypatch.chdir(tmp_path)
+
+    result = CliRunner().invoke(app, list(command))
+
+    assert result.exit_code == 2
+    assert "team-rules: rule directory not found (key 'rule-dirs' of" in result.output
