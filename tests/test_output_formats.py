@@ -8,6 +8,8 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from lgo_audit.cli import app
@@ -189,3 +191,33 @@ def test_sarif_columns_count_characters_and_say_so(tmp_path):
     _, before = placeholder_link(plain)
     assert run_["columnKind"] == "unicodeCodePoints"
     assert region["startColumn"] == before["startColumn"] + 2  # the emoji and a space
+
+
+# --- the width of a source line under its caret --------------------------------------------
+
+_ONE_CELL = [
+    *range(0x20, 0x7F),
+    *range(0xA0, 0x300),
+    *range(0x2010, 0x2028),
+    *range(0x2030, 0x205F),
+]
+
+
+@given(st.text(alphabet=st.sampled_from([chr(c) for c in _ONE_CELL]), max_size=40))
+def test_a_line_of_one_cell_characters_is_as_wide_as_wcwidth_says_without_asking_it(text):
+    """(Importing wcwidth took a tenth of a one-letter check whose excerpt held an NBSP.)"""
+    from wcwidth import wcswidth
+
+    from lgo_audit.report.text import _NARROW, _display_width
+
+    assert _NARROW.fullmatch(text) is not None
+    assert _display_width(text) == wcswidth(text) == len(text)
+
+
+@pytest.mark.parametrize("text", ["東京 Borough", "e\u0301", "a\u200bb", "\U0001f600 x"])
+def test_other_characters_are_measured_by_wcwidth(text):
+    from wcwidth import wcswidth
+
+    from lgo_audit.report.text import _display_width
+
+    assert _display_width(text) == wcswidth(text)

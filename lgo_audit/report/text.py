@@ -195,9 +195,17 @@ def _source_excerpt(lines: list[str] | _Lines, finding: Finding, style: Style) -
     return out
 
 
+_NARROW = re.compile("[\x20-\x7e\u00a0-\u02ff\u2010-\u2027\u2030-\u205e]*")
+"""Text whose every character takes one cell: printable ASCII, Latin-1 and the Latin
+extensions before the combining marks (U+0300), and the general punctuation but its zero-width
+characters, line and paragraph separators and direction marks (what wcwidth says of each:
+``tests/test_output_formats.py``). Extracted letters are mostly this, NBSPs and curly quotes
+included: their width needs no wcwidth."""
+
+
 def _display_width(text: str) -> int:
     """Terminal cells ``text`` (cleaned: no control characters) takes."""
-    if text.isascii():
+    if text.isascii() or _NARROW.fullmatch(text):
         return len(text)
     from wcwidth import wcswidth, wcwidth  # only needed here (~12 ms to import)
 
