@@ -184,8 +184,13 @@ class StatsTable:
         return iter(self.rows)
 
 
-_WHOLE = re.compile(r"[-+]?[0-9]+")
-_DECIMAL = re.compile(r"[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
+_DIGITS = r"(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)"  # thousands grouped by commas, or not at all
+_WHOLE = re.compile(rf"[-+]?{_DIGITS}")
+_DECIMAL = re.compile(rf"[-+]?(?:{_DIGITS}(?:\.[0-9]*)?|\.[0-9]+)")
+"""A figure of the table: ASCII digits only (``int()`` and ``Decimal()`` would also take
+``5_9``, full-width or Arabic-Indic digits, and ``Decimal()`` ``6.7e1``), a comma only between
+groups of three (``1,0`` or a decimal comma, ``3,4``, is no figure), a percentage with one
+``%`` at most."""
 
 
 def _convert(path: str, line: int, column: str, raw: str) -> Any:
@@ -193,19 +198,18 @@ def _convert(path: str, line: int, column: str, raw: str) -> Any:
     if text == "":
         return None
     if column in INTEGER_COLUMNS:
-        # (ASCII digits only: int() would take "5_9" and full-width or Arabic-Indic digits)
-        if _WHOLE.fullmatch(text.replace(",", "")) is None:
+        if _WHOLE.fullmatch(text) is None:
             raise StatsError(
                 f"{path}: row {line}, column '{column}': '{raw}' is not a whole number"
             )
         return int(text.replace(",", ""))
     if column in PERCENT_COLUMNS or column in RATE_COLUMNS:
         what = "a percentage" if column in PERCENT_COLUMNS else "a number"
-        number = text.rstrip("%").strip() if column in PERCENT_COLUMNS else text.replace(",", "")
+        number = text.removesuffix("%").strip() if column in PERCENT_COLUMNS else text
+        if _DECIMAL.fullmatch(number) is None:
+            raise StatsError(f"{path}: row {line}, column '{column}': '{raw}' is not {what}")
         try:
-            if _DECIMAL.fullmatch(number) is None:  # (as above; Decimal() takes them too)
-                raise InvalidOperation
-            value = Decimal(number)
+            value = Decimal(number.replace(",", ""))
         except InvalidOperation:
             raise StatsError(
                 f"{path}: row {line}, column '{column}': '{raw}' is not {what}"

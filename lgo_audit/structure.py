@@ -106,6 +106,7 @@ def assemble(chunks: Iterable[Chunk], profile: Profile, text: str) -> Structure:
     runs = 0  # runs of unexpected text
     last_end = before_last_end = -1  # the ends of the last two statements
     run_of_repeats: int | None = None  # the issue of the repeated statements just met
+    repeated_name: str | None = None  # the one statement they repeat, while they repeat one
     sections = profile.sections_by_name
     resolve = profile.resolve
 
@@ -166,19 +167,26 @@ def assemble(chunks: Iterable[Chunk], profile: Profile, text: str) -> Structure:
                     repeated = False
                 assert state is not None
                 if repeated and run_of_repeats is not None:
-                    # the statement after a repeated one repeated too: the section (part of it)
-                    # appears again, one issue from the first repeat to here
+                    # the statement after a repeated one repeated too: one issue from the first
+                    # repeat to here, of that statement (stated a third time) or else of the
+                    # section (part of it appears again)
                     first_repeat = duplicates[run_of_repeats]
+                    params = (
+                        first_repeat.params
+                        if name == repeated_name
+                        else {"section": sections[section].title}
+                    )
+                    repeated_name = None if name != repeated_name else name
                     duplicates[run_of_repeats] = Issue(
                         "duplicate-section",
                         first_repeat.start,
                         _line_end(text, start, end),
-                        {"section": sections[section].title},
+                        params,
                         related=first_repeat.related,
                     )
                 elif repeated:  # one statement of the section stated again: the first stands
                     if len(duplicates) < MAX_ISSUES:
-                        run_of_repeats = len(duplicates)
+                        run_of_repeats, repeated_name = len(duplicates), name
                         first_start, first_end = current.statements[name]
                         words = _Wording(sections[section].wording)
                         duplicates.append(

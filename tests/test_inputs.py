@@ -367,11 +367,18 @@ def test_a_row_that_is_not_well_formed_csv_is_an_input_error_naming_it(text, mes
         ("upheld_average", "5_9", "a percentage"),
         ("upheld_average", "\uff15\uff19%", "a percentage"),
         ("upheld_per_100k", "3_4", "a number"),
+        ("upheld", "1,0", "a whole number"),  # a comma not between thousands
+        ("investigations", "100,", "a whole number"),
+        ("upheld_per_100k", "3,4", "a number"),  # a decimal comma (read as 34 before)
+        ("compliance_percent", "100%%", "a percentage"),
+        ("compliance_percent", "6.7e1", "a percentage"),
     ],
 )
-def test_a_figure_in_other_than_ascii_digits_is_an_input_error(column, cell, what):
+def test_a_figure_not_written_in_ascii_digits_and_grouping_commas_is_an_input_error(
+    column, cell, what
+):
     with pytest.raises(StatsError) as caught:
-        parse_stats(f"authority,year,{column}\nStockport,2020,{cell}\n", "stats.csv")
+        parse_stats(f'authority,year,{column}\nStockport,2020,"{cell}"\n', "stats.csv")
     assert str(caught.value) == f"stats.csv: row 2, column '{column}': '{cell}' is not {what}"
 
 
@@ -652,3 +659,17 @@ def test_the_findings_of_a_letter_whose_name_is_not_utf8_are_in_line_order(tmp_p
     assert any("LGO502" in line for line in lines)  # the batch stage's, with the letter's own
     places = [tuple(map(int, line.split("b\\xff.txt:")[1].split(":")[:2])) for line in lines]
     assert places == sorted(places)
+
+
+@pytest.mark.parametrize(
+    ("column", "cell", "value"),
+    [
+        ("upheld", "1,000", 1000),
+        ("upheld_per_100k", "1,234.5", Decimal("1234.5")),
+        ("compliance_percent", "99.5 %", Decimal("99.5")),
+        ("upheld_average", ".5", Decimal("0.5")),
+    ],
+)
+def test_figures_with_grouping_commas_or_a_percent_sign_are_read(column, cell, value):
+    (row,) = parse_stats(f'authority,year,{column}\nStockport,2020,"{cell}"\n', "stats.csv").rows
+    assert row.values[column] == value

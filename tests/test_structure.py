@@ -174,6 +174,17 @@ def test_a_repeated_statement_inside_a_panel_is_a_duplicate():
     ]
 
 
+def test_a_statement_stated_three_times_is_still_that_statement_repeated_once():
+    letter = edit(STOCKPORT, UPHELD_AVERAGE, (UPHELD_AVERAGE + "\n") * 2 + UPHELD_AVERAGE)
+    assert [(code, message) for code, _, message in summary(letter)] == [
+        (
+            "LGO004",
+            '"This compares to an average of <n>% in similar authorities." appears more than '
+            "once in the complaints upheld panel",
+        )
+    ]
+
+
 def test_statements_repeated_one_after_another_are_the_panel_appearing_again_once():
     body = "59% of complaints we investigated were upheld.\n\n" + UPHELD_AVERAGE
     letter = edit(STOCKPORT, UPHELD_AVERAGE, UPHELD_AVERAGE + "\n" + body)
