@@ -2,16 +2,32 @@
 
 from __future__ import annotations
 
-# --- hypothesis profiles (property-based tests, tests/test_properties.py) ----------------------
-# "ci" (the default) is derandomised and sized so the whole suite stays well inside the CI
-# budget on two cores; "deep" is for long runs: LGO_HYPOTHESIS_PROFILE=deep pytest ...
-# Either way a failure is shrunk and printed with a @reproduce_failure blob (print_blob).
 import atexit
+import importlib.util
 import os
 import shutil
 import tempfile
 
-from hypothesis import HealthCheck, Phase, settings
+import pytest
+
+# --- the dependencies -------------------------------------------------------------------------
+# The tests run the installed project: without its dependencies, one line saying how to get
+# them, not an import error for each of thirty test files.
+
+_NEEDED = ("re2", "typer", "pyparsing", "pydantic", "jsonschema", "wcwidth", "hypothesis")
+_MISSING = [name for name in _NEEDED if importlib.util.find_spec(name) is None]
+if _MISSING:
+    pytest.exit(
+        f"the tests need lgo-audit's dependencies and test extras ({', '.join(_MISSING)} "
+        "not found): pip install -e '.[test]'",
+        returncode=4,
+    )
+
+# --- hypothesis profiles (property-based tests, tests/test_properties.py) ----------------------
+# "ci" (the default) is derandomised and sized so the whole suite stays well inside the CI
+# budget on two cores; "deep" is for long runs: LGO_HYPOTHESIS_PROFILE=deep pytest ...
+# Either way a failure is shrunk and printed with a @reproduce_failure blob (print_blob).
+from hypothesis import HealthCheck, Phase, settings  # noqa: E402 (once it is known to be there)
 
 settings.register_profile(
     "ci",
