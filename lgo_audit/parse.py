@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import functools
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -94,8 +95,8 @@ class ParsedLetter:
     @property
     def missing(self) -> tuple[str, ...]:
         """The facts that apply but that the letter lacks, in the catalogue's order."""
-        applicable = self.applicable
-        return tuple(n for n in FACT_KINDS if n in applicable and n not in self.facts)
+        facts = self.facts
+        return tuple(n for n in _applicable_in_order(self.profile.facts) if n not in facts)
 
     @cached_property
     def letter(self) -> LetterFields:
@@ -156,6 +157,14 @@ def parse_source(
     if structure.is_letter and authorities is not None:
         facts.update(_register_facts(facts, authorities))
     return ParsedLetter(source, text, chosen, structure, MappingProxyType(facts))
+
+
+@functools.lru_cache(maxsize=64)
+def _applicable_in_order(stated: frozenset[str]) -> tuple[str, ...]:
+    """The facts that apply to a letter of a template stating ``stated``, in the
+    catalogue's order (worked out once per template: every letter asks)."""
+    applicable = applicable_facts(stated)
+    return tuple(n for n in FACT_KINDS if n in applicable)
 
 
 _WORDING_CHECKS = frozenset(
