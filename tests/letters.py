@@ -600,10 +600,15 @@ def _later_facts(facts: LetterFacts, values: dict[str, Any]) -> dict[str, Any]:
                 "overview.not_for_us": not_for_us,
                 "overview.assessed_and_closed": assessed,
                 "overview.investigated": investigated,
+                # the noun after each count, in the number it calls for
+                "overview.dealt_with_label": plural(dealt_with, "complaint", "complaints"),
+                "overview.assessed_and_closed_label": plural(assessed, "complaint", "complaints"),
+                "overview.investigated_label": plural(investigated, "complaint", "complaints"),
             }
         )
     if facts.summary:
         out["upheld.summary.investigated"] = n
+        out["upheld.summary.investigated_label"] = plural(n, "complaint", "complaints")
         out["upheld.summary.upheld"] = k
     shown = ["upheld_percent", "upheld_average", "per_100k", "per_100k_average"]
     for key in ("upheld_count", "upheld_basis"):

@@ -69,9 +69,12 @@ def _overview_2025(dealt: int, not_for_us: int, closed: int, investigated: int) 
         {
             **_period(2024),
             "dealt_with": dealt,
+            "dealt_with_label": "complaints",
             "not_for_us": not_for_us,
             "assessed_and_closed": closed,
+            "assessed_and_closed_label": "complaints",
             "investigated": investigated,
+            "investigated_label": "complaints",
         },
     )
 
@@ -91,6 +94,7 @@ _KENT_FACTS = {
         "upheld",
         {
             "summary.investigated": 76,
+            "summary.investigated_label": "complaints",
             "summary.upheld": 63,
             "percent": _d("83"),
             "average": _d("89"),
@@ -256,6 +260,7 @@ PAGES = (
                 "upheld",
                 {
                     "summary.investigated": 68,
+                    "summary.investigated_label": "complaints",
                     "summary.upheld": 62,
                     "percent": _d("91"),
                     "average": _d("81"),

@@ -122,6 +122,7 @@ _DECLARED = (
     ),
     Fact("overview.period.end", "date", "The end of the complaint overview's period."),
     Fact("overview.dealt_with", "count", "Complaints dealt with in the period.", "dealt_with"),
+    Fact("overview.dealt_with_label", "wording", "The word after that count: 'complaints'."),
     Fact(
         "overview.not_for_us",
         "count",
@@ -134,17 +135,24 @@ _DECLARED = (
         "Complaints assessed and closed.",
         "assessed_and_closed",
     ),
+    Fact("overview.assessed_and_closed_label", "wording", "The word after that count."),
     Fact(
         "overview.investigated",
         "count",
         "Complaints investigated (the overview's count).",
         fills="investigations",
     ),
+    Fact("overview.investigated_label", "wording", "The word after that count."),
     Fact(
         "upheld.summary.investigated",
         "count",
         "'We investigated N complaints and upheld M.': N.",
         fills="investigations",
+    ),
+    Fact(
+        "upheld.summary.investigated_label",
+        "wording",
+        "'We investigated N complaints and upheld M.': the word after N.",
     ),
     Fact(
         "upheld.summary.upheld",

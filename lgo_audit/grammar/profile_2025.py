@@ -21,7 +21,7 @@ import pyparsing as pp
 
 from lgo_audit.grammar.elements import line_end, phrase, words
 from lgo_audit.grammar.profile import Section, Statement
-from lgo_audit.grammar.profile_2020 import count, date
+from lgo_audit.grammar.profile_2020 import count, date, label
 from lgo_audit.grammar.profile_2024 import PROFILE as PROFILE_2024
 
 __all__ = ["PROFILE"]
@@ -43,7 +43,8 @@ OVERVIEW = (
         + date("overview.period.end")
         + phrase(", we dealt with")
         + count("overview.dealt_with")
-        + pp.Regex(r"complaints?\s*\.", flags=re.IGNORECASE),
+        + label("overview.dealt_with_label", r"complaints?\b")
+        + phrase("."),
         "Between <date> to <date>, we dealt with <n> complaints.",
         keys=("between",),
         lead=words("Between"),
@@ -65,7 +66,8 @@ OVERVIEW = (
         "overview",
         phrase("We assessed and closed")
         + count("overview.assessed_and_closed")
-        + pp.Regex(r"complaints?\s*\.", flags=re.IGNORECASE),
+        + label("overview.assessed_and_closed_label", r"complaints?\b")
+        + phrase("."),
         "We assessed and closed <n> complaints.",
         keys=("we",),
         lead=words("We assessed and closed"),
@@ -78,7 +80,8 @@ OVERVIEW = (
         "upheld",
         phrase("We investigated")
         + count("upheld.summary.investigated")
-        + phrase("{complaints|complaint} and upheld")
+        + label("upheld.summary.investigated_label", r"complaints?\b")
+        + phrase("and upheld")
         + count("upheld.summary.upheld")
         + phrase("."),
         "We investigated <n> complaints and upheld <n>.",
@@ -91,7 +94,8 @@ OVERVIEW = (
         "overview",
         phrase("We investigated")
         + count("overview.investigated")
-        + pp.Regex(r"complaints?\s*\.", flags=re.IGNORECASE),
+        + label("overview.investigated_label", r"complaints?\b")
+        + phrase("."),
         "We investigated <n> complaints.",
         keys=("we",),
         lead=r"We\s+investigated\s+\S+\s+complaints?\s*\.",
