@@ -34,6 +34,7 @@ from lgo_audit.grammar import (
     select_profile,
 )
 from lgo_audit.grammar.elements import FactToken
+from lgo_audit.grammar.facts import DERIVED_FACTS
 from lgo_audit.grammar.facts import REGISTER_FACTS as _REGISTER_FACTS
 from lgo_audit.normalise import NormalisedText, normalise
 from lgo_audit.reader import DEFAULT_MAX_BYTES, SourceFile, read_source
@@ -154,6 +155,7 @@ def parse_source(
             structure = _judge_template(structure, chosen, text.text, fused)
     facts = dict(structure.facts)
     facts.update(_document_facts(kind, facts))
+    facts.update(_derived_facts(facts))
     if structure.is_letter and authorities is not None:
         facts.update(_register_facts(facts, authorities))
     return ParsedLetter(source, text, chosen, structure, MappingProxyType(facts))
@@ -266,6 +268,27 @@ def _document_facts(kind: str, facts: Mapping[str, FactToken]) -> dict[str, Fact
             found["document.year"] = FactToken(
                 "document.year", title.value, title.raw, title.start, title.end
             )
+    return found
+
+
+def _derived_facts(facts: Mapping[str, FactToken]) -> dict[str, FactToken]:
+    """The facts taken from others (:data:`~lgo_audit.grammar.facts.DERIVED_FACTS`): each the
+    first of its sources that the document states with a value, in a year it counts from
+    (``document.year``; a source with a first year does not count without one), standing
+    where that source stands."""
+    found: dict[str, FactToken] = {}
+    year_token = facts.get("document.year")
+    year = year_token.value if year_token is not None else None
+    for fact in DERIVED_FACTS:
+        for source, since in fact.derived_from:
+            if since is not None and (not isinstance(year, int) or year < since):
+                continue
+            token = facts.get(source)
+            if token is not None and token.value is not None:
+                found[fact.name] = FactToken(
+                    fact.name, token.value, token.raw, token.start, token.end
+                )
+                break
     return found
 
 

@@ -24,7 +24,7 @@ from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 from typing import Final, Literal, TypeAlias
 
-from lgo_audit.grammar.facts import DOCUMENT_FACTS, FACTS, KINDS, REGISTER_FACTS
+from lgo_audit.grammar.facts import DERIVED_FACTS, DOCUMENT_FACTS, FACTS, KINDS, REGISTER_FACTS
 
 __all__ = [
     "DOCUMENT_NAMES",
@@ -57,9 +57,16 @@ DOCUMENT_NAMES: frozenset[str] = frozenset(fact.name for fact in DOCUMENT_FACTS)
 
 def applicable_facts(stated: Iterable[str]) -> frozenset[str]:
     """The facts that apply to a letter whose template states ``stated`` (a profile's
-    :attr:`~lgo_audit.grammar.profile.Profile.facts`): those, the register's (but those it
-    gives only when it has something to say) and the document's own."""
-    return frozenset(stated) | _ALWAYS_REGISTER | DOCUMENT_NAMES
+    :attr:`~lgo_audit.grammar.profile.Profile.facts`): those, the facts taken from one of them
+    (:data:`~lgo_audit.grammar.facts.DERIVED_FACTS`), the register's (but those it gives only
+    when it has something to say) and the document's own."""
+    stated = frozenset(stated)
+    derived = {
+        fact.name
+        for fact in DERIVED_FACTS
+        if any(source in stated for source, _ in fact.derived_from)
+    }
+    return stated | derived | _ALWAYS_REGISTER | DOCUMENT_NAMES
 
 
 _ALWAYS_REGISTER = frozenset(fact.name for fact in REGISTER_FACTS if not fact.conditional)

@@ -553,6 +553,15 @@ def expected_facts(facts: LetterFacts) -> dict[str, Any]:
         values.pop(name, None)
     for name in facts.raw:
         values.pop(name, None)
+    # the upheld decisions: the count line's, else the 2025 summary's, else from 2023 the
+    # remedy panel's total (whose total is the upheld decisions from then)
+    year = values.get("title.year")
+    sources = ["upheld.count", "upheld.summary.upheld"]
+    if isinstance(year, int) and year >= 2023:
+        sources.append("remedy.investigations")
+    decisions = next((values[s] for s in sources if values.get(s) is not None), None)
+    if decisions is not None:
+        values["upheld.decisions"] = decisions
     return values
 
 

@@ -812,7 +812,8 @@ def test_evidence_says_which_facts_are_missing_and_which_do_not_apply(results):
     for record in (stockport, stevenage, clean):
         assert record["profile"] == "2020"
         assert record["not_applicable"] == not_2020
-    assert stevenage["missing"] == ["upheld.count"]  # the letter's gap (LGO102)
+    # the letter's gap (LGO102), and so the upheld decisions taken from it
+    assert stevenage["missing"] == ["upheld.count", "upheld.decisions"]
     assert clean["missing"] == []
     assert "panel_header.authority" in stockport["missing"]  # no panel header in that text
     assert (unreadable["profile"], unreadable["missing"], unreadable["not_applicable"]) == (
@@ -825,7 +826,7 @@ def test_evidence_says_which_facts_are_missing_and_which_do_not_apply(results):
 def test_the_page_shows_each_letter_s_missing_facts_and_each_template_s_not_applicable(page):
     parsed = parse(page)
     missing = [e.text for e in parsed.find("dd", "ev-missing")]
-    assert "upheld.count" in missing  # Stevenage
+    assert "upheld.count, upheld.decisions" in missing  # Stevenage
     assert any("panel_header.authority" in m for m in missing)  # Stockport
     (shown,) = parsed.find("dd", "ev-not-applicable")  # one template year, 2020
     assert "overview.dealt_with" in shown.text

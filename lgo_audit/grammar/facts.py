@@ -24,6 +24,7 @@ from types import MappingProxyType
 from typing import Any, Literal
 
 __all__ = [
+    "DERIVED_FACTS",
     "DOCUMENT_FACTS",
     "DOCUMENT_KINDS",
     "FACTS",
@@ -81,6 +82,11 @@ class Fact:
     """The statistics table's column this fact fills where the column's own fact is absent
     (``extract``): the 2025 upheld panel's "We investigated N complaints and upheld M." gives
     the investigations and upheld decisions its count and basis lines gave until 2024."""
+    derived_from: tuple[tuple[str, int | None], ...] = ()
+    """For a fact no statement states but that other facts do, each in its own way: those
+    facts, each with the first document year it counts from (None: every year). The
+    document's value is the first of them it states with a value, standing where that one
+    stands (:mod:`lgo_audit.parse`)."""
 
     @property
     def info(self) -> KindInfo:
@@ -168,6 +174,19 @@ _DECLARED = (
         "upheld_average",
     ),
     Fact("upheld.count", "count", "The number of upheld decisions.", "upheld"),
+    Fact(
+        "upheld.decisions",
+        "count",
+        "The upheld decisions, wherever the letter states them: the count line's ('10 upheld "
+        "decisions'), else the 2025 upheld panel's 'We investigated N complaints and upheld "
+        "M.', else from 2023 the remedy panel's total (which from 2023 is the upheld "
+        "decisions). Stated by no line of its own: it stands where the figure it takes stands.",
+        derived_from=(
+            ("upheld.count", None),
+            ("upheld.summary.upheld", None),
+            ("remedy.investigations", 2023),
+        ),
+    ),
     Fact("upheld.count_label", "wording", "The words after the count: 'upheld decisions'."),
     Fact(
         "upheld.per_100k_authority",
@@ -324,6 +343,9 @@ DOCUMENT_FACTS = (
 )
 """Facts of every document, whatever its kind and year (see :mod:`lgo_audit.parse`): they
 apply to every letter and page, like the register's."""
+
+DERIVED_FACTS = tuple(fact for fact in _DECLARED if fact.derived_from)
+"""The facts taken from others (:attr:`Fact.derived_from`), in the catalogue's order."""
 
 FACTS: Mapping[str, Fact] = MappingProxyType(
     {f.name: f for f in (*_DECLARED[:4], *REGISTER_FACTS, *_DECLARED[4:], *DOCUMENT_FACTS)}
