@@ -327,7 +327,7 @@ def memory_names(rules: Sequence[Rule], data: bool) -> frozenset[str]:
     names: set[str] = {KIND}
     for rule in rules:
         if rule.kind == "data" and data:
-            names |= KEY_FACTS | {"upheld.count", "upheld.summary.upheld", "upheld.per_100k"}
+            names |= KEY_FACTS | {"upheld.decisions", "upheld.per_100k"}
             names.update(fact for fact, _, _ in rule.compare)
         if rule.kind != "batch":
             continue
@@ -689,13 +689,13 @@ def _same(letter_value: Any, data_value: Any) -> bool:
 def _rate_from_population(
     rule: Rule, batch: Batch, letter: int, row: Any, table: Any, judgement: Judgement
 ) -> None:
-    """The stated upheld decisions per 100,000 residents against the count and the table's
-    ``population``: count x 100,000 / population, rounded half up at the places the rate is
-    stated with, must be the stated rate. Not applicable without a population, a count or a
-    rate."""
+    """The stated upheld decisions per 100,000 residents against the upheld decisions
+    (``upheld.decisions``) and the table's ``population``: count x 100,000 / population,
+    rounded half up at the places the rate is stated with, must be the stated rate. Not
+    applicable without a population, a count or a rate."""
     results = judgement.data_results.setdefault(letter, [])
     population = row.values.get("population")
-    count = _first(batch, letter, "upheld.count", "upheld.summary.upheld")
+    count = _first(batch, letter, "upheld.decisions")
     rate = _first(batch, letter, "upheld.per_100k")
     if not population or count is ... or rate is ... or count is None or rate is None:
         results.append(RuleResult(rule.code, Outcome.NOT_APPLICABLE))

@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from lgo_audit.findings import LetterFacts
-from lgo_audit.stats import COLUMN_FACTS, COLUMN_FILLERS, TABLE_ONLY_COLUMNS, known_columns
+from lgo_audit.stats import COLUMN_FACTS, TABLE_ONLY_COLUMNS, known_columns
 
 __all__ = ["columns", "render_csv", "render_json", "row"]
 
@@ -27,19 +27,16 @@ def columns() -> list[str]:
 
 
 def row(path: str, facts: LetterFacts) -> dict[str, Any]:
-    """One letter's values (None where a fact is absent or invalid); a column whose own fact
-    is absent takes the first stated fact that fills it (:data:`lgo_audit.stats.COLUMN_FILLERS`:
-    the upheld decisions of a 2025 letter's upheld summary)."""
+    """One letter's values (None where a fact is absent or invalid): each column's fact
+    (:data:`lgo_audit.stats.COLUMN_FACTS`; the ``upheld`` and ``investigations`` columns take
+    the facts that gather them from whichever line states them, ``upheld.decisions`` and
+    ``upheld.investigated``)."""
     values: dict[str, Any] = {}
     for column in columns():
         if column == "path":
             values[column] = path
             continue
         fact = facts.get(COLUMN_FACTS.get(column, column))
-        for filler in COLUMN_FILLERS.get(column, ()) if fact is None else ():
-            fact = facts.get(filler)
-            if fact is not None:
-                break
         values[column] = None if fact is None else fact.value
     return values
 

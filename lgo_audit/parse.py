@@ -273,15 +273,19 @@ def _document_facts(kind: str, facts: Mapping[str, FactToken]) -> dict[str, Fact
 
 def _derived_facts(facts: Mapping[str, FactToken]) -> dict[str, FactToken]:
     """The facts taken from others (:data:`~lgo_audit.grammar.facts.DERIVED_FACTS`): each the
-    first of its sources that the document states with a value, in a year it counts from
-    (``document.year``; a source with a first year does not count without one), standing
-    where that source stands."""
+    first of its sources that the document states with a value, in a year it counts in
+    (``document.year``; a source bounded by years does not count without one), standing where
+    that source stands."""
     found: dict[str, FactToken] = {}
     year_token = facts.get("document.year")
     year = year_token.value if year_token is not None else None
     for fact in DERIVED_FACTS:
-        for source, since in fact.derived_from:
-            if since is not None and (not isinstance(year, int) or year < since):
+        for source, since, until in fact.derived_from:
+            if (since is not None or until is not None) and (
+                not isinstance(year, int)
+                or (since is not None and year < since)
+                or (until is not None and year > until)
+            ):
                 continue
             token = facts.get(source)
             if token is not None and token.value is not None:

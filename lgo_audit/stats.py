@@ -33,7 +33,6 @@ from lgo_audit.vocabulary import VOCABULARY
 __all__ = [
     "COLUMNS",
     "COLUMN_FACTS",
-    "COLUMN_FILLERS",
     "FACT_COLUMNS",
     "TABLE_ONLY_COLUMNS",
     "StatsError",
@@ -49,14 +48,6 @@ __all__ = [
 COLUMN_FACTS: dict[str, str] = {f.column: f.name for f in FACTS.values() if f.column is not None}
 """Each column of the table that corresponds to a fact (:attr:`Fact.column
 <lgo_audit.grammar.facts.Fact.column>`) -> that fact, in the catalogue's order."""
-
-COLUMN_FILLERS: dict[str, tuple[str, ...]] = {
-    column: tuple(f.name for f in FACTS.values() if f.fills == column)
-    for column in {f.fills for f in FACTS.values() if f.fills is not None}
-}
-"""Each column some facts fill where its own fact is absent (:attr:`Fact.fills
-<lgo_audit.grammar.facts.Fact.fills>`) -> those facts, the first stated one taken, in the
-catalogue's order: ``upheld`` -> ``upheld.summary.upheld`` for a 2025 letter."""
 
 REQUIRED_COLUMNS = ("authority", "year")  # the others may be absent: no comparison for them
 TABLE_ONLY_COLUMNS = ("population",)

@@ -64,7 +64,7 @@ def applicable_facts(stated: Iterable[str]) -> frozenset[str]:
     derived = {
         fact.name
         for fact in DERIVED_FACTS
-        if any(source in stated for source, _ in fact.derived_from)
+        if any(source in stated for source, _, _ in fact.derived_from)
     }
     return stated | derived | _ALWAYS_REGISTER | DOCUMENT_NAMES
 

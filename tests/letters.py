@@ -553,15 +553,25 @@ def expected_facts(facts: LetterFacts) -> dict[str, Any]:
         values.pop(name, None)
     for name in facts.raw:
         values.pop(name, None)
-    # the upheld decisions: the count line's, else the 2025 summary's, else from 2023 the
-    # remedy panel's total (whose total is the upheld decisions from then)
+    # The facts taken from others, each from the first line that states it: the remedy
+    # panel's total is the investigations until 2022 and the upheld decisions from 2023.
     year = values.get("title.year")
-    sources = ["upheld.count", "upheld.summary.upheld"]
-    if isinstance(year, int) and year >= 2023:
-        sources.append("remedy.investigations")
-    decisions = next((values[s] for s in sources if values.get(s) is not None), None)
-    if decisions is not None:
-        values["upheld.decisions"] = decisions
+    recent = isinstance(year, int) and year >= 2023
+    early = isinstance(year, int) and year <= 2022
+    for name, sources in (
+        (
+            "upheld.decisions",
+            ["upheld.count", "upheld.summary.upheld"] + ["remedy.investigations"] * recent,
+        ),
+        (
+            "upheld.investigated",
+            ["upheld.investigations", "upheld.summary.investigated", "overview.investigated"]
+            + ["remedy.investigations"] * early,
+        ),
+    ):
+        taken = next((values[s] for s in sources if values.get(s) is not None), None)
+        if taken is not None:
+            values[name] = taken
     return values
 
 

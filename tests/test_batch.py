@@ -123,8 +123,8 @@ def write_table(path: Path, rows: list[dict[str, str]]) -> None:
 
 
 FIGURES = {
-    "investigations": "upheld.investigations",
-    "upheld": "upheld.count",
+    "investigations": "upheld.investigated",
+    "upheld": "upheld.decisions",
     "remedies": "remedy.count",
     "compliance_outcomes": "compliance.outcomes",
     "compliance_percent": "compliance.percent",

@@ -97,6 +97,7 @@ _KENT_FACTS = {
             "summary.investigated_label": "complaints",
             "summary.upheld": 63,
             "decisions": 63,  # taken from the line above (upheld.decisions)
+            "investigated": 76,  # taken from the basis line or the summary
             "percent": _d("83"),
             "average": _d("89"),
             "per_100k_authority": _KENT,
@@ -118,6 +119,7 @@ PAGES = (
                     "average": _d("77"),
                     "count": 14,
                     "decisions": 14,  # taken from the line above (upheld.decisions)
+                    "investigated": 20,  # taken from the basis line or the summary
                     "count_label": "upheld decisions",
                     "per_100k_authority": "London Borough of Camden",
                     "per_100k": _d("6.7"),
@@ -163,6 +165,7 @@ PAGES = (
                     "average": _d("85"),
                     "count": 42,
                     "decisions": 42,  # taken from the line above (upheld.decisions)
+                    "investigated": 47,  # taken from the basis line or the summary
                     "count_label": "upheld decisions",
                     "per_100k_authority": "Hertfordshire County Council",
                     "per_100k": _d("3.5"),
@@ -209,6 +212,7 @@ PAGES = (
                     "average": _d("63"),
                     "count": 0,
                     "decisions": 0,  # taken from the line above (upheld.decisions)
+                    "investigated": 1,  # taken from the basis line or the summary
                     "count_label": "upheld decisions",
                     "per_100k_authority": "Cheltenham Borough Council",
                     "per_100k": _d("0"),
@@ -267,6 +271,7 @@ PAGES = (
                     "summary.investigated_label": "complaints",
                     "summary.upheld": 62,
                     "decisions": 62,  # taken from the line above (upheld.decisions)
+                    "investigated": 68,  # taken from the basis line or the summary
                     "percent": _d("91"),
                     "average": _d("81"),
                     "per_100k_authority": "Leeds City Council",

@@ -148,7 +148,8 @@ def test_the_expected_facts_cover_every_fact_a_letter_states(seed):
     # every fact the 2020 template states: the facts that apply but the register's
     assert set(EXPECTED[seed][1]) == set(parsed(seed).profile.facts)
     # and the facts taken from them (the upheld decisions: null for Stevenage, as its count)
-    assert set(facts(seed)) == set(parsed(seed).profile.facts) | DERIVED | {"upheld.decisions"}
+    taken = {"upheld.decisions", "upheld.investigated"}
+    assert set(facts(seed)) == set(parsed(seed).profile.facts) | DERIVED | taken
     assert parsed(seed).profile.facts < VOCABULARY
 
 
@@ -159,6 +160,16 @@ def test_the_upheld_decisions_stand_where_the_count_line_states_them():
     # Stevenage's count was lost in extraction, and a 2020 letter states them nowhere else
     assert "upheld.decisions" not in parsed("stevenage").facts
     assert "upheld.decisions" in parsed("stevenage").missing
+
+
+def test_the_complaints_investigated_stand_where_the_basis_line_states_them():
+    for seed in EXPECTED:
+        letter = parsed(seed)
+        basis, investigated = (
+            letter.facts["upheld.investigations"],
+            letter.facts["upheld.investigated"],
+        )
+        assert (investigated.value, investigated.start) == (basis.value, basis.start)
 
 
 @pytest.mark.parametrize(

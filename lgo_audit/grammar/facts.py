@@ -78,15 +78,13 @@ class Fact:
     conditional: bool = False
     """A register fact given only when it has something to say (a designation that
     contradicts, a council of another year): absent, it is neither missing nor null."""
-    fills: str | None = None
-    """The statistics table's column this fact fills where the column's own fact is absent
-    (``extract``): the 2025 upheld panel's "We investigated N complaints and upheld M." gives
-    the investigations and upheld decisions its count and basis lines gave until 2024."""
-    derived_from: tuple[tuple[str, int | None], ...] = ()
-    """For a fact no statement states but that other facts do, each in its own way: those
-    facts, each with the first document year it counts from (None: every year). The
-    document's value is the first of them it states with a value, standing where that one
-    stands (:mod:`lgo_audit.parse`)."""
+    derived_from: tuple[tuple[str, int | None, int | None], ...] = ()
+    """For a fact no statement states but that other facts do, each in its own way (the
+    2025 upheld panel's "We investigated N complaints and upheld M." gives the investigations
+    and upheld decisions the basis and count lines gave until 2024): those facts, each with
+    the first and the last document year it counts in (None: no bound). The document's value
+    is the first of them it states with a value, standing where that one stands
+    (:mod:`lgo_audit.parse`). ``extract``'s columns and ``--data``'s comparisons take it."""
 
     @property
     def info(self) -> KindInfo:
@@ -146,14 +144,12 @@ _DECLARED = (
         "overview.investigated",
         "count",
         "Complaints investigated (the overview's count).",
-        fills="investigations",
     ),
     Fact("overview.investigated_label", "wording", "The word after that count."),
     Fact(
         "upheld.summary.investigated",
         "count",
         "'We investigated N complaints and upheld M.': N.",
-        fills="investigations",
     ),
     Fact(
         "upheld.summary.investigated_label",
@@ -164,7 +160,6 @@ _DECLARED = (
         "upheld.summary.upheld",
         "count",
         "'We investigated N complaints and upheld M.': M.",
-        fills="upheld",
     ),
     Fact("upheld.percent", "percentage", "'59% of complaints we investigated were upheld.'"),
     Fact(
@@ -173,7 +168,7 @@ _DECLARED = (
         "The similar authorities' average upheld rate.",
         "upheld_average",
     ),
-    Fact("upheld.count", "count", "The number of upheld decisions.", "upheld"),
+    Fact("upheld.count", "count", "The number of upheld decisions: '10 upheld decisions'."),
     Fact(
         "upheld.decisions",
         "count",
@@ -181,10 +176,11 @@ _DECLARED = (
         "decisions'), else the 2025 upheld panel's 'We investigated N complaints and upheld "
         "M.', else from 2023 the remedy panel's total (which from 2023 is the upheld "
         "decisions). Stated by no line of its own: it stands where the figure it takes stands.",
+        "upheld",
         derived_from=(
-            ("upheld.count", None),
-            ("upheld.summary.upheld", None),
-            ("remedy.investigations", 2023),
+            ("upheld.count", None, None),
+            ("upheld.summary.upheld", None, None),
+            ("remedy.investigations", 2023, None),
         ),
     ),
     Fact("upheld.count_label", "wording", "The words after the count: 'upheld decisions'."),
@@ -208,8 +204,24 @@ _DECLARED = (
     Fact(
         "upheld.investigations",
         "count",
-        "The investigations the upheld rate is based on.",
+        "The investigations the upheld rate is based on: 'a total of 17 detailed investigations'.",
+    ),
+    Fact(
+        "upheld.investigated",
+        "count",
+        "The complaints investigated, wherever the letter states them: the upheld panel's "
+        "basis line's ('a total of 17 detailed investigations'), else the 2025 upheld panel's "
+        "'We investigated N complaints and upheld M.', else the complaint overview's 'We "
+        "investigated N complaints.', else until 2022 the remedy panel's total (which until "
+        "2022 is the investigations). Stated by no line of its own: it stands where the figure "
+        "it takes stands.",
         "investigations",
+        derived_from=(
+            ("upheld.investigations", None, None),
+            ("upheld.summary.investigated", None, None),
+            ("overview.investigated", None, None),
+            ("remedy.investigations", None, 2022),
+        ),
     ),
     Fact(
         "upheld.investigations_label",
