@@ -715,6 +715,8 @@ def _rate_from_population(
         "column": "population",
         "data_file": table_name,
         "row": row.line,
+        "count": int(count),
+        "population": int(population),
     }
     message = expr.render_template(rule.message, ParamEnv(params, batch.message_env(letter, None)))
     related = (Location(table.path, line_span(row.line, 1), f"{table_name} row {row.line}"),)

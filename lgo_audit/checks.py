@@ -144,7 +144,7 @@ RATE_FROM_POPULATION = Check(
     "data",
     "each letter's upheld decisions per 100,000 residents against its count and the table's "
     "population, at the rate's stated places",
-    ("fact", "letter_value", "data_value", "column", "data_file", "row"),
+    ("fact", "letter_value", "data_value", "column", "data_file", "row", "count", "population"),
 )
 PAGE_DIFFERS_FROM_LETTER = Check(
     "page-differs-from-letter",
@@ -234,6 +234,8 @@ MESSAGE_NAMES: Mapping[str, Mapping[str, str]] = MappingProxyType(
             "row": "the row's line in the table",
             "authority": "the authority of the letter or row",
             "year": "the year of the letter or row",
+            "count": "for the rate-from-population check: the letter's upheld decisions",
+            "population": "for the rate-from-population check: the row's population",
         },
     }
 )

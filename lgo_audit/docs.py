@@ -37,7 +37,7 @@ from lgo_audit.grammar import PROFILES
 from lgo_audit.grammar.facts import FACTS, KINDS
 from lgo_audit.grammar.facts import Fact as CatalogueFact
 from lgo_audit.rules import Rule, RuleLoadError, load_rules
-from lgo_audit.vocabulary import REGISTER_NAMES
+from lgo_audit.vocabulary import DOCUMENT_NAMES, REGISTER_NAMES, applicable_facts
 
 __all__ = [
     "DOCS_DIR",
@@ -442,9 +442,15 @@ def _years(years: Sequence[int]) -> str:
 
 def stated_in(name: str) -> str:
     """The template years whose profiles state fact ``name`` (every year for the register's
-    facts; "none yet" for a fact no profile states)."""
+    and the document's own facts; for a fact taken from others, the years a profile states
+    one of them; "none yet" for a fact no profile states)."""
     if name in REGISTER_NAMES:
         return "every year (register)"
+    if name in DOCUMENT_NAMES:
+        return "every year (every document)"
+    if FACTS[name].derived_from:
+        years = [p.year for p in PROFILES.values() if name in applicable_facts(p.facts)]
+        return f"{_years(years)} (taken from other facts)" if years else "none yet"
     years = [p.year for p in PROFILES.values() if name in p.facts]
     return _years(years) if years else "none yet"
 

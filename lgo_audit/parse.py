@@ -185,17 +185,22 @@ def _wording_problems(structure: Structure) -> int:
     return sum(1 for issue in structure.issues if issue.check in _WORDING_CHECKS)
 
 
-def _fit_problems(structure: Structure, profile: Profile) -> int:
+def _fit_problems(structure: Structure, profile: Profile, *, lacking: bool = True) -> int:
     """The structural findings that tell how well ``profile`` fits a letter: those of
     :func:`_wording_problems`, less a missing section that no section of the letter comes
     before (or none after) in the template. A letter cut short, or only its end, lacks those
-    whatever its year, and a year with fewer sections would seem to fit it better."""
+    whatever its year, and a year with fewer sections would seem to fit it better. Without
+    ``lacking``, a statement the letter lacks is not counted either: a letter that only
+    lacks lines shows no wording of another year (a year whose template does not need those
+    lines would otherwise seem to fit it better)."""
     present = set(structure.sections)
     order = [section.name for section in profile.sections]
     titles = {section.title: i for i, section in enumerate(profile.sections)}
     count = 0
     for issue in structure.issues:
         if issue.check not in _WORDING_CHECKS:
+            continue
+        if not lacking and issue.check == "missing-statement":
             continue
         if issue.check == "missing-section":
             at = titles.get(str(issue.params.get("section")))
@@ -211,7 +216,9 @@ def _judge_template(structure: Structure, chosen: Profile, text: str, fused: boo
     """The template the letter was read with, judged: a title year with no profile of its
     own is said (information), and a letter whose wording another year's template reads with
     strictly fewer structural findings is said to fit that year better (a warning naming both
-    years). Other profiles are tried only for a letter with structural findings."""
+    years). Other profiles are tried only for a letter whose wording the template does not
+    read (text it finds unexpected or malformed, a section missing or out of place): one that
+    only lacks statements is said to lack them (LGO008), not to fit another year."""
     from lgo_audit.checks import TEMPLATE_MISMATCH, TEMPLATE_YEAR_ASSUMED
     from lgo_audit.grammar import PROFILES, title_year
 
@@ -222,7 +229,7 @@ def _judge_template(structure: Structure, chosen: Profile, text: str, fused: boo
         params = {"year": str(year), "profile": chosen.name}
         issue = Issue(TEMPLATE_YEAR_ASSUMED.name, *where, params)
         return dataclasses.replace(structure, issues=(*structure.issues, issue))
-    own = _fit_problems(structure, chosen)
+    own = _fit_problems(structure, chosen, lacking=False)
     if own == 0:
         return structure
     best: tuple[int, int, Profile] | None = None

@@ -145,6 +145,9 @@ class LetterFacts:
     # 2025: the complaint overview (dealt with, not for us, assessed and closed, investigated)
     overview: tuple[int, int, int, int] | None = None
     summary: bool = False  # 2025: "We investigated N complaints and upheld M."
+    # its N and M when they are not the investigations and the upheld count (a letter that
+    # also states the count and basis lines, and whose sentence disagrees with them)
+    summary_counts: tuple[int, int] | None = None
     # 2025: the upheld panel's lines the statistics pages no longer show, present or not
     optional_lines: frozenset[str] = frozenset({"upheld_count", "upheld_basis"})
     deleted: frozenset[str] = frozenset()  # paragraphs (by key) left out: required statements
@@ -626,9 +629,10 @@ def _later_facts(facts: LetterFacts, values: dict[str, Any]) -> dict[str, Any]:
             }
         )
     if facts.summary:
-        out["upheld.summary.investigated"] = n
-        out["upheld.summary.investigated_label"] = plural(n, "complaint", "complaints")
-        out["upheld.summary.upheld"] = k
+        said_n, said_k = facts.summary_counts or (n, k)
+        out["upheld.summary.investigated"] = said_n
+        out["upheld.summary.investigated_label"] = plural(said_n, "complaint", "complaints")
+        out["upheld.summary.upheld"] = said_k
     shown = ["upheld_percent", "upheld_average", "per_100k", "per_100k_average"]
     for key in ("upheld_count", "upheld_basis"):
         if year < 2025 or key in facts.optional_lines:
@@ -922,8 +926,8 @@ def later_paragraphs(facts: LetterFacts, style: Style) -> list[tuple[str, str]]:
             (
                 "summary",
                 words["summary"].format(
-                    investigated=complaints(facts.investigations),
-                    upheld=count_text(facts.upheld_count),
+                    investigated=complaints((facts.summary_counts or (facts.investigations,))[0]),
+                    upheld=count_text((facts.summary_counts or (0, facts.upheld_count))[1]),
                 ),
             )
         )

@@ -511,7 +511,9 @@ def test_rules_shows_code_name_severity_and_summary():
     result = run("rules")
     [line] = [row for row in result.stdout.splitlines() if row.startswith("LGO101 ")]
     assert line.split()[1:3] == ["upheld-rate-mismatch", "error"]
-    assert "The upheld percentage is not the upheld decisions over the investigations" in line
+    assert (
+        "The upheld percentage is not the upheld decisions over the complaints investigated" in line
+    )
 
 
 def test_explain_shows_what_the_rule_checks_and_its_invariant():
@@ -520,7 +522,7 @@ def test_explain_shows_what_the_rule_checks_and_its_invariant():
     assert result.stdout.startswith("# LGO101 upheld-rate-mismatch (error)")
     assert "## What it checks" in result.stdout
     assert (
-        "rounds_half_up_to(percent(upheld.count, upheld.investigations), upheld.percent)"
+        "rounds_half_up_to(percent(upheld.decisions, upheld.investigated), upheld.percent)"
         in result.stdout
     )
 

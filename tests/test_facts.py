@@ -214,6 +214,12 @@ def test_docs_facts_md_gives_each_fact_its_column_and_template_years(name):
     years = sorted(p.year for p in PROFILES.values() if name in p.facts)
     if name in REGISTER_NAMES:
         assert cells[4] == "every year (register)"
+    elif name.startswith("document."):
+        assert cells[4] == "every year (every document)"
+    elif fact.derived_from:  # the years a profile states one of the facts it is taken from
+        sources = {source for source, _, _ in fact.derived_from}
+        first = min(p.year for p in PROFILES.values() if sources & p.facts)
+        assert cells[4].startswith(str(first)) and cells[4].endswith("(taken from other facts)")
     elif not years:
         assert cells[4] == "none yet"
     else:

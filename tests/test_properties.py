@@ -357,21 +357,15 @@ def _overview_investigated_wrong(draw, f):
 
 
 def _summary_rate_wrong(draw, f):
-    """The upheld rate against "We investigated N complaints and upheld M." when the count
-    or the basis line is not there to judge it by (LGO101 then cannot)."""
-    assume(f.summary and f.investigations > 0)
-    dropped = draw(st.sampled_from(["upheld_count", "upheld_basis"]))
-    f = f.replace(optional_lines=f.optional_lines - {dropped})
-    places = _places(f.upheld_percent)
-    exact = Fraction(100 * f.upheld_count, f.investigations)
-    wrong = draw(
-        st.integers(0, 100).filter(
-            lambda p: abs(Fraction(p) - exact) >= 1 and Decimal(p) != f.upheld_percent
-        )
-    )
-    return f.replace(upheld_percent=Decimal(wrong).scaleb(0) if places == 0 else Decimal(wrong)), (
-        "upheld_percent",
-    )
+    """ "We investigated N complaints and upheld M." in a letter that also states the count
+    and basis lines, with figures whose rate is not the one stated (LGO101 judges the rate
+    against those lines; without them, against this sentence)."""
+    assume(f.summary)
+    f = f.replace(optional_lines=f.optional_lines | {"upheld_count", "upheld_basis"})
+    n = draw(st.integers(1, 5_000))
+    m = draw(st.integers(1, n))  # (upholding none, the remedy rate is over 0: LGO110)
+    assume(abs(Fraction(100 * m, n) - Fraction(f.upheld_percent)) >= 1)
+    return f.replace(summary_counts=(n, m)), ("upheld_percent",)
 
 
 def _zero_sentences_with_upheld(draw, f):
@@ -696,10 +690,11 @@ def _statement_deleted(draw, f):
 
 
 def _deletion_implies(year: int) -> frozenset[str]:
-    """What a deleted statement also breaks: the rules comparing the totals it stated; in
-    2023 and 2024, a letter without the upheld count or basis line reads as 2025's (LGO010:
-    the 2025 upheld panel does without them)."""
-    return frozenset({"LGO108", "LGO111"} | ({"LGO010"} if 2023 <= year <= 2024 else set()))
+    """What a deleted statement also breaks: the rules comparing the totals it stated. (A
+    letter that only lacks a line is not said to fit another year's template, LGO010, even
+    one that does without that line, as the 2025 upheld panel does without the count and
+    basis lines.)"""
+    return frozenset({"LGO108", "LGO111"})
 
 
 MUTATIONS = {
@@ -732,7 +727,8 @@ MUTATIONS = {
         Mutation("LGO113", _per_100k_impossible, years=LATER),
         Mutation("LGO114", _overview_total_wrong, years=(2025, "next")),
         Mutation("LGO115", _overview_investigated_wrong, years=(2025, "next")),
-        Mutation("LGO116", _summary_rate_wrong, years=(2025, "next")),
+        # the sentence's N differs from the overview's and the basis line's
+        Mutation("LGO116", _summary_rate_wrong, frozenset({"LGO115"}), years=(2025, "next")),
         Mutation("LGO117", _zero_sentences_with_upheld, years=(2024, 2025, "next")),
         Mutation(
             "LGO118", _zero_upheld_with_figures, frozenset({"LGO112"}), years=(2024, 2025, "next")
