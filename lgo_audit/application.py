@@ -1162,8 +1162,9 @@ def run_extract(
         for e in inputs.entries
     ]
     errors = [r.error for r in results if r.error is not None]
-    errors += [
-        f"{r.path}: not an Annual Review letter; left out"
+    errors += [  # (LGO001's message says why: "not an Annual Review letter: ...")
+        f"{r.path}: {r.findings[0].message if r.findings else 'not an Annual Review letter'}"
+        "; left out"
         for r in results
         if r.error is None and not r.facts
     ]

@@ -229,12 +229,17 @@ def load_stats(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> StatsTable:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise StatsError(f"{path}: not UTF-8 text (byte {error.start})") from None
+        raise StatsError(
+            f"{path}: not UTF-8 text (byte 0x{data[error.start]:02X} at byte {error.start}): "
+            "save it as UTF-8"
+        ) from None
     return parse_stats(text, str(path))
 
 
 def parse_stats(text: str, path: str) -> StatsTable:
     """Validate a statistics table's text; ``path`` names it in messages and findings."""
+    if not text.strip():
+        raise StatsError(f"{path}: is empty ({'no text' if not text else 'only whitespace'})")
     reader = csv.DictReader(
         io.StringIO(text, newline=""), strict=True
     )  # (a quote left open: an error)
@@ -284,10 +289,11 @@ def parse_stats(text: str, path: str) -> StatsTable:
                 values.get("kind"),
             )
             if key in seen:
-                kind = f" ({key[2]})" if key[2] else ""
+                kind = f" ({key[3]})" if key[3] else ""
                 raise StatsError(
                     f"{path}: row {line}, column 'authority': {row.authority} {row.year}{kind} "
-                    f"is also row {seen[key]}"
+                    f"is also row {seen[key]} (the same council{', kind' if kind else ''} and "
+                    "year, however its name is written)"
                 )
             seen[key] = line
             rows.append(row)

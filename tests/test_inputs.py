@@ -22,7 +22,7 @@ from lgo_audit.application import CheckOptions, UsageError, collect_paths, run_c
 from lgo_audit.check import worker_count
 from lgo_audit.cli import app
 from lgo_audit.report import FORMATS
-from lgo_audit.stats import StatsError, known_columns, parse_stats
+from lgo_audit.stats import StatsError, known_columns, load_stats, parse_stats
 from tests.paths import STEVENAGE, STOCKPORT
 
 
@@ -384,8 +384,33 @@ def test_a_figure_not_written_in_ascii_digits_and_grouping_commas_is_an_input_er
 
 def test_two_rows_for_one_council_and_year_are_an_input_error_naming_the_second():
     text = "authority,year,upheld\nStockport,2020,3\nStockport Council,2020,4\n"
-    with pytest.raises(StatsError, match=r"row 3, column 'authority': .* is also row 2"):
+    with pytest.raises(StatsError) as caught:
         parse_stats(text, "stats.csv")
+    assert str(caught.value) == (
+        "stats.csv: row 3, column 'authority': Stockport Council 2020 is also row 2 (the same "
+        "council and year, however its name is written)"
+    )
+
+
+def test_two_rows_of_one_kind_name_the_kind():
+    text = "authority,year,kind\nStockport,2020,page\nStockport,2020,page\n"
+    with pytest.raises(StatsError, match=r"Stockport 2020 \(page\) is also row 2 \(the same "):
+        parse_stats(text, "stats.csv")
+
+
+@pytest.mark.parametrize(("text", "why"), [("", "no text"), (" \n\n", "only whitespace")])
+def test_an_empty_table_is_said_to_be_empty(text, why):
+    with pytest.raises(StatsError) as caught:
+        parse_stats(text, "stats.csv")
+    assert str(caught.value) == f"stats.csv: is empty ({why})"
+
+
+def test_a_table_not_in_utf8_names_the_byte_and_asks_for_utf8(tmp_path):
+    table = tmp_path / "stats.csv"
+    table.write_bytes("authority,year\nSt Helens \u2013 Council,2020\n".encode("cp1252"))
+    with pytest.raises(StatsError) as caught:
+        load_stats(table)
+    assert str(caught.value) == f"{table}: not UTF-8 text (byte 0x96 at byte 25): save it as UTF-8"
 
 
 def test_the_same_council_in_two_years_is_two_rows():

@@ -288,7 +288,7 @@ def test_no_file_name_starts_an_output_line_of_its_own(batch, fmt):
     [
         (["check", "--isolated", "--skip-non-letters", "NOTE"], "not an Annual Review letter (no"),
         (["check", "--isolated", "--fix", "NOTE"], "not an Annual Review letter; not fixed"),
-        (["extract", "--isolated", "NOTE"], "not an Annual Review letter; left out"),
+        (["extract", "--isolated", "NOTE"], "not an Annual Review letter: "),
         (["parse", "--isolated", "NOTE"], "not an Annual Review letter"),
         (["check", "--config", "MISSING", str(STOCKPORT)], "configuration file not found"),
         (["check", "--isolated", str(STOCKPORT), "-o", "MISSING/r.txt"], "cannot write"),
