@@ -192,9 +192,14 @@ def _validate(path: Path, table: dict[str, Any]) -> None:
         error = errors[0]
         key = ".".join(str(p) for p in error.absolute_path)
         if error.validator == "additionalProperties":
-            unknown = sorted(set(error.instance) - set(error.schema.get("properties", {})))
+            known = list(error.schema.get("properties", {}))
+            unknown = sorted(set(error.instance) - set(known))
             key = ".".join([*map(str, error.absolute_path), unknown[0]]) if unknown else key
-            raise ConfigError(f"{path}: unknown key '{key}'")
+            import difflib  # (an error's only)
+
+            hint = difflib.get_close_matches(unknown[0], known, n=1) if unknown else []
+            also = f" (did you mean '{hint[0]}'?)" if hint else ""
+            raise ConfigError(f"{path}: unknown key '{key}'{also}")
         raise ConfigError(f"{path}: key '{key}': {schema_message(error)}")
 
 

@@ -118,7 +118,7 @@ def test_rule_dirs_add_a_teams_own_rules(tmp_path):
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        ('selekt = ["LGO1"]\n', "unknown key 'selekt'"),
+        ('selekt = ["LGO1"]\n', "unknown key 'selekt' (did you mean 'select'?)"),
         ('fail-on = "never"\n', "key 'fail-on'"),
         ("max-file-size = -1\n", "key 'max-file-size'"),
         ('[severity]\nLGO101 = "fatal"\n', "key 'severity.LGO101'"),
