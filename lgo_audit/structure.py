@@ -142,6 +142,11 @@ def assemble(chunks: Iterable[Chunk], profile: Profile, text: str) -> Structure:
             if section is None:
                 if current is not None and current.section in statement.scope:
                     section = current.section
+                    if not _labels_its_section(stated, sections[section].wording):
+                        # another panel's total ("compliance outcomes" in the upheld panel):
+                        # the statement started, not stated as this panel states it
+                        chunk = Unrecognised(start, end, statement)
+                        section = None
                 else:
                     chunk = Unrecognised(start, end)
             if section is not None:
@@ -288,6 +293,24 @@ def assemble(chunks: Iterable[Chunk], profile: Profile, text: str) -> Structure:
         issues, occurrences = _cut_short(issues, seen, ends, profile, text)
     issues.sort(key=lambda i: (i.start, i.check))
     return Structure(MappingProxyType(facts), tuple(occurrences), tuple(issues), is_letter=True)
+
+
+def _labels_its_section(stated: tuple[FactToken, ...], wording: Mapping[str, str]) -> bool:
+    """Whether a shared statement's total is labelled as its section labels it (its
+    ``wording``'s ``total``, in either number, in any case): a panel-basis line may name any
+    panel's total, but only its own panel's is that panel's statement."""
+    own = wording.get("total")
+    if own is None:
+        return True
+    for token in stated:
+        if token[0] == "*.total_label" and _singular(token[2]) != _singular(own):
+            return False
+    return True
+
+
+def _singular(label: str) -> str:
+    words = label.lower().split()
+    return " ".join([*words[:-1], words[-1].removesuffix("s")]) if words else ""
 
 
 _FIGURE = re.compile(r"\d")
