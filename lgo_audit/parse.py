@@ -88,10 +88,10 @@ class ParsedLetter:
 
     @cached_property
     def applicable(self) -> frozenset[str]:
-        """The facts that apply to this letter: those its template year states and the
-        register's. One of them absent from :attr:`facts` is *missing*; a fact of the
-        vocabulary outside them is *not applicable*."""
-        return applicable_facts(self.profile.facts)
+        """The facts that apply to this letter: those its template year states, those taken
+        from them, the register's and the document's. One of them absent from :attr:`facts`
+        is *missing*; a fact of the vocabulary outside them is *not applicable*."""
+        return frozenset(_applicable_in_order(self.profile.facts))
 
     @property
     def missing(self) -> tuple[str, ...]:
