@@ -599,6 +599,8 @@ def _fix(
     token = parsed.facts.get(name)
     if token is None:
         return None
+    if any(parsed.disputed(fact) for fact in _facts_read(rule.fix.reads, binding)):
+        return None  # made from a figure the letter's lines disagree on: no edit is right
     replacement = rule.fix.replacement(env)
     if not isinstance(replacement, str) or replacement == token.raw:
         return None
@@ -610,6 +612,30 @@ def _fix(
     if rule.fix.safe_when is not None and rule.fix.safe_when(env) is True:
         applicability = Applicability.SAFE
     return Fix(applicability, description, (edit,))
+
+
+def _facts_read(names: Iterable[str], binding: Binding | TextLink | None) -> set[str]:
+    """The facts an expression reading ``names`` reads: a local name of ``binding`` (an
+    ``each`` entry's or a ``let``) stands for its fact, or for the facts its own expression
+    reads."""
+    found: set[str] = set()
+    seen: set[str] = set()
+    pending = list(names)
+    while pending:
+        name = pending.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        if isinstance(binding, Binding):
+            if name in binding.names:
+                found.add(binding.names[name])
+                continue
+            node = binding.nodes.get(name)
+            if node is not None:
+                pending.extend(expr.names_used(node))
+                continue
+        found.add(name)
+    return found
 
 
 def _least_edit(parsed: ParsedLetter, start: int, raw: str, replacement: str) -> Edit:

@@ -5,7 +5,8 @@ Each example edits the profile's base letter (``rules/base/<profile>.txt``), or 
 text replacements; ``cut = "<text>"`` ends the text just before that (unique) text, as a page
 saved cut short. A valid case must not make the rule fire. An invalid case must make it fire
 with its primary location on the edited text, a message containing ``message`` if given, and
-a fix that, applied, gives text containing ``fixed`` if given. The one generic test in
+a fix that, applied, gives text containing ``fixed`` if given (``fixed = false``: the rule
+offers no fix). The one generic test in
 ``tests/test_rule_examples.py`` runs every example of every rule through :func:`run_example`.
 """
 
@@ -179,7 +180,10 @@ def run_example(rule: Rule, example: dict[str, Any], path: Path | None = None) -
     if example["kind"] == "valid" or not findings:
         return result
     fixed = example.get("fixed")
-    if fixed is not None:
+    if fixed is False:
+        if fixable_edits(findings, unsafe=True):
+            result.problems.append("offered a fix (the example says it must offer none)")
+    elif fixed is not None:
         edits = fixable_edits(findings, unsafe=True)
         if not edits:
             result.problems.append("offered no fix")

@@ -72,6 +72,8 @@ REGISTER_FACTS = tuple(fact.name for fact in _REGISTER_FACTS)
 """Facts the register adds (``authority.type``, ``authority.code``), standing where the
 council's name stands in the letter."""
 
+_DERIVED_BY_NAME = {fact.name: fact for fact in DERIVED_FACTS}
+
 LARGE_TEXT = 100_000  # characters: ~15 letters' worth
 
 
@@ -98,6 +100,22 @@ class ParsedLetter:
         """The facts that apply but that the letter lacks, in the catalogue's order."""
         facts = self.facts
         return tuple(n for n in _applicable_in_order(self.profile.facts) if n not in facts)
+
+    def disputed(self, name: str) -> bool:
+        """Whether the letter's lines disagree on a fact taken from others (``name``, one of
+        :data:`~lgo_audit.grammar.facts.DERIVED_FACTS`): two of the sources that count in
+        its year state different values ("10 upheld decisions" and a remedy total of 12).
+        False for any other fact."""
+        fact = _DERIVED_BY_NAME.get(name)
+        if fact is None:
+            return False
+        year = self.facts.get("document.year")
+        values = {
+            token.value
+            for source in fact.sources_in(None if year is None else year.value)
+            if (token := self.facts.get(source)) is not None and token.value is not None
+        }
+        return len(values) > 1
 
     @cached_property
     def letter(self) -> LetterFields:
@@ -281,19 +299,13 @@ def _document_facts(kind: str, facts: Mapping[str, FactToken]) -> dict[str, Fact
 def _derived_facts(facts: Mapping[str, FactToken]) -> dict[str, FactToken]:
     """The facts taken from others (:data:`~lgo_audit.grammar.facts.DERIVED_FACTS`): each the
     first of its sources that the document states with a value, in a year it counts in
-    (``document.year``; a source bounded by years does not count without one), standing where
+    (``document.year``: :meth:`~lgo_audit.grammar.facts.Fact.sources_in`), standing where
     that source stands."""
     found: dict[str, FactToken] = {}
     year_token = facts.get("document.year")
     year = year_token.value if year_token is not None else None
     for fact in DERIVED_FACTS:
-        for source, since, until in fact.derived_from:
-            if (since is not None or until is not None) and (
-                not isinstance(year, int)
-                or (since is not None and year < since)
-                or (until is not None and year > until)
-            ):
-                continue
+        for source in fact.sources_in(year):
             token = facts.get(source)
             if token is not None and token.value is not None:
                 found[fact.name] = FactToken(

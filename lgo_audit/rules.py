@@ -84,6 +84,8 @@ class RuleFix:
     source: str
     safe_when: Evaluator | None = None
     """When true for a letter, the fix is safe there whatever ``applicability`` says."""
+    reads: frozenset[str] = frozenset()
+    """The names ``replacement`` reads (facts, and the rule's local names)."""
 
 
 @dataclass(frozen=True)
@@ -605,15 +607,17 @@ def _compile(data: dict[str, Any], path: Path) -> Rule:
             raise RuleLoadError(
                 path, f"'{spec['at']}' is not a fact this rule can rewrite", code, "fix.at"
             )
+        replacement_node, replacement = parse_tree(spec["replacement"], "fix.replacement", names)
         fix = RuleFix(
             at=spec["at"],
-            replacement=parse(spec["replacement"], "fix.replacement", names),
+            replacement=replacement,
             applicability=Applicability(spec["applicability"]),
             description=template(spec["description"], "fix.description", names),
             source=spec["replacement"],
             safe_when=(
                 parse(spec["safe_when"], "fix.safe_when", names) if "safe_when" in spec else None
             ),
+            reads=frozenset(expr.names_used(replacement_node)),
         )
 
     message_template = template(data["message"], "message", message_names)

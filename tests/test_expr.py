@@ -1553,6 +1553,16 @@ def test_inflect_puts_the_letters_label_in_the_counts_number() -> None:
     assert ev("inflect(1, '')") == ""
 
 
+def test_grouped_writes_a_count_with_thousands_separators_as_the_letters_do() -> None:
+    assert ev("grouped(1794872)") == "1,794,872"
+    assert ev("grouped(100000)") == "100,000"
+    assert ev("grouped(999)") == "999"
+    assert ev("grouped(0)") == "0"
+    assert ev("grouped(-12345)") == "-12,345"
+    assert ev("grouped(1234.5)") == "1,234.5"
+    assert ev("grouped(null)") is None
+
+
 def test_signatory_valid_on_reads_the_dated_table() -> None:
     assert ev("signatory_valid_on('Michael King', date(2020, 7, 22))") is True
     assert ev("signatory_valid_on('Michael King', date(2023, 4, 1))") is False

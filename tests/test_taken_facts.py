@@ -79,3 +79,40 @@ def test_a_2025_letter_without_its_summary_takes_the_overview_and_the_remedy_tot
     letter = parsed("2025", drop=("We investigated 17 complaints and upheld 10.",))
     assert taken(letter, "upheld.decisions", "remedy.investigations")
     assert taken(letter, "upheld.investigated", "overview.investigated")
+
+
+def edited(year: str, old: str, new: str) -> Any:
+    """The base letter of ``year`` with its one ``old`` made ``new``."""
+    text = base_letter(year)
+    assert text.count(old) == 1, old
+    letter, _, _ = checked_letter(text.replace(old, new), "letter.txt")
+    return letter
+
+
+def test_the_lines_of_a_consistent_letter_agree_on_every_taken_fact():
+    for year in ("2020", "2023", "2024", "2025"):
+        letter = parsed(year)
+        assert not any(letter.disputed(fact.name) for fact in DERIVED_FACTS), year
+
+
+def test_a_remedy_total_beside_another_count_disputes_the_upheld_decisions_from_2023():
+    letter = edited("2024", "a total of 10 upheld decisions", "a total of 0 upheld decisions")
+    assert letter.facts["upheld.decisions"].value == 10  # (the count line comes first)
+    assert letter.disputed("upheld.decisions")
+    assert not letter.disputed("upheld.investigated")
+
+
+def test_until_2022_the_remedy_total_disputes_the_investigations_not_the_upheld_decisions():
+    text = base_letter("2020")
+    last = text.rindex("a total of 17 detailed investigations")  # the remedy panel's total
+    text = text[:last] + text[last:].replace("17", "16", 1)
+    letter, _, _ = checked_letter(text, "letter.txt")
+    assert letter.facts["remedy.investigations"].value == 16
+    assert letter.disputed("upheld.investigated")
+    assert not letter.disputed("upheld.decisions")
+
+
+def test_only_a_taken_fact_can_be_disputed():
+    letter = edited("2024", "a total of 10 upheld decisions", "a total of 0 upheld decisions")
+    assert not letter.disputed("remedy.investigations")
+    assert not letter.disputed("upheld.percent")

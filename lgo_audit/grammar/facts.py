@@ -90,6 +90,21 @@ class Fact:
     def info(self) -> KindInfo:
         return KINDS[self.kind]
 
+    def sources_in(self, year: object) -> tuple[str, ...]:
+        """The facts of :attr:`derived_from` that count in a document of ``year`` (its
+        ``document.year``, an int), in order: a source bounded by years counts in none
+        when ``year`` is not an int."""
+        return tuple(
+            source
+            for source, since, until in self.derived_from
+            if (since is None and until is None)
+            or (
+                isinstance(year, int)
+                and (since is None or year >= since)
+                and (until is None or year <= until)
+            )
+        )
+
 
 _DECLARED = (
     # The frame: date, addressee, title, introduction, publication, sign-off.

@@ -8,7 +8,7 @@ documentation and implementation (see :mod:`lgo_audit.expr._declare`). One modul
   ``possible_percent``, ``implied_count``;
 * :mod:`.dates`: ``date``, ``year``, ``month``, ``day``, ``days_between``, ``financial_year``;
 * :mod:`.people`: ``same_person``;
-* :mod:`.wording`: ``plural``, ``inflect``;
+* :mod:`.wording`: ``plural``, ``inflect``, ``grouped``;
 * :mod:`.rates`: ``population_possible``, ``implied_population`` (rates per 100,000
   residents);
 * :mod:`.ombudsman`: ``signatory_valid_on``, ``signatory_on``, ``issue_month`` (from the
