@@ -426,6 +426,13 @@ def _build(c: _Choose, years: Sequence[int | str] = YEARS) -> LetterFacts:
             overview = (not_for_us + assessed + n, not_for_us, assessed, n)
         summary = c.boolean()
         optional_lines = frozenset(x for x in ("upheld_count", "upheld_basis") if c.boolean())
+        # A consistent letter states the counts its upheld rate is computed from (LGO119):
+        # the complaints investigated (overview, summary or basis line) and the upheld
+        # decisions (summary, count line, or the remedy panel's total, there when k > 0).
+        investigated = overview is not None or summary or "upheld_basis" in optional_lines
+        decisions = summary or "upheld_count" in optional_lines or k > 0
+        if not (investigated and decisions):
+            summary = True
     return LetterFacts(
         letter_date=letter_date,
         honorific=honorific,

@@ -368,6 +368,13 @@ def _summary_rate_wrong(draw, f):
     return f.replace(summary_counts=(n, m)), ("upheld_percent",)
 
 
+def _counts_unstated(draw, f):
+    """A 2025 letter without the lines that state the complaints investigated: no complaint
+    overview, no upheld summary, no basis line (its rate stands on no count)."""
+    lines = f.optional_lines - {"upheld_basis"}
+    return f.replace(overview=None, summary=False, optional_lines=lines), ("upheld_percent",)
+
+
 def _zero_sentences_with_upheld(draw, f):
     """The zero-case sentences although complaints were upheld."""
     f = f.replace(optional_lines=frozenset({"upheld_count", "upheld_basis"}))
@@ -730,6 +737,7 @@ MUTATIONS = {
         # the sentence's N differs from the overview's and the basis line's
         Mutation("LGO116", _summary_rate_wrong, frozenset({"LGO115"}), years=(2025, "next")),
         Mutation("LGO117", _zero_sentences_with_upheld, years=(2024, 2025, "next")),
+        Mutation("LGO119", _counts_unstated, years=(2025, "next")),
         Mutation(
             "LGO118", _zero_upheld_with_figures, frozenset({"LGO112"}), years=(2024, 2025, "next")
         ),
