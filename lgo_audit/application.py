@@ -107,6 +107,7 @@ class CheckOptions:
     diff: bool = False
     data: Path | None = None
     jobs: int | None = None
+    exclude: tuple[str, ...] = ()  # --exclude: globs a folder's search passes over (from .)
     output_file: Path | None = None  # where the report goes (never over an input)
     keep_source: bool = True  # keep the text of letters with findings (to show their lines)
     keep_facts: bool | None = None  # keep every letter's facts (extract); None: when needed
@@ -487,13 +488,14 @@ class Inputs:
 def collect_paths(
     paths: Iterable[str | os.PathLike[str]],
     letter_files: Callable[[Path], Sequence[str]] | None = None,
+    exclusions: Callable[[Path], Exclusions] | None = None,
 ) -> Inputs:
     """The files at ``paths``: a file as given (whatever it is: the reader refuses what is not
     a letter, with its reason), a folder walked for the file names ``letter_files(folder)``
     gives (glob patterns; default :data:`~lgo_audit.config.LETTER_FILES`: .txt, .md, .html,
-    .htm, .pdf, .docx; hidden entries skipped; anything else with those names, a broken link
-    or a pipe, is kept for the reader to refuse), a folder that cannot be read, or a path
-    that does not exist, as an error."""
+    .htm, .pdf, .docx; hidden entries skipped, and those ``exclusions(folder)`` names;
+    anything else with those names, a broken link or a pipe, is kept for the reader to
+    refuse), a folder that cannot be read, or a path that does not exist, as an error."""
     entries: list[str | tuple[str, str]] = []
     seen: set[int] = set()
     unplaced: set[str] = set()  # files without an identity (broken), by where they would be
@@ -504,7 +506,8 @@ def collect_paths(
         try:
             if path.is_dir():
                 patterns = _default_letter_files() if letter_files is None else letter_files(path)
-                found = list(_walk(path, patterns))
+                excluded = None if exclusions is None else exclusions(path)
+                found = list(_walk(path, patterns, excluded))
             elif path.exists() or path.is_symlink():
                 found = [str(path)]
             else:
@@ -541,17 +544,60 @@ def _place(path: str) -> str:
         return path
 
 
-def _walk(folder: Path, patterns: Sequence[str]) -> Iterator[str | tuple[str, str]]:
+class Exclusions:
+    """The files and folders a folder's search passes over: glob patterns, each with the folder
+    its paths start from (a configuration's folder, or the current folder for ``--exclude``).
+    A pattern without ``/`` matches an entry's name wherever it is (``drafts``,
+    ``*.report.txt``); one with ``/`` the entry's path from its pattern's folder
+    (``letters/2019/*``; ``*`` matches across ``/`` too). Case is ignored, as for
+    ``letter-files``."""
+
+    def __init__(self, patterns: Iterable[tuple[str, Iterable[str]]]) -> None:
+        self._names: list[str] = []
+        self._paths: list[tuple[str, str]] = []  # (folder, pattern)
+        for folder, globs in patterns:
+            base = os.path.realpath(folder)
+            for pattern in globs:
+                glob = pattern.strip().strip("/").lower()
+                if "/" in glob:
+                    self._paths.append((base, glob))
+                elif glob:
+                    self._names.append(glob)
+
+    def __bool__(self) -> bool:
+        return bool(self._names or self._paths)
+
+    def __call__(self, name: str, real: str) -> bool:
+        """Whether the entry named ``name``, whose links-resolved path is ``real``, is
+        passed over."""
+        lowered = name.lower()
+        if any(fnmatch.fnmatchcase(lowered, glob) for glob in self._names):
+            return True
+        for base, glob in self._paths:
+            relative = os.path.relpath(real, base)
+            if not relative.startswith(os.pardir) and fnmatch.fnmatchcase(
+                relative.replace(os.sep, "/").lower(), glob
+            ):
+                return True
+        return False
+
+
+def _walk(
+    folder: Path, patterns: Sequence[str], excluded: Exclusions | None = None
+) -> Iterator[str | tuple[str, str]]:
     """Letter files below ``folder`` (names matching one of ``patterns``, whatever their
     case), and each sub-folder that cannot be read as an error, in the order their paths sort
     (part by part, ignoring case where the system does): each folder's entries in name order,
     a sub-folder's in its place. No list of the batch's files is sorted as a whole (a key per
-    file is memory a big batch would hold at its peak). Hidden entries are skipped; a link to
-    a folder is not followed; anything else with a letter's name (a broken link, a pipe) is
-    kept for the reader to refuse."""
+    file is memory a big batch would hold at its peak). Hidden entries are skipped, and those
+    ``excluded`` names (a folder with all it holds); a link to a folder is not followed;
+    anything else with a letter's name (a broken link, a pipe) is kept for the reader to
+    refuse."""
     wanted = [pattern.lower() for pattern in patterns]
+    passing = excluded if excluded else None  # (None: no pattern, nothing to work out)
+    top = os.path.realpath(folder) if passing is not None else ""
 
-    def visit(directory: str) -> Iterator[str | tuple[str, str]]:
+    def visit(directory: str, real: str = top) -> Iterator[str | tuple[str, str]]:
         try:
             with os.scandir(directory) as found:
                 entries = sorted(found, key=lambda entry: os.path.normcase(entry.name))
@@ -565,9 +611,11 @@ def _walk(folder: Path, patterns: Sequence[str]) -> Iterator[str | tuple[str, st
                 continue
             # (named as Path names it: "letters/a.txt" in the folder ".", not "./letters/a.txt")
             path = name if directory == "." else entry.path
+            if passing is not None and passing(name, os.path.join(real, name)):
+                continue
             if _is_folder(entry):
                 if not _is_link(entry):
-                    yield from visit(path)
+                    yield from visit(path, os.path.join(real, name) if passing else "")
             elif any(fnmatch.fnmatchcase(name.lower(), pattern) for pattern in wanted):
                 yield path
 
@@ -623,6 +671,27 @@ def _default_letter_files() -> Sequence[str]:
     from lgo_audit.config import LETTER_FILES
 
     return LETTER_FILES
+
+
+def _exclusions(options: CheckOptions) -> Callable[[Path], Exclusions]:
+    """What a folder's search passes over: its configuration's ``exclude`` (from the
+    configuration's folder) and ``--exclude`` (from the current folder)."""
+
+    from lgo_audit.config import ConfigError, resolve_settings
+
+    def exclusions(folder: Path) -> Exclusions:
+        try:
+            [(_, settings)] = resolve_settings(
+                [folder / "_"], config=options.config, isolated=options.isolated
+            )
+        except ConfigError as error:
+            raise UsageError(str(error)) from None
+        patterns = [(os.curdir, options.exclude)]
+        if settings.exclude and settings.root is not None:
+            patterns.append((settings.root, settings.exclude))
+        return Exclusions(patterns)
+
+    return exclusions
 
 
 def _letter_files(options: CheckOptions) -> Callable[[Path], Sequence[str]]:
@@ -712,6 +781,7 @@ def _refuse_writing_over_the_tools_own_files(target: Path) -> None:
 
 
 def _validate(options: CheckOptions) -> None:
+    from lgo_audit.config import glob_problem
     from lgo_audit.grammar import PROFILES
 
     if options.profile is not None and options.profile not in PROFILES:
@@ -737,6 +807,10 @@ def _validate(options: CheckOptions) -> None:
         for value in values:
             if not value.replace(",", "").strip():
                 raise UsageError(f"{flag} '{value}' names no rule (see 'lgo-audit rules')")
+    for pattern in options.exclude:
+        problem = glob_problem(pattern)
+        if problem is not None:
+            raise UsageError(f"--exclude '{pattern}': {problem}")
     if options.config is not None and not options.config.is_file():
         if options.config.is_dir():
             what = "is a folder, not a configuration file"
@@ -1040,7 +1114,7 @@ def run_check(paths: Sequence[str | os.PathLike[str]], options: CheckOptions) ->
 
     _validate(options)
     table = _load_table(options.data, options.max_file_size) if options.data is not None else None
-    inputs = collect_paths(paths, _letter_files(options))
+    inputs = collect_paths(paths, _letter_files(options), _exclusions(options))
     files = inputs.files
     tasks = _resolve(files, options)
     groups = _groups(tasks, options)
@@ -1151,7 +1225,7 @@ def run_extract(
 
     options = dataclasses.replace(options, select=("LGO001",))  # facts only: no other rule
     _validate(options)
-    inputs = collect_paths(paths, _letter_files(options))
+    inputs = collect_paths(paths, _letter_files(options), _exclusions(options))
     tasks = _resolve(inputs.files, options)
     groups = list(dict.fromkeys(s for _, s in tasks))
     _refuse_writing_over_an_input(options, inputs.files, groups)

@@ -98,6 +98,15 @@ IsolatedOption = Annotated[bool, typer.Option("--isolated", help="Ignore all con
 RuleDirOption = Annotated[
     list[Path] | None, typer.Option("--rule-dir", help="A folder of your own rules.")
 ]
+ExcludeOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--exclude",
+        help="Pass over the files and folders this glob matches when searching a folder: a"
+        " name (drafts, *.report.txt) or a path from the current folder (letters/2019/*);"
+        " added to the configuration's exclude. Repeat for more.",
+    ),
+]
 JobsOption = Annotated[
     int | None, typer.Option("--jobs", "-j", help="Worker processes (default: all cores).")
 ]
@@ -399,6 +408,7 @@ def check(
         ),
     ] = False,
     jobs: JobsOption = None,
+    exclude: ExcludeOption = None,
     no_color: Annotated[bool, typer.Option("--no-color", help="Never colour the output.")] = False,
     skip_non_letters: Annotated[
         bool,
@@ -449,6 +459,7 @@ def check(
         diff=diff,
         data=data,
         jobs=jobs,
+        exclude=tuple(exclude or ()),
         output_file=output_file,
         keep_source=fmt.shows_source and not statistics,
         shown_facts=frozenset() if statistics else fmt.shows_facts,
@@ -598,6 +609,7 @@ def extract(
     config: ConfigOption = None,
     isolated: IsolatedOption = False,
     jobs: JobsOption = None,
+    exclude: ExcludeOption = None,
 ) -> None:
     """Write one row per letter with every fact, in the statistics table's columns first."""
     from lgo_audit import extract as extraction
@@ -606,7 +618,13 @@ def extract(
     try:
         letters, errors = run_extract(
             paths,
-            CheckOptions(config=config, isolated=isolated, jobs=jobs, output_file=output_file),
+            CheckOptions(
+                config=config,
+                isolated=isolated,
+                jobs=jobs,
+                exclude=tuple(exclude or ()),
+                output_file=output_file,
+            ),
         )
     except UsageError as error:
         fail(str(error))

@@ -31,6 +31,7 @@ __all__ = [
     "Overrides",
     "Settings",
     "find_config",
+    "glob_problem",
     "load_config",
     "resolve_settings",
 ]
@@ -59,6 +60,7 @@ class Settings:
     profile: str | None = None
     authority_register: str | None = None
     letter_files: tuple[str, ...] = LETTER_FILES
+    exclude: tuple[str, ...] = ()  # globs of files and folders a folder's search passes over
     source: str | None = None  # the configuration file these came from (None: defaults)
     root: str | None = None  # its folder: per-file-ignores globs are relative to it
 
@@ -107,6 +109,7 @@ class Settings:
             "profile": self.profile,
             "authority-register": self.authority_register,
             "letter-files": list(self.letter_files),
+            "exclude": list(self.exclude),
         }
 
 
@@ -143,13 +146,14 @@ def load_config(path: Path) -> Settings:
     except RecursionError:  # a value nested deeper than the validator (or its message) can go
         raise ConfigError(f"{path}: nested too deeply") from None
     for pattern in table.get("per-file-ignores", {}):
-        problem = _glob_problem(pattern)
+        problem = glob_problem(pattern)
         if problem is not None:
             raise ConfigError(f"{path}: key 'per-file-ignores.{pattern}': {problem}")
-    for pattern in table.get("letter-files", ()):
-        problem = _glob_problem(pattern)
-        if problem is not None:
-            raise ConfigError(f"{path}: key 'letter-files': '{pattern}': {problem}")
+    for key in ("letter-files", "exclude"):
+        for pattern in table.get(key, ()):
+            problem = glob_problem(pattern)
+            if problem is not None:
+                raise ConfigError(f"{path}: key '{key}': '{pattern}': {problem}")
     root = path.parent
     return Settings(
         select=tuple(table.get("select", ())),
@@ -167,6 +171,7 @@ def load_config(path: Path) -> Settings:
             else None
         ),
         letter_files=tuple(table.get("letter-files", LETTER_FILES)),
+        exclude=tuple(table.get("exclude", ())),
         source=str(path),
         root=str(root),
     )
@@ -175,7 +180,7 @@ def load_config(path: Path) -> Settings:
 _CLASS = re.compile(r"\[!?\]?[^\]]*\]")  # a character class of a glob: [abc], [!0-9], []x]
 
 
-def _glob_problem(pattern: str) -> str | None:
+def glob_problem(pattern: str) -> str | None:
     """What makes ``pattern`` a glob that matches no file as its writer meant, or None: empty,
     or a ``[`` that no ``]`` closes (:mod:`fnmatch` would match it as a plain ``[``)."""
     if not pattern.strip():

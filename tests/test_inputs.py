@@ -197,6 +197,79 @@ def test_a_file_named_in_a_folder_that_cannot_be_searched_does_not_stop_the_run(
     assert "LGO102" in result.stdout
 
 
+# --- what a folder's search passes over: exclude ------------------------------------------------
+
+
+def checked_names(result: Any) -> set[str]:
+    """The files a JSON report names (each file of :func:`batch` has a finding)."""
+    return {Path(finding["path"]).name for finding in json.loads(result.stdout)}
+
+
+def batch(tmp_path: Path) -> Path:
+    """letters/ with stockport.txt, drafts/stevenage.txt, 2019/old.txt and a report the last
+    run wrote there (lgo-report.txt)."""
+    folder = tmp_path / "letters"
+    for place, source in (("stockport.txt", STOCKPORT), ("drafts/stevenage.txt", STEVENAGE),
+                          ("2019/old.txt", STOCKPORT)):  # fmt: skip
+        (folder / place).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(source, folder / place)
+    (folder / "lgo-report.txt").write_text("Found 3 errors in 2 letters.\n", encoding="utf-8")
+    return folder
+
+
+def test_a_configurations_exclude_passes_over_names_anywhere_and_paths_from_its_folder(
+    tmp_path, monkeypatch
+):
+    folder = batch(tmp_path)
+    (tmp_path / "lgo-audit.toml").write_text(
+        'exclude = ["Drafts", "letters/2019/*", "*-report.txt"]\n', encoding="utf-8"
+    )
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(app, ["check", "--output-format", "json", "letters"])
+    assert checked_names(result) == {"stockport.txt"}
+    # without the configuration, everything is read (the report as a file that is no letter)
+    result = check("--output-format", "json", folder)
+    assert checked_names(result) == {"stockport.txt", "stevenage.txt", "old.txt", "lgo-report.txt"}
+
+
+def test_exclude_on_the_command_line_adds_patterns_from_the_current_folder(tmp_path, monkeypatch):
+    batch(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    result = check(
+        "--output-format", "json", "--exclude", "drafts", "--exclude", "letters/2019/*",
+        "--exclude", "lgo-report.*", "letters",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output  # (the placeholder links are warnings)
+    assert checked_names(result) == {"stockport.txt"}
+    result = CliRunner().invoke(
+        app, ["extract", "--isolated", "--exclude", "drafts", "--exclude", "2019", "letters"]
+    )
+    assert "old.txt" not in result.stdout and "stevenage.txt" not in result.stdout
+    assert "stockport.txt" in result.stdout
+
+
+def test_a_file_named_on_the_command_line_is_checked_even_if_excluded(tmp_path):
+    folder = batch(tmp_path)
+    result = check(
+        "--output-format", "json", "--exclude", "drafts", folder / "drafts/stevenage.txt"
+    )
+    assert checked_names(result) == {"stevenage.txt"}
+
+
+@pytest.mark.parametrize("where", ["command line", "configuration"])
+def test_an_unclosed_bracket_in_an_exclude_pattern_is_a_usage_error(tmp_path, where):
+    folder = batch(tmp_path)
+    if where == "command line":
+        result = check("--exclude", "[x", folder)
+        said = "--exclude '[x': '[' is not closed"
+    else:
+        (tmp_path / "lgo-audit.toml").write_text('exclude = ["[x"]\n', encoding="utf-8")
+        result = CliRunner().invoke(app, ["check", str(folder)])
+        said = "key 'exclude': '[x': '[' is not closed"
+    assert result.exit_code == 2
+    assert said in result.stderr and "Traceback" not in result.output
+
+
 def test_exit_status_2_wins_over_1(tmp_path):
     result = check(STEVENAGE, tmp_path / "missing.txt")
     assert "LGO102" in result.stdout  # an error-severity finding: alone it would be 1
