@@ -34,7 +34,7 @@ from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, overload
+from typing import IO, TYPE_CHECKING, Any, NamedTuple, overload
 
 from lgo_audit.findings import FileResult, LetterFacts, Severity, Totals
 
@@ -69,6 +69,19 @@ __all__ = [
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 """Exit statuses, as linters have them: no error-severity finding; at least one; a usage,
 configuration or input error."""
+
+
+class Diff(NamedTuple):
+    """One file's fixes as a unified diff (``--diff``), and the codec that writes it as the
+    file's own bytes (:attr:`lgo_audit.fix.FixOutcome.encoding`)."""
+
+    text: str
+    encoding: str
+
+    def encoded(self) -> bytes:
+        """The diff in :attr:`encoding` (what it cannot hold, a fix's character the file
+        could not be written with, as a backslash escape)."""
+        return self.text.encode(self.encoding, "backslashreplace")
 
 
 class UsageError(Exception):
@@ -443,7 +456,7 @@ class Run:
     batch); ``rules``: the active rules by code; ``input_errors``: one line per path that
     could not be checked (also each result's ``error``); ``notices``: lines for standard
     error (fixes refused); ``fixed``: findings fixed; ``letters_fixed``: letters written by
-    ``--fix``; ``diffs``: unified diffs (``diff``). Each result's failing severity is
+    ``--fix``; ``diffs``: each file's unified diff (``diff``: :class:`Diff`). Each result's failing severity is
     ``results.fail_on(index)``."""
 
     results: Results = field(default_factory=Results)
@@ -452,7 +465,7 @@ class Run:
     notices: list[str] = field(default_factory=list)
     fixed: int = 0
     letters_fixed: int = 0
-    diffs: list[str] = field(default_factory=list)
+    diffs: list[Diff] = field(default_factory=list)
     diff_only: bool = False
     files: int = 0  # letter files found
 
@@ -961,7 +974,7 @@ def _fix(run: Run, tasks: list[tuple[str, Settings]], options: CheckOptions) -> 
             elif options.diff:  # not read (with --fix, the check that follows reports it)
                 run.input_errors.append(outcome.error)
         if options.diff and outcome.changed:
-            run.diffs.append(outcome.diff())
+            run.diffs.append(Diff(outcome.diff(), outcome.encoding))
         elif outcome.changed and outcome.error is None:
             run.fixed += outcome.applied
 

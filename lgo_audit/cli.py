@@ -280,6 +280,25 @@ class _Output:
         if self._size >= self._PIECE:
             self._flush()
 
+    def write_bytes(self, data: bytes) -> None:
+        """``data`` as it is (a diff in its file's encoding), after what was written before."""
+        if not data:
+            return
+        self._flush()
+        self.wrote = True
+        try:
+            if self._file is None:
+                sys.stdout.flush()
+                sys.stdout.buffer.write(data)
+                sys.stdout.buffer.flush()
+            else:
+                self._file.flush()
+                self._file.buffer.write(data)
+        except OSError as error:
+            if self._file is None and error.errno == errno.EPIPE:
+                raise  # a closed pipe (| head): main's, quietly
+            self._failed(error)
+
     def end(self, end: str = "\n") -> None:
         if self.wrote or self.output_file is not None:
             self._pieces.append(end)
@@ -479,13 +498,17 @@ def check(
     for message in (*run.input_errors, *run.notices):
         say(message)
     if run.diff_only:  # the diffs are the report (to standard output, or to --output-file)
-        # On a terminal its control characters are shown escaped; to a file or a pipe it is
-        # written as it is, in UTF-8 whatever the stream's encoding, so that it applies (a
-        # U+2028 escaped is six other characters, and "\u0151" in cp1252 no letter's text).
+        # On a terminal its control characters are shown escaped; to a file or a pipe each
+        # file's diff is written as it is, in that file's own encoding whatever the stream's
+        # (UTF-8, or Windows-1252 for a Windows-1252 letter), so that it applies (a U+2028
+        # escaped is six other characters, and a "£" in UTF-8 no line of a cp1252 file).
         terminal = output_file is None and sys.stdout.isatty()
-        with _Output(output_file, what="the diff", utf8=not terminal) as out:
-            for diff_text in run.diffs:
-                out.write(report.clean_diff(diff_text) if terminal else diff_text)
+        with _Output(output_file, what="the diff") as out:
+            for one in run.diffs:
+                if terminal:
+                    out.write(report.clean_diff(one.text))
+                else:
+                    out.write_bytes(one.encoded())
         raise typer.Exit(run.exit_status)
     try:
         results = run.results.lean() if lean else run.results

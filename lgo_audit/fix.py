@@ -130,6 +130,10 @@ class FixOutcome:
     fixed: str
     applied: int = 0
     error: str | None = None
+    encoding: str = "utf-8"
+    """The codec the file's diff is written in: the file's own when a line of text is its
+    bytes in it (UTF-8, Windows-1252), so that ``patch`` finds the lines it changes; else
+    UTF-8 (a UTF-16 file, a DOCX's text)."""
 
     @property
     def changed(self) -> bool:
@@ -194,6 +198,8 @@ def fix_file(
     except InputError as error:
         return FixOutcome(str(path), "", "", error=str(error))
     outcome = FixOutcome(str(path), source.text, source.text)
+    if source.rendered_from is None and source.encoding == "cp1252":
+        outcome.encoding = "cp1252"
     if source.rendered_from == "pdf":
         outcome.error = f"{path}: a PDF is never modified; not fixed"
         return outcome

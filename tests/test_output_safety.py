@@ -134,6 +134,34 @@ def test_a_diff_to_standard_output_is_utf8_whatever_its_encoding_so_that_it_appl
     assert letter.read_text(encoding="utf-8") == text
 
 
+@pytest.mark.parametrize("to_file", [False, True], ids=["standard output", "--output-file"])
+def test_the_diff_of_a_windows_1252_letter_is_in_its_encoding_so_that_it_applies(tmp_path, to_file):
+    """(In UTF-8, its context line "Café - £ note." was no line of the file: patch applied
+    the hunk with fuzz, or not at all.)"""
+    if shutil.which("patch") is None:
+        pytest.skip("no patch command")
+    base = Path(__file__).resolve().parents[1] / "rules" / "base" / "2020.txt"
+    text = base.read_text(encoding="utf-8")
+    rate = text.index("59% of complaints")
+    wrong = text[:rate] + "Café \u2013 £ note.\n\n60" + text[rate + 2 :]
+    letter = tmp_path / "letter.txt"
+    letter.write_bytes(wrong.replace("\n", "\r\n").encode("cp1252"))
+    fixed = (text[:rate] + "Café \u2013 £ note.\n\n" + text[rate:]).replace("\n", "\r\n")
+
+    args: list[Any] = ["check", "--isolated", "--diff", "--unsafe-fixes", letter]
+    if to_file:
+        run = installed(*args, "-o", tmp_path / "fix.diff", encoding="utf-8")
+        diff = (tmp_path / "fix.diff").read_bytes()
+    else:
+        run = installed(*args, encoding="utf-8")
+        diff = run.stdout
+    assert run.returncode == 1, run.stderr
+    assert "Café \u2013 £ note.".encode("cp1252") in diff
+    subprocess.run(["patch", "-s", "-F0", str(letter)], input=diff, check=True)
+
+    assert letter.read_bytes() == fixed.encode("cp1252")
+
+
 def test_an_html_report_to_standard_output_is_the_utf8_it_declares(tmp_path):
     run = installed(
         "check",
