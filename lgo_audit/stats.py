@@ -264,9 +264,22 @@ def parse_stats(text: str, path: str) -> StatsTable:
     rows: list[StatsRow] = []
     seen: dict[tuple[str, frozenset[str], int, str | None], int] = {}
     validator = schema_validator("stats")
+    # The line each record starts on: csv counts the lines it has read, so a record whose
+    # quoted cell holds a line break ends lines after it starts; blank lines are passed over.
+    lines = io.StringIO(text, newline="").readlines()
+
+    def first_after(read: int) -> int:
+        """The first line after line ``read`` that is not blank (DictReader skips those)."""
+        line = read + 1
+        while line < len(lines) and not lines[line - 1].strip("\r\n"):
+            line += 1
+        return line
+
+    read = reader.line_num  # (the header's last line)
     try:
         for record in reader:
-            line = reader.line_num
+            line = first_after(read)
+            read = reader.line_num
             if None in record:
                 raise StatsError(f"{path}: row {line}: more cells than columns")
             if None in record.values():
@@ -301,6 +314,6 @@ def parse_stats(text: str, path: str) -> StatsTable:
         reason = str(error)
         if reason == "unexpected end of data":  # (the record a quote opened runs to the end)
             reason = "a quoted cell is not closed"
-        line = reader.line_num + 1 if reader.line_num else 1
+        line = first_after(read) if reader.line_num else 1
         raise StatsError(f"{path}: row {line}: {reason}") from None
     return StatsTable(str(path), tuple(rows), text)

@@ -465,6 +465,19 @@ def test_two_rows_for_one_council_and_year_are_an_input_error_naming_the_second(
     )
 
 
+def test_a_record_over_several_lines_is_named_by_the_line_it_starts_on():
+    """(A quoted cell may hold a line break; csv counts the lines it has read, the last.)"""
+    text = (
+        'authority,year,upheld\r\n\r\nStockport,2020,3\r\n"Kent\nCounty Council",2020,5\r\n'
+        '\n"Leeds\nCity Council",2020,x\n'
+    )
+    with pytest.raises(StatsError) as caught:
+        parse_stats(text, "stats.csv")
+    assert str(caught.value) == "stats.csv: row 7, column 'upheld': 'x' is not a whole number"
+    table = parse_stats(text.replace(",x", ",2"), "stats.csv")
+    assert [row.line for row in table.rows] == [3, 4, 7]
+
+
 def test_two_rows_of_one_kind_name_the_kind():
     text = "authority,year,kind\nStockport,2020,page\nStockport,2020,page\n"
     with pytest.raises(StatsError, match=r"Stockport 2020 \(page\) is also row 2 \(the same "):
