@@ -21,7 +21,12 @@ What :func:`normalise` does, in one pass:
    ``[text](<#>)``, and a title after it, ``[text](# "title")``, are not part of it, as in
    CommonMark); link text and target are bounded (500 and 2,000 characters). A link may be
    hard-wrapped: its text, and its target, may run over several lines, but not over a blank
-   line (a paragraph break ends a Markdown link). A line break in the link text,
+   line (a paragraph break ends a Markdown link). A reference link, ``[text][label]``,
+   ``[text][]`` or ``[text]``, is read the same way when the text defines its label on a line
+   of its own (``[label]: target``, a title after it allowed, case and runs of spaces in the
+   label ignored, the first definition of a label kept, as in CommonMark); the definition
+   line is removed (it is not letter text), and a reference to a label the text does not
+   define stays as written. A line break in the link text,
    with the spaces around it, becomes one space (the text is one phrase); one in the target is
    removed with the spaces after it (a URL holds no space), the rest of the target kept
    verbatim. A Markdown image ``![alt](target)`` is removed entirely (alt text is not letter
@@ -370,6 +375,43 @@ def _token_all() -> re.Pattern[str]:
     return re.compile("|".join(_COMMON + _RARE))
 
 
+# Reference links, read only in a text that defines a label ("[label]: target" on a line of
+# its own): the full and collapsed forms, the shortcut form, and the definition line itself
+# (each starting with "[", tried after the inline link; named, after every numbered group).
+_REFERENCES: Final = [
+    rf"\[(?P<rtext>{_LINK_TEXT})\]\[(?P<rlabel>[^\[\]{_ranges(_BREAKS)}]{{0,500}})\]",
+    rf"\[(?P<stext>[^\[\]{_ranges(_BREAKS)}]{{1,500}})\](?![(\[:])",
+    rf"\[(?P<dlabel>[^\[\]{_ranges(_BREAKS)}]{{1,500}})\]:[^{_ranges(_BREAKS)}]*",
+]
+_DEFINITION: Final = re.compile(
+    r"^[ ]{0,3}\[([^\[\]\n]{1,500})\]:[ ]*(?:<([^<>\n]{0,2000})>|([^\s<]\S{0,1999}))"
+    r"""(?:[ ]+(?:"[^"\n]{0,500}"|'[^'\n]{0,500}'|\([^()\n]{0,500}\)))?[ ]*$""",
+    re.MULTILINE,
+)
+
+
+@functools.cache
+def _token_with_references(rare: bool) -> re.Pattern[str]:
+    """The pattern with the reference-link alternatives (a text that defines a label)."""
+    return re.compile("|".join(_COMMON + (_RARE if rare else []) + _REFERENCES))
+
+
+def _label(label: str) -> str:
+    """A link label as CommonMark matches it: case and runs of whitespace ignored."""
+    return " ".join(label.split()).casefold()
+
+
+def _definitions(src: str) -> tuple[dict[str, str], frozenset[int]]:
+    """The link labels ``src`` defines (label -> target, the first definition of each) and
+    where each definition line's "[" stands."""
+    targets: dict[str, str] = {}
+    starts: set[int] = set()
+    for m in _DEFINITION.finditer(src):
+        targets.setdefault(_label(m.group(1)), m.group(3) if m.group(2) is None else m.group(2))
+        starts.add(m.start(1) - 1)
+    return targets, frozenset(starts)
+
+
 _HAS_RARE: Final = re.compile(f"[{_ranges(_RARE_CHARS)}]")
 _RARE_ASCII: Final = bytes(ord(c) for c in _RARE_CHARS if c.isascii())
 
@@ -421,11 +463,31 @@ class _Normaliser:
     is taken back when a line break (or the end of the text) follows it.
     """
 
-    __slots__ = ("cont", "finditer", "last", "links", "n", "ns", "ol", "os", "parts", "src")
+    __slots__ = (
+        "cont",
+        "definitions",
+        "finditer",
+        "last",
+        "links",
+        "n",
+        "ns",
+        "ol",
+        "os",
+        "parts",
+        "src",
+        "targets",
+    )
 
     def __init__(self, src: str) -> None:
         self.src = src
-        self.finditer = (_token_all() if _has_rare(src) else _TOKEN_COMMON).finditer
+        rare = _has_rare(src)
+        # label -> target, and where each definition line starts ("]:" first: most texts
+        # define none, and pay nothing more)
+        self.targets, self.definitions = _definitions(src) if "]:" in src else ({}, frozenset())
+        if self.targets:
+            self.finditer = _token_with_references(rare).finditer
+        else:
+            self.finditer = (_token_all() if rare else _TOKEN_COMMON).finditer
         self.parts: list[str] = []
         self.n = 0  # length of the output so far
         self.last = ""  # last character of the output so far ("" at the start)
@@ -465,6 +527,9 @@ class _Normaliser:
             elif kind == _ESCAPE:
                 self._add(src[start + 1], start + 1, -1)
             elif kind == _LINK:
+                if m.start(1) < 0:  # (no inline link: a reference, in a text with labels)
+                    self._reference(m, start, end)
+                    continue
                 begin = self.n
                 self._link_text(m.start(1), m.end(1))
                 target = m.group(3) if m.group(2) is None else m.group(2)
@@ -481,6 +546,24 @@ class _Normaliser:
             # _DELETED and _IMAGE: nothing is emitted
         if pos < stop:
             self._copy(pos, stop)
+
+    def _reference(self, m: re.Match[str], start: int, end: int) -> None:
+        """A reference link (``[text][label]``, ``[text][]``, ``[text]``) whose label the text
+        defines: its text, recorded as a link to the definition's target; a definition line:
+        nothing. Anything else that looks so is text as written (its "[" copied, the rest
+        read as any text is)."""
+        text = "stext" if m.group("stext") is not None else "rtext"
+        if m.group(text) is not None:
+            target = self.targets.get(_label(m.group("rlabel") or m.group(text)))
+            if target is not None:
+                begin = self.n
+                self._link_text(m.start(text), m.end(text))
+                self.links.append((begin, self.n, target))
+                return
+        elif start in self.definitions:
+            return
+        self._copy(start, start + 1)
+        self._scan(start + 1, end)
 
     def _link_text(self, a: int, b: int) -> None:
         """A link's text ``[a, b)``: each line break in it, with the spaces around it, becomes a

@@ -187,6 +187,58 @@ def test_brackets_that_are_not_a_link_are_left_alone() -> None:
     assert norm.links == ()
 
 
+# Reference links: "[text][label]", "[text][]" and "[text]" with "[label]: target" on a line
+# of its own, as pandoc's --reference-links and html2text write them.
+
+
+def test_a_reference_link_is_read_as_the_inline_link_it_stands_for() -> None:
+    norm = normalise("See [Your council's performance][1] and [website][].\n\n[1]: #\n")
+    assert norm.text == "See Your council's performance and [website][].\n\n\n"
+    assert [(link.text, link.target) for link in norm.links] == [
+        ("Your council's performance", "#"),
+    ]  # ("website" defines no label: no link)
+    assert where(norm, "Your council's performance") == ((1, 6), (1, 32))
+
+
+def test_each_form_of_reference_finds_its_definition_whatever_its_case_and_spacing() -> None:
+    norm = normalise(
+        "[full][Map  Page], [collapsed][] and [shortcut].\n"
+        '[map page]: <#> "The map"\n[COLLAPSED]: https://x.org\n[Shortcut]: #\n'
+    )
+    assert norm.text == "full, collapsed and shortcut.\n\n\n\n"  # (definitions: blank lines)
+    assert [(link.text, link.target) for link in norm.links] == [
+        ("full", "#"),
+        ("collapsed", "https://x.org"),
+        ("shortcut", "#"),
+    ]
+
+
+def test_the_first_definition_of_a_label_is_the_one_kept() -> None:
+    norm = normalise("[a]: #\n[A]: https://second.org\nSee [**bold** text][a].")
+    assert norm.text == "\n\nSee bold text."
+    assert [(link.text, link.target) for link in norm.links] == [("bold text", "#")]
+
+
+def test_references_to_labels_not_defined_and_definitions_within_a_line_stay_as_written() -> None:
+    norm = normalise("An [undefined][nope] ref, [plain] text and [x]: y.\n\n[def]: #\n")
+    assert norm.text == "An [undefined][nope] ref, [plain] text and [x]: y.\n\n\n"
+    assert norm.links == ()
+
+
+def test_a_text_without_definitions_reads_reference_forms_as_text() -> None:
+    norm = normalise("[sic][1] and [a]\n")
+    assert (norm.text, norm.links) == ("[sic][1] and [a]\n", ())
+
+
+def test_a_reference_link_points_at_its_text_across_crlf_lines() -> None:
+    original = "[1]: #\r\nSee [Your **council's** performance][1]\r\nand [website][].\r\n"
+    norm = normalise(original + "\r\n[website]: <https://x.org>\r\n")
+    for link in norm.links:
+        start, end = norm.original_offset(link.start), norm.original_end(link.end)
+        assert normalise(original[start:end]).text == link.text
+    assert where(norm, "website") == ((3, 6), (3, 13))
+
+
 def test_markdown_image_is_removed() -> None:
     norm = normalise("![Ombudsman logo](media/image1.png)\nDear Ms Smith")
     assert norm.text == "\nDear Ms Smith"
