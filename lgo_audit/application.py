@@ -562,8 +562,8 @@ class Exclusions:
     its paths start from (a configuration's folder, or the current folder for ``--exclude``).
     A pattern without ``/`` matches an entry's name wherever it is (``drafts``,
     ``*.report.txt``); one with ``/`` the entry's path from its pattern's folder
-    (``letters/2019/*``; ``*`` matches across ``/`` too). Case is ignored, as for
-    ``letter-files``."""
+    (``letters/2019/*``, ``./letters/2019/*``; ``*`` matches across ``/`` too), or from the
+    root when it starts with ``/``. Case is ignored, as for ``letter-files``."""
 
     def __init__(self, patterns: Iterable[tuple[str, Iterable[str]]]) -> None:
         self._names: list[str] = []
@@ -571,7 +571,12 @@ class Exclusions:
         for folder, globs in patterns:
             base = os.path.realpath(folder)
             for pattern in globs:
-                glob = pattern.strip().strip("/").lower()
+                glob = pattern.strip()
+                if os.path.isabs(glob):  # (a path from the root: as one from the root folder)
+                    base, glob = os.path.realpath(os.sep), os.path.realpath(glob)
+                while glob.startswith("./"):
+                    glob = glob[2:]
+                glob = glob.strip("/").lower()
                 if "/" in glob:
                     self._paths.append((base, glob))
                 elif glob:
@@ -654,21 +659,37 @@ def nothing_found(paths: Iterable[str | os.PathLike[str]], options: CheckOptions
     it was searched for (its configuration's ``letter-files``); one line naming what was sought
     when no folder was given."""
     sought: dict[str, tuple[str, ...]] = {}
+    excluded: dict[str, int] = {}  # by folder: the files its exclude patterns passed over
     said: set[str] = set()  # the folders named so far (one given twice is named once)
     for given in paths:
         path = Path(given)
         if path.is_dir() and (real := os.path.realpath(path)) not in said:
             said.add(real)
             try:
-                sought[_shown(given)] = tuple(_letter_files(options)(path))
+                patterns = tuple(_letter_files(options)(path))
+                exclusions = _exclusions(options)(path)
             except UsageError:  # (reported by the run itself)
                 continue
+            sought[_shown(given)] = patterns
+            if exclusions:  # (found again without them: a warning's cost, not a run's)
+                excluded[_shown(given)] = sum(isinstance(e, str) for e in _walk(path, patterns))
     if not sought:
         return [f"lgo-audit: warning: no letters or pages {_sought(None)}"]
     return [
-        f"lgo-audit: warning: {folder}: no letters or pages {_sought(patterns)}"
+        f"lgo-audit: warning: {folder}: "
+        + (
+            _all_excluded(excluded[folder])
+            if excluded.get(folder)
+            else f"no letters or pages {_sought(patterns)}"
+        )
         for folder, patterns in sought.items()
     ]
+
+
+def _all_excluded(count: int) -> str:
+    """The no-letter warning of a folder whose ``count`` files were all excluded."""
+    found = "the file found is" if count == 1 else f"the {count} files found are all"
+    return f"no letters or pages to check: {found} excluded (exclude, --exclude)"
 
 
 def _sought(patterns: Sequence[str] | None) -> str:

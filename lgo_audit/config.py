@@ -149,6 +149,14 @@ def load_config(path: Path) -> Settings:
         problem = glob_problem(pattern)
         if problem is not None:
             raise ConfigError(f"{path}: key 'per-file-ignores.{pattern}': {problem}")
+    if table.get("select") == []:  # (--select '' is refused the same way)
+        raise ConfigError(
+            f"{path}: key 'select': an empty list selects no rule (leave it out for every rule)"
+        )
+    if isinstance(table.get("max-file-size"), float):  # (1e3: JSON Schema's integer allows it)
+        raise ConfigError(
+            f"{path}: key 'max-file-size': {table['max-file-size']!r} is not of type integer"
+        )
     for key in ("letter-files", "exclude"):
         for pattern in table.get(key, ()):
             problem = glob_problem(pattern)

@@ -148,13 +148,31 @@ class FixOutcome:
         for line in difflib.unified_diff(
             _patch_lines(self.original),
             _patch_lines(self.fixed),
-            fromfile=f"a/{self.path}",
-            tofile=f"b/{self.path}",
+            fromfile=_diff_name("a/", self.path),
+            tofile=_diff_name("b/", self.path),
         ):
             lines.append(line)
             if not line.endswith("\n"):
                 lines.append("\n\\ No newline at end of file\n")
         return "".join(lines)
+
+
+_QUOTED = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r"}
+_NEEDS_QUOTES = re.compile(r'[\x00-\x1f\x7f"\\]')
+
+
+def _diff_name(prefix: str, path: str) -> str:
+    """A file's name in a diff's header (``a/letter.txt``), in double quotes with C escapes
+    when it holds a line break, another control character, a quote or a backslash, as git
+    writes it and ``patch`` and ``git apply`` read it (unquoted, a line break would end the
+    header line)."""
+    name = prefix + path
+    if _NEEDS_QUOTES.search(name) is None:
+        return name
+    escaped = "".join(
+        _QUOTED.get(c, f"\\{ord(c):03o}" if c < " " or c == "\x7f" else c) for c in name
+    )
+    return f'"{escaped}"'
 
 
 def _patch_lines(text: str) -> list[str]:

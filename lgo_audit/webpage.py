@@ -10,7 +10,8 @@ then read like a text page (:mod:`lgo_audit.grammar.page`); findings point at th
 this text, which ``check`` shows under them.
 
 A file that is not usable HTML is an :class:`~lgo_audit.reader.InputError` (one line, exit
-status 2), as any unreadable input.
+status 2), as any unreadable input, and so is an HTML report lgo-audit wrote (its
+``generator`` meta element), which a run may find beside the letters it reported on.
 """
 
 from __future__ import annotations
@@ -49,6 +50,11 @@ def html_to_text(markup: str, path: str) -> str:
     except (etree.ParserError, etree.XMLSyntaxError, ValueError) as error:
         reason = str(error).strip() or type(error).__name__
         raise InputError(path, f"is not an HTML page that can be read ({reason})") from None
+    if document.xpath('//head/meta[@name="generator"][starts-with(@content, "lgo-audit")]'):
+        # (its findings quote letters' lines: read as a page, it would be a page of faults)
+        raise InputError(
+            path, "is an HTML report lgo-audit wrote, not a letter or page (see exclude)"
+        )
     for menu in document.xpath("//nav"):
         menu.drop_tree()
     mains = document.xpath("//main")

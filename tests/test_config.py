@@ -126,6 +126,9 @@ def test_rule_dirs_add_a_teams_own_rules(tmp_path):
         ('[per-file-ignores]\n"letters/[2020" = ["LGO1"]\n', "'per-file-ignores.letters/[2020'"),
         ('[per-file-ignores]\n"" = ["LGO1"]\n', "an empty pattern matches no file"),
         ('letter-files = ["letter-[2020.txt"]\n', "key 'letter-files': 'letter-[2020.txt'"),
+        ('exclude = ["drafts-[2020"]\n', "key 'exclude': 'drafts-[2020'"),
+        ("select = []\n", "key 'select': an empty list selects no rule"),  # (not every rule)
+        ("max-file-size = 1e3\n", "key 'max-file-size': 1000.0 is not of type integer"),
     ],
 )
 def test_a_bad_configuration_is_a_one_line_error_naming_file_and_key(tmp_path, content, message):

@@ -7,6 +7,7 @@ import os
 import shutil
 import stat
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -677,3 +678,32 @@ def test_a_diff_says_when_a_last_line_has_no_line_break():
     assert outcome.diff().endswith(
         "-old\n\\ No newline at end of file\n+new\n\\ No newline at end of file\n"
     )
+
+
+def test_a_diff_quotes_a_file_name_holding_a_line_break_as_git_does():
+    outcome = FixOutcome('new\nline "1".txt', "a\nold\n", "a\nnew\n")
+
+    assert outcome.diff().splitlines()[:2] == [
+        '--- "a/new\\nline \\"1\\".txt"',
+        '+++ "b/new\\nline \\"1\\".txt"',
+    ]
+    assert FixOutcome("café.txt", "old\n", "new\n").diff().startswith("--- a/café.txt\n")
+
+
+def test_the_diff_of_a_letter_whose_name_holds_a_line_break_applies_with_patch(tmp_path):
+    patch = shutil.which("patch")
+    if patch is None:
+        pytest.skip("no patch command")
+    letter = tmp_path / "new\nline.txt"
+    letter.write_text(stevenage_text(), encoding="utf-8")
+    fixed = tmp_path / "fixed.txt"
+    fixed.write_bytes(letter.read_bytes())
+    fix_file(fixed, rules(), authorities=load_register(None))
+    run = subprocess.run(
+        [sys.executable, "-m", "lgo_audit", "check", "--isolated", "--diff", letter.name],
+        cwd=tmp_path, capture_output=True, check=False,
+    )  # fmt: skip
+    assert run.returncode == 1, run.stderr
+    subprocess.run([patch, "-s", "-p1"], input=run.stdout, cwd=tmp_path, check=True)
+
+    assert letter.read_bytes() == fixed.read_bytes()

@@ -248,6 +248,36 @@ def test_exclude_on_the_command_line_adds_patterns_from_the_current_folder(tmp_p
     assert "stockport.txt" in result.stdout
 
 
+@pytest.mark.parametrize("how", ["./", "absolute"])
+def test_an_exclude_path_may_start_with_dot_slash_or_be_absolute(tmp_path, monkeypatch, how):
+    batch(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    drafts = "./letters/drafts" if how == "./" else str(tmp_path / "letters" / "drafts")
+    result = check("--output-format", "json", "--exclude", drafts, "letters")
+    assert "stevenage.txt" not in checked_names(result)
+    assert "stockport.txt" in checked_names(result)
+
+
+def test_a_folder_whose_files_are_all_excluded_says_so(tmp_path):
+    folder = batch(tmp_path)
+    result = check("--exclude", "*", folder)
+    assert result.exit_code == 0
+    assert stderr_lines(result) == [
+        f"lgo-audit: warning: {folder}: no letters or pages to check: the 4 files found are all "
+        "excluded (exclude, --exclude)"
+    ]
+
+
+def test_an_html_report_of_an_earlier_run_is_not_read_as_a_page(tmp_path):
+    folder = batch(tmp_path)
+    report = folder / "lgo-report.html"
+    assert check("--output-format", "html", "-o", report, folder).exit_code == 1
+    result = check("--output-format", "concise", folder)
+    assert f"{report}: is an HTML report lgo-audit wrote, not a letter or page" in result.stderr
+    assert "lgo-report.html:" not in result.stdout  # (its quoted lines read as no page of faults)
+    assert result.exit_code == 2
+
+
 def test_a_file_named_on_the_command_line_is_checked_even_if_excluded(tmp_path):
     folder = batch(tmp_path)
     result = check(
