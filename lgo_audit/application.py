@@ -571,14 +571,14 @@ class Exclusions:
         for folder, globs in patterns:
             base = os.path.realpath(folder)
             for pattern in globs:
-                glob = pattern.strip()
+                glob, start = pattern.strip(), base
                 if os.path.isabs(glob):  # (a path from the root: as one from the root folder)
-                    base, glob = os.path.realpath(os.sep), os.path.realpath(glob)
+                    glob, start = os.path.realpath(glob), os.path.realpath(os.sep)
                 while glob.startswith("./"):
                     glob = glob[2:]
                 glob = glob.strip("/").lower()
                 if "/" in glob:
-                    self._paths.append((base, glob))
+                    self._paths.append((start, glob))
                 elif glob:
                     self._names.append(glob)
 
@@ -593,9 +593,8 @@ class Exclusions:
             return True
         for base, glob in self._paths:
             relative = os.path.relpath(real, base)
-            if not relative.startswith(os.pardir) and fnmatch.fnmatchcase(
-                relative.replace(os.sep, "/").lower(), glob
-            ):
+            outside = relative == os.pardir or relative.startswith(os.pardir + os.sep)
+            if not outside and fnmatch.fnmatchcase(relative.replace(os.sep, "/").lower(), glob):
                 return True
         return False
 

@@ -258,6 +258,16 @@ def test_an_exclude_path_may_start_with_dot_slash_or_be_absolute(tmp_path, monke
     assert "stockport.txt" in checked_names(result)
 
 
+def test_an_absolute_exclude_path_does_not_change_where_the_others_start(tmp_path, monkeypatch):
+    batch(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    result = check(
+        "--output-format", "json", "--exclude", str(tmp_path / "letters" / "drafts"),
+        "--exclude", "letters/2019/*", "letters",
+    )  # fmt: skip
+    assert checked_names(result) == {"stockport.txt", "lgo-report.txt"}
+
+
 def test_a_folder_whose_files_are_all_excluded_says_so(tmp_path):
     folder = batch(tmp_path)
     result = check("--exclude", "*", folder)
