@@ -72,16 +72,20 @@ configuration or input error."""
 
 
 class Diff(NamedTuple):
-    """One file's fixes as a unified diff (``--diff``), and the codec that writes it as the
-    file's own bytes (:attr:`lgo_audit.fix.FixOutcome.encoding`)."""
+    """One file's fixes as a unified diff (``--diff``), and the codec that writes its lines
+    as the file's own bytes (:attr:`lgo_audit.fix.FixOutcome.encoding`)."""
 
     text: str
     encoding: str
 
     def encoded(self) -> bytes:
-        """The diff in :attr:`encoding` (what it cannot hold, a fix's character the file
-        could not be written with, as a backslash escape)."""
-        return self.text.encode(self.encoding, "backslashreplace")
+        """The diff as bytes: its two header lines name the file as the file system does
+        (``os.fsencode``: UTF-8, a name's stray bytes as they are), the letter's lines in
+        :attr:`encoding` (what it cannot hold, a fix's character the file could not be
+        written with, as a backslash escape)."""
+        first = self.text.find("\n", self.text.find("\n") + 1) + 1  # (after "--- " and "+++ ")
+        head, lines = self.text[:first], self.text[first:]
+        return os.fsencode(head) + lines.encode(self.encoding, "backslashreplace")
 
 
 class UsageError(Exception):

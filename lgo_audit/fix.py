@@ -165,10 +165,11 @@ def _diff_name(prefix: str, path: str) -> str:
     """A file's name in a diff's header (``a/letter.txt``), in double quotes with C escapes
     when it holds a line break, another control character, a quote or a backslash, as git
     writes it and ``patch`` and ``git apply`` read it (unquoted, a line break would end the
-    header line)."""
+    header line); a name with a space is followed by a tab, as git writes it (``patch``
+    reads the name up to the tab, which would otherwise end it at the first space)."""
     name = prefix + path
     if _NEEDS_QUOTES.search(name) is None:
-        return name
+        return name + "\t" if " " in name else name
     escaped = "".join(
         _QUOTED.get(c, f"\\{ord(c):03o}" if c < " " or c == "\x7f" else c) for c in name
     )

@@ -26,7 +26,9 @@ What :func:`normalise` does, in one pass:
    of its own (``[label]: target``, a title after it allowed, case and runs of spaces in the
    label ignored, the first definition of a label kept, as in CommonMark); the definition
    line is removed (it is not letter text), and a reference to a label the text does not
-   define stays as written. A line break in the link text,
+   define stays as written. Unlike CommonMark, a definition is read on one line only (a
+   target or a title on the line after it is not), and a label holds no bracket, escaped
+   or not. A line break in the link text,
    with the spaces around it, becomes one space (the text is one phrase); one in the target is
    removed with the spaces after it (a URL holds no space), the rest of the target kept
    verbatim. A Markdown image ``![alt](target)`` is removed entirely (alt text is not letter
@@ -383,10 +385,12 @@ _REFERENCES: Final = [
     rf"\[(?P<stext>[^\[\]{_ranges(_BREAKS)}]{{1,500}})\](?![(\[:])",
     rf"\[(?P<dlabel>[^\[\]{_ranges(_BREAKS)}]{{1,500}})\]:[^{_ranges(_BREAKS)}]*",
 ]
+# (A line starts after any of the line breaks the scan knows, a lone "\r" included.)
 _DEFINITION: Final = re.compile(
-    r"^[ ]{0,3}\[([^\[\]\n]{1,500})\]:[ ]*(?:<([^<>\n]{0,2000})>|([^\s<]\S{0,1999}))"
-    r"""(?:[ ]+(?:"[^"\n]{0,500}"|'[^'\n]{0,500}'|\([^()\n]{0,500}\)))?[ ]*$""",
-    re.MULTILINE,
+    rf"(?:(?<=[{_ranges(_BREAKS)}])|\A)[ ]{{0,3}}\[([^\[\]{_ranges(_BREAKS)}]{{1,500}})\]:[ ]*"
+    rf"(?:<([^<>{_ranges(_BREAKS)}]{{0,2000}})>|([^\s<]\S{{0,1999}}))"
+    rf"""(?:[ ]+(?:"[^"{_ranges(_BREAKS)}]{{0,500}}"|'[^'{_ranges(_BREAKS)}]{{0,500}}'"""
+    rf"""|\([^(){_ranges(_BREAKS)}]{{0,500}}\)))?[ ]*(?=[{_ranges(_BREAKS)}]|\Z)"""
 )
 
 

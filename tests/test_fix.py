@@ -707,3 +707,23 @@ def test_the_diff_of_a_letter_whose_name_holds_a_line_break_applies_with_patch(t
     subprocess.run([patch, "-s", "-p1"], input=run.stdout, cwd=tmp_path, check=True)
 
     assert letter.read_bytes() == fixed.read_bytes()
+
+
+def test_a_diff_ends_a_file_name_holding_a_space_with_a_tab_as_git_does():
+    """(GNU patch ends an unquoted name at the first space, unless a tab follows it.)"""
+    outcome = FixOutcome("my letter.txt", "a\nold\n", "a\nnew\n")
+
+    assert outcome.diff().splitlines()[:2] == ["--- a/my letter.txt\t", "+++ b/my letter.txt\t"]
+
+
+def test_a_windows_1252_diff_names_its_file_as_the_file_system_does():
+    from lgo_audit.application import Diff
+
+    outcome = FixOutcome("café £.txt", "café\nold\n", "café\nnew\n", encoding="cp1252")
+    encoded = Diff(outcome.diff(), outcome.encoding).encoded()
+
+    assert encoded.splitlines()[:2] == [
+        b"--- a/caf\xc3\xa9 \xc2\xa3.txt\t",
+        b"+++ b/caf\xc3\xa9 \xc2\xa3.txt\t",
+    ]
+    assert b" caf\xe9\n-old\n+new\n" in encoded  # (the letter's lines in Windows-1252)

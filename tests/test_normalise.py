@@ -225,6 +225,14 @@ def test_references_to_labels_not_defined_and_definitions_within_a_line_stay_as_
     assert norm.links == ()
 
 
+@pytest.mark.parametrize("line_break", ["\n", "\r", "\r\n", "\u2028"])
+def test_a_definition_stands_on_a_line_whatever_ends_it(line_break) -> None:
+    original = f"[x]: #{line_break}See [website][x].{line_break}{line_break}[y]: <#>{line_break}[y]"
+    norm = normalise(original)
+    assert [(link.text, link.target) for link in norm.links] == [("website", "#"), ("y", "#")]
+    assert "]:" not in norm.text
+
+
 def test_a_text_without_definitions_reads_reference_forms_as_text() -> None:
     norm = normalise("[sic][1] and [a]\n")
     assert (norm.text, norm.links) == ("[sic][1] and [a]\n", ())
