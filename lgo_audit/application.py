@@ -774,6 +774,38 @@ def _problems(inputs: Inputs) -> list[tuple[str, str]]:
     return [e for e in inputs.entries if not isinstance(e, str)]
 
 
+REPORT_GENERATOR = b'<meta name="generator" content="lgo-audit'
+"""What marks an HTML report lgo-audit wrote (lgo_audit/report/templates/report.html.j2),
+within its first :data:`_REPORT_HEAD` bytes."""
+_REPORT_HEAD = 4096
+
+
+def _without_the_report_rewritten(inputs: Inputs, options: CheckOptions) -> Inputs:
+    """``inputs`` without the HTML report ``-o`` names when a folder checked holds it and
+    lgo-audit wrote it (its ``generator``): the report is written again in its place, as a
+    run's output, not read as an input (which :mod:`lgo_audit.webpage` would refuse)."""
+    from lgo_audit.webpage import is_html_path
+
+    target = options.output_file
+    if target is None or not is_html_path(str(target)):
+        return inputs
+    try:
+        with open(target, "rb") as report:
+            if REPORT_GENERATOR not in report.read(_REPORT_HEAD):
+                return inputs
+    except OSError:
+        return inputs
+    name = target.name
+    kept = []
+    for entry in inputs.entries:
+        if isinstance(entry, str) and os.path.basename(entry) == name:
+            with contextlib.suppress(OSError):
+                if os.path.samefile(entry, target):
+                    continue
+        kept.append(entry)
+    return Inputs(tuple(kept))
+
+
 def _refuse_writing_over_an_input(
     options: CheckOptions, files: Sequence[str], groups: Iterable[Settings] = ()
 ) -> None:
@@ -1151,7 +1183,9 @@ def run_check(paths: Sequence[str | os.PathLike[str]], options: CheckOptions) ->
 
     _validate(options)
     table = _load_table(options.data, options.max_file_size) if options.data is not None else None
-    inputs = collect_paths(paths, _letter_files(options), _exclusions(options))
+    inputs = _without_the_report_rewritten(
+        collect_paths(paths, _letter_files(options), _exclusions(options)), options
+    )
     files = inputs.files
     tasks = _resolve(files, options)
     groups = _groups(tasks, options)

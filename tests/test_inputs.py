@@ -288,6 +288,22 @@ def test_an_html_report_of_an_earlier_run_is_not_read_as_a_page(tmp_path):
     assert result.exit_code == 2
 
 
+def test_an_html_report_written_again_in_its_place_is_not_read_as_an_input(tmp_path):
+    folder = batch(tmp_path)
+    report = folder / "lgo-report.html"
+    for _ in range(2):
+        result = check("--output-format", "html", "-o", report, folder)
+        assert result.exit_code == 1, result.output  # (stevenage's lost count: an error)
+        assert result.stderr == ""
+    assert "lgo-report.html" not in report.read_text(encoding="utf-8")
+    # another HTML file is an input like any other: never replaced by the report
+    other = folder / "page.html"
+    other.write_text("<html><body><p>A page.</p></body></html>", encoding="utf-8")
+    result = check("--output-format", "html", "-o", other, folder)
+    assert result.exit_code == 2 and "is an input" in result.stderr
+    assert other.read_text(encoding="utf-8") == "<html><body><p>A page.</p></body></html>"
+
+
 def test_a_file_named_on_the_command_line_is_checked_even_if_excluded(tmp_path):
     folder = batch(tmp_path)
     result = check(
