@@ -1553,6 +1553,13 @@ def test_inflect_puts_the_letters_label_in_the_counts_number() -> None:
     assert ev("inflect(1, '')") == ""
 
 
+def test_most_common_is_the_value_most_arguments_are_the_first_of_a_tie() -> None:
+    assert ev("most_common(1, 2, 2, null, 1, 3)") == 1  # (1 and 2 twice each: 1 comes first)
+    assert ev("most_common(3, 2, 2, null, null, null)") == 2
+    assert ev("most_common(a, b, c, d, null, null)", a="x", b="y", c="y", d="x") == "x"
+    assert ev("most_common(null, null, null, null, null, null)") is None
+
+
 def test_grouped_writes_a_count_with_thousands_separators_as_the_letters_do() -> None:
     assert ev("grouped(1794872)") == "1,794,872"
     assert ev("grouped(100000)") == "100,000"

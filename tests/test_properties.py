@@ -494,20 +494,24 @@ def _not_financial_year(draw, f):
 
 
 def _period_mismatch(draw, f):
+    """One date of the period differs from all the others (the upheld panel's too, where it
+    states one: the finding is on whichever differs, not on the others)."""
     f = _panels(f)
     which = draw(
         st.sampled_from(
-            ["compliance", "remedy", "year_ending", "header"]
-            if f.wording_2020
-            else ["compliance", "remedy", "year_ending"]
+            ["upheld", "compliance", "remedy", "year_ending"]
+            + (["header"] if f.wording_2020 else [])
         )
     )
     year = f.title_year
-    if which in ("compliance", "remedy"):  # another financial year
+    if which in ("compliance", "remedy", "upheld"):  # another financial year
         start, end = getattr(f, _PERIOD_FIELD[which])
         shift = draw(st.sampled_from([-1, 1]))
         moved = (start.replace(year=start.year + shift), end.replace(year=end.year + shift))
-        return f.replace(**{_PERIOD_FIELD[which]: moved}), (_PANEL_BASIS[which],)
+        where = (_PANEL_BASIS[which],)
+        if which == "upheld" and f.overview is not None and f.profile_year >= 2025:
+            where += ("overview",)  # (the complaint overview states the same period)
+        return f.replace(**{_PERIOD_FIELD[which]: moved}), where
     other = dt.date(year, 3, draw(st.integers(1, 30)))
     if which == "year_ending":
         return f.replace(year_ending=other), ("year_ending",)

@@ -6,7 +6,8 @@ implementation; the parser checks the number of arguments, the load-time type ch
 (:mod:`lgo_audit.expr._check`) the types, and ``python -m lgo_audit.docs`` writes the function
 reference in ``docs/writing-rules.md`` from the declarations.
 
-The core functions here know nothing of letters: choosing a value (``coalesce``, ``choose``),
+The core functions here know nothing of letters: choosing a value (``coalesce``,
+``most_common``, ``choose``),
 the text of a fact (``raw``), strings (``text``, ``lower``, ``length``, ``contains``) and
 ``abs``. The functions about percentages, dates, people and wording are the library's
 (:mod:`lgo_audit.expr.library`).
@@ -28,6 +29,17 @@ __all__ = ["CORE", "FUNCTIONS", "Function"]
 
 def _coalesce(a: Value, b: Value) -> Value:
     return b if a is None else a
+
+
+def _most_common(*values: Value) -> Value:
+    stated = [v for v in values if v is not None]
+    if not stated:
+        return None
+    counts: dict[Value, int] = {}
+    for value in stated:
+        counts[value] = counts.get(value, 0) + 1
+    most = max(counts.values())
+    return next(v for v in stated if counts[v] == most)
 
 
 def _text(x: Value) -> Value:
@@ -62,6 +74,17 @@ CORE: Final[tuple[Function, ...]] = (
         returns=T,
         doc="a unless it is null, otherwise b.",
         impl=_coalesce,
+        nulls="accept",
+    ),
+    function(
+        "most_common",
+        *((name, T) for name in ("a", "b", "c", "d", "e", "f")),
+        returns=T,
+        doc="The value most of a to f are, nulls left out; of values as common, the one given "
+        "first; null when all are null. Pass null for an argument not needed: "
+        "`most_common(upheld.period.end, compliance.period.end, remedy.period.end, "
+        "year_ending, null, null)` is the period end most of the letter states.",
+        impl=_most_common,
         nulls="accept",
     ),
     function(
