@@ -774,26 +774,14 @@ def _problems(inputs: Inputs) -> list[tuple[str, str]]:
     return [e for e in inputs.entries if not isinstance(e, str)]
 
 
-REPORT_GENERATOR = b'<meta name="generator" content="lgo-audit'
-"""What marks an HTML report lgo-audit wrote (lgo_audit/report/templates/report.html.j2),
-within its first :data:`_REPORT_HEAD` bytes."""
-_REPORT_HEAD = 4096
-
-
 def _without_the_report_rewritten(inputs: Inputs, options: CheckOptions) -> Inputs:
     """``inputs`` without the HTML report ``-o`` names when a folder checked holds it and
     lgo-audit wrote it (its ``generator``): the report is written again in its place, as a
     run's output, not read as an input (which :mod:`lgo_audit.webpage` would refuse)."""
-    from lgo_audit.webpage import is_html_path
+    from lgo_audit.webpage import is_own_report
 
     target = options.output_file
-    if target is None or not is_html_path(str(target)):
-        return inputs
-    try:
-        with open(target, "rb") as report:
-            if REPORT_GENERATOR not in report.read(_REPORT_HEAD):
-                return inputs
-    except OSError:
+    if target is None or not is_own_report(target):
         return inputs
     name = target.name
     kept = []

@@ -19,13 +19,32 @@ from __future__ import annotations
 import re
 from pathlib import PurePath
 
-__all__ = ["HTML_SUFFIXES", "html_to_text", "is_html_path"]
+__all__ = ["GENERATOR", "HTML_SUFFIXES", "html_to_text", "is_html_path", "is_own_report"]
 
 HTML_SUFFIXES = (".html", ".htm")
 """What a saved web page's file name ends with."""
 
 _DECLARATION = re.compile(r"\A\s*<\?xml[^>]*\?>", re.IGNORECASE)
 _BLANK_RUNS = re.compile(r"\n[ \t]*\n(?:[ \t]*\n)+")
+
+
+GENERATOR = "lgo-audit"
+"""The ``generator`` meta element's content in the HTML reports lgo-audit writes
+(``lgo_audit/report/templates/report.html.j2``): how such a report is known when read."""
+_REPORT_MARK = f'<meta name="generator" content="{GENERATOR}'.encode()
+_REPORT_HEAD = 4096  # bytes of a file in which its report's mark stands
+
+
+def is_own_report(path: str | PurePath) -> bool:
+    """Whether ``path`` is an HTML report lgo-audit wrote (its mark within the first
+    :data:`_REPORT_HEAD` bytes); False for a file that cannot be read."""
+    if not is_html_path(str(path)):
+        return False
+    try:
+        with open(path, "rb") as report:
+            return _REPORT_MARK in report.read(_REPORT_HEAD)
+    except OSError:
+        return False
 
 
 def is_html_path(path: str) -> bool:
@@ -50,7 +69,7 @@ def html_to_text(markup: str, path: str) -> str:
     except (etree.ParserError, etree.XMLSyntaxError, ValueError) as error:
         reason = str(error).strip() or type(error).__name__
         raise InputError(path, f"is not an HTML page that can be read ({reason})") from None
-    if document.xpath('//head/meta[@name="generator"][starts-with(@content, "lgo-audit")]'):
+    if document.xpath(f'//head/meta[@name="generator"][starts-with(@content, "{GENERATOR}")]'):
         # (its findings quote letters' lines: read as a page, it would be a page of faults)
         raise InputError(
             path, "is an HTML report lgo-audit wrote, not a letter or page (see exclude)"
