@@ -159,6 +159,11 @@ class _ResultSequence(Sequence[FileResult]):
         raise NotImplementedError
 
 
+_SPOOL_WRITE = 1 << 20
+"""Bytes of results a batch's spool gathers before writing them in one call (a write of each
+result's few kilobytes cost the main process a tenth of a second over 10,000 letters)."""
+
+
 class Results(_ResultSequence):
     """A check's results, in order (one per file, then the statistics table's own findings
     if any), as the whole check left them: each letter's findings with those of the
@@ -186,7 +191,8 @@ class Results(_ResultSequence):
         self._lean_at: array[int] = array("q")
         self._changed: dict[int, bool] = {}  # whether a result's file changed since (facts)
         self._end = 0  # the spool's size: where the next result goes
-        self._writing = True  # whether the spool's position is its end (no read since)
+        self._written = 0  # how much of it is in the file (the rest is in _unwritten)
+        self._unwritten: list[bytes] = []
         if spool:
             import tempfile
 
@@ -218,17 +224,19 @@ class Results(_ResultSequence):
             import pickle  # (pickled or spooled results are a batch's)
 
             data = result if isinstance(result, bytes) else pickle.dumps(result, protocol=5)
-            if not self._writing:  # (a result was read since the last was added)
-                self._file.seek(self._end)
-                self._writing = True
             path, profile, pieced = lean if lean is not None else (None, None, None)
+            unwritten = self._unwritten
             if pieced is not None:
                 self._lean_at.append(self._end)
-                self._end += self._file.write(pieced)
+                unwritten.append(pieced)
+                self._end += len(pieced)
             else:
                 self._lean_at.append(-1)
             self._offsets.append(self._end)
-            self._end += self._file.write(data)
+            unwritten.append(data)
+            self._end += len(data)
+            if self._end - self._written >= _SPOOL_WRITE:
+                self._write_out()
             self._lean_paths.append(path)
             self._lean_profiles.append(_PROFILE_NAMES.setdefault(profile, profile))
         elif isinstance(result, FileResult):
@@ -337,9 +345,18 @@ class Results(_ResultSequence):
         import pickle
 
         assert self._file is not None
-        self._writing = False
+        if self._unwritten:
+            self._write_out()
         self._file.seek(start)
         return pickle.load(self._file)
+
+    def _write_out(self) -> None:
+        """Write the results gathered since the last write at the spool's end."""
+        assert self._file is not None
+        self._file.seek(self._written)
+        self._file.write(b"".join(self._unwritten))
+        self._unwritten.clear()
+        self._written = self._end
 
     def facts(self, index: int) -> LetterFacts:
         """The kept facts of result ``index`` as checked (for the batch stage). Their places

@@ -382,6 +382,8 @@ def judge_batch(
         code = rule.code
         selected = None if selects is None else {i for i in batch.numbers() if selects(i, code)}
         renditions = rule.check == RENDITIONS_DIFFER.name
+        against_letter = rule.check == PAGE_DIFFERS_FROM_LETTER.name
+        agrees = not (renditions or against_letter or rule.unique)  # the letters of a group agree
         first: dict[tuple[Any, ...], int] = {}
         groups: dict[tuple[Any, ...], list[int]] = {}  # those of two letters or more
         for index in renditions_of if renditions else batch.numbers():
@@ -409,6 +411,10 @@ def judge_batch(
                 if name != KIND
             )
             for binding in bindings:
+                if agrees:  # (read from the batch: no environment per letter)
+                    judged.update(indexes)
+                    failed.update(_agree(rule, batch, judgement, indexes, label, binding))
+                    continue
                 members: list[tuple[int, expr.Env]] = [
                     (i, _bound(batch.env(i), binding)) for i in indexes
                 ]
@@ -420,15 +426,12 @@ def judge_batch(
                         )
                     )
                     continue
-                if rule.check == PAGE_DIFFERS_FROM_LETTER.name:
+                if against_letter:
                     judged.update(i for i, _ in members if _kind(batch, i) == "page")
                     failed.update(_page_against_letter(rule, batch, judgement, members, binding))
                     continue
                 judged.update(i for i, _ in members)
-                if rule.unique:
-                    failed.update(_unique(rule, batch, judgement, members, label, binding))
-                else:
-                    failed.update(_agree(rule, batch, judgement, members, label, binding))
+                failed.update(_unique(rule, batch, judgement, members, label, binding))
         outcomes = bytearray([_NONE]) * len(batch.values)
         for index in batch.numbers() if selected is None else selected:
             outcomes[index] = 1 if index in failed else 0 if index in judged else 2
@@ -566,33 +569,54 @@ def _unique(
     return failed
 
 
+def _agreed(rule: Rule, batch: Batch, binding: Binding | None) -> Callable[[int], Any]:
+    """What a letter's ``agree`` gives (raises ExprEvalError): a fact's value read from the
+    batch when ``agree`` names one (admitted as an expression admits it), else the
+    expression evaluated over the letter's kept values."""
+    assert rule.agree is not None
+    node = rule.agree_node
+    if isinstance(node, expr.Name) and (binding is None or node.name not in binding.values):
+        name = node.name
+        target = name if binding is None else binding.names.get(name, name)
+        where = f"fact {name!r}"
+        value = batch.value
+        check = expr.check_value
+
+        def read(index: int) -> Any:
+            return check(value(index, target), where)
+
+        return read
+    agree = rule.agree
+    return lambda index: agree(_bound(batch.env(index), binding))
+
+
 def _agree(
     rule: Rule,
     batch: Batch,
     judgement: Judgement,
-    members: list[tuple[int, expr.Env]],
+    indexes: list[int],
     label: str,
     binding: Binding | None,
 ) -> set[int]:
-    assert rule.agree is not None
-    values: list[tuple[int, expr.Env, Any]] = []
-    for index, env in members:
+    agreed = _agreed(rule, batch, binding)
+    values: list[tuple[int, Any]] = []
+    for index in indexes:
         try:
-            value = rule.agree(env)
+            value = agreed(index)
         except expr.ExprEvalError:
             continue
         if value is not None:
-            values.append((index, env, value))
-    counts = Counter(_comparable(v) for _, _, v in values)
+            values.append((index, value))
+    counts = Counter(_comparable(v) for _, v in values)
     if len(counts) < 2:
         return set()
     ranked = counts.most_common()
     majority = ranked[0][0] if ranked[0][1] > ranked[1][1] else None
-    majority_value = next((v for _, _, v in values if _comparable(v) == majority), None)
-    differing = [i for i, _, v in values if _comparable(v) != majority]
+    majority_value = next((v for _, v in values if _comparable(v) == majority), None)
+    differing = [i for i, v in values if _comparable(v) != majority]
     disagreeing = _names([batch.paths[i] for i in differing])
     failed = set()
-    for index, _, value in values:
+    for index, value in values:
         if _comparable(value) == majority:
             continue
         params = {

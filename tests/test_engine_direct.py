@@ -174,6 +174,47 @@ def test_a_compiled_expression_reads_its_values_as_an_env_would(
     assert _outcome(lambda: direct.fn(table)) == through_env, expr.unparse(node)
 
 
+class _CountedReads(dict):
+    """A letter's values that count how often each is read."""
+
+    def __init__(self, *args: object) -> None:
+        super().__init__(*args)
+        self.reads: dict[str, int] = {}
+
+    def __getitem__(self, key: str) -> object:
+        self.reads[key] = self.reads.get(key, 0) + 1
+        return super().__getitem__(key)
+
+
+def test_a_local_expression_is_worked_out_once_a_letter_for_every_case_of_the_same_meaning():
+    # LGO203's shape: ten entries read one agreed period (a `let` over facts only), and each
+    # entry's own value (a computed `each` value) makes another expression of another meaning
+    sum_ = expr.parse("a + k")
+    first = direct_compile(expr.parse("n"), {}, {"n": sum_, "k": Literal(1)})
+    again = direct_compile(expr.parse("n * 2"), {}, {"n": sum_, "k": Literal(1)})
+    same = direct_compile(expr.parse("m"), {}, {"m": expr.parse("a + k"), "k": Literal(1)})
+    other = direct_compile(expr.parse("n"), {}, {"n": sum_, "k": Literal(2)})
+    letter = _CountedReads({"a": 10})
+    for compiled in (first, again, same, other):
+        letter.update(compiled.constants)
+    assert [first.fn(letter), again.fn(letter), same.fn(letter), other.fn(letter)] == [
+        11,
+        22,
+        11,
+        12,
+    ]
+    assert letter.reads["a"] == 2  # once for a + 1 (three readers), once for a + 2
+    assert first.fn(_CountedReads({"a": 20, **first.constants})) == 21  # the next letter
+
+
+def test_a_local_expression_that_cannot_be_evaluated_raises_at_every_reading():
+    compiled = direct_compile(expr.parse("n"), {}, {"n": expr.parse("choose(a, 1, 2)")})
+    letter = {"a": 5, **compiled.constants}  # a number where true or false must be
+    for _ in range(2):
+        with pytest.raises(ExprEvalError):
+            compiled.fn(letter)
+
+
 @settings(max_examples=300, deadline=None)
 @given(_TREES, st.lists(FACT_VALUES.filter(_admitted), min_size=1, max_size=6))
 def test_a_when_split_into_guards_and_the_rest_is_true_exactly_when_the_when_is(

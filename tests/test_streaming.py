@@ -374,3 +374,24 @@ def test_a_spool_read_between_additions_gives_back_each_result_as_added(steps):
         assert [results._load(i) for i in range(len(added))] == added
     finally:
         results.close()
+
+
+@pytest.mark.parametrize("gathered", [1, 10_000, 1 << 20], ids=["each", "some", "all"])
+def test_a_spool_read_between_additions_gives_back_every_result_as_added(monkeypatch, gathered):
+    # results are gathered and written a megabyte at a time; a read in between (the batch
+    # stage asking a letter's facts) must see every result added so far, and the next
+    # additions must go after them
+    monkeypatch.setattr(application, "_SPOOL_WRITE", gathered)
+    made = [
+        FileResult(f"letter-{i}.txt", sha256=f"{i:064x}", source_text="x" * (i * 997))
+        for i in range(12)
+    ]
+    results = application.Results(spool=True)
+    for i, result in enumerate(made):
+        results.add(result)
+        if i % 5 == 4:
+            assert results[i // 2] == made[i // 2]
+    results.finish(None, lambda _: (), (), keep_source=True)
+    assert list(results) == made
+    assert results[3] == made[3] and results[-1] == made[-1]
+    results.close()

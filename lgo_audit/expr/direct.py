@@ -10,7 +10,11 @@ the values in one dict; the closures made here read that dict directly:
   its own); the local names of an ``each`` entry that stand for a fact are replaced by that
   fact's name when the rule is compiled, so no environment object is made per entry;
 * a local name that stands for an expression (``let``, or a computed ``each`` value) is that
-  expression, compiled in its place, its value admitted as the environment would admit it;
+  expression, compiled in its place, its value admitted as the environment would admit it
+  and kept in the values dict the first time it is read: every case of every rule that reads
+  an expression of the same meaning (local names replaced by what they stand for) reads the
+  kept value for the rest of the letter (LGO203's ten entries work out the agreed period
+  once, not twenty times);
 * chains of ``and`` / ``or`` are one closure over their operands, and a leading run of
   ``x is not null`` in a chain of ``and`` is a loop over dict look-ups;
 * constants are folded when compiled, as ``compile_expr`` folds them, and read from the dict
@@ -187,11 +191,38 @@ class _Compiler:
             except ExprEvalError:
                 pass
         compute = self.as_fn(operand)
+        key = _memo_key(self.meaning(local))
+        unset = _UNSET
 
         def local_value(values: Values) -> Value:  # admitted as BoundEnv's value is
-            return check_value(compute(values), where)
+            # An expression's value is the same wherever it is read in one letter: worked out
+            # once per letter, kept in the letter's values dict (an error is not kept: each
+            # reading raises its own).
+            value: Value = values.get(key, unset)
+            if value is unset:
+                value = values[key] = check_value(compute(values), where)
+            return value
 
         return ("f", local_value)
+
+    def meaning(self, node: Node) -> Any:
+        """``node`` with every local name replaced by what it stands for, as a nested tuple:
+        two local expressions with the same meaning have the same value for a letter."""
+        if isinstance(node, Name):
+            target = self.local_names.get(node.name)
+            if target is not None:
+                return ("name", target)
+            local = self.local_nodes.get(node.name)
+            return ("name", node.name) if local is None else self.meaning(local)
+        if isinstance(node, Literal):
+            return ("literal", node)
+        if isinstance(node, IsNull):
+            return ("is null", node.negated, self.meaning(node.operand))
+        if isinstance(node, Unary):
+            return ("unary", node.op, self.meaning(node.operand))
+        if isinstance(node, Binary):
+            return ("binary", node.op, self.meaning(node.left), self.meaning(node.right))
+        return ("call", node.function, *(self.meaning(a) for a in node.args))
 
     def is_null(self, node: IsNull) -> _Operand:
         kind, payload = self.compile(node.operand)
@@ -607,6 +638,19 @@ def _pair_with_nulls(function: Callable[..., Value], left: _Operand, right: _Ope
         return function(a, second(values))
 
     return fns
+
+
+_UNSET: Final = object()  # no value kept yet for a local expression
+_MEMO_PREFIX: Final = "local:"
+_memo_keys: dict[Any, str] = {}
+
+
+def _memo_key(meaning: Any) -> str:
+    """The key of the values dict under which a local expression of that meaning is kept."""
+    key = _memo_keys.get(meaning)
+    if key is None:
+        key = _memo_keys[meaning] = f"{_MEMO_PREFIX}{len(_memo_keys)}"
+    return key
 
 
 def _as_fn(operand: _Operand) -> DirectFn:
