@@ -829,9 +829,13 @@ def _refuse_writing_over_an_input(
         for folder in settings.rule_dirs:
             with contextlib.suppress(OSError):
                 read.extend(entry.path for entry in os.scandir(folder) if entry.is_file())
+    try:
+        written = os.stat(target)
+    except (OSError, ValueError):
+        return
     for given in read:
-        with contextlib.suppress(OSError):
-            if os.path.samefile(target, given):
+        with contextlib.suppress(OSError, ValueError):
+            if os.path.samestat(written, os.stat(given)):  # (the report's stat taken once)
                 raise UsageError(
                     f"{_shown(target)}: is an input ({_shown(given)}); the report would replace "
                     "it: name another output file"
