@@ -10,6 +10,8 @@ import datetime
 import functools
 import math
 import pickle
+import re
+import unicodedata
 import zlib
 from decimal import Decimal
 from fractions import Fraction
@@ -59,6 +61,7 @@ from lgo_audit.expr import (
 )
 from lgo_audit.expr._ast import children
 from lgo_audit.expr.library import GROUPS, LIBRARY
+from lgo_audit.expr.library import people as people_library
 
 
 class DictEnv:
@@ -716,6 +719,23 @@ def test_year_month_day() -> None:
 def test_same_person(a: str, b: str, expected: bool) -> None:
     assert ev("same_person(a, b)", a=a, b=b) is expected
     assert ev("same_person(b, a)", a=a, b=b) is expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=40), st.text(max_size=40))
+def test_same_person_keeps_of_each_word_exactly_its_letters_and_digits(a: str, b: str) -> None:
+    # what the words of a name are, written out character by character (the definition)
+    def person(text: str) -> tuple[frozenset[str], tuple[str, ...], str] | None:
+        split = re.split(r"[\s.]+", unicodedata.normalize("NFKC", text).casefold())
+        words = ["".join(c for c in part if c.isalnum()) for part in split]
+        words = [w for w in words if w]
+        titles = set()
+        while len(words) > 1 and words[0] in people_library._TITLES:
+            titles.add(people_library._TITLES[words.pop(0)])
+        return (frozenset(titles), tuple(words[:-1]), words[-1]) if words else None
+
+    assert people_library._person(a) == person(a)
+    assert people_library._person(b) == person(b)
 
 
 def test_string_functions() -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from lgo_audit.expr._declare import Function, date_arg, function, string_arg, whole_arg
 from lgo_audit.expr._types import BOOLEAN, DATE, INTEGER, STRING
@@ -65,9 +65,13 @@ def _signatory_on(d: Value) -> Value:
 
 
 def _issue_month(year: Value) -> Value:
+    return _issue_month_of(whole_arg("issue_month", "year", year))
+
+
+@lru_cache(maxsize=256)  # every letter asks, of a few years
+def _issue_month_of(wanted: int) -> int:
     from lgo_audit.grammar import DEFAULT_PROFILE, PROFILES
 
-    wanted = whole_arg("issue_month", "year", year)
     fitting = [p for p in PROFILES.values() if p.year <= wanted]
     profile = max(fitting, key=lambda p: p.year) if fitting else PROFILES[DEFAULT_PROFILE]
     return profile.issue_month

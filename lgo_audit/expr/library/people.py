@@ -31,6 +31,7 @@ _TITLES: Final = {
     "rev": "rev",
 }
 _NAME_SPLIT: Final = re.compile(r"[\s.]+")
+_NOT_ALPHANUMERIC: Final = re.compile(r"[\W_]+")  # exactly the characters not str.isalnum()
 
 
 @lru_cache(maxsize=4096)  # a batch names the same few people again and again
@@ -39,7 +40,7 @@ def _person(text: str) -> tuple[frozenset[str], tuple[str, ...], str] | None:
     (immutable: the answer for a name is remembered)."""
     words = []
     for part in _NAME_SPLIT.split(unicodedata.normalize("NFKC", text).casefold()):
-        word = "".join(ch for ch in part if ch.isalnum())
+        word = part if part.isalnum() else _NOT_ALPHANUMERIC.sub("", part)
         if word:
             words.append(word)
     titles = set()
