@@ -100,13 +100,11 @@ def _judge_cases(
 ) -> None:
     """Judge the fact rules' cases over the letter's values, as :func:`_fact_findings` judges
     each rule: a rule applies when one of its cases does (its ``when`` true and its ``assert``
-    not null), fails when one fails, and is an error (its other cases left) when one cannot be
-    evaluated. A failure's message and fix are made through an Env, as there."""
+    not null), fails when one fails, and is an error when one cannot be evaluated (a finding
+    of its own, naming the entry: its other cases are judged all the same). A failure's
+    message and fix are made through an Env, as there."""
     absent = {key for key in guard_keys if values[key] is None}
-    errored = -1
     for index, step, guards, when, assertion, binding in cases:
-        if index == errored:
-            continue  # the rule could not be evaluated: its other cases are not judged
         if guards and not absent.isdisjoint(guards):
             continue  # a guard of the when fails: the when is not true
         try:
@@ -131,15 +129,14 @@ def _judge_cases(
             message = expr.render_template(rule.message, local)
             fix = _fix(parsed, rule, local, binding)
         except expr.ExprEvalError as error:
-            rule = step.rule
-            message = f"rule could not be evaluated: {error}"
-            findings.append(_finding(parsed, rule, message, FILE_START, ()))
+            # a finding of its own; the rule's other cases are judged all the same
+            findings.append(_not_evaluated(parsed, step.rule, binding, error))
             results[index] = step.error
-            errored = index
             continue
         primary, related = _locations(parsed, rule.at, binding)
         findings.append(_finding(parsed, rule, message, primary, related, fix))
-        results[index] = step.failed
+        if results[index] is not step.error:  # (an entry that could not be evaluated wins)
+            results[index] = step.failed
 
 
 # --- the plan: what each rule does for letters of one template year and kind ----------------
@@ -533,6 +530,7 @@ def _fact_findings(
         environments = [(env, None)]
     findings: list[Finding] = []
     applied = False
+    errored = False
     for local, binding in environments:
         try:
             if rule.when is not None and rule.when(local) is not True:
@@ -547,12 +545,28 @@ def _fact_findings(
             message = expr.render_template(rule.message, local)
             fix = _fix(parsed, rule, local, binding)
         except expr.ExprEvalError as error:
-            message = f"rule could not be evaluated: {error}"
-            findings.append(_finding(parsed, rule, message, FILE_START, ()))
-            return findings, True
+            findings.append(_not_evaluated(parsed, rule, binding, error))
+            errored = True
+            continue  # (the other entries are judged all the same)
         primary, related = _locations(parsed, rule.at, binding)
         findings.append(_finding(parsed, rule, message, primary, related, fix))
+    if errored:
+        return findings, True
     return (findings if applied else None), False
+
+
+def _not_evaluated(
+    parsed: ParsedLetter, rule: Rule, binding: Binding | TextLink | None, error: Exception
+) -> Finding:
+    """The finding of a rule (or of one entry of its ``each``) that could not be evaluated
+    for the letter, at line 1, saying why (and which entry: the others are judged)."""
+    which = ""
+    if isinstance(binding, TextLink):
+        which = f" (link {parsed.text.links.index(binding) + 1} of {len(parsed.text.links)})"
+    elif binding is not None and isinstance(rule.each, tuple) and binding in rule.each:
+        which = f" (each entry {rule.each.index(binding) + 1} of {len(rule.each)})"
+    message = f"rule could not be evaluated{which}: {error}"
+    return _finding(parsed, rule, message, FILE_START, ())
 
 
 def _resolve(name: str, binding: Binding | TextLink | None) -> str:

@@ -280,3 +280,54 @@ def test_a_stated_percentage_checked_against_counts_is_judged_as_the_functions_j
     table: dict[str, object] = {**direct.constants, **values}
     through_env = _outcome(lambda: expr.compile_expr(node)(DictEnv(values)))
     assert _outcome(lambda: direct.fn(table)) == through_env
+
+
+_ENTRIES_RULE = """
+code = "LGO901"
+name = "rates-near-their-averages"
+severity = "warning"
+summary = "A rate far from its average"
+when = "rate is not null and avg is not null"
+assert = "gap < 20"
+message = "{what} rate {rate} is {gap} points from its average {avg}"
+at = ["rate"]
+let = { gap = "abs(rate - avg) * choose(what == 'upheld', BIG, 1)" }
+each = [
+  { rate = "upheld.percent", avg = "upheld.average", what = "'upheld'" },
+  { rate = "remedy.percent", avg = "remedy.average", what = "'remedy'" },
+]
+explanation = "A test rule."
+
+[[examples]]
+kind = "valid"
+description = "rates near their averages"
+
+[[examples]]
+kind = "invalid"
+description = "a remedy rate far from its average"
+replace = [{ old = "average of 11%", new = "average of 40%" }]
+"""
+
+
+@pytest.mark.parametrize("judged", ["over values", "through an env"])
+def test_an_each_entry_that_cannot_be_evaluated_is_a_finding_and_the_others_are_judged(
+    tmp_path, monkeypatch, judged
+):
+    # the upheld entry's gap is beyond the language's bounds; the remedy entry fails as written
+    big = "100000000000000000000000000000 * 100000000000000000000000000000"
+    (tmp_path / "rule.toml").write_text(_ENTRIES_RULE.replace("BIG", big), encoding="utf-8")
+    rules = [r for r in load_rules([tmp_path]) if r.code == "LGO901"]
+    text, _ = build_example({"replace": [{"old": "average of 11%", "new": "average of 40%"}]})
+    parsed, _, _ = checked_letter(text, "letter.txt")
+    assert parsed.facts["remedy.average"].value == 40
+    if judged == "over values":
+        compiled_plan(parsed, rules)
+        findings, results = engine.run_rules(parsed, rules)
+    else:
+        findings, results = judged_through_an_env(parsed, rules, monkeypatch)
+    assert [f.message for f in findings] == [
+        "rule could not be evaluated (each entry 1 of 2): number too large "
+        "(numerator or denominator above 10**40)",
+        "remedy rate 0 is 40 points from its average 40",
+    ]
+    assert [r.outcome for r in results] == [Outcome.ERROR]
