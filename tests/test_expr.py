@@ -714,6 +714,12 @@ def test_year_month_day() -> None:
         ("Ms Smith", "Ms Smyth", False),
         ("Ms Jane Smith", "Ms Jane O'Neil-Smith", False),
         ("", "Ms Smith", False),
+        ("Mr Ludwig van Beethoven", "Mr Van Beethoven", True),
+        ("Ms Jane de la Cruz", "Ms de la Cruz", True),
+        ("Mr Rhys ap Gruffydd", "Mr R. Gruffydd", True),
+        ("Ms Jane de la Cruz", "Ms Ann de la Cruz", False),
+        ("Mr Łukasz Nowak", "Mr Ł. Nowak", True),
+        ("Mr Łukasz Nowak", "Mr Lukasz Nowak", False),
     ],
 )
 def test_same_person(a: str, b: str, expected: bool) -> None:
@@ -732,7 +738,8 @@ def test_same_person_keeps_of_each_word_exactly_its_letters_and_digits(a: str, b
         titles = set()
         while len(words) > 1 and words[0] in people_library._TITLES:
             titles.add(people_library._TITLES[words.pop(0)])
-        return (frozenset(titles), tuple(words[:-1]), words[-1]) if words else None
+        given = tuple(w for w in words[:-1] if w not in people_library.NAME_PARTICLES)
+        return (frozenset(titles), given, words[-1]) if words else None
 
     assert people_library._person(a) == person(a)
     assert people_library._person(b) == person(b)

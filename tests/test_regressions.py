@@ -3,6 +3,8 @@ minimised example that showed it."""
 
 from __future__ import annotations
 
+import pytest
+
 from lgo_audit.engine import run_rules
 from lgo_audit.examples import base_letter
 from lgo_audit.parse import ParsedLetter, parse_source
@@ -46,6 +48,37 @@ def test_a_role_ending_in_of_words_does_not_run_on_into_the_council_on_the_next_
     assert fact(parsed, "authority.name") == "Stockport Metropolitan Borough Council"
     assert fact(parsed, "salutation.name") == "Ms Smith"
     assert codes(parsed) == []
+
+
+@pytest.mark.parametrize(
+    ("addressee", "salutation"),
+    [
+        ("Mr Łukasz Nowak", "Dear Mr Nowak"),
+        ("Ms Agnieszka Żak", "Dear Ms Żak"),
+        ("Mr Ştefan Popescu", "Dear Mr Popescu"),
+        ("Ms Ōtsuka", "Dear Ms Ōtsuka"),
+        ("Mr Ludwig van Beethoven", "Dear Mr van Beethoven"),
+        ("Mr Ludwig van Beethoven", "Dear Mr Van Beethoven"),
+        ("Ms Jane de la Cruz", "Dear Ms de la Cruz"),
+        ("Mr Rhys ap Gruffydd", "Dear Mr Gruffydd"),
+    ],
+)
+def test_an_addressee_named_in_any_script_or_with_a_particle_is_read_and_greeted(
+    addressee, salutation
+):
+    # Found by a trial: a name with a letter beyond Latin-1, or a lower-case "van", "de la" or
+    # "ap", was no addressee: the block was unexpected text and the letter lacked an addressee
+    # (LGO006, LGO002); "Dear Mr Van Beethoven" to "Mr Ludwig van Beethoven" was LGO301.
+    letter = edited("Ms Smith\nChief Executive", f"{addressee}\nChief Executive")
+    parsed = parse(letter.replace("Dear Ms Smith", salutation))
+    assert fact(parsed, "addressee.name") == addressee
+    assert fact(parsed, "addressee.role") == "Chief Executive"
+    assert codes(parsed) == []
+
+
+def test_an_addressee_in_another_script_greeted_as_another_person_is_still_a_mismatch():
+    letter = edited("Ms Smith\nChief Executive", "Mr Łukasz Nowak\nChief Executive")
+    assert codes(parse(letter.replace("Dear Ms Smith", "Dear Mr Kowalski"))) == ["LGO301"]
 
 
 def test_the_publication_paragraph_may_be_hard_wrapped_inside_the_maps_name():

@@ -10,6 +10,7 @@ import re
 
 import pyparsing as pp
 
+from lgo_audit.expr.library.people import NAME_PARTICLES
 from lgo_audit.grammar.elements import (
     fact,
     line_end,
@@ -61,11 +62,18 @@ _ROLE = (
     r"|Leader(?:[ ]+of[ ]+the[ ]+Council)?)"
     r"(?:[ ]+(?:and|&)[ ]+Head[ ]+of[ ]+Paid[ ]+Service)?\b"
 )
-_UPPER = "A-ZÀ-ÖØ-Þ"  # names are written with accents too: Zoë, Siân, Ní Bhriain
-_LETTER = "A-Za-zÀ-ÖØ-öø-ÿ"
-_NAME_WORD = rf"[{_UPPER}][{_LETTER}'\-]*\.?"
+# A name's words start with a capital and are letters of any script (Zoë, Siân, Ní Bhriain,
+# Łukasz, Ōtsuka), with apostrophes and hyphens: any letter but an ASCII lower-case one first,
+# then letters (a letter: a word character that is no digit or underscore).
+_UPPER = r"(?![a-z])[^\W\d_]"
+_LETTER = r"(?:[^\W\d_]|['\-])"
+_NAME_WORD = rf"{_UPPER}{_LETTER}*\.?"
+# the particles before a surname, written in lower case ("van", "de la", "ap")
+_PARTICLES = "|".join(sorted(NAME_PARTICLES, key=len, reverse=True))
 
-person = pp.Regex(rf"{_HONORIFIC}(?:[ ]+(?!{_ROLE}){_NAME_WORD}){{1,4}}")
+person = pp.Regex(
+    rf"{_HONORIFIC}(?:[ ]+(?!{_ROLE})(?:(?:{_PARTICLES})[ ]+){{0,3}}{_NAME_WORD}){{1,4}}"
+)
 role = pp.Regex(_ROLE)
 # (Bounded, as every pattern that reads along a line: a letter whose line breaks were lost is
 # one line, and an unbounded run would read to its end at every attempt, in quadratic time.)
@@ -84,8 +92,8 @@ _SIGNATORY_TITLES = (
 )
 signatory_title = pp.Regex(_SIGNATORY_TITLES, flags=re.IGNORECASE)
 signatory = pp.Regex(
-    rf"(?!(?:{_SIGNATORY_TITLES}))(?:{_HONORIFIC}[ ]+)?[{_UPPER}][{_LETTER}'\-]+"
-    rf"(?:[ ]+[{_UPPER}][{_LETTER}'\-]+){{1,3}}"
+    rf"(?!(?:{_SIGNATORY_TITLES}))(?:{_HONORIFIC}[ ]+)?{_UPPER}{_LETTER}+"
+    rf"(?:[ ]+{_UPPER}{_LETTER}+){{1,3}}"
     r"(?=[ ]*(?:\n|\Z))",
     flags=0,
 )

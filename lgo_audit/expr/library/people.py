@@ -30,6 +30,14 @@ _TITLES: Final = {
     "councillor": "cllr",
     "rev": "rev",
 }
+NAME_PARTICLES: Final = frozenset(
+    {"ab", "ap", "bin", "da", "das", "de", "del", "della", "den", "der", "di", "dos", "du"}
+    | {"la", "le", "ten", "ter", "van", "von", "zu"}
+)
+"""The words that join a surname and stand before it, in lower case ("Ludwig van Beethoven",
+"Jane de la Cruz", "Rhys ap Gruffydd"): the addressee block reads them as part of the name
+(:mod:`lgo_audit.grammar.profile_2020`), and :func:`same_person` leaves them out, however
+written ("Mr Van Beethoven" is "Mr Ludwig van Beethoven")."""
 _NAME_SPLIT: Final = re.compile(r"[\s.]+")
 _NOT_ALPHANUMERIC: Final = re.compile(r"[\W_]+")  # exactly the characters not str.isalnum()
 
@@ -48,7 +56,8 @@ def _person(text: str) -> tuple[frozenset[str], tuple[str, ...], str] | None:
         titles.add(_TITLES[words.pop(0)])
     if not words:
         return None
-    return frozenset(titles), tuple(words[:-1]), words[-1]
+    given = tuple(word for word in words[:-1] if word not in NAME_PARTICLES)
+    return frozenset(titles), given, words[-1]
 
 
 def _given_compatible(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
@@ -85,7 +94,8 @@ FUNCTIONS: tuple[Function, ...] = (
         ("b", STRING),
         returns=BOOLEAN,
         doc="Whether two written names denote the same person: case and punctuation are "
-        "ignored; titles must agree when both are given; surnames must be equal; given names "
+        "ignored, and so are the particles before a surname ('van', 'de', 'ap', ...); titles "
+        "must agree when both are given; surnames must be equal; given names "
         'or initials must be compatible when both are given ("Ms Jane Smith", '
         '"Ms J. Smith" and "Ms Smith" are one person).',
         impl=_same_person,
