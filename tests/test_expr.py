@@ -720,6 +720,10 @@ def test_year_month_day() -> None:
         ("Ms Jane de la Cruz", "Ms Ann de la Cruz", False),
         ("Mr Łukasz Nowak", "Mr Ł. Nowak", True),
         ("Mr Łukasz Nowak", "Mr Lukasz Nowak", False),
+        ("Dr Jane Smith OBE", "Dr Smith", True),
+        ("Prof. Ann Lee CBE PhD", "Professor A. Lee", True),
+        ("Ms Yo-Yo Ma", "Ms Ma", True),
+        ("Dr Jane Smith OBE", "Dr Jones", False),
     ],
 )
 def test_same_person(a: str, b: str, expected: bool) -> None:
@@ -738,6 +742,8 @@ def test_same_person_keeps_of_each_word_exactly_its_letters_and_digits(a: str, b
         titles = set()
         while len(words) > 1 and words[0] in people_library._TITLES:
             titles.add(people_library._TITLES[words.pop(0)])
+        while len(words) > 1 and words[-1] in people_library.POST_NOMINALS:
+            words.pop()
         given = tuple(w for w in words[:-1] if w not in people_library.NAME_PARTICLES)
         return (frozenset(titles), given, words[-1]) if words else None
 

@@ -61,6 +61,7 @@ def test_a_role_ending_in_of_words_does_not_run_on_into_the_council_on_the_next_
         ("Mr Ludwig van Beethoven", "Dear Mr Van Beethoven"),
         ("Ms Jane de la Cruz", "Dear Ms de la Cruz"),
         ("Mr Rhys ap Gruffydd", "Dear Mr Gruffydd"),
+        ("Dr Jane Smith OBE", "Dear Dr Smith"),
     ],
 )
 def test_an_addressee_named_in_any_script_or_with_a_particle_is_read_and_greeted(
@@ -68,7 +69,8 @@ def test_an_addressee_named_in_any_script_or_with_a_particle_is_read_and_greeted
 ):
     # Found by a trial: a name with a letter beyond Latin-1, or a lower-case "van", "de la" or
     # "ap", was no addressee: the block was unexpected text and the letter lacked an addressee
-    # (LGO006, LGO002); "Dear Mr Van Beethoven" to "Mr Ludwig van Beethoven" was LGO301.
+    # (LGO006, LGO002); "Dear Mr Van Beethoven" to "Mr Ludwig van Beethoven" was LGO301, and
+    # so was "Dear Dr Smith" to "Dr Jane Smith OBE".
     letter = edited("Ms Smith\nChief Executive", f"{addressee}\nChief Executive")
     parsed = parse(letter.replace("Dear Ms Smith", salutation))
     assert fact(parsed, "addressee.name") == addressee

@@ -38,6 +38,12 @@ NAME_PARTICLES: Final = frozenset(
 "Jane de la Cruz", "Rhys ap Gruffydd"): the addressee block reads them as part of the name
 (:mod:`lgo_audit.grammar.profile_2020`), and :func:`same_person` leaves them out, however
 written ("Mr Van Beethoven" is "Mr Ludwig van Beethoven")."""
+POST_NOMINALS: Final = frozenset(
+    {"obe", "mbe", "cbe", "dbe", "kbe", "gbe", "bem", "kc", "qc", "jp", "dl", "mp"}
+    | {"phd", "dphil", "msc", "bsc", "llb", "mba", "frsa", "cpfa", "fca", "fcca"}
+)
+"""Honours and letters written after a name ("Dr Jane Smith OBE"), in lower case:
+:func:`same_person` leaves them out. (No word that is also a surname, such as "Ma".)"""
 _NAME_SPLIT: Final = re.compile(r"[\s.]+")
 _NOT_ALPHANUMERIC: Final = re.compile(r"[\W_]+")  # exactly the characters not str.isalnum()
 
@@ -54,6 +60,8 @@ def _person(text: str) -> tuple[frozenset[str], tuple[str, ...], str] | None:
     titles = set()
     while len(words) > 1 and words[0] in _TITLES:
         titles.add(_TITLES[words.pop(0)])
+    while len(words) > 1 and words[-1] in POST_NOMINALS:
+        words.pop()
     if not words:
         return None
     given = tuple(word for word in words[:-1] if word not in NAME_PARTICLES)
@@ -94,7 +102,8 @@ FUNCTIONS: tuple[Function, ...] = (
         ("b", STRING),
         returns=BOOLEAN,
         doc="Whether two written names denote the same person: case and punctuation are "
-        "ignored, and so are the particles before a surname ('van', 'de', 'ap', ...); titles "
+        "ignored, and so are the particles before a surname ('van', 'de', 'ap', ...) and "
+        "honours after a name ('OBE', 'PhD', ...); titles "
         "must agree when both are given; surnames must be equal; given names "
         'or initials must be compatible when both are given ("Ms Jane Smith", '
         '"Ms J. Smith" and "Ms Smith" are one person).',
