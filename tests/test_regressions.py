@@ -62,6 +62,15 @@ def test_a_role_ending_in_of_words_does_not_run_on_into_the_council_on_the_next_
         ("Ms Jane de la Cruz", "Dear Ms de la Cruz"),
         ("Mr Rhys ap Gruffydd", "Dear Mr Gruffydd"),
         ("Dr Jane Smith OBE", "Dear Dr Smith"),
+        # from a second trial: a surname that is also an honour, accents written decomposed,
+        # three honours, a knight and a dame greeted by their given names
+        ("Mr Ram KC", "Dear Mr KC"),
+        ("Mr Adewale Obe", "Dear Mr Obe"),
+        ("Ms Zoe\u0308 Smith", "Dear Ms Smith"),
+        ("Ms Jane Smith OBE PhD KC", "Dear Ms Smith"),
+        ("Dr Jane Mary Smith CBE DL", "Dear Dr Smith"),
+        ("Sir John Smith", "Dear Sir John"),
+        ("Dame Jane Smith DBE", "Dear Dame Jane"),
     ],
 )
 def test_an_addressee_named_in_any_script_or_with_a_particle_is_read_and_greeted(
@@ -81,6 +90,13 @@ def test_an_addressee_named_in_any_script_or_with_a_particle_is_read_and_greeted
 def test_an_addressee_in_another_script_greeted_as_another_person_is_still_a_mismatch():
     letter = edited("Ms Smith\nChief Executive", "Mr Łukasz Nowak\nChief Executive")
     assert codes(parse(letter.replace("Dear Ms Smith", "Dear Mr Kowalski"))) == ["LGO301"]
+
+
+def test_a_particle_does_not_carry_the_addressee_on_into_a_role_on_its_line():
+    letter = edited(
+        "Ms Smith\nChief Executive", "Ms Jane Smith van Chief Executive\nChief Executive"
+    )
+    assert fact(parse(letter), "addressee.name") != "Ms Jane Smith van Chief Executive"
 
 
 def test_the_publication_paragraph_may_be_hard_wrapped_inside_the_maps_name():

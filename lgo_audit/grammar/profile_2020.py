@@ -64,15 +64,17 @@ _ROLE = (
 )
 # A name's words start with a capital and are letters of any script (Zoë, Siân, Ní Bhriain,
 # Łukasz, Ōtsuka), with apostrophes and hyphens: any letter but an ASCII lower-case one first,
-# then letters (a letter: a word character that is no digit or underscore).
+# then letters (a letter: a word character that is no digit or underscore) and the combining
+# accents of a name written decomposed ("Zoe" and U+0308).
 _UPPER = r"(?![a-z])[^\W\d_]"
-_LETTER = r"(?:[^\W\d_]|['\-])"
+_LETTER = r"(?:[^\W\d_]|['\-\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f])"
 _NAME_WORD = rf"{_UPPER}{_LETTER}*\.?"
 # the particles before a surname, written in lower case ("van", "de la", "ap")
 _PARTICLES = "|".join(sorted(NAME_PARTICLES, key=len, reverse=True))
-
+# (up to six words: given names, the surname and honours after it, "Jane Smith OBE PhD KC";
+# a role on the same line is never one of them, after a particle either)
 person = pp.Regex(
-    rf"{_HONORIFIC}(?:[ ]+(?!{_ROLE})(?:(?:{_PARTICLES})[ ]+){{0,3}}{_NAME_WORD}){{1,4}}"
+    rf"{_HONORIFIC}(?:[ ]+(?:(?!{_ROLE})(?:{_PARTICLES})[ ]+){{0,3}}(?!{_ROLE}){_NAME_WORD}){{1,6}}"
 )
 role = pp.Regex(_ROLE)
 # (Bounded, as every pattern that reads along a line: a letter whose line breaks were lost is

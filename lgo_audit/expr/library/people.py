@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
-from typing import Final
+from typing import Final, TypeAlias
 
 from lgo_audit.expr._declare import Function, function, string_arg
 from lgo_audit.expr._types import BOOLEAN, STRING
@@ -42,30 +42,51 @@ POST_NOMINALS: Final = frozenset(
     {"obe", "mbe", "cbe", "dbe", "kbe", "gbe", "bem", "kc", "qc", "jp", "dl", "mp"}
     | {"phd", "dphil", "msc", "bsc", "llb", "mba", "frsa", "cpfa", "fca", "fcca"}
 )
-"""Honours and letters written after a name ("Dr Jane Smith OBE"), in lower case:
-:func:`same_person` leaves them out. (No word that is also a surname, such as "Ma".)"""
+"""Honours and letters written after a name ("Dr Jane Smith OBE"), in lower case. Some are
+surnames too ("Mr Ram KC", "Mr Adewale Obe"): :func:`same_person` reads a name ending in them
+both with and without them."""
+_KNIGHTED: Final = frozenset({"sir", "dame"})
+"""Titles before a given name: "Dear Sir John" greets Sir John Smith."""
 _NAME_SPLIT: Final = re.compile(r"[\s.]+")
 _NOT_ALPHANUMERIC: Final = re.compile(r"[\W_]+")  # exactly the characters not str.isalnum()
 
+_Reading: TypeAlias = tuple[frozenset[str], tuple[str, ...], str | None]
 
-@lru_cache(maxsize=4096)  # a batch names the same few people again and again
-def _person(text: str) -> tuple[frozenset[str], tuple[str, ...], str] | None:
-    """(titles, given names or initials, surname) of a written name, or None if there is none
-    (immutable: the answer for a name is remembered)."""
+
+def _words(text: str) -> list[str]:
+    """The words of a written name in a form that ignores case and punctuation (NFKC,
+    case-folded, letters and digits only)."""
     words = []
     for part in _NAME_SPLIT.split(unicodedata.normalize("NFKC", text).casefold()):
         word = part if part.isalnum() else _NOT_ALPHANUMERIC.sub("", part)
         if word:
             words.append(word)
+    return words
+
+
+@lru_cache(maxsize=4096)  # a batch names the same few people again and again
+def _readings(text: str) -> tuple[_Reading, ...]:
+    """The ways a written name may be read, each (titles, given names or initials, surname;
+    None when it states none): as written, the last word the surname; without the honours
+    after it; and "Sir John" as a knight's given name. Particles before a surname are left
+    out. Empty when there is no name (immutable: the answer for a name is remembered)."""
+    words = _words(text)
     titles = set()
     while len(words) > 1 and words[0] in _TITLES:
         titles.add(_TITLES[words.pop(0)])
-    while len(words) > 1 and words[-1] in POST_NOMINALS:
-        words.pop()
     if not words:
-        return None
-    given = tuple(word for word in words[:-1] if word not in NAME_PARTICLES)
-    return frozenset(titles), given, words[-1]
+        return ()
+    kept = frozenset(titles)
+    cut = len(words)
+    while cut > 1 and words[cut - 1] in POST_NOMINALS:
+        cut -= 1
+    readings: list[_Reading] = []
+    for end in dict.fromkeys((len(words), cut)):
+        given = tuple(word for word in words[: end - 1] if word not in NAME_PARTICLES)
+        readings.append((kept, given, words[end - 1]))
+    if kept & _KNIGHTED and cut == 1:
+        readings.append((kept, (words[0],), None))
+    return tuple(readings)
 
 
 def _given_compatible(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
@@ -83,16 +104,19 @@ def _same_person(a: Value, b: Value) -> Value:
 
 
 def same_person(a: str, b: str) -> bool:
-    """Whether two written names denote the same person (see the declaration below)."""
-    first = _person(a)
-    second = _person(b)
-    if first is None or second is None:
-        return False
+    """Whether two written names denote the same person (see the declaration below): some
+    reading of one agrees with some reading of the other."""
+    return any(_agree(first, second) for first in _readings(a) for second in _readings(b))
+
+
+def _agree(first: _Reading, second: _Reading) -> bool:
     titles_a, given_a, surname_a = first
     titles_b, given_b, surname_b = second
     if titles_a and titles_b and not (titles_a <= titles_b or titles_b <= titles_a):
         return False
-    return surname_a == surname_b and _given_compatible(given_a, given_b)
+    if surname_a is not None and surname_b is not None and surname_a != surname_b:
+        return False
+    return _given_compatible(given_a, given_b)
 
 
 FUNCTIONS: tuple[Function, ...] = (
@@ -102,8 +126,9 @@ FUNCTIONS: tuple[Function, ...] = (
         ("b", STRING),
         returns=BOOLEAN,
         doc="Whether two written names denote the same person: case and punctuation are "
-        "ignored, and so are the particles before a surname ('van', 'de', 'ap', ...) and "
-        "honours after a name ('OBE', 'PhD', ...); titles "
+        "ignored, and so are the particles before a surname ('van', 'de', 'ap', ...); a name "
+        "ending in honours ('OBE', 'PhD', ...) is read with and without them; 'Sir John' and "
+        "'Dame Jane' may greet by the given name; titles "
         "must agree when both are given; surnames must be equal; given names "
         'or initials must be compatible when both are given ("Ms Jane Smith", '
         '"Ms J. Smith" and "Ms Smith" are one person).',
