@@ -67,14 +67,19 @@ _ROLE = (
 # then letters (a letter: a word character that is no digit or underscore) and the combining
 # accents of a name written decomposed ("Zoe" and U+0308).
 _UPPER = r"(?![a-z])[^\W\d_]"
-_LETTER = r"(?:[^\W\d_]|['\-\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f])"
-_NAME_WORD = rf"{_UPPER}{_LETTER}*\.?"
+_JOINS = r"['\-\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]"
+_LETTERS = rf"[^\W\d_]*(?:{_JOINS}+[^\W\d_]*)*"  # (a run of letters first: no alternation each)
+_NAME_WORD = rf"{_UPPER}{_LETTERS}\.?"
 # the particles before a surname, written in lower case ("van", "de la", "ap")
 _PARTICLES = "|".join(sorted(NAME_PARTICLES, key=len, reverse=True))
+# The Ombudsman's signatories are written in Latin-1 letters (the table of signatories,
+# data/signatories.toml): their line is sought with these narrower classes, faster.
+_LATIN_UPPER = "A-ZÀ-ÖØ-Þ"
+_LATIN_LETTER = "A-Za-zÀ-ÖØ-öø-ÿ"
 # (up to six words: given names, the surname and honours after it, "Jane Smith OBE PhD KC";
 # a role on the same line is never one of them, after a particle either)
 person = pp.Regex(
-    rf"{_HONORIFIC}(?:[ ]+(?:(?!{_ROLE})(?:{_PARTICLES})[ ]+){{0,3}}(?!{_ROLE}){_NAME_WORD}){{1,6}}"
+    rf"{_HONORIFIC}(?:[ ]+(?!{_ROLE})(?:(?:{_PARTICLES})[ ]+(?!{_ROLE})){{0,3}}{_NAME_WORD}){{1,6}}"
 )
 role = pp.Regex(_ROLE)
 # (Bounded, as every pattern that reads along a line: a letter whose line breaks were lost is
@@ -94,8 +99,8 @@ _SIGNATORY_TITLES = (
 )
 signatory_title = pp.Regex(_SIGNATORY_TITLES, flags=re.IGNORECASE)
 signatory = pp.Regex(
-    rf"(?!(?:{_SIGNATORY_TITLES}))(?:{_HONORIFIC}[ ]+)?{_UPPER}{_LETTER}+"
-    rf"(?:[ ]+{_UPPER}{_LETTER}+){{1,3}}"
+    rf"(?!(?:{_SIGNATORY_TITLES}))(?:{_HONORIFIC}[ ]+)?[{_LATIN_UPPER}][{_LATIN_LETTER}'\-]+"
+    rf"(?:[ ]+[{_LATIN_UPPER}][{_LATIN_LETTER}'\-]+){{1,3}}"
     r"(?=[ ]*(?:\n|\Z))",
     flags=0,
 )
