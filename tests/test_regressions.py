@@ -71,6 +71,18 @@ def test_a_role_ending_in_of_words_does_not_run_on_into_the_council_on_the_next_
         ("Dr Jane Mary Smith CBE DL", "Dear Dr Smith"),
         ("Sir John Smith", "Dear Sir John"),
         ("Dame Jane Smith DBE", "Dear Dame Jane"),
+        # from the same trial, not read before: initials written together, a comma before
+        # the honours, a lower-case prefix joined to the surname, three more titles, and a
+        # cedilla where the salutation has a comma below
+        ("Ms J.A. Smith", "Dear Ms Smith"),
+        ("Ms Jane Smith, OBE", "Dear Ms Smith"),
+        ("Ms Jane Smith, OBE, PhD", "Dear Ms Smith"),
+        ("Mr Omar al-Sayed", "Dear Mr Al-Sayed"),
+        ("Ms Anne d'Souza", "Dear Ms D'Souza"),
+        ("Revd Jane Smith", "Dear Revd Smith"),
+        ("Reverend John Smith", "Dear Rev Smith"),
+        ("Baroness Jane Smith", "Dear Baroness Smith"),
+        ("Mr \u015etefan Popescu", "Dear Mr \u0218tefan Popescu"),
     ],
 )
 def test_an_addressee_named_in_any_script_or_with_a_particle_is_read_and_greeted(
@@ -87,9 +99,26 @@ def test_an_addressee_named_in_any_script_or_with_a_particle_is_read_and_greeted
     assert codes(parsed) == []
 
 
-def test_an_addressee_in_another_script_greeted_as_another_person_is_still_a_mismatch():
-    letter = edited("Ms Smith\nChief Executive", "Mr Łukasz Nowak\nChief Executive")
-    assert codes(parse(letter.replace("Dear Ms Smith", "Dear Mr Kowalski"))) == ["LGO301"]
+@pytest.mark.parametrize(
+    ("addressee", "salutation"),
+    [
+        ("Mr Łukasz Nowak", "Dear Mr Kowalski"),
+        ("Ms J.A. Smith", "Dear Ms Jones"),
+        ("Ms J.A. Smith", "Dear Mr Smith"),
+        ("Mr Omar al-Sayed", "Dear Mr Sayed"),
+        ("Revd Jane Smith", "Dear Revd Jones"),
+    ],
+)
+def test_an_addressee_greeted_as_another_person_is_still_a_mismatch(addressee, salutation):
+    letter = edited("Ms Smith\nChief Executive", f"{addressee}\nChief Executive")
+    assert codes(parse(letter.replace("Dear Ms Smith", salutation))) == ["LGO301"]
+
+
+def test_a_comma_after_a_name_is_read_as_the_name_only_before_honours():
+    # "Ms Jane Smith, OBE" is one name; after "Ms Jane Smith," a council's name is not part
+    # of it (the role is still required before the council).
+    letter = edited("Ms Smith\nChief Executive", "Ms Jane Smith, Brent\nChief Executive")
+    assert fact(parse(letter), "addressee.name") is None
 
 
 def test_a_particle_does_not_carry_the_addressee_on_into_a_role_on_its_line():

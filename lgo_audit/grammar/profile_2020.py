@@ -10,7 +10,7 @@ import re
 
 import pyparsing as pp
 
-from lgo_audit.expr.library.people import NAME_PARTICLES
+from lgo_audit.expr.library.people import NAME_PARTICLES, POST_NOMINALS, TITLES
 from lgo_audit.grammar.elements import (
     fact,
     line_end,
@@ -33,24 +33,10 @@ PANELS = frozenset({"upheld", "compliance", "remedy"})
 
 # --- the people and the council ---------------------------------------------------------
 
-HONORIFICS = [
-    "Mr",
-    "Mrs",
-    "Ms",
-    "Miss",
-    "Mx",
-    "Dr",
-    "Prof",
-    "Professor",
-    "Sir",
-    "Dame",
-    "Lord",
-    "Lady",
-    "Cllr",
-    "Councillor",
-    "Rev",
-]
-_HONORIFIC = "(?:" + "|".join(HONORIFICS) + r")\.?"
+HONORIFICS = [title.capitalize() for title in TITLES]
+"""The titles before an addressee's name as written ("Mr", "Cllr", "Professor"): those of
+:data:`lgo_audit.expr.library.people.TITLES`, capitalised."""
+_HONORIFIC = "(?:" + "|".join(sorted(HONORIFICS, key=len, reverse=True)) + r")\.?"
 # A role is one line of the addressee block: its words are separated by spaces, never by a
 # line break (else "Director of Resources" would run on into the council's name on the next line).
 _ROLE = (
@@ -65,21 +51,30 @@ _ROLE = (
 # A name's words start with a capital and are letters of any script (Zoë, Siân, Ní Bhriain,
 # Łukasz, Ōtsuka), with apostrophes and hyphens: any letter but an ASCII lower-case one first,
 # then letters (a letter: a word character that is no digit or underscore) and the combining
-# accents of a name written decomposed ("Zoe" and U+0308).
+# accents of a name written decomposed ("Zoe" and U+0308). A word may start with a short
+# lower-case prefix joined to it ("al-Sayed", "d'Souza"), and initials may be written
+# together ("J.A.").
 _UPPER = r"(?![a-z])[^\W\d_]"
 _JOINS = r"['\-\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]"
 _LETTERS = rf"[^\W\d_]*(?:{_JOINS}+[^\W\d_]*)*"  # (a run of letters first: no alternation each)
-_NAME_WORD = rf"{_UPPER}{_LETTERS}\.?"
+_NAME_WORD = rf"(?:[a-z]{{1,3}}['\-])?{_UPPER}{_LETTERS}(?:\.{_UPPER}{_LETTERS})*\.?"
+# A comma may stand before the honours after a name ("Jane Smith, OBE").
+_BEFORE_HONOURS = (
+    r"(?:,(?=[ ]+(?i:"
+    + "|".join(sorted(POST_NOMINALS, key=len, reverse=True))
+    + r")(?![^\W\d_])))?"
+)
 # the particles before a surname, written in lower case ("van", "de la", "ap")
 _PARTICLES = "|".join(sorted(NAME_PARTICLES, key=len, reverse=True))
 # The Ombudsman's signatories are written in Latin-1 letters (the table of signatories,
 # data/signatories.toml): their line is sought with these narrower classes, faster.
 _LATIN_UPPER = "A-ZÀ-ÖØ-Þ"
 _LATIN_LETTER = "A-Za-zÀ-ÖØ-öø-ÿ"
-# (up to six words: given names, the surname and honours after it, "Jane Smith OBE PhD KC";
-# a role on the same line is never one of them, after a particle either)
+# (up to six words: given names, the surname and honours after it, "Jane Smith OBE PhD KC" or
+# "Jane Smith, OBE"; a role on the same line is never one of them, after a particle either)
 person = pp.Regex(
-    rf"{_HONORIFIC}(?:[ ]+(?!{_ROLE})(?:(?:{_PARTICLES})[ ]+(?!{_ROLE})){{0,3}}{_NAME_WORD}){{1,6}}"
+    rf"{_HONORIFIC}(?:{_BEFORE_HONOURS}[ ]+(?!{_ROLE})(?:(?:{_PARTICLES})[ ]+(?!{_ROLE})){{0,3}}"
+    rf"{_NAME_WORD}){{1,6}}"
 )
 role = pp.Regex(_ROLE)
 # (Bounded, as every pattern that reads along a line: a letter whose line breaks were lost is

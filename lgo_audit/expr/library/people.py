@@ -13,7 +13,7 @@ from lgo_audit.expr._values import Value
 
 GROUP = "people"
 
-_TITLES: Final = {
+TITLES: Final = {
     "mr": "mr",
     "mrs": "mrs",
     "ms": "ms",
@@ -26,10 +26,16 @@ _TITLES: Final = {
     "dame": "dame",
     "lord": "lord",
     "lady": "lady",
+    "baroness": "baroness",
     "cllr": "cllr",
     "councillor": "cllr",
     "rev": "rev",
+    "revd": "rev",
+    "reverend": "rev",
 }
+"""The titles a name may start with, in lower case, each with the title it stands for
+("Professor" is "Prof"): the addressee block reads a name as starting with one of them
+(:mod:`lgo_audit.grammar.profile_2020`), and :func:`same_person` compares them."""
 NAME_PARTICLES: Final = frozenset(
     {"ab", "ap", "bin", "da", "das", "de", "del", "della", "den", "der", "di", "dos", "du"}
     | {"la", "le", "ten", "ter", "van", "von", "zu"}
@@ -47,6 +53,9 @@ surnames too ("Mr Ram KC", "Mr Adewale Obe"): :func:`same_person` reads a name e
 both with and without them."""
 _KNIGHTED: Final = frozenset({"sir", "dame"})
 """Titles before a given name: "Dear Sir John" greets Sir John Smith."""
+_COMMA_BELOW: Final = str.maketrans("şţ", "șț")
+"""Romanian s and t with a cedilla, as older fonts write them, read as the same letters with
+a comma below (the letters of the language): "Ştefan" is "Ștefan"."""
 _NAME_SPLIT: Final = re.compile(r"[\s.]+")
 _NOT_ALPHANUMERIC: Final = re.compile(r"[\W_]+")  # exactly the characters not str.isalnum()
 
@@ -55,9 +64,10 @@ _Reading: TypeAlias = tuple[frozenset[str], tuple[str, ...], str | None]
 
 def _words(text: str) -> list[str]:
     """The words of a written name in a form that ignores case and punctuation (NFKC,
-    case-folded, letters and digits only)."""
+    case-folded, s and t with a cedilla as with a comma below, letters and digits only)."""
     words = []
-    for part in _NAME_SPLIT.split(unicodedata.normalize("NFKC", text).casefold()):
+    folded = unicodedata.normalize("NFKC", text).casefold().translate(_COMMA_BELOW)
+    for part in _NAME_SPLIT.split(folded):
         word = part if part.isalnum() else _NOT_ALPHANUMERIC.sub("", part)
         if word:
             words.append(word)
@@ -72,8 +82,8 @@ def _readings(text: str) -> tuple[_Reading, ...]:
     out. Empty when there is no name (immutable: the answer for a name is remembered)."""
     words = _words(text)
     titles = set()
-    while len(words) > 1 and words[0] in _TITLES:
-        titles.add(_TITLES[words.pop(0)])
+    while len(words) > 1 and words[0] in TITLES:
+        titles.add(TITLES[words.pop(0)])
     if not words:
         return ()
     kept = frozenset(titles)
@@ -126,10 +136,11 @@ FUNCTIONS: tuple[Function, ...] = (
         ("b", STRING),
         returns=BOOLEAN,
         doc="Whether two written names denote the same person: case and punctuation are "
-        "ignored, and so are the particles before a surname ('van', 'de', 'ap', ...); a name "
+        "ignored (an s or t with a cedilla is the letter with a comma below), and so are the "
+        "particles before a surname ('van', 'de', 'ap', ...); a name "
         "ending in honours ('OBE', 'PhD', ...) is read with and without them; 'Sir John' and "
-        "'Dame Jane' may greet by the given name; titles "
-        "must agree when both are given; surnames must be equal; given names "
+        "'Dame Jane' may greet by the given name; titles ('Revd' is 'Rev', 'Councillor' "
+        "'Cllr') must agree when both are given; surnames must be equal; given names "
         'or initials must be compatible when both are given ("Ms Jane Smith", '
         '"Ms J. Smith" and "Ms Smith" are one person).',
         impl=_same_person,
