@@ -105,6 +105,25 @@ def test_junit_has_a_suite_per_letter_a_failure_per_finding_and_a_pass_for_clean
     assert len(passing) == 1 and passing[0].find("failure") is None
 
 
+def test_junit_names_two_findings_of_one_rule_at_one_place_apart():
+    # Found by a trial: two entries of one rule that could not be evaluated are two findings
+    # at 1:1, and were two test cases of one name (which a CI's test report may merge).
+    from lgo_audit.findings import FileResult, Finding, Severity
+    from lgo_audit.report.machine import render_junit
+    from lgo_audit.span import FILE_START
+
+    def finding(message: str) -> Finding:
+        return Finding("a.txt", "LGO999", "own-rule", Severity.ERROR, message, FILE_START)
+
+    result = FileResult("a.txt", [finding("entry 1"), finding("entry 2"), finding("entry 3")])
+    names = [c.get("name") for c in ET.fromstring(render_junit([result])).iter("testcase")]
+    assert names == [
+        "LGO999 own-rule at 1:1",
+        "LGO999 own-rule at 1:1 (2)",
+        "LGO999 own-rule at 1:1 (3)",
+    ]
+
+
 def test_junit_is_well_formed_even_with_control_characters(tmp_path):
     result = run(*letters(tmp_path), "--output-format", "junit")
     ET.fromstring(result.output)  # raises on malformed XML

@@ -238,6 +238,8 @@ def _xml(element: ET.Element) -> str:
 
 def write_junit(results: Iterable[FileResult], write: Write) -> None:
     """One testsuite per letter, one failing testcase per finding, a passing case when clean.
+    A case is named by its finding's code, name and place; a second finding of one rule at
+    one place is named so with " (2)" after it (a test report may merge cases of one name).
 
     The totals come first (a pass over ``results`` counts them, unless one has), then each
     suite is written as it is made."""
@@ -261,11 +263,14 @@ def write_junit(results: Iterable[FileResult], write: Write) -> None:
         elif not result.findings:
             ET.SubElement(suite, "testcase", name="clean", classname=clean_line(result.path))
             cases = 1
+        named: dict[str, int] = {}  # (each case's name is its own: "(2)" after a second)
         for f in result.findings:
+            name = f"{f.code} {f.name} at {f.span.line}:{f.span.column}"
+            seen = named[name] = named.get(name, 0) + 1
             case = ET.SubElement(
                 suite,
                 "testcase",
-                name=f"{f.code} {f.name} at {f.span.line}:{f.span.column}",
+                name=name if seen == 1 else f"{name} ({seen})",
                 classname=clean_line(result.path),
                 file=clean_line(result.path),
                 line=str(f.span.line),
