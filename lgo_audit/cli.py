@@ -736,6 +736,7 @@ def explain(
     """Explain a rule: what it checks, why it matters, an example and the fix."""
     # (A team's rule too: --rule-dir, or the rule-dirs of the current folder's configuration.)
     from lgo_audit.config_files import may_be_configured
+    from lgo_audit.outline import outline
     from lgo_audit.resources import bundled_rule_data
 
     # Where no configuration can apply and no --rule-dir is given, read from the bundled rule
@@ -751,19 +752,8 @@ def explain(
     echo(f"# {data['code']} {data['name']} ({data['severity']})\n")
     echo(f"{data['summary']}\n")
     echo(data["explanation"].strip())
-    if data.get("assert"):
-        echo("\n## Invariant\n")
-        if data.get("when"):
-            echo(f"    when:   {data['when']}")
-        echo(f"    assert: {data['assert']}")
-    lets = data.get("let", {})
-    if lets:
-        echo("\n## Names\n")
-        for name, source in lets.items():
-            echo(f"    {name} = {source}")
-    fix = data.get("fix")
-    if fix is not None:
-        echo(f"\n## Fix ({fix['applicability']})\n\n    {fix['at']} := {fix['replacement']}")
+    for line in outline(data):
+        echo(line)
 
 
 def _rule_dirs_here(

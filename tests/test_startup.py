@@ -129,6 +129,27 @@ def test_explain_prints_the_rule_and_refuses_an_unknown_code():
     assert "no rule 'LGO999'" in unknown.stderr
 
 
+@pytest.mark.parametrize(
+    ("code", "shown"),
+    [
+        # each binding of "each", one line each (a trial found explain listed none)
+        ("LGO203", ["## For each of these bindings (10)", " 1. it = upheld.period.start;"]),
+        ("LGO403", ["## For each hyperlink of the letter"]),
+        # a cross-letter rule: what it groups by and what must agree (it showed no invariant)
+        ("LGO501", ["group:  document.kind, document.year, authority.type", "agree:  it"]),
+        ("LGO502", ["unique: true"]),
+        ("LGO001", ["check:  not-a-letter"]),
+        ("LGO510", ["compare: upheld.investigated with column investigations"]),
+        ("LGO402", ["pattern: \\b(?:TBC|TBA|TODO|FIXME)\\b"]),
+        ("LGO102", ["## Names", "## Points to", "## Fix (safe)"]),
+    ],
+)
+def test_explain_shows_every_part_of_a_rules_check(code, shown):
+    text = CliRunner().invoke(cli.app, ["explain", code, "--isolated"]).stdout
+    for part in ["## Invariant", *shown]:
+        assert part in text
+
+
 def test_the_help_still_lists_every_format():
     text = CliRunner().invoke(cli.app, ["check", "--help"], env={"COLUMNS": "200"}).stdout
     for name in FORMATS:
