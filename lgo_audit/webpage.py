@@ -29,8 +29,8 @@ _BLANK_RUNS = re.compile(r"\n[ \t]*\n(?:[ \t]*\n)+")
 
 
 GENERATOR = "lgo-audit"
-"""The ``generator`` meta element's content in the HTML reports lgo-audit writes
-(``lgo_audit/report/templates/report.html.j2``): how such a report is known when read."""
+"""The ``generator`` meta element's content in the HTML reports lgo-audit writes, before its
+version (``lgo_audit/report/templates/report.html.j2``): how such a report is known when read."""
 _REPORT_MARK = f'<meta name="generator" content="{GENERATOR}'.encode()
 _REPORT_HEAD = 4096  # bytes of a file in which its report's mark stands
 

@@ -286,6 +286,12 @@ def test_an_html_report_of_an_earlier_run_is_not_read_as_a_page(tmp_path):
     assert f"{report}: is an HTML report lgo-audit wrote, not a letter or page" in result.stderr
     assert "lgo-report.html:" not in result.stdout  # (its quoted lines read as no page of faults)
     assert result.exit_code == 2
+    # it is known by its generator, the one name lgo_audit.webpage declares, with the version
+    from lgo_audit import __version__
+    from lgo_audit.webpage import GENERATOR
+
+    mark = f'<meta name="generator" content="{GENERATOR} {__version__}">'
+    assert mark in report.read_text(encoding="utf-8")
 
 
 def test_an_html_report_written_again_in_its_place_is_not_read_as_an_input(tmp_path):

@@ -67,6 +67,7 @@ from lgo_audit.report.evidence import OUTCOMES, letter_evidence, letter_status, 
 from lgo_audit.report.plot import GlanceDocument, glance_document, glance_of
 from lgo_audit.report.text import clean, clean_line
 from lgo_audit.rules import Rule
+from lgo_audit.webpage import GENERATOR
 
 __all__ = ["CONTEXT", "render_html", "write_html"]
 
@@ -633,6 +634,7 @@ def write_html(
     pieces = template.generate(
         title=title,
         version=__version__,
+        generator=GENERATOR,
         rule_sets=list(survey.rule_sets),
         n_rules=len(rules),
         n_letters=survey.letters,
