@@ -83,6 +83,7 @@ def test_a_role_ending_in_of_words_does_not_run_on_into_the_council_on_the_next_
         ("Reverend John Smith", "Dear Rev Smith"),
         ("Baroness Jane Smith", "Dear Baroness Smith"),
         ("Mr \u015etefan Popescu", "Dear Mr \u0218tefan Popescu"),
+        ("Ms Ελένη Παπαδοπούλου", "Dear Ms ΠΑΠΑΔΟΠΟΥΛΟΥ"),  # Greek capitals drop the accent
     ],
 )
 def test_an_addressee_named_in_any_script_or_with_a_particle_is_read_and_greeted(

@@ -56,6 +56,9 @@ _KNIGHTED: Final = frozenset({"sir", "dame"})
 _COMMA_BELOW: Final = str.maketrans("şţ", "șț")
 """Romanian s and t with a cedilla, as older fonts write them, read as the same letters with
 a comma below (the letters of the language): "Ştefan" is "Ștefan"."""
+_GREEK: Final = re.compile("[\u0370-\u03ff\u1f00-\u1fff]")
+"""A Greek letter: a name with one is compared without its accents, which Greek drops in
+capitals ("Dear Ms ΠΑΠΑΔΟΠΟΥΛΟΥ" greets Ms Παπαδοπούλου)."""
 _NAME_SPLIT: Final = re.compile(r"[\s.]+")
 _NOT_ALPHANUMERIC: Final = re.compile(r"[\W_]+")  # exactly the characters not str.isalnum()
 
@@ -64,9 +67,15 @@ _Reading: TypeAlias = tuple[frozenset[str], tuple[str, ...], str | None]
 
 def _words(text: str) -> list[str]:
     """The words of a written name in a form that ignores case and punctuation (NFKC,
-    case-folded, s and t with a cedilla as with a comma below, letters and digits only)."""
+    case-folded, s and t with a cedilla as with a comma below, letters and digits only; in a
+    name with Greek letters, no accents)."""
     words = []
     folded = unicodedata.normalize("NFKC", text).casefold().translate(_COMMA_BELOW)
+    if _GREEK.search(folded):
+        bare = unicodedata.normalize("NFD", folded)
+        folded = unicodedata.normalize(
+            "NFC", "".join(c for c in bare if not unicodedata.combining(c))
+        )
     for part in _NAME_SPLIT.split(folded):
         word = part if part.isalnum() else _NOT_ALPHANUMERIC.sub("", part)
         if word:
@@ -136,7 +145,8 @@ FUNCTIONS: tuple[Function, ...] = (
         ("b", STRING),
         returns=BOOLEAN,
         doc="Whether two written names denote the same person: case and punctuation are "
-        "ignored (an s or t with a cedilla is the letter with a comma below), and so are the "
+        "ignored (an s or t with a cedilla is the letter with a comma below; a Greek name's "
+        "accents, dropped in capitals, are ignored too), and so are the "
         "particles before a surname ('van', 'de', 'ap', ...); a name "
         "ending in honours ('OBE', 'PhD', ...) is read with and without them; 'Sir John' and "
         "'Dame Jane' may greet by the given name; titles ('Revd' is 'Rev', 'Councillor' "
