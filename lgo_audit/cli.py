@@ -91,12 +91,29 @@ class FailOn(StrEnum):
 
 
 # Options several commands share, declared once.
+def _path(value: str | Path) -> Path:
+    """A path given on the command line; an empty one is refused (as a path it would be ``.``,
+    the current folder: ``check ''`` would check, and ``--fix`` rewrite, every letter there)."""
+    if isinstance(value, Path):
+        return value
+    if not value:
+        raise typer.BadParameter("an empty path; name a file or folder ('.' for this folder)")
+    return Path(value)
+
+
 ConfigOption = Annotated[
-    Path | None, typer.Option("--config", help="Use this configuration file for every letter.")
+    Path | None,
+    typer.Option(
+        "--config",
+        help="Use this configuration file for every letter.",
+        parser=_path,
+        metavar="<path>",
+    ),
 ]
 IsolatedOption = Annotated[bool, typer.Option("--isolated", help="Ignore all configuration files.")]
 RuleDirOption = Annotated[
-    list[Path] | None, typer.Option("--rule-dir", help="A folder of your own rules.")
+    list[Path] | None,
+    typer.Option("--rule-dir", help="A folder of your own rules.", parser=_path, metavar="<path>"),
 ]
 ExcludeOption = Annotated[
     list[str] | None,
@@ -370,7 +387,7 @@ _PROGRESS_FROM = 10  # files: a shorter run ends before a bar is worth drawing
 
 @app.command()
 def check(
-    paths: Annotated[list[Path], typer.Argument(help=_PATHS_HELP, readable=False)],
+    paths: Annotated[list[Path], typer.Argument(help=_PATHS_HELP, readable=False, parser=_path)],
     output_format: Annotated[
         FormatChoice,
         typer.Option(
@@ -405,7 +422,12 @@ def check(
     isolated: IsolatedOption = False,
     rule_dir: Annotated[
         list[Path] | None,
-        typer.Option("--rule-dir", help="A folder of your own rules, added to the bundled ones."),
+        typer.Option(
+            "--rule-dir",
+            help="A folder of your own rules, added to the bundled ones.",
+            parser=_path,
+            metavar="<path>",
+        ),
     ] = None,
     fail_on: Annotated[
         FailOn | None,
@@ -418,7 +440,12 @@ def check(
     max_file_size: MaxFileSizeOption = None,
     data: Annotated[
         Path | None,
-        typer.Option("--data", help="Compare every letter with this statistics table (CSV)."),
+        typer.Option(
+            "--data",
+            help="Compare every letter with this statistics table (CSV).",
+            parser=_path,
+            metavar="<path>",
+        ),
     ] = None,
     evidence: Annotated[
         bool,
@@ -555,9 +582,9 @@ def _saying_what_was_fixed(files: int) -> Iterator[None]:
 
 @app.command("config")
 def show_config(
-    path: Annotated[Path, typer.Argument(help="A letter or folder whose settings to show.")] = Path(
-        "."
-    ),
+    path: Annotated[
+        Path, typer.Argument(help="A letter or folder whose settings to show.", parser=_path)
+    ] = Path("."),
     config: ConfigOption = None,
     isolated: IsolatedOption = False,
 ) -> None:
@@ -575,7 +602,7 @@ def show_config(
 
 @app.command()
 def parse(
-    path: Annotated[Path, typer.Argument(help="One letter file.", readable=False)],
+    path: Annotated[Path, typer.Argument(help="One letter file.", readable=False, parser=_path)],
     format: Annotated[
         ParseFormat,
         typer.Option("--format", "--output-format", help="json (the schema's shape) or text."),
@@ -621,7 +648,7 @@ def parse(
 
 @app.command()
 def extract(
-    paths: Annotated[list[Path], typer.Argument(help=_PATHS_HELP, readable=False)],
+    paths: Annotated[list[Path], typer.Argument(help=_PATHS_HELP, readable=False, parser=_path)],
     format: Annotated[
         ExtractFormat,
         typer.Option(

@@ -846,3 +846,30 @@ def test_the_findings_of_a_letter_whose_name_is_not_utf8_are_in_line_order(tmp_p
 def test_figures_with_grouping_commas_or_a_percent_sign_are_read(column, cell, value):
     (row,) = parse_stats(f'authority,year,{column}\nStockport,2020,"{cell}"\n', "stats.csv").rows
     assert row.values[column] == value
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["check", "", "--fix"],
+        ["check", ".", "", "--fix"],
+        ["parse", ""],
+        ["config", ""],
+        ["extract", ""],
+        ["check", ".", "--rule-dir", ""],
+        ["check", ".", "--config", ""],
+        ["check", ".", "--data", ""],
+        ["rules", "--rule-dir", ""],
+    ],
+)
+def test_an_empty_path_is_refused_not_read_as_this_folder(tmp_path, monkeypatch, args):
+    # Found by a trial: "check ''" checked the current folder (a path of no characters is
+    # "."), and with --fix rewrote its letters.
+    monkeypatch.chdir(tmp_path)
+    letter = tmp_path / "stevenage.txt"
+    shutil.copyfile(STEVENAGE, letter)  # (its lost count has a safe fix)
+    before = letter.read_bytes()
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 2
+    assert "an empty path" in result.stderr
+    assert letter.read_bytes() == before
