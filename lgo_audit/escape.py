@@ -1,8 +1,9 @@
 """What reaches a terminal from outside the tool: a letter's text, a file's name, a message
-quoting either. Control characters (escape sequences, bidi overrides) and the bytes of a
-file's name that are not UTF-8 (lone surrogates, which no UTF-8 output can hold) are shown as
-visible escapes, so nothing a letter holds or a file is called can restyle the reviewer's screen or
-start a line that looks like the tool's.
+quoting either. Control characters (escape sequences, bidi overrides), the bytes of a
+file's name that are not UTF-8 (lone surrogates, which no UTF-8 output can hold) and the two
+noncharacters U+FFFE and U+FFFF (which no XML document may hold) are shown as visible
+escapes, so nothing a letter holds or a file is called can restyle the reviewer's screen,
+start a line that looks like the tool's or make a JUnit report malformed.
 
 Apart from the reports (:mod:`lgo_audit.report.text` re-exports these) so that a one-line
 error on standard error escapes the same way without importing them.
@@ -15,10 +16,10 @@ import re
 __all__ = ["clean", "clean_diff", "clean_line"]
 
 _CONTROL = re.compile(
-    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff]"
 )
 _CONTROL_IN_LINE = re.compile(
-    r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+    r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff]"
 )
 _SHORT_ESCAPES = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
 
@@ -39,7 +40,7 @@ def clean(text: str) -> str:
 
 
 _CONTROL_IN_DIFF = re.compile(
-    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff]"
 )
 
 

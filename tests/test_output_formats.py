@@ -130,6 +130,22 @@ def test_junit_is_well_formed_even_with_control_characters(tmp_path):
     assert "\x1b" not in result.output
 
 
+def test_junit_stays_well_formed_with_the_noncharacters_xml_forbids(tmp_path):
+    # Found by a trial: U+FFFF in a letter's text or a file's name was written as "&#65535;",
+    # which no XML document may hold (a CI's test report then fails to read it).
+    odd = tmp_path / "non\uffffchar\ufffe.txt"
+    text = (EXAMPLES / "stockport-2020.txt").read_text(encoding="utf-8")
+    odd.write_text(
+        text.replace("10\nupheld decisions", "10\nupheld decisions\n\nDRAFT \uffff\ufffe 50%"),
+        encoding="utf-8",
+    )
+    result = run(str(odd), "--output-format", "junit")
+    root = ET.fromstring(result.output)  # raises on malformed XML
+    (suite,) = root.findall("testsuite")
+    assert suite.get("name").endswith("non\\uffffchar\\ufffe.txt")
+    assert int(suite.get("failures")) >= 1
+
+
 def test_github_annotations_escape_percent_comma_colon_and_newlines():
     assert escape_data("59% of 17\nnext\r") == "59%25 of 17%0Anext%0D"
     assert escape_property("a, b: c%\n") == "a%2C b%3A c%25%0A"
