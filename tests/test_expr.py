@@ -740,7 +740,20 @@ def test_year_month_day() -> None:
         ("Ms J.A. Smith", "Ms Jane Smith", True),
         ("Ms J.A. Smith", "Ms Ann Smith", False),
         ("Mr Omar al-Sayed", "Mr Al-Sayed", True),
-        ("Baroness Smith", "Lady Smith", False),
+        ("Baroness Smith", "Lady Smith", True),  # (a baroness is greeted "Dear Lady Smith")
+        ("Baron Smith", "Lord Smith", True),
+        # after a comma, honours only (a second trial: "Dear Ms Obe" greeted Ms Smith, OBE)
+        ("Ms Jane Smith, OBE", "Ms Obe", False),
+        ("Mr John Smith, JP, DL", "Mr Dl", False),
+        ("Mr John Smith, JP, DL", "Mr Smith", True),
+        ("Ms Jane Smith O.B.E.", "Ms Smith", True),  # an honour's letters written apart
+        ("Ms Jane Smith, O.B.E.", "Ms Smith", True),
+        ("D.L. Smith", "David Smith", True),  # (initials before the name are no honour)
+        ("Ms Jane Smith MA", "Ms Smith", True),
+        ("Ms Yo-Yo Ma", "Ms Ma", True),
+        ("Ms Jane Smith, MA", "Ms Ma", False),
+        ("Ms Smith", "Ms Mr Smith", False),  # two forms of address are no one's
+        ("Dr Smith", "Prof Dr Smith", True),
         # Greek drops its accents in capitals
         (
             "Ms \u0395\u03bb\u03ad\u03bd\u03b7 \u03a0\u03b1\u03c0\u03b1\u03b4\u03bf\u03c0\u03bf\u03cd\u03bb\u03bf\u03c5",

@@ -84,6 +84,14 @@ def test_a_role_ending_in_of_words_does_not_run_on_into_the_council_on_the_next_
         ("Baroness Jane Smith", "Dear Baroness Smith"),
         ("Mr \u015etefan Popescu", "Dear Mr \u0218tefan Popescu"),
         ("Ms Ελένη Παπαδοπούλου", "Dear Ms ΠΑΠΑΔΟΠΟΥΛΟΥ"),  # Greek capitals drop the accent
+        # from a third trial: honours written with dots, other honours, a comma without a
+        # space, a longer prefix, a baroness greeted as "Lady"
+        ("Ms Jane Smith O.B.E.", "Dear Ms Smith"),
+        ("Ms Jane Smith, O.B.E.", "Dear Ms Smith"),
+        ("Ms Jane Smith, MA", "Dear Ms Smith"),
+        ("Ms Jane Smith,OBE", "Dear Ms Smith"),
+        ("Mr Omar abdul-Rahman", "Dear Mr Abdul-Rahman"),
+        ("Baroness Jane Smith", "Dear Lady Smith"),
     ],
 )
 def test_an_addressee_named_in_any_script_or_with_a_particle_is_read_and_greeted(
@@ -108,11 +116,23 @@ def test_an_addressee_named_in_any_script_or_with_a_particle_is_read_and_greeted
         ("Ms J.A. Smith", "Dear Mr Smith"),
         ("Mr Omar al-Sayed", "Dear Mr Sayed"),
         ("Revd Jane Smith", "Dear Revd Jones"),
+        ("Ms Jane Smith, OBE", "Dear Ms Obe"),  # after a comma, an honour is no surname
+        ("Mr John Smith, JP, DL", "Dear Mr Dl"),
+        ("Ms Jane Smith", "Dear Ms Mr Smith"),
     ],
 )
 def test_an_addressee_greeted_as_another_person_is_still_a_mismatch(addressee, salutation):
     letter = edited("Ms Smith\nChief Executive", f"{addressee}\nChief Executive")
     assert codes(parse(letter.replace("Dear Ms Smith", salutation))) == ["LGO301"]
+
+
+def test_a_name_without_end_is_no_addressee_rather_than_a_name_too_long_to_compare():
+    # A third trial: 10,000 initials made a name LGO301 could not evaluate (over 10,000
+    # characters); a name's words are bounded, so such a line is no addressee.
+    letter = edited("Ms Smith\nChief Executive", "Ms " + "A." * 10000 + " Smith\nChief Executive")
+    parsed = parse(letter)
+    assert fact(parsed, "addressee.name") is None
+    assert "LGO301" not in codes(parsed)
 
 
 def test_a_comma_after_a_name_is_read_as_the_name_only_before_honours():

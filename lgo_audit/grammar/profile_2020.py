@@ -56,14 +56,18 @@ _ROLE = (
 # together ("J.A.").
 _UPPER = r"(?![a-z])[^\W\d_]"
 _JOINS = r"['\-\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]"
-_LETTERS = rf"[^\W\d_]*(?:{_JOINS}+[^\W\d_]*)*"  # (a run of letters first: no alternation each)
-_NAME_WORD = rf"(?:[a-z]{{1,3}}['\-])?{_UPPER}{_LETTERS}(?:\.{_UPPER}{_LETTERS})*\.?"
-# A comma may stand before the honours after a name ("Jane Smith, OBE").
-_BEFORE_HONOURS = (
-    r"(?:,(?=[ ]+(?i:"
-    + "|".join(sorted(POST_NOMINALS, key=len, reverse=True))
-    + r")(?![^\W\d_])))?"
+# (Bounded, so that a name is at most a few thousand characters: a line of letters or initials
+# without end is no addressee, not a name too long to compare.)
+_LETTERS = rf"[^\W\d_]{{0,60}}(?:{_JOINS}{{1,3}}[^\W\d_]{{0,60}}){{0,6}}"  # (a run first)
+_NAME_WORD = rf"(?:[a-z]{{1,5}}['\-])?{_UPPER}{_LETTERS}(?:\.{_UPPER}{_LETTERS}){{0,6}}\.?"
+# An honour after a name, its letters written together or apart ("OBE", "O.B.E.", "PhD").
+_HONOUR = (
+    "(?=[A-Z])(?i:"
+    + "|".join(r"\.?".join(honour) for honour in sorted(POST_NOMINALS, key=len, reverse=True))
+    + r")\.?(?![^\W\d_])"
 )
+# Between the words of a name: spaces, or a comma before honours ("Jane Smith, OBE").
+_NAME_GAP = rf"(?:[ ]*,[ ]*(?={_HONOUR})|[ ]+)"
 # the particles before a surname, written in lower case ("van", "de la", "ap")
 _PARTICLES = "|".join(sorted(NAME_PARTICLES, key=len, reverse=True))
 # The Ombudsman's signatories are written in Latin-1 letters (the table of signatories,
@@ -73,7 +77,7 @@ _LATIN_LETTER = "A-Za-zÀ-ÖØ-öø-ÿ"
 # (up to six words: given names, the surname and honours after it, "Jane Smith OBE PhD KC" or
 # "Jane Smith, OBE"; a role on the same line is never one of them, after a particle either)
 person = pp.Regex(
-    rf"{_HONORIFIC}(?:{_BEFORE_HONOURS}[ ]+(?!{_ROLE})(?:(?:{_PARTICLES})[ ]+(?!{_ROLE})){{0,3}}"
+    rf"{_HONORIFIC}(?:{_NAME_GAP}(?!{_ROLE})(?:(?:{_PARTICLES})[ ]+(?!{_ROLE})){{0,3}}"
     rf"{_NAME_WORD}){{1,6}}"
 )
 role = pp.Regex(_ROLE)

@@ -26,7 +26,8 @@ TITLES: Final = {
     "dame": "dame",
     "lord": "lord",
     "lady": "lady",
-    "baroness": "baroness",
+    "baron": "lord",  # (a baron is greeted "Dear Lord Smith", a baroness "Dear Lady Smith")
+    "baroness": "lady",
     "cllr": "cllr",
     "councillor": "cllr",
     "rev": "rev",
@@ -45,12 +46,17 @@ NAME_PARTICLES: Final = frozenset(
 (:mod:`lgo_audit.grammar.profile_2020`), and :func:`same_person` leaves them out, however
 written ("Mr Van Beethoven" is "Mr Ludwig van Beethoven")."""
 POST_NOMINALS: Final = frozenset(
-    {"obe", "mbe", "cbe", "dbe", "kbe", "gbe", "bem", "kc", "qc", "jp", "dl", "mp"}
-    | {"phd", "dphil", "msc", "bsc", "llb", "mba", "frsa", "cpfa", "fca", "fcca"}
+    {"obe", "mbe", "cbe", "dbe", "kbe", "gbe", "bem", "cb", "kcb", "cmg", "cvo", "lvo", "mvo"}
+    | {"kc", "qc", "jp", "dl", "mp"}
+    | {"phd", "dphil", "ma", "ba", "msc", "bsc", "llb", "llm", "mba", "mpa", "pgce"}
+    | {"frsa", "cpfa", "fca", "fcca", "acca", "frics", "mrtpi", "fcipd", "cmgr", "fcmi"}
 )
-"""Honours and letters written after a name ("Dr Jane Smith OBE"), in lower case. Some are
-surnames too ("Mr Ram KC", "Mr Adewale Obe"): :func:`same_person` reads a name ending in them
-both with and without them."""
+"""Honours and letters written after a name ("Dr Jane Smith OBE", "Ms Jane Smith, MA"), in
+lower case. Some are surnames too ("Mr Ram KC", "Mr Adewale Obe", "Ms Yo-Yo Ma"):
+:func:`same_person` reads a name ending in them both with and without them, unless a comma
+stands before them ("Ms Jane Smith, OBE": honours only)."""
+_FORMS_OF_ADDRESS: Final = frozenset({"mr", "mrs", "ms", "miss", "mx"})
+"""Titles of which a person has one: a name with two of them ("Dear Ms Mr Smith") is no one."""
 _KNIGHTED: Final = frozenset({"sir", "dame"})
 """Titles before a given name: "Dear Sir John" greets Sir John Smith."""
 _COMMA_BELOW: Final = str.maketrans("şţ", "șț")
@@ -87,25 +93,57 @@ def _words(text: str) -> list[str]:
 def _readings(text: str) -> tuple[_Reading, ...]:
     """The ways a written name may be read, each (titles, given names or initials, surname;
     None when it states none): as written, the last word the surname; without the honours
-    after it; and "Sir John" as a knight's given name. Particles before a surname are left
-    out. Empty when there is no name (immutable: the answer for a name is remembered)."""
-    words = _words(text)
+    after it (only so when they follow a comma: "Jane Smith, OBE"; an honour's letters may be
+    written apart, "O.B.E."); and "Sir John" as a knight's given name. Particles before a
+    surname are left out. Empty when there is no name, or it has two forms of address ("Ms Mr
+    Smith") (immutable: the answer for a name is remembered)."""
+    name, comma, after = text.partition(",")
+    honours_only = bool(comma) and _honours(_words(after))
+    words = _words(name if honours_only else text)
     titles = set()
     while len(words) > 1 and words[0] in TITLES:
         titles.add(TITLES[words.pop(0)])
-    if not words:
+    if not words or len(titles & _FORMS_OF_ADDRESS) > 1:
         return ()
     kept = frozenset(titles)
     cut = len(words)
-    while cut > 1 and words[cut - 1] in POST_NOMINALS:
-        cut -= 1
+    while cut > 1:
+        at = _honour_at_end(words, cut)
+        if at is None:
+            break
+        cut = at
     readings: list[_Reading] = []
-    for end in dict.fromkeys((len(words), cut)):
+    for end in dict.fromkeys((cut,) if honours_only else (len(words), cut)):
         given = tuple(word for word in words[: end - 1] if word not in NAME_PARTICLES)
         readings.append((kept, given, words[end - 1]))
     if kept & _KNIGHTED and cut == 1:
         readings.append((kept, (words[0],), None))
     return tuple(readings)
+
+
+def _honour_at_end(words: list[str], end: int, first: int = 1) -> int | None:
+    """Where the honour that ends ``words[:end]`` starts, at ``first`` or after: one word
+    ("obe"), or its letters written apart ("O.B.E.", read as "o", "b", "e"); None when no
+    honour ends there."""
+    if end > first and words[end - 1] in POST_NOMINALS:
+        return end - 1
+    start = end
+    while start > first and len(words[start - 1]) == 1 and end - start < 5:
+        start -= 1
+        if end - start > 1 and "".join(words[start:end]) in POST_NOMINALS:
+            return start
+    return None
+
+
+def _honours(words: list[str]) -> bool:
+    """Whether ``words`` are honours and nothing else (what follows a comma after a name)."""
+    end = len(words)
+    while end > 0:
+        at = _honour_at_end(words, end, first=0)
+        if at is None:
+            return False
+        end = at
+    return bool(words)
 
 
 def _given_compatible(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
@@ -148,7 +186,8 @@ FUNCTIONS: tuple[Function, ...] = (
         "ignored (an s or t with a cedilla is the letter with a comma below; a Greek name's "
         "accents, dropped in capitals, are ignored too), and so are the "
         "particles before a surname ('van', 'de', 'ap', ...); a name "
-        "ending in honours ('OBE', 'PhD', ...) is read with and without them; 'Sir John' and "
+        "ending in honours ('OBE', 'O.B.E.', 'PhD', ...) is read with and without them (after a "
+        "comma, without them only); 'Sir John' and "
         "'Dame Jane' may greet by the given name; titles ('Revd' is 'Rev', 'Councillor' "
         "'Cllr') must agree when both are given; surnames must be equal; given names "
         'or initials must be compatible when both are given ("Ms Jane Smith", '
