@@ -851,6 +851,13 @@ def _with_only_the_command_named(args: list[str]) -> typer.Typer:
     return narrowed
 
 
+_CANNOT_WRITE = frozenset(
+    {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO, errno.EROFS, errno.EBADF}
+)
+"""The errors of a write the system refused (a full disk or quota, a file too large, a
+read-only or failing device, a stream not open for writing)."""
+
+
 def main() -> None:
     """Entry point: run the app, turning any stray exception into one line and status 2."""
     # A standard stream closed by the caller (`>&-`) is None: what would go there is dropped,
@@ -892,6 +899,11 @@ def main() -> None:
 
             reason = error.strerror or str(error)
             say(f"lgo-audit: {display_path(os.fsdecode(error.filename))}: {reason}")
+            sys.exit(EXIT_ERROR)
+        if isinstance(error, OSError) and error.errno in _CANNOT_WRITE:
+            # Output the system could not take (`explain LGO101 > /dev/full`, a full disk
+            # under the spool): the system's reason, not an internal error.
+            say(f"lgo-audit: cannot write: {error.strerror or error}")
             sys.exit(EXIT_ERROR)
         # A bug: still one line and no traceback for the user.
         say(f"lgo-audit: internal error: {type(error).__name__}: {error}")

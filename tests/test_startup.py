@@ -428,3 +428,19 @@ def test_the_console_script_is_the_guarded_entry():
 
     project = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text())
     assert project["project"]["scripts"] == {"lgo-audit": "lgo_audit.console:entry"}
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="no /dev/full on this system")
+@pytest.mark.parametrize("args", [["explain", "LGO301"], ["rules"], ["--version"]])
+def test_output_the_system_cannot_take_is_said_so_not_an_internal_error(args):
+    # A trial: `explain LGO301 > /dev/full` said "internal error: OSError: [Errno 28] ...".
+    with open("/dev/full", "w", encoding="utf-8") as full:
+        done = subprocess.run(
+            [sys.executable, "-m", "lgo_audit", *args],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            check=False,
+        )
+    assert done.returncode == 2
+    assert done.stderr.strip() == "lgo-audit: cannot write: No space left on device"
