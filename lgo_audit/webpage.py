@@ -31,7 +31,13 @@ _BLANK_RUNS = re.compile(r"\n[ \t]*\n(?:[ \t]*\n)+")
 GENERATOR = "lgo-audit"
 """The ``generator`` meta element's content in the HTML reports lgo-audit writes, before its
 version (``lgo_audit/report/templates/report.html.j2``): how such a report is known when read."""
-_REPORT_MARK = f'<meta name="generator" content="{GENERATOR}'.encode()
+_REPORT_MARK = re.compile(
+    rb"<(?i:meta)\b"
+    rb"""(?=[^>]*\s(?i:name)\s*=\s*(["']?)generator\1[\s/>])"""
+    rb"""(?=[^>]*\s(?i:content)\s*=\s*["']?""" + re.escape(GENERATOR.encode()) + rb")"
+)
+"""The report's ``generator`` meta element, its attributes in any order (as the page's own
+reading finds it: :func:`html_to_text`)."""
 _REPORT_HEAD = 4096  # bytes of a file in which its report's mark stands
 
 
@@ -42,7 +48,7 @@ def is_own_report(path: str | PurePath) -> bool:
         return False
     try:
         with open(path, "rb") as report:
-            return _REPORT_MARK in report.read(_REPORT_HEAD)
+            return _REPORT_MARK.search(report.read(_REPORT_HEAD)) is not None
     except OSError:
         return False
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 from decimal import Decimal
 from pathlib import Path
@@ -308,6 +309,26 @@ def test_an_html_report_written_again_in_its_place_is_not_read_as_an_input(tmp_p
     result = check("--output-format", "html", "-o", other, folder)
     assert result.exit_code == 2 and "is an input" in result.stderr
     assert other.read_text(encoding="utf-8") == "<html><body><p>A page.</p></body></html>"
+
+
+def test_a_report_whose_meta_attributes_were_reordered_is_still_written_again_in_place(
+    tmp_path,
+):
+    # A trial: a report whose generator element an editor rewrote ("content" first) was
+    # known as a report when read, but refused as an input by -o.
+    folder = batch(tmp_path)
+    report = folder / "lgo-report.html"
+    assert check("--output-format", "html", "-o", report, folder).exit_code == 1
+    text = report.read_text(encoding="utf-8")
+    mark = re.search(r'<meta name="generator" content="([^"]*)">', text)
+    assert mark is not None
+    report.write_text(
+        text.replace(mark.group(), f"<META CONTENT='{mark.group(1)}' NAME='generator'>"),
+        encoding="utf-8",
+    )
+    result = check("--output-format", "html", "-o", report, folder)
+    assert result.exit_code == 1, result.output
+    assert result.stderr == ""
 
 
 def test_a_file_named_on_the_command_line_is_checked_even_if_excluded(tmp_path):
