@@ -71,7 +71,10 @@ def html_to_text(markup: str, path: str) -> str:
     from lgo_audit.reader import InputError
 
     try:
-        document = html.document_fromstring(_DECLARATION.sub("", markup, count=1))
+        # (huge_tree: libxml2 would otherwise drop what is nested 256 elements deep, and the
+        # page's text with it; the file's size is limited already)
+        parser = html.HTMLParser(huge_tree=True)
+        document = html.document_fromstring(_DECLARATION.sub("", markup, count=1), parser=parser)
     except (etree.ParserError, etree.XMLSyntaxError, ValueError) as error:
         reason = str(error).strip() or type(error).__name__
         raise InputError(path, f"is not an HTML page that can be read ({reason})") from None
@@ -85,7 +88,10 @@ def html_to_text(markup: str, path: str) -> str:
     mains = document.xpath("//main")
     root = mains[0] if len(mains) == 1 else document
     config = ParserConfig(css=CSS_PROFILES["strict"])
-    text = Inscriptis(root, config).get_text()
+    try:
+        text = Inscriptis(root, config).get_text()
+    except RecursionError:  # (the elements are read one within another)
+        raise InputError(path, "is an HTML page nested too deeply to read") from None
     text = _BLANK_RUNS.sub("\n\n", text).strip("\n")
     if not text.strip():
         raise InputError(path, "is an HTML page without text")

@@ -280,6 +280,7 @@ def test_a_folder_is_walked_for_html_pages_too(tmp_path):
         (b"", "is empty (0 bytes)"),
         (b"<html><head><script>var x;</script></head><body> </body></html>", "without text"),
         (b"\x00\x01\x02", "binary"),
+        (b"<html><body>" + b"<div>" * 3000 + b"<p>text</p>" + b"</div>" * 3000, "too deeply"),
     ],
 )
 def test_an_html_file_that_cannot_be_read_is_one_line_and_exit_status_2(content, reason, tmp_path):
@@ -289,6 +290,22 @@ def test_an_html_file_that_cannot_be_read_is_one_line_and_exit_status_2(content,
     (error,) = run.input_errors
     assert reason in error and "\n" not in error
     assert run.exit_status == 2
+
+
+def test_a_page_whose_text_is_nested_300_elements_deep_is_read(tmp_path):
+    # A trial: text nested 256 elements deep or more was dropped by the HTML parser, and the
+    # page was "an HTML page without text".
+    (tmp_path / "stockport.html").write_text(
+        "<html><body>"
+        + "<div>" * 300
+        + "".join(f"<p>{line}</p>" for line in base(2024, page=True).splitlines())
+        + "</div>" * 300
+        + "</body></html>",
+        encoding="utf-8",
+    )
+    run = run_check([tmp_path], CheckOptions(isolated=True))
+    assert run.input_errors == []
+    assert run.results[0].findings == []
 
 
 def test_no_fix_is_written_to_an_html_page(tmp_path):
