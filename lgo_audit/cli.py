@@ -97,7 +97,7 @@ def _path(value: str | Path) -> Path:
     if isinstance(value, Path):
         return value
     if not value:
-        raise typer.BadParameter("an empty path; name a file or folder ('.' for this folder)")
+        raise typer.BadParameter("an empty path (for the current folder, name it: '.')")
     return Path(value)
 
 
@@ -735,7 +735,10 @@ def test_rules(
     rule_dir: Annotated[
         list[Path] | None,
         typer.Option(
-            "--rule-dir", help="Test the rules in this folder (default: the bundled rules)."
+            "--rule-dir",
+            help="Test the rules in this folder (default: the bundled rules).",
+            parser=_path,
+            metavar="<path>",
         ),
     ] = None,
 ) -> None:

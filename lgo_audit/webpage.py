@@ -33,11 +33,14 @@ GENERATOR = "lgo-audit"
 version (``lgo_audit/report/templates/report.html.j2``): how such a report is known when read."""
 _REPORT_MARK = re.compile(
     rb"<(?i:meta)\b"
-    rb"""(?=[^>]*\s(?i:name)\s*=\s*(["']?)generator\1[\s/>])"""
-    rb"""(?=[^>]*\s(?i:content)\s*=\s*["']?""" + re.escape(GENERATOR.encode()) + rb")"
+    rb"""(?=[^>]*\s(?i:name)\s*=\s*(["']?)\s*(?i:generator)\s*\1[\s/>])"""
+    rb"""(?=[^>]*\s(?i:content)\s*=\s*["']?\s*(?i:""" + re.escape(GENERATOR.encode()) + rb"))"
 )
-"""The report's ``generator`` meta element, its attributes in any order (as the page's own
-reading finds it: :func:`html_to_text`)."""
+"""The report's ``generator`` meta element, its attributes in any order, its name and the
+generator's in any case, spaces around them (as the page's own reading finds it:
+:func:`html_to_text`)."""
+_UPPER_TO_LOWER = "'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz'"
+"""XPath 1.0's lower-casing (``translate``): a meta element's name is read ignoring case."""
 _REPORT_HEAD = 4096  # bytes of a file in which its report's mark stands
 
 
@@ -78,7 +81,10 @@ def html_to_text(markup: str, path: str) -> str:
     except (etree.ParserError, etree.XMLSyntaxError, ValueError) as error:
         reason = str(error).strip() or type(error).__name__
         raise InputError(path, f"is not an HTML page that can be read ({reason})") from None
-    if document.xpath(f'//head/meta[@name="generator"][starts-with(@content, "{GENERATOR}")]'):
+    if document.xpath(
+        f"//head/meta[translate(normalize-space(@name), {_UPPER_TO_LOWER})='generator']"
+        f"[starts-with(translate(normalize-space(@content), {_UPPER_TO_LOWER}), '{GENERATOR}')]"
+    ):
         # (its findings quote letters' lines: read as a page, it would be a page of faults)
         raise InputError(
             path, "is an HTML report lgo-audit wrote, not a letter or page (see exclude)"

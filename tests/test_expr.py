@@ -754,6 +754,20 @@ def test_year_month_day() -> None:
         ("Ms Jane Smith, MA", "Ms Ma", False),
         ("Ms Smith", "Ms Mr Smith", False),  # two forms of address are no one's
         ("Dr Smith", "Prof Dr Smith", True),
+        # a fourth trial: honours with dots in parts, a surname that is an honour held too,
+        # an honour written as a name is written is a surname, "Doctor"
+        ("Ms Jane Smith, Ph.D.", "Ms Smith", True),
+        ("Mr John Smith, LL.B.", "Mr Smith", True),
+        ("Mr John Smith Ph.D.", "Mr Smith", True),
+        ("Mr John Smith, M.B.A.", "Mr Smith", True),
+        ("Mr John Smith, K.C.B.", "Mr Smith", True),
+        ("Mr John Smith, O. B. E.", "Mr Smith", True),
+        ("Mr Adewale Obe, OBE", "Mr Obe", True),
+        ("Mr Kwame Mbe, MBE", "Mr Mbe", True),
+        ("Mr Adewale Obe", "Mr Adewale", False),
+        ("Ms Yo-Yo Ma", "Ms Yo-Yo", False),
+        ("Mr Ram KC", "Mr Ram", True),
+        ("Dr Jane Smith", "Doctor Smith", True),
         # Greek drops its accents in capitals
         (
             "Ms \u0395\u03bb\u03ad\u03bd\u03b7 \u03a0\u03b1\u03c0\u03b1\u03b4\u03bf\u03c0\u03bf\u03cd\u03bb\u03bf\u03c5",

@@ -315,7 +315,8 @@ def test_a_report_whose_meta_attributes_were_reordered_is_still_written_again_in
     tmp_path,
 ):
     # A trial: a report whose generator element an editor rewrote ("content" first) was
-    # known as a report when read, but refused as an input by -o.
+    # known as a report when read, but refused as an input by -o; another: its name in
+    # capitals was known by neither.
     folder = batch(tmp_path)
     report = folder / "lgo-report.html"
     assert check("--output-format", "html", "-o", report, folder).exit_code == 1
@@ -323,7 +324,7 @@ def test_a_report_whose_meta_attributes_were_reordered_is_still_written_again_in
     mark = re.search(r'<meta name="generator" content="([^"]*)">', text)
     assert mark is not None
     report.write_text(
-        text.replace(mark.group(), f"<META CONTENT='{mark.group(1)}' NAME='generator'>"),
+        text.replace(mark.group(), f"<META CONTENT=' {mark.group(1).upper()}' NAME='Generator'>"),
         encoding="utf-8",
     )
     result = check("--output-format", "html", "-o", report, folder)
@@ -881,6 +882,8 @@ def test_figures_with_grouping_commas_or_a_percent_sign_are_read(column, cell, v
         ["check", ".", "--config", ""],
         ["check", ".", "--data", ""],
         ["rules", "--rule-dir", ""],
+        ["test-rules", "--rule-dir", ""],
+        ["explain", "LGO101", "--rule-dir", ""],
     ],
 )
 def test_an_empty_path_is_refused_not_read_as_this_folder(tmp_path, monkeypatch, args):

@@ -92,6 +92,11 @@ def test_a_role_ending_in_of_words_does_not_run_on_into_the_council_on_the_next_
         ("Ms Jane Smith,OBE", "Dear Ms Smith"),
         ("Mr Omar abdul-Rahman", "Dear Mr Abdul-Rahman"),
         ("Baroness Jane Smith", "Dear Lady Smith"),
+        # a fourth: honours with dots in parts, a surname that is an honour held too
+        ("Ms Jane Smith, Ph.D.", "Dear Ms Smith"),
+        ("Mr John Smith, M.B.A.", "Dear Mr Smith"),
+        ("Mr Adewale Obe, OBE", "Dear Mr Obe"),
+        ("Dr Jane Smith", "Dear Doctor Smith"),
     ],
 )
 def test_an_addressee_named_in_any_script_or_with_a_particle_is_read_and_greeted(
@@ -119,6 +124,7 @@ def test_an_addressee_named_in_any_script_or_with_a_particle_is_read_and_greeted
         ("Ms Jane Smith, OBE", "Dear Ms Obe"),  # after a comma, an honour is no surname
         ("Mr John Smith, JP, DL", "Dear Mr Dl"),
         ("Ms Jane Smith", "Dear Ms Mr Smith"),
+        ("Mr Adewale Obe", "Dear Mr Adewale"),  # "Obe", written as a name is, is his surname
     ],
 )
 def test_an_addressee_greeted_as_another_person_is_still_a_mismatch(addressee, salutation):

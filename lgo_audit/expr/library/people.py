@@ -20,6 +20,7 @@ TITLES: Final = {
     "miss": "miss",
     "mx": "mx",
     "dr": "dr",
+    "doctor": "dr",
     "prof": "prof",
     "professor": "prof",
     "sir": "sir",
@@ -54,7 +55,9 @@ POST_NOMINALS: Final = frozenset(
 """Honours and letters written after a name ("Dr Jane Smith OBE", "Ms Jane Smith, MA"), in
 lower case. Some are surnames too ("Mr Ram KC", "Mr Adewale Obe", "Ms Yo-Yo Ma"):
 :func:`same_person` reads a name ending in them both with and without them, unless a comma
-stands before them ("Ms Jane Smith, OBE": honours only)."""
+stands before them ("Ms Jane Smith, OBE": honours only) or they are written as a name is
+("Mr Adewale Obe": a surname)."""
+_TOKENS: Final = re.compile(r"[^\s,]+")
 _FORMS_OF_ADDRESS: Final = frozenset({"mr", "mrs", "ms", "miss", "mx"})
 """Titles of which a person has one: a name with two of them ("Dear Ms Mr Smith") is no one."""
 _KNIGHTED: Final = frozenset({"sir", "dame"})
@@ -93,27 +96,24 @@ def _words(text: str) -> list[str]:
 def _readings(text: str) -> tuple[_Reading, ...]:
     """The ways a written name may be read, each (titles, given names or initials, surname;
     None when it states none): as written, the last word the surname; without the honours
-    after it (only so when they follow a comma: "Jane Smith, OBE"; an honour's letters may be
-    written apart, "O.B.E."); and "Sir John" as a knight's given name. Particles before a
-    surname are left out. Empty when there is no name, or it has two forms of address ("Ms Mr
-    Smith") (immutable: the answer for a name is remembered)."""
-    name, comma, after = text.partition(",")
-    honours_only = bool(comma) and _honours(_words(after))
-    words = _words(name if honours_only else text)
+    after it (:func:`_honour_tokens`; what follows a comma when it is honours only, "Jane
+    Smith, OBE", is never the surname); and "Sir John" as a knight's given name. Particles
+    before a surname are left out. Empty when there is no name, or it has two forms of
+    address ("Ms Mr Smith") (immutable: the answer for a name is remembered)."""
+    name, _, after = text.partition(",")
+    following = _TOKENS.findall(after)
+    honours_only = bool(following) and _honour_tokens(following)[0] == len(following)
+    written = name if honours_only else text
+    words = _words(written)
     titles = set()
     while len(words) > 1 and words[0] in TITLES:
         titles.add(TITLES[words.pop(0)])
     if not words or len(titles & _FORMS_OF_ADDRESS) > 1:
         return ()
     kept = frozenset(titles)
-    cut = len(words)
-    while cut > 1:
-        at = _honour_at_end(words, cut)
-        if at is None:
-            break
-        cut = at
+    cut = max(1, len(words) - _honour_tokens(_TOKENS.findall(written))[1])
     readings: list[_Reading] = []
-    for end in dict.fromkeys((cut,) if honours_only else (len(words), cut)):
+    for end in dict.fromkeys((len(words), cut)):
         given = tuple(word for word in words[: end - 1] if word not in NAME_PARTICLES)
         readings.append((kept, given, words[end - 1]))
     if kept & _KNIGHTED and cut == 1:
@@ -121,29 +121,39 @@ def _readings(text: str) -> tuple[_Reading, ...]:
     return tuple(readings)
 
 
-def _honour_at_end(words: list[str], end: int, first: int = 1) -> int | None:
-    """Where the honour that ends ``words[:end]`` starts, at ``first`` or after: one word
-    ("obe"), or its letters written apart ("O.B.E.", read as "o", "b", "e"); None when no
-    honour ends there."""
-    if end > first and words[end - 1] in POST_NOMINALS:
-        return end - 1
-    start = end
-    while start > first and len(words[start - 1]) == 1 and end - start < 5:
-        start -= 1
-        if end - start > 1 and "".join(words[start:end]) in POST_NOMINALS:
-            return start
-    return None
-
-
-def _honours(words: list[str]) -> bool:
-    """Whether ``words`` are honours and nothing else (what follows a comma after a name)."""
-    end = len(words)
+def _honour_tokens(tokens: list[str]) -> tuple[int, int]:
+    """The honours that end ``tokens`` (the parts of a written name between spaces and
+    commas): how many tokens they are, and how many words :func:`_words` reads in them. A
+    token is an honour when it reads, without its dots, as one of :data:`POST_NOMINALS`
+    ("OBE", "O.B.E.", "Ph.D.", "MBA") and is not written as a name is ("Obe", "Ma": a
+    surname); single letters written apart are one when together they make one ("O. B. E.")."""
+    end = len(tokens)
+    words = 0
     while end > 0:
-        at = _honour_at_end(words, end, first=0)
-        if at is None:
-            return False
-        end = at
-    return bool(words)
+        token = tokens[end - 1]
+        read = _words(token)
+        if "".join(read) in POST_NOMINALS and not _written_as_name(token):
+            end -= 1
+            words += len(read)
+            continue
+        start, joined = end, ""
+        while start > 0 and end - start < 5:
+            letter = "".join(_words(tokens[start - 1]))
+            if len(letter) != 1:
+                break
+            start, joined = start - 1, letter + joined
+            if end - start > 1 and joined in POST_NOMINALS:
+                break
+        if end - start < 2 or joined not in POST_NOMINALS:
+            break
+        words += end - start
+        end = start
+    return len(tokens) - end, words
+
+
+def _written_as_name(token: str) -> bool:
+    """Whether ``token`` is written as a name is: a capital, then small letters only."""
+    return len(token) > 1 and token[0].isupper() and token[1:].isalpha() and token[1:].islower()
 
 
 def _given_compatible(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
