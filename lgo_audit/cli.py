@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
-from lgo_audit import __version__
+from lgo_audit import __version__, regex_cache
 from lgo_audit.console import INTERRUPTED
 
 if TYPE_CHECKING:
@@ -933,6 +933,7 @@ def entry() -> NoReturn:
         status = EXIT_OK
     except SystemExit as done:
         status = _exit_status(done.code)
+    regex_cache.save()  # (patterns this run compiled for the first time, if any)
     for stream in (sys.stdout, sys.stderr):
         try:
             if stream is not None:

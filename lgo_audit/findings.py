@@ -82,6 +82,8 @@ class Edit(ByFields):
 
 @dataclass(frozen=True, slots=True)
 class Fix(ByFields):
+    """A finding's fix: its edits of the file's text, described, and how safe it is."""
+
     applicability: Applicability
     description: str
     edits: tuple[Edit, ...]
@@ -96,6 +98,9 @@ class Fix(ByFields):
 
 @dataclass(frozen=True, slots=True)
 class Finding(ByFields):
+    """One rule's finding in one file: where (``span``, 1-based line and column), what
+    (``message``), how severe, the places it relates to and its fix, if any."""
+
     path: str
     code: str
     name: str
@@ -141,6 +146,8 @@ class Outcome(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class RuleResult(ByFields):
+    """How one rule judged one letter (``outcome``): the QA evidence."""
+
     code: str
     outcome: Outcome
 

@@ -280,7 +280,7 @@ _TITLE_WORDS = frozenset(word for phrase in _PREFIXES + _SUFFIXES for word in ph
 
 
 def _alternation(phrases: tuple[str, ...]) -> str:
-    return "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True))
+    return "|".join(re.escape(p) for p in sorted(phrases, key=lambda p: (-len(p), p)))
 
 
 # Nothing is stripped that leaves only "london": in "City of London" the City is the name.

@@ -77,6 +77,9 @@ class Binding:
 
 @dataclass(frozen=True)
 class RuleFix:
+    """A rule's fix: the fact whose text it replaces (``at``), the replacement's expression,
+    and whether it is safe (applied by ``--fix``) or unsafe (``--unsafe-fixes`` too)."""
+
     at: str
     replacement: Evaluator
     applicability: Applicability
@@ -90,6 +93,9 @@ class RuleFix:
 
 @dataclass(frozen=True)
 class Rule:
+    """One rule, compiled from its file: its code and name, severity, docs, message template,
+    kind, and each expression as an evaluator over a letter's values (with its source)."""
+
     code: str
     name: str
     severity: Severity
@@ -154,6 +160,8 @@ class Rule:
 
 @dataclass(frozen=True)
 class RuleSet:
+    """Every rule loaded, by code, and the digest of their files (``version``)."""
+
     rules: tuple[Rule, ...]
     version: str  # digest of the rule files: evidence of which rule set judged a letter
 

@@ -58,6 +58,9 @@ class Occurrence:
 
 @dataclass(frozen=True, slots=True)
 class Structure:
+    """A letter's statements as the grammar recognised them: its facts by name, where each
+    section occurs, and the structural issues found."""
+
     facts: Mapping[str, FactToken]  # read-only
     occurrences: tuple[Occurrence, ...]
     """The first occurrence of each section, in the order the sections first appear (a

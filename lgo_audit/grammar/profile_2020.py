@@ -36,7 +36,7 @@ PANELS = frozenset({"upheld", "compliance", "remedy"})
 HONORIFICS = [title.capitalize() for title in TITLES]
 """The titles before an addressee's name as written ("Mr", "Cllr", "Professor"): those of
 :data:`lgo_audit.expr.library.people.TITLES`, capitalised."""
-_HONORIFIC = "(?:" + "|".join(sorted(HONORIFICS, key=len, reverse=True)) + r")\.?"
+_HONORIFIC = "(?:" + "|".join(sorted(HONORIFICS, key=lambda h: (-len(h), h))) + r")\.?"
 # A role is one line of the addressee block: its words are separated by spaces, never by a
 # line break (else "Director of Resources" would run on into the council's name on the next line).
 _ROLE = (
@@ -63,13 +63,13 @@ _NAME_WORD = rf"(?:[a-z]{{1,5}}['\-])?{_UPPER}{_LETTERS}(?:\.{_UPPER}{_LETTERS})
 # An honour after a name, its letters written together or apart ("OBE", "O.B.E.", "PhD").
 _HONOUR = (
     "(?=[A-Z])(?i:"
-    + "|".join(r"\.?".join(honour) for honour in sorted(POST_NOMINALS, key=len, reverse=True))
+    + "|".join(r"\.?".join(honour) for honour in sorted(POST_NOMINALS, key=lambda h: (-len(h), h)))
     + r")\.?(?![^\W\d_])"
 )
 # Between the words of a name: spaces, or a comma before honours ("Jane Smith, OBE").
 _NAME_GAP = rf"(?:[ ]*,[ ]*(?={_HONOUR})|[ ]+)"
 # the particles before a surname, written in lower case ("van", "de la", "ap")
-_PARTICLES = "|".join(sorted(NAME_PARTICLES, key=len, reverse=True))
+_PARTICLES = "|".join(sorted(NAME_PARTICLES, key=lambda p: (-len(p), p)))
 # The Ombudsman's signatories are written in Latin-1 letters (the table of signatories,
 # data/signatories.toml): their line is sought with these narrower classes, faster.
 _LATIN_UPPER = "A-ZÀ-ÖØ-Þ"

@@ -279,7 +279,7 @@ class Recogniser:
             if self._lead_words
             else self._leads
         )
-        keys = sorted({k for k in self._by_key if k != "#"}, key=len, reverse=True)
+        keys = sorted({k for k in self._by_key if k != "#"}, key=lambda k: (-len(k), k))
         # Where the next statement could start: any line start, or a sentence start whose
         # first word is a key (or a number, or a word before "of"/"upheld": malformed leads).
         # (Each alternative starts with one character, "\n" or " ", so that the search skips

@@ -15,6 +15,8 @@ __all__ = ["MEASURES", "NAME_FACTS", "PLOT_FACTS", "Measure"]
 
 @dataclass(frozen=True, slots=True)
 class Measure:
+    """One of the three rates the year-at-a-glance plot shows, and the facts it reads."""
+
     key: str  # upheld, compliance, remedy
     label: str  # as the panel's title says it
     rate: str  # the fact of the rate the document states

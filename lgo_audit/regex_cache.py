@@ -1,0 +1,180 @@
+"""Compiled regular expressions remembered between runs of the command line.
+
+A cold one-letter check compiles some 180 regular expressions (the grammar's, pyparsing's,
+the normaliser's): about 40 ms, a sixth of the run, spent in Python's own ``re`` compiler,
+which is written in Python and keeps nothing between processes. What it produces for a
+pattern is a list of integers (the program of the C matching engine, ``_sre``; some 2,000 words for a
+large character class): this module
+keeps that list in the cache (:mod:`lgo_audit.cache`), and a later run hands it straight to
+the engine, which checks it before use (``_sre.compile`` refuses a program that is not well
+formed). Matching is the engine's as before: only the compiling is skipped.
+
+:func:`install` is called by the console script before anything else is imported, and only
+there: importing lgo-audit as a library changes nothing in ``re``. It wraps
+``re._compiler.compile``, the step ``re.compile`` (and so pyparsing) calls for a pattern not
+in its in-process cache. It does nothing where caching is off (``LGO_AUDIT_NO_CACHE``) or
+that step is not the one this module knows (another Python implementation, or an engine
+whose program words are not 32-bit), and a pattern ``re`` refuses is refused as before.
+
+The cache file is named by the interpreter's version, the engine's ``MAGIC`` and its code
+size and byte order, so a program is only ever given to the engine it was made for. It keeps
+the :data:`KEPT` patterns used latest, and is written only by a run that compiled a pattern it
+did not hold: a run of patterns seen before reads it and writes nothing. Only ``str``
+patterns are kept (the few ``bytes`` patterns are compiled as usual), and none compiled with
+``re.DEBUG``.
+"""
+
+from __future__ import annotations
+
+import array
+import base64
+import hashlib
+import importlib
+import re
+import sys
+from collections.abc import Callable
+from functools import cache
+from typing import Any
+
+from lgo_audit.cache import cache_path, read_json, write_json
+
+__all__ = ["KEPT", "file_name", "install", "installed", "save", "uninstall"]
+
+KEPT = 1000
+"""Patterns kept in the cache file (the bundled grammar's are about 300, for every profile
+and both ways of recognising)."""
+
+_FORMAT = 1
+
+_compile_step: Callable[[Any, int], Any] | None = None  # re._compiler.compile, once wrapped
+_known: dict[str, Any] = {}  # key -> [flags, code (base64), groups, groupindex, indexgroup]
+_used: dict[str, Any] = {}  # the entries this run compiled or read, in order
+_added = False
+
+
+@cache
+def _engine() -> tuple[Any, Any] | None:
+    """``re``'s compiler module and the C matching engine ``_sre``, or None where either is
+    not the one this module knows (both are private: typed ``Any``)."""
+    try:
+        compiler = importlib.import_module("re._compiler")
+        sre = importlib.import_module("_sre")
+        for needed in (compiler.compile, compiler._code, compiler._parser.parse, sre.compile):
+            if not callable(needed):
+                return None
+        if not isinstance(sre.MAGIC, int) or not isinstance(sre.CODESIZE, int):
+            return None
+    except (ImportError, AttributeError):
+        return None
+    if sys.implementation.name != "cpython" or array.array("I").itemsize != sre.CODESIZE:
+        return None
+    return compiler, sre
+
+
+def file_name() -> str | None:
+    """The cache file for this interpreter's regular-expression engine, or None where its
+    compiler is not the one this module knows."""
+    engine = _engine()
+    if engine is None:
+        return None
+    sre = engine[1]
+    tag = f"{sys.version}\0{sre.MAGIC}\0{sre.CODESIZE}\0{sys.byteorder}\0{_FORMAT}"
+    return f"regex-{hashlib.sha256(tag.encode()).hexdigest()[:16]}.json"
+
+
+def installed() -> bool:
+    """Is the cache in place in this process?"""
+    return _compile_step is not None
+
+
+def install() -> None:
+    """Read the cache and have ``re`` use it for the rest of the process (once; nothing
+    happens when caching is off, see :mod:`lgo_audit.cache`, or the engine is not known)."""
+    global _compile_step
+    if _compile_step is not None:
+        return
+    name = file_name()
+    engine = _engine()
+    if name is None or engine is None or cache_path(name) is None:
+        return
+    loaded = read_json(name)
+    _known.clear()
+    if isinstance(loaded, dict) and isinstance(loaded.get("patterns"), dict):
+        _known.update(loaded["patterns"])
+    _compile_step = engine[0].compile
+    engine[0].compile = _compile
+
+
+def uninstall() -> None:
+    """Give ``re`` its own compiling step back and forget what was read (for tests)."""
+    global _compile_step, _added
+    engine = _engine()
+    if _compile_step is not None and engine is not None:
+        engine[0].compile = _compile_step
+    _compile_step = None
+    _known.clear()
+    _used.clear()
+    _added = False
+
+
+def save() -> None:
+    """Write the cache when this run compiled a pattern it did not hold: the patterns used
+    latest, at most :data:`KEPT`. Failures are ignored (see :func:`lgo_audit.cache.write_json`)."""
+    global _added
+    name = file_name()
+    if not _added or name is None:
+        return
+    kept = {k: v for k, v in _known.items() if k not in _used}
+    kept.update(_used)
+    write_json(name, {"patterns": dict(list(kept.items())[-KEPT:])})
+    _added = False
+
+
+def _compile(pattern: Any, flags: int = 0) -> Any:
+    """``re._compiler.compile`` with the cache: the engine's program for ``pattern`` read
+    from it, or made as ``re`` makes it and added to it."""
+    engine = _engine()
+    assert _compile_step is not None and engine is not None
+    compiler, sre = engine
+    if type(pattern) is not str or flags & re.DEBUG:  # bytes, or a parsed pattern
+        return _compile_step(pattern, flags)
+    key = f"{flags}:{pattern}"
+    entry = _known.get(key)
+    if entry is not None:
+        try:
+            final, code, groups, groupindex, indexgroup = entry
+            compiled = sre.compile(
+                pattern, final, _program(code), groups, groupindex, tuple(indexgroup)
+            )
+        except (TypeError, ValueError, RuntimeError, OverflowError):  # not a program: made anew
+            pass
+        else:
+            _used[key] = entry
+            return compiled
+    parsed = compiler._parser.parse(pattern, flags)
+    program = compiler._code(parsed, flags)
+    groupindex = dict(parsed.state.groupdict)
+    indexgroup = [None] * parsed.state.groups
+    for group_name, index in groupindex.items():
+        indexgroup[index] = group_name
+    final = flags | parsed.state.flags
+    compiled = sre.compile(
+        pattern, final, program, parsed.state.groups - 1, groupindex, tuple(indexgroup)
+    )
+    entry = [final, _text(program), parsed.state.groups - 1, groupindex, indexgroup]
+    global _added
+    _known[key] = _used[key] = entry
+    _added = True
+    return compiled
+
+
+def _text(program: list[int]) -> str:
+    """A program as JSON holds it compactly: its 32-bit words, base64."""
+    return base64.b64encode(array.array("I", program).tobytes()).decode("ascii")
+
+
+def _program(text: str) -> list[int]:
+    """The program :func:`_text` wrote."""
+    words = array.array("I")
+    words.frombytes(base64.b64decode(text, validate=True))
+    return words.tolist()
