@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
-from lgo_audit import __version__, regex_cache
+from lgo_audit import __version__
 from lgo_audit.console import INTERRUPTED
 
 if TYPE_CHECKING:
@@ -861,8 +861,12 @@ _CANNOT_WRITE = frozenset(
 read-only or failing device, a stream not open for writing)."""
 
 
-def main() -> None:
-    """Entry point: run the app, turning any stray exception into one line and status 2."""
+def main(*, remember_patterns: bool = False) -> None:
+    """Entry point: run the app, turning any stray exception into one line and status 2.
+
+    With ``remember_patterns`` (the console script, :func:`entry`), a command other than
+    ``--version`` and ``explain CODE`` compiles its regular expressions with the cache of
+    :mod:`lgo_audit.regex_cache` in place (which :func:`entry` writes when the run is done)."""
     # A standard stream closed by the caller (`>&-`) is None: what would go there is dropped,
     # as print() drops it, and the run and its exit status are those of any other run.
     if sys.stdout is None:
@@ -876,6 +880,10 @@ def main() -> None:
     try:
         status = _answer_at_once(sys.argv[1:])
         if status is None:
+            if remember_patterns:
+                from lgo_audit import regex_cache
+
+                regex_cache.install()
             status = _with_only_the_command_named(sys.argv[1:])(
                 standalone_mode=False,
                 prog_name="lgo-audit",  # (python -m lgo_audit too)
@@ -929,11 +937,13 @@ def entry() -> NoReturn:
 
     Call :func:`main` instead to stay in the process (it raises ``SystemExit``)."""
     try:
-        main()
+        main(remember_patterns=True)
         status = EXIT_OK
     except SystemExit as done:
         status = _exit_status(done.code)
-    regex_cache.save()  # (patterns this run compiled for the first time, if any)
+    remembered = sys.modules.get("lgo_audit.regex_cache")  # (imported by main when put in place)
+    if remembered is not None:
+        remembered.save()  # the patterns this run compiled for the first time, if any
     for stream in (sys.stdout, sys.stderr):
         try:
             if stream is not None:

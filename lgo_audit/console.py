@@ -3,9 +3,7 @@ imported under a guard.
 
 Importing the command line takes Python its first tenth of a second or so; Ctrl-C then ends
 the run as an interrupted run ends (one line, status :data:`INTERRUPTED`), not with a
-traceback. This module imports nothing else, so that the guard is in place at once, but the
-cache of compiled regular expressions (:mod:`lgo_audit.regex_cache`), put in place before
-anything compiles one (and written when the run ends, by :func:`lgo_audit.cli.entry`).
+traceback. This module imports nothing else, so that the guard is in place at once.
 """
 
 from __future__ import annotations
@@ -22,9 +20,6 @@ INTERRUPTED = 130
 def entry() -> NoReturn:
     """Run the command line (:func:`lgo_audit.cli.entry`); exits with its status."""
     try:
-        from lgo_audit import regex_cache
-
-        regex_cache.install()
         from lgo_audit.cli import entry as run
     except KeyboardInterrupt:
         sys.stderr.write("lgo-audit: interrupted\n")

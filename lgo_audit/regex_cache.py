@@ -9,7 +9,8 @@ keeps that list in the cache (:mod:`lgo_audit.cache`), and a later run hands it 
 the engine, which checks it before use (``_sre.compile`` refuses a program that is not well
 formed). Matching is the engine's as before: only the compiling is skipped.
 
-:func:`install` is called by the console script before anything else is imported, and only
+:func:`install` is called by the console script (:func:`lgo_audit.cli.entry`) before a
+command that checks (not ``--version`` or ``explain CODE``) imports the grammar, and only
 there: importing lgo-audit as a library changes nothing in ``re``. It wraps
 ``re._compiler.compile``, the step ``re.compile`` (and so pyparsing) calls for a pattern not
 in its in-process cache. It does nothing where caching is off (``LGO_AUDIT_NO_CACHE``) or

@@ -210,3 +210,12 @@ def test_the_cache_file_is_named_by_the_engine(monkeypatch):
     monkeypatch.setattr(sys, "version", sys.version + " (another build)")
     assert regex_cache.file_name() != name
     assert Path(str(name)).suffix == ".json"
+
+
+@pytest.mark.parametrize("args", [["--version"], ["explain", "LGO101"]])
+def test_the_answers_given_at_once_neither_read_nor_write_it(tmp_path, args):
+    """(``--version`` and ``explain`` compile no grammar: reading the file would only cost.)"""
+    env = {"LGO_AUDIT_CACHE_DIR": str(tmp_path / "cache"), "PATH": "/usr/bin:/bin"}
+    shown = subprocess.run([sys.executable, "-m", "lgo_audit", *args], capture_output=True, env=env)
+    assert shown.returncode == 0
+    assert not list(tmp_path.glob("cache/lgo-audit/regex-*.json"))

@@ -262,7 +262,7 @@ def test_a_closed_standard_stream_changes_neither_the_run_nor_its_status(tmp_pat
 def test_a_sys_exit_inside_main_ends_the_console_script_as_python_would(code, status, said):
     script = (
         "import sys\nfrom lgo_audit import cli\n"
-        f"def main():\n    sys.exit({code!r})\n"
+        f"def main(**options):\n    sys.exit({code!r})\n"
         "cli.main = main\ncli.entry()\n"
     )
     done = run_main([], script=script)
