@@ -81,8 +81,13 @@ def write_json(name: str, data: Any) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         payload = json.dumps(data, allow_nan=False).encode("utf-8")
-        temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-        temporary.write_bytes(hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload)
+        candidate = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        # Created here or not at all: a file or link already there (planted) is not written
+        # through, and the write is given up.
+        descriptor = os.open(candidate, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        temporary = candidate
+        with open(descriptor, "wb") as handle:
+            handle.write(hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload)
         os.replace(temporary, path)
         temporary = None
     except (OSError, ValueError, TypeError, RecursionError):

@@ -1,13 +1,13 @@
 """Compiled regular expressions remembered between runs of the command line.
 
 A cold one-letter check compiles some 180 regular expressions (the grammar's, pyparsing's,
-the normaliser's): about 40 ms, a sixth of the run, spent in Python's own ``re`` compiler,
-which is written in Python and keeps nothing between processes. What it produces for a
-pattern is a list of integers (the program of the C matching engine, ``_sre``; some 2,000 words for a
-large character class): this module
-keeps that list in the cache (:mod:`lgo_audit.cache`), and a later run hands it straight to
-the engine, which checks it before use (``_sre.compile`` refuses a program that is not well
-formed). Matching is the engine's as before: only the compiling is skipped.
+the normaliser's): 24 ms on a fast day and 40 ms on a slow one, spent in Python's own ``re``
+compiler, which is written in Python and keeps nothing between processes. What it produces
+for a pattern is a list of integers (the program of the C matching engine, ``_sre``; some
+2,000 words for a large character class): this module keeps that list in the cache
+(:mod:`lgo_audit.cache`), and a later run hands it straight to the engine (``_sre.compile``,
+which refuses much of what is not a program). Matching is the engine's as before: only the
+compiling is skipped.
 
 :func:`install` is called by the console script (:func:`lgo_audit.cli.entry`) before a
 command that checks (not ``--version`` or ``explain CODE``) imports the grammar, and only
@@ -19,8 +19,18 @@ whose program words are not 32-bit), and a pattern ``re`` refuses is refused as 
 
 The cache file is named by the interpreter's version, the engine's ``MAGIC`` and its code
 size and byte order, so a program is only ever given to the engine it was made for. It keeps
-the :data:`KEPT` patterns used latest, and is written only by a run that compiled a pattern it
-did not hold: a run of patterns seen before reads it and writes nothing. Only ``str``
+the :data:`KEPT` patterns used latest (at most :data:`KEPT_BYTES`), and is written only by a
+run that compiled a pattern it did not hold: a run of patterns seen before reads it and writes
+nothing (a run that uses a library's pattern built in the hash seed's order, as ``tokenize``
+builds one, writes it each time).
+
+The programs are trusted as Python trusts the compiled modules in ``__pycache__``. The
+SHA-256 on the file's first line finds damage, and an entry whose groups do not agree is
+compiled anew; but the engine does not check every part of a program (Python 3.11's validator
+lets some malformed programs through, and they can crash the interpreter), so a file edited by
+hand with its digest written again can make a run fail or crash, as an edited ``.pyc`` can.
+Only someone who can write the cache folder can do that; deleting the folder (or setting
+``LGO_AUDIT_NO_CACHE``) is always safe. Only ``str``
 patterns are kept (the few ``bytes`` patterns are compiled as usual), and none compiled with
 ``re.DEBUG``.
 """
@@ -39,11 +49,15 @@ from typing import Any
 
 from lgo_audit.cache import cache_path, read_json, write_json
 
-__all__ = ["KEPT", "file_name", "install", "installed", "save", "uninstall"]
+__all__ = ["KEPT", "KEPT_BYTES", "file_name", "install", "installed", "save", "uninstall"]
 
 KEPT = 1000
 """Patterns kept in the cache file (the bundled grammar's are about 300, for every profile
 and both ways of recognising)."""
+KEPT_BYTES = 1_000_000
+"""Characters of patterns and programs kept in the cache file, the latest used first (the
+bundled grammar's take about 270,000): a library whose pattern changes from run to run (one
+built from a set, in the hash seed's order) cannot make the file every run reads grow."""
 
 _FORMAT = 1
 
@@ -127,7 +141,14 @@ def save() -> None:
         return
     kept = {k: v for k, v in _known.items() if k not in _used}
     kept.update(_used)
-    write_json(name, {"patterns": dict(list(kept.items())[-KEPT:])})
+    latest: list[tuple[str, Any]] = []
+    size = 0
+    for key, entry in reversed(list(kept.items())[-KEPT:]):
+        size += len(key) + len(str(entry[1]) if isinstance(entry, list) and entry else "")
+        if size > KEPT_BYTES and latest:
+            break
+        latest.append((key, entry))
+    write_json(name, {"patterns": dict(reversed(latest))})
     _added = False
 
 
@@ -144,6 +165,7 @@ def _compile(pattern: Any, flags: int = 0) -> Any:
     if entry is not None:
         try:
             final, code, groups, groupindex, indexgroup = entry
+            _check_groups(groups, groupindex, indexgroup)
             compiled = sre.compile(
                 pattern, final, _program(code), groups, groupindex, tuple(indexgroup)
             )
@@ -167,6 +189,21 @@ def _compile(pattern: Any, flags: int = 0) -> Any:
     _known[key] = _used[key] = entry
     _added = True
     return compiled
+
+
+def _check_groups(groups: Any, groupindex: Any, indexgroup: Any) -> None:
+    """Raise ValueError unless an entry's groups agree with one another: ``groups`` (the
+    count less one), the name of each numbered group and the number of each named one."""
+    if not (
+        type(groups) is int
+        and isinstance(indexgroup, list)
+        and len(indexgroup) == groups + 1
+        and isinstance(groupindex, dict)
+        and all(type(n) is int and 0 < n <= groups for n in groupindex.values())
+        and all(indexgroup[n] == name for name, n in groupindex.items())
+        and sum(name is not None for name in indexgroup) == len(groupindex)
+    ):
+        raise ValueError("groups that do not agree")
 
 
 def _text(program: list[int]) -> str:

@@ -265,3 +265,15 @@ def test_a_cache_file_that_does_not_match_its_digest_is_made_again(tmp_path, nam
         tmp_path, name, lambda path: edit(path, change)
     )
     assert path.read_bytes() != edited  # made again
+
+
+def test_a_link_planted_where_the_temporary_file_goes_is_not_written_through(folder):
+    folder.mkdir(parents=True)
+    victim = folder.parent / "victim.txt"
+    victim.write_text("kept\n")
+    planted = folder / f"planted.json.{os.getpid()}.tmp"
+    planted.symlink_to(victim)
+    write_json("planted.json", {"a": 1})
+    assert victim.read_text() == "kept\n"
+    assert not (folder / "planted.json").is_symlink()
+    assert read_json("planted.json") is None  # (the write was given up: it only costs time)

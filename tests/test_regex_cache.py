@@ -219,3 +219,43 @@ def test_the_answers_given_at_once_neither_read_nor_write_it(tmp_path, args):
     shown = subprocess.run([sys.executable, "-m", "lgo_audit", *args], capture_output=True, env=env)
     assert shown.returncode == 0
     assert not list(tmp_path.glob("cache/lgo-audit/regex-*.json"))
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda entry: entry.__setitem__(2, entry[2] + 1),
+        lambda entry: entry.__setitem__(3, {**entry[3], "extra": 1}),
+        lambda entry: entry.__setitem__(3, {}),
+        lambda entry: entry.__setitem__(4, entry[4][:-1]),
+        lambda entry: entry.__setitem__(4, [None] * len(entry[4])),
+    ],
+    ids=["a-group-more", "a-name-more", "no-names", "a-number-less", "names-lost"],
+)
+def test_an_entry_whose_groups_do_not_agree_is_compiled_again(cached, damage):
+    """(Read as it was, the pattern would raise at its first match: an internal error in every
+    run until the cache was deleted.)"""
+    pattern, flags = PATTERNS[0]  # two named groups
+    fresh(pattern, flags)
+    regex_cache.save()
+    payload = json.loads(cached.read_bytes().partition(b"\n")[2])
+    for entry in payload["patterns"].values():
+        damage(entry)
+    regex_cache._known.clear()
+    regex_cache._known.update(payload["patterns"])
+    compiled = fresh(pattern, flags)
+    assert compiled.groupindex == {"count": 1, "total": 2}
+    assert compiled.match("10 upheld decisions of 17").group("total") == "17"
+
+
+def test_the_file_keeps_at_most_its_bytes_the_latest_used_first(cached, monkeypatch):
+    """(A library's pattern that changes from run to run, built in the hash seed's order,
+    cannot grow the file every run reads.)"""
+    monkeypatch.setattr(regex_cache, "KEPT_BYTES", 200)
+    for n in range(20):
+        fresh(f"run{n:02}" + "x" * 40, 0)
+    regex_cache.save()
+    kept = list(json.loads(cached.read_bytes().partition(b"\n")[2])["patterns"])
+    assert kept and len(kept) < 20
+    assert kept[-1].startswith("0:run19")
+    assert kept == sorted(kept)  # the latest, in the order they were used
