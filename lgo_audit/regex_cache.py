@@ -30,9 +30,10 @@ compiled anew; but the engine does not check every part of a program (Python 3.1
 lets some malformed programs through, and they can crash the interpreter), so a file edited by
 hand with its digest written again can make a run fail or crash, as an edited ``.pyc`` can.
 Only someone who can write the cache folder can do that; deleting the folder (or setting
-``LGO_AUDIT_NO_CACHE``) is always safe. Only ``str``
-patterns are kept (the few ``bytes`` patterns are compiled as usual), and none compiled with
-``re.DEBUG``.
+``LGO_AUDIT_NO_CACHE``) is always safe.
+
+Only ``str`` patterns are kept (the few ``bytes`` patterns are compiled as usual), and none
+compiled with ``re.DEBUG``.
 """
 
 from __future__ import annotations
@@ -134,7 +135,8 @@ def uninstall() -> None:
 
 def save() -> None:
     """Write the cache when this run compiled a pattern it did not hold: the patterns used
-    latest, at most :data:`KEPT`. Failures are ignored (see :func:`lgo_audit.cache.write_json`)."""
+    latest, at most :data:`KEPT` of them and :data:`KEPT_BYTES` characters. Failures are
+    ignored (see :func:`lgo_audit.cache.write_json`)."""
     global _added
     name = file_name()
     if not _added or name is None:
