@@ -10,7 +10,9 @@ import json
 import re
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -133,6 +135,21 @@ def test_a_run_of_patterns_seen_before_writes_nothing(cached):
     assert (cached.stat().st_mtime_ns, cached.read_bytes()) == written
 
 
+def compiled_after_damage(
+    cached: Path, pattern: str, flags: int, damage: Callable[[list[Any]], object]
+) -> re.Pattern[str]:
+    """``pattern`` compiled by a run whose cache file held it with ``damage`` done to its
+    entry (as if written so, its digest matching)."""
+    fresh(pattern, flags)
+    regex_cache.save()
+    payload = json.loads(cached.read_bytes().partition(b"\n")[2])
+    for entry in payload["patterns"].values():
+        damage(entry)
+    regex_cache._known.clear()
+    regex_cache._known.update(payload["patterns"])
+    return fresh(pattern, flags)
+
+
 @pytest.mark.parametrize(
     "damage",
     [
@@ -146,14 +163,7 @@ def test_a_run_of_patterns_seen_before_writes_nothing(cached):
 )
 def test_a_damaged_entry_is_compiled_again(cached, damage):
     pattern, flags = PATTERNS[0]
-    fresh(pattern, flags)
-    regex_cache.save()
-    payload = json.loads(cached.read_bytes().partition(b"\n")[2])
-    for entry in payload["patterns"].values():
-        damage(entry)
-    regex_cache._known.clear()
-    regex_cache._known.update(payload["patterns"])
-    compiled = fresh(pattern, flags)
+    compiled = compiled_after_damage(cached, pattern, flags, damage)
     regex_cache.uninstall()
     for text in TEXTS:
         same_behaviour(compiled, fresh(pattern, flags), text)
@@ -236,14 +246,7 @@ def test_an_entry_whose_groups_do_not_agree_is_compiled_again(cached, damage):
     """(Read as it was, the pattern would raise at its first match: an internal error in every
     run until the cache was deleted.)"""
     pattern, flags = PATTERNS[0]  # two named groups
-    fresh(pattern, flags)
-    regex_cache.save()
-    payload = json.loads(cached.read_bytes().partition(b"\n")[2])
-    for entry in payload["patterns"].values():
-        damage(entry)
-    regex_cache._known.clear()
-    regex_cache._known.update(payload["patterns"])
-    compiled = fresh(pattern, flags)
+    compiled = compiled_after_damage(cached, pattern, flags, damage)
     assert compiled.groupindex == {"count": 1, "total": 2}
     assert compiled.match("10 upheld decisions of 17").group("total") == "17"
 
