@@ -861,12 +861,14 @@ _CANNOT_WRITE = frozenset(
 read-only or failing device, a stream not open for writing)."""
 
 
-def main(*, remember_patterns: bool = False) -> None:
+def main(*, remember_compiled: bool = False) -> None:
     """Entry point: run the app, turning any stray exception into one line and status 2.
 
-    With ``remember_patterns`` (the console script, :func:`entry`), a command other than
-    ``--version`` and ``explain CODE`` compiles its regular expressions with the cache of
-    :mod:`lgo_audit.regex_cache` in place (which :func:`entry` writes when the run is done)."""
+    With ``remember_compiled`` (the console script, :func:`entry`), a command other than
+    ``--version`` and ``explain CODE`` compiles its regular expressions and dataclass
+    methods with the caches of :mod:`lgo_audit.regex_cache` and
+    :mod:`lgo_audit.dataclass_cache` in place (which :func:`entry` writes when the run is
+    done)."""
     # A standard stream closed by the caller (`>&-`) is None: what would go there is dropped,
     # as print() drops it, and the run and its exit status are those of any other run.
     if sys.stdout is None:
@@ -880,9 +882,10 @@ def main(*, remember_patterns: bool = False) -> None:
     try:
         status = _answer_at_once(sys.argv[1:])
         if status is None:
-            if remember_patterns:
-                from lgo_audit import regex_cache
+            if remember_compiled:
+                from lgo_audit import dataclass_cache, regex_cache
 
+                dataclass_cache.install()
                 regex_cache.install()
             status = _with_only_the_command_named(sys.argv[1:])(
                 standalone_mode=False,
@@ -937,13 +940,14 @@ def entry() -> NoReturn:
 
     Call :func:`main` instead to stay in the process (it raises ``SystemExit``)."""
     try:
-        main(remember_patterns=True)
+        main(remember_compiled=True)
         status = EXIT_OK
     except SystemExit as done:
         status = _exit_status(done.code)
-    remembered = sys.modules.get("lgo_audit.regex_cache")  # (imported by main when put in place)
-    if remembered is not None:
-        remembered.save()  # the patterns this run compiled for the first time, if any
+    for cache in ("lgo_audit.regex_cache", "lgo_audit.dataclass_cache"):
+        remembered = sys.modules.get(cache)  # (imported by main when put in place)
+        if remembered is not None:
+            remembered.save()  # what this run compiled for the first time, if any
     for stream in (sys.stdout, sys.stderr):
         try:
             if stream is not None:

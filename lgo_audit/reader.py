@@ -29,7 +29,6 @@ decoded as above, then turned into the page's text (:mod:`lgo_audit.webpage`), w
 from __future__ import annotations
 
 import codecs
-import hashlib
 import os
 import re
 import stat
@@ -37,6 +36,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Final
 
+from lgo_audit.digest import sha256
 from lgo_audit.documents import DOCUMENT_SUFFIXES, Format, Rendition, document_format
 from lgo_audit.webpage import html_to_text, is_html_path
 
@@ -186,7 +186,7 @@ def _read_large_text(
     whole and report exactly as for a small file. Raises :class:`InputError` only as
     :func:`read_bytes` would: a first 64 KiB that is binary, or a file grown past the limit.
     """
-    digest = hashlib.sha256()
+    digest = sha256()
     decoder = codecs.getincrementaldecoder("utf-8")()
     text = ""
     try:
@@ -353,7 +353,7 @@ def decode(data: bytes, path: str, *, max_chars: int = DEFAULT_MAX_BYTES) -> Sou
         else:
             text, encoding, notes, fallback_at = _decode_without_bom(body, path)
     return _text_source(
-        text, path, encoding, bom, notes, hashlib.sha256(data).hexdigest(), len(data), fallback_at
+        text, path, encoding, bom, notes, sha256(data).hexdigest(), len(data), fallback_at
     )
 
 
@@ -408,7 +408,7 @@ def _decode_document(data: bytes, path: str, fmt: Format, max_chars: int) -> Sou
         encoding="utf-8",
         bom=b"",
         notes=rendition.notes,
-        sha256=hashlib.sha256(data).hexdigest(),
+        sha256=sha256(data).hexdigest(),
         size=len(data),
         rendered_from=fmt,
         rendition=rendition,

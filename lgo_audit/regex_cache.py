@@ -40,7 +40,6 @@ from __future__ import annotations
 
 import array
 import base64
-import hashlib
 import importlib
 import re
 import sys
@@ -48,7 +47,8 @@ from collections.abc import Callable
 from functools import cache
 from typing import Any
 
-from lgo_audit.cache import cache_path, read_json, write_json
+from lgo_audit.cache import cache_path, latest_used, read_json, write_json
+from lgo_audit.digest import sha256
 
 __all__ = ["KEPT", "KEPT_BYTES", "file_name", "install", "installed", "save", "uninstall"]
 
@@ -95,7 +95,7 @@ def file_name() -> str | None:
         return None
     sre = engine[1]
     tag = f"{sys.version}\0{sre.MAGIC}\0{sre.CODESIZE}\0{sys.byteorder}\0{_FORMAT}"
-    return f"regex-{hashlib.sha256(tag.encode()).hexdigest()[:16]}.json"
+    return f"regex-{sha256(tag.encode()).hexdigest()[:16]}.json"
 
 
 def installed() -> bool:
@@ -141,17 +141,13 @@ def save() -> None:
     name = file_name()
     if not _added or name is None:
         return
-    kept = {k: v for k, v in _known.items() if k not in _used}
-    kept.update(_used)
-    latest: list[tuple[str, Any]] = []
-    size = 0
-    for key, entry in reversed(list(kept.items())[-KEPT:]):
-        size += len(key) + len(str(entry[1]) if isinstance(entry, list) and entry else "")
-        if size > KEPT_BYTES and latest:
-            break
-        latest.append((key, entry))
-    write_json(name, {"patterns": dict(reversed(latest))})
+    write_json(name, {"patterns": latest_used(_known, _used, KEPT, KEPT_BYTES, _size)})
     _added = False
+
+
+def _size(key: str, entry: Any) -> int:
+    """An entry's characters, as :data:`KEPT_BYTES` counts them: its pattern and program."""
+    return len(key) + (len(str(entry[1])) if isinstance(entry, list) and entry else 0)
 
 
 def _compile(pattern: Any, flags: int = 0) -> Any:

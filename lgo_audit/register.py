@@ -22,7 +22,6 @@ council's own names ("Stockport County Council").
 from __future__ import annotations
 
 import datetime
-import hashlib
 import importlib
 import json
 import os
@@ -34,6 +33,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from lgo_audit.cache import read_json, write_json
+from lgo_audit.digest import sha256
 from lgo_audit.resources import bundled_register_path, schema_digest, validator
 
 __all__ = [
@@ -602,7 +602,7 @@ def _checked_rows(path: Path, content: bytes, validate: bool) -> Register:
     ``validate``, unless a file with this content passed it before)."""
     digest = None
     if validate:
-        digest = hashlib.sha256(schema_digest("register").encode() + b"\0" + content).hexdigest()
+        digest = sha256(schema_digest("register").encode() + b"\0" + content).hexdigest()
         validate = digest not in _validated()
     try:
         text = content.decode("utf-8-sig")
@@ -660,7 +660,7 @@ _ROWS_KEPT = 8  # registers
 @lru_cache(maxsize=1)
 def _code_digest() -> str:
     """SHA-256 of this module's source: a register read by other checks is read again."""
-    return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+    return sha256(Path(__file__).read_bytes()).hexdigest()
 
 
 def _rows_key(path: Path, content: bytes, validate: bool) -> str:
@@ -669,7 +669,7 @@ def _rows_key(path: Path, content: bytes, validate: bool) -> str:
     the code that checks them."""
     schema = schema_digest("register") if validate else "-"
     head = "\0".join((_code_digest(), schema, path.suffix.lower()))
-    return hashlib.sha256(head.encode() + b"\0" + content).hexdigest()
+    return sha256(head.encode() + b"\0" + content).hexdigest()
 
 
 def _dated_row(names: tuple[DatedName, ...]) -> list[list[str | None]]:

@@ -82,9 +82,9 @@ def schema_path(name: SchemaName) -> Path:
 def schema_digest(name: SchemaName) -> str:
     """SHA-256 (hex) of a schema file: caches of validated files are keyed by it, so a changed
     schema validates everything again."""
-    import hashlib  # here, as json and reprlib below: `explain` needs none of them
+    from lgo_audit.digest import sha256  # here, as json and reprlib below: `explain` needs none
 
-    return hashlib.sha256(schema_path(name).read_bytes()).hexdigest()
+    return sha256(schema_path(name).read_bytes()).hexdigest()
 
 
 @cache

@@ -11,7 +11,6 @@ matching slow.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from collections.abc import Callable, Iterable, Sequence
@@ -23,9 +22,10 @@ from typing import Any, Literal
 import re2
 
 from lgo_audit import expr
-from lgo_audit.cache import read_json, write_json
+from lgo_audit.cache import latest_used, read_json, write_json
 from lgo_audit.checks import CHECKS, LINK_NAMES, MESSAGE_NAMES, SECTION_NAMES
 from lgo_audit.config_files import CONFIG_FILES, holds_configuration
+from lgo_audit.digest import sha256
 from lgo_audit.expr._serial import dump_ast, load_ast
 from lgo_audit.findings import Applicability, Severity
 from lgo_audit.reader import InputError, read_bytes
@@ -195,12 +195,8 @@ class _ParsedCache:
     def _key(self, kind: str, source: str, names: frozenset[str]) -> str:
         named = self._names.get(names)
         if named is None:  # a rule's names (hundreds) are hashed once per set, not per use
-            named = self._names[names] = hashlib.sha256(
-                "\0".join(sorted(names)).encode()
-            ).hexdigest()
-        return hashlib.sha256(
-            "\0".join((_grammar_digest(), kind, source, named)).encode()
-        ).hexdigest()[:40]
+            named = self._names[names] = sha256("\0".join(sorted(names)).encode()).hexdigest()
+        return sha256("\0".join((_grammar_digest(), kind, source, named)).encode()).hexdigest()[:40]
 
     def parse(self, source: str, names: frozenset[str]) -> Any:
         key = self._key("expression", source, names)
@@ -239,15 +235,13 @@ class _ParsedCache:
 
 def _save_recent(name: str, entries: dict[str, Any], used: dict[str, Any], kept: int) -> None:
     """Write the cache ``name``: the ``used`` entries last (kept longest), at most ``kept``."""
-    recent = {k: v for k, v in entries.items() if k not in used}
-    recent.update(used)
-    write_json(name, dict(list(recent.items())[-kept:]))
+    write_json(name, latest_used(entries, used, kept))
 
 
 @cache
 def _grammar_digest() -> str:
     folder = Path(expr.__file__).parent
-    digest = hashlib.sha256()
+    digest = sha256()
     for source in sorted(folder.rglob("*.py")):  # the function library's modules included
         digest.update(source.relative_to(folder).as_posix().encode() + b"\0")
         digest.update(source.read_bytes())
@@ -269,7 +263,7 @@ _PARSED_KEPT = 1000  # expressions and templates (the bundled rules have ~250)
 def _content_key(content: bytes) -> str:
     """The cache key of a rule file's content: with the rule schema's digest, so a changed
     schema validates every file again."""
-    return hashlib.sha256(schema_digest("rule").encode() + content).hexdigest()
+    return sha256(schema_digest("rule").encode() + content).hexdigest()
 
 
 def _plain(data: Any) -> bool:
@@ -348,7 +342,7 @@ def load_rules(extra_dirs: Sequence[Path | str] = (), *, bundled: bool = True) -
     """Load the bundled rules and a team's own rules from ``extra_dirs``, failing closed."""
     paths = ([bundled_rules_dir()] if bundled else []) + [Path(d) for d in extra_dirs]
     files = rule_files(paths)
-    digest = hashlib.sha256()
+    digest = sha256()
     rules: list[Rule] = []
     seen: dict[str, Path] = {}
     global _parsed

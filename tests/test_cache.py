@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 
 from lgo_audit import cache
-from lgo_audit.cache import cache_path, read_json, toml_table, write_json
+from lgo_audit.cache import cache_path, check_line, read_json, toml_table, write_json
 from tests.paths import EXAMPLES
 
 
@@ -44,7 +44,7 @@ def read_file(path: Path) -> Any:
 def write_file(path: Path, data: Any) -> None:
     """A cache file as lgo-audit writes one, with its digest: as another version would."""
     payload = json.dumps(data).encode()
-    path.write_bytes(hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload)
+    path.write_bytes(check_line(payload) + b"\n" + payload)
 
 
 # --- an entry in another shape is no entry ---------------------------------------------------

@@ -294,14 +294,12 @@ def test_a_statistics_table_cannot_nest_and_a_bracketed_cell_is_only_text(tmp_pa
 
 
 def test_a_cache_file_nested_too_deeply_is_ignored(tmp_path):
-    import hashlib
-
-    from lgo_audit.cache import read_json
+    from lgo_audit.cache import check_line, read_json
 
     (tmp_path / "lgo-audit").mkdir()
     deep = ("[" * DEEP + "]" * DEEP).encode()  # with its digest: read, and too deep to load
     (tmp_path / "lgo-audit" / "deep.json").write_bytes(
-        hashlib.sha256(deep).hexdigest().encode() + b"\n" + deep
+        check_line(deep) + b"\n" + deep
     )
     with pytest.MonkeyPatch.context() as patch:
         patch.delenv("LGO_AUDIT_NO_CACHE", raising=False)
