@@ -19,6 +19,7 @@ each trusted as Python trusts ``__pycache__``: the regular-expression engine's p
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
 import stat
@@ -30,7 +31,15 @@ from typing import Any
 
 from lgo_audit.digest import sha256
 
-__all__ = ["MAX_BYTES", "cache_path", "check_line", "latest_used", "read_json", "write_json"]
+__all__ = [
+    "MAX_BYTES",
+    "cache_path",
+    "check_line",
+    "code_version",
+    "latest_used",
+    "read_json",
+    "write_json",
+]
 
 MAX_BYTES = 50_000_000
 """The largest cache file read back (bytes): a TOML table of a configuration file within the
@@ -111,6 +120,29 @@ def write_json(name: str, data: Any) -> None:
         if temporary is not None:
             with contextlib.suppress(OSError):
                 os.remove(temporary)
+
+
+@functools.cache
+def code_version() -> str:
+    """The version of lgo-audit's own code this process runs, for keys of what is cached from
+    it: SHA-256 (hex) of each module's path, size and modification time (as Python's
+    ``__pycache__`` tells a changed module from an unchanged one: a stat each, never a read),
+    under the package's version. Any module changed, added or removed changes it."""
+    import lgo_audit
+
+    root = os.path.dirname(os.path.abspath(lgo_audit.__file__))
+    stamps = [lgo_audit.__version__]
+    for folder, folders, files in os.walk(root):
+        folders[:] = sorted(f for f in folders if f != "__pycache__")
+        for name in sorted(files):
+            if name.endswith(".py"):
+                path = os.path.join(folder, name)
+                try:
+                    info = os.stat(path)
+                except OSError:
+                    continue
+                stamps.append(f"{os.path.relpath(path, root)}\0{info.st_size}\0{info.st_mtime_ns}")
+    return sha256("\n".join(stamps).encode("utf-8", "surrogateescape")).hexdigest()
 
 
 def latest_used(

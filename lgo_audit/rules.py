@@ -22,7 +22,7 @@ from typing import Any, Literal
 import re2
 
 from lgo_audit import expr
-from lgo_audit.cache import latest_used, read_json, write_json
+from lgo_audit.cache import code_version, latest_used, read_json, write_json
 from lgo_audit.checks import CHECKS, LINK_NAMES, MESSAGE_NAMES, SECTION_NAMES
 from lgo_audit.config_files import CONFIG_FILES, holds_configuration
 from lgo_audit.digest import sha256
@@ -196,7 +196,7 @@ class _ParsedCache:
         named = self._names.get(names)
         if named is None:  # a rule's names (hundreds) are hashed once per set, not per use
             named = self._names[names] = sha256("\0".join(sorted(names)).encode()).hexdigest()
-        return sha256("\0".join((_grammar_digest(), kind, source, named)).encode()).hexdigest()[:40]
+        return sha256("\0".join((code_version(), kind, source, named)).encode()).hexdigest()[:40]
 
     def parse(self, source: str, names: frozenset[str]) -> Any:
         key = self._key("expression", source, names)
@@ -238,14 +238,14 @@ def _save_recent(name: str, entries: dict[str, Any], used: dict[str, Any], kept:
     write_json(name, latest_used(entries, used, kept))
 
 
+_FACT_NAMES = frozenset(VOCABULARY) | frozenset(SECTION_NAMES)
+"""The names a fact rule's expressions may read, before its own (``let``, ``each``)."""
+
+
 @cache
-def _grammar_digest() -> str:
-    folder = Path(expr.__file__).parent
-    digest = sha256()
-    for source in sorted(folder.rglob("*.py")):  # the function library's modules included
-        digest.update(source.relative_to(folder).as_posix().encode() + b"\0")
-        digest.update(source.read_bytes())
-    return digest.hexdigest()
+def _message_names(kind: str) -> frozenset[str]:
+    """The names a rule of ``kind`` (structure, data, text, batch) may read in its message."""
+    return frozenset(MESSAGE_NAMES[kind])
 
 
 _parsed: _ParsedCache | None = None
@@ -261,9 +261,12 @@ _PARSED_KEPT = 1000  # expressions and templates (the bundled rules have ~250)
 
 
 def _content_key(content: bytes) -> str:
-    """The cache key of a rule file's content: with the rule schema's digest, so a changed
-    schema validates every file again."""
-    return sha256(schema_digest("rule").encode() + content).hexdigest()
+    """The cache key of a rule file's content: with the rule schema's digest and the version
+    of lgo-audit's code (:func:`lgo_audit.cache.code_version`), so that a changed schema
+    validates every file again, and a file the cache holds was compiled, its expressions
+    type-checked, by this very code."""
+    head = f"{schema_digest('rule')}\0{code_version()}\0"
+    return sha256(head.encode() + content).hexdigest()
 
 
 def _plain(data: Any) -> bool:
@@ -374,7 +377,7 @@ def load_rules(extra_dirs: Sequence[Path | str] = (), *, bundled: bool = True) -
             )
             used[key] = cached
         try:
-            rule = _compile_rule(data, path)
+            rule = _compile_rule(data, path, checked=cached is not False)
         except Exception:
             if cached is False:
                 raise
@@ -422,9 +425,9 @@ def _read_rule_data(content: bytes, path: Path, *, validate: bool) -> dict[str, 
         raise RuleLoadError(path, "nested too deeply") from None
 
 
-def _compile_rule(data: dict[str, Any], path: Path) -> Rule:
+def _compile_rule(data: dict[str, Any], path: Path, *, checked: bool = False) -> Rule:
     try:
-        return _compile(data, path)
+        return _compile(data, path, checked=checked)
     except RecursionError:
         raise RuleLoadError(path, "nested too deeply") from None
 
@@ -476,7 +479,10 @@ def _schema_message(error: Any, where: str | None) -> str:
     return schema_message(error, "expression" if expression else "text")
 
 
-def _compile(data: dict[str, Any], path: Path) -> Rule:
+def _compile(data: dict[str, Any], path: Path, *, checked: bool = False) -> Rule:
+    """The rule of a rule file's table. ``checked``: the table is one this version of the
+    code compiled before (the cache holds it by :func:`_content_key`), so its expressions
+    are not type-checked again (a rule compiles the same either way)."""
     code = data["code"]
     kind = data.get("kind", "fact")
 
@@ -487,13 +493,15 @@ def _compile(data: dict[str, Any], path: Path) -> Rule:
         raise RuleLoadError(
             path, f"'{check}' is not a {kind} check (known: {known})", code, "check"
         )
-    types = RuleTypes(data, kind)  # the type check of each expression, made as it is compiled
+    # the type check of each expression, made as it is compiled (unless checked before)
+    types = None if checked else RuleTypes(data, kind)
 
     def parse_tree(source: str, where: str, names: Iterable[str]) -> tuple[expr.Node, Evaluator]:
         try:
             allowed = frozenset(names)
             node = _parsed.parse(source, allowed) if _parsed else expr.parse(source, names=allowed)
-            types.check(node, where)
+            if types is not None:
+                types.check(node, where)
             used.update(expr.names_used(node))
             return node, expr.compile_expr(node)
         except expr.ExprSyntaxError as error:  # ExprTypeError included
@@ -509,19 +517,22 @@ def _compile(data: dict[str, Any], path: Path) -> Rule:
                 parsed = _parsed.template(source, allowed)
             else:
                 parsed = expr.parse_template(source, names=allowed)
-            types.check_template(parsed, where)
+            if types is not None:
+                types.check_template(parsed, where)
             return parsed
         except expr.ExprSyntaxError as error:
             raise RuleLoadError(path, str(error), code, where) from None
 
-    names: set[str] = set(VOCABULARY) | set(SECTION_NAMES)
+    # (frozen, and the same object while a rule adds no name of its own: each expression's
+    # names are then neither copied nor hashed again)
+    names: frozenset[str] = _FACT_NAMES
     each: tuple[Binding, ...] | Literal["links"] | None = None
-    at_names: set[str] = set(VOCABULARY) | set(SECTION_NAMES)
+    at_names: frozenset[str] = _FACT_NAMES
     if kind in ("structure", "data", "text"):
-        names = set(MESSAGE_NAMES[kind])
+        names = _message_names(kind)
     elif data.get("each") == "links":
         each = "links"
-        names |= set(LINK_NAMES)
+        names |= frozenset(LINK_NAMES)
         at_names |= {"it"}
     elif "each" in data:
         bindings = []
@@ -555,7 +566,7 @@ def _compile(data: dict[str, Any], path: Path) -> Rule:
             if alias in names:
                 raise RuleLoadError(path, f"'{alias}' is already a name", code, f"let.{alias}")
             let_nodes[alias], lets[alias] = parse_tree(source, f"let.{alias}", names)
-            names.add(alias)
+            names |= {alias}
         if each == "links":
             raise RuleLoadError(path, 'let cannot be combined with each = "links"', code, "let")
         each = tuple(
@@ -579,7 +590,7 @@ def _compile(data: dict[str, Any], path: Path) -> Rule:
         if name not in VOCABULARY:
             raise RuleLoadError(path, f"unknown fact '{name}'", code, f"compare.{index}.fact")
     agree = parse_tree(data["agree"], "agree", names) if "agree" in data else None
-    message_names = names | set(MESSAGE_NAMES["batch"]) if kind == "batch" else names
+    message_names = names | _message_names("batch") if kind == "batch" else names
 
     rule_at = tuple(data.get("at", ()))
     for index, name in enumerate(rule_at):

@@ -21,15 +21,23 @@ from lgo_audit.expr._values import MAX_SOURCE_LENGTH, MAX_STRING_LENGTH, Env, fo
 @dataclass(frozen=True, slots=True)
 class Template:
     """A parsed message template: ``parts`` alternates literal text and expression trees.
-    Compiled once on construction; equality is by source and parts."""
+    Compiled once, the first time it is rendered (most messages of a clean letter never are);
+    equality is by source and parts."""
 
     source: str
     parts: tuple[str | Node, ...]
-    _compiled: tuple[str | Compiled, ...] = field(init=False, repr=False, compare=False)
+    _compiled: tuple[str | Compiled, ...] | None = field(
+        init=False, default=None, repr=False, compare=False
+    )
 
-    def __post_init__(self) -> None:
-        compiled = tuple(p if isinstance(p, str) else compile_expr(p) for p in self.parts)
-        object.__setattr__(self, "_compiled", compiled)
+    @property
+    def compiled(self) -> tuple[str | Compiled, ...]:
+        """The parts, each placeholder compiled (:func:`compile_expr`)."""
+        compiled = self._compiled
+        if compiled is None:
+            compiled = tuple(p if isinstance(p, str) else compile_expr(p) for p in self.parts)
+            object.__setattr__(self, "_compiled", compiled)
+        return compiled
 
     @property
     def names(self) -> frozenset[str]:
@@ -112,7 +120,7 @@ def render_template(t: Template, env: Env) -> str:
     longer than MAX_STRING_LENGTH."""
     pieces: list[str] = []
     total = 0
-    for part in t._compiled:
+    for part in t.compiled:
         piece = part if isinstance(part, str) else format_value(part(env))
         total += len(piece)
         if total > MAX_STRING_LENGTH:
