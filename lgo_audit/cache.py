@@ -37,7 +37,9 @@ __all__ = [
     "check_line",
     "code_version",
     "latest_used",
+    "prune",
     "read_json",
+    "remove",
     "write_json",
 ]
 
@@ -215,8 +217,8 @@ def toml_table(content: bytes) -> dict[str, Any]:
         plain = False
     if plain and cache_path(name) is not None:
         write_json(name, {"format": _TOML_FORMAT, "sha256": key, "table": table})
-        _prune(_TOML, _TOML_KEPT)
-        _remove(_TOML_BEFORE)
+        prune(_TOML, _TOML_KEPT)
+        remove(_TOML_BEFORE)
     return table
 
 
@@ -228,7 +230,7 @@ def _touch(name: str) -> None:
             os.utime(path)
 
 
-def _remove(name: str) -> None:
+def remove(name: str) -> None:
     """Remove the cache file ``name`` if there is one."""
     path = cache_path(name)
     if path is not None:
@@ -236,7 +238,7 @@ def _remove(name: str) -> None:
             os.remove(path)
 
 
-def _prune(folder: str, kept: int) -> None:
+def prune(folder: str, kept: int) -> None:
     """Remove all but the ``kept`` most recently used JSON files of the cache ``folder``, and
     the temporary files of runs killed while writing (older than an hour); failures
     (another run removing the same file) are ignored."""

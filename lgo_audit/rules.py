@@ -22,7 +22,7 @@ from typing import Any, Literal
 import re2
 
 from lgo_audit import expr
-from lgo_audit.cache import code_version, latest_used, read_json, write_json
+from lgo_audit.cache import code_version, latest_used, prune, read_json, remove, write_json
 from lgo_audit.checks import CHECKS, LINK_NAMES, MESSAGE_NAMES, SECTION_NAMES
 from lgo_audit.config_files import CONFIG_FILES, holds_configuration
 from lgo_audit.digest import sha256
@@ -180,13 +180,14 @@ class RuleSet:
 
 
 class _ParsedCache:
-    """Parsed rule expressions remembered between runs, keyed by the expression, the names it
-    may use and the expression grammar's own source: a changed grammar misses every entry.
+    """Parsed rule expressions remembered between runs, keyed by the expression and the names
+    it may use, in a file of this version of the code (:func:`_versioned`): a changed grammar
+    reads none of another's entries.
 
     The file keeps the entries of the latest runs (those a run used are kept first)."""
 
     def __init__(self) -> None:
-        loaded = read_json(_PARSED)
+        loaded = read_json(_versioned(_PARSED))
         self.entries: dict[str, Any] = loaded if isinstance(loaded, dict) else {}
         self.used: dict[str, Any] = {}
         self.dirty = len(self.entries) > _PARSED_KEPT  # grown by another version: trimmed
@@ -196,7 +197,7 @@ class _ParsedCache:
         named = self._names.get(names)
         if named is None:  # a rule's names (hundreds) are hashed once per set, not per use
             named = self._names[names] = sha256("\0".join(sorted(names)).encode()).hexdigest()
-        return sha256("\0".join((code_version(), kind, source, named)).encode()).hexdigest()[:40]
+        return sha256("\0".join((kind, source, named)).encode()).hexdigest()[:40]
 
     def parse(self, source: str, names: frozenset[str]) -> Any:
         key = self._key("expression", source, names)
@@ -233,9 +234,22 @@ class _ParsedCache:
             _save_recent(_PARSED, self.entries, self.used, _PARSED_KEPT)
 
 
-def _save_recent(name: str, entries: dict[str, Any], used: dict[str, Any], kept: int) -> None:
-    """Write the cache ``name``: the ``used`` entries last (kept longest), at most ``kept``."""
-    write_json(name, latest_used(entries, used, kept))
+def _versioned(folder: str) -> str:
+    """The cache file of ``folder`` for this version of lgo-audit's code
+    (:func:`lgo_audit.cache.code_version`): each version reads only its own entries, and
+    versions that share a cache (a pre-commit hook's and another) never write over each
+    other's."""
+    return f"{folder}/{code_version()[:16]}.json"
+
+
+def _save_recent(folder: str, entries: dict[str, Any], used: dict[str, Any], kept: int) -> None:
+    """Write the cache file of ``folder`` for this version: the ``used`` entries last (kept
+    longest), at most ``kept``. The files of all but the latest :data:`_VERSIONS_KEPT`
+    versions written are removed, as is the one file of every version that earlier
+    lgo-audit kept (``rule-files.json``, ``parsed-expressions.json``)."""
+    write_json(_versioned(folder), latest_used(entries, used, kept))
+    prune(folder, _VERSIONS_KEPT)
+    remove(f"{folder}.json")
 
 
 _FACT_NAMES = frozenset(VOCABULARY) | frozenset(SECTION_NAMES)
@@ -251,22 +265,21 @@ def _message_names(kind: str) -> frozenset[str]:
 _parsed: _ParsedCache | None = None
 
 
-_RULE_DATA = "rule-files.json"
-"""Rule files that passed the schema, by :func:`_content_key`: the table TOML read from each
-(or null when JSON cannot hold it as it is, a TOML date), so that an unchanged file is neither
-validated nor read as TOML again."""
-_PARSED = "parsed-expressions.json"
+_RULE_DATA = "rule-files"
+"""Rule files this version of the code compiled (:func:`_versioned`), by :func:`_content_key`:
+the table TOML read from each (or null when JSON cannot hold it as it is, a TOML date), so
+that an unchanged file is neither validated, read as TOML nor type-checked again."""
+_PARSED = "parsed-expressions"
+_VERSIONS_KEPT = 3  # versions of the code whose files of each kind are kept
 _RULE_DATA_KEPT = 200  # files: the bundled ones (used by every run, so kept) and a few folders
 _PARSED_KEPT = 1000  # expressions and templates (the bundled rules have ~250)
 
 
 def _content_key(content: bytes) -> str:
-    """The cache key of a rule file's content: with the rule schema's digest and the version
-    of lgo-audit's code (:func:`lgo_audit.cache.code_version`), so that a changed schema
-    validates every file again, and a file the cache holds was compiled, its expressions
-    type-checked, by this very code."""
-    head = f"{schema_digest('rule')}\0{code_version()}\0"
-    return sha256(head.encode() + content).hexdigest()
+    """The cache key of a rule file's content: with the rule schema's digest, so a changed
+    schema validates every file again. (The file of entries is this version's own: a file it
+    holds was compiled, its expressions type-checked, by this very code.)"""
+    return sha256(schema_digest("rule").encode() + content).hexdigest()
 
 
 def _plain(data: Any) -> bool:
@@ -353,7 +366,7 @@ def load_rules(extra_dirs: Sequence[Path | str] = (), *, bundled: bool = True) -
     # A file that passed the schema is remembered by content, with what TOML read from it: an
     # unchanged file is neither validated again (that saves importing jsonschema) nor read as
     # TOML again. Its expressions are always type-checked and compiled.
-    loaded = read_json(_RULE_DATA)
+    loaded = read_json(_versioned(_RULE_DATA))
     known: dict[str, Any] = loaded if isinstance(loaded, dict) else {}
     used: dict[str, Any] = {}
     new = len(known) > _RULE_DATA_KEPT  # grown by another version: written again, trimmed

@@ -21,7 +21,7 @@ import pytest
 
 from lgo_audit import cache
 from lgo_audit.cache import cache_path, check_line, read_json, toml_table, write_json
-from tests.paths import EXAMPLES
+from tests.paths import EXAMPLES, RULES_DIR
 
 
 @pytest.fixture
@@ -194,11 +194,13 @@ def edit(path: Path, change: Callable[[Any], Any]) -> None:
 def later_runs_are_as_without_a_cache(
     cache_dir: Path, name: str, alter: Callable[[Path], None]
 ) -> tuple[Path, bytes]:
-    """Fill the cache, ``alter`` its file ``name``, then check twice (the file read, then made
+    """Fill the cache, ``alter`` its file ``name`` (of a folder, its one file), then check twice (the file read, then made
     again): each run as one without a cache. Returns the file and what it held once altered."""
     expected = run_check(None)
     run_check(cache_dir)  # fills the cache
     path = cache_dir / "lgo-audit" / name
+    if path.is_dir():  # a file of each version of the code: this version's, the only one
+        (path,) = path.glob("*.json")
     alter(path)
     altered = path.read_bytes()
     for _ in range(2):
@@ -221,9 +223,9 @@ def without_message(entries: dict[str, Any]) -> dict[str, Any]:
 @pytest.mark.parametrize(
     ("name", "change"),
     [
-        ("rule-files.json", without_message),
-        ("rule-files.json", lambda entries: {key: {} for key in entries}),
-        ("rule-files.json", lambda entries: {k: {**v, "severity": 5} for k, v in entries.items()}),
+        ("rule-files", without_message),
+        ("rule-files", lambda entries: {key: {} for key in entries}),
+        ("rule-files", lambda entries: {k: {**v, "severity": 5} for k, v in entries.items()}),
         ("registers.json", lambda entries: {key: [] for key in entries}),
     ],
     ids=["rule-without-message", "empty-rules", "bad-severity", "empty-register"],
@@ -248,12 +250,12 @@ def no_check(entries: dict[str, Any]) -> dict[str, Any]:
 @pytest.mark.parametrize(
     ("name", "change"),
     [
-        ("rule-files.json", no_check),
+        ("rule-files", no_check),
         (
-            "rule-files.json",
+            "rule-files",
             lambda entries: {k: {**v, "severity": "info"} for k, v in entries.items()},
         ),
-        ("parsed-expressions.json", lambda entries: {key: [] for key in entries}),
+        ("parsed-expressions", lambda entries: {key: [] for key in entries}),
         ("registers.json", first_rows_only),
     ],
     ids=["rule-without-check", "rule-severity", "empty-templates", "register-cut-short"],
@@ -277,3 +279,66 @@ def test_a_link_planted_where_the_temporary_file_goes_is_not_written_through(fol
     assert victim.read_text() == "kept\n"
     assert not (folder / "planted.json").is_symlink()
     assert read_json("planted.json") is None  # (the write was given up: it only costs time)
+
+
+# --- the version of the code: what keys the rule files' entries -------------------------------
+
+
+@pytest.fixture
+def package_copy(tmp_path, monkeypatch) -> Path:
+    """A copy of lgo-audit's modules whose version :func:`code_version` reads (its cache
+    cleared before and after)."""
+    import shutil
+
+    import lgo_audit
+
+    copy = tmp_path / "lgo_audit"
+    shutil.copytree(Path(lgo_audit.__file__).parent, copy, ignore=shutil.ignore_patterns("*.pyc"))
+    monkeypatch.setattr(lgo_audit, "__file__", str(copy / "__init__.py"))
+    cache.code_version.cache_clear()
+    yield copy
+    cache.code_version.cache_clear()
+
+
+def version_after(change: Callable[[], object]) -> str:
+    change()
+    cache.code_version.cache_clear()
+    return cache.code_version()
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda copy: (copy / "rules.py").write_text((copy / "rules.py").read_text() + "\n"),
+        lambda copy: os.utime(copy / "expr" / "_check.py", ns=(1, 1)),
+        lambda copy: (copy / "grammar" / "profile_2099.py").write_text("PROFILE = None\n"),
+        lambda copy: (copy / "vocabulary.py").unlink(),
+    ],
+    ids=["a-module-edited", "a-module-touched", "a-module-added", "a-module-removed"],
+)
+def test_the_code_version_changes_with_any_module(package_copy, change):
+    before = cache.code_version()
+    assert version_after(lambda: None) == before  # nothing changed: the same
+    assert version_after(lambda: change(package_copy)) != before
+
+
+def test_each_version_of_the_code_keeps_rule_files_of_its_own(folder, monkeypatch):
+    """Versions sharing a cache (a pre-commit hook's and another) never read or write over
+    each other's entries; the files of the three versions written latest are kept, and the
+    single file of earlier lgo-audit is removed."""
+    from lgo_audit import rules
+
+    folder.mkdir(parents=True)
+    (folder / "rule-files.json").write_bytes(b"old\n{}")
+    written = []
+    for version in ("a" * 64, "b" * 64, "c" * 64, "d" * 64):
+        monkeypatch.setattr(rules, "code_version", lambda v=version: v)
+        rules.load_rules()
+        file = folder / "rule-files" / f"{version[:16]}.json"
+        assert set(read_file(file)) == {
+            rules._content_key(p.read_bytes()) for p in RULES_DIR.glob("*.toml")
+        }
+        os.utime(file, ns=(len(written) * 10**9, len(written) * 10**9))  # written in this order
+        written.append(file.name)
+    assert sorted(p.name for p in (folder / "rule-files").glob("*.json")) == written[-3:]
+    assert not (folder / "rule-files.json").exists()

@@ -298,9 +298,7 @@ def test_a_cache_file_nested_too_deeply_is_ignored(tmp_path):
 
     (tmp_path / "lgo-audit").mkdir()
     deep = ("[" * DEEP + "]" * DEEP).encode()  # with its digest: read, and too deep to load
-    (tmp_path / "lgo-audit" / "deep.json").write_bytes(
-        check_line(deep) + b"\n" + deep
-    )
+    (tmp_path / "lgo-audit" / "deep.json").write_bytes(check_line(deep) + b"\n" + deep)
     with pytest.MonkeyPatch.context() as patch:
         patch.delenv("LGO_AUDIT_NO_CACHE", raising=False)
         patch.setenv("LGO_AUDIT_CACHE_DIR", str(tmp_path))
