@@ -492,10 +492,26 @@ def _schema_message(error: Any, where: str | None) -> str:
     return schema_message(error, "expression" if expression else "text")
 
 
+def _on_first_call(node: expr.Node) -> Evaluator:
+    """The evaluator of ``node``, compiled (:func:`lgo_audit.expr.compile_expr`) the first
+    time it is called: most are never called (the engine judges fact rules over a letter's
+    values, compiled from the trees: :mod:`lgo_audit.expr.direct`)."""
+    compiled: Evaluator | None = None
+
+    def evaluate(env: expr.Env) -> expr.Value:
+        nonlocal compiled
+        if compiled is None:
+            compiled = expr.compile_expr(node)
+        return compiled(env)
+
+    return evaluate
+
+
 def _compile(data: dict[str, Any], path: Path, *, checked: bool = False) -> Rule:
     """The rule of a rule file's table. ``checked``: the table is one this version of the
     code compiled before (the cache holds it by :func:`_content_key`), so its expressions
-    are not type-checked again (a rule compiles the same either way)."""
+    are not type-checked again, and each is compiled the first time it is evaluated (a rule
+    compiles the same either way)."""
     code = data["code"]
     kind = data.get("kind", "fact")
 
@@ -516,7 +532,7 @@ def _compile(data: dict[str, Any], path: Path, *, checked: bool = False) -> Rule
             if types is not None:
                 types.check(node, where)
             used.update(expr.names_used(node))
-            return node, expr.compile_expr(node)
+            return node, (_on_first_call(node) if checked else expr.compile_expr(node))
         except expr.ExprSyntaxError as error:  # ExprTypeError included
             raise RuleLoadError(path, str(error), code, where) from None
 
