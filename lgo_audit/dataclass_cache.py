@@ -26,9 +26,9 @@ It keeps the :data:`KEPT` methods used latest, and is written only by a run that
 method it did not hold.
 
 The code objects are trusted as Python trusts the compiled modules in ``__pycache__``: the
-SHA-256 on the file's first line finds damage, and an entry that ``marshal`` cannot read or
+CRC-32 on the file's first line finds damage, and an entry that ``marshal`` cannot read or
 that is not a code object of a source compiled here is compiled anew; but a file edited by
-hand with its digest written again runs what it holds, as an edited ``.pyc`` does. Only
+hand with its check written again runs what it holds, as an edited ``.pyc`` does. Only
 someone who can write the cache folder can do that (someone who can also write the user's
 ``.pyc`` files and start-up files); deleting the folder (or setting ``LGO_AUDIT_NO_CACHE``) is
 always safe.

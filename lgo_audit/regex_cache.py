@@ -25,10 +25,10 @@ nothing (a run that uses a library's pattern built in the hash seed's order, as 
 builds one, writes it each time).
 
 The programs are trusted as Python trusts the compiled modules in ``__pycache__``. The
-SHA-256 on the file's first line finds damage, and an entry whose groups do not agree is
+CRC-32 on the file's first line finds damage, and an entry whose groups do not agree is
 compiled anew; but the engine does not check every part of a program (Python 3.11's validator
 lets some malformed programs through, and they can crash the interpreter), so a file edited by
-hand with its digest written again can make a run fail or crash, as an edited ``.pyc`` can.
+hand with its check written again can make a run fail or crash, as an edited ``.pyc`` can.
 Only someone who can write the cache folder can do that; deleting the folder (or setting
 ``LGO_AUDIT_NO_CACHE``) is always safe.
 
