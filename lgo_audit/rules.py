@@ -546,8 +546,10 @@ def _compile(data: dict[str, Any], path: Path, *, checked: bool = False) -> Rule
                 parsed = _parsed.template(source, allowed)
             else:
                 parsed = expr.parse_template(source, names=allowed)
-            if types is not None:
+            if not checked:  # compiled now: a fault of a new rule file is found as it loads
+                assert types is not None
                 types.check_template(parsed, where)
+                _ = parsed.compiled
             return parsed
         except expr.ExprSyntaxError as error:
             raise RuleLoadError(path, str(error), code, where) from None

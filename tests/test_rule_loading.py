@@ -520,3 +520,41 @@ def test_a_changed_rule_file_is_read_and_checked_again(tmp_path, monkeypatch):
     path.write_text(set_line(team_rule(), "severity", '"fatal"'), encoding="utf-8")
     with pytest.raises(RuleLoadError, match="severity"):
         load_rules([folder])
+
+
+def test_rules_read_back_from_the_cache_judge_every_example_as_rules_compiled_afresh(
+    tmp_path, monkeypatch
+):
+    """A rule file this version of the code compiled before is read back from the cache, not
+    type-checked again, its expressions compiled when first evaluated: every example of every
+    rule is judged as by the rule compiled afresh."""
+    from lgo_audit import rules
+    from lgo_audit.examples import run_example
+
+    monkeypatch.setenv("LGO_AUDIT_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("LGO_AUDIT_NO_CACHE", raising=False)
+    afresh = load_rules()
+
+    def not_again(*_: object) -> None:
+        raise AssertionError("a rule file compiled before was type-checked again")
+
+    monkeypatch.setattr(rules, "RuleTypes", not_again)
+    read_back = load_rules()
+    assert [r.code for r in read_back] == [r.code for r in afresh]
+    for before, after in zip(afresh, read_back, strict=True):
+        for example in before.examples:
+            expected, got = run_example(before, example), run_example(after, example)
+            assert (got.ok, got.problems) == (expected.ok, expected.problems), before.code
+
+
+def test_a_rule_file_changed_is_type_checked_again(tmp_path, monkeypatch):
+    """(Its content is its key: the type error of the changed file is found, cold or warm.)"""
+    monkeypatch.setenv("LGO_AUDIT_CACHE_DIR", str(tmp_path / "cache"))
+    good = set_line(team_rule(), "when", toml_string("upheld.count > 0"))
+    bad = set_line(team_rule(), "when", toml_string('upheld.count > "many"'))
+    folder = rule_dir(tmp_path, good)
+    load_rules([folder])
+    (folder / "rule-1.toml").write_text(bad, encoding="utf-8")
+    for _ in range(2):
+        with pytest.raises(RuleLoadError, match="cannot compare"):
+            load_rules([folder])
