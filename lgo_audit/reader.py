@@ -186,7 +186,7 @@ def _read_large_text(
     whole and report exactly as for a small file. Raises :class:`InputError` only as
     :func:`read_bytes` would: a first 64 KiB that is binary, or a file grown past the limit.
     """
-    digest = sha256()
+    digest = sha256(expected=_LARGE)  # (the file has at least as many bytes)
     decoder = codecs.getincrementaldecoder("utf-8")()
     text = ""
     try:
