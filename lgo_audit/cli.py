@@ -947,7 +947,10 @@ def entry() -> NoReturn:
     for cache in ("lgo_audit.regex_cache", "lgo_audit.dataclass_cache"):
         remembered = sys.modules.get(cache)  # (imported by main when put in place)
         if remembered is not None:
-            remembered.save()  # what this run compiled for the first time, if any
+            # what this run compiled for the first time, if any: a cache only ever saves
+            # time, so nothing in writing it (a file edited by hand) changes the run's end
+            with contextlib.suppress(Exception):
+                remembered.save()
     for stream in (sys.stdout, sys.stderr):
         try:
             if stream is not None:

@@ -28,7 +28,8 @@ method it did not hold.
 The code objects are trusted as Python trusts the compiled modules in ``__pycache__``: the
 CRC-32 on the file's first line finds damage, and an entry that ``marshal`` cannot read or
 that is not a code object of a source compiled here is compiled anew; but a file edited by
-hand with its check written again runs what it holds, as an edited ``.pyc`` does. Only
+hand with its check written again runs what it holds, as an edited ``.pyc`` does (and
+``marshal``, which is not made to read hostile data, can take any time or memory over it). Only
 someone who can write the cache folder can do that (someone who can also write the user's
 ``.pyc`` files and start-up files); deleting the folder (or setting ``LGO_AUDIT_NO_CACHE``) is
 always safe.
@@ -143,7 +144,7 @@ def _code(source: str) -> types.CodeType:
     if entry is not None:
         try:
             code = marshal.loads(base64.b64decode(entry, validate=True))
-        except (TypeError, ValueError, EOFError):  # damaged: compiled anew
+        except (TypeError, ValueError, EOFError, MemoryError):  # damaged: compiled anew
             pass
         else:
             if type(code) is types.CodeType and code.co_filename == _SOURCE_NAME:

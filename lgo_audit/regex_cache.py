@@ -147,7 +147,8 @@ def save() -> None:
 
 def _size(key: str, entry: Any) -> int:
     """An entry's characters, as :data:`KEPT_BYTES` counts them: its pattern and program."""
-    return len(key) + (len(str(entry[1])) if isinstance(entry, list) and entry else 0)
+    shown = entry[1] if isinstance(entry, list) and len(entry) > 1 else entry
+    return len(key) + len(str(shown))
 
 
 def _compile(pattern: Any, flags: int = 0) -> Any:

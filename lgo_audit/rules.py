@@ -391,6 +391,8 @@ def load_rules(extra_dirs: Sequence[Path | str] = (), *, bundled: bool = True) -
             used[key] = cached
         try:
             rule = _compile_rule(data, path, checked=cached is not False)
+            if not (isinstance(rule.code, str) and isinstance(rule.name, str)):
+                raise TypeError("a code or name that is not text")  # (a damaged entry)
         except Exception:
             if cached is False:
                 raise

@@ -226,9 +226,18 @@ def without_message(entries: dict[str, Any]) -> dict[str, Any]:
         ("rule-files", without_message),
         ("rule-files", lambda entries: {key: {} for key in entries}),
         ("rule-files", lambda entries: {k: {**v, "severity": 5} for k, v in entries.items()}),
+        ("rule-files", lambda entries: {k: {**v, "code": 5} for k, v in entries.items()}),
+        ("rule-files", lambda entries: {k: {**v, "name": ["x"]} for k, v in entries.items()}),
         ("registers.json", lambda entries: {key: [] for key in entries}),
     ],
-    ids=["rule-without-message", "empty-rules", "bad-severity", "empty-register"],
+    ids=[
+        "rule-without-message",
+        "empty-rules",
+        "bad-severity",
+        "code-not-text",
+        "name-not-text",
+        "empty-register",
+    ],
 )
 def test_a_damaged_rule_or_register_entry_is_read_again_from_its_file(tmp_path, name, change):
     """(A rule entry that could not be compiled was an internal error on every later run; a

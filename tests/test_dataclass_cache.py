@@ -274,3 +274,17 @@ def test_the_cache_file_is_named_by_the_interpreter(monkeypatch, change):
     change(monkeypatch)
     assert dataclass_cache.file_name() != name
     assert Path(str(name)).suffix == ".json"
+
+
+def test_an_entry_marshal_runs_out_of_memory_over_is_compiled_again(cached, monkeypatch):
+    fields: list[FieldSpec] = [("a", "plain", 0)]
+    options = {"frozen": False, "order": False, "slots": False, "kw_only": False}
+    expected = behaviour(make(fields, **options), fields)
+    read_back()
+
+    def out_of_memory(_: bytes) -> Any:
+        raise MemoryError
+
+    monkeypatch.setattr(marshal, "loads", out_of_memory)
+    assert behaviour(make(fields, **options), fields) == expected
+    assert dataclass_cache._added

@@ -262,3 +262,12 @@ def test_the_file_keeps_at_most_its_bytes_the_latest_used_first(cached, monkeypa
     assert kept and len(kept) < 20
     assert kept[-1].startswith("0:run19")
     assert kept == sorted(kept)  # the latest, in the order they were used
+
+
+def test_an_entry_cut_short_in_the_file_does_not_stop_the_next_write(cached):
+    """(Counting its size for :data:`KEPT_BYTES` once raised IndexError: a traceback at the end
+    of every later run, and the file never written again.)"""
+    regex_cache._known["0:never-used"] = [0]
+    fresh("new-pattern", 0)
+    regex_cache.save()
+    assert "0:new-pattern" in json.loads(cached.read_bytes().partition(b"\n")[2])["patterns"]
