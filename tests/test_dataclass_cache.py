@@ -253,14 +253,6 @@ def test_the_command_line_checks_alike_with_the_cache_cold_and_warm(tmp_path):
     assert files[0].read_bytes() == before
 
 
-@pytest.mark.parametrize("args", [["--version"], ["explain", "LGO101"]])
-def test_the_answers_given_at_once_neither_read_nor_write_it(tmp_path, args):
-    env = {"LGO_AUDIT_CACHE_DIR": str(tmp_path / "cache"), "PATH": "/usr/bin:/bin"}
-    shown = subprocess.run([sys.executable, "-m", "lgo_audit", *args], capture_output=True, env=env)
-    assert shown.returncode == 0
-    assert not list(tmp_path.glob("cache/lgo-audit/dataclass-*.json"))
-
-
 @pytest.mark.parametrize(
     "change",
     [

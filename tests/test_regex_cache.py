@@ -224,11 +224,13 @@ def test_the_cache_file_is_named_by_the_engine(monkeypatch):
 
 @pytest.mark.parametrize("args", [["--version"], ["explain", "LGO101"]])
 def test_the_answers_given_at_once_neither_read_nor_write_it(tmp_path, args):
-    """(``--version`` and ``explain`` compile no grammar: reading the file would only cost.)"""
+    """(``--version`` and ``explain`` compile no grammar and make no dataclass: reading the
+    files would only cost. The dataclass cache, lgo_audit.dataclass_cache, alike.)"""
     env = {"LGO_AUDIT_CACHE_DIR": str(tmp_path / "cache"), "PATH": "/usr/bin:/bin"}
     shown = subprocess.run([sys.executable, "-m", "lgo_audit", *args], capture_output=True, env=env)
     assert shown.returncode == 0
     assert not list(tmp_path.glob("cache/lgo-audit/regex-*.json"))
+    assert not list(tmp_path.glob("cache/lgo-audit/dataclass-*.json"))
 
 
 @pytest.mark.parametrize(
