@@ -363,9 +363,10 @@ def load_rules(extra_dirs: Sequence[Path | str] = (), *, bundled: bool = True) -
     seen: dict[str, Path] = {}
     global _parsed
     _parsed = _ParsedCache()
-    # A file that passed the schema is remembered by content, with what TOML read from it: an
-    # unchanged file is neither validated again (that saves importing jsonschema) nor read as
-    # TOML again. Its expressions are always type-checked and compiled.
+    # A file that passed the schema and compiled is remembered by content, with what TOML
+    # read from it, in this version of the code's file: an unchanged file is neither
+    # validated again (that saves importing jsonschema), read as TOML nor type-checked again,
+    # and its expressions are compiled when first evaluated.
     loaded = read_json(_versioned(_RULE_DATA))
     known: dict[str, Any] = loaded if isinstance(loaded, dict) else {}
     used: dict[str, Any] = {}
