@@ -22,6 +22,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lgo_audit import dataclass_cache
+from tests.compiled_caches import in_place
 from tests.paths import EXAMPLES
 
 pytestmark = pytest.mark.skipif(
@@ -32,12 +33,8 @@ pytestmark = pytest.mark.skipif(
 @pytest.fixture
 def cached(tmp_path, monkeypatch):
     """The cache in a folder of the test's own, put in place; ``dataclasses`` as it was after."""
-    monkeypatch.setenv("LGO_AUDIT_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.delenv("LGO_AUDIT_NO_CACHE", raising=False)
-    dataclass_cache.uninstall()
-    dataclass_cache.install()
-    yield tmp_path / "cache" / "lgo-audit" / str(dataclass_cache.file_name())
-    dataclass_cache.uninstall()
+    with in_place(dataclass_cache, tmp_path / "cache", monkeypatch) as path:
+        yield path
 
 
 def read_back() -> None:

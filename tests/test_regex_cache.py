@@ -19,6 +19,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from lgo_audit import regex_cache
+from tests.compiled_caches import in_place
 from tests.paths import EXAMPLES
 
 pytestmark = pytest.mark.skipif(
@@ -48,12 +49,8 @@ TEXTS = [
 @pytest.fixture
 def cached(tmp_path, monkeypatch):
     """The cache in a folder of the test's own, put in place; ``re``'s own step back after."""
-    monkeypatch.setenv("LGO_AUDIT_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.delenv("LGO_AUDIT_NO_CACHE", raising=False)
-    regex_cache.uninstall()
-    regex_cache.install()
-    yield tmp_path / "cache" / "lgo-audit" / str(regex_cache.file_name())
-    regex_cache.uninstall()
+    with in_place(regex_cache, tmp_path / "cache", monkeypatch) as path:
+        yield path
 
 
 def fresh(pattern: str, flags: int) -> re.Pattern[str]:
