@@ -4,8 +4,8 @@ Exit status, as linters have it: 0 no error-severity finding, 1 at least one, 2 
 configuration or input error (always as one line on standard error, never a traceback).
 """
 
-from __future__ import annotations
-
+# Annotations are not postponed (no `from __future__ import annotations`): typer reads each
+# command's signature on every run, and strings would be evaluated there again each time.
 import contextlib
 import copy
 import errno
@@ -214,7 +214,7 @@ def _use_colour(no_color: bool) -> bool:
     return not no_color and not os.environ.get("NO_COLOR") and sys.stdout.isatty()
 
 
-def _load(rule_dirs: tuple[str, ...] = ()) -> RuleSet:
+def _load(rule_dirs: tuple[str, ...] = ()) -> "RuleSet":
     from lgo_audit.application import UsageError, load_rule_set
 
     try:
@@ -255,7 +255,7 @@ class _Output:
         self._file: Any = None
         self._report: Any = None
 
-    def __enter__(self) -> _Output:
+    def __enter__(self) -> "_Output":
         if self.output_file is not None:
             from lgo_audit.safe_write import ReportFile
 

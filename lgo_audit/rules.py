@@ -187,11 +187,20 @@ class _ParsedCache:
     The file keeps the entries of the latest runs (those a run used are kept first)."""
 
     def __init__(self) -> None:
-        loaded = read_json(_versioned(_PARSED))
-        self.entries: dict[str, Any] = loaded if isinstance(loaded, dict) else {}
+        self._entries: dict[str, Any] | None = None  # read when first needed
         self.used: dict[str, Any] = {}
-        self.dirty = len(self.entries) > _PARSED_KEPT  # grown by another version: trimmed
+        self.dirty = False
         self._names: dict[frozenset[str], str] = {}
+
+    @property
+    def entries(self) -> dict[str, Any]:
+        """The file's entries, read the first time an expression is parsed: a run whose rule
+        files are all known (:data:`_RULE_DATA`, their trees with them) never reads it."""
+        if self._entries is None:
+            loaded = read_json(_versioned(_PARSED))
+            self._entries = loaded if isinstance(loaded, dict) else {}
+            self.dirty = self.dirty or len(self._entries) > _PARSED_KEPT  # grown: trimmed
+        return self._entries
 
     def _key(self, kind: str, source: str, names: frozenset[str]) -> str:
         named = self._names.get(names)
@@ -219,19 +228,57 @@ class _ParsedCache:
         cached = self.entries.get(key)
         if isinstance(cached, list):
             try:
-                parts = tuple(p if isinstance(p, str) else load_ast(p["ast"]) for p in cached)
+                template = _load_template(text, cached)
                 self.used[key] = cached
-                return expr.Template(text, parts)
+                return template
             except (ValueError, TypeError, KeyError):
                 pass
         template = expr.parse_template(text, names=names)
-        self.used[key] = [p if isinstance(p, str) else {"ast": dump_ast(p)} for p in template.parts]
+        self.used[key] = _dump_parts(template)
         self.dirty = True
         return template
 
     def save(self) -> None:
         if self.dirty:
             _save_recent(_PARSED, self.entries, self.used, _PARSED_KEPT)
+
+
+def _dump_parts(template: expr.Template) -> list[Any]:
+    """A message template's parts as JSON-ready data: text as it is, each ``{expression}`` as
+    ``{"ast": tree}``."""
+    return [p if isinstance(p, str) else {"ast": dump_ast(p)} for p in template.parts]
+
+
+def _load_template(text: str, parts: list[Any]) -> expr.Template:
+    """The template of :func:`_dump_parts` data. Raises ``ValueError``, ``TypeError`` or
+    ``KeyError`` for anything else."""
+    return expr.Template(
+        text, tuple(p if isinstance(p, str) else load_ast(p["ast"]) for p in parts)
+    )
+
+
+def _known_tree(known: Recorded, where: str, source: str) -> tuple[expr.Node, list[str]]:
+    """The tree of the expression of field ``where`` and the names it reads, as recorded
+    when the rule file was first compiled. Raises ``ValueError`` if that is not the record of
+    ``source`` (a damaged entry)."""
+    entry = known.get(where)
+    if not (isinstance(entry, list) and len(entry) == 3 and entry[0] == source):
+        raise ValueError(f"no tree recorded for {where}")
+    reads = entry[2]
+    if not (isinstance(reads, list) and all(isinstance(n, str) for n in reads)):
+        raise ValueError(f"no names recorded for {where}")
+    return load_ast(entry[1]), reads
+
+
+def _known_template(known: Recorded, where: str, source: str) -> expr.Template:
+    """The message template of field ``where`` as recorded when the rule file was first
+    compiled. Raises ``ValueError`` if that is not the record of ``source``."""
+    entry = known.get(where)
+    if not (isinstance(entry, list) and len(entry) == 2 and entry[0] == source):
+        raise ValueError(f"no template recorded for {where}")
+    if not isinstance(entry[1], list):
+        raise ValueError(f"no parts recorded for {where}")
+    return _load_template(source, entry[1])
 
 
 def _versioned(folder: str) -> str:
@@ -267,8 +314,16 @@ _parsed: _ParsedCache | None = None
 
 _RULE_DATA = "rule-files"
 """Rule files this version of the code compiled (:func:`_versioned`), by :func:`_content_key`:
-the table TOML read from each (or null when JSON cannot hold it as it is, a TOML date), so
-that an unchanged file is neither validated, read as TOML nor type-checked again."""
+``{"data": ..., "trees": ...}``, the table TOML read from each (``data``, or null when JSON
+cannot hold it as it is, a TOML date) and what its expressions were parsed into (``trees``:
+:data:`Recorded`), so that an unchanged file is neither validated, read as TOML, parsed nor
+type-checked again."""
+
+Recorded = dict[str, list[Any]]
+"""A rule file's parsed expressions by field (``when``, ``let.share``, ``message``): for an
+expression ``[source, tree, names it reads]``, for a message template ``[source, parts]``,
+trees and parts as :func:`lgo_audit.expr._serial.dump_ast` and the parsed-expression cache
+write them."""
 _PARSED = "parsed-expressions"
 _VERSIONS_KEPT = 3  # versions of the code whose files of each kind are kept
 _RULE_DATA_KEPT = 200  # files: the bundled ones (used by every run, so kept) and a few folders
@@ -378,31 +433,20 @@ def load_rules(extra_dirs: Sequence[Path | str] = (), *, bundled: bool = True) -
             raise RuleLoadError(path, error.reason) from None
         digest.update(path.name.encode() + b"\0" + content)
         key = _content_key(content)
-        cached = known.get(key, False)
-        if cached is False:
+        cached = known.get(key)
+        rule = None
+        if isinstance(cached, dict):
+            try:
+                rule = _compile_known(cached, content, path)
+                used[key] = cached
+            except Exception:  # what the cache held cannot be compiled (damaged): the file
+                rule = None  # itself is read again, whose own faults are then reported
+        if rule is None:
             data = _read_rule_data(content, path, validate=True)
-            used[key] = data if _plain(data) else None
+            recorded: Recorded = {}
+            rule = _compile_rule(data, path, record=recorded)
+            used[key] = {"data": data if _plain(data) else None, "trees": recorded}
             new = True
-        else:
-            data = (
-                cached
-                if isinstance(cached, dict)
-                else _read_rule_data(content, path, validate=False)
-            )
-            used[key] = cached
-        try:
-            rule = _compile_rule(data, path, checked=cached is not False)
-            if not (isinstance(rule.code, str) and isinstance(rule.name, str)):
-                raise TypeError("a code or name that is not text")  # (a damaged entry)
-        except Exception:
-            if cached is False:
-                raise
-            # What the cache held cannot be compiled (damaged): read the file itself again,
-            # whose own faults are then reported as they are.
-            data = _read_rule_data(content, path, validate=True)
-            used[key] = data if _plain(data) else None
-            new = True
-            rule = _compile_rule(data, path)
         for field_key, field_name in ((rule.code, "code"), (rule.name, "name")):
             if field_key in seen:
                 raise RuleLoadError(
@@ -441,11 +485,33 @@ def _read_rule_data(content: bytes, path: Path, *, validate: bool) -> dict[str, 
         raise RuleLoadError(path, "nested too deeply") from None
 
 
-def _compile_rule(data: dict[str, Any], path: Path, *, checked: bool = False) -> Rule:
+def _compile_rule(
+    data: dict[str, Any],
+    path: Path,
+    *,
+    known: Recorded | None = None,
+    record: Recorded | None = None,
+) -> Rule:
     try:
-        return _compile(data, path, checked=checked)
+        return _compile(data, path, known=known, record=record)
     except RecursionError:
         raise RuleLoadError(path, "nested too deeply") from None
+
+
+def _compile_known(cached: dict[str, Any], content: bytes, path: Path) -> Rule:
+    """The rule of a file this version of the code compiled before, from its cache entry
+    (:data:`_RULE_DATA`). Raises whatever a damaged entry makes fail (the caller then reads
+    the file afresh)."""
+    data = cached.get("data")
+    if data is None:  # (what JSON cannot hold as it is: TOML read again, not validated)
+        data = _read_rule_data(content, path, validate=False)
+    trees = cached.get("trees")
+    if not (isinstance(data, dict) and isinstance(trees, dict)):
+        raise TypeError("not a cached rule file")
+    rule = _compile_rule(data, path, known=trees)
+    if not (isinstance(rule.code, str) and isinstance(rule.name, str)):
+        raise TypeError("a code or name that is not text")
+    return rule
 
 
 def _load_rule_data(content: bytes, path: Path, *, validate: bool) -> dict[str, Any]:
@@ -510,32 +576,49 @@ def _on_first_call(node: expr.Node) -> Evaluator:
     return evaluate
 
 
-def _compile(data: dict[str, Any], path: Path, *, checked: bool = False) -> Rule:
-    """The rule of a rule file's table. ``checked``: the table is one this version of the
-    code compiled before (the cache holds it by :func:`_content_key`), so its expressions
-    are not type-checked again, and each is compiled the first time it is evaluated (a rule
-    compiles the same either way)."""
+def _compile(
+    data: dict[str, Any],
+    path: Path,
+    *,
+    known: Recorded | None = None,
+    record: Recorded | None = None,
+) -> Rule:
+    """The rule of a rule file's table.
+
+    ``known``: the table is one this version of the code compiled before (the cache holds it
+    by :func:`_content_key`), and these are what its expressions were parsed into: they are
+    read back, not parsed or type-checked again, and each is compiled the first time it is
+    evaluated (a rule compiles the same either way). Raises ``ValueError`` or ``TypeError``
+    for an entry of ``known`` that is not as written. ``record``: filled with what each
+    expression is parsed into, for the cache."""
     code = data["code"]
     kind = data.get("kind", "fact")
 
     used: set[str] = set()  # every name the rule's expressions read
     check = data.get("check")
     if check is not None and (check not in CHECKS or CHECKS[check].kind != kind):
-        known = ", ".join(c.name for c in CHECKS.values() if c.kind == kind) or "none"
+        choices = ", ".join(c.name for c in CHECKS.values() if c.kind == kind) or "none"
         raise RuleLoadError(
-            path, f"'{check}' is not a {kind} check (known: {known})", code, "check"
+            path, f"'{check}' is not a {kind} check (known: {choices})", code, "check"
         )
     # the type check of each expression, made as it is compiled (unless checked before)
-    types = None if checked else RuleTypes(data, kind)
+    types = None if known is not None else RuleTypes(data, kind)
 
     def parse_tree(source: str, where: str, names: Iterable[str]) -> tuple[expr.Node, Evaluator]:
+        if known is not None:
+            node, reads = _known_tree(known, where, source)
+            used.update(reads)
+            return node, _on_first_call(node)
         try:
             allowed = frozenset(names)
             node = _parsed.parse(source, allowed) if _parsed else expr.parse(source, names=allowed)
             if types is not None:
                 types.check(node, where)
-            used.update(expr.names_used(node))
-            return node, (_on_first_call(node) if checked else expr.compile_expr(node))
+            found = expr.names_used(node)
+            used.update(found)
+            if record is not None:
+                record[where] = [source, dump_ast(node), sorted(found)]
+            return node, expr.compile_expr(node)
         except expr.ExprSyntaxError as error:  # ExprTypeError included
             raise RuleLoadError(path, str(error), code, where) from None
 
@@ -543,16 +626,19 @@ def _compile(data: dict[str, Any], path: Path, *, checked: bool = False) -> Rule
         return parse_tree(source, where, names)[1]
 
     def template(source: str, where: str, names: Iterable[str]) -> expr.Template:
+        if known is not None:
+            return _known_template(known, where, source)
         try:
             allowed = frozenset(names)
             if _parsed is not None:
                 parsed = _parsed.template(source, allowed)
             else:
                 parsed = expr.parse_template(source, names=allowed)
-            if not checked:  # compiled now: a fault of a new rule file is found as it loads
-                assert types is not None
-                types.check_template(parsed, where)
-                _ = parsed.compiled
+            assert types is not None  # compiled now: a new rule file's faults found as it loads
+            types.check_template(parsed, where)
+            _ = parsed.compiled
+            if record is not None:
+                record[where] = [source, _dump_parts(parsed)]
             return parsed
         except expr.ExprSyntaxError as error:
             raise RuleLoadError(path, str(error), code, where) from None

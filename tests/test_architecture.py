@@ -10,6 +10,8 @@ matched differently in different places, a rule naming a check of another kind.
 from __future__ import annotations
 
 import json
+import os
+import random
 import re
 import subprocess
 import sys
@@ -42,8 +44,8 @@ def test_the_rule_schema_lists_exactly_the_registered_checks():
 
 
 def test_the_section_names_are_those_of_every_letter_and_page_profile_in_order():
-    """Named from the letter profiles and the page's own sections, so that a letter's check
-    need not build the page profiles: the same names, in the same order, as theirs."""
+    """Written out in lgo_audit.checks, so that a letter's check need not build every year's
+    profile nor the page profiles: the same names, in the same order, as theirs."""
     from lgo_audit.checks import SECTION_NAMES
     from lgo_audit.grammar import PAGE_PROFILES, PROFILES
 
@@ -53,6 +55,39 @@ def test_the_section_names_are_those_of_every_letter_and_page_profile_in_order()
         for s in p.sections
     }
     assert list(SECTION_NAMES.items()) == list(every.items())
+
+
+def test_each_profile_is_registered_under_its_own_year():
+    from lgo_audit.grammar import PROFILES
+
+    for name, profile in PROFILES.items():
+        assert (profile.name, profile.year) == (name, int(name))
+
+
+def test_a_letter_check_builds_only_its_own_years_grammar(tmp_path):
+    """The profile of each year is built the first time it is asked for: checking a 2020
+    letter imports the 2020 profile only, a 2023 letter's those 2023 is written as changes to
+    (2021, itself derived from 2020)."""
+    from tests.letters import Style, random_letter_facts, render
+
+    for year, built in ((2020, ["2020"]), (2023, ["2020", "2021", "2023"])):
+        letter = tmp_path / f"letter-{year}.txt"
+        letter.write_bytes(render(random_letter_facts(random.Random(3), (year,)), Style()))
+        script = (
+            "import sys\n"
+            "from lgo_audit.cli import main\n"
+            f"sys.argv = ['lgo-audit', 'check', {str(letter)!r}, '--isolated']\n"
+            "try:\n    main()\n"
+            "except SystemExit as done:\n    status = done.code\n"
+            "mods = sorted(m.rsplit('_', 1)[1] for m in sys.modules\n"
+            "              if m.startswith('lgo_audit.grammar.profile_'))\n"
+            "print(status, ' '.join(mods), file=sys.stderr)\n"
+        )
+        env = {**os.environ, "LGO_AUDIT_NO_CACHE": "1", "PYTHONPATH": str(ROOT)}
+        done = subprocess.run(
+            [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True
+        )
+        assert done.stderr.split() == ["0", *built], done.stderr
 
 
 def test_every_registered_check_is_described_in_the_generated_fact_vocabulary():

@@ -213,11 +213,21 @@ def later_runs_are_as_without_a_cache(
     return path, altered
 
 
+def each_table(change: Callable[[dict[str, Any]], dict[str, Any]]) -> Callable[[Any], Any]:
+    """A change of each rule file's table (``data``) in the rule-files cache."""
+    return lambda entries: {k: {**v, "data": change(v["data"])} for k, v in entries.items()}
+
+
+def each_tree(change: Callable[[list[Any]], list[Any]]) -> Callable[[Any], Any]:
+    """A change of what each field of each rule file was parsed into (``trees``)."""
+    return lambda entries: {
+        k: {**v, "trees": {where: change(e) for where, e in v["trees"].items()}}
+        for k, v in entries.items()
+    }
+
+
 def without_message(entries: dict[str, Any]) -> dict[str, Any]:
-    for entry in entries.values():
-        if isinstance(entry, dict):
-            entry.pop("message", None)
-    return entries
+    return each_table(lambda data: {k: v for k, v in data.items() if k != "message"})(entries)
 
 
 @pytest.mark.parametrize(
@@ -225,9 +235,14 @@ def without_message(entries: dict[str, Any]) -> dict[str, Any]:
     [
         ("rule-files", without_message),
         ("rule-files", lambda entries: {key: {} for key in entries}),
-        ("rule-files", lambda entries: {k: {**v, "severity": 5} for k, v in entries.items()}),
-        ("rule-files", lambda entries: {k: {**v, "code": 5} for k, v in entries.items()}),
-        ("rule-files", lambda entries: {k: {**v, "name": ["x"]} for k, v in entries.items()}),
+        ("rule-files", each_table(lambda data: {**data, "severity": 5})),
+        ("rule-files", each_table(lambda data: {**data, "code": 5})),
+        ("rule-files", each_table(lambda data: {**data, "name": ["x"]})),
+        ("rule-files", lambda entries: {k: {**v, "trees": {}} for k, v in entries.items()}),
+        ("rule-files", each_tree(lambda entry: [entry[0], ["name"], *entry[2:]])),
+        ("rule-files", each_tree(lambda entry: [entry[0], "x", *entry[2:]])),
+        ("rule-files", each_tree(lambda entry: [*entry[:2], [5]] if len(entry) == 3 else entry)),
+        ("rule-files", each_tree(lambda entry: ["another source", *entry[1:]])),
         ("registers.json", lambda entries: {key: [] for key in entries}),
     ],
     ids=[
@@ -236,6 +251,11 @@ def without_message(entries: dict[str, Any]) -> dict[str, Any]:
         "bad-severity",
         "code-not-text",
         "name-not-text",
+        "no-trees",
+        "trees-cut-short",
+        "trees-not-lists",
+        "names-not-text",
+        "tree-of-another-source",
         "empty-register",
     ],
 )
@@ -249,22 +269,12 @@ def first_rows_only(entries: dict[str, Any]) -> dict[str, Any]:
     return {key: rows[:1] for key, rows in entries.items()}
 
 
-def no_check(entries: dict[str, Any]) -> dict[str, Any]:
-    for entry in entries.values():
-        if isinstance(entry, dict):
-            entry.pop("check", None)
-    return entries
-
-
 @pytest.mark.parametrize(
     ("name", "change"),
     [
-        ("rule-files", no_check),
-        (
-            "rule-files",
-            lambda entries: {k: {**v, "severity": "info"} for k, v in entries.items()},
-        ),
-        ("parsed-expressions", lambda entries: {key: [] for key in entries}),
+        ("rule-files", each_table(lambda data: {k: v for k, v in data.items() if k != "check"})),
+        ("rule-files", each_table(lambda data: {**data, "severity": "info"})),
+        ("rule-files", each_tree(lambda entry: [entry[0], []] if len(entry) == 2 else entry)),
         ("registers.json", first_rows_only),
     ],
     ids=["rule-without-check", "rule-severity", "empty-templates", "register-cut-short"],

@@ -120,13 +120,7 @@ def _add_2026(copy: Path) -> None:
     profile, wording = _walk_through_code()
     (grammar / "profile_2026.py").write_text(profile, encoding="utf-8")
     # (b) registered in PROFILES and PROFILE_NAMES
-    _replace(
-        grammar / "__init__.py",
-        "from lgo_audit.grammar.profile_2025 import PROFILE as PROFILE_2025\n",
-        "from lgo_audit.grammar.profile_2025 import PROFILE as PROFILE_2025\n"
-        "from lgo_audit.grammar.profile_2026 import PROFILE as PROFILE_2026\n",
-    )
-    _replace(grammar / "__init__.py", "PROFILE_2025)", "PROFILE_2025, PROFILE_2026)")
+    _replace(grammar / "__init__.py", '"2024", "2025")', '"2024", "2025", "2026")')
     _replace(copy / "lgo_audit" / "cli.py", '"2024", "2025")', '"2024", "2025", "2026")')
     # (c) the base letter: 2025's, a year on, with the changed statement
     base = (copy / "rules" / "base" / "2025.txt").read_text(encoding="utf-8")

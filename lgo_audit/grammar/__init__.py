@@ -1,24 +1,19 @@
 """The section grammar: one profile per template year, one recogniser for all of them.
 
 To support a later year's template, write ``profile_<year>.py`` beside ``profile_2020.py``
-(reusing :mod:`lgo_audit.grammar.elements`) and add it to :data:`PROFILES`; nothing else in
-the pipeline changes.
+(reusing :mod:`lgo_audit.grammar.elements`) and add its year to :data:`PROFILES`; nothing
+else in the pipeline changes.
 """
 
 from __future__ import annotations
 
+import importlib
 import re
 from collections.abc import Iterator, Mapping
 from functools import cache
 
 from lgo_audit.grammar.kind import document_kind, page_year, search_top_first
 from lgo_audit.grammar.profile import Profile, Section, Statement
-from lgo_audit.grammar.profile_2020 import PROFILE as PROFILE_2020
-from lgo_audit.grammar.profile_2021 import PROFILE as PROFILE_2021
-from lgo_audit.grammar.profile_2022 import PROFILE as PROFILE_2022
-from lgo_audit.grammar.profile_2023 import PROFILE as PROFILE_2023
-from lgo_audit.grammar.profile_2024 import PROFILE as PROFILE_2024
-from lgo_audit.grammar.profile_2025 import PROFILE as PROFILE_2025
 from lgo_audit.grammar.recognise import Chunk, Matched, Recogniser, Unrecognised
 
 __all__ = [
@@ -34,6 +29,7 @@ __all__ = [
     "Unrecognised",
     "document_kind",
     "document_year",
+    "nearest_profile",
     "page_year",
     "profile_named",
     "recogniser",
@@ -41,12 +37,42 @@ __all__ = [
     "title_year",
 ]
 
-PROFILES: dict[str, Profile] = {
-    p.name: p
-    for p in (PROFILE_2020, PROFILE_2021, PROFILE_2022, PROFILE_2023, PROFILE_2024, PROFILE_2025)
-}
+
+class _LetterProfiles(Mapping[str, Profile]):
+    """The profile of each template year, by its name (the year), oldest first: the
+    ``PROFILE`` of module ``lgo_audit.grammar.profile_<year>``, built the first time it is
+    asked for. A letter's check builds its own year's (with those it is written as changes
+    to), not every year's: the grammar of a year costs about a millisecond to build."""
+
+    def __init__(self, names: tuple[str, ...]) -> None:
+        self._names = names
+        self._built: dict[str, Profile] = {}
+
+    def __getitem__(self, name: str) -> Profile:
+        built = self._built.get(name)
+        if built is None:
+            if name not in self._names:
+                raise KeyError(name)
+            module = importlib.import_module(f"{__name__}.profile_{name}")
+            built = self._built[name] = module.PROFILE
+        return built
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._names
+
+    def __repr__(self) -> str:
+        return f"PROFILES({list(self)})"
+
+
+PROFILES: Mapping[str, Profile] = _LetterProfiles(("2020", "2021", "2022", "2023", "2024", "2025"))
 """Every template year, oldest first; each later profile is written as what changed."""
-DEFAULT_PROFILE = PROFILE_2020.name
+DEFAULT_PROFILE = "2020"
 
 
 class _PageProfiles(Mapping[str, Profile]):
@@ -119,12 +145,19 @@ def select_profile(text: str, requested: str | None = None, kind: str = "letter"
         return profiles[requested]
     year = document_year(text, kind)
     if year is not None:
-        fitting = [p for p in profiles.values() if p.year <= year]
-        if fitting:
-            return max(fitting, key=lambda p: p.year)
+        fitting = nearest_profile(year)
+        if fitting is not None:
+            return profiles[fitting]
     if kind == "page":
-        return max(profiles.values(), key=lambda p: p.year)
+        return profiles[max(PROFILES, key=int)]
     return PROFILES[DEFAULT_PROFILE]
+
+
+def nearest_profile(year: int) -> str | None:
+    """The name of the profile a document of ``year`` is read with: the latest profile not
+    newer than it, if any (found by name: no profile is built)."""
+    fitting = [name for name in PROFILES if int(name) <= year]
+    return max(fitting, key=int) if fitting else None
 
 
 @cache

@@ -70,11 +70,9 @@ def _issue_month(year: Value) -> Value:
 
 @lru_cache(maxsize=256)  # every letter asks, of a few years
 def _issue_month_of(wanted: int) -> int:
-    from lgo_audit.grammar import DEFAULT_PROFILE, PROFILES
+    from lgo_audit.grammar import DEFAULT_PROFILE, PROFILES, nearest_profile
 
-    fitting = [p for p in PROFILES.values() if p.year <= wanted]
-    profile = max(fitting, key=lambda p: p.year) if fitting else PROFILES[DEFAULT_PROFILE]
-    return profile.issue_month
+    return PROFILES[nearest_profile(wanted) or DEFAULT_PROFILE].issue_month
 
 
 FUNCTIONS: tuple[Function, ...] = (
