@@ -37,7 +37,6 @@ always safe.
 
 from __future__ import annotations
 
-import base64
 import builtins
 import dataclasses
 import marshal
@@ -45,7 +44,7 @@ import sys
 import types
 from typing import Any
 
-from lgo_audit.cache import cache_path, latest_used, read_json, write_json
+from lgo_audit.cache import cache_path, latest_used, read_marshal, remove, write_marshal
 from lgo_audit.digest import sha256
 
 __all__ = ["KEPT", "file_name", "install", "installed", "save", "uninstall"]
@@ -54,10 +53,10 @@ KEPT = 2000
 """Methods kept in the cache file (the bundled modules' dataclasses have about 330 for a
 check, and fewer than 500 for every command; each is about a kilobyte)."""
 
-_FORMAT = 1
+_FORMAT = 2  # 1: JSON, each code object's marshal data in base64
 _SOURCE_NAME = "<string>"  # the file name ``exec`` gives code compiled from a string
 
-_known: dict[str, Any] = {}  # key -> the code object, marshalled, base64
+_known: dict[str, Any] = {}  # key -> the code object, marshalled (bytes)
 _used: dict[str, Any] = {}  # the entries this run compiled or read, in order
 _added = False
 _installed = False
@@ -68,16 +67,21 @@ def file_name() -> str | None:
     than CPython (whose code objects this module does not know)."""
     if sys.implementation.name != "cpython":
         return None
+    return _file_name(_FORMAT)
+
+
+def _file_name(file_format: int) -> str:
     tag = "\0".join(
         (
             sys.version,
             str(sys.implementation.cache_tag),
             str(marshal.version),
             str(sys.flags.optimize),
-            str(_FORMAT),
+            str(file_format),
         )
     )
-    return f"dataclass-{sha256(tag.encode()).hexdigest()[:16]}.json"
+    suffix = "json" if file_format == 1 else "bin"
+    return f"dataclass-{sha256(tag.encode()).hexdigest()[:16]}.{suffix}"
 
 
 def installed() -> bool:
@@ -93,7 +97,7 @@ def install() -> None:
     name = file_name()
     if _installed or name is None or cache_path(name) is None:
         return
-    loaded = read_json(name)
+    loaded = read_marshal(name)
     _known.clear()
     if isinstance(loaded, dict) and isinstance(loaded.get("methods"), dict):
         _known.update(loaded["methods"])
@@ -114,12 +118,14 @@ def uninstall() -> None:
 
 def save() -> None:
     """Write the cache when this run compiled a method it did not hold: the :data:`KEPT`
-    used latest. Failures are ignored (see :func:`lgo_audit.cache.write_json`)."""
+    used latest. Failures are ignored (see :func:`lgo_audit.cache.write_json`). The file of
+    the format before (JSON) is removed."""
     global _added
     name = file_name()
     if not _added or name is None:
         return
-    write_json(name, {"methods": latest_used(_known, _used, KEPT)})
+    write_marshal(name, {"methods": latest_used(_known, _used, KEPT)})
+    remove(_file_name(1))
     _added = False
 
 
@@ -141,9 +147,9 @@ def _code(source: str) -> types.CodeType:
     global _added
     key = sha256(source.encode("utf-8", "surrogatepass")).hexdigest()[:32]
     entry = _known.get(key)
-    if entry is not None:
+    if type(entry) is bytes:
         try:
-            code = marshal.loads(base64.b64decode(entry, validate=True))
+            code = marshal.loads(entry)
         except (TypeError, ValueError, EOFError, MemoryError):  # damaged: compiled anew
             pass
         else:
@@ -151,7 +157,7 @@ def _code(source: str) -> types.CodeType:
                 _used[key] = entry
                 return code
     code = compile(source, _SOURCE_NAME, "exec", dont_inherit=True)
-    entry = base64.b64encode(marshal.dumps(code)).decode("ascii")
+    entry = marshal.dumps(code)
     _known[key] = _used[key] = entry
     _added = True
     return code

@@ -39,7 +39,6 @@ compiled with ``re.DEBUG``.
 from __future__ import annotations
 
 import array
-import base64
 import importlib
 import re
 import sys
@@ -47,7 +46,7 @@ from collections.abc import Callable
 from functools import cache
 from typing import Any
 
-from lgo_audit.cache import cache_path, latest_used, read_json, write_json
+from lgo_audit.cache import cache_path, latest_used, read_marshal, remove, write_marshal
 from lgo_audit.digest import sha256
 
 __all__ = ["KEPT", "KEPT_BYTES", "file_name", "install", "installed", "save", "uninstall"]
@@ -60,10 +59,10 @@ KEPT_BYTES = 1_000_000
 bundled grammar's take about 270,000): a library whose pattern changes from run to run (one
 built from a set, in the hash seed's order) cannot make the file every run reads grow."""
 
-_FORMAT = 1
+_FORMAT = 2  # 1: JSON, each program in base64
 
 _compile_step: Callable[[Any, int], Any] | None = None  # re._compiler.compile, once wrapped
-_known: dict[str, Any] = {}  # key -> [flags, code (base64), groups, groupindex, indexgroup]
+_known: dict[str, Any] = {}  # key -> [flags, code (bytes), groups, groupindex, indexgroup]
 _used: dict[str, Any] = {}  # the entries this run compiled or read, in order
 _added = False
 
@@ -93,9 +92,12 @@ def file_name() -> str | None:
     engine = _engine()
     if engine is None:
         return None
-    sre = engine[1]
-    tag = f"{sys.version}\0{sre.MAGIC}\0{sre.CODESIZE}\0{sys.byteorder}\0{_FORMAT}"
-    return f"regex-{sha256(tag.encode()).hexdigest()[:16]}.json"
+    return _file_name(engine[1], _FORMAT)
+
+
+def _file_name(sre: Any, file_format: int) -> str:
+    tag = f"{sys.version}\0{sre.MAGIC}\0{sre.CODESIZE}\0{sys.byteorder}\0{file_format}"
+    return f"regex-{sha256(tag.encode()).hexdigest()[:16]}.{'json' if file_format == 1 else 'bin'}"
 
 
 def installed() -> bool:
@@ -113,7 +115,7 @@ def install() -> None:
     engine = _engine()
     if name is None or engine is None or cache_path(name) is None:
         return
-    loaded = read_json(name)
+    loaded = read_marshal(name)
     _known.clear()
     if isinstance(loaded, dict) and isinstance(loaded.get("patterns"), dict):
         _known.update(loaded["patterns"])
@@ -136,19 +138,23 @@ def uninstall() -> None:
 def save() -> None:
     """Write the cache when this run compiled a pattern it did not hold: the patterns used
     latest, at most :data:`KEPT` of them and :data:`KEPT_BYTES` characters. Failures are
-    ignored (see :func:`lgo_audit.cache.write_json`)."""
+    ignored (see :func:`lgo_audit.cache.write_json`). The file of the format before
+    (JSON) is removed."""
     global _added
     name = file_name()
-    if not _added or name is None:
+    engine = _engine()
+    if not _added or name is None or engine is None:
         return
-    write_json(name, {"patterns": latest_used(_known, _used, KEPT, KEPT_BYTES, _size)})
+    write_marshal(name, {"patterns": latest_used(_known, _used, KEPT, KEPT_BYTES, _size)})
+    remove(_file_name(engine[1], 1))
     _added = False
 
 
 def _size(key: str, entry: Any) -> int:
-    """An entry's characters, as :data:`KEPT_BYTES` counts them: its pattern and program."""
+    """An entry's size, as :data:`KEPT_BYTES` counts it: its pattern's characters and its
+    program's bytes."""
     shown = entry[1] if isinstance(entry, list) and len(entry) > 1 else entry
-    return len(key) + len(str(shown))
+    return len(key) + (len(shown) if type(shown) is bytes else len(str(shown)))
 
 
 def _compile(pattern: Any, flags: int = 0) -> Any:
@@ -183,7 +189,7 @@ def _compile(pattern: Any, flags: int = 0) -> Any:
     compiled = sre.compile(
         pattern, final, program, parsed.state.groups - 1, groupindex, tuple(indexgroup)
     )
-    entry = [final, _text(program), parsed.state.groups - 1, groupindex, indexgroup]
+    entry = [final, _words(program), parsed.state.groups - 1, groupindex, indexgroup]
     global _added
     _known[key] = _used[key] = entry
     _added = True
@@ -205,13 +211,16 @@ def _check_groups(groups: Any, groupindex: Any, indexgroup: Any) -> None:
         raise ValueError("groups that do not agree")
 
 
-def _text(program: list[int]) -> str:
-    """A program as JSON holds it compactly: its 32-bit words, base64."""
-    return base64.b64encode(array.array("I", program).tobytes()).decode("ascii")
+def _words(program: list[int]) -> bytes:
+    """A program as the cache holds it: its 32-bit words."""
+    return array.array("I", program).tobytes()
 
 
-def _program(text: str) -> list[int]:
-    """The program :func:`_text` wrote."""
+def _program(data: bytes) -> list[int]:
+    """The program :func:`_words` wrote. Raises ``TypeError`` for anything but bytes and
+    ``ValueError`` for bytes that are not whole words."""
+    if type(data) is not bytes:
+        raise TypeError("a program is bytes")
     words = array.array("I")
-    words.frombytes(base64.b64decode(text, validate=True))
+    words.frombytes(data)
     return words.tolist()

@@ -3,6 +3,7 @@ for one test, in a folder of its own: what both caches' tests share."""
 
 from __future__ import annotations
 
+import marshal
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -23,3 +24,9 @@ def in_place(cache: Any, folder: Path, monkeypatch: pytest.MonkeyPatch) -> Itera
         yield folder / "lgo-audit" / str(cache.file_name())
     finally:
         cache.uninstall()
+
+
+def payload(path: Path) -> Any:
+    """What a cache file holds after its first line (its check): ``marshal`` data."""
+    return marshal.loads(path.read_bytes().partition(b"\n")[2])
+

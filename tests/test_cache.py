@@ -20,7 +20,15 @@ from typing import Any
 import pytest
 
 from lgo_audit import cache
-from lgo_audit.cache import cache_path, check_line, read_json, toml_table, write_json
+from lgo_audit.cache import (
+    cache_path,
+    check_line,
+    read_json,
+    read_marshal,
+    toml_table,
+    write_json,
+    write_marshal,
+)
 from tests.paths import EXAMPLES, RULES_DIR
 
 
@@ -98,6 +106,31 @@ def test_a_cache_file_larger_than_the_bound_is_not_read(folder, monkeypatch):
 def test_a_folder_where_a_cache_file_should_be_is_not_read(folder):
     (folder / "x.json").mkdir(parents=True)
     assert read_json("x.json") is None
+
+
+def test_marshal_data_is_read_back_as_written(folder):
+    data = {"patterns": {"0:a": [0, b"\x01\x00\x00\x00", 0, {}, [None]]}}
+    write_marshal("x.bin", data)
+    assert read_marshal("x.bin") == data
+
+
+@pytest.mark.parametrize(
+    "body",
+    [b"", b"\xff\x00 not marshal", b"{" * 10, b"[\x05\x00\x00\x00"],
+    ids=["empty", "not-marshal", "cut-short", "a-list-cut-short"],
+)
+def test_a_file_that_is_not_marshal_data_is_read_as_none(folder, body):
+    """(Its check matches: as another version of lgo-audit could have written it.)"""
+    folder.mkdir(parents=True)
+    (folder / "x.bin").write_bytes(check_line(body) + b"\n" + body)
+    assert read_marshal("x.bin") is None
+
+
+def test_marshal_data_that_does_not_match_its_check_is_read_as_none(folder):
+    write_marshal("x.bin", {"a": b"b"})
+    path = folder / "x.bin"
+    path.write_bytes(path.read_bytes().replace(b"b", b"c"))
+    assert read_marshal("x.bin") is None
 
 
 # --- writes that fail leave nothing ---------------------------------------------------------

@@ -6,10 +6,8 @@ script uses it.
 
 from __future__ import annotations
 
-import base64
 import dataclasses
 import inspect
-import json
 import marshal
 import subprocess
 import sys
@@ -22,7 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lgo_audit import dataclass_cache
-from tests.compiled_caches import in_place
+from tests.compiled_caches import in_place, payload
 from tests.paths import EXAMPLES
 
 pytestmark = pytest.mark.skipif(
@@ -44,8 +42,8 @@ def read_back() -> None:
     dataclass_cache.install()
 
 
-def entries(path: Path) -> dict[str, str]:
-    return json.loads(path.read_bytes().partition(b"\n")[2])["methods"]
+def entries(path: Path) -> dict[str, bytes]:
+    return payload(path)["methods"]
 
 
 FieldSpec = tuple[str, str, Any]  # name, "plain" | "default" | "factory", default
@@ -166,23 +164,23 @@ def test_a_run_of_dataclasses_seen_before_writes_nothing(cached):
     assert (cached.stat().st_mtime_ns, cached.read_bytes()) == written
 
 
-def other_code() -> str:
+def other_code() -> bytes:
     """A code object compiled from another file name: not a dataclass method."""
     code = compile("def __create_fn__():\n def f(self): pass\n return f", "evil.py", "exec")
-    return base64.b64encode(marshal.dumps(code)).decode()
+    return marshal.dumps(code)
 
 
 @pytest.mark.parametrize(
     "damage",
     [
-        lambda _: "not base64!",
-        lambda _: base64.b64encode(b"\xff\x00 not marshal").decode(),
-        lambda _: base64.b64encode(marshal.dumps(42)).decode(),
+        lambda _: "a string",
+        lambda _: b"\xff\x00 not marshal",
+        lambda _: marshal.dumps(42),
         lambda _: other_code(),
         lambda entry: entry[: len(entry) // 2],
         lambda _: 17,
     ],
-    ids=["not-base64", "not-marshal", "not-code", "another-file", "cut-short", "not-text"],
+    ids=["not-bytes", "not-marshal", "not-code", "another-file", "cut-short", "a-number"],
 )
 def test_a_damaged_entry_is_compiled_again(cached, damage: Callable[[Any], Any]):
     fields: list[FieldSpec] = [("a", "plain", 0), ("b", "default", 5)]
@@ -238,7 +236,7 @@ def test_the_command_line_checks_alike_with_the_cache_cold_and_warm(tmp_path):
     letter = str(EXAMPLES / "stockport-2020.txt")
     command = [sys.executable, "-m", "lgo_audit", "check", letter, "--isolated", "--statistics"]
     first = subprocess.run(command, capture_output=True, text=True, env=env)
-    files = list((tmp_path / "cache" / "lgo-audit").glob("dataclass-*.json"))
+    files = list((tmp_path / "cache" / "lgo-audit").glob("dataclass-*.bin"))
     assert len(files) == 1
     before = files[0].read_bytes()
     second = subprocess.run(command, capture_output=True, text=True, env=env)
@@ -262,7 +260,7 @@ def test_the_cache_file_is_named_by_the_interpreter(monkeypatch, change):
     name = dataclass_cache.file_name()
     change(monkeypatch)
     assert dataclass_cache.file_name() != name
-    assert Path(str(name)).suffix == ".json"
+    assert Path(str(name)).suffix == ".bin"
 
 
 def test_an_entry_marshal_runs_out_of_memory_over_is_compiled_again(cached, monkeypatch):
@@ -277,3 +275,14 @@ def test_an_entry_marshal_runs_out_of_memory_over_is_compiled_again(cached, monk
     monkeypatch.setattr(marshal, "loads", out_of_memory)
     assert behaviour(make(fields, **options), fields) == expected
     assert dataclass_cache._added
+
+
+def test_the_file_of_the_format_before_is_removed_when_the_cache_is_written(cached):
+    """(The code objects were base64 in JSON, slower to read than the file.)"""
+    before = cached.with_name(dataclass_cache._file_name(1))
+    assert before.suffix == ".json" and before != cached
+    before.parent.mkdir(parents=True, exist_ok=True)
+    before.write_bytes(b"crc32:00000000\n{}")
+    make([("fresh", "plain", 0)], frozen=False, order=False, slots=False, kw_only=False)
+    dataclass_cache.save()
+    assert cached.is_file() and not before.exists()
