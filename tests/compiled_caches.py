@@ -29,4 +29,3 @@ def in_place(cache: Any, folder: Path, monkeypatch: pytest.MonkeyPatch) -> Itera
 def payload(path: Path) -> Any:
     """What a cache file holds after its first line (its check): ``marshal`` data."""
     return marshal.loads(path.read_bytes().partition(b"\n")[2])
-
