@@ -419,9 +419,10 @@ def load_rules(extra_dirs: Sequence[Path | str] = (), *, bundled: bool = True) -
     global _parsed
     _parsed = _ParsedCache()
     # A file that passed the schema and compiled is remembered by content, with what TOML
-    # read from it, in this version of the code's file: an unchanged file is neither
-    # validated again (that saves importing jsonschema), read as TOML nor type-checked again,
-    # and its expressions are compiled when first evaluated.
+    # read from it and what its expressions were parsed into, in this version of the code's
+    # file: an unchanged file is neither validated again (that saves importing jsonschema),
+    # read as TOML, parsed nor type-checked again, and its expressions are compiled when
+    # first evaluated.
     loaded = read_json(_versioned(_RULE_DATA))
     known: dict[str, Any] = loaded if isinstance(loaded, dict) else {}
     used: dict[str, Any] = {}
