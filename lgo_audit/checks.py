@@ -203,7 +203,10 @@ MESSAGE_NAMES: Mapping[str, Mapping[str, str]] = MappingProxyType(
             ),
             "found": "what was found: an excerpt, the sections recognised, or the reader's note",
             "profile": "the template profile the letter was read with",
-            "year": "the year of the letter's title (template-year-assumed, template-mismatch)",
+            "year": (
+                "the year of the letter's title (template-year-assumed, template-mismatch: null "
+                "for a letter without one)"
+            ),
             "missing": "what a page cut short does not show (page-cut-short)",
             "statement": (
                 "the statement stated again within its section, as the template words it "

@@ -262,7 +262,9 @@ def _judge_template(structure: Structure, chosen: Profile, text: str, fused: boo
                 best = rank
     if best is None:
         return structure
-    params = {"year": str(year or chosen.year), "found": best[2].name, "profile": chosen.name}
+    params = {"found": best[2].name, "profile": chosen.name}
+    if year is not None:  # (a letter without a title year: its message says so)
+        params["year"] = str(year)
     issue = Issue(TEMPLATE_MISMATCH.name, *where, params)
     return dataclasses.replace(structure, issues=(*structure.issues, issue))
 

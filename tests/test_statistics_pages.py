@@ -123,6 +123,19 @@ def test_a_pages_year_comes_from_its_period_and_profile_forces_one(tmp_path):
     assert "LGO005" in codes(run.results[0])
 
 
+@pytest.mark.parametrize(("ends", "read_with"), [(2018, "2020-page"), (2031, "2025-page")])
+def test_a_page_of_a_year_without_a_profile_is_read_with_the_nearest_and_says_so(
+    ends, read_with, tmp_path
+):
+    """As a letter is: a year after the latest profile with the latest, a year before the
+    first with the first (once read with the latest whatever the year)."""
+    text = base(2023, page=True).replace("2022", str(ends - 1)).replace("2023", str(ends))
+    assert parse(text).profile.name == read_with
+    result = check(tmp_path, page=text)["page"]
+    assumed = [f for f in result.findings if f.code == "LGO009"]
+    assert [(f.severity.value, read_with in f.message) for f in assumed] == [("info", True)]
+
+
 def test_letter_only_rules_are_not_applicable_to_a_page(tmp_path):
     (result,) = check(tmp_path, page=base(2024, page=True)).values()
     outcome = {r.code: r.outcome.value for r in result.results}

@@ -137,17 +137,15 @@ def select_profile(text: str, requested: str | None = None, kind: str = "letter"
     else the one for the document's year (a letter's title, a page's period). A year with
     no profile of its own is read with the nearest: the latest profile not newer than it (a
     later year's letter with the latest template, moved on a year: its period, dates and
-    issue month follow the title), or 2020 for an earlier year (the parse reports it:
-    ``template-year-assumed``). A page without a period is read with the latest page profile
-    (the parse then tries the others: :mod:`lgo_audit.parse`)."""
+    issue month follow the title), or 2020 for an earlier year, a page's as a letter's (the
+    parse reports it: ``template-year-assumed``). A page without a period is read with the
+    latest page profile (the parse then tries the others: :mod:`lgo_audit.parse`)."""
     profiles = PAGE_PROFILES if kind == "page" else PROFILES
     if requested is not None:
         return profiles[requested]
     year = document_year(text, kind)
     if year is not None:
-        fitting = nearest_profile(year)
-        if fitting is not None:
-            return profiles[fitting]
+        return profiles[nearest_profile(year) or DEFAULT_PROFILE]
     if kind == "page":
         return profiles[max(PROFILES, key=int)]
     return PROFILES[DEFAULT_PROFILE]
