@@ -57,10 +57,14 @@ _STALE_SECONDS = 3600  # a temporary file older than this was left by a run that
 
 def cache_path(name: str) -> Path | None:
     """The cache file ``name``, or None when caching is switched off or there is no home
-    folder to keep it in (and neither ``LGO_AUDIT_CACHE_DIR`` nor ``XDG_CACHE_HOME`` set)."""
+    folder to keep it in (and neither ``LGO_AUDIT_CACHE_DIR`` nor ``XDG_CACHE_HOME`` set; a
+    relative ``XDG_CACHE_HOME`` is ignored, as the XDG base directory specification says)."""
     if os.environ.get("LGO_AUDIT_NO_CACHE"):
         return None
-    base = os.environ.get("LGO_AUDIT_CACHE_DIR") or os.environ.get("XDG_CACHE_HOME")
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    if xdg and not os.path.isabs(xdg):  # relative: invalid, to be ignored (XDG base directories)
+        xdg = None
+    base = os.environ.get("LGO_AUDIT_CACHE_DIR") or xdg
     if base:
         return Path(base) / "lgo-audit" / name
     try:

@@ -116,7 +116,7 @@ class Settings:
 def _table(path: Path) -> dict[str, Any] | None:
     """The lgo-audit table of a configuration file, or None if a pyproject.toml has none."""
     try:
-        data = toml_table(read_bytes(path))  # read back from the cache when unchanged
+        data = toml_table(read_bytes(path, raised=False))  # read back from the cache when unchanged
     except InputError as error:
         raise ConfigError(str(error)) from None
     except UnicodeDecodeError as error:

@@ -23,7 +23,7 @@ from lgo_audit.reader import decode
 from lgo_audit.resources import bundled_rules_dir
 from lgo_audit.rules import Rule
 
-__all__ = ["ExampleResult", "base_letter", "build_example", "run_example"]
+__all__ = ["ExampleError", "ExampleResult", "base_letter", "build_example", "run_example"]
 
 
 @dataclass
@@ -37,10 +37,21 @@ class ExampleResult:
         return not self.problems
 
 
+class ExampleError(ValueError):
+    """An example that cannot be built (a base that does not exist, an edit whose text is not
+    in the letter once): a problem of that example, reported with it."""
+
+
 def base_letter(profile: str = "2020", page: bool = False) -> str:
-    """The base letter of ``profile``'s year, or with ``page`` its base statistics page."""
+    """The base letter of ``profile``'s year, or with ``page`` its base statistics page.
+    Raises :class:`ExampleError` for a base there is none of."""
     name = f"{profile}-page" if page else profile
-    return (bundled_rules_dir() / "base" / f"{name}.txt").read_text(encoding="utf-8")
+    path = bundled_rules_dir() / "base" / f"{name}.txt"
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        known = ", ".join(sorted(p.stem for p in path.parent.glob("*.txt")))
+        raise ExampleError(f"no base letter or page '{name}' (known: {known})") from None
 
 
 def build_example(example: dict[str, Any]) -> tuple[str, list[tuple[int, int]]]:
@@ -53,7 +64,7 @@ def build_example(example: dict[str, Any]) -> tuple[str, list[tuple[int, int]]]:
         old, new = edit["old"], edit["new"]
         count = text.count(old)
         if count != 1:
-            raise ValueError(f"{old[:40]!r} occurs {count} times in the letter (must be once)")
+            raise ExampleError(f"{old[:40]!r} occurs {count} times in the letter (must be once)")
         if not new:
             deletions.append(text.count("\n", 0, text.find(old)) + 1)
         text = text.replace(old, new)
@@ -70,7 +81,7 @@ def build_example(example: dict[str, Any]) -> tuple[str, list[tuple[int, int]]]:
     if cut:
         count = text.count(cut)
         if count != 1:
-            raise ValueError(f"{cut[:40]!r} occurs {count} times in the text (must be once)")
+            raise ExampleError(f"{cut[:40]!r} occurs {count} times in the text (must be once)")
         text = text[: text.index(cut)]
         last = text.count("\n") + 1
         regions.append((max(1, last - 1), last))
@@ -161,15 +172,15 @@ def _run_data_example(rule: Rule, example: dict[str, Any], result: ExampleResult
 def run_example(rule: Rule, example: dict[str, Any], path: Path | None = None) -> ExampleResult:
     """Check ``rule`` against one of its examples; the result lists what went wrong, if anything."""
     result = ExampleResult(rule.code, example["description"])
-    if rule.kind == "batch":
-        _run_batch_example(rule, example, result)
-        return result
-    if rule.kind == "data":
-        _run_data_example(rule, example, result)
-        return result
     try:
+        if rule.kind == "batch":
+            _run_batch_example(rule, example, result)
+            return result
+        if rule.kind == "data":
+            _run_data_example(rule, example, result)
+            return result
         text, regions = build_example(example)
-    except ValueError as error:
+    except ExampleError as error:
         result.problems.append(str(error))
         return result
     parsed, _, _ = checked_letter(

@@ -264,6 +264,7 @@ def read_bytes(
     max_bytes: int = DEFAULT_MAX_BYTES,
     head: Callable[[bytes], None] | None = None,
     info: os.stat_result | None = None,
+    raised: bool = True,
 ) -> bytes:
     """The bytes of the regular file at ``path``, at most ``max_bytes`` of them.
 
@@ -273,8 +274,10 @@ def read_bytes(
     ``max_bytes + 1`` bytes are ever read (no more than the file's size and one, unless it
     grows). ``head``: called with the first 64 KiB before the rest is read; it refuses the
     file by raising :class:`InputError`. ``info``: the file's ``os.stat`` if the caller has
-    it already. Raises :class:`InputError` (one line, naming the
-    file as it can be shown)."""
+    it already. ``raised``: whether ``max-file-size`` raises ``max_bytes`` (a letter's, a
+    table's), which the message for a file too large then says (not for a rule file, a
+    register or a configuration file, which are read within the letters' default limit).
+    Raises :class:`InputError` (one line, naming the file as it can be shown)."""
     display = display_path(path)
     try:
         if info is None:
@@ -288,7 +291,7 @@ def read_bytes(
     if not stat.S_ISREG(info.st_mode):
         raise InputError(display, f"is not a regular file (it is {_kind(info.st_mode)})")
     if info.st_size > max_bytes:
-        raise InputError(display, _too_large(info.st_size, max_bytes))
+        raise InputError(display, _too_large(info.st_size, max_bytes, raised=raised))
     try:
         with open(path, "rb") as handle:
             data = b""
@@ -307,7 +310,7 @@ def read_bytes(
     except (OSError, ValueError) as error:
         raise InputError(display, _os_reason(error)) from None
     if len(data) > max_bytes:  # it grew after stat
-        raise InputError(display, _too_large(None, max_bytes))
+        raise InputError(display, _too_large(None, max_bytes, raised=raised))
     return data
 
 
@@ -528,12 +531,14 @@ def _human(size: int) -> str:
     return f"{value:.1f}".removesuffix(".0") + f" {unit}"
 
 
-def _too_large(size: int | None, limit: int) -> str:
-    advice = "(set max-file-size to raise it)"
+def _too_large(size: int | None, limit: int, *, raised: bool = True) -> str:
+    """Why a file of ``size`` bytes (None: grown past the limit while read) is refused, and,
+    when ``raised``, that ``max-file-size`` raises the limit."""
+    advice = " (set max-file-size to raise it)" if raised else ""
     shown_limit = _human(limit) if limit >= 1000 else f"{limit:,}-byte"  # "the 5-byte limit"
     if size is None:
-        return f"is larger than the {shown_limit} limit {advice}"
+        return f"is larger than the {shown_limit} limit{advice}"
     shown_size = _human(size)
     if shown_size == shown_limit:  # rounding hides the difference: be exact
         shown_size, shown_limit = f"{size:,} bytes", f"{limit:,}-byte"
-    return f"is {shown_size}, larger than the {shown_limit} limit {advice}"
+    return f"is {shown_size}, larger than the {shown_limit} limit{advice}"

@@ -585,7 +585,9 @@ def _read_rows(path: Path, validate: bool) -> Register:
     from lgo_audit.reader import InputError, read_bytes
 
     try:
-        content = read_bytes(path)  # a regular file within the letters' default size limit
+        content = read_bytes(
+            path, raised=False
+        )  # a regular file within the letters' default size limit
     except InputError as error:
         raise RegisterError(path, error.reason) from None
     key = _rows_key(path, content, validate)

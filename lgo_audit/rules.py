@@ -429,7 +429,9 @@ def load_rules(extra_dirs: Sequence[Path | str] = (), *, bundled: bool = True) -
     new = len(known) > _RULE_DATA_KEPT  # grown by another version: written again, trimmed
     for path in files:
         try:
-            content = read_bytes(path)  # a regular file within the letters' default size limit
+            content = read_bytes(
+                path, raised=False
+            )  # a regular file within the letters' default size limit
         except InputError as error:
             raise RuleLoadError(path, error.reason) from None
         digest.update(path.name.encode() + b"\0" + content)

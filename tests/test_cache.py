@@ -180,6 +180,13 @@ def test_without_a_home_folder_there_is_no_cache(no_cache_folder_set, monkeypatc
     assert toml_table(b"n = 1\n") == {"n": 1}
 
 
+def test_a_relative_xdg_cache_home_is_ignored(no_cache_folder_set, tmp_path, monkeypatch):
+    """(It made a folder `relx/lgo-audit` wherever lgo-audit ran.)"""
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("XDG_CACHE_HOME", "relx")
+    assert cache_path("x.json") == tmp_path / ".cache" / "lgo-audit" / "x.json"
+
+
 def test_an_empty_home_is_no_home(no_cache_folder_set, monkeypatch):
     monkeypatch.setenv("HOME", "")
     assert cache_path("x.json") is None

@@ -67,3 +67,46 @@ def test_a_rule_without_an_invalid_example_is_a_rule_problem_not_a_failed_case(t
     assert result.output.strip().splitlines()[-1] == (
         "1 rule, 2 examples: 2 passed, 0 failed; 1 rule lacks a valid or an invalid example"
     )
+
+
+def test_an_example_on_a_base_there_is_none_of_fails_and_names_the_rule(tmp_path: Path):
+    """(It ended the whole run, naming only the missing file under rules/base.)"""
+    broken = TEAM_RULE.replace(
+        'description = "seventeen"', 'description = "seventeen"\nbase = "2031"'
+    )
+    (tmp_path / "big.toml").write_text(broken)
+    result = runner.invoke(app, ["test-rules", "--rule-dir", str(tmp_path)])
+    assert result.exit_code == 1, result.output
+    assert (
+        "LGO901 invalid \"seventeen\": no base letter or page '2031' (known: 2020," in result.output
+    )
+    assert "1 rule, 2 examples: 1 passed, 1 failed" in result.output
+
+
+def test_a_batch_examples_missing_page_base_fails_and_names_the_rule(tmp_path: Path):
+    batch = """
+code = "LGO902"
+name = "same-average"
+severity = "warning"
+kind = "batch"
+summary = "Letters of a year state one upheld average"
+explanation = "x"
+group = ["document.kind", "document.year"]
+agree = "upheld.average"
+message = "average {value}"
+at = ["upheld.average"]
+
+[[examples]]
+kind = "valid"
+description = "alike"
+letters = [{ replace = [] }, { replace = [] }]
+
+[[examples]]
+kind = "invalid"
+description = "a page of 2020"
+letters = [{ page = true, replace = [] }, { replace = [] }]
+"""
+    (tmp_path / "batch.toml").write_text(batch)
+    result = runner.invoke(app, ["test-rules", "--rule-dir", str(tmp_path)])
+    assert result.exit_code == 1, result.output
+    assert "LGO902 invalid \"a page of 2020\": no base letter or page '2020-page'" in result.output

@@ -475,6 +475,31 @@ def test_an_oversized_table_is_refused_with_the_letters_limit(tmp_path):
     assert result.exit_code == 2 and "larger than the 50-byte limit" in result.stderr
 
 
+@pytest.mark.parametrize("kind", ["rule file", "register", "configuration"])
+def test_an_oversized_file_that_max_file_size_does_not_govern_is_refused_without_that_advice(
+    kind, tmp_path
+):
+    """Rule files, registers and configuration files are read within the letters' default
+    limit, which ``--max-file-size`` does not raise: the message does not suggest it."""
+    big = b"# " + b"x" * 6_000_000 + b"\n"
+    if kind == "rule file":
+        (tmp_path / "rules").mkdir()
+        (tmp_path / "rules" / "LGO901-big.toml").write_bytes(big)
+        args: list[Any] = ["--rule-dir", tmp_path / "rules"]
+    elif kind == "register":
+        (tmp_path / "register.csv").write_bytes(big)
+        (tmp_path / "lgo-audit.toml").write_text('authority-register = "register.csv"\n')
+        args = ["--config", tmp_path / "lgo-audit.toml"]
+    else:
+        (tmp_path / "lgo-audit.toml").write_bytes(big)
+        args = ["--config", tmp_path / "lgo-audit.toml"]
+    result = CliRunner().invoke(app, ["check", *map(str, args), "--max-file-size", "10000000",
+                                      str(STOCKPORT)])  # fmt: skip
+    assert result.exit_code == 2, result.output
+    assert "larger than the 5 MB limit" in result.stderr
+    assert "max-file-size" not in result.stderr
+
+
 def test_a_register_on_a_device_is_refused_before_reading(tmp_path):
     (tmp_path / "lgo-audit.toml").write_text('authority-register = "/dev/zero"\n')
     letter = tmp_path / "stockport.txt"
