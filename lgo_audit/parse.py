@@ -244,7 +244,7 @@ def _judge_template(structure: Structure, chosen: Profile, text: str, fused: boo
     title = structure.facts.get("title.year")
     where = (title.start, title.end) if title is not None else (0, min(len(text), 1))
     if year is not None and str(year) not in PROFILES:
-        params = {"year": str(year), "profile": chosen.name}
+        params = {"year": f"{year:04d}", "profile": chosen.name}  # as written
         issue = Issue(TEMPLATE_YEAR_ASSUMED.name, *where, params)
         return dataclasses.replace(structure, issues=(*structure.issues, issue))
     own = _fit_problems(structure, chosen, lacking=False)
@@ -264,7 +264,7 @@ def _judge_template(structure: Structure, chosen: Profile, text: str, fused: boo
         return structure
     params = {"found": best[2].name, "profile": chosen.name}
     if year is not None:  # (a letter without a title year: its message says so)
-        params["year"] = str(year)
+        params["year"] = f"{year:04d}"  # (as written: four digits, "0000" too)
     issue = Issue(TEMPLATE_MISMATCH.name, *where, params)
     return dataclasses.replace(structure, issues=(*structure.issues, issue))
 
@@ -333,7 +333,7 @@ def _judge_page(
             return structure, chosen
         ends = [structure.facts[n] for n in _PERIOD_ENDS if n in structure.facts]
         where = (ends[0].start, ends[0].end) if ends else (0, min(len(text), 1))
-        params = {"year": str(year), "profile": chosen.name}
+        params = {"year": f"{year:04d}", "profile": chosen.name}  # as written
         issue = Issue(TEMPLATE_YEAR_ASSUMED.name, *where, params)
         return dataclasses.replace(structure, issues=(*structure.issues, issue)), chosen
     best = (_wording_problems(structure), -chosen.year, chosen, structure)

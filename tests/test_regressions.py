@@ -245,3 +245,11 @@ def test_a_year_before_1000_is_quoted_back_with_its_four_digits():
 
     (finding,) = [f for f in run_rules(parsed, RULES)[0] if f.code == "LGO205"]
     assert "dated 21 May 0025," in finding.message
+
+
+def test_a_title_year_before_1000_is_said_with_its_four_digits():
+    """("Annual Review letter 0000" was said back as "0", found by a fresh-clone trial.)"""
+    parsed = parse(edited("Annual Review letter 2020", "Annual Review letter 0000"))
+    messages = {f.code: f.message for f in run_rules(parsed, RULES)[0]}
+    assert messages["LGO009"].startswith("no template profile for 0000:")
+    assert messages["LGO204"].startswith("the title says 0000,")
