@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import dataclasses
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from lgo_audit import expr
 from lgo_audit.checks import (
@@ -48,20 +48,27 @@ MAX_NAMED = 8  # letters named in one message at most
 
 class _Places:
     """Spans of facts kept only as file offsets, worked out when a finding needs one (the
-    file is read again then: rare, and cheaper than a span for every fact of every letter)."""
+    file is read again then: cheaper than a span for every fact of every letter). The line
+    starts of the last :data:`KEPT` files read are kept (the batch stage makes a letter's
+    findings together: :func:`_settle`), not those of every file."""
+
+    KEPT = 64
 
     def __init__(self) -> None:
         self.lines: dict[str, LineIndex | None] = {}
 
     def span(self, path: str, where: tuple[int, int]) -> Span:
-        if path not in self.lines:
+        lines = self.lines.get(path, ...)
+        if lines is ...:
             from lgo_audit.reader import InputError, read_source
 
+            if len(self.lines) >= self.KEPT:
+                del self.lines[next(iter(self.lines))]  # the first read of those kept
             try:
-                self.lines[path] = LineIndex.listed(read_source(Path(path)).text)
+                lines = LineIndex.listed(read_source(Path(path)).text)
             except InputError:
-                self.lines[path] = None
-        lines = self.lines[path]
+                lines = None
+            self.lines[path] = lines
         return FILE_START if lines is None else lines.span(*where)
 
 
@@ -89,6 +96,9 @@ class Batch:
     points at. Entries are numbered from 0 in the order added; one added with ``values``
     None (a file that could not be read, or is not a letter) takes its number and is no
     letter of the batch."""
+
+    RECENT = 64
+    """Letters whose whole facts are kept once read (the most recently asked for)."""
 
     def __init__(self, names: Sequence[str], facts_of: Callable[[int], LetterFacts]) -> None:
         self.names = tuple(names)
@@ -167,7 +177,7 @@ class Batch:
         a few letters at a time: findings are rare, and so are groups of renditions)."""
         found = self._facts.pop(letter, None)
         if found is None:
-            if len(self._facts) >= 64:
+            if len(self._facts) >= self.RECENT:
                 del self._facts[next(iter(self._facts))]  # the least recently used
             found = self._facts_of(letter)
         self._facts[letter] = found
@@ -214,6 +224,17 @@ _OUTCOMES = (Outcome.PASSED, Outcome.FAILED, Outcome.NOT_APPLICABLE)
 _NONE = 255  # no outcome: not a letter of the batch
 
 
+class _Deferred(NamedTuple):
+    """A cross-letter rule's finding on a letter, its message and place still to be made
+    (:func:`_settle`): from the letter's facts, read then once for all its findings, not
+    once for each (a batch of letters that disagree has several findings on each letter,
+    made rule by rule)."""
+
+    rule: Rule
+    params: dict[str, Any]
+    binding: Binding | None
+
+
 @dataclass
 class Judgement:
     """What the batch stage adds to each letter: ``findings`` by letter number, in the order
@@ -224,9 +245,20 @@ class Judgement:
     findings: dict[int, list[Finding]] = field(default_factory=dict)
     outcomes: list[tuple[str, bytearray]] = field(default_factory=list)
     data_results: dict[int, list[RuleResult]] = field(default_factory=dict)
+    # the letters whose findings hold one still to be made (a _Deferred in its place)
+    unsettled: set[int] = field(default_factory=set, repr=False)
 
     def add(self, letter: int, finding: Finding) -> None:
         self.findings.setdefault(letter, []).append(finding)
+
+    def defer(
+        self, letter: int, rule: Rule, params: dict[str, Any], binding: Binding | None
+    ) -> None:
+        """A finding of ``rule`` on ``letter``, made by :func:`_settle` in its place among
+        the letter's findings."""
+        found = self.findings.setdefault(letter, [])
+        found.append(_Deferred(rule, params, binding))  # type: ignore[arg-type]
+        self.unsettled.add(letter)
 
     def results_of(self, letter: int) -> list[RuleResult]:
         """The rule outcomes the batch stage adds to ``letter``, in the order judged."""
@@ -410,6 +442,11 @@ def judge_batch(
                 for name, k in zip(rule.group, key[: len(rule.group)], strict=True)
                 if name != KIND
             )
+            kinds: dict[int, str] = {}
+            if against_letter:  # (what each member is, once for all the bindings)
+                kinds = {i: _kind(batch, i) for i in indexes}
+                if "page" not in kinds.values():
+                    continue  # no page to judge
             for binding in bindings:
                 if agrees:  # (read from the batch: no environment per letter)
                     judged.update(indexes)
@@ -427,8 +464,10 @@ def judge_batch(
                     )
                     continue
                 if against_letter:
-                    judged.update(i for i, _ in members if _kind(batch, i) == "page")
-                    failed.update(_page_against_letter(rule, batch, judgement, members, binding))
+                    judged.update(i for i, _ in members if kinds[i] == "page")
+                    failed.update(
+                        _page_against_letter(rule, batch, judgement, members, binding, kinds)
+                    )
                     continue
                 judged.update(i for i, _ in members)
                 failed.update(_unique(rule, batch, judgement, members, label, binding))
@@ -436,7 +475,25 @@ def judge_batch(
         for index in batch.numbers() if selected is None else selected:
             outcomes[index] = 1 if index in failed else 0 if index in judged else 2
         judgement.outcomes.append((rule.code, outcomes))
+    _settle(batch, judgement)
     return judgement
+
+
+def _settle(batch: Batch, judgement: Judgement) -> None:
+    """Make the deferred findings (:meth:`Judgement.defer`), letter by letter in order: each
+    letter's facts (and its file, for the places of its facts) are read once, for all its
+    findings. Raises ExprEvalError as a message that cannot be rendered does."""
+    memos: dict[int, dict[Hashable, str]] = {}  # by message template: its placeholders' texts
+    for letter in sorted(judgement.unsettled):
+        found: list[Finding | _Deferred] = judgement.findings[letter]  # type: ignore[assignment]
+        for at, item in enumerate(found):
+            if isinstance(item, _Deferred):
+                rule, params, binding = item
+                shown = batch.message_env(letter, binding)
+                memo = memos.setdefault(id(rule.message), {})  # (the rules outlive this)
+                message = expr.render_template(rule.message, ParamEnv(params, shown), memo)
+                found[at] = _finding(rule, batch, letter, message, binding)
+    judgement.unsettled.clear()
 
 
 def _bound(env: expr.Env, binding: Binding | None) -> expr.Env:
@@ -496,11 +553,13 @@ def _page_against_letter(
     judgement: Judgement,
     members: list[tuple[int, expr.Env]],
     binding: Binding | None,
+    kinds: dict[int, str],
 ) -> set[int]:
     """Each page of a group against each letter of it (the same council and year): a figure
-    both state, differently, is a finding on the page that points at the letter's too."""
-    pages = [(i, env) for i, env in members if _kind(batch, i) == "page"]
-    letters = [(i, env) for i, env in members if _kind(batch, i) == "letter"]
+    both state, differently, is a finding on the page that points at the letter's too.
+    ``kinds``: what each member is (:func:`_kind`)."""
+    pages = [(i, env) for i, env in members if kinds[i] == "page"]
+    letters = [(i, env) for i, env in members if kinds[i] == "letter"]
     return _compare_with(rule, batch, judgement, pages, letters, binding, "the letter")
 
 
@@ -562,9 +621,7 @@ def _unique(
     failed = set()
     for index, _ in ordered[1:]:
         params = {"first": first, "group_size": len(members), "group": label}
-        shown = batch.message_env(index, binding)
-        message = expr.render_template(rule.message, ParamEnv(params, shown))
-        judgement.add(index, _finding(rule, batch, index, message, binding))
+        judgement.defer(index, rule, params, binding)
         failed.add(index)
     return failed
 
@@ -627,9 +684,7 @@ def _agree(
             "group": label,
             "disagreeing": disagreeing,
         }
-        shown = batch.message_env(index, binding)
-        message = expr.render_template(rule.message, ParamEnv(params, shown))
-        judgement.add(index, _finding(rule, batch, index, message, binding))
+        judgement.defer(index, rule, params, binding)
         failed.add(index)
     return failed
 

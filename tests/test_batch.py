@@ -92,6 +92,42 @@ def test_one_injected_disagreement_is_reported_on_that_letter_only(
         assert "stated by 2 of the 3" in finding["message"]
 
 
+def test_a_letters_findings_are_made_together_its_facts_read_once(tmp_path, batch, monkeypatch):
+    """A letter that disagrees with its group under two rules (its averages and its dates) has
+    a finding of each, made together: its kept facts (read back from
+    the check's results) are read once, even with room for only one letter's facts."""
+    import datetime as dt
+    from collections import Counter
+
+    from lgo_audit import application
+    from lgo_audit.batch import Batch as LetterBatch
+
+    target, other = 3, 2  # another letter of an odd date, judged before it
+    facts = batch.letters[target]
+    earlier = facts.letter_date - dt.timedelta(days=1)
+    odd = batch.replace(target, facts.replace(upheld_average=Decimal("1"), letter_date=earlier))
+    odd = odd.replace(other, odd.letters[other].replace(letter_date=earlier))
+    odd.write(tmp_path / "letters")
+    reads: Counter[int] = Counter()
+    read_facts = application.Results.facts
+
+    def counted(self, index):
+        reads[index] += 1
+        return read_facts(self, index)
+
+    monkeypatch.setattr(application.Results, "facts", counted)
+    monkeypatch.setattr(LetterBatch, "RECENT", 1)
+
+    found = findings(check(str(tmp_path / "letters")))
+
+    assert batch_codes(found) == [
+        ("letter-002.txt", "LGO503"),
+        ("letter-003.txt", "LGO501"),
+        ("letter-003.txt", "LGO503"),
+    ]
+    assert reads[target] == 1
+
+
 def test_a_duplicate_letter_is_reported_on_the_second(tmp_path, batch):
     folder = tmp_path / "letters"
     batch.write(folder)
@@ -361,3 +397,19 @@ def test_extract_takes_a_2025_letters_counts_from_its_upheld_summary():
     assert result.exit_code == 0, result.output
     (row,) = json.loads(result.stdout)
     assert (row["upheld"], row["investigations"], row["upheld.summary.upheld"]) == (10, 17, 10)
+
+
+def test_the_places_of_facts_keep_the_line_starts_of_the_last_files_read_only(tmp_path):
+    """A batch stage that points at the facts of ten thousand letters does not keep the line
+    starts of every one: only those of the last few files read (each letter's findings are
+    made together)."""
+    from lgo_audit.batch import _Places
+    from lgo_audit.span import Span
+
+    places = _Places()
+    for number in range(_Places.KEPT + 5):
+        letter = tmp_path / f"letter-{number}.txt"
+        letter.write_text("Dear Sir\r\nyours\n")
+        assert places.span(str(letter), (10, 15)) == Span(2, 1, 2, 6)
+    assert len(places.lines) == _Places.KEPT
+    assert str(tmp_path / f"letter-{_Places.KEPT + 4}.txt") in places.lines

@@ -1175,6 +1175,63 @@ def test_template_renders_placeholders_with_format_value() -> None:
     assert render_template(template, env) == "10 of 17 is 58.8% by 31 March 2020"
 
 
+_MEMO_VALUES = st.sampled_from(
+    [
+        None,
+        0,
+        1,
+        True,
+        False,
+        59,
+        Decimal("59"),
+        Decimal("59.0"),
+        Decimal("0.5"),
+        "59",
+        "Bury",
+        "bury",
+        datetime.date(2020, 3, 31),
+        [1, 2],
+        59.0,
+    ]
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    envs=st.lists(
+        st.tuples(
+            st.fixed_dictionaries({"x": _MEMO_VALUES, "y": _MEMO_VALUES}),
+            st.fixed_dictionaries({"x": st.sampled_from(["59", "59.0", "fifty-nine"])}),
+        ),
+        min_size=1,
+        max_size=12,
+    ),
+    source=st.sampled_from(
+        [
+            "{x} and {y}",
+            "{choose(x is null, 'no x', text(x) + '!')} ({raw(x)})",
+            "{x == y}: {text(y)}",
+            "{choose(y is null, 'none', raw(x))}",
+        ]
+    ),
+)
+def test_a_template_rendered_with_a_memo_reads_as_without_one(envs, source) -> None:
+    """A memo of each placeholder's text by the values (and raw texts) it reads changes no
+    message: 59 and 59.0 are equal values but read apart, true is not 1, the same value with
+    another raw text is another text, and values that cannot be a key are evaluated."""
+    template = parse_template(source, names={"x", "y"})
+    memo: dict[object, str] = {}
+    for values, raws in envs:
+        env = DictEnv(values, raws)
+        try:
+            expected = render_template(template, env)
+        except ExprEvalError as error:
+            with pytest.raises(ExprEvalError, match=re.escape(str(error))):
+                render_template(template, env, memo)
+            continue
+        assert render_template(template, env, memo) == expected
+
+
 def test_template_renders_null_as_null() -> None:
     assert render_template(parse_template("value: {x}"), DictEnv()) == "value: null"
 

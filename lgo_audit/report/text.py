@@ -141,6 +141,11 @@ class _Lines:
         }
         last = max(wanted, default=-1)
         self.kept: dict[int, str] = {}
+        if "\r" not in text:  # (most texts: split at C speed, as far as the last line shown)
+            parts = text.split("\n", max(last + 1, 1))
+            self.kept = {i: parts[i] for i in wanted if i < len(parts)}
+            self.count = len(parts)
+            return
         index, start = 0, 0
         for match in _LINE_BREAK.finditer(text):
             if index in wanted:
