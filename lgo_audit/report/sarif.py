@@ -85,10 +85,27 @@ def _region(span: Span) -> dict[str, int]:
     }
 
 
-def _location(path: str, span: Span, root: Path) -> dict[str, Any]:
+class _Artifacts:
+    """:func:`_artifact` of each path, worked out once for all the findings that name it
+    (the findings of one letter and their related places share a few paths)."""
+
+    __slots__ = ("made", "root")
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.made: dict[str, dict[str, str]] = {}
+
+    def __call__(self, path: str) -> dict[str, str]:
+        made = self.made.get(path)
+        if made is None:
+            made = self.made[path] = _artifact(path, self.root)
+        return made
+
+
+def _location(path: str, span: Span, artifact: _Artifacts) -> dict[str, Any]:
     return {
         "physicalLocation": {
-            "artifactLocation": _artifact(path, root),
+            "artifactLocation": artifact(path),
             "region": _region(span),
         }
     }
@@ -110,12 +127,12 @@ def _rule_descriptor(rule: Rule) -> dict[str, Any]:
     }
 
 
-def _result(finding: Finding, rule_index: dict[str, int], root: Path) -> dict[str, Any]:
+def _result(finding: Finding, rule_index: dict[str, int], artifact: _Artifacts) -> dict[str, Any]:
     result: dict[str, Any] = {
         "ruleId": finding.code,
         "level": _LEVEL[finding.severity.value],
         "message": {"text": finding.message},
-        "locations": [_location(finding.path, finding.span, root)],
+        "locations": [_location(finding.path, finding.span, artifact)],
     }
     if finding.origin is not None:  # a PDF's page, line and column; a DOCX's paragraph or cell
         region = result["locations"][0]["physicalLocation"]["region"]
@@ -126,7 +143,7 @@ def _result(finding: Finding, rule_index: dict[str, int], root: Path) -> dict[st
         result["relatedLocations"] = [
             {
                 "id": i,
-                **_location(r.path, r.span, root),
+                **_location(r.path, r.span, artifact),
                 "message": {"text": r.message or "related"},
             }
             for i, r in enumerate(finding.related, start=1)
@@ -137,7 +154,7 @@ def _result(finding: Finding, rule_index: dict[str, int], root: Path) -> dict[st
                 "description": {"text": finding.fix.description},
                 "artifactChanges": [
                     {
-                        "artifactLocation": _artifact(finding.path, root),
+                        "artifactLocation": artifact(finding.path),
                         "replacements": [
                             {
                                 "deletedRegion": _region(e.span),
@@ -227,8 +244,9 @@ def sarif_piece(result: FileResult, rule_index: dict[str, int], root: Path) -> s
     """``result``'s findings as SARIF results, items of the run's ``results`` array
     (:func:`lgo_audit.report.machine.write_json_pieces`); ``rule_index``: each rule's place in
     the driver's rules, by code; ``root``: :func:`source_root`."""
+    artifact = _Artifacts(root)
     return ",".join(
-        [json_item(_result(f, rule_index, root), level=3) for f in with_real_paths(result)]
+        [json_item(_result(f, rule_index, artifact), level=3) for f in with_real_paths(result)]
     )
 
 
