@@ -395,3 +395,27 @@ def test_a_spool_read_between_additions_gives_back_every_result_as_added(monkeyp
     assert list(results) == made
     assert results[3] == made[3] and results[-1] == made[-1]
     results.close()
+
+
+_PLAIN_JSON = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(2**70), max_value=2**70)  # past 64 bits too: orjson refuses them
+    | st.text(st.characters(codec=None, max_codepoint=0x1F600), max_size=12)  # DEL, surrogates
+    | st.sampled_from(["\x7f", "caf\u00e9", "\ud800", "a\tb\n\x00", "</script>", "\\", '"']),
+    lambda inner: st.lists(inner, max_size=4)
+    | st.dictionaries(st.text(max_size=6) | st.sampled_from(["\x7f", "\u00e9"]), inner, max_size=4),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(item=_PLAIN_JSON, level=st.integers(0, 3))
+def test_a_plain_json_item_is_written_as_the_standard_library_writes_it(item, level):
+    """A finding or SARIF result (strings, integers, booleans, null, lists and dicts) is
+    written in the same bytes whether orjson writes it or the standard library does: the
+    same indentation and escapes, and the standard library's text where orjson's would differ
+    (non-ASCII text, DEL) or orjson refuses the item (an integer past 64 bits, a surrogate)."""
+    from lgo_audit.report.machine import json_item, plain_json_item
+
+    assert plain_json_item(item, level) == json_item(item, level)

@@ -18,7 +18,7 @@ from urllib.parse import quote
 
 from lgo_audit import __version__
 from lgo_audit.findings import FileResult, Finding
-from lgo_audit.report.machine import json_item, with_real_paths, write_json_pieces
+from lgo_audit.report.machine import plain_json_item, with_real_paths, write_json_pieces
 from lgo_audit.report.text import Write, made_piece
 from lgo_audit.rules import Rule
 from lgo_audit.span import Span
@@ -246,7 +246,7 @@ def sarif_piece(result: FileResult, rule_index: dict[str, int], root: Path) -> s
     the driver's rules, by code; ``root``: :func:`source_root`."""
     artifact = _Artifacts(root)
     return ",".join(
-        [json_item(_result(f, rule_index, artifact), level=3) for f in with_real_paths(result)]
+        [plain_json_item(_result(f, rule_index, artifact), 3) for f in with_real_paths(result)]
     )
 
 
