@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from lgo_audit import application, check, report
@@ -322,6 +322,8 @@ def test_a_piece_written_for_another_format_or_style_is_not_used():
 
 
 @settings(max_examples=200, deadline=None)
+@example(text="a\r\nb\r\n\r\nc", spans=[(2, 1, 2, 2), (4, 1, 0, 9)])  # "\r\n" throughout
+@example(text="a\nb\rc\r\n", spans=[(1, 1, 3, 2)])  # breaks of every kind
 @given(
     text=st.text(alphabet="ab \r\n\t\u00e9", max_size=80),
     spans=st.lists(

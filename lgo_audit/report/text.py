@@ -141,9 +141,14 @@ class _Lines:
         }
         last = max(wanted, default=-1)
         self.kept: dict[int, str] = {}
-        if "\r" not in text:  # (most texts: split at C speed, as far as the last line shown)
+        crlf = "\r" in text
+        if not crlf or text.count("\r") == text.count("\r\n"):
+            # (most texts, "\n" or "\r\n" throughout: split at C speed, as far as the last
+            # line shown; a "\r" then ends a line only before its "\n")
             parts = text.split("\n", max(last + 1, 1))
             self.kept = {i: parts[i] for i in wanted if i < len(parts)}
+            if crlf:
+                self.kept = {i: line.removesuffix("\r") for i, line in self.kept.items()}
             self.count = len(parts)
             return
         index, start = 0, 0
