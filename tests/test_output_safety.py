@@ -588,6 +588,25 @@ def test_sarif_names_a_file_whose_real_place_is_outside_the_root_absolutely(
     assert found == {"uri": target.resolve().as_uri()}
 
 
+def test_a_reports_artifact_locations_are_those_of_each_name_alone(tmp_path, monkeypatch):
+    """A report works out each folder's real place once for all the files in it: every name
+    of every kind, asked in any order and again, gets the location it gets alone."""
+    from lgo_audit.report.sarif import Artifacts, _artifact
+
+    repository, outside = places(tmp_path)
+    monkeypatch.chdir(repository / "sub")
+    (repository / "sub" / "c.txt").symlink_to(outside / "b.txt")  # a link beside a file
+    names = [
+        "a.txt", "../in.txt", "../linked/a.txt", "../sub/../sub/a.txt", "../sub//./a.txt",
+        "../loop1", "../loop1/x.txt", "../missing/x.txt", "..", ".", "../out.txt",
+        "../dangling", f"{outside}/b.txt", "c.txt", "../linked/c.txt", "a.txt/", "x/../a.txt",
+    ]  # fmt: skip
+    alone = {name: _artifact(name, repository) for name in names}
+    report = Artifacts(repository)
+    for name in [*names, *reversed(names), *names]:
+        assert report(name) == alone[name], name
+
+
 def test_sarif_root_at_the_top_of_the_file_system_still_gives_relative_names(tmp_path):
     from lgo_audit.report.sarif import _artifact
 

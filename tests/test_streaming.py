@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import example, given, settings
+from hypothesis import example as hypothesis_example
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lgo_audit import application, check, report
@@ -322,8 +323,8 @@ def test_a_piece_written_for_another_format_or_style_is_not_used():
 
 
 @settings(max_examples=200, deadline=None)
-@example(text="a\r\nb\r\n\r\nc", spans=[(2, 1, 2, 2), (4, 1, 0, 9)])  # "\r\n" throughout
-@example(text="a\nb\rc\r\n", spans=[(1, 1, 3, 2)])  # breaks of every kind
+@hypothesis_example(text="a\r\nb\r\n\r\nc", spans=[(2, 1, 2, 2), (4, 1, 0, 9)])  # "\r\n" throughout
+@hypothesis_example(text="a\nb\rc\r\n", spans=[(1, 1, 3, 2)])  # breaks of every kind
 @given(
     text=st.text(alphabet="ab \r\n\t\u00e9", max_size=80),
     spans=st.lists(
@@ -405,8 +406,12 @@ _PLAIN_JSON = st.recursive(
     | st.integers(min_value=-(2**70), max_value=2**70)  # past 64 bits too: orjson refuses them
     | st.text(st.characters(codec=None, max_codepoint=0x1F600), max_size=12)  # DEL, surrogates
     | st.sampled_from(["\x7f", "caf\u00e9", "\ud800", "a\tb\n\x00", "</script>", "\\", '"']),
-    lambda inner: st.lists(inner, max_size=4)
-    | st.dictionaries(st.text(max_size=6) | st.sampled_from(["\x7f", "\u00e9"]), inner, max_size=4),
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.dictionaries(
+            st.text(max_size=6) | st.sampled_from(["\x7f", "\u00e9"]), inner, max_size=4
+        )
+    ),
     max_leaves=12,
 )
 

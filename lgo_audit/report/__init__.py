@@ -23,6 +23,7 @@ from lgo_audit.report.text import Style, Write, summary
 
 if TYPE_CHECKING:
     from lgo_audit.findings import FileResult, Totals
+    from lgo_audit.report.sarif import Artifacts
     from lgo_audit.rules import Rule
 
 __all__ = [
@@ -66,7 +67,7 @@ class Pieces:
     ValueError for a format that writes no letter's part on its own. (A plain class: a
     dataclass would cost every one-letter check its definition, about a millisecond.)"""
 
-    __slots__ = ("_root", "_rule_index", "format", "rule_codes", "style")
+    __slots__ = ("_artifacts", "_root", "_rule_index", "format", "rule_codes", "style")
 
     def __init__(
         self, format: str, style: Style | None = None, rule_codes: tuple[str, ...] = ()
@@ -76,6 +77,7 @@ class Pieces:
         self.rule_codes = rule_codes
         self._rule_index: dict[str, int] | None = None
         self._root: Path | None = None
+        self._artifacts: Artifacts | None = None
 
     def __repr__(self) -> str:
         return f"Pieces({self.format!r}, {self.style!r}, {len(self.rule_codes)} rules)"
@@ -105,6 +107,16 @@ class Pieces:
 
             self._root = source_root()
         return self._root
+
+    @property
+    def artifacts(self) -> Artifacts:
+        """The SARIF report's artifact locations (:class:`lgo_audit.report.sarif.Artifacts`),
+        worked out in this process for this report."""
+        if self._artifacts is None:
+            from lgo_audit.report.sarif import Artifacts
+
+            self._artifacts = Artifacts(self.root)
+        return self._artifacts
 
 
 @dataclass(frozen=True)
@@ -219,7 +231,7 @@ def _sarif_piece(result: FileResult, pieces: Pieces) -> tuple[PieceKey, str]:
     from lgo_audit.report.sarif import sarif_key, sarif_piece
 
     index, root = pieces.rule_index, pieces.root
-    return sarif_key(index, root), sarif_piece(result, index, root)
+    return sarif_key(index, root), sarif_piece(result, index, root, pieces.artifacts)
 
 
 def _statistics_table(results: Iterable[FileResult] | Totals) -> str:

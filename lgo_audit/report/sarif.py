@@ -11,6 +11,7 @@ from __future__ import annotations
 import errno
 import json
 import os
+import stat
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -51,13 +52,14 @@ def _absolute(path: str) -> str:
     return real
 
 
-def _artifact(path: str, root: Path) -> dict[str, str]:
-    """An ``artifactLocation``: relative to ``%SRCROOT%`` inside the root, else absolute.
+def _artifact(path: str, root: Path, absolute: str | None = None) -> dict[str, str]:
+    """An ``artifactLocation``: relative to ``%SRCROOT%`` inside the root, else absolute
+    (``absolute``: ``path``'s :func:`_absolute`, if known).
 
-    (Once for every finding of a SARIF report: worked out on the names as strings, which
-    takes half the time of ``Path.resolve`` and ``relative_to``, on systems whose names are
-    POSIX paths; elsewhere with ``Path``.)"""
-    absolute = _absolute(path)
+    (Worked out on the names as strings, which takes half the time of ``Path.resolve`` and
+    ``relative_to``, on systems whose names are POSIX paths; elsewhere with ``Path``.)"""
+    if absolute is None:
+        absolute = _absolute(path)
     if os.sep == "/" and not os.altsep:
         base = str(root)
         prefix = base if base.endswith("/") else base + "/"
@@ -85,24 +87,48 @@ def _region(span: Span) -> dict[str, int]:
     }
 
 
-class _Artifacts:
-    """:func:`_artifact` of each path, worked out once for all the findings that name it
-    (the findings of one letter and their related places share a few paths)."""
+class Artifacts:
+    """:func:`_artifact` of each path, for one report (one per run, in each process that
+    writes part of it): worked out once for all the findings that name a path (a letter's
+    findings and their related places share a few), and each folder's links followed once
+    for all the files in it (:meth:`absolute`)."""
 
-    __slots__ = ("made", "root")
+    __slots__ = ("folders", "made", "root")
+
+    KEPT = 64  # paths whose artifact locations are kept (those of the last letters)
 
     def __init__(self, root: Path) -> None:
         self.root = root
         self.made: dict[str, dict[str, str]] = {}
+        self.folders: dict[str, str] = {}
 
     def __call__(self, path: str) -> dict[str, str]:
         made = self.made.get(path)
         if made is None:
-            made = self.made[path] = _artifact(path, self.root)
+            if len(self.made) >= self.KEPT:
+                self.made.clear()
+            made = self.made[path] = _artifact(path, self.root, self.absolute(path))
         return made
 
+    def absolute(self, path: str) -> str:
+        """:func:`_absolute` of ``path``: its folder's (kept for the next file in it) and its
+        name, when the name is no link (one ``lstat``, not one for every folder above)."""
+        folder, name = os.path.split(path)
+        if not name or name in (".", ".."):
+            return _absolute(path)
+        real = self.folders.get(folder)
+        if real is None:
+            real = self.folders[folder] = _absolute(folder or os.curdir)
+        candidate = os.path.join(real, name)
+        try:
+            if not stat.S_ISLNK(os.lstat(candidate).st_mode):
+                return candidate
+        except OSError:
+            pass  # (not there, or a loop above it: as _absolute finds it)
+        return _absolute(path)
 
-def _location(path: str, span: Span, artifact: _Artifacts) -> dict[str, Any]:
+
+def _location(path: str, span: Span, artifact: Artifacts) -> dict[str, Any]:
     return {
         "physicalLocation": {
             "artifactLocation": artifact(path),
@@ -127,7 +153,7 @@ def _rule_descriptor(rule: Rule) -> dict[str, Any]:
     }
 
 
-def _result(finding: Finding, rule_index: dict[str, int], artifact: _Artifacts) -> dict[str, Any]:
+def _result(finding: Finding, rule_index: dict[str, int], artifact: Artifacts) -> dict[str, Any]:
     result: dict[str, Any] = {
         "ruleId": finding.code,
         "level": _LEVEL[finding.severity.value],
@@ -225,11 +251,12 @@ def write_sarif(
     write(text[:at])
 
     key = sarif_key(rule_index, base)
+    artifact = Artifacts(base)
 
     def pieces() -> Iterator[str]:
         for result in results:
             piece = made_piece(result, key)
-            yield sarif_piece(result, rule_index, base) if piece is None else piece
+            yield sarif_piece(result, rule_index, base, artifact) if piece is None else piece
 
     write_json_pieces(pieces(), write, level=3)
     write(text[at + 2 :])
@@ -240,11 +267,18 @@ def sarif_key(rule_index: dict[str, int], root: Path) -> tuple[object, ...]:
     return ("sarif", tuple(rule_index), str(root))
 
 
-def sarif_piece(result: FileResult, rule_index: dict[str, int], root: Path) -> str:
+def sarif_piece(
+    result: FileResult,
+    rule_index: dict[str, int],
+    root: Path,
+    artifact: Artifacts | None = None,
+) -> str:
     """``result``'s findings as SARIF results, items of the run's ``results`` array
     (:func:`lgo_audit.report.machine.write_json_pieces`); ``rule_index``: each rule's place in
-    the driver's rules, by code; ``root``: :func:`source_root`."""
-    artifact = _Artifacts(root)
+    the driver's rules, by code; ``root``: :func:`source_root`; ``artifact``: the report's
+    :class:`Artifacts` (of ``root``), if it has one."""
+    if artifact is None:
+        artifact = Artifacts(root)
     return ",".join(
         [plain_json_item(_result(f, rule_index, artifact), 3) for f in with_real_paths(result)]
     )
