@@ -2,6 +2,7 @@
 
     python benchmarks/perf.py --floor ../shared/bench/floor.py          # the full run
     python benchmarks/perf.py --floor PATH --quick                      # a fast look
+    python benchmarks/perf.py --floor PATH --corpus LETTERS/ --only check  # on your letters
     LGO_AUDIT_FLOOR=PATH python benchmarks/perf.py --only start
 
 Each figure is the median of --runs runs (3), lgo-audit and its baseline run by turns, each
@@ -9,10 +10,11 @@ under GNU time (/usr/bin/time -f '%e %U %S %M'): wall seconds, CPU seconds (user
 worker processes included) and peak memory (the largest single process's maximum resident set,
 as GNU time's %M reports it). lgo-audit runs with its default -j (every core) and --isolated.
 
-The corpus: consistent letters in UTF-8 written by benchmarks/generate_letters.py --batches
-(seed 1): yearly batches of every template profile year 2020 to the latest, one letter per
-council a year; past some 300 letters a year, years without a profile of their own (earlier
-and later by turns), each letter of which has one info note (LGO009, template-year-assumed).
+The corpus (unless --corpus names a folder of letters): consistent letters in UTF-8 written by
+benchmarks/generate_letters.py --batches (seed 1): yearly batches of every template profile
+year 2020 to the latest, one letter per council a year; past some 300 letters a year, years
+without a profile of their own (earlier and later by turns), each letter of which has one info
+note (LGO009, template-year-assumed).
 
 The floor is a throwaway regular-expression script that reads every letter and checks its
 upheld percentage (floor.py DIR). It is not part of this repository: pass its path with
@@ -133,6 +135,15 @@ def generate(folder: Path, count: int) -> None:
          "--seed", "1", "--batches", "--encoding", "utf-8"],
         check=True,
     )  # fmt: skip
+
+
+def copy_first_tenth(corpus: Path, small: Path) -> None:
+    """The first tenth of the files of ``corpus`` (by name; at least one), copied into
+    ``small``: the smaller batch of the memory growth row."""
+    files = sorted(path for path in corpus.iterdir() if path.is_file())
+    small.mkdir(parents=True, exist_ok=True)
+    for path in files[: max(len(files) // 10, 1)]:
+        shutil.copyfile(path, small / path.name)
 
 
 def find_floor(given: str | None) -> Path | None:
@@ -300,6 +311,13 @@ def main(argv: list[str] | None = None) -> int:
         "../shared/bench/floor.py beside this checkout if there (absent in a user's clone)",
     )
     parser.add_argument("-n", type=int, default=10_000, help="letters (default 10,000)")
+    parser.add_argument(
+        "--corpus",
+        type=Path,
+        help="a folder of letters to measure the check and html rows on instead of the "
+        "generated corpus (-n is then its number of files; the memory growth row compares it "
+        "with a copy of its first tenth, by name)",
+    )
     parser.add_argument("--runs", type=int, default=3, help="runs of each, median (default 3)")
     parser.add_argument(
         "--quick", action="store_true", help="1,000 letters, 5 and 10 MB files, one run each"
@@ -309,6 +327,8 @@ def main(argv: list[str] | None = None) -> int:
         "--lgo-audit", help="the lgo-audit command (default: the one beside this Python)"
     )
     args = parser.parse_args(argv)
+    if args.corpus is not None and not args.corpus.is_dir():
+        parser.error(f"--corpus: no folder at {args.corpus}")
     groups = set(args.only.split(",")) if args.only else set(GROUPS)
     if unknown := groups - set(GROUPS):
         parser.error(f"unknown groups: {', '.join(sorted(unknown))}")
@@ -337,10 +357,15 @@ def main(argv: list[str] | None = None) -> int:
         tmp = Path(name)
         folder, small = tmp / "letters", tmp / "letters-small"
         warm_cache(lgo, tmp)
-        if groups & {"check", "html"}:
+        if args.corpus is not None:
+            folder = args.corpus.resolve()
+        elif groups & {"check", "html"}:
             generate(folder, count)
         if "check" in groups:
-            generate(small, max(count // 10, 1))
+            if args.corpus is not None:
+                copy_first_tenth(folder, small)
+            else:
+                generate(small, max(count // 10, 1))
             check_rows(table, lgo, floor, folder, small, runs, tmp)
         if "html" in groups:
             html_rows(table, lgo, folder, runs, tmp)
