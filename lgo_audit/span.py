@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from itertools import accumulate
 from typing import Final
 
-__all__ = ["FILE_START", "ByFields", "LineIndex", "Span", "line_span"]
+__all__ = ["FILE_START", "SPLIT_MAX", "ByFields", "LineIndex", "Span", "line_span"]
 
 
 class ByFields:
@@ -52,6 +52,11 @@ LINE_BREAK: Final = re.compile(r"\r\n?|\n")
 
 _AFTER_BREAK: Final = (1).__add__  # a line's length -> where the next line starts after it
 
+SPLIT_MAX: Final = 1 << 20
+"""The longest text (characters) split into a list of its lines to find where they start or
+to show some of them: a letter's is; a longer one's lines are found one at a time, so that
+its text is not held twice (a 50 MB file's)."""
+
 
 class LineIndex:
     """The line starts of ``text``: offset -> (line, column), both 1-based.
@@ -81,9 +86,9 @@ class LineIndex:
     def _list(self) -> array[int]:
         text = self._text
         starts = array("q", [0])
-        if "\r" not in text or text.count("\r") == text.count("\r\n"):
+        if len(text) <= SPLIT_MAX and ("\r" not in text or text.count("\r") == text.count("\r\n")):
             # (most texts, "\r\n" or "\n" throughout: each line's start from the lengths of
-            # the lines before it, at C speed)
+            # the lines before it, at C speed; a long text is not split into a copy of itself)
             starts.extend(accumulate(map(_AFTER_BREAK, map(len, text.split("\n")[:-1]))))
         else:
             starts.extend(m.end() for m in LINE_BREAK.finditer(text))

@@ -49,3 +49,17 @@ def test_a_crlf_between_two_offsets_is_one_break_and_a_form_feed_none():
 
 def test_a_listed_index_does_not_hold_its_text():
     assert LineIndex.listed("a\nb")._text == ""
+
+
+def test_a_text_past_the_split_limit_gives_the_same_positions_one_line_at_a_time():
+    """A letter's line starts come from splitting it; a longer text's (a 50 MB file's) from
+    its line breaks one at a time, so that it is not held twice: the positions are the same."""
+    from lgo_audit.span import SPLIT_MAX
+
+    line = "Dear Sir\r\n"
+    text = line * (SPLIT_MAX // len(line) + 2)
+    assert len(text) > SPLIT_MAX
+    index = LineIndex.listed(text)
+    for offset in (0, 8, 10, len(text) - 2, len(text)):  # (none inside a "\r\n")
+        assert index.position(offset) == naive(text, offset)
+    assert index.position(SPLIT_MAX) == LineIndex.listed(text[: SPLIT_MAX + 5]).position(SPLIT_MAX)

@@ -426,3 +426,26 @@ def test_a_plain_json_item_is_written_as_the_standard_library_writes_it(item, le
     from lgo_audit.report.machine import json_item, plain_json_item
 
     assert plain_json_item(item, level) == json_item(item, level)
+
+
+def test_the_full_report_shows_the_lines_of_a_text_past_the_split_limit_as_of_a_letter():
+    """A letter's lines are split at C speed; a longer text's are read one at a time (it is
+    not split into a copy of itself): both show the same lines."""
+    from lgo_audit.report import text as text_report
+    from lgo_audit.span import SPLIT_MAX, Span
+
+    line = "Dear Sir\r\n"
+    long_text = line * (SPLIT_MAX // len(line) + 2)
+    last = long_text.count("\n")
+    findings = [
+        Finding("l.txt", "LGO001", "x", Severity.WARNING, "m", Span(n, 1, n, 3))
+        for n in (1, 2, last - 1, last + 1)
+    ]
+    kept = text_report._Lines(long_text, findings)
+    whole = text_report._LINE_BREAK.split(long_text)
+    for finding in findings:
+        assert (finding.span.line <= len(kept)) == (finding.span.line <= len(whole))
+        if finding.span.line <= len(kept):
+            style = text_report.Style()
+            shown = text_report._source_excerpt(kept, finding, style)
+            assert shown == text_report._source_excerpt(whole, finding, style)

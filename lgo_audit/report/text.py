@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from lgo_audit.escape import clean, clean_line
 from lgo_audit.findings import FileResult, Finding, Severity, Totals
+from lgo_audit.span import SPLIT_MAX
 
 __all__ = [
     "Style",
@@ -142,8 +143,8 @@ class _Lines:
         last = max(wanted, default=-1)
         self.kept: dict[int, str] = {}
         crlf = "\r" in text
-        if not crlf or text.count("\r") == text.count("\r\n"):
-            # (most texts, "\n" or "\r\n" throughout: split at C speed, as far as the last
+        if len(text) <= SPLIT_MAX and (not crlf or text.count("\r") == text.count("\r\n")):
+            # (a letter, "\n" or "\r\n" throughout: split at C speed, as far as the last
             # line shown; a "\r" then ends a line only before its "\n")
             parts = text.split("\n", max(last + 1, 1))
             self.kept = {i: parts[i] for i in wanted if i < len(parts)}
