@@ -484,6 +484,7 @@ def _settle(batch: Batch, judgement: Judgement) -> None:
     letter's facts (and its file, for the places of its facts) are read once, for all its
     findings. Raises ExprEvalError as a message that cannot be rendered does."""
     memos: dict[int, dict[Hashable, str]] = {}  # by message template: its placeholders' texts
+    said: dict[str, str] = {}  # each message made, kept once (a group's letters share some)
     for letter in sorted(judgement.unsettled):
         found: list[Finding | _Deferred] = judgement.findings[letter]  # type: ignore[assignment]
         for at, item in enumerate(found):
@@ -492,6 +493,7 @@ def _settle(batch: Batch, judgement: Judgement) -> None:
                 shown = batch.message_env(letter, binding)
                 memo = memos.setdefault(id(rule.message), {})  # (the rules outlive this)
                 message = expr.render_template(rule.message, ParamEnv(params, shown), memo)
+                message = said.setdefault(message, message)
                 found[at] = _finding(rule, batch, letter, message, binding)
     judgement.unsettled.clear()
 
