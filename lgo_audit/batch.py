@@ -297,6 +297,22 @@ def _locate(
     return primary, tuple(Location(path, s, label) for s, label in spans[1:])
 
 
+def _message(
+    rule: Rule, env: expr.Env, binding: Binding | None, memo: dict[Hashable, str] | None = None
+) -> tuple[str, bool]:
+    """``rule``'s message over ``env``, and True; or, when it cannot be rendered (one of its
+    expressions fails on these values: ``lower()`` of a number), what a per-letter rule's
+    finding says then, naming the ``each`` entry, and False (the finding then stands at the
+    file's start, as a per-letter rule's does)."""
+    try:
+        return expr.render_template(rule.message, env, memo), True
+    except expr.ExprEvalError as error:
+        which = ""
+        if binding is not None and isinstance(rule.each, tuple) and binding in rule.each:
+            which = f" (each entry {rule.each.index(binding) + 1} of {len(rule.each)})"
+        return f"rule could not be evaluated{which}: {error}", False
+
+
 def _finding(
     rule: Rule, batch: Batch, letter: int, message: str, binding: Binding | None
 ) -> Finding:
@@ -492,10 +508,20 @@ def _settle(batch: Batch, judgement: Judgement) -> None:
                 rule, params, binding = item
                 shown = batch.message_env(letter, binding)
                 memo = memos.setdefault(id(rule.message), {})  # (the rules outlive this)
-                message = expr.render_template(rule.message, ParamEnv(params, shown), memo)
+                message, rendered = _message(rule, ParamEnv(params, shown), binding, memo)
                 message = said.setdefault(message, message)
-                found[at] = _finding(rule, batch, letter, message, binding)
+                found[at] = (
+                    _finding(rule, batch, letter, message, binding)
+                    if rendered
+                    else _unlocated(rule, batch, letter, message)
+                )
     judgement.unsettled.clear()
+
+
+def _unlocated(rule: Rule, batch: Batch, letter: int, message: str) -> Finding:
+    """A finding of ``rule`` on ``letter`` at the file's start (its message not rendered)."""
+    path = batch.paths[letter]
+    return Finding(path, rule.code, rule.name, rule.severity, message, FILE_START)
 
 
 def _bound(env: expr.Env, binding: Binding | None) -> expr.Env:
@@ -599,7 +625,11 @@ def _compare_with(
                 "letter": _name(batch.paths[other]),
             }
             shown = batch.message_env(index, binding)
-            message = expr.render_template(rule.message, ParamEnv(params, shown))
+            message, rendered = _message(rule, ParamEnv(params, shown), binding)
+            if not rendered:
+                judgement.add(index, _unlocated(rule, batch, index, message))
+                failed.add(index)
+                continue
             finding = _finding(rule, batch, index, message, binding)
             span, _ = _locate(rule, batch, other, binding)
             if span is not FILE_START:
@@ -799,12 +829,15 @@ def _rate_from_population(
         "count": int(count),
         "population": int(population),
     }
-    message = expr.render_template(rule.message, ParamEnv(params, batch.message_env(letter, None)))
+    message, rendered = _message(rule, ParamEnv(params, batch.message_env(letter, None)), None)
     related = (Location(table.path, line_span(row.line, 1), f"{table_name} row {row.line}"),)
     path = batch.paths[letter]
     span = fact_span(path, batch.fact(letter, "upheld.per_100k")) or FILE_START  # type: ignore[arg-type]
     judgement.add(
-        letter, Finding(path, rule.code, rule.name, rule.severity, message, span, related)
+        letter,
+        Finding(path, rule.code, rule.name, rule.severity, message, span, related)
+        if rendered
+        else _unlocated(rule, batch, letter, message),
     )
     results.append(RuleResult(rule.code, Outcome.FAILED))
 
@@ -849,8 +882,13 @@ def judge_data(
                     "data_file": table_name,
                 }
                 env = batch.message_env(letter, None)
-                message = expr.render_template(rule.message, ParamEnv(params, env))
-                judgement.add(letter, _finding(rule, batch, letter, message, None))
+                message, rendered = _message(rule, ParamEnv(params, env), None)
+                judgement.add(
+                    letter,
+                    _finding(rule, batch, letter, message, None)
+                    if rendered
+                    else _unlocated(rule, batch, letter, message),
+                )
                 judgement.data_results.setdefault(letter, []).append(
                     RuleResult(rule.code, Outcome.FAILED)
                 )
@@ -883,7 +921,10 @@ def judge_data(
                 "row": row.line,
             }
             env = batch.message_env(letter, None)
-            message = expr.render_template(rule.message, ParamEnv(params, env))
+            message, rendered = _message(rule, ParamEnv(params, env), None)
+            if not rendered:
+                judgement.add(letter, _unlocated(rule, batch, letter, message))
+                continue
             related = (
                 Location(table.path, line_span(row.line, 1), f"{table_name} row {row.line}"),
             )
@@ -908,7 +949,7 @@ def judge_data(
                 "data_file": table_name,
                 "row": row.line,
             }
-            message = expr.render_template(rule.message, ParamEnv(params))
+            message, _ = _message(rule, ParamEnv(params), None)  # (at its row either way)
             width = len(lines[row.line - 1]) if row.line - 1 < len(lines) else 1
             span = line_span(row.line, width)
             orphans.append(Finding(table.path, rule.code, rule.name, rule.severity, message, span))

@@ -22,7 +22,7 @@ from lgo_audit.cache import toml_table
 from lgo_audit.config_files import CONFIG_FILES
 from lgo_audit.findings import Severity
 from lgo_audit.reader import DEFAULT_MAX_BYTES, InputError, read_bytes
-from lgo_audit.resources import schema_message, validator
+from lgo_audit.resources import ordered_errors, schema_message, validator
 from lgo_audit.selection import Selection, Selector, selectors
 
 __all__ = [
@@ -200,7 +200,7 @@ def glob_problem(pattern: str) -> str | None:
 
 def _validate(path: Path, table: dict[str, Any]) -> None:
     """Raise a :class:`ConfigError` naming the first key that breaks the schema."""
-    errors = sorted(validator("config").iter_errors(table), key=lambda e: list(e.absolute_path))
+    errors = ordered_errors(validator("config").iter_errors(table))
     if errors:
         error = errors[0]
         key = ".".join(str(p) for p in error.absolute_path)

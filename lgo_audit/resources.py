@@ -11,9 +11,10 @@ only when something is actually validated (a one-letter check with cached rules 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Final, Literal
 
 __all__ = [
     "bundled_register_path",
@@ -21,6 +22,7 @@ __all__ = [
     "bundled_rules_dir",
     "bundled_signatories_path",
     "data_dir",
+    "ordered_errors",
     "schema_digest",
     "schema_message",
     "schema_path",
@@ -107,6 +109,19 @@ def _short() -> Any:
     short.maxlevel, short.maxstring, short.maxother = 2, 40, 40
     short.maxlist = short.maxdict = short.maxtuple = 4
     return short
+
+
+_COMBINED: Final = frozenset({"allOf", "anyOf", "oneOf", "not"})
+"""The keywords whose errors are about a combination of rules: jsonschema's message for one
+quotes the whole value (a rule file's table)."""
+
+
+def ordered_errors(errors: Iterable[Any]) -> list[Any]:
+    """JSON Schema validation errors in the order to report them: those about one value (its
+    type, its bounds, a key unknown or missing) before those about a combination of rules
+    (``kind = "wat"`` breaks the enum of ``kind`` and a rule that holds for no kind: the first
+    is said), each kind by where in the document it is."""
+    return sorted(errors, key=lambda e: (e.validator in _COMBINED, list(e.absolute_path)))
 
 
 def schema_message(error: Any, subject: str = "value") -> str:

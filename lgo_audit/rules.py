@@ -29,7 +29,13 @@ from lgo_audit.digest import sha256
 from lgo_audit.expr._serial import dump_ast, load_ast
 from lgo_audit.findings import Applicability, Severity
 from lgo_audit.reader import InputError, read_bytes
-from lgo_audit.resources import bundled_rules_dir, schema_digest, schema_message, validator
+from lgo_audit.resources import (
+    bundled_rules_dir,
+    ordered_errors,
+    schema_digest,
+    schema_message,
+    validator,
+)
 from lgo_audit.rule_types import RuleTypes
 from lgo_audit.vocabulary import VOCABULARY
 
@@ -527,11 +533,7 @@ def _load_rule_data(content: bytes, path: Path, *, validate: bool) -> dict[str, 
     except tomllib.TOMLDecodeError as error:
         raise RuleLoadError(path, f"invalid TOML: {error}") from None
     code = data.get("code") if isinstance(data.get("code"), str) else None
-    errors = (
-        sorted(validator("rule").iter_errors(data), key=lambda e: list(e.absolute_path))
-        if validate
-        else []
-    )
+    errors = ordered_errors(validator("rule").iter_errors(data)) if validate else []
     if errors:
         first = errors[0]
         where = ".".join(str(p) for p in first.absolute_path) or None

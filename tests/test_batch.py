@@ -413,3 +413,61 @@ def test_the_places_of_facts_keep_the_line_starts_of_the_last_files_read_only(tm
         assert places.span(str(letter), (10, 15)) == Span(2, 1, 2, 6)
     assert len(places.lines) == _Places.KEPT
     assert str(tmp_path / f"letter-{_Places.KEPT + 4}.txt") in places.lines
+
+
+_LOWER_AVERAGE = '''
+code = "LGO901"
+name = "lower-average"
+severity = "error"
+kind = "batch"
+summary = "The averages of a group agree (its message cannot be rendered for a number)"
+group = ["document.kind", "document.year", "authority.type"]
+each = [{ it = "upheld.average" }, { it = "remedy.average" }]
+agree = "it"
+message = "{lower(value)} differs"
+at = ["it"]
+explanation = """
+## What it checks
+That the averages agree.
+"""
+
+[[examples]]
+kind = "valid"
+description = "one letter"
+letters = [{ name = "stockport" }]
+
+[[examples]]
+kind = "invalid"
+description = "one differs"
+letters = [
+  { name = "stockport" },
+  { name = "bury", replace = [{ old = "average of 67%", new = "average of 65%" }] },
+]
+letter = 1
+message = "rule could not be evaluated"
+'''
+
+
+def test_a_cross_letter_message_that_cannot_be_rendered_is_a_finding_naming_the_rule(
+    tmp_path, batch
+):
+    """A team rule whose message fails on a letter's values (``lower()`` of a number) is a
+    finding of that rule on the letter, saying why and which entry, at the file's start (as
+    a per-letter rule's is), not an internal error that names neither the rule nor the file."""
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "LGO901-lower-average.toml").write_text(_LOWER_AVERAGE, encoding="utf-8")
+    target = 3
+    odd = batch.letters[target].replace(upheld_average=Decimal("1"))
+    batch.replace(target, odd).write(tmp_path / "letters")
+
+    result = check(str(tmp_path / "letters"), "--rule-dir", str(rules), "--select", "LGO901")
+
+    assert result.exit_code == 1, result.output
+    (finding,) = json.loads(result.stdout)
+    assert Path(finding["path"]).name == f"letter-{target:03d}.txt"
+    assert finding["code"] == "LGO901"
+    assert finding["message"].startswith(
+        "rule could not be evaluated (each entry 1 of 2): lower(): "
+    )
+    assert finding["line"] == 1

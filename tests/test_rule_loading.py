@@ -112,6 +112,7 @@ BROKEN: dict[str, tuple[Alteration, str, str]] = {
     "bad-code": (lambda s: set_line(s, "code", '"LGO1"'), "LGO1", "code"),
     "bad-name": (lambda s: set_line(s, "name", '"Not_Kebab"'), "LGO901", "name"),
     "bad-severity": (lambda s: set_line(s, "severity", '"fatal"'), "LGO901", "severity"),
+    "bad-kind": (lambda s: set_line(s, "severity", '"error"\nkind = "wat"'), "LGO901", "kind"),
     "expression-does-not-parse": (
         lambda s: set_line(s, "assert", toml_string("upheld.percent == (1 +")),
         "LGO901",
@@ -135,6 +136,16 @@ BROKEN: dict[str, tuple[Alteration, str, str]] = {
 def test_a_broken_rule_is_rejected_naming_file_rule_and_field(tmp_path, alter, rule, field):
     folder = rule_dir(tmp_path, alter(team_rule()))
     assert_rejected(check(folder), folder, "rule-1.toml", rule, field)
+
+
+def test_a_cross_letter_rule_of_an_unknown_kind_is_rejected_naming_the_kind(tmp_path):
+    """A batch rule's keys (group, each, agree) belong to no other kind: a kind that is none
+    of them breaks those rules as well as the kind's own list; the kind is named, not the
+    rule's whole table quoted."""
+    source = (BUNDLED / "LGO501-averages-differ.toml").read_text(encoding="utf-8")
+    folder = rule_dir(tmp_path, set_line(team_rule(source), "kind", '"wat"'))
+    line = assert_rejected(check(folder), folder, "rule-1.toml", "LGO901", "kind")
+    assert "'wat' is not one of" in line and "{" not in line
 
 
 def test_an_unknown_fact_is_named_with_a_suggestion(tmp_path):
