@@ -189,7 +189,9 @@ class Results(_ResultSequence):
         self._lean_paths: list[str | None] = []
         self._lean_profiles: list[str | None] = []
         self._lean_at: array[int] = array("q")
-        self._changed: dict[int, bool] = {}  # whether a result's file changed since (facts)
+        # by result, whether its file is still what was checked (facts): 0 not known yet,
+        # 1 the same, 2 changed since
+        self._changed = bytearray()
         self._end = 0  # the spool's size: where the next result goes
         self._written = 0  # how much of it is in the file (the rest is in _unwritten)
         self._unwritten: list[bytes] = []
@@ -290,7 +292,7 @@ class Results(_ResultSequence):
     def _one(self, index: int) -> FileResult:
         return self._get(index, lean=False)
 
-    def _get(self, index: int, *, lean: bool) -> FileResult:
+    def _get(self, index: int, *, lean: bool, counting: bool = False) -> FileResult:
         if index < 0:
             index += len(self)
         if not 0 <= index < len(self):
@@ -299,26 +301,43 @@ class Results(_ResultSequence):
             return self._extra[index - self._count]
         if self._file is None:
             return self._items[index]
-        if lean:
-            path = self._lean_paths[index]
-            judgement = self._judgement
-            if path is not None and (judgement is None or not judgement.findings.get(index)):
-                profile = self._lean_profiles[index]
-                at = self._lean_at[index]
-                if at < 0:
-                    return FileResult(path, profile=profile)
-                findings, piece = self._load_at(at)
-                return FileResult(path, findings, profile=profile, report_piece=piece)
+        judgement = self._judgement
+        added = None if judgement is None else judgement.findings.get(index)
+        if counting and added:
+            # counted without making the batch stage's findings (made when reported)
+            assert judgement is not None
+            if lean and self._lean_paths[index] is not None:
+                result = self._lean_at_index(index)
+            else:
+                result = self._load(index)
+            from lgo_audit.selection import drop_ignored
+
+            counted = drop_ignored(judgement.counted_of(index), self._ignored(index))
+            result.findings = result.findings + counted
+            return result
+        if lean and self._lean_paths[index] is not None and not added:
+            return self._lean_at_index(index)
         return self._complete(index, self._load(index))
+
+    def _lean_at_index(self, index: int) -> FileResult:
+        """Result ``index`` as its lean entry has it (see :meth:`lean`)."""
+        path = self._lean_paths[index]
+        assert path is not None
+        profile = self._lean_profiles[index]
+        at = self._lean_at[index]
+        if at < 0:
+            return FileResult(path, profile=profile)
+        findings, piece = self._load_at(at)
+        return FileResult(path, findings, profile=profile, report_piece=piece)
 
     def __iter__(self) -> Iterator[FileResult]:
         return self._iterate(lean=False)
 
-    def _iterate(self, *, lean: bool) -> Iterator[FileResult]:
+    def _iterate(self, *, lean: bool, counting: bool = False) -> Iterator[FileResult]:
         totals = Totals()
         failing = False
         for index in range(len(self)):
-            result = self._get(index, lean=lean)
+            result = self._get(index, lean=lean, counting=counting)
             totals.add(result)
             if not failing and result.findings:
                 floor = self._fail_on[index].rank
@@ -360,23 +379,29 @@ class Results(_ResultSequence):
 
     def facts(self, index: int) -> LetterFacts:
         """The kept facts of result ``index`` as checked (for the batch stage). Their places
-        in the file (``where``: offsets, made into lines and columns by reading the file
-        again) are left out when the file is no longer what was checked (edited or gone
-        since): a finding then points at the file's start, never at another line."""
+        in the file (``where``: offsets, made into lines and columns) are found in its text
+        as checked when the result holds it, else in the file read again; they are left out
+        when the file is no longer what was checked (edited or gone since): a finding then
+        points at the file's start, never at another line."""
+        from lgo_audit.batch import read_as_checked
+
         result = self._items[index] if self._file is None else self._load(index)
         facts = result.facts
         if any(fact.where is not None for fact in facts.values()):
-            changed = self._changed.get(index)
-            if changed is None:  # (the file is read once: the batch stage may ask again)
-                changed = self._changed[index] = _changed(result)
-            if changed:
+            known = self._changed
+            if index >= len(known):
+                known.extend(bytes(index + 1 - len(known)))
+            if known[index] == 0:  # (the file is read once: the batch stage may ask again)
+                same = read_as_checked(result.path, result.sha256, result.source_text)
+                known[index] = 1 if same else 2
+            if known[index] == 2:
                 facts = {name: fact._replace(where=None) for name, fact in facts.items()}
         return facts
 
     def _complete(self, index: int | None, result: FileResult) -> FileResult:
         judgement = self._judgement
         if judgement is not None and index is not None:
-            added = judgement.findings.get(index)
+            added = judgement.findings_of(index)
             if added:
                 from lgo_audit.selection import drop_ignored
 
@@ -398,7 +423,8 @@ class Results(_ResultSequence):
 
     def _counted(self) -> tuple[Totals, bool]:
         if self._totals is None:
-            for _ in self._iterate(lean=True):  # (the counts read only findings and kinds)
+            # (the counts read only findings' codes and severities, and results' kinds)
+            for _ in self._iterate(lean=True, counting=True):
                 pass
         assert self._totals is not None
         return self._totals
@@ -422,17 +448,6 @@ class Results(_ResultSequence):
     def unreadable(self) -> list[FileResult]:
         """The results with an input error, in order (kept in memory: there are few)."""
         return list(self._unreadable)
-
-
-def _changed(result: FileResult) -> bool:
-    """Whether ``result``'s file is no longer what was checked: other bytes (by SHA-256), or
-    not there to read."""
-    import hashlib
-
-    try:
-        return hashlib.sha256(Path(result.path).read_bytes()).hexdigest() != result.sha256
-    except OSError:
-        return True
 
 
 _PROFILE_NAMES: dict[str | None, str | None] = {}
@@ -1270,7 +1285,8 @@ def run_check(paths: Sequence[str | os.PathLike[str]], options: CheckOptions) ->
                     settings = settings_at[index]
                     return settings is not None and code in own[settings]
 
-            judge_batch(batch, rules, judgement, selects)
+            # (its findings made letter by letter as the report reads them, not all held)
+            judge_batch(batch, rules, judgement, selects, settle=False)
         extra = []
         if table is not None:
             orphans = judge_data(batch, rules, table, judgement)
@@ -1283,6 +1299,7 @@ def run_check(paths: Sequence[str | os.PathLike[str]], options: CheckOptions) ->
                 table_result = FileResult(table.path, orphans, source_text=table.text, kind="table")
                 extra.append((table_result, lowest))
         if len(own) > 1:
+            judgement.settle()
             _as_configured(judgement, [None if s is None else own[s] for s in settings_at])
 
         def ignored(index: int) -> Sequence[Selector]:

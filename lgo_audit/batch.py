@@ -48,31 +48,66 @@ MAX_NAMED = 8  # letters named in one message at most
 
 class _Places:
     """Spans of facts kept only as file offsets, worked out when a finding needs one (the
-    file is read again then: cheaper than a span for every fact of every letter). The line
-    starts of the last :data:`KEPT` files read are kept (the batch stage makes a letter's
-    findings together: :func:`_settle`), not those of every file."""
+    file is read again then, unless it has just been read: cheaper than a span for every
+    fact of every letter). The line starts of the last :data:`KEPT` files read are kept (the
+    batch stage makes a letter's findings together: :func:`_settle`), not those of every
+    file."""
 
     KEPT = 64
 
     def __init__(self) -> None:
         self.lines: dict[str, LineIndex | None] = {}
 
+    def keep(self, path: str, lines: LineIndex | None) -> None:
+        if path not in self.lines and len(self.lines) >= self.KEPT:
+            del self.lines[next(iter(self.lines))]  # the first read of those kept
+        self.lines[path] = lines
+
     def span(self, path: str, where: tuple[int, int]) -> Span:
         lines = self.lines.get(path, ...)
         if lines is ...:
             from lgo_audit.reader import InputError, read_source
 
-            if len(self.lines) >= self.KEPT:
-                del self.lines[next(iter(self.lines))]  # the first read of those kept
             try:
                 lines = LineIndex.listed(read_source(Path(path)).text)
             except InputError:
                 lines = None
-            self.lines[path] = lines
+            self.keep(path, lines)
         return FILE_START if lines is None else lines.span(*where)
 
 
 _PLACES = _Places()
+
+
+def read_as_checked(path: str, sha256: str | None, text: str | None = None) -> bool:
+    """Whether the places of the facts of the file ``path`` can be found in its text as
+    checked: ``text`` when given (its text as checked), else the file read again, if it
+    still holds the bytes whose SHA-256 (hex) is ``sha256``, as
+    :attr:`~lgo_audit.reader.SourceFile.sha256` gives it (False when it cannot be read
+    within the default size limit, or when ``sha256`` is None). The text is then kept for
+    :func:`fact_span`, which does not read the file again."""
+    import hashlib
+
+    from lgo_audit.documents import document_format
+    from lgo_audit.reader import InputError, decode, display_path, read_bytes
+
+    if text is not None:
+        _PLACES.keep(path, LineIndex.listed(text))
+        return True
+    try:
+        data = read_bytes(path)
+        if sha256 is None:
+            return False
+        if data.startswith(b"PK") or document_format(data, path) is not None:
+            # (a PDF's or DOCX's text is made only when a place is asked for)
+            return hashlib.sha256(data).hexdigest() == sha256
+        source = decode(data, display_path(path))
+    except InputError:
+        return False
+    if source.sha256 != sha256:
+        return False
+    _PLACES.keep(path, LineIndex.listed(source.text))
+    return True
 
 
 def fact_span(path: str, fact: FactValue) -> Span | None:
@@ -225,14 +260,22 @@ _NONE = 255  # no outcome: not a letter of the batch
 
 
 class _Deferred(NamedTuple):
-    """A cross-letter rule's finding on a letter, its message and place still to be made
-    (:func:`_settle`): from the letter's facts, read then once for all its findings, not
+    """Cross-letter rule findings on letters, their messages and places still to be made
+    (:func:`_settle`): from each letter's facts, read then once for all its findings, not
     once for each (a batch of letters that disagree has several findings on each letter,
-    made rule by rule)."""
+    made rule by rule). One is shared by the findings of one group (a batch of 10,000
+    letters that disagree has 59,026 findings: one dict of parameters each held 23 MiB,
+    one object each 2.7 MiB): a letter's findings that hold one are a flat list of pairs,
+    each finding (or deferred finding) followed by the letter's own value its message reads
+    as ``value`` (:data:`_NO_VALUE`: none)."""
 
     rule: Rule
     params: dict[str, Any]
     binding: Binding | None
+
+
+_NO_VALUE: Any = object()
+"""A deferred finding's ``value`` when its message reads none of the letter's own."""
 
 
 @dataclass
@@ -245,20 +288,74 @@ class Judgement:
     findings: dict[int, list[Finding]] = field(default_factory=dict)
     outcomes: list[tuple[str, bytearray]] = field(default_factory=list)
     data_results: dict[int, list[RuleResult]] = field(default_factory=dict)
-    # the letters whose findings hold one still to be made (a _Deferred in its place)
-    unsettled: set[int] = field(default_factory=set, repr=False)
+    # by letter, 1 when its findings hold one still to be made (then a flat list of pairs:
+    # _Deferred); and the batch they are made from (judge_batch's, with settle=False)
+    unsettled: bytearray = field(default_factory=bytearray, repr=False)
+    batch: Batch | None = field(default=None, repr=False)
+    # by message template: its placeholders' texts (render_template's memo)
+    _memos: dict[int, dict[Hashable, str]] = field(default_factory=dict, repr=False)
 
     def add(self, letter: int, finding: Finding) -> None:
-        self.findings.setdefault(letter, []).append(finding)
-
-    def defer(
-        self, letter: int, rule: Rule, params: dict[str, Any], binding: Binding | None
-    ) -> None:
-        """A finding of ``rule`` on ``letter``, made by :func:`_settle` in its place among
-        the letter's findings."""
         found = self.findings.setdefault(letter, [])
-        found.append(_Deferred(rule, params, binding))  # type: ignore[arg-type]
-        self.unsettled.add(letter)
+        found.append(finding)
+        if self._unsettled(letter):
+            found.append(_NO_VALUE)
+
+    def findings_of(self, letter: int) -> list[Finding]:
+        """The findings the batch stage adds to ``letter``, in the order made; those still
+        to be made (:meth:`defer`, judged with ``settle=False``) are made now, and not kept:
+        a report made letter by letter then never holds every letter's (59,026 findings
+        held 12 MiB for 10,000 letters that disagree). Raises ExprEvalError as
+        :func:`_settle` does."""
+        found = self.findings.get(letter)
+        if not found:
+            return []
+        if not self._unsettled(letter):
+            return found
+        assert self.batch is not None, "judge_batch(settle=False) gives its batch"
+        return _settled(self.batch, letter, found, self._memos)
+
+    def counted_of(self, letter: int) -> list[Finding]:
+        """What :meth:`findings_of` gives ``letter`` as a count of findings reads it: the
+        same codes, names, severities and fixes (none), in the same order, but those still
+        to be made stood in for by findings at the file's start with no message (nothing is
+        rendered or located)."""
+        found = self.findings.get(letter)
+        if not found or not self._unsettled(letter):
+            return found or []
+        assert self.batch is not None, "judge_batch(settle=False) gives its batch"
+        path = self.batch.paths[letter]
+        counted = []
+        for item in found[::2]:
+            if isinstance(item, _Deferred):
+                rule = item.rule
+                item = Finding(path, rule.code, rule.name, rule.severity, "", FILE_START)
+            counted.append(item)
+        return counted
+
+    def settle(self) -> None:
+        """Make every finding still to be made, in place (:func:`_settle`)."""
+        if any(self.unsettled):
+            assert self.batch is not None, "judge_batch(settle=False) gives its batch"
+            _settle(self.batch, self)
+
+    def defer(self, letter: int, deferred: _Deferred, value: Any = _NO_VALUE) -> None:
+        """A finding on ``letter``, made by :func:`_settle` (or :meth:`findings_of`) in its
+        place among the letter's findings: ``deferred`` (shared by a group's letters, not
+        copied) and, unless :data:`_NO_VALUE`, the letter's own ``value`` as its message's
+        ``value``."""
+        found: list[Any] = self.findings.setdefault(letter, [])
+        if not self._unsettled(letter):
+            found[:] = [part for item in found for part in (item, _NO_VALUE)]  # (as pairs)
+            flags = self.unsettled
+            if letter >= len(flags):
+                flags.extend(bytes(letter + 1 - len(flags)))
+            flags[letter] = 1
+        found.append(deferred)
+        found.append(value)
+
+    def _unsettled(self, letter: int) -> bool:
+        return letter < len(self.unsettled) and self.unsettled[letter] == 1
 
     def results_of(self, letter: int) -> list[RuleResult]:
         """The rule outcomes the batch stage adds to ``letter``, in the order judged."""
@@ -414,8 +511,14 @@ def judge_batch(
     rules: Sequence[Rule],
     judgement: Judgement | None = None,
     selects: Callable[[int, str], bool] | None = None,
+    *,
+    settle: bool = True,
 ) -> Judgement:
     """Judge ``kind = "batch"`` rules over the letters of ``batch`` (into ``judgement``).
+
+    With ``settle`` False, the findings' messages and places are made only when asked for,
+    letter by letter (:meth:`Judgement.findings_of`): ``judgement.findings`` then holds
+    findings still to be made, which only the judgement's own methods read.
 
     Each rule groups the letters once (by its ``group``; renditions by folder and name
     too, among the few letters that share one); only groups of two letters or more are
@@ -491,31 +594,55 @@ def judge_batch(
         for index in batch.numbers() if selected is None else selected:
             outcomes[index] = 1 if index in failed else 0 if index in judged else 2
         judgement.outcomes.append((rule.code, outcomes))
-    _settle(batch, judgement)
+    judgement.batch = batch
+    if settle:
+        _settle(batch, judgement)
     return judgement
 
 
 def _settle(batch: Batch, judgement: Judgement) -> None:
-    """Make the deferred findings (:meth:`Judgement.defer`), letter by letter in order: each
-    letter's facts (and its file, for the places of its facts) are read once, for all its
-    findings. Raises ExprEvalError as a message that cannot be rendered does."""
-    memos: dict[int, dict[Hashable, str]] = {}  # by message template: its placeholders' texts
+    """Make the deferred findings (:meth:`Judgement.defer`) in place, letter by letter in
+    order: each letter's facts (and its file, for the places of its facts) are read once,
+    for all its findings. Raises ExprEvalError as a message that cannot be rendered does."""
     said: dict[str, str] = {}  # each message made, kept once (a group's letters share some)
-    for letter in sorted(judgement.unsettled):
-        found: list[Finding | _Deferred] = judgement.findings[letter]  # type: ignore[assignment]
-        for at, item in enumerate(found):
-            if isinstance(item, _Deferred):
-                rule, params, binding = item
-                shown = batch.message_env(letter, binding)
-                memo = memos.setdefault(id(rule.message), {})  # (the rules outlive this)
-                message, rendered = _message(rule, ParamEnv(params, shown), binding, memo)
-                message = said.setdefault(message, message)
-                found[at] = (
-                    _finding(rule, batch, letter, message, binding)
-                    if rendered
-                    else _unlocated(rule, batch, letter, message)
-                )
+    for letter, flag in enumerate(judgement.unsettled):
+        if flag:
+            found = judgement.findings[letter]
+            found[:] = _settled(batch, letter, found, judgement._memos, said)
     judgement.unsettled.clear()
+
+
+def _settled(
+    batch: Batch,
+    letter: int,
+    pairs: Sequence[Any],
+    memos: dict[int, dict[Hashable, str]],
+    said: dict[str, str] | None = None,
+) -> list[Finding]:
+    """One letter's findings from ``pairs`` (:class:`_Deferred`), those still to be made
+    made: their messages over the letter's facts (``memos``: by message template,
+    render_template's memo; ``said``: each message made, to keep one of each) and their
+    places."""
+    made: list[Finding] = []
+    items = iter(pairs)
+    for item, value in zip(items, items, strict=True):
+        if not isinstance(item, _Deferred):
+            made.append(item)
+            continue
+        rule, params, binding = item
+        if value is not _NO_VALUE:
+            params = {**params, "value": value}
+        shown = batch.message_env(letter, binding)
+        memo = memos.setdefault(id(rule.message), {})  # (the rules outlive this)
+        message, rendered = _message(rule, ParamEnv(params, shown), binding, memo)
+        if said is not None:
+            message = said.setdefault(message, message)
+        made.append(
+            _finding(rule, batch, letter, message, binding)
+            if rendered
+            else _unlocated(rule, batch, letter, message)
+        )
+    return made
 
 
 def _unlocated(rule: Rule, batch: Batch, letter: int, message: str) -> Finding:
@@ -651,9 +778,11 @@ def _unique(
     ordered = sorted(members, key=lambda m: batch.paths[m[0]])
     first = batch.paths[ordered[0][0]]
     failed = set()
+    deferred = _Deferred(
+        rule, {"first": first, "group_size": len(members), "group": label}, binding
+    )
     for index, _ in ordered[1:]:
-        params = {"first": first, "group_size": len(members), "group": label}
-        judgement.defer(index, rule, params, binding)
+        judgement.defer(index, deferred)
         failed.add(index)
     return failed
 
@@ -705,18 +834,18 @@ def _agree(
     differing = [i for i, v in values if _comparable(v) != majority]
     disagreeing = _names([batch.paths[i] for i in differing])
     failed = set()
+    params = {
+        "majority": majority_value,
+        "majority_count": ranked[0][1] if majority is not None else 0,
+        "group_size": len(values),
+        "group": label,
+        "disagreeing": disagreeing,
+    }
+    deferred = _Deferred(rule, params, binding)
     for index, value in values:
         if _comparable(value) == majority:
             continue
-        params = {
-            "value": value,
-            "majority": majority_value,
-            "majority_count": ranked[0][1] if majority is not None else 0,
-            "group_size": len(values),
-            "group": label,
-            "disagreeing": disagreeing,
-        }
-        judgement.defer(index, rule, params, binding)
+        judgement.defer(index, deferred, value)
         failed.add(index)
     return failed
 

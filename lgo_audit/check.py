@@ -82,12 +82,17 @@ def check_one(
     keep_source: bool = True,
     batch: bool = False,
     shown_facts: frozenset[str] = frozenset(),
+    source_for_batch: bool = False,
 ) -> FileResult:
     """Parse and check one file; an unreadable file is a result with an error, not a raise.
 
     The letter's facts are kept (for cross-letter rules, --data and extract) when
     ``keep_facts``, by default when one of ``rules`` judges letters together; the facts in
-    ``shown_facts`` (those the report shows: the HTML report's plot) are kept in any case."""
+    ``shown_facts`` (those the report shows: the HTML report's plot) are kept in any case.
+    Its text is kept when ``keep_source`` and it has findings, or, with
+    ``source_for_batch``, when it keeps facts for rules that judge letters together (which
+    may find something in it: a batch's report then shows its lines without reading it
+    again)."""
     try:
         parsed: ParsedLetter = parse_file(
             path,
@@ -102,14 +107,17 @@ def check_one(
     findings = drop_ignored(findings, settings.ignored_for(path))
     if parsed.source.rendition is not None:
         findings = with_origins(findings, parsed.source.rendition)
+    facts = _kept_facts(parsed, rules, keep_facts, shown_facts)
+    if keep_source and not findings and source_for_batch:
+        keep_source = bool(facts) and _of_rules(rules).needs_facts
     return FileResult(
         os.fspath(path),
         findings,
         results,
         sha256=parsed.source.sha256,
-        source_text=parsed.source.text if findings and keep_source else None,
+        source_text=parsed.source.text if keep_source and (findings or source_for_batch) else None,
         rule_set=rules_for(settings.rule_dirs).version,
-        facts=_kept_facts(parsed, rules, keep_facts, shown_facts),
+        facts=facts,
         profile=parsed.profile.name if parsed.is_letter else None,
         missing=parsed.missing if parsed.is_letter else (),
     )
@@ -259,6 +267,7 @@ def _check_task(job: _Job, path: Path | str, settings_index: int) -> Checked:
         keep_source=job.keep_source,
         batch=job.batch,
         shown_facts=job.shown_facts,
+        source_for_batch=job.pack,
     )
     facts = result.facts
     values = tuple(facts[n].value if n in facts else ... for n in job.names) if facts else None

@@ -314,13 +314,19 @@ def test_each_letter_is_judged_together_with_others_as_its_own_configuration_has
     assert cross_letter(warning, ignoring) == alone
 
 
-@pytest.mark.parametrize("spooled", [False, True], ids=["in memory", "spooled"])
+@pytest.mark.parametrize(
+    ("spooled", "keep_source"),
+    [(False, True), (True, True), (True, False)],
+    ids=["in memory", "spooled", "spooled without text"],
+)
 def test_a_letter_edited_after_its_check_is_never_shown_with_other_lines(
-    tmp_path, monkeypatch, spooled
+    tmp_path, monkeypatch, spooled, keep_source
 ):
-    """The batch stage reads a letter's file again for the lines and places of a finding that
-    only it made. If the file has changed since the check, the finding points at the file's
-    start and shows no lines: never lines or places that are not the ones checked."""
+    """The batch stage finds the places of a finding that only it made in the letter's text
+    as checked: the one its result holds (a large batch's, when the report shows lines), or
+    else its file read again. If the file has changed since the check, a finding placed from
+    the file points at the file's start and shows no lines: never lines or places that are
+    not the ones checked."""
     from lgo_audit import application
     from lgo_audit import batch as batch_stage
     from lgo_audit.application import CheckOptions, run_check
@@ -332,25 +338,32 @@ def test_a_letter_edited_after_its_check_is_never_shown_with_other_lines(
     folder = tmp_path / "letters"
     letters.replace(target, odd).write(folder)
     edited = folder / f"letter-{target:03d}.txt"
+    checked_text = edited.read_text(encoding="utf-8")
     judge = batch_stage.judge_batch
+    options = CheckOptions(isolated=True, ignore=("LGO007",), keep_source=keep_source)
 
     def edited_first(*args, **kwargs):
         edited.write_bytes(b"Inserted after the check.\n" * 30 + edited.read_bytes())
         return judge(*args, **kwargs)
 
     monkeypatch.setattr(application, "SPOOL_FROM", 1 if spooled else 10**9)
-    run = run_check([folder], CheckOptions(isolated=True, ignore=("LGO007",)))
+    run = run_check([folder], options)
     (result,) = [r for r in run.results if r.path == str(edited)]
     (checked,) = [f for f in result.findings if f.code == "LGO501"]
-    assert checked.span != FILE_START and result.source_text is not None
+    assert checked.span != FILE_START
+    assert result.source_text == (checked_text if keep_source else None)
     run.close()
 
     monkeypatch.setattr(batch_stage, "judge_batch", edited_first)
-    run = run_check([folder], CheckOptions(isolated=True, ignore=("LGO007",)))
+    run = run_check([folder], options)
     (result,) = [r for r in run.results if r.path == str(edited)]
     (finding,) = [f for f in result.findings if f.code == "LGO501"]
-    assert finding.span == FILE_START
-    assert result.source_text is None
+    if spooled and keep_source:  # placed in the text as checked, which the report shows
+        assert finding.span == checked.span
+        assert result.source_text == checked_text
+    else:
+        assert finding.span == FILE_START
+        assert result.source_text is None
     run.close()
 
 
@@ -471,3 +484,112 @@ def test_a_cross_letter_message_that_cannot_be_rendered_is_a_finding_naming_the_
         "rule could not be evaluated (each entry 1 of 2): lower(): "
     )
     assert finding["line"] == 1
+
+
+def _disagreeing_batch(tmp_path: Path, batch: Batch) -> Path:
+    """The batch with two letters that disagree with their groups (averages, dates)."""
+    import datetime as dt
+
+    target, other = 3, 2
+    facts = batch.letters[target]
+    earlier = facts.letter_date - dt.timedelta(days=1)
+    odd = batch.replace(target, facts.replace(upheld_average=Decimal("1"), letter_date=earlier))
+    odd = odd.replace(other, odd.letters[other].replace(letter_date=earlier))
+    folder = tmp_path / "letters"
+    odd.write(folder)
+    return folder
+
+
+def _judged(folder: Path, *, settle: bool):
+    """The batch stage's judgement on the letters of ``folder``, from their checked facts."""
+    from lgo_audit.batch import Batch as LetterBatch
+    from lgo_audit.batch import judge_batch, kept_names
+    from lgo_audit.check import check_files
+    from lgo_audit.config import Settings
+    from lgo_audit.rules import rules_for
+
+    rules = rules_for(())
+    paths = sorted(folder.iterdir())
+    results = list(check_files([(p, Settings()) for p in paths], 1))
+    letters = LetterBatch(sorted(kept_names(rules)), lambda i: results[i].facts)
+    for result in results:
+        letters.add(
+            result.path,
+            [result.facts[n].value if n in result.facts else ... for n in letters.names],
+        )
+    return judge_batch(letters, rules, settle=settle), len(paths)
+
+
+def test_findings_made_when_asked_for_are_those_made_at_once(tmp_path, batch):
+    """Judged with ``settle=False``, each letter's cross-letter findings are made when the
+    report asks for them (never all held): the same findings, in the same order, as made
+    at once; and counting them (codes and severities, for the totals a report shows
+    first) makes none of their messages."""
+    folder = _disagreeing_batch(tmp_path, batch)
+    at_once, size = _judged(folder, settle=True)
+    asked, _ = _judged(folder, settle=False)
+
+    made = {i: asked.findings_of(i) for i in range(size) if asked.findings_of(i)}
+    assert made == {i: found for i, found in at_once.findings.items() if found}
+    assert sorted(made) == [2, 3]
+    for letter, found in made.items():
+        counted = asked.counted_of(letter)
+        assert [(f.code, f.severity) for f in counted] == [(f.code, f.severity) for f in found]
+        assert all(f.message == "" for f in counted)
+    asked.settle()
+    assert {i: f for i, f in asked.findings.items() if f} == made
+
+
+def test_a_large_batchs_report_makes_each_cross_letter_finding_once(tmp_path, batch, monkeypatch):
+    """A report that counts its findings before writing them (JUnit's totals come first)
+    makes each letter's cross-letter findings once, when it writes that letter."""
+    from collections import Counter
+
+    from lgo_audit import application
+    from lgo_audit import batch as batch_stage
+
+    folder = _disagreeing_batch(tmp_path, batch)
+    made: Counter[int] = Counter()
+    settled = batch_stage._settled
+
+    def counted(stage, letter, *args, **kwargs):
+        made[letter] += 1
+        return settled(stage, letter, *args, **kwargs)
+
+    monkeypatch.setattr(batch_stage, "_settled", counted)
+    monkeypatch.setattr(application, "SPOOL_FROM", 1)
+    result = check(str(folder), "--output-format", "junit")
+
+    assert result.stdout.count("<failure") == 3
+    assert made and set(made.values()) == {1}
+
+
+def test_the_batch_stage_reads_a_letter_once_for_its_places_or_not_at_all(
+    tmp_path, batch, monkeypatch
+):
+    """A letter a cross-letter rule finds something in is read again once (to see that it
+    is what was checked, and for the places of its facts), or not at all when its result
+    holds its text as checked (a large batch's report that shows lines)."""
+    from collections import Counter
+
+    from lgo_audit import application, reader
+    from lgo_audit import check as check_stage
+
+    folder = _disagreeing_batch(tmp_path, batch)
+    reads: Counter[str] = Counter()
+    read_bytes = reader.read_bytes
+
+    def counted(path, *args, **kwargs):
+        reads[Path(path).name] += 1
+        return read_bytes(path, *args, **kwargs)
+
+    monkeypatch.setattr(reader, "read_bytes", counted)
+    monkeypatch.setattr(application, "SPOOL_FROM", 1)
+    monkeypatch.setattr(check_stage, "PARALLEL_THRESHOLD", 10**9)  # (counted here)
+
+    assert check(str(folder)).exit_code == 1  # json: no lines shown
+    assert reads["letter-003.txt"] == 2  # checked, then read again once
+    reads.clear()
+    shown = check(str(folder), "--output-format", "full")
+    assert shown.exit_code == 1 and "letter-003.txt:" in shown.stdout
+    assert reads["letter-003.txt"] == 1  # checked only
