@@ -410,7 +410,11 @@ class Results(_ResultSequence):
             if outcomes:
                 result.results = result.results + outcomes
         result.findings.sort(key=lambda f: f.sort_key)
-        if self._keep_source and result.findings and result.source_text is None:
+        if not result.findings:
+            # (a large batch's letter comes with its text in case the batch stage finds
+            # something in it; a result keeps the text only to show a finding's lines)
+            result.source_text = None
+        elif self._keep_source and result.source_text is None:
             from lgo_audit.reader import InputError, read_source
 
             with contextlib.suppress(OSError, InputError):

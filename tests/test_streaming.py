@@ -379,6 +379,10 @@ def test_a_spool_read_between_additions_gives_back_each_result_as_added(steps):
         results.close()
 
 
+def _finding(path: str) -> Finding:
+    return Finding(path, "LGO101", "upheld-percentage", Severity.ERROR, "x", Span(1, 1, 1, 2))
+
+
 @pytest.mark.parametrize("gathered", [1, 10_000, 1 << 20], ids=["each", "some", "all"])
 def test_a_spool_read_between_additions_gives_back_every_result_as_added(monkeypatch, gathered):
     # results are gathered and written a megabyte at a time; a read in between (the batch
@@ -386,7 +390,12 @@ def test_a_spool_read_between_additions_gives_back_every_result_as_added(monkeyp
     # additions must go after them
     monkeypatch.setattr(application, "_SPOOL_WRITE", gathered)
     made = [
-        FileResult(f"letter-{i}.txt", sha256=f"{i:064x}", source_text="x" * (i * 997))
+        FileResult(
+            f"letter-{i}.txt",
+            [_finding(f"letter-{i}.txt")],  # (a result keeps its text to show its findings)
+            sha256=f"{i:064x}",
+            source_text="x" * (i * 997),
+        )
         for i in range(12)
     ]
     results = application.Results(spool=True)
