@@ -223,7 +223,11 @@ def assemble(chunks: Iterable[Chunk], profile: Profile, text: str) -> Structure:
                         facts[fact] = token
                 continue
         assert isinstance(chunk, Unrecognised)
-        malformed = chunk.malformed or _phrased(chunk, current, profile, text)
+        malformed = chunk.malformed or (
+            _phrased(chunk, current, profile, text)
+            if current is not None and current.section in PANEL_SECTIONS
+            else None
+        )
         if malformed is not None:
             close_unexpected()
             if current is not None:

@@ -177,6 +177,7 @@ def _safe_date(year: int, month: int, day: int) -> dt.date | None:
 
 
 @functools.lru_cache(maxsize=_REMEMBERED)
+@functools.lru_cache(maxsize=_REMEMBERED)
 def parse_long_date(raw: str) -> dt.date | None:
     """``"22 July 2020"`` -> date(2020, 7, 22); ``"31 April 2020"`` -> None (no such day)."""
     m = _LONG_DATE.fullmatch(raw)

@@ -53,6 +53,7 @@ Chunk = Matched | Unrecognised
 # constructor (a letter makes some thirty of each, a third faster so).
 _new_matched = functools.partial(tuple.__new__, Matched)
 _new_fact = functools.partial(tuple.__new__, FactToken)
+_new_unrecognised = functools.partial(tuple.__new__, Unrecognised)
 
 # The spaces before a chunk, and its first word (key) or figure, if it starts with one.
 _START = re.compile(r"\s*(?:([A-Za-z]+)|(\d))?")
@@ -375,7 +376,7 @@ class Recogniser:
                 end = nxt.start() if nxt else length
                 while end > 0 and text[end - 1] in " \n":
                     end -= 1
-            yield Unrecognised(pos, end, malformed)
+            yield _new_unrecognised((pos, end, malformed))
             pos = end
 
     def _probe_search(self, text: str) -> tuple[Callable[[str, int], re.Match[str] | None], str]:
