@@ -10,6 +10,8 @@ The same seed gives the same files, byte for byte. Uses tests/letters.py (no hyp
 from __future__ import annotations
 
 import argparse
+import codecs
+import dataclasses
 import random
 import sys
 import time
@@ -70,10 +72,25 @@ def write_batches(out_dir: Path, count: int, seed: int, encoding: str | None = N
     return 0
 
 
+def _count(text: str) -> int:
+    count = int(text)
+    if count < 0:
+        raise argparse.ArgumentTypeError(f"{count} letters: give 0 or more")
+    return count
+
+
+def _encoding(name: str) -> str:
+    try:
+        codecs.lookup(name)
+    except LookupError:
+        raise argparse.ArgumentTypeError(f"unknown encoding {name!r}") from None
+    return name
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out_dir", type=Path, help="folder to write the letters to (created)")
-    parser.add_argument("-n", "--count", type=int, default=1000, help="how many letters")
+    parser.add_argument("-n", "--count", type=_count, default=1000, help="how many letters")
     parser.add_argument("--seed", type=int, default=1, help="random seed (same seed, same files)")
     parser.add_argument(
         "--batches",
@@ -84,6 +101,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--encoding",
+        type=_encoding,
         help="write every letter in this encoding (utf-8: the performance benchmarks' corpus); "
         "default: mixed encodings",
     )
@@ -96,7 +114,10 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     total = 0
     for index in range(1, args.count + 1):
-        data = render(random_letter_facts(rng), random_style(rng))
+        facts, style = random_letter_facts(rng), random_style(rng)
+        if args.encoding is not None:  # (the same letters, in that encoding)
+            style = dataclasses.replace(style, encoding=args.encoding)
+        data = render(facts, style)
         (args.out_dir / f"letter-{index:0{width}d}.txt").write_bytes(data)
         total += len(data)
     elapsed = time.perf_counter() - started

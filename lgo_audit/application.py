@@ -377,12 +377,13 @@ class Results(_ResultSequence):
         self._unwritten.clear()
         self._written = self._end
 
-    def facts(self, index: int) -> LetterFacts:
+    def facts(self, index: int, max_bytes: int | None = None) -> LetterFacts:
         """The kept facts of result ``index`` as checked (for the batch stage). Their places
         in the file (``where``: offsets, made into lines and columns) are found in its text
-        as checked when the result holds it, else in the file read again; they are left out
-        when the file is no longer what was checked (edited or gone since): a finding then
-        points at the file's start, never at another line."""
+        as checked when the result holds it, else in the file read again (within
+        ``max_bytes``, the size limit it was checked with; None: the default). They are
+        left out when the file is no longer what was checked (edited or gone since): a
+        finding then points at the file's start, never at another line."""
         from lgo_audit.batch import read_as_checked
 
         result = self._items[index] if self._file is None else self._load(index)
@@ -392,7 +393,11 @@ class Results(_ResultSequence):
             if index >= len(known):
                 known.extend(bytes(index + 1 - len(known)))
             if known[index] == 0:  # (the file is read once: the batch stage may ask again)
-                same = read_as_checked(result.path, result.sha256, result.source_text)
+                text = result.source_text
+                if max_bytes is None:
+                    same = read_as_checked(result.path, result.sha256, text)
+                else:
+                    same = read_as_checked(result.path, result.sha256, text, max_bytes)
                 known[index] = 1 if same else 2
             if known[index] == 2:
                 facts = {name: fact._replace(where=None) for name, fact in facts.items()}
@@ -1237,8 +1242,14 @@ def run_check(paths: Sequence[str | os.PathLike[str]], options: CheckOptions) ->
         del inputs, files, tasks
         spool = len(problems) >= SPOOL_FROM
         results = run.results = Results(spool=spool)
-        batch = Batch(_fact_names(active.values(), table is not None), results.facts)
         settings_at: list[Settings | None] = []
+
+        def facts_of(index: int) -> LetterFacts:
+            settings = settings_at[index]
+            limit = None if settings is None else settings.max_file_size
+            return results.facts(index, limit)  # (a file is read again within its limit)
+
+        batch = Batch(_fact_names(active.values(), table is not None), facts_of)
         skipped: list[str] = []
         checked = check_results(
             work,

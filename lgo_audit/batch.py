@@ -27,6 +27,7 @@ from lgo_audit.checks import (
 )
 from lgo_audit.envs import BoundEnv, FactEnv, ParamEnv
 from lgo_audit.findings import FactValue, Finding, LetterFacts, Location, Outcome, RuleResult
+from lgo_audit.reader import DEFAULT_MAX_BYTES
 from lgo_audit.rules import Binding, Rule
 from lgo_audit.span import FILE_START, LineIndex, Span, line_span
 
@@ -57,6 +58,8 @@ class _Places:
 
     def __init__(self) -> None:
         self.lines: dict[str, LineIndex | None] = {}
+        self.max_bytes = DEFAULT_MAX_BYTES
+        """The size limit of a file read again: the largest a check has allowed."""
 
     def keep(self, path: str, lines: LineIndex | None) -> None:
         if path not in self.lines and len(self.lines) >= self.KEPT:
@@ -69,7 +72,7 @@ class _Places:
             from lgo_audit.reader import InputError, read_source
 
             try:
-                lines = LineIndex.listed(read_source(Path(path)).text)
+                lines = LineIndex.listed(read_source(Path(path), max_bytes=self.max_bytes).text)
             except InputError:
                 lines = None
             self.keep(path, lines)
@@ -79,29 +82,35 @@ class _Places:
 _PLACES = _Places()
 
 
-def read_as_checked(path: str, sha256: str | None, text: str | None = None) -> bool:
+def read_as_checked(
+    path: str,
+    sha256: str | None,
+    text: str | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> bool:
     """Whether the places of the facts of the file ``path`` can be found in its text as
     checked: ``text`` when given (its text as checked), else the file read again, if it
     still holds the bytes whose SHA-256 (hex) is ``sha256``, as
     :attr:`~lgo_audit.reader.SourceFile.sha256` gives it (False when it cannot be read
-    within the default size limit, or when ``sha256`` is None). The text is then kept for
-    :func:`fact_span`, which does not read the file again."""
+    within ``max_bytes``, the size limit it was checked with, or when ``sha256`` is None).
+    The text is then kept for :func:`fact_span`, which does not read the file again."""
     import hashlib
 
     from lgo_audit.documents import document_format
-    from lgo_audit.reader import InputError, decode, display_path, read_bytes
+    from lgo_audit.reader import InputError, decode, display_path, file_limit, read_bytes
 
+    _PLACES.max_bytes = max(_PLACES.max_bytes, max_bytes)
     if text is not None:
         _PLACES.keep(path, LineIndex.listed(text))
         return True
     try:
-        data = read_bytes(path)
+        data = read_bytes(path, max_bytes=file_limit(path, max_bytes))
         if sha256 is None:
             return False
         if data.startswith(b"PK") or document_format(data, path) is not None:
             # (a PDF's or DOCX's text is made only when a place is asked for)
             return hashlib.sha256(data).hexdigest() == sha256
-        source = decode(data, display_path(path))
+        source = decode(data, display_path(path), max_chars=max_bytes)
     except InputError:
         return False
     if source.sha256 != sha256:

@@ -216,7 +216,7 @@ MESSAGE_NAMES: Mapping[str, Mapping[str, str]] = MappingProxyType(
         "text": {"match": "the text a pattern matched"},
         "batch": {
             "value": "the letter's value of `agree`",
-            "majority": "the value most letters of the group give (null when none has a majority)",
+            "majority": "the value more letters of the group give than any other, even fewer than half of them (null when two values tie)",
             "majority_count": "how many letters give the majority value",
             "group_size": "how many letters of the group give a value",
             "group": "the group's values of `group`, e.g. `2020, District`",

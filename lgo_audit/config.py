@@ -218,9 +218,16 @@ def _validate(path: Path, table: dict[str, Any]) -> None:
 
 @cache
 def _config_in(directory: Path) -> Path | None:
+    """The configuration file of ``directory``, if it has one. A folder that cannot be
+    searched (read but not entered) holds none that could apply: its letters cannot be read
+    either, and are reported so."""
     for name in CONFIG_FILES:
         candidate = directory / name
-        if candidate.is_file():
+        try:
+            present = candidate.is_file()
+        except OSError:  # (is_file raises on a folder that cannot be searched)
+            present = False
+        if present:
             if name == "pyproject.toml" and _table(candidate) is None:
                 continue
             return candidate

@@ -245,8 +245,9 @@ def _batch_invariant(rule: Rule) -> Iterator[str]:
         yield from _block(f"agree: {raw.get('agree')}")
         yield ""
         yield (
-            "The letters whose value differs from the majority's fire (all of them, when no "
-            "value has a majority)."
+            "The letters whose value differs from the majority's fire: the value more letters "
+            "give than any other, even fewer than half of them (all of them fire when two "
+            "values are given by as many letters)."
         )
     yield ""
     yield "Points to: " + ", ".join(_code(name) for name in rule.at) + "."

@@ -593,3 +593,28 @@ def test_the_batch_stage_reads_a_letter_once_for_its_places_or_not_at_all(
     shown = check(str(folder), "--output-format", "full")
     assert shown.exit_code == 1 and "letter-003.txt:" in shown.stdout
     assert reads["letter-003.txt"] == 1  # checked only
+
+
+@pytest.mark.parametrize("output_format", ["json", "full"])
+def test_a_letter_checked_under_a_larger_size_limit_keeps_the_places_of_its_batch_findings(
+    tmp_path, batch, output_format
+):
+    """A letter larger than the default size limit, checked under a larger ``max-file-size``,
+    is read again within that limit for the places of its cross-letter findings: they point
+    at its facts, as a small letter's do, not at its start."""
+    from lgo_audit.reader import DEFAULT_MAX_BYTES
+
+    folder = _disagreeing_batch(tmp_path, batch)
+    letter = folder / "letter-003.txt"
+    padding = b"\n" * (DEFAULT_MAX_BYTES + 1)  # blank lines after the panels
+    letter.write_bytes(letter.read_bytes() + padding)
+    limit = str(2 * DEFAULT_MAX_BYTES)
+
+    found = findings(check(str(folder), "--max-file-size", limit, "--output-format", "json"))
+    (finding,) = [
+        f for f in found if f["code"] == "LGO501" and f["path"].endswith("letter-003.txt")
+    ]
+    assert finding["line"] > 1
+    if output_format == "full":
+        shown = check(str(folder), "--max-file-size", limit, "--output-format", "full")
+        assert f"letter-003.txt:{finding['line']}:{finding['column']}: LGO501" in shown.stdout

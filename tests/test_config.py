@@ -38,6 +38,28 @@ def test_the_nearest_configuration_applies_to_each_letter(tree):
     assert find_config(tree / "strict" / "stockport.txt") == tree / "strict" / "lgo-audit.toml"
 
 
+def test_a_folder_that_cannot_be_searched_holds_no_configuration(tree, monkeypatch):
+    """A folder that can be listed but not entered (read but not execute permission) cannot
+    be asked whether it holds a configuration file: it holds none that applies (its letters
+    cannot be read either, and are reported so), and the rest of the run goes on."""
+    locked = tree / "locked"
+    locked.mkdir()
+    is_file = Path.is_file
+
+    def searched(path: Path) -> bool:
+        if path.parent == locked:
+            raise PermissionError(13, "Permission denied", str(path))
+        return is_file(path)
+
+    monkeypatch.setattr(Path, "is_file", searched)
+
+    assert find_config(locked / "stockport.txt") == tree / "pyproject.toml"
+    result = check(str(tree), str(locked))
+    assert result.exit_code == 1, result.output
+    assert "Permission denied" not in result.output
+    assert "stockport.txt" in result.stdout
+
+
 def test_a_pyproject_without_the_table_is_passed_over(tmp_path):
     (tmp_path / "pyproject.toml").write_text("[project]\nname = 'x'\n")
     inner = tmp_path / "inner"

@@ -1,0 +1,47 @@
+"""benchmarks/generate_letters.py: the corpus the performance benchmark measures on."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+
+import generate_letters
+
+
+@pytest.mark.parametrize("batches", [False, True], ids=["letters that disagree", "batches"])
+def test_every_letter_is_written_in_the_encoding_asked_for(tmp_path, batches):
+    """``--encoding utf-8`` writes every letter in UTF-8 (no byte-order mark), whether
+    the letters are yearly batches or each a council and year of its own."""
+    args = [str(tmp_path), "-n", "40", "--seed", "7", "--encoding", "utf-8"]
+    assert generate_letters.main([*args, "--batches"] if batches else args) == 0
+    letters = sorted(tmp_path.iterdir())
+    assert len(letters) == 40
+    for letter in letters:
+        data = letter.read_bytes()
+        assert not data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")), letter.name
+        data.decode("utf-8")  # (raises if it is not)
+
+
+def test_the_same_seed_writes_the_same_letters_in_another_encoding(tmp_path):
+    mixed, utf8 = tmp_path / "mixed", tmp_path / "utf8"
+    generate_letters.main([str(mixed), "-n", "20", "--seed", "3"])
+    generate_letters.main([str(utf8), "-n", "20", "--seed", "3", "--encoding", "utf-8"])
+    from lgo_audit.reader import read_source
+
+    for letter in sorted(mixed.iterdir()):
+        assert read_source(letter).text == read_source(utf8 / letter.name).text
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [(["-n", "-5"], "give 0 or more"), (["--encoding", "bogus"], "unknown encoding 'bogus'")],
+)
+def test_a_bad_argument_is_a_usage_error_not_a_traceback(tmp_path, capsys, args, message):
+    with pytest.raises(SystemExit) as stopped:
+        generate_letters.main([str(tmp_path / "out"), *args, "--batches"])
+    assert stopped.value.code == 2
+    assert message in capsys.readouterr().err
