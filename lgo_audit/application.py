@@ -192,6 +192,7 @@ class Results(_ResultSequence):
         # by result, whether its file is still what was checked (facts): 0 not known yet,
         # 1 the same, 2 changed since
         self._changed = bytearray()
+        self._at_hand: tuple[int, FileResult] | None = None  # the result being completed
         self._end = 0  # the spool's size: where the next result goes
         self._written = 0  # how much of it is in the file (the rest is in _unwritten)
         self._unwritten: list[bytes] = []
@@ -205,6 +206,7 @@ class Results(_ResultSequence):
         self._judgement: Judgement | None = None
         self._ignored: Callable[[int], Sequence[Selector]] = lambda _: ()
         self._keep_source = False
+        self._shows_no_text = False  # (until finish: a result reads back as added)
         self._totals: tuple[Totals, bool] | None = None
 
     # --- filling (the application) ---
@@ -273,6 +275,7 @@ class Results(_ResultSequence):
         self._extra = [result for result, _ in extra]
         self._fail_on += [fail_on for _, fail_on in extra]
         self._keep_source = keep_source
+        self._shows_no_text = not keep_source
         if self._file is None:  # in memory: complete them once
             self._items = [self._complete(i, r) for i, r in enumerate(self._items)]
             self._judgement = None
@@ -386,7 +389,11 @@ class Results(_ResultSequence):
         finding then points at the file's start, never at another line."""
         from lgo_audit.batch import read_as_checked
 
-        result = self._items[index] if self._file is None else self._load(index)
+        at_hand = self._at_hand
+        if at_hand is not None and at_hand[0] == index:
+            result = at_hand[1]  # (being completed: not read back again)
+        else:
+            result = self._items[index] if self._file is None else self._load(index)
         facts = result.facts
         if any(fact.where is not None for fact in facts.values()):
             known = self._changed
@@ -406,7 +413,11 @@ class Results(_ResultSequence):
     def _complete(self, index: int | None, result: FileResult) -> FileResult:
         judgement = self._judgement
         if judgement is not None and index is not None:
-            added = judgement.findings_of(index)
+            self._at_hand = (index, result)  # (the batch stage's findings read its facts)
+            try:
+                added = judgement.findings_of(index)
+            finally:
+                self._at_hand = None
             if added:
                 from lgo_audit.selection import drop_ignored
 
@@ -415,9 +426,9 @@ class Results(_ResultSequence):
             if outcomes:
                 result.results = result.results + outcomes
         result.findings.sort(key=lambda f: f.sort_key)
-        if not result.findings:
-            # (a large batch's letter comes with its text in case the batch stage finds
-            # something in it; a result keeps the text only to show a finding's lines)
+        if not result.findings or self._shows_no_text:
+            # (a large batch's letter comes with its text for the batch stage; a result
+            # keeps it only to show a finding's lines)
             result.source_text = None
         elif self._keep_source and result.source_text is None:
             from lgo_audit.reader import InputError, read_source

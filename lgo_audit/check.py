@@ -91,8 +91,8 @@ def check_one(
     ``shown_facts`` (those the report shows: the HTML report's plot) are kept in any case.
     Its text is kept when ``keep_source`` and it has findings, or, with
     ``source_for_batch``, when it keeps facts for rules that judge letters together (which
-    may find something in it: a batch's report then shows its lines without reading it
-    again)."""
+    may find something in it: the batch stage then finds the places of its facts, and the
+    report its lines, in the text as checked, without reading the file again)."""
     try:
         parsed: ParsedLetter = parse_file(
             path,
@@ -108,14 +108,15 @@ def check_one(
     if parsed.source.rendition is not None:
         findings = with_origins(findings, parsed.source.rendition)
     facts = _kept_facts(parsed, rules, keep_facts, shown_facts)
-    if keep_source and not findings and source_for_batch:
-        keep_source = bool(facts) and _of_rules(rules).needs_facts
+    keep_text = (keep_source and bool(findings)) or (
+        source_for_batch and bool(facts) and _of_rules(rules).needs_facts
+    )
     return FileResult(
         os.fspath(path),
         findings,
         results,
         sha256=parsed.source.sha256,
-        source_text=parsed.source.text if keep_source and (findings or source_for_batch) else None,
+        source_text=parsed.source.text if keep_text else None,
         rule_set=rules_for(settings.rule_dirs).version,
         facts=facts,
         profile=parsed.profile.name if parsed.is_letter else None,

@@ -111,9 +111,9 @@ def test_a_letters_findings_are_made_together_its_facts_read_once(tmp_path, batc
     reads: Counter[int] = Counter()
     read_facts = application.Results.facts
 
-    def counted(self, index):
+    def counted(self, index, *args):
         reads[index] += 1
-        return read_facts(self, index)
+        return read_facts(self, index, *args)
 
     monkeypatch.setattr(application.Results, "facts", counted)
     monkeypatch.setattr(LetterBatch, "RECENT", 1)
@@ -323,8 +323,7 @@ def test_a_letter_edited_after_its_check_is_never_shown_with_other_lines(
     tmp_path, monkeypatch, spooled, keep_source
 ):
     """The batch stage finds the places of a finding that only it made in the letter's text
-    as checked: the one its result holds (a large batch's, when the report shows lines), or
-    else its file read again. If the file has changed since the check, a finding placed from
+    as checked: the one its result holds (a large batch's), or else its file read again. If the file has changed since the check, a finding placed from
     the file points at the file's start and shows no lines: never lines or places that are
     not the ones checked."""
     from lgo_audit import application
@@ -358,9 +357,9 @@ def test_a_letter_edited_after_its_check_is_never_shown_with_other_lines(
     run = run_check([folder], options)
     (result,) = [r for r in run.results if r.path == str(edited)]
     (finding,) = [f for f in result.findings if f.code == "LGO501"]
-    if spooled and keep_source:  # placed in the text as checked, which the report shows
+    if spooled:  # placed in the text as checked, which the report shows if it shows lines
         assert finding.span == checked.span
-        assert result.source_text == checked_text
+        assert result.source_text == (checked_text if keep_source else None)
     else:
         assert finding.span == FILE_START
         assert result.source_text is None
@@ -569,7 +568,7 @@ def test_the_batch_stage_reads_a_letter_once_for_its_places_or_not_at_all(
 ):
     """A letter a cross-letter rule finds something in is read again once (to see that it
     is what was checked, and for the places of its facts), or not at all when its result
-    holds its text as checked (a large batch's report that shows lines)."""
+    holds its text as checked (a large batch's, whatever the report)."""
     from collections import Counter
 
     from lgo_audit import application, reader
@@ -584,15 +583,17 @@ def test_the_batch_stage_reads_a_letter_once_for_its_places_or_not_at_all(
         return read_bytes(path, *args, **kwargs)
 
     monkeypatch.setattr(reader, "read_bytes", counted)
-    monkeypatch.setattr(application, "SPOOL_FROM", 1)
     monkeypatch.setattr(check_stage, "PARALLEL_THRESHOLD", 10**9)  # (counted here)
 
-    assert check(str(folder)).exit_code == 1  # json: no lines shown
+    monkeypatch.setattr(application, "SPOOL_FROM", 10**9)  # results in memory
+    assert check(str(folder)).exit_code == 1
     assert reads["letter-003.txt"] == 2  # checked, then read again once
-    reads.clear()
-    shown = check(str(folder), "--output-format", "full")
-    assert shown.exit_code == 1 and "letter-003.txt:" in shown.stdout
-    assert reads["letter-003.txt"] == 1  # checked only
+    monkeypatch.setattr(application, "SPOOL_FROM", 1)  # a large batch's: spooled
+    for output_format in ("json", "full"):
+        reads.clear()
+        shown = check(str(folder), "--output-format", output_format)
+        assert shown.exit_code == 1 and "letter-003.txt" in shown.stdout
+        assert reads["letter-003.txt"] == 1, output_format  # checked only
 
 
 @pytest.mark.parametrize("output_format", ["json", "full"])
