@@ -317,3 +317,62 @@ def test_a_long_text_is_sought_for_probes_as_it_is_not_copied_in_lower_case():
     assert recogniser._probe_search(short)[1] == short.lower()
     assert recogniser._probe_search(long)[1] is long  # (a copy would double a 50 MB file)
     assert recogniser._probe_search("Caf\u00e9 for the period ending")[1].startswith("Caf\u00e9")
+
+
+_LINE_PIECES = [
+    "For the period ending 31 March 2024",
+    "for",
+    "For",
+    "FOR",
+    "xfor",
+    "_for",
+    "1for",
+    "before",
+    "form",
+    "information",
+    "Council",
+    "Dear Sir,",
+    "\n",
+    "\n\n",
+    ".",
+    "x" * 150,
+    "\u00e9",
+    "In 100% of cases we were satisfied",
+]
+
+
+@cache
+def _unfiltered(profile: str) -> Recogniser:
+    """A recogniser that asks every line whether a scanning lead's word is on it."""
+    recogniser = Recogniser(PROFILES[profile])
+    recogniser._word_starts = None
+    return recogniser
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    pieces=st.lists(st.sampled_from(_LINE_PIECES), max_size=40),
+    joins=st.lists(st.sampled_from([" ", "", "\n"]), min_size=40, max_size=40),
+    profile=st.sampled_from(sorted(PROFILES)),
+)
+def test_lines_passed_over_for_lack_of_a_scanned_word_give_the_chunks_of_asking_each_line(
+    pieces, joins, profile
+):
+    text = "".join(piece + join for piece, join in zip(pieces, joins, strict=False))
+    assert Recogniser(PROFILES[profile]).chunks(text) == _unfiltered(profile).chunks(text)
+
+
+def test_the_lines_of_letters_are_passed_over_alike():
+    for _, text in texts():
+        text = normalise(text).text
+        assert FUSED.chunks(text) == _unfiltered("2020").chunks(text)
+
+
+@pytest.mark.parametrize("before", range(195, 204))
+def test_a_scanned_word_at_the_far_end_of_its_window_is_still_asked_for(before: int) -> None:
+    """The panel header's lead looks up to 200 characters along the line for "For the
+    period ending": a line whose word starts just within (or just past) that reach is read
+    as asking every line would read it."""
+    text = "Dear Sir\n" + "x" * before + " for the period ending 31 March 2024\n"
+    for name in PROFILES:
+        assert Recogniser(PROFILES[name]).chunks(text) == _unfiltered(name).chunks(text)

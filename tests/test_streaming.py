@@ -22,7 +22,7 @@ from lgo_audit import application, check, report
 from lgo_audit.application import SPOOL_FROM, CheckOptions, run_check
 from lgo_audit.batch import memory_names
 from lgo_audit.config import Settings
-from lgo_audit.findings import FileResult, Finding, Severity, Totals
+from lgo_audit.findings import FactValue, FileResult, Finding, Severity, Totals
 from lgo_audit.report.evidence import render_json_with_evidence
 from lgo_audit.report.machine import JSON_KEY, render_json, render_junit
 from lgo_audit.report.sarif import render_sarif
@@ -458,3 +458,42 @@ def test_the_full_report_shows_the_lines_of_a_text_past_the_split_limit_as_of_a_
             style = text_report.Style()
             shown = text_report._source_excerpt(kept, finding, style)
             assert shown == text_report._source_excerpt(whole, finding, style)
+
+
+_FACT_VALUES = (
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.text(max_size=8)
+    | st.decimals(allow_nan=True, allow_infinity=True)
+    | st.dates()
+    | st.datetimes()
+    | st.tuples(st.integers(), st.text(max_size=3))
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    facts=st.dictionaries(
+        st.text(min_size=1, max_size=6),
+        st.tuples(
+            _FACT_VALUES,
+            st.text(max_size=6),
+            st.none() | st.just(Span(1, 2, 1, 5)),
+            st.none() | st.tuples(st.integers(0, 99), st.integers(0, 99)),
+        ),
+        max_size=6,
+    )
+)
+def test_a_result_sent_from_a_worker_brings_back_each_fact_as_it_was(facts):
+    # (Decimals and dates are sent as text and day numbers: each comes back of its own type,
+    # sign, exponent and all, and a datetime, a kind of date, as a datetime)
+    import pickle
+
+    kept = {name: FactValue(*fields) for name, fields in facts.items()}
+    result = pickle.loads(pickle.dumps(FileResult("a.txt", facts=kept), protocol=5))
+    assert list(result.facts) == list(kept)
+    for name, fact in kept.items():
+        back = result.facts[name]
+        assert repr(back) == repr(fact)  # (a NaN is not equal to itself: its text is)
+        assert type(back) is FactValue and type(back.value) is type(fact.value)

@@ -280,6 +280,26 @@ class Recogniser:
             if self._lead_words
             else self._leads
         )
+        # Where a scanned word starts a word, in an ASCII text's lower case: the lines in
+        # which none does within the window are not asked (most lines of a letter).
+        self._word_starts = (
+            re.compile(
+                "|".join(
+                    rf"{word[0]}(?<![a-z0-9_]{word[0]}){re.escape(word[1:])}"
+                    for _, word in self._lead_words
+                )
+            ).search
+            if self._lead_words
+            else None
+        )
+        self._lead_firsts = tuple(word for _, word in self._lead_words)
+        # (how far along the line a word may start and still be asked for: the longest
+        # window less the shortest word)
+        self._scan_reach = (
+            max(w for w, _ in self._word_checks) - min(len(word) for _, word in self._lead_words)
+            if self._lead_words
+            else 0
+        )
         keys = sorted({k for k in self._by_key if k != "#"}, key=lambda k: (-len(k), k))
         # Where the next statement could start: any line start, or a sentence start whose
         # first word is a key (or a number, or a word before "of"/"upheld": malformed leads).
@@ -317,6 +337,17 @@ class Recogniser:
         leads = self._leads.match
         unscanned = self._leads_unscanned.match
         next_start = self._next_start.search
+        # The next place a scanned word starts a word, in an ASCII text's lower case (-1: not
+        # sought yet; past the text: none), sought again only once ``pos`` has passed it: a
+        # line with none within reach is matched against the leads without scanning ones.
+        word_starts = self._word_starts
+        lowered = (
+            text.lower()
+            if word_starts is not None and length <= _FOLDED_MAX and text.isascii()
+            else None
+        )
+        reach = self._scan_reach
+        word_at = -1
         fused = self.fused
         steps_of_key = self._steps
         while pos < length:
@@ -368,7 +399,16 @@ class Recogniser:
             end = length if stop is None else stop.start() if stop.group() == "\n" else stop.end()
             if end <= pos:
                 end = pos + 1
-            lead = leads(text, pos) if self._may_scan(text, pos) else unscanned(text, pos)
+            if lowered is not None:
+                if word_at < pos:
+                    found_word = word_starts(lowered, pos)  # type: ignore[misc]
+                    word_at = length + 1 if found_word is None else found_word.start()
+                scan = (
+                    word_at <= pos + reach or lowered.startswith(self._lead_firsts, pos)
+                ) and self._may_scan(text, pos)
+            else:
+                scan = self._may_scan(text, pos)
+            lead = leads(text, pos) if scan else unscanned(text, pos)
             malformed = self._lead_statements[lead.lastgroup] if lead and lead.lastgroup else None
             if malformed is None:
                 # Nothing can start before the next plausible statement start: one chunk.
