@@ -9,11 +9,12 @@ with its row of the table). Both kinds of rule are declared in ``rules/`` like t
 from __future__ import annotations
 
 import dataclasses
+import os
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any, NamedTuple
 
 from lgo_audit import expr
@@ -153,11 +154,13 @@ class Batch:
         self._facts: dict[int, LetterFacts] = {}
         self._layouts: dict[tuple[int, ...], dict[str, int]] = {}
         self._same: dict[type, dict[Any, Any]] = {}
+        self._short: dict[str, str] | None = None
 
     def add(self, path: str, values: Sequence[Any] | None) -> int:
         """Add one entry: ``values`` aligned with ``names`` (``...`` for a fact the letter
         lacks), or None for no letter. Returns its number."""
         self.paths.append(path)
+        self._short = None
         if values is None:
             self.values.append(None)
         else:
@@ -185,6 +188,15 @@ class Batch:
         if kept is None:
             same[key] = kept = value
         return kept
+
+    def short_name(self, path: str) -> str:
+        """How a message names the letter at ``path`` (one of the batch's): its file name,
+        with as many of its folders before it as tell it from the batch's other files of
+        that name (``2024/bury.txt`` and ``2025/bury.txt``); its whole path if nothing
+        shorter does."""
+        if self._short is None:
+            self._short = _short_names(self.paths)
+        return self._short.get(path, path)
 
     def numbers(self) -> Iterator[int]:
         """The numbers of the entries that are letters, in order."""
@@ -387,8 +399,31 @@ def _name(path: str) -> str:
     return Path(path).name
 
 
-def _names(paths: Sequence[str]) -> str:
-    shown = [_name(p) for p in paths[:MAX_NAMED]]
+def _short_names(paths: Sequence[str]) -> dict[str, str]:
+    """Each of ``paths`` by its file name, or by as many of its last parts (joined by "/")
+    as no other of ``paths`` with that file name ends with."""
+    by_name: dict[str, set[str]] = {}
+    for path in paths:
+        by_name.setdefault(os.path.basename(path), set()).add(path)
+    short: dict[str, str] = {}
+    for name, same in by_name.items():
+        if len(same) == 1:
+            short[next(iter(same))] = name
+            continue
+        parts = {path: PurePath(path).parts for path in same}
+        for path, own in parts.items():
+            for size in range(2, len(own)):
+                tail = own[-size:]
+                if not any(other[-size:] == tail for p, other in parts.items() if p != path):
+                    short[path] = "/".join(tail)
+                    break
+            else:
+                short[path] = path
+    return short
+
+
+def _names(batch: Batch, paths: Sequence[str]) -> str:
+    shown = [batch.short_name(p) for p in paths[:MAX_NAMED]]
     more = len(paths) - len(shown)
     return ", ".join(shown) + (f" and {more} more" if more > 0 else "")
 
@@ -791,7 +826,7 @@ def _compare_with(
             params = {
                 "value": value,
                 "letter_value": letter_value,
-                "letter": _name(batch.paths[other]),
+                "letter": batch.short_name(batch.paths[other]),
             }
             shown = batch.message_env(index, binding)
             message, rendered = _message(rule, ParamEnv(params, shown), binding)
@@ -874,7 +909,7 @@ def _agree(
     majority = ranked[0][0] if ranked[0][1] > ranked[1][1] else None
     majority_value = next((v for _, v in values if _comparable(v) == majority), None)
     differing = [i for i, v in values if _comparable(v) != majority]
-    disagreeing = _names([batch.paths[i] for i in differing])
+    disagreeing = _names(batch, [batch.paths[i] for i in differing])
     failed = set()
     params = {
         "majority": majority_value,

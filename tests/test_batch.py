@@ -92,6 +92,21 @@ def test_one_injected_disagreement_is_reported_on_that_letter_only(
         assert "stated by 2 of the 3" in finding["message"]
 
 
+def test_a_differing_letter_is_named_apart_from_its_namesakes_in_other_folders(tmp_path, batch):
+    # the same letters in two folders, one of them differing in the second: "letter-003.txt"
+    # alone would not say which
+    batch.write(tmp_path / "first")
+    facts = batch.letters[3]
+    changed = facts.upheld_average + 1
+    batch.replace(3, facts.replace(upheld_average=changed)).write(tmp_path / "second")
+
+    found = findings(check(str(tmp_path / "first"), str(tmp_path / "second")))
+
+    (finding,) = [f for f in found if f["code"] == "LGO501"]
+    assert Path(finding["path"]) == tmp_path / "second" / "letter-003.txt"
+    assert finding["message"].endswith("(differing: second/letter-003.txt)")
+
+
 def test_a_letters_findings_are_made_together_its_facts_read_once(tmp_path, batch, monkeypatch):
     """A letter that disagrees with its group under two rules (its averages and its dates) has
     a finding of each, made together: its kept facts (read back from

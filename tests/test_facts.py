@@ -262,3 +262,15 @@ def test_the_vocabulary_imports_no_pydantic():
     code = "import sys, lgo_audit.vocabulary; print('pydantic' in sys.modules)"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize("day", range(1, 32))
+def test_a_long_date_reads_with_its_own_ordinal_and_no_other(day: int) -> None:
+    from lgo_audit.grammar.elements import parse_long_date
+
+    own = {1: "st", 2: "nd", 3: "rd", 21: "st", 22: "nd", 23: "rd", 31: "st"}.get(day, "th")
+    assert parse_long_date(f"{day}{own} May 2020") == dt.date(2020, 5, day)
+    assert parse_long_date(f"{day}{own.upper()} May 2020") == dt.date(2020, 5, day)
+    assert parse_long_date(f"{day} May 2020") == dt.date(2020, 5, day)
+    for other in {"st", "nd", "rd", "th"} - {own}:
+        assert parse_long_date(f"{day}{other} May 2020") is None, f"{day}{other}"

@@ -31,6 +31,7 @@ __all__ = [
     "line_end",
     "long_date",
     "number",
+    "ordinal_suffix",
     "parse_long_date",
     "parse_short_date",
     "percentage",
@@ -176,14 +177,26 @@ def _safe_date(year: int, month: int, day: int) -> dt.date | None:
         return None
 
 
-@functools.lru_cache(maxsize=_REMEMBERED)
+def ordinal_suffix(day: int) -> str:
+    """The English ordinal suffix of a day of the month: ``st`` (1, 21, 31), ``nd`` (2, 22),
+    ``rd`` (3, 23), else ``th`` (11, 12 and 13 among them)."""
+    if 10 <= day % 100 <= 20:
+        return "th"
+    return {1: "st", 2: "nd", 3: "rd"}.get(day % 10, "th")
+
+
 @functools.lru_cache(maxsize=_REMEMBERED)
 def parse_long_date(raw: str) -> dt.date | None:
-    """``"22 July 2020"`` -> date(2020, 7, 22); ``"31 April 2020"`` -> None (no such day)."""
+    """``"22 July 2020"`` or ``"22nd July 2020"`` -> date(2020, 7, 22); None for a day the
+    month does not have (``"31 April 2020"``) or a day with the wrong ordinal suffix
+    (``"11nd July 2020"``, ``"22th July 2020"``), which is no date as written either."""
     m = _LONG_DATE.fullmatch(raw)
     if m is None:
         return None
     day, month, year = m.groups()
+    suffix = raw[m.end(1) : m.start(2)].strip().lower()
+    if suffix and suffix != ordinal_suffix(int(day)):
+        return None
     return _safe_date(int(year), _MONTH_NUMBER[month.lower()], int(day))
 
 
