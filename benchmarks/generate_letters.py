@@ -87,9 +87,26 @@ def _encoding(name: str) -> str:
     return name
 
 
+def _not_writable(out_dir: Path) -> str | None:
+    """Why the letters cannot be written to ``out_dir``, if they cannot: a folder that holds
+    anything already (the letters would be mixed with what is there: a corpus measured
+    would not be the one asked for), or something that is not a folder."""
+    if not out_dir.exists():
+        return None
+    if not out_dir.is_dir():
+        return f"{out_dir} is not a folder"
+    if any(out_dir.iterdir()):
+        return f"{out_dir} is not empty: give a new or empty folder (the letters would be mixed with what is there)"
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("out_dir", type=Path, help="folder to write the letters to (created)")
+    parser.add_argument(
+        "out_dir",
+        type=Path,
+        help="folder to write the letters to (created; if it exists, it must be empty)",
+    )
     parser.add_argument("-n", "--count", type=_count, default=1000, help="how many letters")
     parser.add_argument("--seed", type=int, default=1, help="random seed (same seed, same files)")
     parser.add_argument(
@@ -106,6 +123,9 @@ def main(argv: list[str] | None = None) -> int:
         "default: mixed encodings",
     )
     args = parser.parse_args(argv)
+    problem = _not_writable(args.out_dir)
+    if problem is not None:
+        parser.error(problem)
     if args.batches:
         return write_batches(args.out_dir, args.count, args.seed, args.encoding)
     args.out_dir.mkdir(parents=True, exist_ok=True)

@@ -149,6 +149,11 @@ def schema_message(error: Any, subject: str = "value") -> str:
     if kind == "enum":
         return f"{shown} is not one of {', '.join(map(repr, bound))}"
     if kind == "pattern":
+        # (a schema says in words what a pattern stands for, where a reader meets it:
+        # "x-expected", a keyword of this project's schemas that validation passes over)
+        expected = error.schema.get("x-expected") if isinstance(error.schema, dict) else None
+        if expected:
+            return f"{shown} is not {expected}"
         return f"{shown} does not match {bound!r}"
     message: str = " ".join(str(error.message).split())
     return message if len(message) <= 200 else message[:197] + "..."

@@ -151,6 +151,13 @@ def test_rule_dirs_add_a_teams_own_rules(tmp_path):
         ('exclude = ["drafts-[2020"]\n', "key 'exclude': 'drafts-[2020'"),
         ("select = []\n", "key 'select': an empty list selects no rule"),  # (not every rule)
         ("max-file-size = 1e3\n", "key 'max-file-size': 1000.0 is not of type integer"),
+        # a mistyped code is said in words, not with the pattern it breaks
+        (
+            'select = ["LGO1O1"]\n',
+            "key 'select.0': 'LGO1O1' is not a rule code (LGO101), a code prefix (LGO1, LGO) or "
+            "a rule name (upheld-rate-mismatch)",
+        ),
+        ('profile = "20"\n', "key 'profile': '20' is not a template year of four digits (2020)"),
     ],
 )
 def test_a_bad_configuration_is_a_one_line_error_naming_file_and_key(tmp_path, content, message):

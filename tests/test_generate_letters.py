@@ -45,3 +45,23 @@ def test_a_bad_argument_is_a_usage_error_not_a_traceback(tmp_path, capsys, args,
         generate_letters.main([str(tmp_path / "out"), *args, "--batches"])
     assert stopped.value.code == 2
     assert message in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("batches", [False, True], ids=["random", "batches"])
+def test_a_folder_that_holds_something_is_refused_and_left_as_it_was(tmp_path, capsys, batches):
+    # letters written beside others would make a corpus other than the one asked for
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "notes.txt").write_text("mine")
+    with pytest.raises(SystemExit) as stopped:
+        generate_letters.main([str(out), "-n", "3", *(["--batches"] if batches else [])])
+    assert stopped.value.code == 2
+    assert "is not empty" in capsys.readouterr().err
+    assert [p.name for p in out.iterdir()] == ["notes.txt"]
+
+
+def test_an_empty_folder_is_written_to(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    assert generate_letters.main([str(out), "-n", "3"]) == 0
+    assert len(list(out.iterdir())) == 3
