@@ -5,7 +5,7 @@
 
 Measures, on letters written by benchmarks/generate_letters.py with a fixed seed:
   * parse: read + normalise + grammar + letter model, per letter (one core, in process);
-  * grammar + model only (the text already read and normalised), per letter;
+  * grammar only (recognise + assemble; the text already read and normalised), per letter;
   * check: `lgo-audit check DIR` over the folder (parse + all rules, every core), letters/s;
   * check with --data and the HTML report over the same folder;
   * cold start: `lgo-audit parse` and `lgo-audit check` of one letter, best and median of runs;
@@ -24,6 +24,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
+LGO_AUDIT = [sys.executable, "-m", "lgo_audit"]  # (this interpreter's: no PATH needed)
 
 
 def timed(command: list[str]) -> tuple[float, int]:
@@ -40,22 +41,23 @@ def cold_start(command: list[str], runs: int) -> tuple[float, float]:
 def in_process_parse(files: list[Path]) -> tuple[float, float]:
     from lgo_audit.grammar import recogniser, select_profile
     from lgo_audit.normalise import normalise
-    from lgo_audit.parse import _build_letter, parse_file
+    from lgo_audit.parse import parse_file
     from lgo_audit.reader import read_source
+    from lgo_audit.register import load_register
     from lgo_audit.structure import assemble
 
-    letters = [parse_file(files[0], batch=True).letter]  # warm up: grammar built, model ready
+    register = load_register(None)
+    letters = [parse_file(files[0], authorities=register, batch=True).letter]  # warm up
     start = time.perf_counter()
     for path in files:
-        letters.append(parse_file(path, batch=True).letter)
+        letters.append(parse_file(path, authorities=register, batch=True).letter)
     full = (time.perf_counter() - start) / len(files)
 
     texts = [normalise(read_source(p).text) for p in files]
     start = time.perf_counter()
     for text in texts:
         profile = select_profile(text.text)
-        structure = assemble(recogniser(profile.name).chunks(text.text), profile, text.text)
-        _build_letter(structure, text, profile)
+        assemble(recogniser(profile.name, fused=True).iter_chunks(text.text), profile, text.text)
     grammar = (time.perf_counter() - start) / len(files)
     return full, grammar
 
@@ -73,7 +75,7 @@ def hostile(size: int) -> list[tuple[str, float]]:
     out = []
     for name, text in cases.items():
         start = time.perf_counter()
-        parse_source(decode(text.encode(), name))
+        parse_source(decode(text.encode(), name), authorities=None)
         out.append((name, time.perf_counter() - start))
     return out
 
@@ -100,15 +102,15 @@ def main() -> None:
 
         full, grammar = in_process_parse(files[: min(len(files), 2000)])
         print(f"parse per letter (read + normalise + grammar + model): {full * 1000:.3f} ms")
-        print(f"grammar + model per letter:                            {grammar * 1000:.3f} ms")
+        print(f"grammar per letter (recognise + assemble):             {grammar * 1000:.3f} ms")
 
         seconds, status = timed(
-            ["lgo-audit", "check", str(folder), "--isolated", "--output-format", "concise"]
+            [*LGO_AUDIT, "check", str(folder), "--isolated", "--output-format", "concise"]
         )
         rate = len(files) / seconds
         print(f"check {len(files)} letters: {seconds:.2f} s ({rate:,.0f} letters/s), exit {status}")
         seconds, status = timed(
-            ["lgo-audit", "check", str(stress), "--isolated", "--output-format", "concise"]
+            [*LGO_AUDIT, "check", str(stress), "--isolated", "--output-format", "concise"]
         )
         print(
             f"check {len(files)} random letters (stress: most disagree with one another, "
@@ -118,13 +120,13 @@ def main() -> None:
         table = Path(tmp) / "stats.csv"
         with table.open("w", encoding="utf-8") as handle:
             subprocess.run(
-                ["lgo-audit", "extract", str(folder), "--isolated", "--format", "csv"],
+                [*LGO_AUDIT, "extract", str(folder), "--isolated", "--format", "csv"],
                 stdout=handle,
                 check=False,
             )
         seconds, status = timed(
             [
-                "lgo-audit",
+                *LGO_AUDIT,
                 "check",
                 str(folder),
                 "--isolated",
@@ -139,7 +141,7 @@ def main() -> None:
             report = Path(tmp) / "report.html"
             seconds, status = timed(
                 [
-                    "lgo-audit",
+                    *LGO_AUDIT,
                     "check",
                     str(folder),
                     "--isolated",
@@ -156,11 +158,11 @@ def main() -> None:
             )
 
         one = str(files[0])
-        best, median = cold_start(["lgo-audit", "parse", one], args.runs)
+        best, median = cold_start([*LGO_AUDIT, "parse", one], args.runs)
         print(
             f"cold start, lgo-audit parse one letter: best {best * 1000:.0f} ms, median {median * 1000:.0f} ms"
         )
-        best, median = cold_start(["lgo-audit", "check", one, "--isolated"], args.runs)
+        best, median = cold_start([*LGO_AUDIT, "check", one, "--isolated"], args.runs)
         print(
             f"cold start, lgo-audit check one letter: best {best * 1000:.0f} ms, median {median * 1000:.0f} ms"
         )
