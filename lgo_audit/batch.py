@@ -853,7 +853,7 @@ def _unique(
     binding: Binding | None,
 ) -> set[int]:
     ordered = sorted(members, key=lambda m: batch.paths[m[0]])
-    first = batch.paths[ordered[0][0]]
+    first = batch.short_name(batch.paths[ordered[0][0]])
     failed = set()
     deferred = _Deferred(
         rule, {"first": first, "group_size": len(members), "group": label}, binding

@@ -220,11 +220,15 @@ MESSAGE_NAMES: Mapping[str, Mapping[str, str]] = MappingProxyType(
             "majority_count": "how many letters give the majority value",
             "group_size": "how many letters of the group give a value",
             "group": "the group's values of `group`, e.g. `2020, District`",
-            "disagreeing": "the file names of the letters that differ (at most eight, then a count)",
-            "first": "for `unique` rules: the file name of the group's first letter (by path)",
+            "disagreeing": "the file names of the letters that differ (at most eight, then a "
+            "count), each with as many of its folders as tell it from the batch's other files "
+            "of that name (`2025/bury.txt`)",
+            "first": "for `unique` rules: the file name of the group's first letter (by path), "
+            "named as in `disagreeing`",
             "letter_value": "for the page-differs-from-letter check: the letter's value; for "
             "renditions-differ, the first rendition's",
-            "letter": "for the page-differs-from-letter check: the letter's file name; for "
+            "letter": "for the page-differs-from-letter check: the letter's file name (named "
+            "as in `disagreeing`); for "
             "renditions-differ, the first rendition's",
         },
         "data": {

@@ -153,6 +153,8 @@ def test_a_duplicate_letter_is_reported_on_the_second(tmp_path, batch):
     codes = batch_codes(found)
     assert ("letter-999.txt", "LGO502") in codes
     assert all(code != "LGO502" or name == "letter-999.txt" for name, code in codes)
+    (duplicate,) = [f for f in found if f["code"] == "LGO502"]
+    assert duplicate["message"].endswith("(the first is letter-004.txt)")  # (not its path)
 
 
 def test_batch_rules_need_more_than_one_letter(tmp_path, batch):
