@@ -1043,7 +1043,7 @@ def test_two_names_of_one_council_are_duplicates(tmp_path: Path) -> None:
     first = write_letter(tmp_path, "a.txt", 2023, "Stockport County Council")
     second = write_letter(tmp_path, "b.txt", 2023, REFERENCE_COUNCIL)
     assert duplicates(check([first, second])) == [
-        ("b.txt", f"a second 2023 letter to {REFERENCE_COUNCIL} (the first is {first})")
+        ("b.txt", f"a second 2023 letter to {REFERENCE_COUNCIL} (the first is {first.name})")
     ]
 
 
