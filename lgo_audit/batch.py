@@ -196,7 +196,7 @@ class Batch:
         shorter does."""
         if self._short is None:
             self._short = _short_names(self.paths)
-        return self._short.get(path, path)
+        return self._short.get(path) or os.path.basename(path)
 
     def numbers(self) -> Iterator[int]:
         """The numbers of the entries that are letters, in order."""
@@ -400,16 +400,22 @@ def _name(path: str) -> str:
 
 
 def _short_names(paths: Sequence[str]) -> dict[str, str]:
-    """Each of ``paths`` by its file name, or by as many of its last parts (joined by "/")
-    as no other of ``paths`` with that file name ends with."""
+    """The paths among ``paths`` that share their file name with another of them, each with
+    as many of its last parts (joined by "/") as no other of that file name ends with (its
+    whole path if none does); a path not here is named by its file name alone. (Only the
+    names that are not unique are kept: a batch of 10,000 letters has few.)"""
+    counts = Counter(map(os.path.basename, paths))
+    shared = {name for name, count in counts.items() if count > 1}
+    del counts
     by_name: dict[str, set[str]] = {}
     for path in paths:
-        by_name.setdefault(os.path.basename(path), set()).add(path)
+        name = os.path.basename(path)
+        if name in shared:
+            by_name.setdefault(name, set()).add(path)
     short: dict[str, str] = {}
-    for name, same in by_name.items():
+    for same in by_name.values():
         if len(same) == 1:
-            short[next(iter(same))] = name
-            continue
+            continue  # (one path given twice: its file name names it)
         parts = {path: PurePath(path).parts for path in same}
         for path, own in parts.items():
             for size in range(2, len(own)):

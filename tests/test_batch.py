@@ -636,3 +636,20 @@ def test_a_letter_checked_under_a_larger_size_limit_keeps_the_places_of_its_batc
     if output_format == "full":
         shown = check(str(folder), "--max-file-size", limit, "--output-format", "full")
         assert f"letter-003.txt:{finding['line']}:{finding['column']}: LGO501" in shown.stdout
+
+
+def test_letters_of_one_file_name_are_named_by_the_folders_that_tell_them_apart():
+    from lgo_audit.batch import _short_names
+
+    paths = [
+        "/q/2024/bury.txt",
+        "/q/2025/bury.txt",
+        "/r/x/2024/bury.txt",
+        "/q/2024/stockport.txt",
+        "/q/2024/stockport.txt",  # (one file given twice: its own name)
+    ]
+    assert _short_names(paths) == {
+        "/q/2024/bury.txt": "q/2024/bury.txt",
+        "/q/2025/bury.txt": "2025/bury.txt",
+        "/r/x/2024/bury.txt": "x/2024/bury.txt",
+    }
