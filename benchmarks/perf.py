@@ -161,11 +161,17 @@ def find_floor(given: str | None) -> Path | None:
 def warm_cache(lgo, tmp: Path) -> None:
     """Give every lgo-audit run of the benchmark a cache of its own (in ``tmp``), filled by
     one check that is not counted: whatever the user's cache holds (a test suite's leftovers
-    once made each run read 3 MB more) cannot move the figures, nor is it written."""
+    once made each run read 3 MB more) cannot move the figures, nor is it written.
+
+    That check runs with Python's bytecode writing on (``PYTHONDONTWRITEBYTECODE`` left out
+    of its environment), so that lgo-audit's modules have their ``.pyc``, as an installed
+    copy has from its installation: an editable install in a shell that sets the variable
+    would otherwise compile every module on every counted run (some 100 ms)."""
     os.environ["LGO_AUDIT_CACHE_DIR"] = str(tmp / "cache")
     os.environ.pop("LGO_AUDIT_NO_CACHE", None)
     generate(tmp / "warm", 1)
-    subprocess.run([*lgo, "check", str(tmp / "warm"), "--isolated"],
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    subprocess.run([*lgo, "check", str(tmp / "warm"), "--isolated"], env=env,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)  # fmt: skip
 
 
@@ -349,8 +355,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"lgo-audit {' '.join(lgo)} at {head or 'unknown commit'}; {os.cpu_count()} cores; "
           f"floor: {floor or 'none (rows against it skipped)'}; medians of {runs}")  # fmt: skip
     if os.environ.get("PYTHONDONTWRITEBYTECODE"):
-        print("note: PYTHONDONTWRITEBYTECODE is set: an editable install compiles every module on "
-              "every run (an installed one has its .pyc from installation)")  # fmt: skip
+        print("note: PYTHONDONTWRITEBYTECODE is set: the uncounted first run writes lgo-audit's "
+              ".pyc (an installed copy has them from installation; an editable one would "
+              "otherwise compile every module on every run)")  # fmt: skip
 
     table = Table()
     with tempfile.TemporaryDirectory(prefix="lgo-perf-") as name:
