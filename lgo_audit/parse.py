@@ -366,19 +366,34 @@ def holds_anchor_statement(
 ) -> bool:
     """Whether the recogniser of any template year finds, in the file, a statement of an anchor
     section (:attr:`Profile.anchors <lgo_audit.grammar.Profile.anchors>`: the title, the
-    introduction, the statistics panels; every letter has one), whole or malformed (it starts
-    like one). A file with none (a README, minutes) is no attempt at a letter; a file with
-    one is a letter, however incomplete.
+    introduction, the statistics panels; every letter has one), whole, or malformed (it starts
+    like one) at the start of a line and not in quotation marks. A file with none (a README,
+    minutes, notes that quote a letter's line, as in ``gives "1 upheld decision"``) is no
+    attempt at a letter; a file with one is a letter, however incomplete.
 
     Raises :class:`~lgo_audit.reader.InputError` as :func:`parse_file` does."""
     text = normalise(read_source(path, max_bytes=max_bytes).text).text
     fused = len(text) > LARGE_TEXT
     for profile in (*PROFILES.values(), *PAGE_PROFILES.values()):
         for chunk in recogniser(profile.name, fused=fused).iter_chunks(text):
-            statement = chunk.statement if isinstance(chunk, Matched) else chunk.malformed
-            if statement is not None and _is_anchor(statement, profile):
+            if isinstance(chunk, Matched):
+                statement = chunk.statement
+            elif chunk.malformed is not None and _starts_a_line_unquoted(text, chunk.start):
+                statement = chunk.malformed
+            else:
+                continue
+            if _is_anchor(statement, profile):
                 return True
     return False
+
+
+_QUOTES = frozenset("\"'\u201c\u2018")  # (straight and opening curly quotation marks)
+
+
+def _starts_a_line_unquoted(text: str, start: int) -> bool:
+    """Whether ``text[start:]`` starts a line (the normalised text has no spaces there) and not
+    with a quotation mark: where a letter's statement stands, not one quoted in prose."""
+    return (start == 0 or text[start - 1] == "\n") and text[start : start + 1] not in _QUOTES
 
 
 def _is_anchor(statement: Statement, profile: Profile) -> bool:

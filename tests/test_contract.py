@@ -74,6 +74,21 @@ def letter_copy(folder: Path, name: str = "stockport.txt", source: Path = STOCKP
 # --- lgo-audit config PATH: a path that is not there ---------------------------------------------
 
 
+def test_check_of_a_dash_says_standard_input_is_not_read(tmp_path, monkeypatch):
+    """``-`` is standard input to many tools; here it is a file's name, and none is there."""
+    monkeypatch.chdir(tmp_path)
+    result = run("check", "--isolated", "-")
+    assert result.exit_code == 2
+    assert "-: no such file (standard input is not read: name the files)" in result.stderr
+
+
+def test_a_file_named_dash_is_checked_as_a_file(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    letter_copy(tmp_path, "-")
+    result = run("check", "--isolated", "--output-format", "concise", "-")
+    assert result.exit_code in (0, 1) and "standard input" not in result.stderr
+
+
 def test_config_of_a_missing_path_is_an_error_naming_it(tmp_path):
     missing = tmp_path / "nonexistent"
     line = one_line_error(run("config", missing))
@@ -402,13 +417,13 @@ def test_check_help_lists_the_choices_of_fail_on_and_profile_and_the_size_defaul
     text = help_of("check")
     assert "--fail-on [error|warning]" in text or "--fail-on <error|warning>" in text
     assert re.search(r"--profile [<\[]" + "\\|".join(cli.PROFILE_NAMES) + r"[>\]]", text), text
-    assert "[default: 5000000]" in text
+    assert "[default: 5000000, or the configuration's max-file-size]" in text
 
 
 def test_parse_help_lists_the_profiles_and_the_size_default():
     text = help_of("parse")
     assert re.search(r"--profile [<\[]" + "\\|".join(cli.PROFILE_NAMES) + r"[>\]]", text)
-    assert "[default: 5000000]" in text
+    assert "[default: 5000000, or the configuration's max-file-size]" in text
 
 
 def test_rules_and_extract_help_list_their_formats():
@@ -653,6 +668,30 @@ def test_a_file_with_one_anchor_statement_is_checked_as_today(tmp_path, text):
     assert [f.code for f in run_.results[0].findings] == ["LGO001"]
     assert run_.notices == []
     assert run_.exit_status == 1
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'The fix inserts the count the rate implies: "1 upheld decision".\n',  # in prose
+        'Notes\n\n"1 upheld decision"\n',  # on a line of its own, in quotation marks
+        "A line of the 2020 letter reads \u201cupheld decision\u201d, its number lost.\n",
+    ],
+    ids=["in-prose", "quoted-line", "curly-quotes"],
+)
+def test_a_statement_quoted_in_notes_is_no_attempt_at_a_letter(tmp_path, text):
+    notes = tmp_path / "notes.md"
+    notes.write_text(text, encoding="utf-8")
+    run_ = run_check([notes], CheckOptions(skip_non_letters=True, isolated=True))
+    assert list(run_.results) == []
+    assert [n.endswith("skipped") for n in run_.notices] == [True]
+    assert run_.exit_status == 0
+
+
+def test_this_projects_readme_which_quotes_findings_is_skipped():
+    """The README quotes a report (its messages hold a letter's lines in quotation marks)."""
+    run_ = run_check([ROOT / "README.md"], CheckOptions(skip_non_letters=True, isolated=True))
+    assert list(run_.results) == [] and run_.exit_status == 0
 
 
 def test_a_half_letter_still_gets_its_structural_findings(tmp_path):
