@@ -22,6 +22,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from _args import positive  # (this folder's: the scripts run from it)
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -33,7 +35,7 @@ from tests.docx_letters import letter_docx  # noqa: E402
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("-n", "--count", type=int, default=350, help="how many DOCX files")
+    parser.add_argument("-n", "--count", type=positive, default=350, help="how many DOCX files")
     parser.add_argument("--keep", type=Path, help="write the files here (kept)")
     args = parser.parse_args(argv)
     folder = args.keep or Path(tempfile.mkdtemp(prefix="lgo-docx-bench-"))

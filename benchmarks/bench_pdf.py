@@ -29,6 +29,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from _args import positive  # (this folder's: the scripts run from it)
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -167,7 +169,7 @@ def time_pypdf(datas: list[bytes]) -> float | None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("-n", "--count", type=int, default=350, help="how many PDFs")
+    parser.add_argument("-n", "--count", type=positive, default=350, help="how many PDFs")
     parser.add_argument(
         "--keep", type=Path, help="write the PDFs here (kept) instead of a temp dir"
     )

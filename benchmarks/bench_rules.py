@@ -19,11 +19,13 @@ import gc
 import time
 from pathlib import Path
 
+from _args import positive  # (this folder's: the scripts run from it)
+
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("folder", type=Path)
-    parser.add_argument("--passes", type=int, default=5)
+    parser.add_argument("--passes", type=positive, default=5)
     parser.add_argument("--limit", type=int, default=0, help="at most this many letters")
     parser.add_argument("--dump", type=Path, help="write every letter's findings and outcomes")
     args = parser.parse_args()

@@ -73,7 +73,10 @@ def write_batches(out_dir: Path, count: int, seed: int, encoding: str | None = N
 
 
 def _count(text: str) -> int:
-    count = int(text)
+    try:
+        count = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r}: not a whole number of letters") from None
     if count < 0:
         raise argparse.ArgumentTypeError(f"{count} letters: give 0 or more")
     return count
@@ -126,24 +129,45 @@ def main(argv: list[str] | None = None) -> int:
     problem = _not_writable(args.out_dir)
     if problem is not None:
         parser.error(problem)
-    if args.batches:
-        return write_batches(args.out_dir, args.count, args.seed, args.encoding)
-    args.out_dir.mkdir(parents=True, exist_ok=True)
-    rng = random.Random(args.seed)
-    width = len(str(max(args.count, 1)))
+    created = not args.out_dir.exists()
+    try:
+        if args.batches:
+            return write_batches(args.out_dir, args.count, args.seed, args.encoding)
+        return write_mixed(args.out_dir, args.count, args.seed, args.encoding)
+    except UnicodeEncodeError as error:
+        # (the folder was new or empty: every letter in it is this run's, taken back)
+        for written in args.out_dir.glob("letter-*.txt"):
+            written.unlink()
+        if created:
+            args.out_dir.rmdir()
+        char = error.object[error.start : error.start + 1]
+        parser.error(
+            f"{args.encoding} cannot write the letters ({char!r}, U+{ord(char):04X}, is not in "
+            "it): give an encoding of all Unicode (utf-8, utf-16) or a Windows code page "
+            "(cp1252); nothing was written"
+        )
+
+
+def write_mixed(out_dir: Path, count: int, seed: int, encoding: str | None = None) -> int:
+    """``count`` letters of random councils, figures and years, each in a random style (in
+    ``encoding`` if given). Raises UnicodeEncodeError for an encoding a letter's characters
+    are not in."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    rng = random.Random(seed)
+    width = len(str(max(count, 1)))
     started = time.perf_counter()
     total = 0
-    for index in range(1, args.count + 1):
+    for index in range(1, count + 1):
         facts, style = random_letter_facts(rng), random_style(rng)
-        if args.encoding is not None:  # (the same letters, in that encoding)
-            style = dataclasses.replace(style, encoding=args.encoding)
+        if encoding is not None:  # (the same letters, in that encoding)
+            style = dataclasses.replace(style, encoding=encoding)
         data = render(facts, style)
-        (args.out_dir / f"letter-{index:0{width}d}.txt").write_bytes(data)
+        (out_dir / f"letter-{index:0{width}d}.txt").write_bytes(data)
         total += len(data)
     elapsed = time.perf_counter() - started
     print(
-        f"wrote {args.count:,} letter{'s' * (args.count != 1)} ({total / 1e6:.1f} MB) to {args.out_dir} "
-        f"in {elapsed:.1f} s (seed {args.seed})",
+        f"wrote {count:,} letter{'s' * (count != 1)} ({total / 1e6:.1f} MB) to {out_dir} "
+        f"in {elapsed:.1f} s (seed {seed})",
         file=sys.stderr,
     )
     return 0

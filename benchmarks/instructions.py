@@ -27,6 +27,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from _args import positive  # (this folder's: the scripts run from it)
+
 _LOOP = """
 import sys
 from lgo_audit.check import _Job, _check_task
@@ -65,16 +67,10 @@ def instructions(files: list[str], mode: str) -> int:
     return int(found.group(1).replace(",", ""))
 
 
-def _positive(text: str) -> int:
-    if not (text.isascii() and text.isdigit()) or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"{text}: not a whole number of at least 1")
-    return int(text)
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("folder", type=Path, help="a folder of letters (.txt)")
-    parser.add_argument("--every", type=_positive, default=40, help="check every Nth letter (40)")
+    parser.add_argument("--every", type=positive, default=40, help="check every Nth letter (40)")
     args = parser.parse_args(argv)
     if not args.folder.is_dir():
         parser.error(f"{args.folder}: not a folder")

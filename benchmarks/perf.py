@@ -46,6 +46,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from _args import positive  # (this folder's: the scripts run from it)
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
@@ -316,7 +318,7 @@ def main(argv: list[str] | None = None) -> int:
         help="path of the floor script (floor.py DIR); else $LGO_AUDIT_FLOOR, else "
         "../shared/bench/floor.py beside this checkout if there (absent in a user's clone)",
     )
-    parser.add_argument("-n", type=int, default=10_000, help="letters (default 10,000)")
+    parser.add_argument("-n", type=positive, default=10_000, help="letters (default 10,000)")
     parser.add_argument(
         "--corpus",
         type=Path,
@@ -324,7 +326,7 @@ def main(argv: list[str] | None = None) -> int:
         "generated corpus (-n is then its number of files; the memory growth row compares it "
         "with a copy of its first tenth, by name)",
     )
-    parser.add_argument("--runs", type=int, default=3, help="runs of each, median (default 3)")
+    parser.add_argument("--runs", type=positive, default=3, help="runs of each, median (default 3)")
     parser.add_argument(
         "--quick", action="store_true", help="1,000 letters, 5 and 10 MB files, one run each"
     )

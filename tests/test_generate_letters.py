@@ -38,7 +38,11 @@ def test_the_same_seed_writes_the_same_letters_in_another_encoding(tmp_path):
 
 @pytest.mark.parametrize(
     ("args", "message"),
-    [(["-n", "-5"], "give 0 or more"), (["--encoding", "bogus"], "unknown encoding 'bogus'")],
+    [
+        (["-n", "-5"], "give 0 or more"),
+        (["-n", "abc"], "'abc': not a whole number of letters"),
+        (["--encoding", "bogus"], "unknown encoding 'bogus'"),
+    ],
 )
 def test_a_bad_argument_is_a_usage_error_not_a_traceback(tmp_path, capsys, args, message):
     with pytest.raises(SystemExit) as stopped:
@@ -65,3 +69,23 @@ def test_an_empty_folder_is_written_to(tmp_path):
     out.mkdir()
     assert generate_letters.main([str(out), "-n", "3"]) == 0
     assert len(list(out.iterdir())) == 3
+
+
+@pytest.mark.parametrize("batches", [False, True], ids=["random", "batches"])
+@pytest.mark.parametrize("existing", [False, True], ids=["new folder", "empty folder"])
+def test_an_encoding_the_letters_characters_are_not_in_writes_nothing(
+    tmp_path, capsys, batches, existing
+):
+    """ASCII has no non-breaking space: one usage line naming the character, and the folder as
+    it was (a new one not left behind), not a traceback and a folder of some letters."""
+    out = tmp_path / "out"
+    if existing:
+        out.mkdir()
+    with pytest.raises(SystemExit) as stopped:
+        generate_letters.main(
+            [str(out), "-n", "30", "--encoding", "ascii", *(["--batches"] if batches else [])]
+        )
+    assert stopped.value.code == 2
+    err = capsys.readouterr().err
+    assert "ascii cannot write the letters" in err and "U+" in err and "Traceback" not in err
+    assert (list(out.iterdir()) == []) if existing else not out.exists()
