@@ -637,6 +637,7 @@ def judge_batch(
                     (i, _bound(batch.env(i), binding)) for i in indexes
                 ]
                 if renditions:
+                    members = _by_path(batch, members)
                     judged.update(i for i, _ in members[1:])
                     failed.update(
                         _against_first(
@@ -775,10 +776,19 @@ def _against_first(
     binding: Binding | None,
     label: str,
 ) -> set[int]:
-    """Each later member (by path) of a group against the first: a value both state
-    differently is a finding on the later one that points at the first's."""
-    ordered = sorted(members, key=lambda m: batch.paths[m[0]])
+    """Each later member of a group, ordered :func:`_by_path`, against the first: a value
+    both state differently is a finding on the later one that points at the first's."""
+    ordered = _by_path(batch, members)
     return _compare_with(rule, batch, judgement, ordered[1:], ordered[:1], binding, label)
+
+
+def _by_path(batch: Batch, members: list[tuple[int, expr.Env]]) -> list[tuple[int, expr.Env]]:
+    """``members`` (letters by their number in ``batch``) in the order of their paths made
+    absolute (not resolved): the same order however each path was typed (``./x`` and
+    ``/home/me/y``), and the same whatever order the files were given in."""
+    if len(members) < 2:
+        return members
+    return sorted(members, key=lambda m: os.path.abspath(batch.paths[m[0]]))
 
 
 def _kind(batch: Batch, letter: int) -> str:
@@ -858,7 +868,7 @@ def _unique(
     label: str,
     binding: Binding | None,
 ) -> set[int]:
-    ordered = sorted(members, key=lambda m: batch.paths[m[0]])
+    ordered = _by_path(batch, members)
     first = batch.short_name(batch.paths[ordered[0][0]])
     failed = set()
     deferred = _Deferred(

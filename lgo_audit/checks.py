@@ -223,8 +223,9 @@ MESSAGE_NAMES: Mapping[str, Mapping[str, str]] = MappingProxyType(
             "disagreeing": "the file names of the letters that differ (at most eight, then a "
             "count), each with as many of its folders as tell it from the batch's other files "
             "of that name (`2025/bury.txt`)",
-            "first": "for `unique` rules: the file name of the group's first letter (by path), "
-            "named as in `disagreeing`",
+            "first": "for `unique` rules: the file name of the group's first letter (by path "
+            "made absolute, however it was typed: `./x` and `/home/me/y` compare as "
+            "`/home/me/x` and `/home/me/y`), named as in `disagreeing`",
             "letter_value": "for the page-differs-from-letter check: the letter's value; for "
             "renditions-differ, the first rendition's",
             "letter": "for the page-differs-from-letter check: the letter's file name (named "

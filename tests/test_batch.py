@@ -157,6 +157,26 @@ def test_a_duplicate_letter_is_reported_on_the_second(tmp_path, batch):
     assert duplicate["message"].endswith("(the first is letter-004.txt)")  # (not its path)
 
 
+@pytest.mark.parametrize("order", ["x first", "y first"])
+def test_the_first_of_a_duplicate_is_the_first_by_path_however_the_paths_are_typed(
+    tmp_path, batch, monkeypatch, order
+):
+    """One folder typed relative (./x), the other absolute (/tmp/.../y): the letter in x is
+    the first, in whichever order they are given (an absolute path's "/" once sorted it
+    before any relative one)."""
+    for name in ("x", "y"):
+        batch.write(tmp_path / name)
+    monkeypatch.chdir(tmp_path)
+    typed = ["./x", str(tmp_path / "y")]
+    found = findings(check(*(typed if order == "x first" else typed[::-1]), "--select", "LGO502"))
+    duplicates = [f for f in found if f["code"] == "LGO502"]
+    assert len(duplicates) == SIZE
+    assert all(Path(f["path"]).parent.name == "y" for f in duplicates)
+    assert all(
+        f["message"].endswith(f"(the first is x/{Path(f['path']).name})") for f in duplicates
+    )
+
+
 def test_batch_rules_need_more_than_one_letter(tmp_path, batch):
     batch.write(tmp_path / "letters")
     one = tmp_path / "letters" / "letter-000.txt"
