@@ -579,6 +579,8 @@ def collect_paths(
                 found = list(_walk(path, patterns, excluded))
             elif path.exists() or path.is_symlink():
                 found = [str(path)]
+            elif str(given) == "-":  # (as many tools read standard input: not this one)
+                found = [("-", "no such file (standard input is not read: name the files)")]
             else:
                 found = [(_shown(given), "no such file or directory")]
         except OSError as error:  # a folder on the way that cannot be searched

@@ -135,7 +135,8 @@ MaxFileSizeOption = Annotated[
     int | None,
     typer.Option(
         help="Largest file accepted, in bytes; for a PDF or DOCX, the most text read from it "
-        f"(the file may have up to 50,000,000 bytes).  [default: {DEFAULT_MAX_BYTES}]"
+        f"(the file may have up to 50,000,000 bytes).  [default: {DEFAULT_MAX_BYTES}, or the "
+        "configuration's max-file-size]"
     ),
 ]
 
