@@ -29,12 +29,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from _args import positive  # (this folder's: the scripts run from it)
+from _args import positive, require  # (this folder's: the scripts run from it)
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-
-from tests.pdf_letters import letter_pdf  # noqa: E402
 
 YEARS = range(2020, 2026)
 COUNCIL = "Stockport Metropolitan Borough Council"
@@ -61,6 +59,8 @@ def letter_texts(count: int) -> list[tuple[str, str]]:
 
 
 def write_pdfs(out: Path, count: int) -> list[Path]:
+    from tests.pdf_letters import letter_pdf  # (fpdf2: a test extra, asked for by main)
+
     with open(ROOT / "data" / "authorities.csv", encoding="utf-8") as handle:
         councils = [own_name(row) for row in csv.DictReader(handle)]
     bases = {year: (ROOT / "rules" / "base" / f"{year}.txt").read_text("utf-8") for year in YEARS}
@@ -174,6 +174,7 @@ def main(argv: list[str] | None = None) -> int:
         "--keep", type=Path, help="write the PDFs here (kept) instead of a temp dir"
     )
     args = parser.parse_args(argv)
+    require("fpdf", "bench_pdf.py")
     folder = args.keep or Path(tempfile.mkdtemp(prefix="lgo-pdf-bench-"))
     folder.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()

@@ -142,7 +142,8 @@ def schema_message(error: Any, subject: str = "value") -> str:
         return f"more than {bound:,} items ({len(instance):,})"
     if kind == "minItems" and isinstance(instance, list):
         return f"fewer than {bound:,} items ({len(instance):,})"
-    shown = _short().repr(instance)
+    # (as the TOML or JSON file spells it: true, not Python's True)
+    shown = str(instance).lower() if isinstance(instance, bool) else _short().repr(instance)
     if kind == "type":
         expected = " or ".join(bound) if isinstance(bound, list) else bound
         return f"{shown} is not of type {expected}"

@@ -37,3 +37,18 @@ def test_a_count_below_one_is_a_usage_error_naming_the_option(script, args, opti
     assert f"error: argument {option}: " in done.stderr
     assert "give a whole number of at least 1" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_a_missing_test_extra_is_one_line_naming_it(capsys):
+    sys.path.insert(0, str(BENCHMARKS))
+    try:
+        import _args
+    finally:
+        sys.path.remove(str(BENCHMARKS))
+    with pytest.raises(SystemExit) as stopped:
+        _args.require("no_such_module_for_lgo_audit", "bench_pdf.py")
+    assert stopped.value.code == 2
+    assert capsys.readouterr().err == (
+        "bench_pdf.py: needs no_such_module_for_lgo_audit, one of the test extras: "
+        "pip install -e '.[test]'\n"
+    )

@@ -404,6 +404,13 @@ def test_a_configuration_value_is_described_not_pasted_whole(tmp_path):
     assert len(line) < 200 + len(str(config))
 
 
+@pytest.mark.parametrize(("value", "said"), [("true", "true"), ("false", "false")])
+def test_a_boolean_in_a_configuration_is_said_as_toml_spells_it(tmp_path, value, said):
+    (tmp_path / "lgo-audit.toml").write_text(f"max-file-size = {value}\n", encoding="utf-8")
+    line = one_line_error(run("config", tmp_path))
+    assert f"key 'max-file-size': {said} is not of type integer" in line
+
+
 # --- --help: every choice and default ----------------------------------------------------------
 
 
