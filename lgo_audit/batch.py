@@ -776,10 +776,10 @@ def _against_first(
     binding: Binding | None,
     label: str,
 ) -> set[int]:
-    """Each later member of a group, ordered :func:`_by_path`, against the first: a value
-    both state differently is a finding on the later one that points at the first's."""
-    ordered = _by_path(batch, members)
-    return _compare_with(rule, batch, judgement, ordered[1:], ordered[:1], binding, label)
+    """Each later member of a group (``members``, ordered :func:`_by_path` by the caller)
+    against the first: a value both state differently is a finding on the later one that
+    points at the first's."""
+    return _compare_with(rule, batch, judgement, members[1:], members[:1], binding, label)
 
 
 def _by_path(batch: Batch, members: list[tuple[int, expr.Env]]) -> list[tuple[int, expr.Env]]:
