@@ -17,10 +17,10 @@ from __future__ import annotations
 
 import datetime
 import operator
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 from enum import Enum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 import re2
 
@@ -104,12 +104,25 @@ def _judge_cases(
     of its own, naming the entry: its other cases are judged all the same). A failure's
     message and fix are made through an Env, as there."""
     absent = {key for key in guard_keys if values[key] is None}
-    for index, step, guards, when, assertion, binding in cases:
+    for index, step, guards, when, assertion, binding, verdicts in cases:
         if guards and not absent.isdisjoint(guards):
             continue  # a guard of the when fails: the when is not true
+        key: Any = _UNKNOWN
+        if verdicts is not None:
+            key = verdicts.key(values)
+            try:
+                known = verdicts.kept.get(key, _UNKNOWN)
+            except TypeError:  # a value that cannot be a key: not remembered
+                key = known = _UNKNOWN
+            if known is not _UNKNOWN:
+                if known is True and results[index] is step.not_applicable:
+                    results[index] = step.passed
+                continue  # (true, null, or its when not true: nothing more to do)
         try:
             try:
                 if when is not None and when(values) is not True:
+                    if key is not _UNKNOWN:
+                        _remember(verdicts, key, _NOT_TRUE)
                     continue
                 verdict = assertion(values)
             except expr.ExprEvalError:
@@ -118,10 +131,10 @@ def _judge_cases(
                 from lgo_audit.expr.direct import unexpected
 
                 raise unexpected(exc) from exc
-            if verdict is None:
-                continue
-            if verdict is True:
-                if results[index] is step.not_applicable:
+            if verdict is None or verdict is True:
+                if key is not _UNKNOWN:
+                    _remember(verdicts, key, verdict)
+                if verdict is True and results[index] is step.not_applicable:
                     results[index] = step.passed
                 continue
             rule = step.rule
@@ -137,6 +150,14 @@ def _judge_cases(
         findings.append(_finding(parsed, rule, message, primary, related, fix))
         if results[index] is not step.error:  # (an entry that could not be evaluated wins)
             results[index] = step.failed
+
+
+def _remember(verdicts: _Verdicts | None, key: Any, verdict: object) -> None:
+    assert verdicts is not None
+    kept = verdicts.kept
+    if len(kept) >= _VERDICTS_KEPT:
+        kept.clear()
+    kept[key] = verdict
 
 
 # --- the plan: what each rule does for letters of one template year and kind ----------------
@@ -171,12 +192,45 @@ class _Step:
         self.error = RuleResult(rule.code, Outcome.ERROR)
 
 
-_Case = tuple[int, _Step, tuple[str, ...], "DirectFn | None", "DirectFn", Binding | None]
+_Case = tuple[
+    int, _Step, tuple[str, ...], "DirectFn | None", "DirectFn", Binding | None, "_Verdicts | None"
+]
 """One ``each`` entry of a fact rule (or the rule itself), compiled over a letter's values: the
 index of the rule's outcome, its step, the guards of its ``when`` (keys whose values must not
-be None), the rest of its ``when`` (None: true), its ``assert``, and the entry's local names."""
+be None), the rest of its ``when`` (None: true), its ``assert``, the entry's local names, and
+the verdicts it has given, by the values it read (None: not remembered)."""
 
-_RuleCase = tuple[tuple[str, ...], "DirectFn | None", "DirectFn", Binding | None]
+_RuleCase = tuple[
+    tuple[str, ...], "DirectFn | None", "DirectFn", Binding | None, tuple[str, ...] | None
+]
+"""A case as a rule compiles it: guards, ``when``, ``assert``, local names, and the keys of the
+values it reads when its verdict may be remembered by them (:class:`_Verdicts`), else None."""
+
+_EXACT_KINDS: Final = frozenset({"integer", "string", "date"})
+"""The kinds of fact whose values are equal only when every expression gives them the same
+result: not a stated percentage or rate (59 and 59.0 are equal, but not stated with the same
+places)."""
+
+
+class _Verdicts:
+    """The verdicts one case has given in this process, by the values it read: the letters of
+    a batch state the same periods, dates, years and names again and again, and a case that
+    reads only such values (no stated percentage or rate, whose equal values may differ in
+    their places: see :data:`_EXACT_KINDS`) gives the same verdict for the same values (the
+    closures are pure). Only a verdict that ends the case is kept (its ``when`` not true, its
+    ``assert`` true or null), never a failure or an error, which are worked out again; at
+    most :data:`_VERDICTS_KEPT`, then begun again."""
+
+    __slots__ = ("kept", "key")
+
+    def __init__(self, keys: tuple[str, ...]) -> None:
+        self.key: Callable[[Values], Any] = operator.itemgetter(*keys)
+        self.kept: dict[Any, object] = {}
+
+
+_VERDICTS_KEPT = 1024
+_NOT_TRUE: Final = object()  # a remembered verdict: the case's ``when`` was not true
+_UNKNOWN: Final = object()  # no remembered verdict
 _Direct = tuple[tuple[_RuleCase, ...], frozenset[str], frozenset[str], dict[str, expr.Value]]
 """A fact rule compiled over a letter's values: its cases, the facts and raw texts they read,
 and their constants."""
@@ -316,7 +370,10 @@ def _make_plan(
                 names |= rule_names
                 raws |= rule_raws
                 constants.update(rule_constants)
-                cases.extend((len(steps), step, *case) for case in rule_cases)
+                cases.extend(
+                    (len(steps), step, *case[:4], None if case[4] is None else _Verdicts(case[4]))
+                    for case in rule_cases
+                )
             steps.append(step)
     return _Plan(rules, steps, cases, names, raws, constants)
 
@@ -368,22 +425,42 @@ def _compile_direct(rule: Rule) -> _Direct | None:
         local_nodes = {} if binding is None else binding.nodes
         guards: tuple[str, ...] = ()
         when: DirectFn | None = None
+        reads: set[str] = set()  # this case's
+        read_raws: set[str] = set()
         if rule.when_node is not None:
             condition = compile_condition(rule.when_node, local_names, local_nodes)
             guards = condition.guards
-            names |= condition.reads
-            raws |= condition.raws
+            reads |= condition.reads
+            read_raws |= condition.raws
             if condition.rest is not None:
                 when = condition.rest.fn
-                names |= condition.rest.reads
-                raws |= condition.rest.raws
+                reads |= condition.rest.reads
+                read_raws |= condition.rest.raws
                 constants.update(condition.rest.constants)
         assertion = compile_direct(rule.assert_node, local_names, local_nodes)
-        names |= assertion.reads
-        raws |= assertion.raws
+        reads |= assertion.reads
+        read_raws |= assertion.raws
         constants.update(assertion.constants)
-        cases.append((guards, when, assertion.fn, binding))
+        names |= reads
+        raws |= read_raws
+        cases.append((guards, when, assertion.fn, binding, _verdict_keys(reads, read_raws)))
     return tuple(cases), frozenset(names), frozenset(raws), constants
+
+
+def _verdict_keys(reads: set[str], raws: set[str]) -> tuple[str, ...] | None:
+    """The keys of the values a case reads, when its verdict may be remembered by them (see
+    :class:`_Verdicts`): every fact it reads of an exact kind, or a section's presence (a
+    boolean), and any raw text; else None (and None for a case that reads nothing: a
+    constant verdict costs nothing to work out)."""
+    from lgo_audit.expr.direct import raw_key
+    from lgo_audit.vocabulary import FACT_KINDS
+
+    if not reads and not raws:
+        return None
+    for name in reads:
+        if name not in SECTION_NAMES and FACT_KINDS.get(name) not in _EXACT_KINDS:
+            return None
+    return (*sorted(reads), *(raw_key(name) for name in sorted(raws)))
 
 
 def _letter_values(parsed: ParsedLetter, plan: _Plan, sections: set[str]) -> Values | None:

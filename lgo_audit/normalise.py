@@ -632,12 +632,23 @@ class _Normaliser:
         elif first == "\n" and self.last == " ":
             self._retract()
         if "  " in stretch:
-            for run in _DOUBLE_SPACES.finditer(self.src, a, b):
-                self._add(self.src[a : run.start() + 1], a, -1)
+            # each run of spaces kept as its first: what _add does with each piece up to it
+            # (copied from ``a``), here, with the output's state in locals
+            src, parts, n, cont = self.src, self.parts, self.n, self.cont
+            for run in _DOUBLE_SPACES.finditer(src, a, b):
+                end = run.start() + 1
+                if a != cont:  # not a continuation of the previous copied stretch
+                    self.ns.append(n)
+                    self.os.append(a)
+                    self.ol.append(-1)
+                parts.append(src[a:end])
+                n += end - a
+                cont = end
                 a = run.end()
+            self.n, self.cont, self.last = n, cont, " "
             if a >= b:
                 return
-            stretch = self.src[a:b]
+            stretch = src[a:b]
         # (what _add does with a copied stretch, here: most of the text comes this way)
         n = self.n
         if a != self.cont:

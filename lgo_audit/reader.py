@@ -356,7 +356,15 @@ def decode(data: bytes, path: str, *, max_chars: int = DEFAULT_MAX_BYTES) -> Sou
         else:
             text, encoding, notes, fallback_at = _decode_without_bom(body, path)
     return _text_source(
-        text, path, encoding, bom, notes, sha256(data).hexdigest(), len(data), fallback_at
+        text,
+        path,
+        encoding,
+        bom,
+        notes,
+        sha256(data).hexdigest(),
+        len(data),
+        fallback_at,
+        utf8=body if encoding.startswith("utf-8") else None,
     )
 
 
@@ -369,12 +377,15 @@ def _text_source(
     sha256: str,
     size: int,
     fallback_at: int | None,
+    *,
+    utf8: bytes | None = None,
 ) -> SourceFile:
     """The :class:`SourceFile` of a decoded text file, once it is known not to be empty or
-    binary (:class:`InputError` otherwise); a statistics page's HTML turned into its text."""
+    binary (:class:`InputError` otherwise); a statistics page's HTML turned into its text.
+    ``utf8``: the text's UTF-8 bytes, when the file holds them (read as UTF-8)."""
     if _BLANK.fullmatch(text):
         raise InputError(path, "is empty (only whitespace)")
-    _check_controls(text, path)
+    _check_controls(text, path, utf8)
     rendered_from = None
     if is_html_path(path):
         text, rendered_from = html_to_text(text, path), "html"
@@ -479,13 +490,19 @@ def _decode_without_bom(body: bytes, path: str) -> tuple[str, str, tuple[str, ..
     return text, "cp1252", (f"not valid UTF-8 ({not_utf8}); decoded as Windows-1252",), at
 
 
-def _check_controls(text: str, path: str) -> None:
-    # Counted in the text's UTF-8 bytes, at C speed (a regex search costs ~10 ns a character):
-    # a C0 control is one byte there, and every other character's bytes are 0x80 or above.
+def _check_controls(text: str, path: str, utf8: bytes | None = None) -> None:
+    # Counted in the text's UTF-8 bytes (``utf8`` when the file holds them, else encoded a
+    # piece at a time), at C speed (a regex search costs ~10 ns a character): a C0 control
+    # is one byte there, and every other character's bytes are 0x80 or above.
     count = 0
-    for start in range(0, len(text), _CONTROL_PIECE):
-        data = text[start : start + _CONTROL_PIECE].encode("utf-8", "surrogatepass")
-        count += len(data) - len(data.translate(None, _STRAY_CONTROL_BYTES))
+    if utf8 is not None:
+        for start in range(0, len(utf8), _CONTROL_PIECE):
+            data = utf8[start : start + _CONTROL_PIECE]
+            count += len(data) - len(data.translate(None, _STRAY_CONTROL_BYTES))
+    else:
+        for start in range(0, len(text), _CONTROL_PIECE):
+            data = text[start : start + _CONTROL_PIECE].encode("utf-8", "surrogatepass")
+            count += len(data) - len(data.translate(None, _STRAY_CONTROL_BYTES))
     if count > _BINARY_CONTROL_SHARE * len(text):
         raise InputError(
             path,

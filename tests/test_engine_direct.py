@@ -107,6 +107,41 @@ def test_a_rule_list_changed_in_place_is_planned_anew():
     assert [f.severity for f in found if f.code == "LGO402"] == [Severity.WARNING]
 
 
+# --- remembered verdicts: one case, the same values, the same verdict ------------------------
+
+
+def _verdict_keys_of(code):
+    rule = next(r for r in LETTER_RULES if r.code == code)
+    cases, *_ = engine._compile_direct(rule)
+    return [case[4] for case in cases]
+
+
+def test_a_case_that_reads_a_stated_percentage_never_has_its_verdict_remembered():
+    # 59 and 59.0 are equal values, but not stated with the same places (LGO101 reads
+    # upheld.percent): a verdict kept for one would be given for the other
+    assert _verdict_keys_of("LGO101") == [None] * len(_verdict_keys_of("LGO101"))
+
+
+def test_a_case_that_reads_dates_has_its_verdict_remembered_by_every_date_it_reads():
+    keys = _verdict_keys_of("LGO203")  # each period date against the one most give
+    assert all(k is not None for k in keys)
+    assert all({"upheld.period.end", "year_ending", "remedy.period.start"} <= set(k) for k in keys)
+
+
+def test_a_remembered_verdict_is_given_only_to_the_values_it_was_worked_out_for(monkeypatch):
+    rule = next(r for r in LETTER_RULES if r.code == "LGO203")
+    valid = next(e for e in rule.examples if e["kind"] == "valid")
+    invalid = next(e for e in rule.examples if e["kind"] == "invalid")
+    letters = [checked_letter(build_example(e)[0], "letter.txt")[0] for e in (valid, invalid)]
+    compiled_plan(letters[0], RULES)
+    # by turns, each judged as it is alone (through an env, where nothing is remembered)
+    for parsed in (*letters, *letters, letters[0]):
+        judged = engine.run_rules(parsed, RULES)
+        assert judged == judged_through_an_env(parsed, RULES, monkeypatch)
+    assert [f.code for f in engine.run_rules(letters[1], RULES)[0]].count("LGO203") == 1
+    assert "LGO203" not in [f.code for f in engine.run_rules(letters[0], RULES)[0]]
+
+
 # --- expressions: compile_direct gives compile_expr's value or error --------------------------
 
 _LOCAL = ("it", "n")  # "it" stands for the fact "a"; "n" for an expression
