@@ -82,7 +82,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from itertools import accumulate, count
 from operator import add
-from typing import Final
+from typing import Any, Final
 
 from lgo_audit.span import LineIndex, Span
 
@@ -113,6 +113,10 @@ class Link:
     target: str
     start: int
     end: int
+
+    def __reduce__(self) -> tuple[type[Link], tuple[str, str, int, int]]:
+        # (made again by its fields: compiled, a frozen class's fields cannot be set again)
+        return Link, (self.text, self.target, self.start, self.end)
 
 
 class NormalisedText:
@@ -145,6 +149,12 @@ class NormalisedText:
 
     def __repr__(self) -> str:
         return f"NormalisedText({self.text!r}, links={len(self.links)})"
+
+    def __reduce__(self) -> tuple[type[NormalisedText], tuple[Any, ...]]:
+        # (made again from what it was made with: the compiled class has no instance dict
+        # for pickle to fill)
+        segments = (self._ns, self._os, self._ol)
+        return NormalisedText, (self.text, self.original, self.links, segments, self._crlf)
 
     def original_offset(self, offset: int) -> int:
         """The offset in :attr:`original` of the character normalised ``offset`` came from.

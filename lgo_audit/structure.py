@@ -388,6 +388,7 @@ def _missing_statements(seen: dict[str, _Seen], profile: Profile, text: str) -> 
 
 
 _TAIL_CHECKS = frozenset({"malformed-statement", "unexpected-text"})
+_TAIL_OR_DUPLICATE = _TAIL_CHECKS | {"duplicate-section"}
 
 
 def _cut_short(
@@ -408,7 +409,7 @@ def _cut_short(
     if ends[-2] >= 0 and "\n" not in text[cut:].rstrip():  # on the text's last line
         before = ends[-2]
         if any(
-            i.start >= before and i.check in (*_TAIL_CHECKS, "duplicate-section") for i in issues
+            i.start >= before and i.check in _TAIL_OR_DUPLICATE for i in issues
         ):
             cut = before
             issues = [i for i in issues if not (i.check == "duplicate-section" and i.start >= cut)]
