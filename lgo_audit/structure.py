@@ -408,9 +408,7 @@ def _cut_short(
     # reads as a count line): it belongs to the cut-off text.
     if ends[-2] >= 0 and "\n" not in text[cut:].rstrip():  # on the text's last line
         before = ends[-2]
-        if any(
-            i.start >= before and i.check in _TAIL_OR_DUPLICATE for i in issues
-        ):
+        if any(i.start >= before and i.check in _TAIL_OR_DUPLICATE for i in issues):
             cut = before
             issues = [i for i in issues if not (i.check == "duplicate-section" and i.start >= cut)]
     present = set(seen)
