@@ -309,6 +309,27 @@ def big_rows(table, lgo, sizes, runs, tmp) -> None:
 ONE_LINE_SIZES = (2_400_000, 4_800_000)  # bytes: both within the default 5 MB size limit
 
 
+def built(command: str) -> str:
+    """ ", compiled" or ", uncompiled": whether the lgo-audit at ``command`` runs the checking
+    path compiled with mypyc (installed from a wheel that compiled it: hatch_build.py) or as
+    Python source (an editable install); "" when its interpreter cannot be asked."""
+    try:
+        with open(shutil.which(command) or command, "rb") as script:
+            first = script.readline().decode("utf-8", "replace").strip()
+        if not first.startswith("#!"):
+            return ""
+        asked = subprocess.run(
+            [*first[2:].split(), "-I", "-c", "import lgo_audit.engine as e; print(e.__file__)"],
+            capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    where = asked.stdout.strip()
+    if asked.returncode != 0 or not where:
+        return ""
+    return ", compiled" if where.endswith((".so", ".pyd")) else ", uncompiled"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -354,8 +375,9 @@ def main(argv: list[str] | None = None) -> int:
     head = subprocess.run(
         ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True
     ).stdout.strip()
-    print(f"lgo-audit {' '.join(lgo)} at {head or 'unknown commit'}; {os.cpu_count()} cores; "
-          f"floor: {floor or 'none (rows against it skipped)'}; medians of {runs}")  # fmt: skip
+    print(f"lgo-audit {' '.join(lgo)} at {head or 'unknown commit'}{built(lgo[0])}; "
+          f"{os.cpu_count()} cores; floor: {floor or 'none (rows against it skipped)'}; "
+          f"medians of {runs}")  # fmt: skip
     if os.environ.get("PYTHONDONTWRITEBYTECODE"):
         print("note: PYTHONDONTWRITEBYTECODE is set: the uncounted first run writes lgo-audit's "
               ".pyc (an installed copy has them from installation; an editable one would "
