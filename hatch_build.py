@@ -9,8 +9,10 @@ it, without the interpreter's dispatch: about 14% fewer instructions a letter
 
 Nothing depends on it: an editable install (``pip install -e .``, development and the test
 suite) is never compiled, so that an edited module is the module that runs; and a build that
-cannot compile (no C compiler, a type error, ``LGO_AUDIT_PURE`` set to anything but the
-empty string) says so in one line and gives the pure-Python wheel, which behaves the same.
+cannot compile (no C compiler, a type error) or is told not to (``LGO_AUDIT_PURE`` set to
+``1``, ``true``, ``yes`` or ``on``, in any case) says so in one line and gives the pure-Python
+wheel, which behaves the same. Compiling leaves nothing in the source tree: mypy's cache and
+the C sources are in a temporary folder, removed when the wheel is built.
 """
 
 from __future__ import annotations
@@ -47,6 +49,10 @@ ignore_missing_imports = True
 """
 
 
+_TRUE = frozenset({"1", "true", "yes", "on"})
+_FALSE = frozenset({"", "0", "false", "no", "off"})
+
+
 class CompileHook(BuildHookInterface):  # type: ignore[misc]
     PLUGIN_NAME = "custom"
 
@@ -54,9 +60,15 @@ class CompileHook(BuildHookInterface):  # type: ignore[misc]
         self._folder: str | None = None
         if self.target_name != "wheel" or version == "editable":
             return
-        if os.environ.get("LGO_AUDIT_PURE"):
-            self.app.display_info("lgo-audit: LGO_AUDIT_PURE is set: not compiled")
+        pure = os.environ.get("LGO_AUDIT_PURE", "").strip().lower()
+        if pure in _TRUE:
+            self.app.display_info(f"lgo-audit: LGO_AUDIT_PURE={pure}: not compiled")
             return
+        if pure not in _FALSE:
+            self.app.display_warning(
+                f"lgo-audit: LGO_AUDIT_PURE={pure!r} is neither true (1, true, yes, on) nor "
+                "false (0, false, no, off, empty): read as false, compiled"
+            )
         folder = self._folder = tempfile.mkdtemp(prefix="lgo-audit-mypyc-")
         try:
             built = _compile(Path(self.root), Path(folder))
@@ -92,7 +104,7 @@ def _compile(root: Path, folder: Path) -> list[tuple[Path, str]]:
     os.chdir(root)  # (mypyc names each module by its path from here)
     try:
         extensions = mypycify(
-            ["--config-file", str(settings), *COMPILED],
+            ["--config-file", str(settings), "--cache-dir", str(folder / "mypy"), *COMPILED],
             opt_level="3",
             target_dir=str(folder / "c"),
         )

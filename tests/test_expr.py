@@ -780,6 +780,12 @@ def test_year_month_day() -> None:
             False,
         ),
         ("Ms Zo\u00eb Smith", "Ms Zoe Smith", False),  # (an accent left out of a Latin name counts)
+        # a fifth trial: two names run together, the second the addressee's, are no one's
+        ("Bob Smith Mr Partridge", "Mr Partridge", False),
+        ("RED Mr Partridge", "Mr Partridge", False),
+        ("Jane Dr Smith", "Dr Smith", False),
+        ("Mr John Smith MS", "Mr Smith", False),  # (MS: no honour here, so the surname)
+        ("Dr Lord", "Dr Lord", True),
     ],
 )
 def test_same_person(a: str, b: str, expected: bool) -> None:

@@ -60,6 +60,9 @@ stands before them ("Ms Jane Smith, OBE": honours only) or they are written as a
 _TOKENS: Final = re.compile(r"[^\s,]+")
 _FORMS_OF_ADDRESS: Final = frozenset({"mr", "mrs", "ms", "miss", "mx"})
 """Titles of which a person has one: a name with two of them ("Dear Ms Mr Smith") is no one."""
+_TITLES_ONLY: Final = _FORMS_OF_ADDRESS | {"dr", "prof", "cllr", "rev", "revd"}
+"""Titles that are no one's given name: a name with one after its first given name ("Dear Bob
+Smith Mr Partridge", "Dear RED Mr Partridge") is two names run together, and no one's."""
 _KNIGHTED: Final = frozenset({"sir", "dame"})
 """Titles before a given name: "Dear Sir John" greets Sir John Smith."""
 _COMMA_BELOW: Final = str.maketrans("şţ", "șț")
@@ -98,8 +101,10 @@ def _readings(text: str) -> tuple[_Reading, ...]:
     None when it states none): as written, the last word the surname; without the honours
     after it (:func:`_honour_tokens`; what follows a comma when it is honours only, "Jane
     Smith, OBE", is never the surname); and "Sir John" as a knight's given name. Particles
-    before a surname are left out. Empty when there is no name, or it has two forms of
-    address ("Ms Mr Smith") (immutable: the answer for a name is remembered)."""
+    before a surname are left out. Empty when there is no name, when it has two forms of
+    address ("Ms Mr Smith"), or when a title that is no one's given name stands among its
+    given names ("Bob Smith Mr Partridge": :data:`_TITLES_ONLY`) (immutable: the answer for a
+    name is remembered)."""
     name, _, after = text.partition(",")
     following = _TOKENS.findall(after)
     honours_only = bool(following) and _honour_tokens(following)[0] == len(following)
@@ -114,6 +119,8 @@ def _readings(text: str) -> tuple[_Reading, ...]:
     cut = max(1, len(words) - _honour_tokens(_TOKENS.findall(written))[1])
     readings: list[_Reading] = []
     for end in dict.fromkeys((len(words), cut)):
+        if not _TITLES_ONLY.isdisjoint(words[: end - 1]):
+            continue
         given = tuple(word for word in words[: end - 1] if word not in NAME_PARTICLES)
         readings.append((kept, given, words[end - 1]))
     if kept & _KNIGHTED and cut == 1:
@@ -201,7 +208,9 @@ FUNCTIONS: tuple[Function, ...] = (
         "'Dame Jane' may greet by the given name; titles ('Revd' is 'Rev', 'Councillor' "
         "'Cllr') must agree when both are given; surnames must be equal; given names "
         'or initials must be compatible when both are given ("Ms Jane Smith", '
-        '"Ms J. Smith" and "Ms Smith" are one person).',
+        '"Ms J. Smith" and "Ms Smith" are one person); a name with a title such as "Mr" or '
+        '"Dr" after a given name ("Bob Smith Mr Partridge") is two names run together, and '
+        "no one's.",
         impl=_same_person,
         group=GROUP,
     ),
