@@ -9,6 +9,7 @@ with its row of the table). Both kinds of rule are declared in ``rules/`` like t
 from __future__ import annotations
 
 import dataclasses
+import operator
 import os
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
@@ -227,6 +228,31 @@ class Batch:
             return None
         fact = self.facts(letter).get(name)
         return None if fact is None else fact.value
+
+    def keys_of(self, names: Sequence[str]) -> Callable[[int], tuple[Any, ...]]:
+        """What gives a letter's values of ``names``, as a tuple: ``tuple(self.value(letter,
+        name) for name in names)``, without a call per name when all of ``names`` are kept
+        (a rule's ``group``, read for every letter of the batch): the places of the values
+        are worked out once per layout of the letters' kept facts."""
+        names = tuple(names)
+        if not all(name in self.kept for name in names):
+            value = self.value
+            return lambda letter: tuple(value(letter, name) for name in names)
+        values = self.values
+        getters: dict[int, Callable[[tuple[Any, ...]], tuple[Any, ...]]] = {}
+        nothing = (None,) * len(names)
+
+        def key(letter: int) -> tuple[Any, ...]:
+            entry = values[letter]
+            if entry is None:
+                return nothing
+            where = entry[0]  # (one dict per layout, kept by the batch: its id stays its own)
+            get = getters.get(id(where))
+            if get is None:
+                get = getters[id(where)] = _getter(tuple(where.get(name) for name in names))
+            return get(entry)
+
+        return key
 
     def facts(self, letter: int) -> LetterFacts:
         """Every fact the check of ``letter`` kept, with raw text and place (read on demand,
@@ -592,6 +618,7 @@ def judge_batch(
         renditions = rule.check == RENDITIONS_DIFFER.name
         against_letter = rule.check == PAGE_DIFFERS_FROM_LETTER.name
         agrees = not (renditions or against_letter or rule.unique)  # the letters of a group agree
+        key_of = batch.keys_of(rule.group)
         first: dict[tuple[Any, ...], int] = {}
         groups: dict[tuple[Any, ...], list[int]] = {}  # those of two letters or more
         for index in renditions_of if renditions else batch.numbers():
@@ -599,7 +626,7 @@ def judge_batch(
                 continue  # one letter in several renditions counts once
             if selected is not None and index not in selected:
                 continue  # its configuration does not select the rule
-            key = tuple(batch.value(index, name) for name in rule.group)
+            key = key_of(index)
             if renditions:  # within the rule's groups, the files of one folder and name
                 key = (*key, renditions_of[index])
             if None in key and any(part is None for part in key):
@@ -665,6 +692,18 @@ def judge_batch(
             if flag:
                 found[letter] = tuple(found[letter])  # type: ignore[assignment]
     return judgement
+
+
+def _getter(places: tuple[int | None, ...]) -> Callable[[tuple[Any, ...]], tuple[Any, ...]]:
+    """What reads the values at ``places`` of a batch entry, as a tuple (None for a place
+    that is None: a fact the letter lacks)."""
+    if None in places:
+        return lambda entry: tuple(None if at is None else entry[at] for at in places)
+    present = [at for at in places if at is not None]
+    if len(present) == 1:
+        (at,) = present
+        return lambda entry: (entry[at],)
+    return operator.itemgetter(*present)
 
 
 class _Marks:
@@ -892,9 +931,22 @@ def _agreed(rule: Rule, batch: Batch, binding: Binding | None) -> Callable[[int]
         where = f"fact {name!r}"
         value = batch.value
         check = expr.check_value
+        # each value admitted once (the batch holds one object for equal values of a type):
+        # by its id, the value kept alive beside what admitting it gave, or the error
+        admitted: dict[int, tuple[Any, Any, expr.ExprEvalError | None]] = {}
 
         def read(index: int) -> Any:
-            return check(value(index, target), where)
+            raw = value(index, target)
+            seen = admitted.get(id(raw))
+            if seen is None:
+                try:
+                    seen = (raw, check(raw, where), None)
+                except expr.ExprEvalError as error:
+                    seen = (raw, None, error)
+                admitted[id(raw)] = seen
+            if seen[2] is not None:
+                raise seen[2].with_traceback(None)
+            return seen[1]
 
         return read
     agree = rule.agree
@@ -910,21 +962,27 @@ def _agree(
     binding: Binding | None,
 ) -> set[int]:
     agreed = _agreed(rule, batch, binding)
-    values: list[tuple[int, Any]] = []
+    values: list[tuple[int, Any, Any]] = []  # (letter, value, the value as compared)
+    # each value's comparable form made once: by its id, the value kept alive beside it (the
+    # batch holds one object for equal values of a type)
+    compared: dict[int, tuple[Any, Any]] = {}
     for index in indexes:
         try:
             value = agreed(index)
         except expr.ExprEvalError:
             continue
         if value is not None:
-            values.append((index, value))
-    counts = Counter(_comparable(v) for _, v in values)
+            seen = compared.get(id(value))
+            if seen is None:
+                seen = compared[id(value)] = (value, _comparable(value))
+            values.append((index, value, seen[1]))
+    counts = Counter(c for _, _, c in values)
     if len(counts) < 2:
         return set()
     ranked = counts.most_common()
     majority = ranked[0][0] if ranked[0][1] > ranked[1][1] else None
-    majority_value = next((v for _, v in values if _comparable(v) == majority), None)
-    differing = [i for i, v in values if _comparable(v) != majority]
+    majority_value = next((v for _, v, c in values if c == majority), None)
+    differing = [i for i, _, c in values if c != majority]
     disagreeing = _names(batch, [batch.paths[i] for i in differing])
     failed = set()
     params = {
@@ -935,8 +993,8 @@ def _agree(
         "disagreeing": disagreeing,
     }
     deferred = _Deferred(rule, params, binding)
-    for index, value in values:
-        if _comparable(value) == majority:
+    for index, value, comparable in values:
+        if comparable == majority:
             continue
         judgement.defer(index, deferred, value)
         failed.add(index)

@@ -392,6 +392,16 @@ def _screen(rule: Rule) -> Any:
         return None
 
 
+def prepare(rules: Iterable[Rule]) -> None:
+    """Compile now what a plan of ``rules`` otherwise compiles the first time a letter needs
+    it: each fact rule's ``when`` and ``assert`` over a letter's values and each text rule's
+    screen (:func:`_compiled`). A batch's parent calls it before its workers start, so that
+    they share what it compiled instead of each compiling it again."""
+    for rule in rules:
+        if rule.kind in ("fact", "text"):
+            _compiled(rule)
+
+
 def _compiled(rule: Rule) -> tuple[_Direct | None, Any]:
     """A rule compiled for the plan, once per rule: a fact rule's ``when`` and ``assert`` over
     a letter's values (None for a rule over hyperlinks, ``each = "links"``, or one loaded

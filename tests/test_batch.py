@@ -10,6 +10,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from lgo_audit.cli import app
@@ -673,3 +675,52 @@ def test_letters_of_one_file_name_are_named_by_the_folders_that_tell_them_apart(
         "/q/2025/bury.txt": "2025/bury.txt",
         "/r/x/2024/bury.txt": "x/2024/bury.txt",
     }
+
+
+_FACT_NAMES = ("authority.name", "letter_date", "upheld.average", "title.year")
+_ANY_VALUE = st.one_of(
+    st.just(...),
+    st.sampled_from([Decimal("59"), Decimal("59.0"), "Bury Council", 2024, None]),
+    st.integers(-3, 3),
+)
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    letters=st.lists(
+        st.one_of(st.none(), st.tuples(*[_ANY_VALUE] * len(_FACT_NAMES))), max_size=12
+    ),
+    group=st.lists(st.sampled_from((*_FACT_NAMES, "upheld.count")), min_size=1, max_size=3),
+)
+def test_a_letters_group_key_is_its_values_of_the_groups_facts(letters, group):
+    """What a rule groups letters by, read at once (``Batch.keys_of``), is each of the
+    group's facts read one by one: None for a fact the letter lacks, or that no entry has
+    (read from the letter's kept facts), and for an entry that is no letter."""
+    from lgo_audit.batch import Batch as LetterBatch
+
+    stage = LetterBatch(_FACT_NAMES, lambda i: {})
+    for number, values in enumerate(letters):
+        stage.add(f"letter-{number}.txt", values)
+    key_of = stage.keys_of(group)
+    for number in range(len(letters)):
+        assert key_of(number) == tuple(stage.value(number, name) for name in group)
+
+
+def test_a_value_the_language_does_not_admit_is_no_vote_on_what_letters_agree_on():
+    """A value no expression may read (a name beyond the language's bounds on strings) is
+    passed over when the letters of a group are asked what they agree on, however many
+    letters share it: here three of four readable letters are signed alike, and the fourth
+    is the one that differs."""
+    from lgo_audit.batch import Batch as LetterBatch
+    from lgo_audit.batch import judge_batch
+    from lgo_audit.rules import rules_for
+
+    (rule,) = [r for r in rules_for(()) if r.code == "LGO504"]  # signatory-differs
+    names = ("document.kind", "document.year", "signatory.name")
+    stage = LetterBatch(names, lambda i: {})
+    unreadable = "x" * 20_000
+    signed = ["Michael King", unreadable, unreadable, "Michael King", unreadable]
+    for number, signatory in enumerate([*signed, "Jane Martin", "Michael King"]):
+        stage.add(f"letter-{number}.txt", ("letter", 2024, signatory))
+    judged = judge_batch(stage, [rule], settle=False)
+    assert sorted(i for i, found in judged.findings.items() if found) == [5]

@@ -366,3 +366,16 @@ def test_an_each_entry_that_cannot_be_evaluated_is_a_finding_and_the_others_are_
         "remedy rate 0 is 40 points from its average 40",
     ]
     assert [r.outcome for r in results] == [Outcome.ERROR]
+
+
+def test_prepared_rules_are_compiled_before_any_letter_is_judged():
+    # A batch's parent compiles its rules before its workers start, so that they share them.
+    engine._COMPILED.clear()
+    engine.prepare(RULES)
+    compiled = {id(rule) for rule in RULES if rule.kind in ("fact", "text")}
+    assert compiled and compiled <= set(engine._COMPILED)
+    before = dict(engine._COMPILED)
+    text, _ = build_example({"kind": "valid"})
+    parsed, _, _ = checked_letter(text, "example.txt")
+    engine.run_rules(parsed, RULES)
+    assert before == engine._COMPILED

@@ -376,3 +376,20 @@ def test_a_scanned_word_at_the_far_end_of_its_window_is_still_asked_for(before: 
     text = "Dear Sir\n" + "x" * before + " for the period ending 31 March 2024\n"
     for name in PROFILES:
         assert Recogniser(PROFILES[name]).chunks(text) == _unfiltered(name).chunks(text)
+
+
+@pytest.mark.parametrize("profile", sorted(PROFILES))
+def test_a_prepared_recogniser_builds_nothing_more_for_a_letter_and_reads_it_alike(profile):
+    # A batch's parent prepares each recogniser before its workers start (they share what it
+    # built): every key's candidates and every probed statement are steps already.
+    text = normalise((ROOT / "rules" / "base" / "2020.txt").read_text(encoding="utf-8")).text
+    prepared = Recogniser(PROFILES[profile])
+    prepared.prepare()
+    built = dict(prepared._steps)
+    assert set(built) >= set(prepared._by_key)
+    assert summary(prepared.chunks(text)) == summary(Recogniser(PROFILES[profile]).chunks(text))
+    # (a word that starts no statement is remembered as having no steps: nothing to build)
+    assert {key: steps for key, steps in prepared._steps.items() if steps} == {
+        key: steps for key, steps in built.items() if steps
+    }
+    assert all(prepared._steps[key] is steps for key, steps in built.items())

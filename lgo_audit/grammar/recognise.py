@@ -312,6 +312,18 @@ class Recogniser:
             re.IGNORECASE,
         )
 
+    def prepare(self) -> None:
+        """Build now what :meth:`iter_chunks` otherwise builds the first time a letter needs
+        it: each key's candidates, and each probed statement's, as steps (each run of fused
+        candidates one regular expression). A batch's parent calls it before its workers
+        start, so that they share what it built instead of each building it again."""
+        if not self.fused:
+            return
+        for key, candidates in self._by_key.items():
+            self._steps_of(candidates, key)
+        for statement in self._probed:
+            self._steps_of((statement,), f"={statement.name}")
+
     def chunks(self, text: str) -> list[Chunk]:
         """Split ``text`` into matched statements and unrecognised chunks, in order."""
         return list(self.iter_chunks(text))
