@@ -24,7 +24,7 @@ from lgo_audit.config import Settings
 from lgo_audit.documents import Rendition
 from lgo_audit.engine import run_rules
 from lgo_audit.findings import FactValue, FileResult, Finding, LetterFacts
-from lgo_audit.parse import ParsedLetter, parse_file
+from lgo_audit.parse import ParsedLetter, kept_facts, parse_file
 from lgo_audit.reader import InputError
 from lgo_audit.register import load_register
 from lgo_audit.rules import Rule, rules_for
@@ -60,17 +60,7 @@ def letter_facts(
             for name, token in parsed.facts.items()
             if names is None or name in names
         }
-    text = parsed.text
-    return {
-        name: FactValue(
-            token.value,
-            token.raw,
-            None,
-            text.original_bounds(token.start, token.end) if name in spans else None,
-        )
-        for name, token in parsed.facts.items()
-        if names is None or name in names
-    }
+    return kept_facts(parsed, spans, names)
 
 
 def check_one(

@@ -23,6 +23,7 @@ from functools import cached_property
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Protocol
 
+from lgo_audit.findings import FactValue
 from lgo_audit.grammar import (
     PAGE_PROFILES,
     PROFILES,
@@ -50,6 +51,7 @@ __all__ = [
     "AuthorityLookup",
     "ParsedLetter",
     "holds_anchor_statement",
+    "kept_facts",
     "parse_file",
     "parse_source",
 ]
@@ -146,6 +148,23 @@ class ParsedLetter:
     def section_span(self, name: str) -> Span | None:
         found = self.structure.section_span(name)
         return None if found is None else self.span(*found)
+
+
+def kept_facts(
+    parsed: ParsedLetter, spans: frozenset[str], names: frozenset[str] | None = None
+) -> dict[str, FactValue]:
+    """The letter's facts in ``names`` (all when None) as a finished check keeps them: each
+    a :class:`~lgo_audit.findings.FactValue` of its value and raw text, with, for the names
+    in ``spans``, its offsets in the decoded file (``where``; no span is made). Here, where
+    it is compiled, rather than in :mod:`lgo_audit.check`: a batch's worker calls it for
+    every letter."""
+    text = parsed.text
+    kept: dict[str, FactValue] = {}
+    for name, token in parsed.facts.items():
+        if names is None or name in names:
+            where = text.original_bounds(token.start, token.end) if name in spans else None
+            kept[name] = FactValue(token.value, token.raw, None, where)
+    return kept
 
 
 def parse_source(

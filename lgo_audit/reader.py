@@ -164,6 +164,7 @@ def read_source(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BY
         max_bytes=file_limit(path, max_bytes),
         head=lambda head: _sniff(head, display),
         info=info,
+        display=display,
     )
     return decode(data, display, max_chars=max_bytes)
 
@@ -265,6 +266,7 @@ def read_bytes(
     head: Callable[[bytes], None] | None = None,
     info: os.stat_result | None = None,
     raised: bool = True,
+    display: str | None = None,
 ) -> bytes:
     """The bytes of the regular file at ``path``, at most ``max_bytes`` of them.
 
@@ -277,8 +279,10 @@ def read_bytes(
     it already. ``raised``: whether ``max-file-size`` raises ``max_bytes`` (a letter's, a
     table's), which the message for a file too large then says (not for a rule file, a
     register or a configuration file, which are read within the letters' default limit).
+    ``display``: the path as it can be shown (:func:`display_path`), if the caller has it.
     Raises :class:`InputError` (one line, naming the file as it can be shown)."""
-    display = display_path(path)
+    if display is None:
+        display = display_path(path)
     try:
         if info is None:
             info = os.stat(path)
@@ -518,6 +522,8 @@ def display_path(path: str | os.PathLike[str]) -> str:
     """The path as given, made safe to print on one line."""
     raw = os.fspath(path)
     name = os.fsdecode(raw) if isinstance(raw, bytes) else raw
+    if name.isascii() and name.isprintable():  # (most paths: nothing to make safe)
+        return name
     try:
         encoded = name.encode("utf-8", "surrogateescape")
     except UnicodeEncodeError:
