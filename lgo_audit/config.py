@@ -220,7 +220,11 @@ def _validate(path: Path, table: dict[str, Any]) -> None:
 def _config_in(directory: Path) -> Path | None:
     """The configuration file of ``directory``, if it has one. A folder that cannot be
     searched (read but not entered) holds none that could apply: its letters cannot be read
-    either, and are reported so."""
+    either, and are reported so. An ``lgo-audit.toml`` (or ``.lgo-audit.toml``) there that is
+    not a readable file (a broken link or one in a loop, a folder, a named pipe) is still
+    its configuration: reading it then raises :class:`ConfigError` naming it, rather than
+    another folder's settings or the defaults applying in silence. (A ``pyproject.toml`` may
+    be another tool's: one that cannot be read is passed over.)"""
     for name in CONFIG_FILES:
         candidate = directory / name
         try:
@@ -231,6 +235,8 @@ def _config_in(directory: Path) -> Path | None:
             if name == "pyproject.toml" and _table(candidate) is None:
                 continue
             return candidate
+        if name != "pyproject.toml" and os.path.lexists(candidate):
+            return candidate  # (named as lgo-audit's own, but no file: said when read)
     return None
 
 

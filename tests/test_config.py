@@ -60,6 +60,35 @@ def test_a_folder_that_cannot_be_searched_holds_no_configuration(tree, monkeypat
     assert "stockport.txt" in result.stdout
 
 
+@pytest.mark.parametrize("kind", ["link in a loop", "broken link", "folder", "named pipe"])
+@pytest.mark.parametrize("name", ["lgo-audit.toml", ".lgo-audit.toml"])
+def test_an_own_configuration_file_that_cannot_be_read_is_an_error_not_passed_over(
+    tree, kind, name
+):
+    """A folder's lgo-audit.toml that is there but is no readable file is its configuration
+    all the same: one line naming it and exit status 2, not the folder above's settings (or
+    the defaults) applied in silence."""
+    inner = tree / "inner"
+    inner.mkdir()
+    (inner / "stockport.txt").write_text((EXAMPLES / "stockport-2020.txt").read_text())
+    config = inner / name
+    if kind == "link in a loop":
+        config.symlink_to(name)
+    elif kind == "broken link":
+        config.symlink_to("nowhere.toml")
+    elif kind == "folder":
+        config.mkdir()
+    else:
+        if not hasattr(os, "mkfifo"):
+            pytest.skip("no named pipes here")
+        os.mkfifo(config)
+    result = check(str(inner))
+    assert result.exit_code == 2, result.output
+    assert name in result.output
+    assert result.output.count("\n") == 1
+    assert "stockport.txt" not in result.stdout
+
+
 def test_a_pyproject_without_the_table_is_passed_over(tmp_path):
     (tmp_path / "pyproject.toml").write_text("[project]\nname = 'x'\n")
     inner = tmp_path / "inner"
