@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from lgo_audit.checks import MISSING_SECTION, MISSING_STATEMENT, PAGE_CUT_SHORT
-from lgo_audit.grammar import Chunk, Matched, Profile, Statement, Unrecognised
+from lgo_audit.grammar import Chunk, Matched, Profile, Section, Statement, Unrecognised
 from lgo_audit.grammar.elements import FactToken
 from lgo_audit.grammar.kind import END_SECTION
 
@@ -113,31 +113,6 @@ def assemble(chunks: Iterable[Chunk], profile: Profile, text: str) -> Structure:
     sections = profile.sections_by_name
     resolve = profile.resolve
 
-    def close_unexpected() -> None:
-        nonlocal open_unexpected, runs
-        if open_unexpected is not None:
-            if runs < MAX_UNEXPECTED:
-                start, end = open_unexpected
-                unexpected.append((start, end, current.section if current else None))
-            runs += 1
-            open_unexpected = None
-
-    def close_occurrence() -> None:
-        """The duplicate-section issue of the current occurrence, if it repeats a section."""
-        if current is None or state is None or state.first is current:
-            return
-        if len(duplicates) < MAX_ISSUES:
-            first = state.first
-            duplicates.append(
-                Issue(
-                    "duplicate-section",
-                    current.start,
-                    _line_end(text, current.start, current.end),
-                    {"section": sections[current.section].title},
-                    related=((first.start, _line_end(text, first.start, first.end)),),
-                )
-            )
-
     for chunk in chunks:
         if chunk.__class__ is Matched:
             statement, start, end, stated = chunk  # (unpacked at C speed: most chunks are)
@@ -154,7 +129,8 @@ def assemble(chunks: Iterable[Chunk], profile: Profile, text: str) -> Structure:
                     chunk = Unrecognised(start, end)
             if section is not None:
                 if open_unexpected is not None:
-                    close_unexpected()
+                    runs = _close_unexpected(open_unexpected, runs, unexpected, current)
+                    open_unexpected = None
                 name = statement.name
                 span = (start, end)
                 repeated = current is not None and name in current.statements
@@ -166,7 +142,7 @@ def assemble(chunks: Iterable[Chunk], profile: Profile, text: str) -> Structure:
                         repeated and name == next(iter(current.statements))
                     )
                 ):
-                    close_occurrence()
+                    _close_occurrence(current, state, duplicates, sections, text)
                     current = Occurrence(section, start, end)
                     state = seen.get(section)
                     if state is None:
@@ -229,7 +205,8 @@ def assemble(chunks: Iterable[Chunk], profile: Profile, text: str) -> Structure:
             else None
         )
         if malformed is not None:
-            close_unexpected()
+            runs = _close_unexpected(open_unexpected, runs, unexpected, current)
+            open_unexpected = None
             if current is not None:
                 current.malformed.add(malformed.name)
                 assert state is not None
@@ -257,8 +234,8 @@ def assemble(chunks: Iterable[Chunk], profile: Profile, text: str) -> Structure:
             open_unexpected = [chunk.start, chunk.end]
         else:
             open_unexpected[1] = chunk.end
-    close_unexpected()
-    close_occurrence()
+    _close_unexpected(open_unexpected, runs, unexpected, current)
+    _close_occurrence(current, state, duplicates, sections, text)
 
     occurrences = [s.first for s in seen.values()]
     present = set(seen)
@@ -478,6 +455,52 @@ class _Wording(dict[str, str]):
 
     def __missing__(self, key: str) -> str:
         return f"<{key}>"
+
+
+def _close_unexpected(
+    run: list[int] | None,
+    runs: int,
+    unexpected: list[tuple[int, int, str | None]],
+    current: Occurrence | None,
+) -> int:
+    """Close the open run of unexpected text ``run`` (``[start, end]``; None: none open),
+    adding it to ``unexpected`` with the section in force (``current``'s) while fewer than
+    :data:`MAX_UNEXPECTED` runs were met; the number of runs met then.
+
+    (A function of its own, not a closure in :func:`assemble`: compiled, a closure's
+    variables live in an object that refers to the closure, a cycle that kept each letter's
+    text until the garbage collector found it, and made every use of them in the loop an
+    attribute of that object.)"""
+    if run is None:
+        return runs
+    if runs < MAX_UNEXPECTED:
+        unexpected.append((run[0], run[1], current.section if current is not None else None))
+    return runs + 1
+
+
+def _close_occurrence(
+    current: Occurrence | None,
+    state: _Seen | None,
+    duplicates: list[Issue],
+    sections: Mapping[str, Section],
+    text: str,
+) -> None:
+    """Add the duplicate-section issue of the ``current`` occurrence to ``duplicates`` if it
+    repeats a section (one whose first occurrence, ``state.first``, is another) and fewer
+    than :data:`MAX_ISSUES` were found."""
+    if current is None or state is None or state.first is current:
+        return
+    if len(duplicates) < MAX_ISSUES:
+        first = state.first
+        duplicates.append(
+            Issue(
+                "duplicate-section",
+                current.start,
+                _line_end(text, current.start, current.end),
+                {"section": sections[current.section].title},
+                related=((first.start, _line_end(text, first.start, first.end)),),
+            )
+        )
 
 
 def _line_end(text: str, start: int, end: int) -> int:

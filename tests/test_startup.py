@@ -422,6 +422,30 @@ def test_ctrl_c_while_the_command_line_is_still_imported_is_one_line_and_130():
     assert (done.returncode, done.stderr) == (130, "lgo-audit: interrupted\n")
 
 
+def test_the_console_script_runs_the_garbage_collector_seldom_and_a_library_import_does_not():
+    from lgo_audit.console import GC_THRESHOLDS
+
+    show = "import gc; print(*gc.get_threshold())"
+    script = (
+        "import sys, lgo_audit.cli\n"
+        "def shown():\n"
+        f"    {show}\n"
+        "    sys.exit(0)\n"
+        "lgo_audit.cli.entry = shown\n"
+        "from lgo_audit.console import entry\n"
+        "entry()\n"
+    )
+    ran = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert ran.returncode == 0, ran.stderr
+    assert ran.stdout.split() == [str(n) for n in GC_THRESHOLDS]
+    imported = subprocess.run(
+        [sys.executable, "-c", f"import lgo_audit.console, lgo_audit.cli; {show}"],
+        capture_output=True,
+        text=True,
+    )
+    assert imported.stdout.split() == ["700", "10", "10"]  # Python's own
+
+
 def test_the_console_script_is_the_guarded_entry():
     import tomllib
     from pathlib import Path
