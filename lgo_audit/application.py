@@ -1275,29 +1275,33 @@ def run_check(paths: Sequence[str | os.PathLike[str]], options: CheckOptions) ->
             pieces=_pieces(options, active),
         )
         done = 0
-        for problem in problems:
-            if problem is not None:  # a path that could not be checked, in its place
-                results.add(FileResult(problem[0], error=": ".join(problem)))
-                batch.add(problem[0], None)
-                settings_at.append(None)
-                continue
-            item = next(checked)
-            path, settings = work[done]
-            done += 1
-            if options.progress is not None:
-                options.progress(done, len(work))
-            if options.skip_non_letters and _not_a_letter(item, settings, not_a_letter[settings]):
-                skipped.append(path)
-                continue
-            lean = None
-            if item.error is None and (item.lean is not None or not item.codes):
-                lean = (path, item.profile, item.lean)
-            results.add(item.result, settings.fail_on, lean=lean)
-            if item.error is not None and isinstance(item.result, bytes):
-                results.note_unreadable(FileResult(path, error=item.error))
-            batch.add(path, item.values if item.error is None else None)
-            settings_at.append(settings)
-        checked.close()  # the workers stop
+        try:
+            for problem in problems:
+                if problem is not None:  # a path that could not be checked, in its place
+                    results.add(FileResult(problem[0], error=": ".join(problem)))
+                    batch.add(problem[0], None)
+                    settings_at.append(None)
+                    continue
+                item = next(checked)
+                path, settings = work[done]
+                done += 1
+                if options.progress is not None:
+                    options.progress(done, len(work))
+                if options.skip_non_letters and _not_a_letter(
+                    item, settings, not_a_letter[settings]
+                ):
+                    skipped.append(path)
+                    continue
+                lean = None
+                if item.error is None and (item.lean is not None or not item.codes):
+                    lean = (path, item.profile, item.lean)
+                results.add(item.result, settings.fail_on, lean=lean)
+                if item.error is not None and isinstance(item.result, bytes):
+                    results.note_unreadable(FileResult(path, error=item.error))
+                batch.add(path, item.values if item.error is None else None)
+                settings_at.append(settings)
+        finally:
+            checked.close()  # the workers stop (at once, when interrupted)
         run.input_errors = [r.error for r in results.unreadable if r.error is not None]
         if skipped:
             _skipped_notices(run, skipped)

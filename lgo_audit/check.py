@@ -9,6 +9,7 @@ fixes, cross-letter rules, the exit status) is :mod:`lgo_audit.application`'s.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import itertools
 import os
@@ -31,7 +32,7 @@ from lgo_audit.rules import Rule, rules_for
 from lgo_audit.selection import drop_ignored
 
 if TYPE_CHECKING:
-    from concurrent.futures import Future
+    from concurrent.futures import Future, ProcessPoolExecutor
 
     from lgo_audit.report import Pieces
 
@@ -206,17 +207,75 @@ _JOB: _Job | None = None  # a worker's job, set when it starts
 
 
 def _start_worker(job: _Job, parent: int) -> None:
-    """A worker's start: its job, its watch on the parent, and what it inherited from the
-    parent (the modules, rules and register, some 30,000 objects) moved out of the cyclic
-    garbage collector's sight with ``gc.freeze``: they live as long as the worker, and its
-    collections then walk only what its letters made (collections took 0.9% of a worker's
-    time over 2,000 letters, 0.2% so)."""
+    """A worker's start: its job, its watch on the parent, Ctrl-C left to the parent, and
+    what it inherited from the parent (the modules, rules and register, some 30,000 objects)
+    moved out of the cyclic garbage collector's sight with ``gc.freeze``: they live as long
+    as the worker, and its collections then walk only what its letters made (collections
+    took 0.9% of a worker's time over 2,000 letters, 0.2% so)."""
     import gc
 
     global _JOB
     _JOB = job
     gc.freeze()
+    if os.getpid() != parent:
+        _leave_interrupts_to_parent()
     _end_with_parent(parent)
+
+
+def _leave_interrupts_to_parent() -> None:
+    """Ignore SIGINT in this worker, and let it through again (the parent holds it while it
+    starts its workers: :func:`_interrupts_held`). Ctrl-C reaches every process of the
+    terminal's group: a worker that took it would end with a traceback of its own, and could
+    leave the pool's queue locked (the parent then waits for ever); the parent, interrupted,
+    ends its workers itself (:func:`_end_workers`)."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
+@contextlib.contextmanager
+def _interrupts_held() -> Iterator[None]:
+    """SIGINT held (blocked, not lost) while the workers are started: a worker is made with
+    it held, until it ignores it (:func:`_leave_interrupts_to_parent`), so that a Ctrl-C in
+    between does not interrupt it; the parent takes a Ctrl-C held meanwhile when this ends.
+    (Where signals cannot be blocked, as on Windows, nothing is held.)"""
+    import signal
+
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        if signal.SIGINT not in held:
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
+WORKERS_END_SECONDS = 5.0
+"""How long an interrupted batch waits for each worker it ends to be gone."""
+
+
+def _end_workers(pool: ProcessPoolExecutor) -> None:
+    """End a batch's workers now, not after the chunks they are checking (Ctrl-C, or the
+    results no longer wanted), and wait until they are gone: none outlives the run. The
+    pool's ``terminate_workers`` where Python has it (3.14), else the pool shut down without
+    waiting and each of its processes terminated (SIGTERM), as that method does."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())  # (shutting down
+    terminate = getattr(pool, "terminate_workers", None)  # lets go of them)
+    if terminate is not None:
+        with contextlib.suppress(Exception):
+            terminate()
+    else:
+        pool.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            with contextlib.suppress(Exception):
+                process.terminate()
+    for process in processes:
+        with contextlib.suppress(Exception):
+            process.join(WORKERS_END_SECONDS)
 
 
 PARENT_CHECK_SECONDS = 0.5
@@ -338,16 +397,22 @@ def check_results(
     size = max(1, min(64, len(tasks) // (workers * 8)))
     upcoming = iter(lambda: list(itertools.islice(work, size)), [])  # chunks, made as sent
     pending: deque[Future[list[Checked]]] = deque()
-    with ProcessPoolExecutor(
+    pool = ProcessPoolExecutor(
         max_workers=workers, initializer=_start_worker, initargs=(job, os.getpid())
-    ) as pool:
-        for chunk in itertools.islice(upcoming, workers * WINDOW):
-            pending.append(pool.submit(_check_chunk, chunk))
+    )
+    try:
+        with _interrupts_held():  # (the workers are started by the first submit)
+            for chunk in itertools.islice(upcoming, workers * WINDOW):
+                pending.append(pool.submit(_check_chunk, chunk))
         while pending:
             done = pending.popleft().result()
             for chunk in itertools.islice(upcoming, 1):
                 pending.append(pool.submit(_check_chunk, chunk))
             yield from done
+    except BaseException:  # Ctrl-C, an error, or the results no longer wanted (closed)
+        _end_workers(pool)
+        raise
+    pool.shutdown()
 
 
 def _prepare_workers(job: _Job) -> None:

@@ -7,7 +7,12 @@ from __future__ import annotations
 import concurrent.futures
 import gc
 import json
+import os
 import shutil
+import signal
+import subprocess
+import sys
+import time
 import xml.etree.ElementTree as ET
 from concurrent.futures import Future
 from pathlib import Path
@@ -33,6 +38,7 @@ from tests.batches import consistent_batch
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
+RUN_ENTRY = "import sys\nsys.argv[0] = 'lgo-audit'\nfrom lgo_audit.cli import entry\nentry()\n"
 
 
 @pytest.fixture(scope="module")
@@ -111,6 +117,65 @@ def test_checking_a_letter_leaves_nothing_for_the_garbage_collector(folder):
     assert leaves_in_cycles(letters) == []
 
 
+def children_of(pid: int) -> list[int]:
+    """The processes ``pid`` started that are still there (Linux's /proc)."""
+    try:
+        listed = Path(f"/proc/{pid}/task/{pid}/children").read_text()
+    except OSError:
+        return []
+    return [int(child) for child in listed.split()]
+
+
+def running(pid: int) -> bool:
+    """Whether process ``pid`` exists and has not ended (a zombie has)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state not in ("Z", "X")
+
+
+@pytest.mark.skipif(
+    not Path(f"/proc/{os.getpid()}/task/{os.getpid()}/children").exists(),
+    reason="needs Linux's /proc/PID/task/PID/children to see a run's workers",
+)
+def test_ctrl_c_during_a_batch_is_one_line_130_and_ends_every_worker(tmp_path):
+    """Ctrl-C reaches every process of the terminal's group, the workers too: they leave it to
+    the run, which ends them and waits until they are gone (none is left running after it),
+    says it was interrupted in one line (no worker's traceback) and exits 130."""
+    letters = tmp_path / "letters"
+    for path in consistent_batch(200, seed=5, encoding="utf-8").write(tmp_path / "one"):
+        for copy in range(12):  # (a batch that takes the workers seconds)
+            (letters / f"{copy}").mkdir(parents=True, exist_ok=True)
+            (letters / f"{copy}" / path.name).write_bytes(path.read_bytes())
+    run = subprocess.Popen(
+        [sys.executable, "-c", RUN_ENTRY, "check", "--isolated", "-j", "2", str(letters)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # (its own group, as a terminal's command is)
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while len(children_of(run.pid)) < 2 and run.poll() is None:
+            assert time.monotonic() < deadline, "the run started no workers"
+            time.sleep(0.01)
+        workers = children_of(run.pid)
+        time.sleep(0.2)  # (the workers at work)
+        os.killpg(run.pid, signal.SIGINT)  # Ctrl-C: to the whole group
+        run.wait(timeout=60)
+        left = [pid for pid in workers if running(pid)]  # (as the run ends: a worker left
+        assert run.stderr is not None  # holds standard error open, so it is read after)
+        said = run.stderr.read()
+    finally:
+        if run.poll() is None:
+            os.killpg(run.pid, signal.SIGKILL)
+        for pid in children_of(run.pid):
+            os.kill(pid, signal.SIGKILL)
+    assert (run.returncode, said) == (130, "lgo-audit: interrupted\n")
+    assert left == []
+
+
 def test_the_totals_and_exit_status_are_counted_on_the_pass_that_writes_the_report(folder):
     run = run_check(folder, CheckOptions(isolated=True))
     results = list(run.results)  # one pass ...
@@ -153,6 +218,9 @@ class Synchronous:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        pass
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
         pass
 
     def submit(self, function: Any, chunk: Any) -> Future[Any]:
