@@ -237,10 +237,10 @@ def _leave_interrupts_to_parent() -> None:
 
 @contextlib.contextmanager
 def _interrupts_held() -> Iterator[None]:
-    """SIGINT held (blocked, not lost) while the workers are started: a worker is made with
-    it held, until it ignores it (:func:`_leave_interrupts_to_parent`), so that a Ctrl-C in
-    between does not interrupt it; the parent takes a Ctrl-C held meanwhile when this ends.
-    (Where signals cannot be blocked, as on Windows, nothing is held.)"""
+    """SIGINT held (blocked, not lost) while the workers are started or ended: a worker is
+    made with it held, until it ignores it (:func:`_leave_interrupts_to_parent`), so that a
+    Ctrl-C in between does not interrupt it; the parent takes a Ctrl-C held meanwhile when
+    this ends. (Where signals cannot be blocked, as on Windows, nothing is held.)"""
     import signal
 
     if not hasattr(signal, "pthread_sigmask"):
@@ -260,7 +260,9 @@ WORKERS_END_SECONDS = 5.0
 
 def _end_workers(pool: ProcessPoolExecutor) -> None:
     """End a batch's workers now, not after the chunks they are checking (Ctrl-C, or the
-    results no longer wanted), and wait until they are gone: none outlives the run. The
+    results no longer wanted), and wait until they are gone: none outlives the run (its
+    caller holds SIGINT meanwhile: a second Ctrl-C, as ``timeout -s INT`` sends one to the
+    process and one to its group, would otherwise stop it half done). The
     pool's ``terminate_workers`` where Python has it (3.14), else the pool shut down without
     waiting and each of its processes terminated (SIGTERM), as that method does."""
     processes = list((getattr(pool, "_processes", None) or {}).values())  # (shutting down
@@ -410,7 +412,8 @@ def check_results(
                 pending.append(pool.submit(_check_chunk, chunk))
             yield from done
     except BaseException:  # Ctrl-C, an error, or the results no longer wanted (closed)
-        _end_workers(pool)
+        with _interrupts_held():  # (a second Ctrl-C, after this, still ends the run)
+            _end_workers(pool)
         raise
     pool.shutdown()
 
