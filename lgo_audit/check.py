@@ -260,13 +260,13 @@ WORKERS_END_SECONDS = 5.0
 
 def _end_workers(pool: ProcessPoolExecutor) -> None:
     """End a batch's workers now, not after the chunks they are checking (Ctrl-C, or the
-    results no longer wanted), and wait until they are gone: none outlives the run (its
-    caller holds SIGINT meanwhile: a second Ctrl-C, as ``timeout -s INT`` sends one to the
-    process and one to its group, would otherwise stop it half done). The
-    pool's ``terminate_workers`` where Python has it (3.14), else the pool shut down without
-    waiting and each of its processes terminated (SIGTERM), as that method does."""
-    processes = list((getattr(pool, "_processes", None) or {}).values())  # (shutting down
-    terminate = getattr(pool, "terminate_workers", None)  # lets go of them)
+    results no longer wanted), and wait until they are gone: none outlives the run. The
+    pool's ``terminate_workers`` where Python has it (3.14); else the pool is shut down
+    without waiting and each of its processes terminated (SIGTERM), as that method does.
+    (Its caller holds SIGINT meanwhile: a second Ctrl-C, as ``timeout -s INT`` sends one to
+    the process and one to its group, would otherwise stop it half done.)"""
+    processes = list((getattr(pool, "_processes", None) or {}).values())  # (before shutdown)
+    terminate = getattr(pool, "terminate_workers", None)
     if terminate is not None:
         with contextlib.suppress(Exception):
             terminate()
