@@ -34,10 +34,19 @@ COMPILED = (
     "lgo_audit/engine.py",
     "lgo_audit/expr/direct.py",
     "lgo_audit/expr/library/people.py",
+    "lgo_audit/expr/library/percentages.py",
+    "lgo_audit/expr/library/wording.py",
+    "lgo_audit/expr/_template.py",
+    "lgo_audit/grammar/elements.py",
+    "lgo_audit/grammar/facts.py",
 )
-"""The modules compiled, by path from the project's root: the per-letter work of a worker.
-Not the reader nor the per-file stage (lgo_audit.check), whose objects a worker started by
-spawning (not forking) is sent, and whose calls the tests replace to count them."""
+"""The modules compiled, by path from the project's root: the per-letter work of a worker
+(with the facts' conversions and the rules' functions and messages). Not the reader, the
+register nor the per-file stage (lgo_audit.check), whose objects a worker started by
+spawning (not forking) is sent, and whose functions the tests replace to count their calls
+or to make them fail; not a module with a class mypyc cannot compile as it is (a subclass of
+Fraction, a dataclass that pydantic reads) or whose cached properties it would compute
+again at every use (lgo_audit.grammar.profile)."""
 
 # mypy's settings for the compilation: the project's own (pyproject.toml) but for its plugin,
 # pydantic's, which the build does not install (no compiled module defines a model), and
