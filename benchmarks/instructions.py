@@ -9,7 +9,10 @@ The checking loop of one worker (``lgo_audit.check._check_task`` on each letter,
 process, results pickled as a batch's are) runs twice under callgrind: once over the chosen
 letters after a warm-up of 20 of them spread over the list (so that what each template year
 builds once is built before the loop), once with the warm-up alone; the difference, over the
-number of letters, is the figure. ``PYTHONHASHSEED=0`` keeps dictionaries in one order. Needs
+number of letters, is the figure. ``PYTHONHASHSEED=0`` keeps dictionaries in one order.
+``hashlib`` is loaded first, as in a batch's workers (docs/performance.md's figures up to
+55c25b6 were taken without it: each letter's SHA-256 by Python's own code, some 0.18 M
+instructions a letter more than a worker spends). Needs
 valgrind (the Debian package ``valgrind``); callgrind runs Python some 50 times slower, so
 250 letters (every 40th of the benchmark corpus: ``benchmarks/generate_letters.py --batches
 --encoding utf-8 -n 10000 DIR``) take about a minute. Reads the folder's ``.txt`` files.
@@ -30,7 +33,8 @@ from pathlib import Path
 from _args import positive  # (this folder's: the scripts run from it)
 
 _LOOP = """
-import sys
+import hashlib  # (loaded as a batch's parent loads it before its workers start: the
+import sys  # file's digest is then OpenSSL's, not Python's own, lgo_audit.digest)
 from lgo_audit.check import _Job, _check_task
 from lgo_audit.config import Settings
 files = open(sys.argv[1], encoding="utf-8").read().splitlines()

@@ -427,7 +427,7 @@ def _definitions(src: str) -> tuple[dict[str, str], frozenset[int]]:
 
 
 _HAS_RARE: Final = re.compile(f"[{_ranges(_RARE_CHARS)}]")
-_RARE_ASCII: Final = bytes(ord(c) for c in _RARE_CHARS if c.isascii())
+_RARE_LATIN_1: Final = bytes(ord(c) for c in _RARE_CHARS if ord(c) < 0x100)
 
 _LEADING_MARKER: Final = re.compile(rf"\ufeff?{_HS}*{_MARKER}")
 # A line break inside a link, with the spaces around it.
@@ -456,13 +456,18 @@ _PIECE: Final = 1 << 20  # characters of a long text checked at a time (bounded 
 
 
 def _has_rare(text: str) -> bool:
-    if text.isascii():  # then only ASCII control characters can be rare: check them fast
-        for start in range(0, len(text), _PIECE):
-            data = text[start : start + _PIECE].encode("ascii")
-            if len(data.translate(None, _RARE_ASCII)) != len(data):
-                return True
-        return False
-    return _HAS_RARE.search(text) is not None
+    """Whether ``text`` holds a character :data:`_RARE` reads. A text with none past U+00FF
+    (most letters: ASCII, or Latin-1 with a no-break space) is checked as bytes, a piece at a
+    time, by one C call each (half the time of the regular expression's class walked at
+    every character)."""
+    for start in range(0, len(text), _PIECE):
+        try:
+            data = text[start : start + _PIECE].encode("latin-1")
+        except UnicodeEncodeError:  # a character past U+00FF: the class reads the text
+            return _HAS_RARE.search(text) is not None
+        if len(data.translate(None, _RARE_LATIN_1)) != len(data):
+            return True
+    return False
 
 
 # --- the normaliser ------------------------------------------------------------------------

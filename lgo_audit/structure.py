@@ -112,6 +112,7 @@ def assemble(chunks: Iterable[Chunk], profile: Profile, text: str) -> Structure:
     repeated_name: str | None = None  # the one statement they repeat, while they repeat one
     sections = profile.sections_by_name
     resolve = profile.resolve
+    resolved = profile.resolved_names  # (resolve's answers: most names are there)
 
     for chunk in chunks:
         if chunk.__class__ is Matched:
@@ -194,7 +195,7 @@ def assemble(chunks: Iterable[Chunk], profile: Profile, text: str) -> Structure:
                 for token in stated:  # the first statement to state a fact wins
                     fact = token[0]  # (its name)
                     if fact[0] == "*":  # "*.rest", a shared statement's: named by its section
-                        fact = resolve(fact, section)
+                        fact = resolved.get((fact, section)) or resolve(fact, section)
                     if fact not in facts:
                         facts[fact] = token
                 continue
@@ -328,8 +329,9 @@ def _missing_statements(seen: dict[str, _Seen], profile: Profile, text: str) -> 
     """A statement a present section needs but does not hold, reported where it should stand:
     on the line of the statement that follows it in the template (or after the one before)."""
     issues: list[Issue] = []
+    positions = profile.section_positions
     for name, found in seen.items():
-        section = profile.section(name)
+        section = profile.sections[positions[name]]  # (profile.section(name), without a call)
         if not section.needs:
             continue
         present = found.statements  # where each statement last stood
@@ -558,7 +560,8 @@ def _longest_increasing(indices: list[int]) -> set[int]:
 
 def _in_order(occurrences: list[Occurrence], profile: Profile) -> bool:
     """Whether the sections of ``occurrences`` (one each) stand in the template's order."""
-    indices = [profile.index(o.section) for o in occurrences]
+    positions = profile.section_positions  # (profile.index, without a call a section)
+    indices = [positions[o.section] for o in occurrences]
     return indices == sorted(set(indices))  # (strictly increasing)
 
 

@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from lgo_audit import normalise as normalise_module
 from lgo_audit.normalise import Link, NormalisedText, Position, normalise
 from lgo_audit.reader import decode, read_source
 from tests.paths import STEVENAGE, STOCKPORT
@@ -587,6 +588,28 @@ def test_every_word_maps_back_to_exactly_that_word(original: str) -> None:
         assert MARKUP.sub("", original[start:end]) == word.group()
         first, last = norm.span(word.start(), word.end())
         assert (first, last) == (naive_position(original, start), naive_position(original, end))
+
+
+@pytest.mark.parametrize(
+    ("text", "rare"),
+    [
+        ("Dear Sir", False),
+        ("of\u00a0complaints, \u00a3 \u00e9", False),  # Latin-1: checked as bytes
+        ("council\u2019s", False),  # past U+00FF: checked by the class
+        ("a\x85b", True),  # a next-line (NEL): a rare line break below U+0100
+        ("soft\u00adhyphen", True),
+        ("\x07bell", True),
+        ("zero\u200bwidth", True),
+        ("\u2019zero\u200bwidth", True),
+    ],
+)
+def test_a_text_says_if_it_holds_a_rare_character(text: str, rare: bool) -> None:
+    assert normalise_module._has_rare(text) is rare
+
+
+@given(st.text(max_size=60))
+def test_a_rare_character_is_found_as_the_class_finds_it(text: str) -> None:
+    assert normalise_module._has_rare(text) is (normalise_module._HAS_RARE.search(text) is not None)
 
 
 @given(NOISY_TEXT)

@@ -139,7 +139,9 @@ class Profile:
         return {section.name: section for section in self.sections}
 
     @cached_property
-    def _resolved(self) -> dict[tuple[str, str], str]:
+    def resolved_names(self) -> dict[tuple[str, str], str]:
+        """:meth:`resolve`'s answers so far, by ``(name, section)``: a caller that resolves
+        many names looks here first and calls :meth:`resolve` for one not yet resolved."""
         return {}
 
     @cached_property
@@ -148,8 +150,9 @@ class Profile:
         return _first_positions(s.name for s in self.statements)
 
     @cached_property
-    def _section_at(self) -> dict[str, int]:
-        """Where each section stands in :attr:`sections` (the first of a repeated name)."""
+    def section_positions(self) -> dict[str, int]:
+        """Where each section stands in :attr:`sections` (the first of a repeated name), by
+        name: :meth:`index` as a dictionary, for callers that look up many."""
         return _first_positions(s.name for s in self.sections)
 
     def statement(self, name: str) -> Statement:
@@ -163,12 +166,12 @@ class Profile:
         panel is ``upheld.average``; ``*.total`` goes through the section's aliases."""
         if not name.startswith("*."):
             return name
-        resolved = self._resolved.get((name, section))
+        resolved = self.resolved_names.get((name, section))
         if resolved is None:
             head, _, tail = name[2:].partition(".")
             head = self.section(section).aliases.get(head, head)
             resolved = f"{section}.{head}" + (f".{tail}" if tail else "")
-            self._resolved[(name, section)] = resolved
+            self.resolved_names[(name, section)] = resolved
         return resolved
 
     @cached_property
@@ -184,13 +187,13 @@ class Profile:
         return frozenset(names)
 
     def section(self, name: str) -> Section:
-        index = self._section_at.get(name)
+        index = self.section_positions.get(name)
         if index is None:
             raise KeyError(name)
         return self.sections[index]
 
     def index(self, name: str) -> int:
-        index = self._section_at.get(name)
+        index = self.section_positions.get(name)
         if index is None:
             raise ValueError(f"{name!r} is not in list")  # as list.index says it
         return index
