@@ -909,11 +909,13 @@ def _validate(options: CheckOptions) -> None:
         raise UsageError(f"--jobs must be a whole number of at least 1, not {options.jobs}")
     if options.config is not None and options.isolated:
         raise UsageError("--config and --isolated cannot be used together")
-    if options.output_file is not None and not options.output_file.parent.is_dir():
+    if options.output_file is not None:
+        from lgo_audit.safe_write import report_target_problem
+
         # said before the batch is checked, not after (as writing it would say)
-        raise UsageError(
-            f"{_shown(options.output_file)}: cannot write the report: No such file or directory"
-        )
+        problem = report_target_problem(options.output_file)
+        if problem is not None:
+            raise UsageError(f"{_shown(options.output_file)}: cannot write the report: {problem}")
     for flag, values in (
         ("--select", options.select),
         ("--extend-select", options.extend_select),

@@ -58,6 +58,7 @@ __all__ = [
     "ReportFile",
     "VerificationError",
     "WriteError",
+    "report_target_problem",
     "write_file",
 ]
 
@@ -313,6 +314,39 @@ def _sha256_of(target: Path, error: _ErrorFactory) -> str:
         raise error(WriteError, _os_reason(failure)) from None
 
 
+def report_target_problem(path: str | os.PathLike[str]) -> str | None:
+    """Why :class:`ReportFile` would refuse to write a report at ``path``, found before any
+    work is done (a batch's check can take minutes), without touching the file: its folder
+    does not exist (``"No such file or directory"``, as opening it would say), no file can be
+    added to that folder, it is a folder, it has no write permission bit (refused even for
+    root, as :func:`write_file` refuses it) or the caller may not write it; None when writing
+    can be tried (a file that may be written, a new one, a device or a named pipe). Raises
+    nothing."""
+    try:
+        target = os.path.realpath(path)
+        info = _stat_or_none(Path(target))
+        if info is None:
+            folder = os.path.dirname(target) or "."
+            if not os.path.isdir(folder):
+                return "No such file or directory"
+            effective = os.access in os.supports_effective_ids
+            if not os.access(folder, os.W_OK | os.X_OK, effective_ids=effective):
+                return "cannot be written (permission denied: no file can be added to its folder)"
+            return None
+        if stat.S_ISDIR(info.st_mode):
+            return "is a folder, not a file"
+        if not stat.S_ISREG(info.st_mode):
+            return None
+        mode = stat.S_IMODE(info.st_mode)
+        if not mode & _WRITE_BITS:
+            return f"is read-only (mode {mode:04o}: no write permission bit)"
+        if not os.access(target, os.W_OK):
+            return "cannot be written (permission denied)"
+    except (OSError, ValueError):
+        return None  # (writing it says what is wrong)
+    return None
+
+
 def _stat_or_none(target: Path) -> os.stat_result | None:
     try:
         return os.stat(target, follow_symlinks=False)
@@ -382,9 +416,11 @@ class ReportFile:
         if info is not None and not stat.S_ISREG(info.st_mode):
             self._handle = open(self.path, "w", encoding=encoding, errors=errors)  # noqa: SIM115
             return cast(TextIO, self._handle)
-        if info is not None and (
-            not info.st_mode & _WRITE_BITS or not os.access(self._target, os.W_OK)
-        ):
+        if info is not None and not info.st_mode & _WRITE_BITS:
+            mode = stat.S_IMODE(info.st_mode)
+            reason = f"is read-only (mode {mode:04o}: no write permission bit)"
+            raise PermissionError(errno.EACCES, reason, os.fspath(self.path))
+        if info is not None and not os.access(self._target, os.W_OK):
             raise PermissionError(errno.EACCES, "Permission denied", os.fspath(self.path))
         if info is None or (info.st_nlink == 1 and _may_give(info)):
             folder, name = os.path.split(self._target)

@@ -824,6 +824,46 @@ def test_a_report_into_a_missing_folder_is_refused_before_any_letter_is_checked(
     )
 
 
+@pytest.mark.parametrize(
+    ("make", "reason"),
+    [
+        (lambda path: path.mkdir(), "is a folder, not a file"),
+        (
+            lambda path: (path.write_text("kept\n", encoding="utf-8"), path.chmod(0o444)),
+            "is read-only (mode 0444: no write permission bit)",
+        ),
+    ],
+    ids=["a-folder", "read-only"],
+)
+def test_a_report_target_that_cannot_be_written_is_refused_before_any_letter_is_checked(
+    tmp_path, monkeypatch, make, reason
+):
+    import lgo_audit.check
+
+    monkeypatch.setattr(lgo_audit.check, "check_one", lambda *a, **k: pytest.fail("checked"))
+    target = tmp_path / "report.txt"
+    make(target)
+    result = CliRunner().invoke(app, ["check", "--isolated", str(STOCKPORT), "-o", str(target)])
+    assert result.exit_code == 2
+    assert result.stderr == f"lgo-audit: {target}: cannot write the report: {reason}\n"
+    if target.is_file():
+        assert target.read_text(encoding="utf-8") == "kept\n"  # (left as it was)
+
+
+def test_a_report_file_made_read_only_during_the_run_is_refused_as_it_would_be_before(
+    tmp_path,
+):
+    from lgo_audit.safe_write import ReportFile
+
+    target = tmp_path / "report.txt"
+    target.write_text("kept\n", encoding="utf-8")
+    target.chmod(0o400)
+    with pytest.raises(PermissionError) as refused:
+        ReportFile(target).open()
+    assert refused.value.strerror == "is read-only (mode 0400: no write permission bit)"
+    assert target.read_text(encoding="utf-8") == "kept\n"
+
+
 def test_a_new_report_file_is_written(tmp_path):
     report = tmp_path / "report.txt"
     result = check(STOCKPORT, "-o", report)
