@@ -543,7 +543,7 @@ def _os_reason(error: OSError | ValueError) -> str:
         return "is a directory, not a file"
     if isinstance(error, PermissionError):
         return "cannot be read (permission denied)"
-    detail = error.strerror or type(error).__name__
+    detail = (error.strerror or type(error).__name__).lower()  # (as the reasons above)
     return f"cannot be read ({detail})"
 
 
@@ -557,7 +557,9 @@ def _human(size: int) -> str:
 def _too_large(size: int | None, limit: int, *, raised: bool = True) -> str:
     """Why a file of ``size`` bytes (None: grown past the limit while read) is refused, and,
     when ``raised``, that ``max-file-size`` raises the limit."""
-    advice = " (set max-file-size to raise it)" if raised else ""
+    advice = (
+        " (--max-file-size, or max-file-size in the configuration, raises it)" if raised else ""
+    )
     shown_limit = _human(limit) if limit >= 1000 else f"{limit:,}-byte"  # "the 5-byte limit"
     if size is None:
         return f"is larger than the {shown_limit} limit{advice}"

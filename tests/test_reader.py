@@ -218,7 +218,7 @@ def test_other_os_errors_become_input_errors(tmp_path: Path, monkeypatch) -> Non
     monkeypatch.setattr(reader, "open", fail, raising=False)
     with pytest.raises(InputError) as caught:
         read_source(path)
-    assert str(caught.value) == f"{path}: cannot be read (Input/output error)"
+    assert str(caught.value) == f"{path}: cannot be read (input/output error)"
 
 
 def test_empty_file(tmp_path: Path) -> None:
@@ -253,7 +253,7 @@ def test_too_large_is_refused_before_reading(tmp_path: Path, monkeypatch) -> Non
     with pytest.raises(InputError) as caught:
         read_source(path)
     assert str(caught.value) == (
-        f"{path}: is 10.5 MB, larger than the 5 MB limit (set max-file-size to raise it)"
+        f"{path}: is 10.5 MB, larger than the 5 MB limit (--max-file-size, or max-file-size in the configuration, raises it)"
     )
     assert DEFAULT_MAX_BYTES == 5_000_000
 
@@ -263,7 +263,7 @@ def test_too_large_for_a_smaller_limit(tmp_path: Path) -> None:
     with pytest.raises(InputError) as caught:
         read_source(path, max_bytes=1_000)
     assert str(caught.value) == (
-        f"{path}: is 2.1 KB, larger than the 1 KB limit (set max-file-size to raise it)"
+        f"{path}: is 2.1 KB, larger than the 1 KB limit (--max-file-size, or max-file-size in the configuration, raises it)"
     )
 
 
@@ -272,7 +272,7 @@ def test_too_large_by_less_than_rounding_shows_exact_bytes(tmp_path: Path) -> No
     with pytest.raises(InputError) as caught:
         read_source(path, max_bytes=1_000)
     assert str(caught.value) == (
-        f"{path}: is 1,001 bytes, larger than the 1,000-byte limit (set max-file-size to raise it)"
+        f"{path}: is 1,001 bytes, larger than the 1,000-byte limit (--max-file-size, or max-file-size in the configuration, raises it)"
     )
 
 
@@ -299,7 +299,7 @@ def test_file_that_grows_after_stat_is_still_limited(tmp_path: Path, monkeypatch
     with pytest.raises(InputError) as caught:
         read_source(path, max_bytes=1_000)
     assert str(caught.value) == (
-        f"{path}: is larger than the 1 KB limit (set max-file-size to raise it)"
+        f"{path}: is larger than the 1 KB limit (--max-file-size, or max-file-size in the configuration, raises it)"
     )
 
 
@@ -598,7 +598,7 @@ def test_a_large_file_that_grows_past_the_limit_while_read_in_pieces_is_refused(
     with pytest.raises(InputError) as caught:
         read_source(path, max_bytes=1_000)
     assert str(caught.value) == (
-        f"{path}: is larger than the 1 KB limit (set max-file-size to raise it)"
+        f"{path}: is larger than the 1 KB limit (--max-file-size, or max-file-size in the configuration, raises it)"
     )
 
 
@@ -628,4 +628,7 @@ def test_a_limit_of_a_few_bytes_is_said_as_a_limit_is(
     path = write(tmp_path, b"Dear Ms Smi\n")
     with pytest.raises(InputError) as caught:
         read_source(path, max_bytes=limit)
-    assert str(caught.value) == f"{path}: {said} (set max-file-size to raise it)"
+    assert (
+        str(caught.value)
+        == f"{path}: {said} (--max-file-size, or max-file-size in the configuration, raises it)"
+    )
