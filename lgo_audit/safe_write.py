@@ -218,11 +218,16 @@ def _check_writable(target: Path, error: _ErrorFactory) -> os.stat_result:
         raise error(WriteError, "is not a regular file")
     mode = stat.S_IMODE(info.st_mode)
     if not mode & _WRITE_BITS:
-        raise error(NotWritableError, f"is read-only (mode {mode:04o}: no write permission bit)")
+        raise error(NotWritableError, _read_only(mode))
     effective = os.access in os.supports_effective_ids
     if not os.access(target, os.W_OK, effective_ids=effective):
         raise error(NotWritableError, "cannot be written (permission denied)")
     return info
+
+
+def _read_only(mode: int) -> str:
+    """What a file with no write permission bit is said to be, by its permission bits."""
+    return f"is read-only (mode {mode:04o}: no write permission bit)"
 
 
 def _write_copy(fd: int, data: bytes, info: os.stat_result, error: _ErrorFactory) -> bool:
@@ -339,7 +344,7 @@ def report_target_problem(path: str | os.PathLike[str]) -> str | None:
             return None
         mode = stat.S_IMODE(info.st_mode)
         if not mode & _WRITE_BITS:
-            return f"is read-only (mode {mode:04o}: no write permission bit)"
+            return _read_only(mode)
         if not os.access(target, os.W_OK):
             return "cannot be written (permission denied)"
     except (OSError, ValueError):
@@ -417,8 +422,7 @@ class ReportFile:
             self._handle = open(self.path, "w", encoding=encoding, errors=errors)  # noqa: SIM115
             return cast(TextIO, self._handle)
         if info is not None and not info.st_mode & _WRITE_BITS:
-            mode = stat.S_IMODE(info.st_mode)
-            reason = f"is read-only (mode {mode:04o}: no write permission bit)"
+            reason = _read_only(stat.S_IMODE(info.st_mode))
             raise PermissionError(errno.EACCES, reason, os.fspath(self.path))
         if info is not None and not os.access(self._target, os.W_OK):
             raise PermissionError(errno.EACCES, "Permission denied", os.fspath(self.path))
