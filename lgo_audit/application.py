@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from lgo_audit.check import Checked
     from lgo_audit.config import Settings
     from lgo_audit.parse import ParsedLetter
+    from lgo_audit.reader import SourceFile
     from lgo_audit.report import Pieces
     from lgo_audit.rules import Rule, RuleSet
     from lgo_audit.selection import Selector
@@ -208,6 +209,9 @@ class Results(_ResultSequence):
         self._keep_source = False
         self._shows_no_text = False  # (until finish: a result reads back as added)
         self._totals: tuple[Totals, bool] | None = None
+        # what gives the result of a letter added as read (a SourceFile: see
+        # lgo_audit.check.Checked), by its number: the same as its worker's
+        self.check_again: Callable[[int, SourceFile], FileResult] | None = None
 
     # --- filling (the application) ---
 
@@ -360,7 +364,9 @@ class Results(_ResultSequence):
 
     def _load(self, index: int) -> FileResult:
         result = self._load_at(self._offsets[index])
-        assert isinstance(result, FileResult)
+        if not isinstance(result, FileResult):  # a letter as read: checked again
+            assert self.check_again is not None, "a letter sent as read is checked again"
+            result = self.check_again(index, result)
         return result
 
     def _load_at(self, start: int) -> Any:
@@ -1226,7 +1232,7 @@ def run_check(paths: Sequence[str | os.PathLike[str]], options: CheckOptions) ->
     :class:`UsageError` for bad options, configuration, rule files, register or table; a
     file that cannot be read is an input error in the returned :class:`Run`, not a raise."""
     from lgo_audit.batch import Batch, Judgement, judge_batch, judge_data
-    from lgo_audit.check import check_results
+    from lgo_audit.check import active_rules, check_results, check_source
     from lgo_audit.checks import NOT_A_LETTER
 
     _validate(options)
@@ -1258,6 +1264,26 @@ def run_check(paths: Sequence[str | os.PathLike[str]], options: CheckOptions) ->
         spool = len(problems) >= SPOOL_FROM
         results = run.results = Results(spool=spool)
         settings_at: list[Settings | None] = []
+
+        def check_again(index: int, source: SourceFile) -> FileResult:
+            # (as the worker checked it: lgo_audit.check._check_task, with the same options)
+            settings = settings_at[index]
+            assert settings is not None
+            result = check_source(
+                source,
+                batch.paths[index],
+                active_rules(settings),
+                settings,
+                keep_facts=options.keep_facts,
+                keep_source=options.keep_source,
+                batch=True,
+                shown_facts=options.shown_facts,
+                source_for_batch=True,
+            )
+            result.findings.sort(key=lambda f: f.sort_key)  # (as its worker sorted them)
+            return result
+
+        results.check_again = check_again
 
         def facts_of(index: int) -> LetterFacts:
             settings = settings_at[index]

@@ -25,8 +25,8 @@ from lgo_audit.config import Settings
 from lgo_audit.documents import Rendition
 from lgo_audit.engine import run_rules
 from lgo_audit.findings import FactValue, FileResult, Finding, LetterFacts
-from lgo_audit.parse import ParsedLetter, kept_facts, parse_file
-from lgo_audit.reader import InputError
+from lgo_audit.parse import ParsedLetter, kept_facts, parse_source
+from lgo_audit.reader import InputError, SourceFile, read_source
 from lgo_audit.register import load_register
 from lgo_audit.rules import Rule, rules_for
 from lgo_audit.selection import drop_ignored
@@ -38,9 +38,11 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Checked",
+    "active_rules",
     "check_files",
     "check_one",
     "check_results",
+    "check_source",
     "letter_facts",
 ]
 
@@ -75,7 +77,8 @@ def check_one(
     shown_facts: frozenset[str] = frozenset(),
     source_for_batch: bool = False,
 ) -> FileResult:
-    """Parse and check one file; an unreadable file is a result with an error, not a raise.
+    """Read, parse and check one file; an unreadable file is a result with an error, not a
+    raise.
 
     The letter's facts are kept (for cross-letter rules, --data and extract) when
     ``keep_facts``, by default when one of ``rules`` judges letters together; the facts in
@@ -85,11 +88,42 @@ def check_one(
     may find something in it: the batch stage then finds the places of its facts, and the
     report its lines, in the text as checked, without reading the file again)."""
     try:
-        parsed: ParsedLetter = parse_file(
-            path,
+        source = read_source(path, max_bytes=settings.max_file_size)
+    except InputError as error:
+        return FileResult(os.fspath(path), error=str(error))
+    return check_source(
+        source,
+        path,
+        rules,
+        settings,
+        keep_facts=keep_facts,
+        keep_source=keep_source,
+        batch=batch,
+        shown_facts=shown_facts,
+        source_for_batch=source_for_batch,
+    )
+
+
+def check_source(
+    source: SourceFile,
+    path: str | os.PathLike[str],
+    rules: Sequence[Rule],
+    settings: Settings,
+    *,
+    keep_facts: bool | None = None,
+    keep_source: bool = True,
+    batch: bool = False,
+    shown_facts: frozenset[str] = frozenset(),
+    source_for_batch: bool = False,
+) -> FileResult:
+    """:func:`check_one` of a file already read: ``source``, as
+    :func:`~lgo_audit.reader.read_source` read it from ``path``. The same ``source`` gives
+    the same result, whatever the file holds by then."""
+    try:
+        parsed: ParsedLetter = parse_source(
+            source,
+            settings.profile,
             authorities=load_register(settings.authority_register),
-            max_bytes=settings.max_file_size,
-            profile=settings.profile,
             batch=batch,
         )
     except InputError as error:
@@ -168,7 +202,9 @@ def _of_rules(rules: Sequence[Rule]) -> _OfRules:
 
 
 @cache
-def _active(settings: Settings) -> list[Rule]:
+def active_rules(settings: Settings) -> list[Rule]:
+    """The rules ``settings`` select, as a batch's workers check its letters with them (one
+    list per settings, made once)."""
     return settings.selection.active(rules_for(settings.rule_dirs))
 
 
@@ -178,7 +214,9 @@ class Checked(NamedTuple):
     batch stage and a lean report need to know of it without reading it: its path, input
     error, findings' codes, the values of the facts it was asked for (``Ellipsis`` where the
     letter has no such fact; ``values`` is None for a file that is no letter) and its
-    template profile."""
+    template profile. With ``pieces`` (the report written by the workers), a letter read as
+    text is sent pickled as read (its :class:`~lgo_audit.reader.SourceFile`, not its result):
+    :func:`check_source` gives its result again, the same, if the report needs it."""
 
     result: FileResult | bytes
     path: str
@@ -311,16 +349,25 @@ def _end_with_parent(parent: int) -> None:
 
 def _check_task(job: _Job, path: Path | str, settings_index: int) -> Checked:
     settings = job.settings[settings_index]
-    result = check_one(
-        path,  # (named as Path names it already: lgo_audit.application.collect_paths)
-        _active(settings),
-        settings,
-        keep_facts=job.keep_facts,
-        keep_source=job.keep_source,
-        batch=job.batch,
-        shown_facts=job.shown_facts,
-        source_for_batch=job.pack,
-    )
+    rules = active_rules(settings)
+    # (named as Path names it already: lgo_audit.application.collect_paths)
+    source: SourceFile | None = None
+    try:
+        source = read_source(path, max_bytes=settings.max_file_size)
+    except InputError as error:
+        result = FileResult(os.fspath(path), error=str(error))
+    else:
+        result = check_source(
+            source,
+            path,
+            rules,
+            settings,
+            keep_facts=job.keep_facts,
+            keep_source=job.keep_source,
+            batch=job.batch,
+            shown_facts=job.shown_facts,
+            source_for_batch=job.pack,
+        )
     facts = result.facts
     values = tuple(facts[n].value if n in facts else ... for n in job.names) if facts else None
     packed: FileResult | bytes = result
@@ -335,7 +382,18 @@ def _check_task(job: _Job, path: Path | str, settings_index: int) -> Checked:
             # (its text as checked: the file may have changed since).
             result.findings.sort(key=lambda f: f.sort_key)  # (as Results completes them)
             lean = pickle.dumps((result.findings, job.pieces(result)), protocol=5)
-        packed = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+        if (
+            job.pieces is not None
+            and source is not None
+            and result.error is None
+            and source.rendition is None
+        ):
+            # The report reads the whole result only when the batch stage adds a finding
+            # to it (rare): the file as read stands for it, the same result when checked
+            # again (check_source), a tenth of the bytes to send and much less to pickle.
+            packed = pickle.dumps(source, protocol=pickle.HIGHEST_PROTOCOL)
+        else:
+            packed = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
     return Checked(
         packed,
         result.path,
@@ -433,7 +491,7 @@ def _prepare_workers(job: _Job) -> None:
     for name in PROFILES:
         recogniser(name, fused=True).prepare()
     for settings in job.settings:
-        prepare(_active(settings))
+        prepare(active_rules(settings))
 
 
 def check_files(

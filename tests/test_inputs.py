@@ -815,7 +815,7 @@ def test_a_report_into_a_missing_folder_is_refused_before_any_letter_is_checked(
 ):
     import lgo_audit.check
 
-    monkeypatch.setattr(lgo_audit.check, "check_one", lambda *a, **k: pytest.fail("checked"))
+    monkeypatch.setattr(lgo_audit.check, "check_source", lambda *a, **k: pytest.fail("checked"))
     target = tmp_path / "no-such-folder" / "report.txt"
     result = CliRunner().invoke(app, ["check", "--isolated", str(STOCKPORT), "-o", str(target)])
     assert result.exit_code == 2
@@ -840,7 +840,7 @@ def test_a_report_target_that_cannot_be_written_is_refused_before_any_letter_is_
 ):
     import lgo_audit.check
 
-    monkeypatch.setattr(lgo_audit.check, "check_one", lambda *a, **k: pytest.fail("checked"))
+    monkeypatch.setattr(lgo_audit.check, "check_source", lambda *a, **k: pytest.fail("checked"))
     target = tmp_path / "report.txt"
     make(target)
     result = CliRunner().invoke(app, ["check", "--isolated", str(STOCKPORT), "-o", str(target)])

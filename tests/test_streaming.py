@@ -28,6 +28,7 @@ from lgo_audit.application import SPOOL_FROM, CheckOptions, run_check
 from lgo_audit.batch import memory_names
 from lgo_audit.config import Settings
 from lgo_audit.findings import FactValue, FileResult, Finding, Severity, Totals
+from lgo_audit.reader import SourceFile
 from lgo_audit.report.evidence import render_json_with_evidence
 from lgo_audit.report.machine import JSON_KEY, render_json, render_junit
 from lgo_audit.report.sarif import render_sarif
@@ -407,6 +408,27 @@ def test_a_letter_written_by_its_worker_keeps_its_text_as_checked(folder, tmp_pa
     (number,) = [i for i in pieced if results[i].path == str(again)]
     assert results.lean()[number].source_text == checked
     assert "Changed after the check" not in render_full(results.lean())
+    run.close()
+
+
+def test_a_letter_whose_part_its_worker_writes_comes_back_as_read_and_checks_the_same(folder):
+    """With ``pieces``, a batch's letter read as text comes back from its worker as read (its
+    SourceFile: about half the bytes of its whole result, and none of its facts and rule
+    outcomes to pickle, a tenth of a batch's time); the report reads a letter whole only
+    when the batch stage adds a finding to it, and checked again from what was read it is,
+    field for field, the result its worker made."""
+    whole_run = run_check(folder, CheckOptions(isolated=True))
+    run = run_check(folder, CheckOptions(isolated=True, pieces=report.Pieces("full")))
+    whole, results = whole_run.results, run.results
+    assert results._count == whole._count
+    letters = [i for i in range(whole._count) if whole._load(i).error is None]
+    assert len(letters) == whole._count - 2  # all but binary.txt and missing.txt
+    for index in letters:
+        assert isinstance(results._load_at(results._offsets[index]), SourceFile)
+        made = whole._load(index)
+        made.findings.sort(key=lambda f: f.sort_key)
+        assert results._load(index) == made
+    whole_run.close()
     run.close()
 
 
