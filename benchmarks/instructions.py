@@ -6,7 +6,9 @@ not move with the machine's load, for comparing two commits of the checking code
     PYTHONPATH=/path/to/other/checkout python benchmarks/instructions.py LETTERS_FOLDER
 
 The checking loop of one worker (``lgo_audit.check._check_task`` on each letter, in one
-process, results pickled as a batch's are) runs twice under callgrind: once over the chosen
+process, with the job of a default ``check`` of a batch: results pickled as a batch's are,
+each letter's part of the full report written, the batch stage's values taken; figures in
+docs/performance.md up to 9197648 were taken without the part and the values) runs twice under callgrind: once over the chosen
 letters after a warm-up of 20 of them spread over the list (so that what each template year
 builds once is built before the loop), once with the warm-up alone; the difference, over the
 number of letters, is the figure. ``PYTHONHASHSEED=0`` keeps dictionaries in one order.
@@ -35,10 +37,16 @@ from _args import positive  # (this folder's: the scripts run from it)
 _LOOP = """
 import hashlib  # (loaded as a batch's parent loads it before its workers start: the
 import sys  # file's digest is then OpenSSL's, not Python's own, lgo_audit.digest)
-from lgo_audit.check import _Job, _check_task
+from lgo_audit.application import _fact_names
+from lgo_audit.check import _Job, _check_task, active_rules
 from lgo_audit.config import Settings
+from lgo_audit.report import Pieces
 files = open(sys.argv[1], encoding="utf-8").read().splitlines()
-job = _Job((Settings(),), None, True, True, frozenset(), (), True)
+settings = Settings()
+rules = active_rules(settings)  # (the job of a default check of a batch: the full report's
+pieces = Pieces("full").with_rules(tuple(sorted({r.code for r in rules})))  # pieces, the
+names = _fact_names([rules], False)  # values the batch stage keeps: lgo_audit.application)
+job = _Job((settings,), None, True, True, frozenset(), names, True, pieces)
 for path in files[:: max(1, len(files) // 20)]:  # (spread over the letters: every year's
     _check_task(job, path, 0)  # template, and what it builds once, is ready before the loop)
 if sys.argv[2] == "loop":
