@@ -5,9 +5,11 @@ window of files, and reports are written piece by piece, byte for byte as before
 from __future__ import annotations
 
 import concurrent.futures
+import dataclasses
 import gc
 import json
 import os
+import random
 import shutil
 import signal
 import subprocess
@@ -36,6 +38,7 @@ from lgo_audit.report.text import full_key, full_piece, render_full
 from lgo_audit.rules import rules_for
 from lgo_audit.span import Span
 from tests.batches import consistent_batch
+from tests.letters import random_letter_facts, random_style, render
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
@@ -224,9 +227,9 @@ class Synchronous:
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
         pass
 
-    def submit(self, function: Any, chunk: Any) -> Future[Any]:
+    def submit(self, function: Any, *args: Any) -> Future[Any]:
         future: Future[Any] = Future()
-        future.set_result(function(chunk))
+        future.set_result(function(*args))
         original = future.result
         self.pending.append(future)
         Synchronous.most = max(Synchronous.most, len(self.pending))
@@ -429,6 +432,53 @@ def test_a_letter_whose_part_its_worker_writes_comes_back_as_read_and_checks_the
         made.findings.sort(key=lambda f: f.sort_key)
         assert results._load(index) == made
     whole_run.close()
+    run.close()
+
+
+@pytest.fixture(scope="module")
+def disagreeing(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Letters of random councils, years and figures, each consistent in itself but not with
+    the others: the batch stage finds something in most of them."""
+    folder = tmp_path_factory.mktemp("disagreeing")
+    rng = random.Random(7)
+    for index in range(120):
+        facts, style = random_letter_facts(rng), random_style(rng)
+        data = render(facts, dataclasses.replace(style, encoding="utf-8"))
+        (folder / f"letter-{index:03d}.txt").write_bytes(data)
+    return folder
+
+
+def sent(results: application.Results) -> list[str]:
+    """How each letter came back from its worker: "read" (as read) or "whole"."""
+    loaded = (results._load_at(results._offsets[i]) for i in range(results._count))
+    return ["read" if isinstance(item, SourceFile) else "whole" for item in loaded]
+
+
+def test_letters_come_back_whole_once_the_batch_stage_finds_something_in_many(
+    monkeypatch, disagreeing, folder
+):
+    """A letter comes back as read only while the batch stage, asked as the letters arrive,
+    finds something in few of those checked so far: one sent as read is checked again if it
+    gets a finding, and in a batch whose letters disagree most would. The report is the same
+    either way."""
+    monkeypatch.setattr(application._AsRead, "FIRST", 16)
+    pieces = report.Pieces("full")
+    run = run_check([disagreeing], CheckOptions(isolated=True, pieces=pieces, jobs=1))
+    ways = sent(run.results)
+    assert ways[:16] == ["read"] * 16  # (the batch stage is first asked at 16 letters)
+    assert ways[16:] == ["whole"] * (len(ways) - 16)
+    lean = report.render(report.FORMATS["full"], report.Report(run.results.lean(), run.rules))
+    run.close()
+    whole_run = run_check([disagreeing], CheckOptions(isolated=True, jobs=1))
+    assert lean == report.render(
+        report.FORMATS["full"], report.Report(whole_run.results, whole_run.rules)
+    )
+    whole_run.close()
+    # a batch whose letters agree (but for one pair, the same letter twice) stays as read
+    run = run_check(folder, CheckOptions(isolated=True, pieces=pieces, jobs=1))
+    ways = sent(run.results)
+    assert set(ways) == {"read", "whole"}  # (the two that cannot be read come back whole)
+    assert ways.count("whole") == 2
     run.close()
 
 
