@@ -322,7 +322,7 @@ def _sha256_of(target: Path, error: _ErrorFactory) -> str:
 def report_target_problem(path: str | os.PathLike[str]) -> str | None:
     """Why :class:`ReportFile` would refuse to write a report at ``path``, found before any
     work is done (a batch's check can take minutes), without touching the file: its folder
-    does not exist (``"No such file or directory"``, as opening it would say), no file can be
+    does not exist (what opening it would say, in lower case as an input's reasons are), no file can be
     added to that folder, it is a folder, it has no write permission bit (refused even for
     root, as :func:`write_file` refuses it) or the caller may not write it; None when writing
     can be tried (a file that may be written, a new one, a device or a named pipe). Raises
@@ -333,7 +333,7 @@ def report_target_problem(path: str | os.PathLike[str]) -> str | None:
         if info is None:
             folder = os.path.dirname(target) or "."
             if not os.path.isdir(folder):
-                return "No such file or directory"
+                return "its folder does not exist (no such file or directory)"
             effective = os.access in os.supports_effective_ids
             if not os.access(folder, os.W_OK | os.X_OK, effective_ids=effective):
                 return "cannot be written (permission denied: no file can be added to its folder)"

@@ -820,7 +820,8 @@ def test_a_report_into_a_missing_folder_is_refused_before_any_letter_is_checked(
     result = CliRunner().invoke(app, ["check", "--isolated", str(STOCKPORT), "-o", str(target)])
     assert result.exit_code == 2
     assert result.stderr == (
-        f"lgo-audit: {target}: cannot write the report: No such file or directory\n"
+        f"lgo-audit: {target}: cannot write the report: its folder does not exist (no such "
+        "file or directory)\n"
     )
 
 
