@@ -322,11 +322,11 @@ def _sha256_of(target: Path, error: _ErrorFactory) -> str:
 def report_target_problem(path: str | os.PathLike[str]) -> str | None:
     """Why :class:`ReportFile` would refuse to write a report at ``path``, found before any
     work is done (a batch's check can take minutes), without touching the file: its folder
-    does not exist (what opening it would say, in lower case as an input's reasons are), no file can be
-    added to that folder, it is a folder, it has no write permission bit (refused even for
-    root, as :func:`write_file` refuses it) or the caller may not write it; None when writing
-    can be tried (a file that may be written, a new one, a device or a named pipe). Raises
-    nothing."""
+    does not exist (with what opening it would say, in lower case as an input's reasons
+    are), no file can be added to that folder, it is a folder, it has no write permission
+    bit (refused even for root, as :func:`write_file` refuses it) or the caller may not
+    write it; None when writing can be tried (a file that may be written, a new one, a
+    device or a named pipe). Raises nothing."""
     try:
         target = os.path.realpath(path)
         info = _stat_or_none(Path(target))
