@@ -6,9 +6,9 @@ not move with the machine's load, for comparing two commits of the checking code
     PYTHONPATH=/path/to/other/checkout python benchmarks/instructions.py LETTERS_FOLDER
 
 The checking loop of one worker (``lgo_audit.check._check_task`` on each letter, in one
-process, with the job of a default ``check`` of a batch: results pickled as a batch's are,
-each letter's part of the full report written, the batch stage's values taken; figures in
-docs/performance.md up to 9197648 were taken without the part and the values) runs twice under callgrind: once over the chosen
+process, with the job of a default ``check`` of a batch: results sent as a consistent
+batch's are, each letter's part of the full report written, the batch stage's values taken;
+figures in docs/performance.md up to 9197648 were taken without the part and the values) runs twice under callgrind: once over the chosen
 letters after a warm-up of 20 of them spread over the list (so that what each template year
 builds once is built before the loop), once with the warm-up alone; the difference, over the
 number of letters, is the figure. ``PYTHONHASHSEED=0`` keeps dictionaries in one order.
@@ -48,10 +48,10 @@ pieces = Pieces("full").with_rules(tuple(sorted({r.code for r in rules})))  # pi
 names = _fact_names([rules], False)  # values the batch stage keeps: lgo_audit.application)
 job = _Job((settings,), None, True, True, frozenset(), names, True, pieces)
 for path in files[:: max(1, len(files) // 20)]:  # (spread over the letters: every year's
-    _check_task(job, path, 0)  # template, and what it builds once, is ready before the loop)
-if sys.argv[2] == "loop":
+    _check_task(job, path, 0, True)  # template, and what it builds once, is ready before
+if sys.argv[2] == "loop":  # the loop; each letter sent as read, as a consistent batch's are)
     for path in files:
-        _check_task(job, path, 0)
+        _check_task(job, path, 0, True)
 """
 
 

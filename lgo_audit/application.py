@@ -1224,12 +1224,12 @@ def _pieces(options: CheckOptions, active: dict[Settings, list[Rule]]) -> Pieces
 class _AsRead:
     """Whether a batch's letters read as text may come back from their workers as read, not
     whole (:class:`lgo_audit.check.Checked`, with a report the workers write): asked before
-    each chunk of files is sent. Yes, until the batch stage, judging the letters checked so
-    far (at 256 of them, then at 1,024, 4,096 and so on), finds something in more than one
-    letter in :data:`SHARE`; no from then on. A letter sent as read saves its worker
-    pickling its result (some 26 us), but is checked again in the main process if the batch
-    stage adds a finding to it (some 0.7 ms): in a batch whose letters disagree, that would
-    be most of them."""
+    each chunk of files is sent. No for the first :data:`FIRST` letters; then yes if the
+    batch stage, judging the letters checked so far, finds something in no more than one
+    letter in :data:`SHARE`, asked again at 4 and 16 times as many letters and so on; once
+    no, no to the end. A letter sent as read saves its worker pickling its result (some
+    26 us), but is checked again in the main process if the batch stage adds a finding to
+    it (some 0.7 ms): in a batch whose letters disagree, that would be most of them."""
 
     FIRST = 256
     SHARE = 50
@@ -1244,16 +1244,21 @@ class _AsRead:
         self.rules = [rule for rule in rules if rule.kind == "batch"]
         self.selects = selects
         self.at = self.FIRST  # the number of letters at which the batch stage is asked next
-        self.yes = True
+        self.yes = False
+        self.asked = False  # (once asked, a no stays)
 
     def __call__(self) -> bool:
-        if self.yes and self.rules and len(self.batch.paths) >= self.at:
-            from lgo_audit.batch import Judgement, judge_batch
-
+        if (self.yes or not self.asked) and len(self.batch.paths) >= self.at:
             self.at *= 4
-            judged = judge_batch(self.batch, self.rules, Judgement(), self.selects, settle=False)
-            self.yes = len(judged.findings) * self.SHARE <= len(self.batch.paths)
+            self.asked = True
+            self.yes = not self.rules or self._few_findings()
         return self.yes
+
+    def _few_findings(self) -> bool:
+        from lgo_audit.batch import Judgement, judge_batch
+
+        judged = judge_batch(self.batch, self.rules, Judgement(), self.selects, settle=False)
+        return len(judged.findings) * self.SHARE <= len(self.batch.paths)
 
 
 def run_check(paths: Sequence[str | os.PathLike[str]], options: CheckOptions) -> Run:

@@ -414,18 +414,23 @@ def test_a_letter_written_by_its_worker_keeps_its_text_as_checked(folder, tmp_pa
     run.close()
 
 
-def test_a_letter_whose_part_its_worker_writes_comes_back_as_read_and_checks_the_same(folder):
+def test_a_letter_whose_part_its_worker_writes_comes_back_as_read_and_checks_the_same(
+    monkeypatch, folder
+):
     """With ``pieces``, a batch's letter read as text comes back from its worker as read (its
     SourceFile: about half the bytes of its whole result, and none of its facts and rule
     outcomes to pickle, a tenth of a batch's time); the report reads a letter whole only
     when the batch stage adds a finding to it, and checked again from what was read it is,
     field for field, the result its worker made."""
+    monkeypatch.setattr(application._AsRead, "FIRST", 1)  # (after the first letter)
     whole_run = run_check(folder, CheckOptions(isolated=True))
-    run = run_check(folder, CheckOptions(isolated=True, pieces=report.Pieces("full")))
+    pieces = report.Pieces("full")
+    run = run_check(folder, CheckOptions(isolated=True, pieces=pieces, jobs=1))
     whole, results = whole_run.results, run.results
     assert results._count == whole._count
-    letters = [i for i in range(whole._count) if whole._load(i).error is None]
-    assert len(letters) == whole._count - 2  # all but binary.txt and missing.txt
+    unread = {i for i in range(whole._count) if whole._load(i).error is not None}
+    assert len(unread) == 2  # (binary.txt and missing.txt)
+    letters = [i for i in range(1, whole._count) if i not in unread]
     for index in letters:
         assert isinstance(results._load_at(results._offsets[index]), SourceFile)
         made = whole._load(index)
@@ -454,19 +459,24 @@ def sent(results: application.Results) -> list[str]:
     return ["read" if isinstance(item, SourceFile) else "whole" for item in loaded]
 
 
-def test_letters_come_back_whole_once_the_batch_stage_finds_something_in_many(
+def test_letters_come_back_as_read_only_while_the_batch_stage_finds_something_in_few(
     monkeypatch, disagreeing, folder
 ):
-    """A letter comes back as read only while the batch stage, asked as the letters arrive,
-    finds something in few of those checked so far: one sent as read is checked again if it
-    gets a finding, and in a batch whose letters disagree most would. The report is the same
-    either way."""
+    """The first letters come back whole; then the batch stage judges those checked so far,
+    and letters come back as read only if it finds something in few of them: one sent as
+    read is checked again if it gets a finding, and in a batch whose letters disagree most
+    would. The report is the same either way."""
     monkeypatch.setattr(application._AsRead, "FIRST", 16)
     pieces = report.Pieces("full")
-    run = run_check([disagreeing], CheckOptions(isolated=True, pieces=pieces, jobs=1))
+    run = run_check(folder, CheckOptions(isolated=True, pieces=pieces, jobs=1))
     ways = sent(run.results)
-    assert ways[:16] == ["read"] * 16  # (the batch stage is first asked at 16 letters)
-    assert ways[16:] == ["whole"] * (len(ways) - 16)
+    unread = {i for i in range(len(ways)) if run.results[i].error is not None}
+    assert len(unread) == 2  # (binary.txt and missing.txt: no letter, sent whole)
+    assert ways[:16] == ["whole"] * 16  # (the batch stage is first asked at 16 letters)
+    assert all(way == "read" for i, way in enumerate(ways) if i >= 16 and i not in unread)
+    run.close()
+    run = run_check([disagreeing], CheckOptions(isolated=True, pieces=pieces, jobs=1))
+    assert sent(run.results) == ["whole"] * run.results._count
     lean = report.render(report.FORMATS["full"], report.Report(run.results.lean(), run.rules))
     run.close()
     whole_run = run_check([disagreeing], CheckOptions(isolated=True, jobs=1))
@@ -474,12 +484,6 @@ def test_letters_come_back_whole_once_the_batch_stage_finds_something_in_many(
         report.FORMATS["full"], report.Report(whole_run.results, whole_run.rules)
     )
     whole_run.close()
-    # a batch whose letters agree (but for one pair, the same letter twice) stays as read
-    run = run_check(folder, CheckOptions(isolated=True, pieces=pieces, jobs=1))
-    ways = sent(run.results)
-    assert set(ways) == {"read", "whole"}  # (the two that cannot be read come back whole)
-    assert ways.count("whole") == 2
-    run.close()
 
 
 def test_a_piece_written_for_another_format_or_style_is_not_used():
