@@ -1225,14 +1225,15 @@ class _AsRead:
     """Whether a batch's letters read as text may come back from their workers as read, not
     whole (:class:`lgo_audit.check.Checked`, with a report the workers write): asked before
     each chunk of files is sent. No for the first :data:`FIRST` letters; then yes if the
-    batch stage, judging the letters checked so far, finds something in no more than one
-    letter in :data:`SHARE`, asked again at 4 and 16 times as many letters and so on; once
-    no, no to the end. A letter sent as read saves its worker pickling its result (some
+    batch stage, judging the latest :data:`WINDOW` letters checked, finds something in no
+    more than one letter in :data:`SHARE` of them, asked again at 4 and 16 times as many
+    letters and so on; once no, no to the end. A letter sent as read saves its worker pickling its result (some
     26 us), but is checked again in the main process if the batch stage adds a finding to
     it (some 0.7 ms): in a batch whose letters disagree, that would be most of them."""
 
     FIRST = 256
     SHARE = 50
+    WINDOW = 1024
 
     def __init__(
         self,
@@ -1255,10 +1256,20 @@ class _AsRead:
         return self.yes
 
     def _few_findings(self) -> bool:
+        """Whether the batch stage finds something in no more than one letter in
+        :data:`SHARE` of the latest :data:`WINDOW` letters (judged among themselves: a
+        batch's time to judge grows with its letters)."""
         from lgo_audit.batch import Judgement, judge_batch
 
-        judged = judge_batch(self.batch, self.rules, Judgement(), self.selects, settle=False)
-        return len(judged.findings) * self.SHARE <= len(self.batch.paths)
+        count = len(self.batch.paths)
+        start = max(0, count - self.WINDOW)
+        own = self.selects
+
+        def selects(index: int, code: str) -> bool:
+            return index >= start and (own is None or own(index, code))
+
+        judged = judge_batch(self.batch, self.rules, Judgement(), selects, settle=False)
+        return len(judged.findings) * self.SHARE <= count - start
 
 
 def run_check(paths: Sequence[str | os.PathLike[str]], options: CheckOptions) -> Run:
