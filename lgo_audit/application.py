@@ -1233,7 +1233,7 @@ class _AsRead:
 
     FIRST = 256
     SHARE = 50
-    WINDOW = 1024
+    WINDOW = 256
 
     def __init__(
         self,
@@ -1263,12 +1263,8 @@ class _AsRead:
 
         count = len(self.batch.paths)
         start = max(0, count - self.WINDOW)
-        own = self.selects
-
-        def selects(index: int, code: str) -> bool:
-            return index >= start and (own is None or own(index, code))
-
-        judged = judge_batch(self.batch, self.rules, Judgement(), selects, settle=False)
+        latest = self.batch.since(start)
+        judged = judge_batch(latest, self.rules, Judgement(), self.selects, settle=False)
         return len(judged.findings) * self.SHARE <= count - start
 
 

@@ -8,7 +8,9 @@ with its row of the table). Both kinds of rule are declared in ``rules/`` like t
 
 from __future__ import annotations
 
+import copy
 import dataclasses
+import itertools
 import operator
 import os
 from collections import Counter
@@ -200,8 +202,19 @@ class Batch:
         return self._short.get(path) or os.path.basename(path)
 
     def numbers(self) -> Iterator[int]:
-        """The numbers of the entries that are letters, in order."""
-        return (i for i, values in enumerate(self.values) if values is not None)
+        """The numbers of the entries that are letters, in order (from :attr:`first`)."""
+        entries = enumerate(itertools.islice(self.values, self.first, None), self.first)
+        return (i for i, values in entries if values is not None)
+
+    first = 0
+    """The number of the first entry :meth:`numbers` gives (0; more in a :meth:`since` view)."""
+
+    def since(self, first: int) -> Batch:
+        """A view of this batch that has as letters only those numbered ``first`` or more
+        (the same entries and numbers: the latest letters judged among themselves)."""
+        view = copy.copy(self)
+        view.first = first
+        return view
 
     @property
     def letters(self) -> list[int]:

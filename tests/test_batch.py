@@ -724,3 +724,17 @@ def test_a_value_the_language_does_not_admit_is_no_vote_on_what_letters_agree_on
         stage.add(f"letter-{number}.txt", ("letter", 2024, signatory))
     judged = judge_batch(stage, [rule], settle=False)
     assert sorted(i for i, found in judged.findings.items() if found) == [5]
+
+
+def test_a_view_since_a_letter_has_only_the_letters_from_it_on_with_their_numbers():
+    """``Batch.since(n)``: the same entries, numbered as in the batch, of which only those from
+    ``n`` on are letters (what the batch stage judges when asked about the latest letters)."""
+    from lgo_audit.batch import Batch
+
+    batch = Batch(("x",), lambda index: {})
+    for index in range(6):
+        batch.add(f"{index}.txt", None if index == 4 else [index])
+    view = batch.since(3)
+    assert list(view.numbers()) == [3, 5]
+    assert list(batch.numbers()) == [0, 1, 2, 3, 5]  # (the batch itself unchanged)
+    assert view.value(5, "x") == 5 and view.paths == batch.paths
