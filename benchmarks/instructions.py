@@ -9,8 +9,10 @@ The checking loop of one worker (``lgo_audit.check._check_task`` on each letter,
 process, with the job of a default ``check`` of a batch: results sent as a consistent
 batch's are, each letter's part of the full report written, the batch stage's values taken;
 figures in docs/performance.md up to 9197648 were taken without the part and the values) runs twice under callgrind: once over the chosen
-letters after a warm-up of 20 of them spread over the list (so that what each template year
-builds once is built before the loop), once with the warm-up alone; the difference, over the
+letters after what a batch's parent builds before its workers start (every template year's
+recogniser, prepared: figures up to da5a041 were taken without it, so that a year first met
+in the loop built its recogniser there) and a warm-up of 20 letters spread over the list,
+once with those alone; the difference, over the
 number of letters, is the figure. ``PYTHONHASHSEED=0`` keeps dictionaries in one order.
 ``hashlib`` is loaded first, as in a batch's workers (docs/performance.md's figures up to
 55c25b6 were taken without it: each letter's SHA-256 by Python's own code, some 0.18 M
@@ -38,7 +40,7 @@ _LOOP = """
 import hashlib  # (loaded as a batch's parent loads it before its workers start: the
 import sys  # file's digest is then OpenSSL's, not Python's own, lgo_audit.digest)
 from lgo_audit.application import _fact_names
-from lgo_audit.check import _Job, _check_task, active_rules
+from lgo_audit.check import _Job, _check_task, _prepare_workers, active_rules
 from lgo_audit.config import Settings
 from lgo_audit.report import Pieces
 files = open(sys.argv[1], encoding="utf-8").read().splitlines()
@@ -47,6 +49,7 @@ rules = active_rules(settings)  # (the job of a default check of a batch: the fu
 pieces = Pieces("full").with_rules(tuple(sorted({r.code for r in rules})))  # pieces, the
 names = _fact_names([rules], False)  # values the batch stage keeps: lgo_audit.application)
 job = _Job((settings,), None, True, True, frozenset(), names, True, pieces)
+_prepare_workers(job)  # (what a batch's parent builds before its workers start)
 for path in files[:: max(1, len(files) // 20)]:  # (spread over the letters: every year's
     _check_task(job, path, 0, True)  # template, and what it builds once, is ready before
 if sys.argv[2] == "loop":  # the loop; each letter sent as read, as a consistent batch's are)

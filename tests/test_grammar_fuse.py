@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 from functools import cache
 from pathlib import Path
 
@@ -11,9 +12,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lgo_audit.grammar import PAGE_PROFILES, PROFILES, Recogniser, document_kind
+from lgo_audit.grammar import PAGE_PROFILES, PROFILES, Recogniser, document_kind, recognise
 from lgo_audit.grammar.fuse import fuse
 from lgo_audit.grammar.profile_2020 import AUTHORITY_TYPES, authority_types
+from lgo_audit.grammar.recognise import _Run
 from lgo_audit.normalise import normalise
 from lgo_audit.reader import decode
 from tests.letters import random_letter_facts, random_style, render
@@ -393,3 +395,110 @@ def test_a_prepared_recogniser_builds_nothing_more_for_a_letter_and_reads_it_ali
         key: steps for key, steps in built.items() if steps
     }
     assert all(prepared._steps[key] is steps for key, steps in built.items())
+
+
+# --- an ASCII text read by the patterns' ASCII twins ------------------------------------------
+
+
+def _every_character_past_ascii() -> str:
+    return "".join(chr(c) for c in range(0x80, 0x110000) if not 0xD800 <= c <= 0xDFFF)
+
+
+def test_the_characters_past_ascii_that_match_an_ascii_one_case_ignored_are_the_four():
+    """What an ASCII character of a pattern matches past ASCII, case ignored, and what
+    matches an ASCII character of a text, tried for every character (a block at a time)."""
+    past = _every_character_past_ascii()
+    ascii_text = "".join(map(chr, range(0x80)))
+    matched = {m.group() for a in range(0x80) for m in re.finditer(re.escape(chr(a)), past, re.I)}
+    matching = set()
+    for start in range(0, len(past), 4096):
+        block = past[start : start + 4096]
+        if re.search(f"[{re.escape(block)}]", ascii_text, re.I):
+            matching |= {c for c in block if re.search(re.escape(c), ascii_text, re.I)}
+    assert matched == matching == set(recognise._FOLDS_TO_ASCII)
+
+
+@pytest.mark.parametrize(
+    ("source", "alike"),
+    [
+        (r"[A-Za-z]+\s+of\b", True),
+        ("(?i:dear)[\u00c0-\u00d6\u00d8-\u00de]", True),  # Latin-1 letters: none folds to ASCII
+        (r"['\-\u0300-\u036f]", True),  # an escaped "-" is no range
+        ("\u0131", False),  # dotless i matches i
+        (r"\u212a", False),  # the Kelvin sign matches k
+        (r"[!-\u0200]", False),  # a range over U+0130, U+0131 and U+017F
+        ("[\u0100-\u0200]", False),
+        (r"\x41\U0001f600", True),
+        (r"\N{LATIN SMALL LETTER DOTLESS I}", False),  # named: not read
+        (r"(a)\1", False),  # a group referred to: not read
+        ("\\", True),
+    ],
+)
+def test_a_pattern_reads_ascii_alike_unless_it_names_a_character_that_folds_to_it(source, alike):
+    assert recognise._reads_ascii_alike(source) is alike
+
+
+@pytest.mark.parametrize(
+    ("text", "plain"),
+    [("Dear Sir,\n10 upheld", True), ("", True), ("caf\u00e9", False), ("a\x1cb", False)],
+)
+def test_a_text_is_plain_ascii_when_ascii_without_the_four_separators(text, plain):
+    assert recognise.plain_ascii(text) is plain
+
+
+@pytest.mark.parametrize("profile", EVERY_PROFILE, ids=lambda p: p.name)
+def test_every_pattern_of_a_recogniser_has_an_ascii_twin(profile):
+    prepared = Recogniser(profile)
+    prepared.prepare()
+    runs = [s for steps in prepared._steps.values() for s in steps if isinstance(s, _Run)]
+    assert runs
+    assert all(run.match_ascii.__self__ is not run.match.__self__ for run in runs)
+    assert prepared._leads_ascii is not prepared._leads
+    assert prepared._next_start_ascii is not prepared._next_start
+
+
+@pytest.mark.parametrize("profile", EVERY_PROFILE, ids=lambda p: p.name)
+def test_every_profile_reads_an_ascii_text_by_the_twins_as_by_the_patterns(profile, monkeypatch):
+    recogniser = Recogniser(profile)
+    read = {}
+    for name, text in every_text():
+        normalised = normalise(text).text
+        if recognise.plain_ascii(normalised):
+            read[name] = summary(recogniser.chunks(normalised))
+    assert len(read) > 10
+    monkeypatch.setattr(recognise, "plain_ascii", lambda text: False)
+    for name, text in every_text():
+        if name in read:
+            assert summary(recogniser.chunks(normalise(text).text)) == read[name], name
+
+
+_FOLDING_PIECES = [
+    *_PROBE_PIECES[:8],
+    *SIGN_OFF_PIECES,
+    "Dear Ms Smith-Jones,",
+    "10 upheld decisions",
+    "Statistics are based on a total of 8 detailed investigations",
+    "KING",
+    "kings",
+    "SS",
+    "\x1c",
+    "\n",
+]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    pieces=st.lists(st.sampled_from(_FOLDING_PIECES), max_size=25),
+    joins=st.lists(st.sampled_from([" ", "", "\n", "\n\n"]), min_size=25, max_size=25),
+    profile=st.sampled_from(sorted(PROFILES)),
+)
+def test_any_ascii_text_is_read_by_the_twins_as_by_the_patterns(pieces, joins, profile):
+    text = "".join(piece + join for piece, join in zip(pieces, joins, strict=False))
+    recogniser = Recogniser(PROFILES[profile])
+    twins = recogniser.chunks(text)
+    original = recognise.plain_ascii
+    try:
+        recognise.plain_ascii = lambda text: False  # (hypothesis: no monkeypatch fixture)
+        assert recogniser.chunks(text) == twins
+    finally:
+        recognise.plain_ascii = original

@@ -612,6 +612,29 @@ def test_a_rare_character_is_found_as_the_class_finds_it(text: str) -> None:
     assert normalise_module._has_rare(text) is (normalise_module._HAS_RARE.search(text) is not None)
 
 
+@given(st.text(st.characters(max_codepoint=0xFF), max_size=60) | NOISY_TEXT)
+def test_a_latin_1_text_is_read_by_the_shorter_pattern_as_by_the_whole(text: str) -> None:
+    """The tokens of a text all of whose characters are Latin-1 (up to U+00FF), as the
+    pattern without the alternatives past U+00FF finds them and as the whole one does."""
+    if max(text, default="\0") > "\u00ff":
+        text = text.encode("latin-1", "replace").decode("latin-1")
+
+    def tokens(pattern: re.Pattern[str]) -> list[tuple[tuple[int, int], tuple[str | None, ...]]]:
+        return [(m.span(), m.groups()) for m in pattern.finditer(text)]
+
+    assert tokens(normalise_module._TOKEN_LATIN_1) == tokens(normalise_module._TOKEN_COMMON)
+    rare, latin_1 = normalise_module._characters(text)
+    assert latin_1 is not rare  # (a text with a rare character is read by the full pattern)
+
+
+@pytest.mark.parametrize(
+    ("text", "latin_1"),
+    [("Dear Sir", True), ("of\u00a0complaints, \u00a3", True), ("council\u2019s", False)],
+)
+def test_a_text_says_if_its_characters_are_all_latin_1(text: str, latin_1: bool) -> None:
+    assert normalise_module._characters(text) == (False, latin_1)
+
+
 @given(NOISY_TEXT)
 def test_normalise_is_idempotent(original: str) -> None:
     once = normalise(original).text
