@@ -34,6 +34,7 @@ import re
 import stat
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from io import FileIO
 from typing import Final
 
 from lgo_audit.digest import sha256
@@ -297,24 +298,44 @@ def read_bytes(
     if info.st_size > max_bytes:
         raise InputError(display, _too_large(info.st_size, max_bytes, raised=raised))
     try:
-        with open(path, "rb") as handle:
+        # Unbuffered: each read is one system call, straight into the bytes returned (a
+        # buffered file would add three calls a file: a terminal's check, a seek, a last
+        # read for the end).
+        with open(path, "rb", buffering=0) as handle:
             data = b""
             if head is not None:
                 wanted = min(_HEAD, info.st_size + 1, max_bytes + 1)
-                data = handle.read(wanted)
+                data = _read_up_to(handle, wanted, min(info.st_size, wanted))
                 head(data)
                 if len(data) == wanted:  # not the whole file: read it from the start
                     data = b""
                     handle.seek(0)
             if not data:
                 # what stat said, and one more byte to see whether it grew since
-                data = handle.read(min(info.st_size, max_bytes) + 1)
+                size = min(info.st_size, max_bytes)
+                data = _read_up_to(handle, size + 1, size)
                 if info.st_size < len(data) <= max_bytes:
-                    data += handle.read(max_bytes + 1 - len(data))
+                    data += _read_up_to(handle, max_bytes + 1 - len(data))
     except (OSError, ValueError) as error:
         raise InputError(display, _os_reason(error)) from None
     if len(data) > max_bytes:  # it grew after stat
         raise InputError(display, _too_large(None, max_bytes, raised=raised))
+    return data
+
+
+def _read_up_to(handle: FileIO, most: int, enough: int | None = None) -> bytes:
+    """At most ``most`` bytes from the unbuffered ``handle``, as a buffered file's
+    ``read(most)`` gives them (read until there are ``most`` or the file ends); but a first
+    read that gives ``enough`` (a file's size as stat gave it) is taken as the whole: one
+    system call for a regular file, which gives what it holds."""
+    data = handle.read(most) or b""
+    if enough is not None and len(data) >= enough:
+        return data
+    while len(data) < most:
+        more = handle.read(most - len(data))
+        if not more:
+            break
+        data += more
     return data
 
 

@@ -353,6 +353,48 @@ def test_a_binary_file_is_refused_from_its_first_bytes_without_being_read_whole(
     assert asked == [65_536]  # the first 64 KiB, and nothing more
 
 
+def test_a_letter_is_read_by_one_read_of_its_size_and_one_byte_more(
+    tmp_path: Path, monkeypatch
+) -> None:
+    path = write(tmp_path, LETTER.encode())
+    asked = spy_on_reads(monkeypatch)
+    assert read_source(path).text == LETTER
+    assert asked == [len(LETTER.encode()) + 1]  # (it gave the whole: no read for the end)
+
+
+@pytest.mark.parametrize("piece", [1, 7, 100])
+def test_a_file_that_gives_its_bytes_a_few_at_a_time_is_read_whole(
+    tmp_path: Path, monkeypatch, piece: int
+) -> None:
+    """A read may give fewer bytes than asked (a pipe-like file system): the reader asks
+    again until it has them all, or the file ends."""
+    path = write(tmp_path, LETTER.encode())
+    real_open = open
+
+    class Trickling:
+        def __init__(self, handle):  # type: ignore[no-untyped-def]
+            self.handle = handle
+
+        def __enter__(self):  # type: ignore[no-untyped-def]
+            return self
+
+        def __exit__(self, *exc: object) -> None:
+            self.handle.close()
+
+        def read(self, size: int = -1) -> bytes:
+            return self.handle.read(min(size, piece))
+
+        def seek(self, offset: int) -> int:
+            return self.handle.seek(offset)
+
+    monkeypatch.setattr(
+        reader, "open", lambda *a, **k: Trickling(real_open(*a, **k)), raising=False
+    )
+    assert read_source(path).text == LETTER
+    with pytest.raises(InputError, match="larger than"):
+        read_source(write(tmp_path, b"x" * 2_000, "big.txt"), max_bytes=1_000)
+
+
 def test_a_nul_byte_after_the_first_bytes_is_found_when_the_file_is_decoded(
     tmp_path: Path,
 ) -> None:
