@@ -57,8 +57,9 @@ use about 330 between them, at 2a31c7f: the grammar's, both ways of recognising,
 batch's ASCII twins of its statements, :func:`lgo_audit.grammar.recognise.ascii_twin`)."""
 KEPT_BYTES = 2_000_000
 """Characters of patterns and programs kept in the cache file, the latest used first (those
-about 330 take some 820,000 at 2a31c7f, room for as many again): a library whose pattern changes from run to run (one
-built from a set, in the hash seed's order) cannot make the file every run reads grow."""
+about 330 take some 820,000 at 2a31c7f: room for as many again): a library whose pattern
+changes from run to run (one built from a set, in the hash seed's order) cannot make the
+file every run reads grow."""
 
 _FORMAT = 2  # 1: JSON, each program in base64
 
