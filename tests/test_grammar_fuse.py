@@ -502,3 +502,26 @@ def test_any_ascii_text_is_read_by_the_twins_as_by_the_patterns(pieces, joins, p
         assert recogniser.chunks(text) == twins
     finally:
         recognise.plain_ascii = original
+
+
+_CLASS_PIECES = [
+    "a", "k", "s", "i", "Z", "!", "~", "-", r"\-", r"\\", r"\x41", r"\x80", r"\xff",
+    "\u00c0", "\u00ff", "\u0100", "\u0130", "\u0131", "\u017f", "\u0200", "\u212a",
+    r"\u0100", r"\u0131", r"\u0200", r"\u2000", r"\U0001f600", r"\s", r"\w",
+]  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_CLASS_PIECES), min_size=1, max_size=6), st.booleans())
+def test_a_class_read_ascii_alike_matches_each_ascii_character_alike(pieces, negated):
+    """A character class the reading says reads ASCII alike matches, case ignored, the
+    same ASCII characters read as Unicode and as ASCII (the reading may refuse more), but
+    for the four separators that a plain_ascii text does not hold."""
+    source = "[" + ("^" if negated else "") + "".join(pieces) + "]"
+    try:
+        unicode, ascii = re.compile(source, re.I), re.compile(source, re.I | re.A)
+    except re.error:  # (a range backwards)
+        return
+    if recognise._reads_ascii_alike(source):
+        for char in set(map(chr, range(0x80))) - set(recognise._SEPARATORS):
+            assert bool(unicode.match(char)) == bool(ascii.match(char)), (source, char)

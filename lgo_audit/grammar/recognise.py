@@ -69,56 +69,52 @@ _FOLDS_TO_ASCII = frozenset("\u0130\u0131\u017f\u212a")
 regular expressions read Unicode (capital I with a dot above and dotless i match i, long s
 matches s, the Kelvin sign k); found by trying every character (tests/test_grammar_fuse.py)."""
 _SEPARATORS = "\x1c\x1d\x1e\x1f"  # ASCII characters that Unicode's \s matches and ASCII's not
-_CODED = re.compile(r"\\(?:x([0-9a-fA-F]{2})|u([0-9a-fA-F]{4})|U([0-9a-fA-F]{8}))")
-_ESCAPED = {"a": 7, "f": 12, "n": 10, "r": 13, "t": 9, "v": 11}  # ("\\n": a line break)
+# Where a pattern names a character past ASCII: by its code (\x80 and on, \u, \U) or as itself;
+# or names one by a name or an octal code, or refers to a group (\N{...}, \0, \1): not read.
+_PAST_ASCII = re.compile(
+    r"\\(?:x([89a-fA-F][0-9a-fA-F])|u([0-9a-fA-F]{4})|U([0-9a-fA-F]{8})|(N\{|[0-9]))"
+    r"|([^\x00-\x7f])"
+)
 
 
-def _named_characters(source: str) -> list[tuple[int | None, bool]] | None:
-    """The characters a pattern's ``source`` names, in order: each by its code (None: an
-    escape that names a class or a place, such as ``\\s`` or ``\\b``) and whether it is a
-    "-" as written (not escaped: a range's, in a class); None if it names one by a name or an
-    octal code, or refers to a group (``\\N{...}``, ``\\0``, ``\\1``): not read."""
-    named: list[tuple[int | None, bool]] = []
-    i = 0
-    while i < len(source):
-        char = source[i]
-        if char != "\\":
-            named.append((ord(char), char == "-"))
-            i += 1
-            continue
-        coded = _CODED.match(source, i)
-        if coded is not None:
-            named.append((int(next(g for g in coded.groups() if g is not None), 16), False))
-            i = coded.end()
-            continue
-        escaped = source[i + 1 : i + 2]
-        if escaped == "N" or escaped.isdigit():
-            return None
-        code = _ESCAPED.get(escaped) if escaped.isalpha() else ord(escaped or "\\")
-        named.append((code, False))
-        i += 2
-    return named
+def _escaped(source: str, at: int) -> bool:
+    """Whether the character at ``at`` of a pattern is escaped (after an odd number of
+    backslashes)."""
+    before = at
+    while before > 0 and source[before - 1] == "\\":
+        before -= 1
+    return (at - before) % 2 == 1
 
 
 def _reads_ascii_alike(source: str) -> bool:
     """Whether a pattern, ``source``, names no character of :data:`_FOLDS_TO_ASCII`, alone or
-    in a range (each "-" as written between two characters read as a range, whether or not
-    it is one), and none by a name or an octal code: so that, case ignored, each character
-    it names matches the same ASCII characters whether it is read as Unicode or as ASCII."""
-    named = _named_characters(source)
-    if named is None:
-        return False
+    in a range, and none by a name or an octal code: so that, case ignored, each character
+    it names matches the same ASCII characters whether it is read as Unicode or as ASCII.
+
+    Only the characters past ASCII are looked at, where the regex engine finds them (a range
+    between two ASCII characters holds none of the four); a "-" as written beside one is read
+    as a range, whether or not it is one, to the character on its other side when that is
+    past ASCII too, else as far as a range could reach (the pattern is then not read)."""
     folding = [ord(char) for char in _FOLDS_TO_ASCII]
-    if any(code in folding for code, _ in named):
-        return False
-    for (low, _), (_, dash), (high, _) in zip(named, named[1:], named[2:], strict=False):
-        if (
-            dash
-            and low is not None
-            and high is not None
-            and any(low <= code <= high for code in folding)
-        ):
+    named: dict[int, tuple[int, int]] = {}  # where a character past ASCII starts: its code, end
+    for m in _PAST_ASCII.finditer(source):
+        if m.group(4) is not None or _escaped(source, m.start()):
+            return False  # (a backslash before an escape's: read as not read)
+        coded = m.group(1) or m.group(2) or m.group(3)
+        code = int(coded, 16) if coded else ord(m.group(5))
+        if code in folding:
             return False
+        named[m.start()] = (code, m.end())
+    ends = {end: code for code, end in named.values()}
+    for start, (code, end) in named.items():
+        if source.startswith("-", end) and not _escaped(source, end):
+            high = named.get(end + 1, (0x10FFFF, 0))[0]  # (its other side, or the most)
+            if any(code <= fold <= high for fold in folding):
+                return False
+        if start > 0 and source[start - 1] == "-" and not _escaped(source, start - 1):
+            low = ends.get(start - 1, 0)  # (its other side, or the least)
+            if any(low <= fold <= code for fold in folding):
+                return False
     return True
 
 
