@@ -310,8 +310,9 @@ def test_nul_byte_without_utf16_bom_is_binary() -> None:
     )
 
 
-def spy_on_reads(monkeypatch) -> list[int]:  # type: ignore[no-untyped-def]
-    """The sizes the reader asks its file for, from now on."""
+def spy_on_reads(monkeypatch, piece: int | None = None) -> list[int]:  # type: ignore[no-untyped-def]
+    """The sizes the reader asks its file for, from now on; with ``piece``, each read gives
+    at most that many bytes (as a read may give fewer than asked)."""
     asked: list[int] = []
     real_open = open
 
@@ -327,7 +328,7 @@ def spy_on_reads(monkeypatch) -> list[int]:  # type: ignore[no-untyped-def]
 
         def read(self, size: int = -1) -> bytes:
             asked.append(size)
-            return self.handle.read(size)
+            return self.handle.read(size if piece is None else min(size, piece))
 
         def seek(self, offset: int) -> int:
             return self.handle.seek(offset)
@@ -369,28 +370,9 @@ def test_a_file_that_gives_its_bytes_a_few_at_a_time_is_read_whole(
     """A read may give fewer bytes than asked (a pipe-like file system): the reader asks
     again until it has them all, or the file ends."""
     path = write(tmp_path, LETTER.encode())
-    real_open = open
-
-    class Trickling:
-        def __init__(self, handle):  # type: ignore[no-untyped-def]
-            self.handle = handle
-
-        def __enter__(self):  # type: ignore[no-untyped-def]
-            return self
-
-        def __exit__(self, *exc: object) -> None:
-            self.handle.close()
-
-        def read(self, size: int = -1) -> bytes:
-            return self.handle.read(min(size, piece))
-
-        def seek(self, offset: int) -> int:
-            return self.handle.seek(offset)
-
-    monkeypatch.setattr(
-        reader, "open", lambda *a, **k: Trickling(real_open(*a, **k)), raising=False
-    )
+    asked = spy_on_reads(monkeypatch, piece)
     assert read_source(path).text == LETTER
+    assert len(asked) > len(LETTER.encode()) // piece
     with pytest.raises(InputError, match="larger than"):
         read_source(write(tmp_path, b"x" * 2_000, "big.txt"), max_bytes=1_000)
 
