@@ -332,6 +332,10 @@ class _Deferred(NamedTuple):
     rule: Rule
     params: dict[str, Any]
     binding: Binding | None
+    # for a ``unique`` rule: the group's first letter (its number in the batch; -1: none),
+    # pointed at by the finding, and this letter's place in the group (2: the second)
+    first: int = -1
+    place: int = 0
 
 
 _NO_VALUE: Any = object()
@@ -765,20 +769,50 @@ def _settled(
         if not isinstance(item, _Deferred):
             made.append(item)
             continue
-        rule, params, binding = item
+        rule, params, binding, first, place = item
         if value is not _NO_VALUE:
             params = {**params, "value": value}
+        if place:
+            params = {**params, "copy": nth_copy(place)}
         shown = batch.message_env(letter, binding)
         memo = memos.setdefault(id(rule.message), {})  # (the rules outlive this)
         message, rendered = _message(rule, ParamEnv(params, shown), binding, memo)
         if said is not None:
             message = said.setdefault(message, message)
-        made.append(
-            _finding(rule, batch, letter, message, binding)
-            if rendered
-            else _unlocated(rule, batch, letter, message)
-        )
+        if not rendered:
+            made.append(_unlocated(rule, batch, letter, message))
+            continue
+        finding = _finding(rule, batch, letter, message, binding)
+        if first >= 0:  # (a unique rule's: the first letter's place too)
+            span, _ = _locate(rule, batch, first, binding)
+            if span is not FILE_START:
+                there = Location(batch.paths[first], span, "the first")
+                finding = dataclasses.replace(finding, related=(*finding.related, there))
+        made.append(finding)
     return made
+
+
+_ORDINALS = ("second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth")
+
+
+def nth_copy(place: int) -> str:
+    """A letter's place in its group (2 or more) as a message says it, with its article:
+    ``a second``, ``a third``, ``an eighth``, ``a tenth``, ``an 11th``, ``a 21st``, ``an 80th``.
+    Raises ValueError for a place below 2 (the first letter of a group is no copy)."""
+    if place < 2:
+        raise ValueError(f"place {place}: the first letter of a group is no copy")
+    if place <= 10:
+        word = _ORDINALS[place - 2]
+        return ("an " if word[0] == "e" else "a ") + word
+    digits = str(place)
+    if place % 100 in (11, 12, 13):
+        suffix = "th"
+    else:
+        suffix = {"1": "st", "2": "nd", "3": "rd"}.get(digits[-1], "th")
+    # "an" before a number said with a vowel first: eight..., eleven..., eighteen... (as
+    # the first group of its thousands: 11th, 18,000th), else "a"
+    vowel = digits[0] == "8" or (len(digits) % 3 == 2 and digits[:2] in ("11", "18"))
+    return ("an " if vowel else "a ") + digits + suffix
 
 
 def _unlocated(rule: Rule, batch: Batch, letter: int, message: str) -> Finding:
@@ -921,13 +955,12 @@ def _unique(
     binding: Binding | None,
 ) -> set[int]:
     ordered = _by_path(batch, members)
-    first = batch.short_name(batch.paths[ordered[0][0]])
+    first = ordered[0][0]
+    params = {"first": batch.short_name(batch.paths[first]), "group_size": len(members), "group": label}
     failed = set()
-    deferred = _Deferred(
-        rule, {"first": first, "group_size": len(members), "group": label}, binding
-    )
-    for index, _ in ordered[1:]:
-        judgement.defer(index, deferred)
+    for place, (index, _) in enumerate(ordered[1:], start=2):
+        # (each its own: its place, and the shared parameters)
+        judgement.defer(index, _Deferred(rule, params, binding, first, place))
         failed.add(index)
     return failed
 

@@ -226,6 +226,8 @@ MESSAGE_NAMES: Mapping[str, Mapping[str, str]] = MappingProxyType(
             "first": "for `unique` rules: the file name of the group's first letter (by path "
             "made absolute, however it was typed: `./x` and `/home/me/y` compare as "
             "`/home/me/x` and `/home/me/y`), named as in `disagreeing`",
+            "copy": "for `unique` rules: which of the group's letters this one is, in the "
+            "same order, with its article (`a second`, `a third`, `an eighth`, `an 11th`)",
             "letter_value": "for the page-differs-from-letter check: the letter's value; for "
             "renditions-differ, the first rendition's",
             "letter": "for the page-differs-from-letter check: the letter's file name (named "

@@ -240,6 +240,10 @@ def parse_stats(text: str, path: str) -> StatsTable:
     """Validate a statistics table's text; ``path`` names it in messages and findings."""
     if not text.strip():
         raise StatsError(f"{path}: is empty ({'no text' if not text else 'only whitespace'})")
+    nul = text.find("\x00")
+    if nul >= 0:  # (which no text table holds: a cell would keep it, unseen, and never match)
+        line = text.count("\n", 0, nul) + 1
+        raise StatsError(f"{path}: row {line}: a NUL character: not a text table (a binary file?)")
     reader = csv.DictReader(
         io.StringIO(text, newline=""), strict=True
     )  # (a quote left open: an error)

@@ -14,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
+from lgo_audit.batch import nth_copy
 from lgo_audit.cli import app
 from lgo_audit.reader import read_source
 from tests.batches import Batch, consistent_batch
@@ -157,6 +158,63 @@ def test_a_duplicate_letter_is_reported_on_the_second(tmp_path, batch):
     assert all(code != "LGO502" or name == "letter-999.txt" for name, code in codes)
     (duplicate,) = [f for f in found if f["code"] == "LGO502"]
     assert duplicate["message"].endswith("(the first is letter-004.txt)")  # (not its path)
+    # and it points at the first letter's council name, where its own stands
+    (first,) = duplicate["related"]
+    assert Path(first["path"]).name == "letter-004.txt"
+    assert first["message"] == "the first"
+    assert (first["line"], first["column"]) == (duplicate["line"], duplicate["column"])
+
+
+def test_each_later_copy_of_a_letter_is_called_by_its_place(tmp_path, batch):
+    """Four letters to one council: the second, third and fourth by path are findings, each
+    called by its place, each pointing at the first."""
+    folder = tmp_path / "letters"
+    batch.write(folder)
+    for copy in ("letter-997.txt", "letter-998.txt", "letter-999.txt"):
+        (folder / copy).write_bytes((folder / "letter-004.txt").read_bytes())
+
+    found = findings(check(str(folder), "--select", "LGO502"))
+
+    said = {Path(f["path"]).name: f["message"].split(" 20")[0] for f in found}
+    assert said == {
+        "letter-997.txt": "a second",
+        "letter-998.txt": "a third",
+        "letter-999.txt": "a fourth",
+    }
+    assert {Path(r["path"]).name for f in found for r in f["related"]} == {"letter-004.txt"}
+
+
+@pytest.mark.parametrize(
+    ("place", "said"),
+    [
+        (2, "a second"),
+        (3, "a third"),
+        (8, "an eighth"),
+        (10, "a tenth"),
+        (11, "an 11th"),
+        (12, "a 12th"),
+        (13, "a 13th"),
+        (18, "an 18th"),
+        (21, "a 21st"),
+        (22, "a 22nd"),
+        (23, "a 23rd"),
+        (80, "an 80th"),
+        (101, "a 101st"),
+        (111, "a 111th"),
+        (112, "a 112th"),
+        (813, "an 813th"),
+        (11_000, "an 11000th"),
+        (110_000, "a 110000th"),
+    ],
+)
+def test_a_copy_is_called_by_its_place_with_its_article(place, said):
+    assert nth_copy(place) == said
+
+
+@pytest.mark.parametrize("place", [1, 0, -3])
+def test_the_first_letter_of_a_group_is_no_copy(place):
+    with pytest.raises(ValueError, match="no copy"):
+        nth_copy(place)
 
 
 @pytest.mark.parametrize("order", ["x first", "y first"])

@@ -468,6 +468,16 @@ def test_data_from_a_pipe_is_refused_not_waited_for(tmp_path):
     assert result.exit_code == 2 and "named pipe" in result.stderr
 
 
+def test_a_table_with_a_nul_byte_is_refused_in_one_line(tmp_path):
+    table = tmp_path / "stats.csv"
+    table.write_bytes(b"authority,year,upheld\nStock\x00port,2020,3\n")
+    result = check("--data", table, STOCKPORT)
+    assert result.exit_code == 2
+    assert stderr_lines(result) == [
+        f"lgo-audit: {table}: row 2: a NUL character: not a text table (a binary file?)"
+    ]
+
+
 def test_an_oversized_table_is_refused_with_the_letters_limit(tmp_path):
     table = tmp_path / "stats.csv"
     table.write_text("authority,year\n" + "Stockport,2020\n" * 10)
@@ -532,6 +542,11 @@ def test_a_misspelt_column_is_an_input_error_naming_it():
         ('authority,year,upheld\nStockport,2020,"3"x\n', "row 2: ',' expected after '\"'"),
         ("authority,year,upheld\nStockport,2020\n", "row 2: fewer cells than columns"),
         ("authority,year,upheld\nStockport,2020,3,4\n", "row 2: more cells than columns"),
+        # a NUL byte: no text table holds one (the cell kept it, unseen, and never matched)
+        (
+            "authority,year,upheld\nA,2020,1\nStock\x00port,2020,3\n",
+            "row 3: a NUL character: not a text table (a binary file?)",
+        ),
     ],
 )
 def test_a_row_that_is_not_well_formed_csv_is_an_input_error_naming_it(text, message):

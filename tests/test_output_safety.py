@@ -413,14 +413,10 @@ def test_json_carries_the_real_names(batch):
     paths = {f["path"] for f in findings}
     assert paths == {str(p) for p in letters.values()}
     quoting = [f["message"] for f in findings if f["code"] == "LGO502"]
-    assert (
-        quoting
-        == [
-            f"a second 2020 letter to Stockport Metropolitan Borough Council "
-            f"(the first is {HOSTILE})"
-        ]
-        * 2
-    )
+    assert sorted(quoting) == [
+        f"{copy} 2020 letter to Stockport Metropolitan Borough Council (the first is {HOSTILE})"
+        for copy in ("a second", "a third")
+    ]
 
 
 def test_json_lines_carries_the_real_names(batch):
