@@ -835,13 +835,18 @@ def _problems(inputs: Inputs) -> list[tuple[str, str]]:
 
 
 def _without_the_report_rewritten(inputs: Inputs, options: CheckOptions) -> Inputs:
-    """``inputs`` without the HTML report ``-o`` names when a folder checked holds it and
-    lgo-audit wrote it (its ``generator``): the report is written again in its place, as a
-    run's output, not read as an input (which :mod:`lgo_audit.webpage` would refuse)."""
-    from lgo_audit.webpage import is_own_report
+    """``inputs`` without the report ``-o`` names when a folder checked holds it and
+    lgo-audit wrote it (an HTML report's ``generator``, a text report's first line): the
+    report is written again in its place, as a run's output, not read as an input (which
+    :mod:`lgo_audit.webpage` and :mod:`lgo_audit.reader` would refuse)."""
+    from lgo_audit.reader import is_own_text_report
+    from lgo_audit.webpage import is_html_path, is_own_report
 
     target = options.output_file
-    if target is None or not is_own_report(target):
+    if target is None:
+        return inputs
+    own = is_own_report if is_html_path(str(target)) else is_own_text_report
+    if not own(target):
         return inputs
     name = target.name
     kept = []

@@ -47,6 +47,7 @@ __all__ = [
     "SourceFile",
     "decode",
     "display_path",
+    "is_own_text_report",
     "read_bytes",
     "read_source",
 ]
@@ -77,6 +78,20 @@ _STRAY_CONTROL_BYTES: Final = bytes([*range(0x00, 0x09), *range(0x0E, 0x20)])
 _CONTROL_PIECE: Final = 1 << 20  # characters of a long text counted at a time (bounded copies)
 # What a file may consist of and still count as empty.
 _BLANK: Final = re.compile(r"[\s\u200b\u200c\u200d\u2060\ufeff]*")
+_OWN_REPORT: Final = re.compile(
+    r"\s*(?:"
+    r"[^\n]{1,4096}?:\d+:\d+: LGO\d{3} \[(?:error|warning|info)\] "  # full, concise
+    r"|::(?:error|warning|notice) file="  # github
+    r"|\[?\s*\{\s*\"path\"\s*:"  # json, json-lines
+    r"|Found (?:no problems|\d+ (?:error|warning|note)s?\b[^\n]{0,200}) in \d+ (?:letter|page)"
+    r"|No letter or page was checked"  # (the summary alone: a clean run's report)
+    r")"
+)
+"""How a report lgo-audit writes in a text format starts (its first line): a finding of
+``full`` or ``concise``, a ``github`` annotation, a ``json`` or ``json-lines`` finding, or
+the summary that is all a clean run's report holds. No letter starts so; a report saved
+beside the letters it reports on is refused as an input, not read as a letter that is
+not one (:func:`is_own_text_report`)."""
 # Characters that would break a one-line message if a path contained them.
 _PATH_CONTROL: Final = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
@@ -415,6 +430,9 @@ def _text_source(
     if is_html_path(path):
         text, rendered_from = html_to_text(text, path), "html"
         fallback_at = None  # (an offset in the page's source, not in its text)
+    elif _OWN_REPORT.match(text):
+        # (its findings quote letters' lines: read as a letter, it would be one of faults)
+        raise InputError(path, "is a report lgo-audit wrote, not a letter or page (see exclude)")
     return SourceFile(
         path=path,
         text=text,
@@ -452,6 +470,18 @@ def _decode_document(data: bytes, path: str, fmt: Format, max_chars: int) -> Sou
         rendered_from=fmt,
         rendition=rendition,
     )
+
+
+def is_own_text_report(path: str | os.PathLike[str]) -> bool:
+    """Whether the file at ``path`` starts as a report lgo-audit writes in a text format
+    (:data:`_OWN_REPORT`, read in its first 8 KiB); False for a file that cannot be read."""
+    try:
+        with open(path, "rb") as report:
+            head = report.read(8192)
+    except (OSError, ValueError):
+        return False
+    text = head.removeprefix(_UTF8_BOM).decode("utf-8", "replace")
+    return _OWN_REPORT.match(text) is not None
 
 
 # --- decoding ------------------------------------------------------------------------------

@@ -207,14 +207,15 @@ def checked_names(result: Any) -> set[str]:
 
 
 def batch(tmp_path: Path) -> Path:
-    """letters/ with stockport.txt, drafts/stevenage.txt, 2019/old.txt and a report the last
-    run wrote there (lgo-report.txt)."""
+    """letters/ with stockport.txt, drafts/stevenage.txt, 2019/old.txt and a text that is no
+    letter: someone's notes on the last run (lgo-report.txt; a report lgo-audit wrote is
+    refused as an input, not read: test_a_text_report_of_an_earlier_run_is_not_read_as_a_letter)."""
     folder = tmp_path / "letters"
     for place, source in (("stockport.txt", STOCKPORT), ("drafts/stevenage.txt", STEVENAGE),
                           ("2019/old.txt", STOCKPORT)):  # fmt: skip
         (folder / place).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(source, folder / place)
-    (folder / "lgo-report.txt").write_text("Found 3 errors in 2 letters.\n", encoding="utf-8")
+    (folder / "lgo-report.txt").write_text("Last run: 3 errors in 2 letters.\n", encoding="utf-8")
     return folder
 
 
@@ -228,7 +229,7 @@ def test_a_configurations_exclude_passes_over_names_anywhere_and_paths_from_its_
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(app, ["check", "--output-format", "json", "letters"])
     assert checked_names(result) == {"stockport.txt"}
-    # without the configuration, everything is read (the report as a file that is no letter)
+    # without the configuration, everything is read (the notes as a file that is no letter)
     result = check("--output-format", "json", folder)
     assert checked_names(result) == {"stockport.txt", "stevenage.txt", "old.txt", "lgo-report.txt"}
 
@@ -293,6 +294,47 @@ def test_an_html_report_of_an_earlier_run_is_not_read_as_a_page(tmp_path):
 
     mark = f'<meta name="generator" content="{GENERATOR} {__version__}">'
     assert mark in report.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("output_format", ["full", "concise", "github", "json", "json-lines"])
+@pytest.mark.parametrize("findings", ["with findings", "clean"])
+def test_a_text_report_of_an_earlier_run_is_not_read_as_a_letter(tmp_path, output_format, findings):
+    """A report saved beside the letters, in any text format, with findings or a clean run's
+    summary alone: refused as an input in one line (its quoted lines are no letter of
+    faults), and written again in its place when ``-o`` names it."""
+    folder = tmp_path / "letters"
+    folder.mkdir()
+    shutil.copy(STOCKPORT if findings == "clean" else STEVENAGE, folder / "letter.txt")
+    report = folder / "report.txt"
+    first = check("--output-format", output_format, "-o", report, folder)
+    assert first.exit_code in (0, 1), first.output
+    written = report.read_text(encoding="utf-8")
+    assert written.strip()
+
+    again = check("--output-format", output_format, "-o", report, folder)
+    assert (again.exit_code, again.stderr) == (first.exit_code, "")
+    assert report.read_text(encoding="utf-8") == written  # (not read as a letter in between)
+
+    result = check("--output-format", "concise", folder)
+    assert stderr_lines(result) == [
+        f"{report}: is a report lgo-audit wrote, not a letter or page (see exclude)"
+    ]
+    assert result.exit_code == 2
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Last run: 3 errors in 2 letters.\n",
+        "Found: the 2020 letter to Stockport, LGO101 [error] in it\n",
+        "stockport.txt:12: LGO101 the figure\n",
+    ],
+)
+def test_a_text_that_only_mentions_a_report_is_read_as_any_text(tmp_path, text):
+    letter = tmp_path / "notes.txt"
+    letter.write_text(text, encoding="utf-8")
+    result = check("--output-format", "concise", letter)
+    assert result.exit_code == 1 and "LGO001" in result.stdout
 
 
 def test_an_html_report_written_again_in_its_place_is_not_read_as_an_input(tmp_path):
