@@ -956,7 +956,11 @@ def _unique(
 ) -> set[int]:
     ordered = _by_path(batch, members)
     first = ordered[0][0]
-    params = {"first": batch.short_name(batch.paths[first]), "group_size": len(members), "group": label}
+    params = {
+        "first": batch.short_name(batch.paths[first]),
+        "group_size": len(members),
+        "group": label,
+    }
     failed = set()
     for place, (index, _) in enumerate(ordered[1:], start=2):
         # (each its own: its place, and the shared parameters)

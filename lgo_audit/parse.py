@@ -237,8 +237,8 @@ def _fit_problems(structure: Structure, profile: Profile, *, lacking: bool = Tru
     for issue in structure.issues:
         if issue.check not in _WORDING_CHECKS:
             continue
-        if not lacking and issue.check == "missing-statement":
-            continue
+        if not lacking and (issue.check == "missing-statement" or issue.misspelt):
+            continue  # (a statement misspelt is this template's wording all the same)
         if issue.check == "missing-section":
             at = titles.get(str(issue.params.get("section")))
             if at is not None and (

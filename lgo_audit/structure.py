@@ -27,6 +27,15 @@ MAX_UNEXPECTED = 50
 MAX_ISSUES = 50
 """Malformed-statement and duplicate-section issues reported per letter at most, each (a file
 of one letter's text repeated a thousand times is not a thousand findings)."""
+MAX_LOOSE = 500
+"""Chunks of text no statement matched kept per letter (their places), to look among for the
+statements of a section found missing, misspelt (:func:`_misspelt`): a letter has some sixty."""
+MISSPELT_RATIO = 0.8
+"""How alike (:meth:`difflib.SequenceMatcher.ratio`, 0 to 1) the start of a chunk of text must
+be to a statement's fixed opening words, case ignored, for the chunk to be that statement
+misspelt: a letter or two wrong, missing, added or swapped in a line's worth of words gives
+0.9 or more; another sentence of the letter, 0.3 to 0.6."""
+_OPENING_MIN = 15  # characters of fixed wording a statement must open with to be sought so
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +52,9 @@ class Issue:
     end: int
     params: dict[str, str] = field(default_factory=dict)
     related: tuple[tuple[int, int], ...] = ()
+    # a malformed statement found by its wording misspelt (:func:`_misspelt`), where no
+    # statement of its section was found: the template's own words, no sign of another year's
+    misspelt: bool = False
 
 
 @dataclass(slots=True)
@@ -108,6 +120,8 @@ def assemble(chunks: Iterable[Chunk], profile: Profile, text: str) -> Structure:
     open_unexpected: list[int] | None = None  # [start, end] of a run of unexpected text
     runs = 0  # runs of unexpected text
     last_end = before_last_end = -1  # the ends of the last two statements
+    loose: list[tuple[int, int]] = []  # the chunks no statement matched (MAX_LOOSE at most)
+    started: list[tuple[Statement, int, int]] = []  # the statements found malformed, where
     run_of_repeats: int | None = None  # the issue of the repeated statements just met
     repeated_name: str | None = None  # the one statement they repeat, while they repeat one
     sections = profile.sections_by_name
@@ -208,6 +222,8 @@ def assemble(chunks: Iterable[Chunk], profile: Profile, text: str) -> Structure:
         if malformed is not None:
             runs = _close_unexpected(open_unexpected, runs, unexpected, current)
             open_unexpected = None
+            if len(started) < MAX_LOOSE and malformed.section is not None:
+                started.append((malformed, chunk.start, chunk.end))
             if current is not None:
                 current.malformed.add(malformed.name)
                 assert state is not None
@@ -228,6 +244,8 @@ def assemble(chunks: Iterable[Chunk], profile: Profile, text: str) -> Structure:
                 )
             )
             continue
+        if len(loose) < MAX_LOOSE:
+            loose.append((chunk.start, chunk.end))
         if current is not None and sections[current.section].prose:
             current.end = chunk.end
             continue
@@ -251,6 +269,16 @@ def assemble(chunks: Iterable[Chunk], profile: Profile, text: str) -> Structure:
         )
         return Structure(MappingProxyType(facts), tuple(occurrences), (issue,), is_letter=False)
 
+    placed: list[Occurrence] = []  # sections found only by a malformed statement of theirs
+    # (a letter's: what a page cut short lacks is its own question, _cut_short's)
+    lacking = [s for s in profile.sections if s.required and s.name not in present]
+    if lacking and (loose or started) and profile.kind != "page":
+        placed, misspelt = _malformed_sections(lacking, profile, started, loose, text)
+        present.update(o.section for o in placed)
+        for issue in misspelt:
+            unexpected = _without(unexpected, issue.start, issue.end)
+            issues.append(issue)
+
     for start, end, in_force in unexpected:
         after = f"after the {sections[in_force].title}" if in_force else "before the first section"
         issues.append(
@@ -262,13 +290,14 @@ def assemble(chunks: Iterable[Chunk], profile: Profile, text: str) -> Structure:
             )
         )
     issues.extend(sorted(duplicates, key=lambda issue: issue.start))
-    if not _in_order(occurrences, profile) or any(
+    judged = sorted([*occurrences, *placed], key=lambda o: o.start) if placed else occurrences
+    if not _in_order(judged, profile) or any(
         section.required and section.name not in present for section in profile.sections
     ):
         # a section out of order or missing: pointed at by the first line of the sections
         lines = [
             Occurrence(o.section, o.start, _line_end(text, o.start, o.end), o.statements)
-            for o in occurrences
+            for o in judged
         ]
         issues.extend(_order(lines, profile))
         issues.extend(_missing(lines, profile))
@@ -527,6 +556,108 @@ def _excerpt(text: str, start: int, end: int, limit: int = 60) -> str:
             break
     flat = " ".join(words)
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def _malformed_sections(
+    lacking: list[Section],
+    profile: Profile,
+    started: list[tuple[Statement, int, int]],
+    loose: list[tuple[int, int]],
+    text: str,
+) -> tuple[list[Occurrence], list[Issue]]:
+    """The sections of ``lacking`` (required, no statement of them found) that are there all
+    the same, each as a statement of it found malformed, in ``started`` (its first words
+    were its own), or else misspelt in ``loose`` (:func:`_misspelt`): where each stands (for
+    the order of the sections and what is missing, not for the rules: a section stated by a
+    malformed statement alone states none of its facts), and the malformed-statement issues
+    of those found misspelt (those of ``started`` were made as they were met)."""
+    placed: list[Occurrence] = []
+    misspelt: list[Issue] = []
+    for section in lacking:
+        found = next((m for m in started if m[0].section == section.name), None)
+        if found is not None:
+            statement, start, end = found
+            placed.append(Occurrence(section.name, start, end, malformed={statement.name}))
+    rest = [s for s in lacking if all(o.section != s.name for o in placed)]
+    if rest and loose:
+        for section, statement, start, end in _misspelt(rest, profile, loose, text):
+            placed.append(Occurrence(section.name, start, end, malformed={statement.name}))
+            params = {
+                "expected": statement.expected.format_map(_Wording(section.wording)),
+                "found": _excerpt(text, start, end),
+            }
+            misspelt.append(Issue("malformed-statement", start, end, params, misspelt=True))
+    return placed, misspelt
+
+
+def _opening(statement: Statement) -> str:
+    """The fixed words a statement opens with, as its ``expected`` wording gives them (up to
+    its first placeholder or "..."), in lower case; "" when they are too few to tell it by."""
+    words = statement.expected
+    for stop in ("<", "...", "{"):
+        cut = words.find(stop)
+        if cut >= 0:
+            words = words[:cut]
+    words = " ".join(words.split()).lower()
+    return words if len(words) >= _OPENING_MIN else ""
+
+
+def _misspelt(
+    lacking: list[Section], profile: Profile, loose: list[tuple[int, int]], text: str
+) -> list[tuple[Section, Statement, int, int]]:
+    """For each section of ``lacking`` (required, no statement of it found), the chunk of
+    ``loose`` (places of text no statement matched) whose start is most like the opening
+    words of one of its statements, at least :data:`MISSPELT_RATIO` alike (case and runs of
+    whitespace ignored; a chunk taken once): that statement misspelt, and where it stands."""
+    from difflib import SequenceMatcher
+
+    found: list[tuple[Section, Statement, int, int]] = []
+    taken: set[int] = set()
+    for section in lacking:
+        best: tuple[float, Statement, int, int] | None = None
+        for statement in profile.statements:
+            if statement.section != section.name:
+                continue
+            opening = _opening(statement)
+            if not opening:
+                continue
+            words = opening.split()[:6]
+            matcher = SequenceMatcher(None, autojunk=False)
+            matcher.set_seq2(opening)
+            for start, end in loose:
+                if start in taken:
+                    continue
+                head = " ".join(text[start : min(end, start + 2 * len(opening))].split()).lower()
+                head = head[: len(opening)]
+                # (a cheap sieve first: half of its first words among the chunk's first ones)
+                near = set(head.split()[: len(words) + 2])
+                if 2 * sum(word in near for word in words) < len(words):
+                    continue
+                matcher.set_seq1(head)
+                ratio = matcher.ratio()
+                if ratio >= MISSPELT_RATIO and (best is None or ratio > best[0]):
+                    best = (ratio, statement, start, end)
+        if best is not None:
+            taken.add(best[2])
+            found.append((section, best[1], best[2], best[3]))
+    return found
+
+
+def _without(
+    unexpected: list[tuple[int, int, str | None]], start: int, end: int
+) -> list[tuple[int, int, str | None]]:
+    """``unexpected`` (runs of unexpected text) without ``[start, end)``: a run that holds it
+    is cut into what stands before and after it (each trimmed, kept if any is left)."""
+    kept: list[tuple[int, int, str | None]] = []
+    for first, last, in_force in unexpected:
+        if last <= start or first >= end:
+            kept.append((first, last, in_force))
+            continue
+        if first < start:
+            kept.append((first, start, in_force))
+        if end < last:
+            kept.append((end, last, in_force))
+    return kept
 
 
 def _first_occurrences(occurrences: list[Occurrence]) -> list[Occurrence]:

@@ -255,6 +255,84 @@ def test_line_that_starts_like_a_statement_but_does_not_match_is_malformed(
     assert f'expected "{expected}' in message
 
 
+PUBLICATION = "This data will be uploaded to our interactive map"
+
+
+@pytest.mark.parametrize(
+    "misspelt",
+    [
+        "Thsi data will be uploaded to our interactive map",  # its first word (its key)
+        "This data will be uplaoded to our interactive map",  # within the words it starts by
+        "This data will be uploaded to the interactive map",  # a word changed
+        "This data wil be uploaded to our interactive map",  # a letter lost
+    ],
+)
+def test_a_section_whose_one_statement_is_misspelt_is_that_statement_malformed(misspelt):
+    """Not the section missing (LGO002), nor the letter fitting another year better
+    (LGO010): the template's own wording, misspelt (a trial's: a typo in the publication
+    paragraph's first words gave LGO002 and LGO010)."""
+    [(code, line, message)] = summary(edit(STOCKPORT, PUBLICATION, misspelt))
+    assert (code, line) == ("LGO005", 33)
+    assert 'expected "This data will be uploaded to our interactive map, <name>' in message
+    assert f'found "{misspelt}' in message
+
+
+def test_a_section_deleted_is_still_missing_whatever_prose_is_left():
+    """The sentences left around it are no statement of it misspelt. (And the 2021 template,
+    which has no publication paragraph, fits the letter better then: LGO010.)"""
+    paragraph = STOCKPORT[STOCKPORT.index(PUBLICATION) :].split("\n", 1)[0]
+    found = summary(edit(STOCKPORT, paragraph, ""))
+    assert [(code, line) for code, line, _ in found] == [("LGO010", 15), ("LGO002", 35)]
+    assert found[1][2].startswith("missing publication paragraph")
+
+
+def _swap_two_letters(text: str, start: int) -> str:
+    """``text`` with two letters of the word at ``start`` or after it swapped: a typo."""
+    while not (
+        text[start].isalpha() and text[start + 1].isalpha() and text[start] != text[start + 1]
+    ):
+        start += 1
+    return text[:start] + text[start + 1] + text[start] + text[start + 2 :]
+
+
+def _sole_statements() -> list[tuple[str, str, str]]:
+    """(year, section, statement) for each required section of each base letter stated by
+    one statement with fixed opening words (at least 15 characters)."""
+    from lgo_audit.structure import _opening
+
+    found = []
+    for base in BASE_LETTERS:
+        parsed = parse(base.read_text(encoding="utf-8"))
+        by_name = {s.name: s for s in parsed.profile.statements}
+        required = {s.name for s in parsed.profile.sections if s.required}
+        for occurrence in parsed.structure.occurrences:
+            if occurrence.section in required and len(occurrence.statements) == 1:
+                (name,) = occurrence.statements
+                if _opening(by_name[name]):
+                    found.append((base.stem, occurrence.section, name))
+    return found
+
+
+@pytest.mark.parametrize(("year", "section", "statement"), _sole_statements())
+def test_every_years_sole_statements_misspelt_are_malformed_not_missing(year, section, statement):
+    """In every year's template: a typo in the opening words of a required section's only
+    statement, which the statement then does not match, is that statement malformed
+    (LGO005), not its section missing (LGO002) nor the letter of another year (LGO010).
+    (A section another statement of which reads those words as free prose is still there:
+    nothing to say. The title is not tried: a title misspelt loses the letter's year, by which its template
+    is chosen.)"""
+    if section == "title":
+        pytest.skip("the title gives the year the template is chosen by")
+    text = (paths.ROOT / "rules" / "base" / f"{year}.txt").read_text(encoding="utf-8")
+    parsed = parse(text)
+    start = parsed.structure.section_span(section)[0]
+    letter = _swap_two_letters(text, parsed.text.original_offset(start) + 3)
+    if section in parse(letter).structure.sections:
+        return  # (another statement of it reads those words as free prose: nothing to say)
+    codes = [code for code, _, _ in summary(letter)]
+    assert "LGO005" in codes and not {"LGO002", "LGO010"} & set(codes), (section, codes)
+
+
 def test_malformed_compliance_basis_is_told_the_compliance_wording():
     letter = edit(STOCKPORT, COMPLIANCE_BASIS, COMPLIANCE_BASIS.replace("of 9", "of nine"))
     [(code, _, message)] = summary(letter)
