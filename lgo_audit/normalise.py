@@ -79,6 +79,7 @@ import functools
 import re
 from array import array
 from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import accumulate, count
 from operator import add
@@ -122,7 +123,7 @@ class Link:
 class NormalisedText:
     """The normalised text, the original it came from, and the map between the two."""
 
-    __slots__ = ("_crlf", "_lines", "_ns", "_ol", "_os", "links", "original", "text")
+    __slots__ = ("_crlf", "_lines", "_listed", "_ns", "_ol", "_os", "links", "original", "text")
 
     text: str
     original: str
@@ -146,6 +147,10 @@ class NormalisedText:
         self._ns, self._os, self._ol = segments
         self._crlf = crlf
         self._lines: LineIndex | None = None
+        # the segments as lists, made the first time original_bounds is asked (a letter's
+        # kept facts ask some twenty times): read without making an int object at each
+        # look, as an array is (not for a text of more than _LISTED_MAX segments)
+        self._listed: tuple[list[int], list[int], list[int]] | None = None
 
     def __repr__(self) -> str:
         return f"NormalisedText({self.text!r}, links={len(self.links)})"
@@ -186,10 +191,15 @@ class NormalisedText:
     def original_bounds(self, start: int, end: int) -> tuple[int, int]:
         """``(original_offset(start), original_end(end))`` in one call (the offsets a letter's
         kept facts carry), for ``0 <= start < end <= len(text)``; else as those two say."""
-        ns = self._ns
-        if not 0 <= start < end <= len(self.text) or not ns:
+        if not 0 <= start < end <= len(self.text) or not self._ns:
             return self.original_offset(start), self.original_end(end)
-        offsets, lengths = self._os, self._ol
+        listed = self._listed
+        if listed is None and len(self._ns) <= _LISTED_MAX:
+            listed = self._listed = (self._ns.tolist(), self._os.tolist(), self._ol.tolist())
+        ns: Sequence[int]
+        offsets: Sequence[int]
+        lengths: Sequence[int]
+        ns, offsets, lengths = listed if listed is not None else (self._ns, self._os, self._ol)
         k = bisect_right(ns, start) - 1
         first = offsets[k] + (start - ns[k]) if lengths[k] < 0 else offsets[k]
         last = end - 1
@@ -229,6 +239,11 @@ class NormalisedText:
         """An offset that counts "\\r\\n" as one character -> an offset into the original."""
         crlf = self._crlf
         return offset if crlf is None else offset + bisect_left(crlf, offset)
+
+
+_LISTED_MAX: Final = 4096
+"""The most segments of a text's map read as lists (:meth:`NormalisedText.original_bounds`):
+a letter has some sixty; a file of a letter repeated a thousand times keeps its arrays."""
 
 
 def normalise(text: str) -> NormalisedText:

@@ -442,11 +442,13 @@ def _register_facts(
     }
 
 
-_Answers = dict[tuple[Any, ...], tuple[tuple[str, Any], ...]]
+_Answers = dict[int, tuple[Any, tuple[tuple[str, Any], ...]]]
 _RESOLVED: dict[int, tuple[AuthorityLookup, _Answers]] = {}
-"""Register values already looked up in this process, by register (its ``id``, the register
-kept alive with them) and by name, date and period: letters of one council and year ask the
-same question. Bounded: :data:`_RESOLVED_MAX` answers per register, then begun again."""
+"""Register values already made in this process, by register (its ``id``, the register
+kept alive with them) and by the register's answer (its ``id``, the answer kept alive with
+them: a register gives one answer object to every letter of one council whose dates fall
+alike, :meth:`~lgo_audit.register.Register.resolve`). Bounded: :data:`_RESOLVED_MAX`
+answers per register, then begun again."""
 _RESOLVED_MAX = 4096
 
 
@@ -461,15 +463,15 @@ def _register_values(
     from lgo_audit.register import Register
 
     remember = type(authorities) is Register
+    found = authorities.resolve(name, on, period)
     if remember:
         held = _RESOLVED.get(id(authorities))
         if held is None or held[0] is not authorities:
             held = _RESOLVED[id(authorities)] = (authorities, {})
         answers = held[1]
-        known = answers.get((name, on, period))
-        if known is not None:
-            return known
-    found = authorities.resolve(name, on, period)
+        known = answers.get(id(found))
+        if known is not None and known[0] is found:
+            return known[1]
     values: dict[str, Any] = {
         "authority.identity": found.identity,
         "authority.own_name": found.own_name,
@@ -487,7 +489,7 @@ def _register_values(
     if remember:
         if len(answers) >= _RESOLVED_MAX:
             answers.clear()
-        answers[(name, on, period)] = answer
+        answers[id(found)] = (found, answer)
     return answer
 
 

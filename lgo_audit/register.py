@@ -26,6 +26,7 @@ import importlib
 import json
 import os
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -759,7 +760,16 @@ def _read_cached(path: Path, mtime_ns: int, size: int, validate: bool) -> Regist
 class Register:
     """The councils of a register, looked up by name and date (:meth:`resolve`)."""
 
-    __slots__ = ("_by_code", "_by_key", "_exact", "_successors", "authorities", "path")
+    __slots__ = (
+        "_answers",
+        "_by_code",
+        "_by_key",
+        "_days",
+        "_exact",
+        "_successors",
+        "authorities",
+        "path",
+    )
 
     def __init__(
         self,
@@ -785,6 +795,16 @@ class Register:
                     entries.append(authority)
             if authority.continues is not None:
                 self._successors.setdefault(authority.continues, []).append(authority)
+        # Every day the register dates something by (a council's first or last, a name's):
+        # two letters whose windows fall alike among them get the same answer (_resolve
+        # compares the window's days with these alone), remembered once (_answers).
+        days: set[datetime.date] = set()
+        for a in authorities:
+            days.update(d for d in (a.valid_from, a.valid_to) if d is not None)
+            for dated in (*a.own_names, *a.forms):
+                days.update(d for d in (dated.valid_from, dated.valid_to) if d is not None)
+        self._days = sorted(days)
+        self._answers: dict[tuple[Any, ...], Resolution] = {}
 
     @classmethod
     def load(cls, path: Path | None = None, *, validate: bool | None = None) -> Register:
@@ -831,8 +851,29 @@ class Register:
         "Metropolitan", "London", "Royal", "Unitary") that those names, the ONS area name
         and the council's type ("London Borough", "Metropolitan Borough", "Unitary",
         "County") lack; for a council whose register row gives no own name, those any council
-        of its type styles itself with. Raises nothing."""
+        of its type styles itself with. Raises nothing.
+
+        Remembered (at most :data:`_ANSWERS_MAX` answers, then begun again) by the name and
+        where the window's first and last days fall among the days the register dates
+        anything by: every answer within one such place is the same."""
         start, end = _window(on, period)
+        days = self._days
+        key = (
+            name,
+            bisect_left(days, start),
+            bisect_right(days, start),
+            bisect_left(days, end),
+            bisect_right(days, end),
+        )
+        found = self._answers.get(key)
+        if found is None:
+            if len(self._answers) >= _ANSWERS_MAX:
+                self._answers.clear()
+            found = self._answers[key] = self._resolve(name, start, end)
+        return found
+
+    def _resolve(self, name: str, start: datetime.date, end: datetime.date) -> Resolution:
+        """:meth:`resolve` for the window from ``start`` to ``end``, not remembered."""
         exact, stems = self._candidates(name)
         if not exact and not stems:
             return Resolution("unknown", f"name:{_normal_of(name)}")
@@ -939,6 +980,12 @@ _ORDER = ("royal", "london", "city", "county", "metropolitan", "borough", "distr
 
 def _in_order(words: frozenset[str]) -> list[str]:
     return sorted(words, key=_ORDER.index)
+
+
+_ANSWERS_MAX = 16_384
+"""Answers a register remembers (:meth:`Register.resolve`): a batch of every council's
+letters for thirty years asks some 10,000 questions, two or three thousand of them different
+(some 3 MiB at most)."""
 
 
 def _window(

@@ -430,12 +430,25 @@ markup = st.lists(
 
 
 @settings(max_examples=300, deadline=None)
-@given(original=markup, data=st.data())
-def test_original_bounds_are_the_offset_of_the_start_and_the_end_of_the_end(original, data):
+@given(original=markup, data=st.data(), listed=st.booleans())
+def test_original_bounds_are_the_offset_of_the_start_and_the_end_of_the_end(
+    original, data, listed
+):
+    """Read from the map's segments as lists (a letter's) or as arrays (a text of more than
+    _LISTED_MAX segments: here every text, with the limit at none)."""
     norm = normalise(original)
-    start = data.draw(st.integers(0, len(norm.text)))
-    end = data.draw(st.integers(start, len(norm.text)))
-    assert norm.original_bounds(start, end) == (norm.original_offset(start), norm.original_end(end))
+    if not listed:
+        norm._listed = None
+        limit, normalise_module._LISTED_MAX = normalise_module._LISTED_MAX, 0
+    try:
+        start = data.draw(st.integers(0, len(norm.text)))
+        end = data.draw(st.integers(start, len(norm.text)))
+        bounds = norm.original_bounds(start, end)
+    finally:
+        if not listed:
+            normalise_module._LISTED_MAX = limit
+    assert bounds == (norm.original_offset(start), norm.original_end(end))
+    assert (norm._listed is None) is (not listed or not norm._ns or not start < end)
 
 
 def test_offsets_outside_the_text_are_refused() -> None:

@@ -26,6 +26,8 @@ from types import ModuleType
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from lgo_audit.application import CheckOptions, run_check
 from lgo_audit.findings import Applicability, FileResult
@@ -36,6 +38,7 @@ from lgo_audit.register import (
     DatedName,
     Register,
     RegisterError,
+    _window,
     authority_key,
     bundled_register_path,
     designations,
@@ -738,6 +741,30 @@ def test_resolve_for_a_letters_year(
         assert found.authority.type == kind
     assert found.own_name == found.authority.own_name(dt.date(year, 7, 17))
     assert found.existence is None
+
+
+_DAYS = st.dates(dt.date(2015, 1, 1), dt.date(2030, 12, 31))
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=st.data())
+def test_a_remembered_answer_is_the_answer_asked_afresh(register: Register, data) -> None:
+    """The register remembers an answer by where the window's days fall among the days it
+    dates anything by: asked for any name (its own, another form, changed) and any letter
+    date and period, the answer is the one worked out afresh (by a register that remembers
+    nothing yet), around every day a council or a name begins or ends."""
+    authority = data.draw(st.sampled_from(register.authorities))
+    names = [authority.name, *(n.name for n in (*authority.own_names, *authority.forms))]
+    name = data.draw(st.sampled_from(names))
+    name = data.draw(st.sampled_from([name, name.replace(" Council", " Borough Council")]))
+    edges = [d + dt.timedelta(days=k) for d in register._days for k in (-1, 0, 1)]
+    day = _DAYS | st.sampled_from(edges)
+    on = data.draw(st.none() | day)
+    first = data.draw(day)
+    period_ = data.draw(st.none() | st.just((first, first + dt.timedelta(days=364))))
+    fresh = Register(register.path, register.authorities)
+    assert register.resolve(name, on, period_) == fresh._resolve(name, *_window(on, period_))
+    assert register.resolve(name, on, period_) == fresh.resolve(name, on, period_)
 
 
 @pytest.mark.parametrize(
