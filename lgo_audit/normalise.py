@@ -150,7 +150,7 @@ class NormalisedText:
         # the segments as lists, made the first time original_bounds is asked (a letter's
         # kept facts ask some twenty times): read without making an int object at each
         # look, as an array is (not for a text of more than _LISTED_MAX segments)
-        self._listed: tuple[list[int], list[int], list[int]] | None = None
+        self._listed: tuple[list[int], list[int], list[int], list[int]] | None = None
 
     def __repr__(self) -> str:
         return f"NormalisedText({self.text!r}, links={len(self.links)})"
@@ -194,12 +194,28 @@ class NormalisedText:
         if not 0 <= start < end <= len(self.text) or not self._ns:
             return self.original_offset(start), self.original_end(end)
         listed = self._listed
-        if listed is None and len(self._ns) <= _LISTED_MAX:
-            listed = self._listed = (self._ns.tolist(), self._os.tolist(), self._ol.tolist())
+        breaks = self._crlf
+        if (
+            listed is None
+            and len(self._ns) <= _LISTED_MAX
+            and (breaks is None or len(breaks) <= _LISTED_MAX)
+        ):
+            listed = self._listed = (
+                self._ns.tolist(),
+                self._os.tolist(),
+                self._ol.tolist(),
+                [] if breaks is None else breaks.tolist(),
+            )
         ns: Sequence[int]
         offsets: Sequence[int]
         lengths: Sequence[int]
-        ns, offsets, lengths = listed if listed is not None else (self._ns, self._os, self._ol)
+        crlf: Sequence[int] | None
+        if listed is not None:
+            ns, offsets, lengths, crlf = listed
+            if breaks is None:
+                crlf = None
+        else:
+            ns, offsets, lengths, crlf = self._ns, self._os, self._ol, breaks
         k = bisect_right(ns, start) - 1
         first = offsets[k] + (start - ns[k]) if lengths[k] < 0 else offsets[k]
         last = end - 1
@@ -207,7 +223,6 @@ class NormalisedText:
         j = bisect_right(ns, last, k + 1) - 1 if k + 1 < len(ns) and ns[k + 1] <= last else k
         length = lengths[j]
         after = offsets[j] + (last - ns[j]) + 1 if length < 0 else offsets[j] + length
-        crlf = self._crlf
         if crlf is None:
             return first, after
         return first + bisect_left(crlf, first), after + bisect_left(crlf, after)

@@ -163,8 +163,13 @@ def kept_facts(
     for name, token in parsed.facts.items():
         if names is None or name in names:
             where = text.original_bounds(token.start, token.end) if name in spans else None
-            kept[name] = FactValue(token.value, token.raw, None, where)
+            kept[name] = _new_fact_value((token.value, token.raw, None, where))
     return kept
+
+
+# A FactValue from a tuple of all its fields, without the Python frame of a named tuple's own
+# constructor (a letter keeps some forty).
+_new_fact_value = functools.partial(tuple.__new__, FactValue)
 
 
 def parse_source(
