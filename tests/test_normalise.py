@@ -431,9 +431,7 @@ markup = st.lists(
 
 @settings(max_examples=300, deadline=None)
 @given(original=markup, data=st.data(), listed=st.booleans())
-def test_original_bounds_are_the_offset_of_the_start_and_the_end_of_the_end(
-    original, data, listed
-):
+def test_original_bounds_are_the_offset_of_the_start_and_the_end_of_the_end(original, data, listed):
     """Read from the map's segments as lists (a letter's) or as arrays (a text of more than
     _LISTED_MAX segments: here every text, with the limit at none)."""
     norm = normalise(original)
