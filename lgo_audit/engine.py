@@ -39,7 +39,7 @@ if TYPE_CHECKING:
 
 __all__ = ["run_rules"]
 
-MAX_PATTERN_MATCHES = 100
+MAX_PATTERN_MATCHES: Final = 100
 
 
 def run_rules(
@@ -228,7 +228,7 @@ class _Verdicts:
         self.kept: dict[Any, object] = {}
 
 
-_VERDICTS_KEPT = 1024
+_VERDICTS_KEPT: Final = 1024
 _NOT_TRUE: Final = object()  # a remembered verdict: the case's ``when`` was not true
 _UNKNOWN: Final = object()  # no remembered verdict
 _Direct = tuple[tuple[_RuleCase, ...], frozenset[str], frozenset[str], dict[str, expr.Value]]
@@ -301,7 +301,7 @@ _PLANS: dict[tuple[Any, ...], _Plan] = {}  # by the ids of the rules, year, kind
 _RECENT: dict[tuple[Any, ...], _Plan] = {}  # by the id of the list, year, kind, is_letter
 _FIRST: set[tuple[Any, ...]] = set()  # the keys of plans asked for once (made uncompiled)
 _COMPILED: dict[int, tuple[Rule, _Direct | None, Any]] = {}  # rule id: (rule, direct, screen)
-_MAX_CACHED = 4096  # plans and compiled rules kept (a long-lived process loading rules anew)
+_MAX_CACHED: Final = 4096  # plans and compiled rules kept (a long-lived process loading rules anew)
 
 
 def _plan_for(rules: Iterable[Rule], year: int, kind: str, is_letter: bool) -> _Plan:

@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Final, Protocol
 
 from lgo_audit.findings import FactValue
 from lgo_audit.grammar import (
@@ -70,13 +70,13 @@ class AuthorityLookup(Protocol):
         ...
 
 
-REGISTER_FACTS = tuple(fact.name for fact in _REGISTER_FACTS)
+REGISTER_FACTS: Final = tuple(fact.name for fact in _REGISTER_FACTS)
 """Facts the register adds (``authority.type``, ``authority.code``), standing where the
 council's name stands in the letter."""
 
-_DERIVED_BY_NAME = {fact.name: fact for fact in DERIVED_FACTS}
+_DERIVED_BY_NAME: Final = {fact.name: fact for fact in DERIVED_FACTS}
 
-LARGE_TEXT = 100_000  # characters: ~15 letters' worth
+LARGE_TEXT: Final = 100_000  # characters: ~15 letters' worth
 
 
 @dataclass(frozen=True)
@@ -169,7 +169,7 @@ def kept_facts(
 
 # A FactValue from a tuple of all its fields, without the Python frame of a named tuple's own
 # constructor (a letter keeps some forty).
-_new_fact_value = functools.partial(tuple.__new__, FactValue)
+_new_fact_value: Final = functools.partial(tuple.__new__, FactValue)
 
 
 def parse_source(
@@ -211,7 +211,7 @@ def _applicable_in_order(stated: frozenset[str]) -> tuple[str, ...]:
     return tuple(n for n in FACT_KINDS if n in applicable)
 
 
-_WORDING_CHECKS = frozenset(
+_WORDING_CHECKS: Final = frozenset(
     {
         "missing-section",
         "section-out-of-order",
@@ -293,7 +293,7 @@ def _judge_template(structure: Structure, chosen: Profile, text: str, fused: boo
     return dataclasses.replace(structure, issues=(*structure.issues, issue))
 
 
-_PERIOD_ENDS = (
+_PERIOD_ENDS: Final = (
     "overview.period.end",
     "upheld.period.end",
     "compliance.period.end",
@@ -411,7 +411,7 @@ def holds_anchor_statement(
     return False
 
 
-_QUOTES = frozenset("\"'\u201c\u2018")  # (straight and opening curly quotation marks)
+_QUOTES: Final = frozenset("\"'\u201c\u2018")  # (straight and opening curly quotation marks)
 
 
 def _starts_a_line_unquoted(text: str, start: int) -> bool:
@@ -454,7 +454,7 @@ kept alive with them) and by the register's answer (its ``id``, the answer kept 
 them: a register gives one answer object to every letter of one council whose dates fall
 alike, :meth:`~lgo_audit.register.Register.resolve`). Bounded: :data:`_RESOLVED_MAX`
 answers per register, then begun again."""
-_RESOLVED_MAX = 4096
+_RESOLVED_MAX: Final = 4096
 
 
 def _register_values(
@@ -498,7 +498,7 @@ def _register_values(
     return answer
 
 
-_YEAR_ENDS = ("year_ending", *_PERIOD_ENDS, "panel_header.period_end")
+_YEAR_ENDS: Final = ("year_ending", *_PERIOD_ENDS, "panel_header.period_end")
 """Where a document says the last day of the year it reviews, in order of trust."""
 
 

@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
+from typing import Final
 
 from lgo_audit.checks import MISSING_SECTION, MISSING_STATEMENT, PAGE_CUT_SHORT
 from lgo_audit.grammar import Chunk, Matched, Profile, Section, Statement, Unrecognised
@@ -22,20 +23,20 @@ from lgo_audit.grammar.kind import END_SECTION
 
 __all__ = ["Issue", "Occurrence", "Structure", "assemble"]
 
-MAX_UNEXPECTED = 50
+MAX_UNEXPECTED: Final = 50
 """Unexpected-text issues reported per letter at most (a file of junk is one LGO001, not 10,000)."""
-MAX_ISSUES = 50
+MAX_ISSUES: Final = 50
 """Malformed-statement and duplicate-section issues reported per letter at most, each (a file
 of one letter's text repeated a thousand times is not a thousand findings)."""
-MAX_LOOSE = 500
+MAX_LOOSE: Final = 500
 """Chunks of text no statement matched kept per letter (their places), to look among for the
 statements of a section found missing, misspelt (:func:`_misspelt`): a letter has some sixty."""
-MISSPELT_RATIO = 0.8
+MISSPELT_RATIO: Final = 0.8
 """How alike (:meth:`difflib.SequenceMatcher.ratio`, 0 to 1) the start of a chunk of text must
 be to a statement's fixed opening words, case ignored, for the chunk to be that statement
 misspelt: a letter or two wrong, missing, added or swapped in a line's worth of words gives
 0.9 or more; another sentence of the letter, 0.3 to 0.6."""
-_OPENING_MIN = 15  # characters of fixed wording a statement must open with to be sought so
+_OPENING_MIN: Final = 15  # characters of fixed wording a statement must open with to be sought so
 
 
 @dataclass(frozen=True, slots=True)
@@ -327,8 +328,8 @@ def _singular(label: str) -> str:
     return " ".join([*words[:-1], words[-1].removesuffix("s")]) if words else ""
 
 
-_FIGURE = re.compile(r"\d")
-PANEL_SECTIONS = frozenset({"panel-header", "overview", "upheld", "compliance", "remedy"})
+_FIGURE: Final = re.compile(r"\d")
+PANEL_SECTIONS: Final = frozenset({"panel-header", "overview", "upheld", "compliance", "remedy"})
 """Where a line holding a statement's key phrase and a figure must be a statement."""
 
 
@@ -395,8 +396,8 @@ def _missing_statements(seen: dict[str, _Seen], profile: Profile, text: str) -> 
     return issues
 
 
-_TAIL_CHECKS = frozenset({"malformed-statement", "unexpected-text"})
-_TAIL_OR_DUPLICATE = _TAIL_CHECKS | {"duplicate-section"}
+_TAIL_CHECKS: Final = frozenset({"malformed-statement", "unexpected-text"})
+_TAIL_OR_DUPLICATE: Final = _TAIL_CHECKS | {"duplicate-section"}
 
 
 def _cut_short(
@@ -540,7 +541,7 @@ def _line_end(text: str, start: int, end: int) -> int:
     return end if newline < 0 else newline
 
 
-_WORD = re.compile(r"\S+")
+_WORD: Final = re.compile(r"\S+")
 
 
 def _excerpt(text: str, start: int, end: int, limit: int = 60) -> str:

@@ -16,7 +16,7 @@ import functools
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
 import pyparsing as pp
 
@@ -51,27 +51,31 @@ Chunk = Matched | Unrecognised
 
 # Each from a tuple of all its fields, without the Python frame of a named tuple's own
 # constructor (a letter makes some thirty of each, a third faster so).
-_new_matched = functools.partial(tuple.__new__, Matched)
-_new_fact = functools.partial(tuple.__new__, FactToken)
-_new_unrecognised = functools.partial(tuple.__new__, Unrecognised)
+_new_matched: Final = functools.partial(tuple.__new__, Matched)
+_new_fact: Final = functools.partial(tuple.__new__, FactToken)
+_new_unrecognised: Final = functools.partial(tuple.__new__, Unrecognised)
 
 # The spaces before a chunk, and its first word (key) or figure, if it starts with one.
-_START = re.compile(r"\s*(?:([A-Za-z]+)|(\d))?")
+_START: Final = re.compile(r"\s*(?:([A-Za-z]+)|(\d))?")
 # A chunk of unrecognised text ends at the end of its sentence (after the stop) or of its line
 # (before the break), or of the text: the first of them is found by one search.
 # (One class first, so that the search skips other characters at C speed: the stop's class
 # and "\n" are one class, then what must follow a stop.)
-_CHUNK_END = re.compile(r"[.!?:;\n](?:(?<=\n)|(?=\s|\Z))")
-_PROBE_WINDOW = 300  # characters ahead in which a probe (e.g. "For the period ending") is sought
+_CHUNK_END: Final = re.compile(r"[.!?:;\n](?:(?<=\n)|(?=\s|\Z))")
+_PROBE_WINDOW: Final = (
+    300  # characters ahead in which a probe (e.g. "For the period ending") is sought
+)
 
-_FOLDS_TO_ASCII = frozenset("\u0130\u0131\u017f\u212a")
+_FOLDS_TO_ASCII: Final = frozenset("\u0130\u0131\u017f\u212a")
 """The characters past ASCII that match an ASCII letter when case is ignored, as Python's
 regular expressions read Unicode (capital I with a dot above and dotless i match i, long s
 matches s, the Kelvin sign k); found by trying every character (tests/test_grammar_fuse.py)."""
-_SEPARATORS = "\x1c\x1d\x1e\x1f"  # ASCII characters that Unicode's \s matches and ASCII's not
+_SEPARATORS: Final = (
+    "\x1c\x1d\x1e\x1f"  # ASCII characters that Unicode's \s matches and ASCII's not
+)
 # Where a pattern names a character past ASCII: by its code (\x80 and on, \u, \U) or as itself;
 # or names one by a name or an octal code, or refers to a group (\N{...}, \0, \1): not read.
-_PAST_ASCII = re.compile(
+_PAST_ASCII: Final = re.compile(
     r"\\(?:x([89a-fA-F][0-9a-fA-F])|u([0-9a-fA-F]{4})|U([0-9a-fA-F]{8})|(N\{|[0-9]))"
     r"|([^\x00-\x7f])"
 )
@@ -145,8 +149,8 @@ def plain_ascii(text: str) -> bool:
     return text.isascii() and not any(separator in text for separator in _SEPARATORS)
 
 
-_START_ASCII = ascii_twin(_START)
-_CHUNK_END_ASCII = ascii_twin(_CHUNK_END)
+_START_ASCII: Final = ascii_twin(_START)
+_CHUNK_END_ASCII: Final = ascii_twin(_CHUNK_END)
 
 
 def _first_regex(grammar: pp.ParserElement) -> Callable[[str, int], object] | None:
@@ -160,7 +164,7 @@ def _first_regex(grammar: pp.ParserElement) -> Callable[[str, int], object] | No
     return None
 
 
-_PLAIN_START = re.compile(r"(?:\\b)?([A-Za-z]|\\n)(?![?*{])")
+_PLAIN_START: Final = re.compile(r"(?:\\b)?([A-Za-z]|\\n)(?![?*{])")
 
 
 def _first_chars(patterns: list[str]) -> str:
@@ -199,7 +203,7 @@ def _top_level_bar(pattern: str) -> bool:
     return False
 
 
-_SCANNING_LEAD = re.compile(r"\[\^\\n\]\{0,(\d+)\}\?\\b([a-hj-rt-z]+)(?=\\s)", re.I)
+_SCANNING_LEAD: Final = re.compile(r"\[\^\\n\]\{0,(\d+)\}\?\\b([a-hj-rt-z]+)(?=\\s)", re.I)
 
 
 def _scanned_word(lead: str) -> tuple[int, str] | None:
@@ -221,7 +225,7 @@ def _word_on_line(word: str) -> Callable[[str], re.Match[str] | None]:
     return re.compile(rf"{first}(?<![A-Za-z0-9_]{first})(?i:{rest})(?:\s|\Z)").search
 
 
-_FOLDED_MAX = 1_000_000
+_FOLDED_MAX: Final = 1_000_000
 """The longest text searched for probes in lower case (characters): a lower-case copy of a
 letter costs nothing, one of a 50 MB file 50 MB more (a longer text is searched as it is)."""
 
@@ -231,7 +235,7 @@ def _lowered(pattern: str) -> str:
     return pattern.lower().removeprefix(r"\b")
 
 
-_CASED_ESCAPE = re.compile(r"\\[A-Z]|\(\?P|\{")
+_CASED_ESCAPE: Final = re.compile(r"\\[A-Z]|\(\?P|\{")
 
 
 def _folds(pattern: str) -> bool:
