@@ -158,6 +158,9 @@ def test_ctrl_c_during_a_batch_is_one_line_130_and_ends_every_worker(tmp_path):
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=True,  # (its own group, as a terminal's command is)
+        # (Ctrl-C as a terminal's command has it: a suite run in the background of a shell
+        # without job control inherits SIGINT ignored, and Python then takes none)
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     try:
         deadline = time.monotonic() + 60
