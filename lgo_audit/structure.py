@@ -292,9 +292,7 @@ def assemble(chunks: Iterable[Chunk], profile: Profile, text: str) -> Structure:
         )
     issues.extend(sorted(duplicates, key=lambda issue: issue.start))
     judged = sorted([*occurrences, *placed], key=lambda o: o.start) if placed else occurrences
-    if not _in_order(judged, profile) or any(
-        section.required and section.name not in present for section in profile.sections
-    ):
+    if not _in_order(judged, profile) or any(s.name not in present for s in lacking):
         # a section out of order or missing: pointed at by the first line of the sections
         lines = [
             Occurrence(o.section, o.start, _line_end(text, o.start, o.end), o.statements)
