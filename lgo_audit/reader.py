@@ -83,15 +83,25 @@ _OWN_REPORT: Final = re.compile(
     r"[^\n]{1,4096}?:\d+:\d+: LGO\d{3} \[(?:error|warning|info)\] "  # full, concise
     r"|::(?:error|warning|notice) file="  # github
     r"|\[?\s*\{\s*\"path\"\s*:"  # json, json-lines
+    r"|\[\]\s*\Z"  # json, a clean run's
+    r"|\{\s*\"tool\"\s*:\s*\{\s*\"name\"\s*:\s*\"lgo-audit\""  # json --evidence
+    r"|\{\s*\"\$schema\"\s*:\s*\"[^\"\n]{0,200}sarif"  # sarif
+    r"|<\?xml[^>\n]{0,200}\?>\s*<testsuites\s+name=\"lgo-audit\""  # junit
+    r"|\d+\tLGO\d{3}\t"  # --statistics
+    r"|--- a/[^\n]{0,4096}\n\+\+\+ b/"  # --diff
     r"|Found (?:no problems|\d+ (?:error|warning|note)s?\b[^\n]{0,200}) in \d+ (?:letter|page)"
     r"|No letter or page was checked"  # (the summary alone: a clean run's report)
     r")"
 )
-"""How a report lgo-audit writes in a text format starts (its first line): a finding of
-``full`` or ``concise``, a ``github`` annotation, a ``json`` or ``json-lines`` finding, or
-the summary that is all a clean run's report holds. No letter starts so; a report saved
-beside the letters it reports on is refused as an input, not read as a letter that is
-not one (:func:`is_own_text_report`)."""
+"""How a report lgo-audit writes starts, in any format but html (known by its ``generator``,
+:mod:`lgo_audit.webpage`): a finding of ``full`` or ``concise``, a ``github`` annotation, a
+``json`` or ``json-lines`` finding, a clean run's ``json`` (``[]``), ``json --evidence``'s
+tool, ``sarif``'s schema, ``junit``'s test suites, ``--statistics``' counts, ``--diff``'s
+first file, or the summary that is all a clean run's report holds. No letter starts so; a
+report saved beside the letters it reports on is refused as an input, not read as a letter
+that is not one (:func:`is_own_text_report`). (A clean run's ``github`` and ``json-lines``
+reports are empty: refused as any empty file is, and written again by ``-o`` as any blank
+file is.)"""
 # Characters that would break a one-line message if a path contained them.
 _PATH_CONTROL: Final = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
@@ -474,13 +484,17 @@ def _decode_document(data: bytes, path: str, fmt: Format, max_chars: int) -> Sou
 
 def is_own_text_report(path: str | os.PathLike[str]) -> bool:
     """Whether the file at ``path`` starts as a report lgo-audit writes in a text format
-    (:data:`_OWN_REPORT`, read in its first 8 KiB); False for a file that cannot be read."""
+    (:data:`_OWN_REPORT`, read in its first 8 KiB), or holds nothing but whitespace (as a
+    clean run's ``github`` or ``json-lines`` report: nothing to lose by writing over it);
+    False for a file that cannot be read."""
     try:
         with open(path, "rb") as report:
             head = report.read(8192)
     except (OSError, ValueError):
         return False
     text = head.removeprefix(_UTF8_BOM).decode("utf-8", "replace")
+    if len(head) < 8192 and _BLANK.fullmatch(text):
+        return True
     return _OWN_REPORT.match(text) is not None
 
 

@@ -184,10 +184,21 @@ groups of three (``1,0`` or a decimal comma, ``3,4``, is no figure), a percentag
 ``%`` at most."""
 
 
+_LONGEST = 1000
+"""The most characters a cell of a statistics table holds (a council's name is under 100; a
+figure of thousands of digits would be no count, and Python refuses to read an int of more
+than 4,300)."""
+
+
 def _convert(path: str, line: int, column: str, raw: str) -> Any:
     text = raw.strip()
     if text == "":
         return None
+    if len(text) > _LONGEST:
+        raise StatsError(
+            f"{path}: row {line}, column '{column}': {len(text)} characters, more than any "
+            f"figure or name of a table holds ({_LONGEST})"
+        )
     if column in INTEGER_COLUMNS:
         if _WHOLE.fullmatch(text) is None:
             raise StatsError(

@@ -209,7 +209,7 @@ def checked_names(result: Any) -> set[str]:
 def batch(tmp_path: Path) -> Path:
     """letters/ with stockport.txt, drafts/stevenage.txt, 2019/old.txt and a text that is no
     letter: someone's notes on the last run (lgo-report.txt; a report lgo-audit wrote is
-    refused as an input, not read: test_a_text_report_of_an_earlier_run_is_not_read_as_a_letter)."""
+    refused as an input, not read: test_a_report_of_an_earlier_run_is_not_read_as_a_letter)."""
     folder = tmp_path / "letters"
     for place, source in (("stockport.txt", STOCKPORT), ("drafts/stevenage.txt", STEVENAGE),
                           ("2019/old.txt", STOCKPORT)):  # fmt: skip
@@ -296,30 +296,61 @@ def test_an_html_report_of_an_earlier_run_is_not_read_as_a_page(tmp_path):
     assert mark in report.read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("output_format", ["full", "concise", "github", "json", "json-lines"])
+REPORTS = {
+    "full": (),
+    "concise": ("--output-format", "concise"),
+    "github": ("--output-format", "github"),
+    "json": ("--output-format", "json"),
+    "json-lines": ("--output-format", "json-lines"),
+    "json --evidence": ("--output-format", "json", "--evidence"),
+    "sarif": ("--output-format", "sarif"),
+    "junit": ("--output-format", "junit"),
+    "--statistics": ("--statistics",),
+}
+
+
+@pytest.mark.parametrize("how", REPORTS)
 @pytest.mark.parametrize("findings", ["with findings", "clean"])
-def test_a_text_report_of_an_earlier_run_is_not_read_as_a_letter(tmp_path, output_format, findings):
-    """A report saved beside the letters, in any text format, with findings or a clean run's
-    summary alone: refused as an input in one line (its quoted lines are no letter of
-    faults), and written again in its place when ``-o`` names it."""
+def test_a_report_of_an_earlier_run_is_not_read_as_a_letter(tmp_path, how, findings):
+    """A report saved beside the letters, in any format, with findings or of a clean run:
+    written again in its place when ``-o`` names it, and otherwise refused as an input in
+    one line (its quoted lines are no letter of faults). A clean run's ``github`` and
+    ``json-lines`` reports are empty: refused as any empty file is, and written over."""
     folder = tmp_path / "letters"
     folder.mkdir()
     shutil.copy(STOCKPORT if findings == "clean" else STEVENAGE, folder / "letter.txt")
     report = folder / "report.txt"
-    first = check("--output-format", output_format, "-o", report, folder)
-    assert first.exit_code in (0, 1), first.output
+    options = (*REPORTS[how], "--ignore", "LGO403")  # (the seeds' placeholder links)
+    first = check(*options, "-o", report, folder)
+    assert first.exit_code == (0 if findings == "clean" else 1), first.output
     written = report.read_text(encoding="utf-8")
-    assert written.strip()
 
-    again = check("--output-format", output_format, "-o", report, folder)
+    again = check(*options, "-o", report, folder)
     assert (again.exit_code, again.stderr) == (first.exit_code, "")
     assert report.read_text(encoding="utf-8") == written  # (not read as a letter in between)
 
     result = check("--output-format", "concise", folder)
+    said = (
+        "is empty (only whitespace)"
+        if not written.strip()
+        else ("is a report lgo-audit wrote, not a letter or page (see exclude)")
+    )
+    assert stderr_lines(result) == [f"{report}: {said}"]
+    assert result.exit_code == 2
+
+
+def test_a_report_of_fixes_is_not_read_as_a_letter(tmp_path):
+    """``--diff``'s report: the fixes a run would make, as a unified diff."""
+    folder = tmp_path / "letters"
+    folder.mkdir()
+    shutil.copy(STEVENAGE, folder / "letter.txt")
+    report = folder / "fixes.txt"
+    assert check("--diff", "-o", report, folder).exit_code == 1
+    assert report.read_text(encoding="utf-8").startswith("--- a/")
+    result = check("--output-format", "concise", folder)
     assert stderr_lines(result) == [
         f"{report}: is a report lgo-audit wrote, not a letter or page (see exclude)"
     ]
-    assert result.exit_code == 2
 
 
 @pytest.mark.parametrize(
@@ -584,6 +615,12 @@ def test_a_misspelt_column_is_an_input_error_naming_it():
         ('authority,year,upheld\nStockport,2020,"3"x\n', "row 2: ',' expected after '\"'"),
         ("authority,year,upheld\nStockport,2020\n", "row 2: fewer cells than columns"),
         ("authority,year,upheld\nStockport,2020,3,4\n", "row 2: more cells than columns"),
+        # a figure of 5,000 digits: no count, and more than Python reads as an int (4,300)
+        (
+            "authority,year,upheld\nStockport,2020," + "9" * 5000 + "\n",
+            "row 2, column 'upheld': 5000 characters, more than any figure or name of a table "
+            "holds (1000)",
+        ),
         # a NUL byte: no text table holds one (the cell kept it, unseen, and never matched)
         (
             "authority,year,upheld\nA,2020,1\nStock\x00port,2020,3\n",
