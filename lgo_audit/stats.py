@@ -185,19 +185,20 @@ groups of three (``1,0`` or a decimal comma, ``3,4``, is no figure), a percentag
 
 
 _LONGEST = 1000
-"""The most characters a cell of a statistics table holds (a council's name is under 100; a
-figure of thousands of digits would be no count, and Python refuses to read an int of more
-than 4,300)."""
+"""The most characters a figure's cell of a statistics table holds: a figure of thousands of
+digits would be no count, and Python refuses to read an int of more than 4,300 (a name of
+any length is only text, which matches no letter)."""
+_FIGURE_COLUMNS = frozenset({*INTEGER_COLUMNS, *PERCENT_COLUMNS, *RATE_COLUMNS})
 
 
 def _convert(path: str, line: int, column: str, raw: str) -> Any:
     text = raw.strip()
     if text == "":
         return None
-    if len(text) > _LONGEST:
+    if len(text) > _LONGEST and column in _FIGURE_COLUMNS:
         raise StatsError(
             f"{path}: row {line}, column '{column}': {len(text)} characters, more than any "
-            f"figure or name of a table holds ({_LONGEST})"
+            f"figure holds ({_LONGEST})"
         )
     if column in INTEGER_COLUMNS:
         if _WHOLE.fullmatch(text) is None:
