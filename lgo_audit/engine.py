@@ -712,7 +712,28 @@ def _fix(
     applicability = rule.fix.applicability
     if rule.fix.safe_when is not None and rule.fix.safe_when(env) is True:
         applicability = Applicability.SAFE
+    if applicability is Applicability.SAFE and _beside_unread(parsed, token.start, token.end):
+        applicability = Applicability.UNSAFE
     return Fix(applicability, description, (edit,))
+
+
+_UNREAD: Final = frozenset({"malformed-statement", "unexpected-text"})
+
+
+def _beside_unread(parsed: ParsedLetter, start: int, end: int) -> bool:
+    """Whether text the letter's grammar could not read (a malformed statement, unexpected
+    text) stands right beside normalised ``[start, end)``, nothing but whitespace between:
+    a fix there may belong with it ("1O" above "upheld decisions": inserting "10" would
+    leave the "1O" standing), so it is not safe, whatever the rule says (a trial's)."""
+    text = parsed.text.text
+    for issue in parsed.structure.issues:
+        if issue.check not in _UNREAD:
+            continue
+        if issue.end <= start and not text[issue.end : start].strip():
+            return True
+        if issue.start >= end and not text[end : issue.start].strip():
+            return True
+    return False
 
 
 def _facts_read(names: Iterable[str], binding: Binding | TextLink | None) -> set[str]:

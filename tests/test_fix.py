@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 import shutil
 import stat
@@ -183,6 +184,34 @@ def test_unsafe_fixes_are_applied_only_when_asked(tmp_path):
 
     assert unsafe.applied == 1
     assert "59% of complaints" in letter.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("count", ["1O", "ten", "10.0"])
+def test_a_fix_beside_text_the_letter_could_not_read_is_not_safe(tmp_path, count):
+    """The count's line malformed ("1O" above "upheld decisions"): the count is missing
+    (LGO102) and its fix would insert "10" and leave the "1O" standing, the letter then
+    wrongly passing (a trial's). Beside unread text a safe fix is unsafe: --fix leaves the
+    letter as it is; --unsafe-fixes applies it."""
+    letter = tmp_path / "letter.txt"
+    text = (EXAMPLES / "stockport-2020.txt").read_text(encoding="utf-8")
+    assert text.count("\n10\nupheld decisions") == 1
+    written = text.replace("\n10\nupheld decisions", f"\n{count}\nupheld decisions")
+    letter.write_text(written, encoding="utf-8")
+
+    checked = runner.invoke(app, ["check", "--isolated", "--output-format", "json", str(letter)])
+    (fix,) = [f["fix"] for f in json.loads(checked.stdout) if f["code"] == "LGO102"]
+    assert fix["applicability"] == "unsafe"
+    assert fix_file(letter, rules(), authorities=load_register(None)).applied == 0
+    assert letter.read_text(encoding="utf-8") == written
+
+
+def test_a_fix_where_the_letter_reads_every_line_stays_safe():
+    """Stevenage's count lost from its line, nothing unread beside it: the fix is safe."""
+    from lgo_audit.check import check_one
+
+    result = check_one(EXAMPLES / "stevenage-2020.txt", rules(), Settings())
+    (finding,) = [f for f in result.findings if f.code == "LGO102"]
+    assert finding.fix is not None and finding.fix.applicability.value == "safe"
 
 
 def test_the_fixable_count_offers_unsafe_fixes_only_when_they_were_not_asked_for(tmp_path):
