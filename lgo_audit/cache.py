@@ -114,10 +114,12 @@ def _read_payload(name: str) -> bytes | None:
         if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_BYTES:
             return None
         with open(path, "rb") as handle:
-            data = handle.read(MAX_BYTES + 1)
+            # (a buffer of the file's size, not of the most a cache may be: that took 50 MB
+            # of address space at each read)
+            data = handle.read(info.st_size + 1)
     except (OSError, ValueError):
         return None
-    if len(data) > MAX_BYTES:  # it grew after stat
+    if len(data) > info.st_size:  # it grew after stat
         return None
     digest, _, payload = data.partition(b"\n")
     return payload if check_line(payload) == digest else None

@@ -81,8 +81,8 @@ from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import accumulate, count
-from operator import add
+from itertools import count
+from operator import sub
 from typing import Any, Final
 
 from lgo_audit.span import LineIndex, Span
@@ -256,6 +256,13 @@ class NormalisedText:
         return offset if crlf is None else offset + bisect_left(crlf, offset)
 
 
+_CRLF: Final = re.compile("\r\n")
+_match_start: Final = re.Match.start
+
+_FLUSH_PARTS: Final = 4096
+"""The pieces of output the normaliser joins at a time (:meth:`_Normaliser._flush`): a letter
+has a few hundred, so it joins once; a long text's output is never held twice."""
+
 _LISTED_MAX: Final = 4096
 """The most segments of a text's map read as lists (:meth:`NormalisedText.original_bounds`):
 a letter has some sixty; a file of a letter repeated a thousand times keeps its arrays."""
@@ -269,9 +276,10 @@ def normalise(text: str) -> NormalisedText:
         # Most line breaks are "\r\n" in a file that has any: turn them into "\n" at C speed
         # and remember where they were (crlf[k]: the offset of the k-th one, counting each
         # earlier one as one character), so they cost nothing per line in the scan below.
-        lines = text.split("\r\n")
-        source = "\n".join(lines)
-        crlf = array("q", map(add, accumulate(map(len, lines[:-1])), count()))
+        # (Not by splitting the text into its lines: a long text's lines took twice its
+        # memory again.)
+        source = text.replace("\r\n", "\n")
+        crlf = array("q", map(sub, map(_match_start, _CRLF.finditer(text)), count()))
     # A tab or NBSP becomes a space at C speed (the same length, so every offset stays): the
     # space maps to it as a token of its own would, and a run of spaces it stands in is
     # collapsed to its first character as any run is (in _copy): the same output and the same
@@ -527,6 +535,7 @@ class _Normaliser:
     __slots__ = (
         "cont",
         "definitions",
+        "done",
         "finditer",
         "last",
         "links",
@@ -551,7 +560,8 @@ class _Normaliser:
             self.finditer = (
                 _token_all() if rare else _TOKEN_LATIN_1 if latin_1 else _TOKEN_COMMON
             ).finditer
-        self.parts: list[str] = []
+        self.parts: list[str] = []  # the output since the last flush (see _flush)
+        self.done = ""  # the output up to the last flush
         self.n = 0  # length of the output so far
         self.last = ""  # last character of the output so far ("" at the start)
         self.ns: array[int] = array("q")
@@ -566,7 +576,9 @@ class _Normaliser:
         self._scan(lead.end() if lead else 0, len(src))
         if self.last == " ":
             self._retract()
-        text = "".join(self.parts)
+        self._flush()
+        text = self.done
+        self.done = ""
         segments = (self.ns, self.os, self.ol)
         return NormalisedText(text, original, self._links(text), segments, crlf)
 
@@ -670,11 +682,14 @@ class _Normaliser:
             self.ns.append(n)  # not a continuation of the previous copied stretch
             self.os.append(orig)
             self.ol.append(length)
-        self.parts.append(text)
+        parts = self.parts
+        parts.append(text)
         size = len(text)
         self.n = n + size
         self.cont = orig + size if length < 0 else -1
-        self.last = text[-1]
+        self.last = last = text[-1]
+        if len(parts) >= _FLUSH_PARTS and last != " ":
+            self._flush()
 
     def _copy(self, a: int, b: int) -> None:
         """Append the source stretch ``[a, b)``. It holds no token, so its only spaces are
@@ -714,11 +729,25 @@ class _Normaliser:
             self.ns.append(n)
             self.os.append(a)
             self.ol.append(-1)
-        self.parts.append(stretch)
+        parts = self.parts
+        parts.append(stretch)
         size = len(stretch)
         self.n = n + size
         self.cont = a + size
-        self.last = stretch[-1]
+        self.last = last = stretch[-1]
+        if len(parts) >= _FLUSH_PARTS and last != " ":
+            self._flush()
+
+    def _flush(self) -> None:
+        """Join the pieces of output so far onto :attr:`done`, which grows in place (CPython
+        resizes a string nothing else holds; the memory of a long text's output is then the
+        output's, not twice it, and its pieces are freed as it goes). Only when the output
+        does not end in a space: :meth:`_retract` takes back a space among the pieces."""
+        done = self.done
+        self.done = ""  # (``done`` alone holds it, so ``+=`` resizes it in place)
+        done += "".join(self.parts)
+        self.done = done
+        self.parts.clear()
 
     def _space(self, orig: int, length: int) -> None:
         if self.last not in ("", " ", "\n"):
@@ -744,7 +773,7 @@ class _Normaliser:
             self.os.pop()
             self.ol.pop()
         self.cont = self.os[-1] + (n - ns[-1]) if ns and self.ol[-1] < 0 else -1
-        self.last = parts[-1][-1] if parts else ""
+        self.last = parts[-1][-1] if parts else self.done[-1:]
 
     def _links(self, text: str) -> tuple[Link, ...]:
         links = []

@@ -532,6 +532,42 @@ def test_seed_with_a_rare_character_normalises_the_same(seed: Path) -> None:
     assert normalise(text + "\u200b").text == normalise(text).text
 
 
+# --- a long text: its output joined a piece at a time ----------------------------------------
+
+
+@pytest.mark.parametrize("seed", [STOCKPORT, STEVENAGE], ids=["stockport", "stevenage"])
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_a_long_text_normalises_as_each_of_its_copies_does(seed: Path, newline: str) -> None:
+    """A file of one letter many times over normalises to that letter's normal form as many
+    times, every word of it mapped back to its own copy: the normaliser joins a long text's
+    output in pieces (every few thousand), and where the pieces meet changes nothing."""
+    letter = read_source(seed).text.rstrip("\n").replace("\n", newline) + newline
+    copies = 120  # (each seed's output is a few hundred pieces: many joins)
+    one = normalise(letter)
+    many = normalise(letter * copies)
+    assert many.text == one.text * copies
+    assert len(many.links) == len(one.links) * copies
+    lines = (letter * copies).split(newline)
+    for number, word in ((1, "Ombudsman"), (copies // 2, "complaints"), (copies, "website")):
+        at = one.text.index(word) + len(one.text) * (number - 1)
+        first, last = many.span(at, at + len(word))
+        assert first.line == last.line
+        assert lines[first.line - 1][first.column - 1 : last.column - 1] == word
+        assert first.line > (number - 1) * letter.count(newline)
+
+
+def test_a_trailing_space_is_taken_back_wherever_the_output_is_joined() -> None:
+    """Each line's trailing space is taken back by the line break after it, in the first
+    line and the ten-thousandth alike (the output is joined in pieces, never after a space
+    a line break may still take back)."""
+    text = "**a** \n" * 10_000 + "**b** "
+    norm = normalise(text)
+    assert norm.text == "a\n" * 10_000 + "b"
+    end, b = len(norm.text), text.rindex("b")
+    assert norm.original_bounds(end - 1, end) == (b, b + 1)
+    assert norm.original_bounds(end - 3, end - 2) == (b - 7, b - 6)  # the last "a"
+
+
 def test_normalised_text_survives_pickling() -> None:
     norm = normalise("a\r\n**b** [c](#)")
     copy = pickle.loads(pickle.dumps(norm))
