@@ -63,16 +63,24 @@ class LineIndex:
 
     Most letters need one or two positions (their findings), so the first few are counted
     in the text at C speed (``str.count`` of the line breaks before the offset), and only a
-    text asked for more has its line starts listed, once, for O(log lines) look-ups."""
+    text asked for more has its line starts listed, once, for O(log lines) look-ups. A text
+    longer than :data:`SPLIT_MAX` whose lines all end in "\n" (or all in "\r\n") has the
+    line breaks of each block of :attr:`_BLOCK` characters counted instead, and a position
+    is counted from its block's start: a 50 MB file's 800,000 line starts took 6 MB more
+    at the peak of its check."""
 
-    __slots__ = ("_asked", "_starts", "_text")
+    __slots__ = ("_asked", "_blocks", "_starts", "_text")
 
     _COUNTED = 8  # positions counted before the line starts are listed
+    _BLOCK = 1 << 14  # characters: a position's count reads at most this many
+    _LONG = SPLIT_MAX  # a text longer than this is counted by blocks, if it can be
 
     def __init__(self, text: str) -> None:
         self._text = text
         self._asked = 0
         self._starts: array[int] | None = None
+        # the "\n" before each block's start, and where the last of them is (-1: none)
+        self._blocks: tuple[array[int], array[int]] | None = None
 
     @classmethod
     def listed(cls, text: str) -> LineIndex:
@@ -100,12 +108,47 @@ class LineIndex:
         """(line, column) of character ``offset``."""
         starts = self._starts
         if starts is None:
+            blocks = self._blocks
+            if blocks is not None:
+                return self._in_block(offset, blocks)
             self._asked += 1
             if self._asked <= self._COUNTED:
                 return self._counted(offset)
+            text = self._text
+            if len(text) > self._LONG and (
+                "\r" not in text or text.count("\r") == text.count("\r\n")
+            ):
+                return self._in_block(offset, self._count_blocks())
             starts = self._list()
         k = bisect_right(starts, offset) - 1
         return k + 1, offset - starts[k] + 1
+
+    def _count_blocks(self) -> tuple[array[int], array[int]]:
+        text, size = self._text, self._BLOCK
+        before, last = array("q", [0]), array("q", [-1])
+        seen, at = 0, -1
+        for start in range(0, len(text), size):
+            seen += text.count("\n", start, start + size)
+            found = text.rfind("\n", start, start + size)
+            if found >= 0:
+                at = found
+            before.append(seen)
+            last.append(at)
+        blocks = self._blocks = (before, last)
+        return blocks
+
+    def _in_block(self, offset: int, blocks: tuple[array[int], array[int]]) -> tuple[int, int]:
+        """:meth:`position` in a text whose every line break ends in "\n", counted from the
+        start of the block ``offset`` is in ("\r\n" is one break: an offset between its
+        two characters is on the line it ends, as its "\n" is not yet counted)."""
+        before, last = blocks
+        k = offset // self._BLOCK
+        start = k * self._BLOCK
+        text = self._text
+        found = text.rfind("\n", start, offset)
+        return before[k] + text.count("\n", start, offset) + 1, offset - (
+            found if found >= 0 else last[k]
+        )
 
     def _counted(self, offset: int) -> tuple[int, int]:
         """:meth:`position` by counting the line breaks before ``offset`` ("\r\n" once)."""

@@ -21,17 +21,25 @@ def naive(text: str, offset: int) -> tuple[int, int]:
 texts = st.text(alphabet="ab \n\r\f\u2028", max_size=80)
 
 
+class SmallBlocks(LineIndex):
+    """An index that counts any text by blocks of three characters (where its lines all end
+    in "\\n" or all in "\\r\\n"), from its first position: a long text's way, on short ones."""
+
+    _BLOCK, _LONG, _COUNTED = 3, 0, 0
+
+
 @settings(max_examples=300, deadline=None)
 @given(text=texts, data=st.data())
 @example(text="a\nb\r\nc\rd", data=None)
 @example(text="ab\n\nb a\n", data=None)  # no "\r": counted, then listed
-def test_every_position_is_the_naive_count_counted_or_listed(text, data):
+@example(text="a\r\nb\r\n\r\nab a\r\n", data=None)  # only "\r\n": counted by blocks
+def test_every_position_is_the_naive_count_counted_listed_or_by_blocks(text, data):
     offsets = (
         data.draw(st.lists(st.integers(0, len(text)), min_size=1, max_size=20))
         if data is not None
         else list(range(len(text) + 1))
     )
-    counted, listed = LineIndex(text), LineIndex.listed(text)
+    counted, listed, blocked = LineIndex(text), LineIndex.listed(text), SmallBlocks(text)
     for offset in offsets:  # past the first few, the counted index lists its line starts too
         expected = naive(text, offset)
         if offset and text.startswith("\r\n", offset - 1):  # inside a "\r\n": on the line it ends
@@ -39,6 +47,7 @@ def test_every_position_is_the_naive_count_counted_or_listed(text, data):
             expected = line, column + 1
         assert counted.position(offset) == expected
         assert listed.position(offset) == expected
+        assert blocked.position(offset) == expected
 
 
 def test_a_crlf_between_two_offsets_is_one_break_and_a_form_feed_none():
@@ -59,7 +68,22 @@ def test_a_text_past_the_split_limit_gives_the_same_positions_one_line_at_a_time
     line = "Dear Sir\r\n"
     text = line * (SPLIT_MAX // len(line) + 2)
     assert len(text) > SPLIT_MAX
-    index = LineIndex.listed(text)
-    for offset in (0, 8, 10, len(text) - 2, len(text)):  # (none inside a "\r\n")
+    index, counted = LineIndex.listed(text), LineIndex(text)
+    for offset in (0, 8, 10, len(text) - 2, len(text)) * 2:  # (none inside a "\r\n")
         assert index.position(offset) == naive(text, offset)
+        assert counted.position(offset) == naive(text, offset)
+    assert counted._blocks is not None  # (past its first few positions)
     assert index.position(SPLIT_MAX) == LineIndex.listed(text[: SPLIT_MAX + 5]).position(SPLIT_MAX)
+
+
+def test_a_long_text_of_one_kind_of_line_break_is_counted_by_blocks_not_listed():
+    """A 50 MB file's positions are counted from the start of their block of the text, not
+    looked up among its listed line starts (800,000 of them, 6 MB); a text with a lone "\\r"
+    among its "\\r\\n" is listed, as a short one is."""
+    for line, blocked in (("Dear Sir\n", True), ("Dear Sir\r\n", True), ("Sir\r\rDear\r\n", False)):
+        text = line * (SmallBlocks._BLOCK * 5)
+        index = SmallBlocks(text)
+        for offset in range(len(text) + 1):
+            if not text.startswith("\r\n", offset - 1) or not offset:
+                assert index.position(offset) == naive(text, offset)
+        assert (index._blocks is not None, index._starts is None) == (blocked, blocked)
