@@ -1142,31 +1142,6 @@ def _skipped_notices(run: Run, skipped: list[str]) -> None:
     ]
 
 
-class _Work(Sequence[tuple[str, "Settings"]]):
-    """The files to check, each with its settings, as compactly as a batch can hold them:
-    the names, and the number of each file's settings among the distinct ones."""
-
-    def __init__(self, tasks: Sequence[tuple[str, Settings]]) -> None:
-        self.settings = list(dict.fromkeys(settings for _, settings in tasks))
-        number = {settings: i for i, settings in enumerate(self.settings)}
-        self.paths = [path for path, _ in tasks]
-        self.numbers = array("I", [number[settings] for _, settings in tasks])
-
-    def __len__(self) -> int:
-        return len(self.paths)
-
-    @overload
-    def __getitem__(self, index: int) -> tuple[str, Settings]: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> list[tuple[str, Settings]]: ...
-
-    def __getitem__(self, index: int | slice) -> tuple[str, Settings] | list[tuple[str, Settings]]:
-        if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(len(self)))]
-        return self.paths[index], self.settings[self.numbers[index]]
-
-
 def _fact_names(rule_sets: Iterable[Sequence[Rule]], data: bool) -> tuple[str, ...]:
     """The facts the batch stage keeps in memory for each letter (:func:`memory_names`) for
     the rules of every configuration; the rest it reads from each letter's result."""
@@ -1284,7 +1259,7 @@ def run_check(paths: Sequence[str | os.PathLike[str]], options: CheckOptions) ->
     :class:`UsageError` for bad options, configuration, rule files, register or table; a
     file that cannot be read is an input error in the returned :class:`Run`, not a raise."""
     from lgo_audit.batch import Batch, Judgement, judge_batch, judge_data
-    from lgo_audit.check import active_rules, check_results, check_source
+    from lgo_audit.check import Tasks, active_rules, check_results, check_source
     from lgo_audit.checks import NOT_A_LETTER
 
     _validate(options)
@@ -1310,7 +1285,7 @@ def run_check(paths: Sequence[str | os.PathLike[str]], options: CheckOptions) ->
             s: {r.code for r in rules if r.check == NOT_A_LETTER.name}
             for s, rules in active.items()
         }
-        work = _Work(tasks)
+        work = Tasks(tasks)
         problems = [None if isinstance(e, str) else e for e in inputs.entries]
         del inputs, files, tasks
         spool = len(problems) >= SPOOL_FROM

@@ -13,12 +13,13 @@ import contextlib
 import dataclasses
 import itertools
 import os
+from array import array
 from collections import deque
 from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, overload
 
 from lgo_audit.batch import kept_names, needs_facts, span_names
 from lgo_audit.config import Settings
@@ -424,6 +425,44 @@ def worker_count(jobs: int | None, files: int) -> int:
 WINDOW = 3  # chunks in flight per worker: enough to keep every worker busy, never the batch
 
 
+class Tasks(Sequence[tuple[str, Settings]]):
+    """The files to check, each with its settings, as compactly as a batch can hold them:
+    the names (:attr:`paths`), the distinct settings (:attr:`settings`), and the number of
+    each file's settings among them (:attr:`numbers`). Settings are told apart by equality;
+    each object is hashed once (a run's files share a few settings objects, and a frozen
+    dataclass's hash is worked out afresh, from every field, at each asking)."""
+
+    def __init__(self, tasks: Sequence[tuple[str | Path, Settings]]) -> None:
+        number: dict[Settings, int] = {}
+        by_object: dict[int, int] = {}  # id(settings) -> its number (each is held by tasks)
+        numbers: array[int] = array("I")
+        for _, settings in tasks:
+            k = by_object.get(id(settings))
+            if k is None:
+                k = by_object[id(settings)] = number.setdefault(settings, len(number))
+            numbers.append(k)
+        self.settings = list(number)
+        self.paths = [os.fspath(path) for path, _ in tasks]
+        self.numbers = numbers
+
+    def __len__(self) -> int:
+        return len(self.paths)
+
+    def __iter__(self) -> Iterator[tuple[str, Settings]]:
+        return zip(self.paths, map(self.settings.__getitem__, self.numbers), strict=True)
+
+    @overload
+    def __getitem__(self, index: int) -> tuple[str, Settings]: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[tuple[str, Settings]]: ...
+
+    def __getitem__(self, index: int | slice) -> tuple[str, Settings] | list[tuple[str, Settings]]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        return self.paths[index], self.settings[self.numbers[index]]
+
+
 def check_results(
     tasks: Sequence[tuple[Path | str, Settings]],
     jobs: int | None = None,
@@ -449,10 +488,11 @@ def check_results(
     batch = len(tasks) >= PARALLEL_THRESHOLD
     if len(tasks) > 1:  # OpenSSL's SHA-256 of each letter, 5x as fast (lgo_audit.digest)
         import hashlib  # noqa: F401
-    distinct = list(dict.fromkeys(settings for _, settings in tasks))
-    number = {settings: i for i, settings in enumerate(distinct)}
-    job = _Job(tuple(distinct), keep_facts, keep_source, batch, shown_facts, names, pack, pieces)
-    work = ((path, number[settings]) for path, settings in tasks)
+    listed = tasks if isinstance(tasks, Tasks) else Tasks(tasks)
+    job = _Job(
+        tuple(listed.settings), keep_facts, keep_source, batch, shown_facts, names, pack, pieces
+    )
+    work = zip(listed.paths, listed.numbers, strict=True)
     workers = worker_count(jobs, len(tasks))
     if len(tasks) < PARALLEL_THRESHOLD or workers == 1:
         for path, index in work:

@@ -258,6 +258,24 @@ def test_workers_are_given_a_bounded_window_of_files_not_the_whole_batch(monkeyp
     assert Synchronous.most <= 2 * check.WINDOW
 
 
+def test_a_batch_holds_each_files_settings_as_a_number_among_the_distinct_ones():
+    """Equal settings are one, whichever object each file was given; every file keeps its
+    own, in order, however the list is read."""
+    strict, lax, strict_again = (
+        Settings(ignore=("LGO009",)),
+        Settings(),
+        Settings(ignore=("LGO009",)),
+    )
+    given_ = [("a.txt", strict), (Path("b.txt"), lax), ("c.txt", strict_again), ("d.txt", lax)]
+    tasks = check.Tasks(given_)
+    assert tasks.settings == [strict, lax]
+    assert list(tasks.numbers) == [0, 1, 0, 1]
+    expected = [(os.fspath(path), settings) for path, settings in given_]
+    assert list(tasks) == expected
+    assert [tasks[i] for i in range(len(tasks))] == expected
+    assert tasks[1:3] == expected[1:3]
+
+
 def test_reports_written_piece_by_piece_are_what_json_and_xml_write_whole(folder):
     run = run_check(folder, CheckOptions(isolated=True))
     for text in (
