@@ -259,9 +259,17 @@ class NormalisedText:
 _CRLF: Final = re.compile("\r\n")
 _match_start: Final = re.Match.start
 
+_LONG: Final = 1 << 20
+"""The longest text (characters) whose tabs and NBSPs become spaces before it is scanned
+(at C speed: a letter's many NBSPs as tokens took a fifth of the scan's time); a longer
+text's are space tokens of the scan, so that it is not copied once more (see normalise)."""
+
 _FLUSH_PARTS: Final = 4096
-"""The pieces of output the normaliser joins at a time (:meth:`_Normaliser._flush`): a letter
-has a few hundred, so it joins once; a long text's output is never held twice."""
+_FLUSH_CHARS: Final = 1 << 20
+"""The pieces of output the normaliser joins at a time (:meth:`_Normaliser._flush`): 4,096,
+or those of 1 MiB characters if fewer (a long text's few tabs: 4,096 stretches of letter
+text between them were 20 MB held twice). A letter has a few hundred, so it joins once; a
+long text's output is never held twice."""
 
 _LISTED_MAX: Final = 4096
 """The most segments of a text's map read as lists (:meth:`NormalisedText.original_bounds`):
@@ -285,11 +293,21 @@ def normalise(text: str) -> NormalisedText:
     # collapsed to its first character as any run is (in _copy): the same output and the same
     # map as a token that took the run. (Letters extracted from PDFs
     # hold dozens of NBSPs beside spaces: a token each cost a fifth of the normaliser's time.)
-    if "\t" in source:
-        source = source.replace("\t", " ")
-    if "\u00a0" in source:
-        source = source.replace("\u00a0", " ")
-    return _Normaliser(source).run(text, crlf)
+    # A long text's tabs and NBSPs are tokens all the same: its copy would be a third (with
+    # the text and its normal form) at the peak of a 50 MB file's check.
+    spaces = len(source) > _LONG and ("\t" in source or "\u00a0" in source)
+    if not spaces:
+        source = _as_spaces(source)
+    return _Normaliser(source, spaces=spaces).run(text, crlf)
+
+
+def _as_spaces(text: str) -> str:
+    """``text`` with each tab and NBSP a space (the same length: every offset stays)."""
+    if "\t" in text:
+        text = text.replace("\t", " ")
+    if "\u00a0" in text:
+        text = text.replace("\u00a0", " ")
+    return text
 
 
 # --- the pattern ---------------------------------------------------------------------------
@@ -415,6 +433,10 @@ _RARE: Final = [
     *(f"{_u(c)}{_HS}*" for c in _RARE_SPACES),
     f"[{_ranges(_DELETE)}]+",  # one class, not one alternative per character: cheaper to compile
 ]
+# A tab or NBSP, with the spaces after it: a space token (a long text's: see normalise);
+# (a token, as a rare space is, gives the same output and map as the space it is replaced
+# by in any other text)
+_SPACE_TOKENS: Final = [f"{_u(c)}{_HS}*" for c in _COMMON_SPACES]
 _RARE_CHARS: Final = _RARE_BREAKS + _RARE_EXPAND + _RARE_MAPPED + _RARE_SPACES + _DELETE
 _TOKEN_COMMON: Final = re.compile("|".join(_COMMON))
 # The same, for a text whose characters are all Latin-1 (up to U+00FF: most letters, read from
@@ -427,9 +449,11 @@ _TOKEN_LATIN_1: Final = re.compile(
 
 
 @functools.cache
-def _token_all() -> re.Pattern[str]:
-    """The full pattern, compiled the first time a text has a rare character (most never do)."""
-    return re.compile("|".join(_COMMON + _RARE))
+def _token_all(spaces: bool = False) -> re.Pattern[str]:
+    """The full pattern, compiled the first time a text has a rare character (most never do);
+    with ``spaces``, a tab and an NBSP are space tokens too (in a long text: see
+    :func:`normalise`)."""
+    return re.compile("|".join(_COMMON + _RARE + (_SPACE_TOKENS if spaces else [])))
 
 
 # Reference links, read only in a text that defines a label ("[label]: target" on a line of
@@ -450,9 +474,10 @@ _DEFINITION: Final = re.compile(
 
 
 @functools.cache
-def _token_with_references(rare: bool) -> re.Pattern[str]:
+def _token_with_references(rare: bool, spaces: bool = False) -> re.Pattern[str]:
     """The pattern with the reference-link alternatives (a text that defines a label)."""
-    return re.compile("|".join(_COMMON + (_RARE if rare else []) + _REFERENCES))
+    more = (_RARE if rare or spaces else []) + (_SPACE_TOKENS if spaces else [])
+    return re.compile("|".join(_COMMON + more + _REFERENCES))
 
 
 def _label(label: str) -> str:
@@ -537,6 +562,7 @@ class _Normaliser:
         "definitions",
         "done",
         "finditer",
+        "joined",
         "last",
         "links",
         "n",
@@ -544,24 +570,33 @@ class _Normaliser:
         "ol",
         "os",
         "parts",
+        "spaces",
         "src",
         "targets",
     )
 
-    def __init__(self, src: str) -> None:
+    def __init__(self, src: str, *, spaces: bool = False) -> None:
+        """``spaces``: ``src`` still holds its tabs and NBSPs, to be read as space tokens."""
         self.src = src
-        rare, latin_1 = _characters(src)
+        rare, latin_1 = (True, False) if spaces else _characters(src)
         # label -> target, and where each definition line starts ("]:" first: most texts
         # define none, and pay nothing more)
-        self.targets, self.definitions = _definitions(src) if "]:" in src else ({}, frozenset())
+        # (read with the text's tabs and NBSPs as spaces, as a letter's are before its scan)
+        self.targets, self.definitions = (
+            _definitions(_as_spaces(src) if spaces else src) if "]:" in src else ({}, frozenset())
+        )
+        self.spaces = spaces
         if self.targets:
-            self.finditer = _token_with_references(rare).finditer
+            self.finditer = _token_with_references(rare, spaces).finditer
+        elif spaces:
+            self.finditer = _token_all(True).finditer
         else:
             self.finditer = (
                 _token_all() if rare else _TOKEN_LATIN_1 if latin_1 else _TOKEN_COMMON
             ).finditer
         self.parts: list[str] = []  # the output since the last flush (see _flush)
         self.done = ""  # the output up to the last flush
+        self.joined = 0  # its length
         self.n = 0  # length of the output so far
         self.last = ""  # last character of the output so far ("" at the start)
         self.ns: array[int] = array("q")
@@ -610,6 +645,8 @@ class _Normaliser:
                 target = m.group(3) if m.group(2) is None else m.group(2)
                 if _WRAP_IN_LINK.search(target):  # hard-wrapped: the URL is joined again
                     target = _WRAP_IN_LINK.sub("", target)
+                if self.spaces:  # (as a letter's are: "<...>" may hold them)
+                    target = _as_spaces(target)
                 self.links.append((begin, self.n, target))
             elif kind == _TAG_OR_BR:
                 if src[start + 1] in "bB" and src[start + 2] in "rR":
@@ -735,7 +772,7 @@ class _Normaliser:
         self.n = n + size
         self.cont = a + size
         self.last = last = stretch[-1]
-        if len(parts) >= _FLUSH_PARTS and last != " ":
+        if (len(parts) >= _FLUSH_PARTS or self.n - self.joined >= _FLUSH_CHARS) and last != " ":
             self._flush()
 
     def _flush(self) -> None:
@@ -748,6 +785,7 @@ class _Normaliser:
         done += "".join(self.parts)
         self.done = done
         self.parts.clear()
+        self.joined = self.n
 
     def _space(self, orig: int, length: int) -> None:
         if self.last not in ("", " ", "\n"):

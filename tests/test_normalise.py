@@ -536,13 +536,19 @@ def test_seed_with_a_rare_character_normalises_the_same(seed: Path) -> None:
 
 
 @pytest.mark.parametrize("seed", [STOCKPORT, STEVENAGE], ids=["stockport", "stevenage"])
-@pytest.mark.parametrize("newline", ["\n", "\r\n"])
-def test_a_long_text_normalises_as_each_of_its_copies_does(seed: Path, newline: str) -> None:
+@pytest.mark.parametrize(("newline", "space"), [("\n", " "), ("\r\n", " "), ("\n", "\t\u00a0")])
+def test_a_long_text_normalises_as_each_of_its_copies_does(
+    seed: Path, newline: str, space: str
+) -> None:
     """A file of one letter many times over normalises to that letter's normal form as many
     times, every word of it mapped back to its own copy: the normaliser joins a long text's
-    output in pieces (every few thousand), and where the pieces meet changes nothing."""
+    output in pieces (every few thousand), and reads a long text's tabs and NBSPs as tokens
+    (a letter's become spaces first), and neither changes anything."""
     letter = read_source(seed).text.rstrip("\n").replace("\n", newline) + newline
-    copies = 120  # (each seed's output is a few hundred pieces: many joins)
+    letter = letter.replace(" of ", f" of{space}")
+    # (each seed's output is a few hundred pieces: many joins; and past the length whose
+    # tabs and NBSPs are read as tokens)
+    copies = max(120, normalise_module._LONG // len(letter) + 1)
     one = normalise(letter)
     many = normalise(letter * copies)
     assert many.text == one.text * copies
@@ -566,6 +572,13 @@ def test_a_trailing_space_is_taken_back_wherever_the_output_is_joined() -> None:
     end, b = len(norm.text), text.rindex("b")
     assert norm.original_bounds(end - 1, end) == (b, b + 1)
     assert norm.original_bounds(end - 3, end - 2) == (b - 7, b - 6)  # the last "a"
+    # lines of a million characters each, each joined as it ends, with a space and a tab
+    # after it that the line break takes back (a long text's tabs are tokens)
+    line = "x" * normalise_module._LONG
+    text = (line + " \t\n") * 3
+    norm = normalise(text)
+    assert norm.text == (line + "\n") * 3
+    assert norm.original_bounds(len(norm.text) - 2, len(norm.text)) == (len(text) - 4, len(text))
 
 
 def test_normalised_text_survives_pickling() -> None:
@@ -680,6 +693,35 @@ def test_a_latin_1_text_is_read_by_the_shorter_pattern_as_by_the_whole(text: str
 )
 def test_a_text_says_if_its_characters_are_all_latin_1(text: str, latin_1: bool) -> None:
     assert normalise_module._characters(text) == (False, latin_1)
+
+
+def segments(norm: NormalisedText) -> list[list[int]]:
+    """The normal form's map: where each segment starts, where it is from, and how long."""
+    return [list(norm._ns), list(norm._os), list(norm._ol)]
+
+
+SPACED = st.lists(
+    st.one_of(
+        WORDS,
+        NOISE,
+        LINKS,
+        st.sampled_from(["\t", "\u00a0", "\t \u00a0", "**", "[a]: #\n", "[t](<a\tb>)"]),
+    ),
+    max_size=40,
+).map("".join)
+
+
+@given(SPACED)
+def test_tabs_and_nbsps_read_as_tokens_normalise_as_when_replaced(original: str) -> None:
+    """A long text's tabs and NBSPs are space tokens of the scan (so that it is not copied
+    once more); any other text's are spaces before it: the output, the map and the links
+    are the same either way (here, on short texts)."""
+    text = original.replace("\r", "")  # (no "\r\n": normalise reads those before the scan)
+    replaced = normalise(text)
+    as_tokens = normalise_module._Normaliser(text, spaces=True).run(text, None)
+    assert as_tokens.text == replaced.text
+    assert as_tokens.links == replaced.links
+    assert segments(as_tokens) == segments(replaced)
 
 
 @given(NOISY_TEXT)
