@@ -23,6 +23,7 @@ from functools import cached_property
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Final, Protocol
 
+from lgo_audit.checks import TEMPLATE_MISMATCH, TEMPLATE_YEAR_ASSUMED
 from lgo_audit.findings import FactValue
 from lgo_audit.grammar import (
     PAGE_PROFILES,
@@ -33,12 +34,14 @@ from lgo_audit.grammar import (
     document_kind,
     recogniser,
     select_profile,
+    title_year,
 )
 from lgo_audit.grammar.elements import FactToken
 from lgo_audit.grammar.facts import DERIVED_FACTS
 from lgo_audit.grammar.facts import REGISTER_FACTS as _REGISTER_FACTS
 from lgo_audit.normalise import NormalisedText, normalise
 from lgo_audit.reader import DEFAULT_MAX_BYTES, SourceFile, read_source
+from lgo_audit.register import Register
 from lgo_audit.span import Span
 from lgo_audit.structure import Issue, Structure, assemble
 from lgo_audit.vocabulary import FACT_KINDS, applicable_facts
@@ -261,9 +264,6 @@ def _judge_template(structure: Structure, chosen: Profile, text: str, fused: boo
     years). Other profiles are tried only for a letter whose wording the template does not
     read (text it finds unexpected or malformed, a section missing or out of place): one that
     only lacks statements is said to lack them (LGO008), not to fit another year."""
-    from lgo_audit.checks import TEMPLATE_MISMATCH, TEMPLATE_YEAR_ASSUMED
-    from lgo_audit.grammar import PROFILES, title_year
-
     year = title_year(text)
     title = structure.facts.get("title.year")
     where = (title.start, title.end) if title is not None else (0, min(len(text), 1))
@@ -348,7 +348,6 @@ def _judge_page(
     has no profile of its own is said (information, as for a letter); a page that shows no
     period (cut before its first panel's end) is read with the year whose page profile finds
     the fewest structural problems in it, the latest of those that tie."""
-    from lgo_audit.checks import TEMPLATE_YEAR_ASSUMED
     from lgo_audit.grammar import page_year
 
     year = page_year(text)
@@ -465,8 +464,6 @@ def _register_values(
 ) -> tuple[tuple[str, Any], ...]:
     """The register's facts of ``name`` (dotted name and value, those it knows), in order;
     remembered for a register of this package (a lookup of another kind is asked each time)."""
-    from lgo_audit.register import Register
-
     remember = type(authorities) is Register
     found = authorities.resolve(name, on, period)
     if remember:

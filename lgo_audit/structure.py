@@ -58,15 +58,31 @@ class Issue:
     misspelt: bool = False
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class Occurrence:
     """One stretch of the letter belonging to one section: where each statement stands."""
 
     section: str
     start: int
     end: int
-    statements: dict[str, tuple[int, int]] = field(default_factory=dict)
-    malformed: set[str] = field(default_factory=set)  # statements found started but not matched
+    statements: dict[str, tuple[int, int]]
+    malformed: set[str]  # statements found started but not matched
+
+    def __init__(
+        self,
+        section: str,
+        start: int,
+        end: int,
+        statements: dict[str, tuple[int, int]] | None = None,
+        malformed: set[str] | None = None,
+    ) -> None:
+        # (written out: the compiled wheel runs it natively, not as the dataclass's own
+        # __init__, which a letter's assembly calls a dozen times)
+        self.section = section
+        self.start = start
+        self.end = end
+        self.statements = {} if statements is None else statements
+        self.malformed = set() if malformed is None else malformed
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,15 +109,17 @@ class Structure:
         return None
 
 
-@dataclass(slots=True)
 class _Seen:
     """What every occurrence of one section holds together: its first occurrence, where
     each statement last stood, the statements found malformed, its last statement's end."""
 
-    first: Occurrence
-    statements: dict[str, tuple[int, int]] = field(default_factory=dict)
-    malformed: set[str] = field(default_factory=set)
-    last_end: int = -1
+    __slots__ = ("first", "last_end", "malformed", "statements")
+
+    def __init__(self, first: Occurrence) -> None:
+        self.first = first
+        self.statements: dict[str, tuple[int, int]] = {}
+        self.malformed: set[str] = set()
+        self.last_end = -1
 
 
 def assemble(chunks: Iterable[Chunk], profile: Profile, text: str) -> Structure:
