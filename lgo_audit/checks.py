@@ -23,6 +23,7 @@ from lgo_audit.grammar.kind import PAGE_SECTIONS
 
 __all__ = [
     "CHECKS",
+    "CONTROL_CHARACTER",
     "DATA_ROW_WITHOUT_LETTER",
     "DUPLICATE_SECTION",
     "ENCODING_FALLBACK",
@@ -95,6 +96,13 @@ ENCODING_FALLBACK = Check(
     "encoding-fallback",
     "structure",
     "a file that was not UTF-8 and was read as Windows-1252",
+    ("found",),
+)
+CONTROL_CHARACTER = Check(
+    "control-character",
+    "structure",
+    "a control character in the text (U+0000 to U+001F but the tab and the line breaks, and "
+    "U+007F), which a printed letter never shows and reading it ignores",
     ("found",),
 )
 MISSING_STATEMENT = Check(
@@ -178,6 +186,7 @@ CHECKS: Mapping[str, Check] = MappingProxyType(
             MALFORMED_STATEMENT,
             UNEXPECTED_TEXT,
             ENCODING_FALLBACK,
+            CONTROL_CHARACTER,
             MISSING_STATEMENT,
             TEMPLATE_YEAR_ASSUMED,
             TEMPLATE_MISMATCH,

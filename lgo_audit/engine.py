@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime
 import operator
+import re
 from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 from enum import Enum
@@ -25,7 +26,13 @@ from typing import TYPE_CHECKING, Any, Final
 import re2
 
 from lgo_audit import expr
-from lgo_audit.checks import CHECKS, ENCODING_FALLBACK, NOT_A_LETTER, SECTION_NAMES
+from lgo_audit.checks import (
+    CHECKS,
+    CONTROL_CHARACTER,
+    ENCODING_FALLBACK,
+    NOT_A_LETTER,
+    SECTION_NAMES,
+)
 from lgo_audit.envs import BoundEnv, FactEnv, LinkEnv, ParamEnv
 from lgo_audit.expr import MAX_MAGNITUDE, MAX_STRING_LENGTH
 from lgo_audit.findings import Applicability, Edit, Finding, Fix, Location, Outcome, RuleResult
@@ -55,6 +62,8 @@ def run_rules(
     issue_checks = {issue.check for issue in parsed.issues}
     if parsed.source.notes:
         issue_checks.add(ENCODING_FALLBACK.name)
+    if parsed.source.controls:
+        issue_checks.add(CONTROL_CHARACTER.name)
     for index, step in plan.steps if values is not None else plan.every_step:
         rule = step.rule
         mode = step.mode
@@ -550,6 +559,26 @@ def _structure_findings(parsed: ParsedLetter, rule: Rule) -> Iterator[Finding]:
         for note in parsed.source.notes:
             message = expr.render_template(rule.message, ParamEnv({"found": note}))
             yield _finding(parsed, rule, message, where, ())
+    if rule.check == CONTROL_CHARACTER.name and parsed.source.controls:
+        yield from _control_findings(parsed, rule)
+
+
+_CONTROL_RUN: Final = re.compile("[\x00-\x08\x0e-\x1f\x7f]+")
+"""A run of the control characters :attr:`SourceFile.controls <lgo_audit.reader.SourceFile.controls>`
+counts."""
+
+
+def _control_findings(parsed: ParsedLetter, rule: Rule) -> Iterator[Finding]:
+    """A finding at each run of control characters in the letter's text (the first
+    :data:`MAX_PATTERN_MATCHES`), naming its characters (``U+0007``)."""
+    text = parsed.source.text
+    lines = LineIndex(text)
+    for count, run in enumerate(_CONTROL_RUN.finditer(text)):
+        if count >= MAX_PATTERN_MATCHES:
+            return
+        found = ", ".join(f"U+{ord(c):04X}" for c in dict.fromkeys(run.group()))
+        message = expr.render_template(rule.message, ParamEnv({"found": found}))
+        yield _finding(parsed, rule, message, lines.span(run.start(), run.end()), ())
 
 
 PIECE = 1 << 20  # characters: a longer text is searched a piece at a time

@@ -74,7 +74,7 @@ _CODECS: Final = {
 }
 
 # C0 controls that do not belong in text (tab, LF, VT, FF and CR do), as UTF-8 bytes.
-_STRAY_CONTROL_BYTES: Final = bytes([*range(0x00, 0x09), *range(0x0E, 0x20)])
+_STRAY_CONTROL_BYTES: Final = bytes([*range(0x00, 0x09), *range(0x0E, 0x20), 0x7F])
 _CONTROL_PIECE: Final = 1 << 20  # characters of a long text counted at a time (bounded copies)
 # What a file may consist of and still count as empty.
 _BLANK: Final = re.compile(r"[\s\u200b\u200c\u200d\u2060\ufeff]*")
@@ -152,6 +152,11 @@ class SourceFile:
     fallback_at: int | None = None
     """Read as Windows-1252: where in :attr:`text` the first byte that is not UTF-8 stands
     (one byte is one character in Windows-1252); None otherwise."""
+    controls: int = 0
+    """How many control characters the file's text holds (U+0000 to U+001F but the tab and
+    the line breaks, and U+007F): never shown when a letter is printed, they are deleted by
+    normalising (:mod:`lgo_audit.normalise`), and rule LGO012 says where each stands. Of a
+    saved web page, counted in its source."""
 
     def encode(self, text: str) -> bytes:
         """``text`` as bytes the way this file was stored: its byte-order mark + its codec.
@@ -435,7 +440,7 @@ def _text_source(
     ``utf8``: the text's UTF-8 bytes, when the file holds them (read as UTF-8)."""
     if _BLANK.fullmatch(text):
         raise InputError(path, "is empty (only whitespace)")
-    _check_controls(text, path, utf8)
+    controls = _check_controls(text, path, utf8)
     rendered_from = None
     if is_html_path(path):
         text, rendered_from = html_to_text(text, path), "html"
@@ -453,6 +458,7 @@ def _text_source(
         size=size,
         rendered_from=rendered_from,
         fallback_at=fallback_at,
+        controls=controls,
     )
 
 
@@ -479,6 +485,7 @@ def _decode_document(data: bytes, path: str, fmt: Format, max_chars: int) -> Sou
         size=len(data),
         rendered_from=fmt,
         rendition=rendition,
+        controls=_control_count(rendition.text),
     )
 
 
@@ -559,10 +566,24 @@ def _decode_without_bom(body: bytes, path: str) -> tuple[str, str, tuple[str, ..
     return text, "cp1252", (f"not valid UTF-8 ({not_utf8}); decoded as Windows-1252",), at
 
 
-def _check_controls(text: str, path: str, utf8: bytes | None = None) -> None:
-    # Counted in the text's UTF-8 bytes (``utf8`` when the file holds them, else encoded a
-    # piece at a time), at C speed (a regex search costs ~10 ns a character): a C0 control
-    # is one byte there, and every other character's bytes are 0x80 or above.
+def _check_controls(text: str, path: str, utf8: bytes | None = None) -> int:
+    """How many control characters ``text`` holds (:attr:`SourceFile.controls`); raises
+    :class:`InputError` when they are so many that the file is binary."""
+    count = _control_count(text, utf8)
+    if count > _BINARY_CONTROL_SHARE * len(text):
+        raise InputError(
+            path,
+            f"looks like a binary file, not text ({count} of its {len(text)} characters "
+            "are control characters)",
+        )
+    return count
+
+
+def _control_count(text: str, utf8: bytes | None = None) -> int:
+    """The control characters of :attr:`SourceFile.controls` in ``text``, counted in its UTF-8
+    bytes (``utf8`` when the file holds them, else encoded a piece at a time), at C speed (a
+    regex search costs ~10 ns a character): each is one byte there, and every other
+    character's bytes are not control bytes."""
     count = 0
     if utf8 is not None:
         for start in range(0, len(utf8), _CONTROL_PIECE):
@@ -572,12 +593,7 @@ def _check_controls(text: str, path: str, utf8: bytes | None = None) -> None:
         for start in range(0, len(text), _CONTROL_PIECE):
             data = text[start : start + _CONTROL_PIECE].encode("utf-8", "surrogatepass")
             count += len(data) - len(data.translate(None, _STRAY_CONTROL_BYTES))
-    if count > _BINARY_CONTROL_SHARE * len(text):
-        raise InputError(
-            path,
-            f"looks like a binary file, not text ({count} of its {len(text)} characters "
-            "are control characters)",
-        )
+    return count
 
 
 # --- messages ------------------------------------------------------------------------------

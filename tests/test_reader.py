@@ -134,6 +134,19 @@ def test_a_few_control_characters_do_not_make_a_text_binary() -> None:
     assert decode(text.encode(), "a.txt").text == text
 
 
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16", "cp1252"])
+def test_the_control_characters_of_a_text_are_counted_but_not_tabs_or_line_breaks(
+    encoding: str,
+) -> None:
+    text = "Coun\x07cil \x7f\x1b[31m£10\t\n\r\n\x0b\x0c" + "x" * 100
+    data = ("\ufeff" + text).encode(encoding) if encoding == "utf-16" else text.encode(encoding)
+    assert decode(data, "a.txt").controls == 3  # BEL, DEL, ESC
+
+
+def test_a_text_without_control_characters_counts_none() -> None:
+    assert decode(STOCKPORT.read_bytes(), STOCKPORT.name).controls == 0
+
+
 def test_both_seed_letters_are_read_as_utf8() -> None:
     for path in sorted(SEEDS.glob("*.txt")):
         source = read_source(path)

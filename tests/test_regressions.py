@@ -253,3 +253,23 @@ def test_a_title_year_before_1000_is_said_with_its_four_digits():
     messages = {f.code: f.message for f in run_rules(parsed, RULES)[0]}
     assert messages["LGO009"].startswith("no template profile for 0000:")
     assert messages["LGO204"].startswith("the title says 0000,")
+
+
+def test_each_run_of_control_characters_is_one_finding_at_its_place_up_to_a_hundred():
+    # (the salutation, line 11, followed by 150 runs: " " and a BEL, " " and an ESC and a DEL)
+    runs = "".join(" \x07" if k % 2 else " \x1b\x7f" for k in range(150))
+    parsed = parse(edited("Dear Ms Smith\n", f"Dear Ms Smith{runs}\n"))
+    findings = [f for f in run_rules(parsed, RULES)[0] if f.code == "LGO012"]
+    assert len(findings) == 100
+    assert {f.span.line for f in findings} == {11}
+    starts = [f.span.column for f in findings]
+    assert starts == sorted(starts) and starts[:3] == [15, 18, 20]
+    assert [f.span.end_column - f.span.column for f in findings[:2]] == [2, 1]
+    assert "U+001B, U+007F" in findings[0].message and "U+0007" in findings[1].message
+
+
+def test_a_letter_with_a_control_character_reads_as_the_letter_without_it():
+    clean = parse(base_letter())
+    bell = parse(edited("10 upheld decisions\n", "1\x070 upheld decisions\n"))
+    assert fact(bell, "upheld.count") == fact(clean, "upheld.count") == 10
+    assert codes(bell) == [*codes(clean), "LGO012"]
