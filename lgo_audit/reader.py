@@ -155,8 +155,8 @@ class SourceFile:
     controls: int = 0
     """How many control characters the file's text holds (U+0000 to U+001F but the tab and
     the line breaks, and U+007F): never shown when a letter is printed, they are deleted by
-    normalising (:mod:`lgo_audit.normalise`), and rule LGO012 says where each stands. Of a
-    saved web page, counted in its source."""
+    normalising (:mod:`lgo_audit.normalise`), and rule LGO012 says where they stand. Of a
+    saved web page, counted in the text read from it."""
 
     def encode(self, text: str) -> bytes:
         """``text`` as bytes the way this file was stored: its byte-order mark + its codec.
@@ -445,6 +445,7 @@ def _text_source(
     if is_html_path(path):
         text, rendered_from = html_to_text(text, path), "html"
         fallback_at = None  # (an offset in the page's source, not in its text)
+        controls = _control_count(text)  # (its text's: "&#7;" is one, a tag's is none)
     elif _OWN_REPORT.match(text):
         # (its findings quote letters' lines: read as a letter, it would be one of faults)
         raise InputError(path, "is a report lgo-audit wrote, not a letter or page (see exclude)")

@@ -143,6 +143,15 @@ def test_the_control_characters_of_a_text_are_counted_but_not_tabs_or_line_break
     assert decode(data, "a.txt").controls == 3  # BEL, DEL, ESC
 
 
+def test_a_web_page_s_control_characters_are_counted_in_the_text_read_from_it() -> None:
+    page = (
+        b'<html><body><p class="a\x07">1&#7;0 upheld decisions</p><p>x&#x1b;[31m</p></body></html>'
+    )
+    source = decode(page, "page.html")
+    assert "\x07" in source.text and "\x1b" in source.text
+    assert source.controls == 2  # the two in its text, not the one in a tag
+
+
 def test_a_text_without_control_characters_counts_none() -> None:
     assert decode(STOCKPORT.read_bytes(), STOCKPORT.name).controls == 0
 
