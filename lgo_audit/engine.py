@@ -570,13 +570,15 @@ counts."""
 
 def _control_findings(parsed: ParsedLetter, rule: Rule) -> Iterator[Finding]:
     """A finding at each run of control characters in the letter's text (the first
-    :data:`MAX_PATTERN_MATCHES`), naming its characters (``U+0007``)."""
+    :data:`MAX_PATTERN_MATCHES`), naming its characters (``control character U+0007``,
+    ``control characters U+007F, U+0008``)."""
     text = parsed.source.text
     lines = LineIndex(text)
     for count, run in enumerate(_CONTROL_RUN.finditer(text)):
         if count >= MAX_PATTERN_MATCHES:
             return
-        found = ", ".join(f"U+{ord(c):04X}" for c in dict.fromkeys(run.group()))
+        names = [f"U+{ord(c):04X}" for c in dict.fromkeys(run.group())]
+        found = f"control character{'s' * (len(names) > 1)} {', '.join(names)}"
         message = expr.render_template(rule.message, ParamEnv({"found": found}))
         yield _finding(parsed, rule, message, lines.span(run.start(), run.end()), ())
 

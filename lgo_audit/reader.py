@@ -73,7 +73,7 @@ _CODECS: Final = {
     "cp1252": "cp1252",
 }
 
-# C0 controls that do not belong in text (tab, LF, VT, FF and CR do), as UTF-8 bytes.
+# C0 controls that do not belong in text (tab, LF, VT, FF and CR do) and DEL, as UTF-8 bytes.
 _STRAY_CONTROL_BYTES: Final = bytes([*range(0x00, 0x09), *range(0x0E, 0x20), 0x7F])
 _CONTROL_PIECE: Final = 1 << 20  # characters of a long text counted at a time (bounded copies)
 # What a file may consist of and still count as empty.

@@ -265,7 +265,8 @@ def test_each_run_of_control_characters_is_one_finding_at_its_place_up_to_a_hund
     starts = [f.span.column for f in findings]
     assert starts == sorted(starts) and starts[:3] == [15, 18, 20]
     assert [f.span.end_column - f.span.column for f in findings[:2]] == [2, 1]
-    assert "U+001B, U+007F" in findings[0].message and "U+0007" in findings[1].message
+    assert "control characters U+001B, U+007F in" in findings[0].message
+    assert "control character U+0007 in" in findings[1].message
 
 
 def test_a_letter_with_a_control_character_reads_as_the_letter_without_it():
