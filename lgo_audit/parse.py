@@ -237,13 +237,16 @@ def _fit_problems(structure: Structure, profile: Profile, *, lacking: bool = Tru
     whatever its year, and a year with fewer sections would seem to fit it better. Without
     ``lacking``, a statement the letter lacks is not counted either: a letter that only
     lacks lines shows no wording of another year (a year whose template does not need those
-    lines would otherwise seem to fit it better)."""
+    lines would otherwise seem to fit it better). A section repeated is not counted: every
+    year's template reads a repeated section as repeated, so it tells no year from another
+    (and a long file of one letter over and over, whose only findings are repeated
+    sections, is not read again with every other year's template)."""
     present = set(structure.sections)
     order = [section.name for section in profile.sections]
     titles = {section.title: i for i, section in enumerate(profile.sections)}
     count = 0
     for issue in structure.issues:
-        if issue.check not in _WORDING_CHECKS:
+        if issue.check not in _WORDING_CHECKS or issue.check == "duplicate-section":
             continue
         if not lacking and (issue.check == "missing-statement" or issue.misspelt):
             continue  # (a statement misspelt is this template's wording all the same)
@@ -263,7 +266,9 @@ def _judge_template(structure: Structure, chosen: Profile, text: str, fused: boo
     strictly fewer structural findings is said to fit that year better (a warning naming both
     years). Other profiles are tried only for a letter whose wording the template does not
     read (text it finds unexpected or malformed, a section missing or out of place): one that
-    only lacks statements is said to lack them (LGO008), not to fit another year."""
+    only lacks statements is said to lack them (LGO008), not to fit another year. A text
+    longer than :data:`LARGE_TEXT` characters is judged by its start, up to a paragraph
+    break."""
     year = title_year(text)
     title = structure.facts.get("title.year")
     where = (title.start, title.end) if title is not None else (0, min(len(text), 1))
@@ -274,11 +279,23 @@ def _judge_template(structure: Structure, chosen: Profile, text: str, fused: boo
     own = _fit_problems(structure, chosen, lacking=False)
     if own == 0:
         return structure
+    judged = text
+    if len(text) > LARGE_TEXT:
+        # Many letters' worth (a batch pasted into one file, a letter over and over): judged
+        # by its start, up to a paragraph break, read with each template, not the whole text
+        # seven times (its end cut in mid-statement said nothing of its year).
+        cut = text.rfind("\n\n", 0, LARGE_TEXT)
+        judged = text[: cut if cut > 0 else LARGE_TEXT]
+        start = assemble(recogniser(chosen.name, fused=fused).iter_chunks(judged), chosen, judged)
+        own = _fit_problems(start, chosen, lacking=False)
+        if own == 0:
+            return structure
     best: tuple[int, int, Profile] | None = None
     for other in PROFILES.values():
         if other is chosen:
             continue
-        trial = assemble(recogniser(other.name, fused=fused).iter_chunks(text), other, text)
+        reading = recogniser(other.name, fused=fused).iter_chunks(judged)
+        trial = assemble(reading, other, judged)
         count = _fit_problems(trial, other)
         if trial.is_letter and count < own:
             rank = (count, abs(other.year - chosen.year), other)

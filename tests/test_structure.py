@@ -207,6 +207,58 @@ def test_a_repeated_statement_does_not_lose_the_facts_of_the_statements_after_it
     assert (got["upheld.count"], got["upheld.investigations"]) == (10, 17)
 
 
+def test_a_letter_stated_twice_is_its_sections_repeated_read_with_its_own_template_only(
+    monkeypatch,
+):
+    """Every year's template reads a repeated section as repeated, so the repeats tell no
+    year from another: the letter is not read again with the other years' templates (a long
+    file of one letter over and over was read seven times, once with each)."""
+    read_with = _read_with(monkeypatch)
+    codes = {code for code, _, _ in summary(STOCKPORT + "\n" + STOCKPORT)}
+    assert codes == {"LGO004"}
+    assert read_with == ["2020"]
+
+
+def _read_with(monkeypatch) -> list[str]:
+    """The names of the templates the letters parsed from now on are read with, in turn."""
+    import lgo_audit.parse
+
+    read_with: list[str] = []
+    real = lgo_audit.parse.recogniser
+
+    def recording(name: str, **options: Any) -> Any:
+        read_with.append(name)
+        return real(name, **options)
+
+    monkeypatch.setattr(lgo_audit.parse, "recogniser", recording)
+    return read_with
+
+
+def test_a_long_file_of_one_letter_cut_short_is_judged_by_its_start(monkeypatch):
+    """A file of many letters' worth whose end is cut in mid-statement: that statement is
+    malformed, but the file's start, read with each template, shows no other year's
+    wording, so it is not read whole with every other template."""
+    from lgo_audit.parse import LARGE_TEXT
+
+    copies = LARGE_TEXT // len(STOCKPORT) + 2
+    text = (STOCKPORT + "\n") * copies + STOCKPORT[: STOCKPORT.index(UPHELD_RATE) + 20]
+    read_with = _read_with(monkeypatch)
+    codes = {code for code, _, _ in summary(text)}
+    assert codes == {"LGO004", "LGO006"}  # (the cut statement: unexpected text)
+    assert set(read_with) == {"2020"}
+
+
+def test_a_long_file_of_another_years_letter_is_still_said_to_fit_that_year(monkeypatch):
+    from lgo_audit.parse import LARGE_TEXT
+
+    paragraph = STOCKPORT[STOCKPORT.index(PUBLICATION) :].split("\n", 1)[0]
+    letter = edit(STOCKPORT, paragraph, "")  # (as in 2021's template: see above)
+    text = (letter + "\n") * (LARGE_TEXT // len(letter) + 2)
+    read_with = _read_with(monkeypatch)
+    assert ("LGO010", 15) in [(code, line) for code, line, _ in summary(text)]
+    assert set(read_with) == {"2020", "2021", "2022", "2023", "2024", "2025"}
+
+
 # --- malformed statements (LGO005) -----------------------------------------------------------
 
 
