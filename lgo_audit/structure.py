@@ -298,6 +298,22 @@ def assemble(chunks: Iterable[Chunk], profile: Profile, text: str) -> Structure:
             unexpected = _without(unexpected, issue.start, issue.end)
             issues.append(issue)
 
+    if (unexpected or started) and profile.kind != "page":
+        for owner, statement, start, end in _statements_misspelt(
+            seen, profile, unexpected, loose, started, text
+        ):
+            seen[owner.name].malformed.add(statement.name)  # (so not missing as well)
+            unexpected = _without(unexpected, start, end)
+            params = {
+                "expected": statement.expected.format_map(_Wording(owner.wording)),
+                "found": _excerpt(text, start, end),
+            }
+            # (a statement found malformed there is this one misspelt: said once)
+            issues = [
+                i for i in issues if not (i.start == start and i.check == "malformed-statement")
+            ]
+            issues.append(Issue("malformed-statement", start, end, params, misspelt=True))
+
     for start, end, in_force in unexpected:
         after = f"after the {sections[in_force].title}" if in_force else "before the first section"
         issues.append(
@@ -626,8 +642,6 @@ def _misspelt(
     ``loose`` (places of text no statement matched) whose start is most like the opening
     words of one of its statements, at least :data:`MISSPELT_RATIO` alike (case and runs of
     whitespace ignored; a chunk taken once): that statement misspelt, and where it stands."""
-    from difflib import SequenceMatcher
-
     found: list[tuple[Section, Statement, int, int]] = []
     taken: set[int] = set()
     for section in lacking:
@@ -638,26 +652,108 @@ def _misspelt(
             opening = _opening(statement)
             if not opening:
                 continue
-            words = opening.split()[:6]
-            matcher = SequenceMatcher(None, autojunk=False)
-            matcher.set_seq2(opening)
+            matcher = _Likeness(opening)
             for start, end in loose:
                 if start in taken:
                     continue
-                head = " ".join(text[start : min(end, start + 2 * len(opening))].split()).lower()
-                head = head[: len(opening)]
-                # (a cheap sieve first: half of its first words among the chunk's first ones)
-                near = set(head.split()[: len(words) + 2])
-                if 2 * sum(word in near for word in words) < len(words):
-                    continue
-                matcher.set_seq1(head)
-                ratio = matcher.ratio()
+                ratio = matcher.of(text, start, end)
                 if ratio >= MISSPELT_RATIO and (best is None or ratio > best[0]):
                     best = (ratio, statement, start, end)
         if best is not None:
             taken.add(best[2])
             found.append((section, best[1], best[2], best[3]))
     return found
+
+
+class _Likeness:
+    """How alike the start of a chunk of text is to a statement's ``opening`` words
+    (:func:`_opening`), case and runs of whitespace ignored: :meth:`difflib.SequenceMatcher.ratio`,
+    0 to 1, or 0 when not half of its first six words are among the chunk's first words (a
+    cheap sieve)."""
+
+    __slots__ = ("matcher", "opening", "words")
+
+    def __init__(self, opening: str) -> None:
+        from difflib import SequenceMatcher
+
+        self.opening = opening
+        self.words = opening.split()[:6]
+        self.matcher = SequenceMatcher(None, autojunk=False)
+        self.matcher.set_seq2(opening)
+
+    def of(self, text: str, start: int, end: int) -> float:
+        opening, words = self.opening, self.words
+        head = " ".join(text[start : min(end, start + 2 * len(opening))].split()).lower()
+        head = head[: len(opening)]
+        near = set(head.split()[: len(words) + 2])
+        if 2 * sum(word in near for word in words) < len(words):
+            return 0.0
+        self.matcher.set_seq1(head)
+        return self.matcher.ratio()
+
+
+def _statements_misspelt(
+    seen: dict[str, _Seen],
+    profile: Profile,
+    unexpected: list[tuple[int, int, str | None]],
+    loose: list[tuple[int, int]],
+    started: list[tuple[Statement, int, int]],
+    text: str,
+) -> list[tuple[Section, Statement, int, int]]:
+    """The statements of present sections that were not found (required or not: a panel's
+    heading too) but are there misspelt: for each, the chunk most like its opening words, at
+    least :data:`MISSPELT_RATIO` alike (:class:`_Likeness`; a chunk taken once), among the
+    chunks of its section's stretch (from the end of the last statement before the
+    section's first one to the next section's start) that are unexpected text (of
+    ``loose``, within a run of ``unexpected``) or a statement found malformed (``started``:
+    a misspelt basis line that names another panel's total). A misspelt heading or count
+    line is then that statement malformed (LGO005), not text that belongs to no section
+    (LGO006) or another statement malformed, and the statement missing (LGO008). (Only
+    for a letter with unexpected text or a malformed statement: a clean letter pays
+    nothing. A statement misspelt in free prose is read as free prose.)"""
+    found: list[tuple[Section, Statement, int, int]] = []
+    taken: set[int] = set()
+    starts = sorted(state.first.start for state in seen.values())
+    ends = sorted(end for state in seen.values() for _, end in state.statements.values())
+    odd = [(start, end) for start, end in loose if _within(start, end, unexpected)]
+    odd += [(start, end) for _, start, end in started]
+    for name, state in seen.items():
+        first = state.first.start
+        before = [end for end in ends if end <= first]
+        after = [start for start in starts if start > first]
+        low = before[-1] if before else 0
+        high = after[0] if after else len(text)
+        chunks = [(start, end) for start, end in odd if low <= start and end <= high]
+        if not chunks:
+            continue
+        section = profile.section(name)
+        for statement in profile.statements:
+            if (
+                (statement.section != name and statement.name not in section.needs)
+                or statement.name in state.statements
+                or statement.name in state.malformed
+            ):
+                continue
+            opening = _opening(statement)
+            if not opening:
+                continue
+            matcher = _Likeness(opening)
+            best: tuple[float, int, int] | None = None
+            for start, end in chunks:
+                if start in taken:
+                    continue
+                ratio = matcher.of(text, start, end)
+                if ratio >= MISSPELT_RATIO and (best is None or ratio > best[0]):
+                    best = (ratio, start, end)
+            if best is not None:
+                taken.add(best[1])
+                found.append((section, statement, best[1], best[2]))
+    return found
+
+
+def _within(start: int, end: int, runs: list[tuple[int, int, str | None]]) -> bool:
+    """Is ``[start, end)`` within one of ``runs`` (of unexpected text)?"""
+    return any(first <= start and end <= last for first, last, _ in runs)
 
 
 def _without(

@@ -385,6 +385,48 @@ def test_every_years_sole_statements_misspelt_are_malformed_not_missing(year, se
     assert "LGO005" in codes and not {"LGO002", "LGO010"} & set(codes), (section, codes)
 
 
+def _statements_with_openings() -> list[tuple[str, str, str]]:
+    """(year, section, statement) for each statement of each base letter with fixed opening
+    words (at least 15 characters), in a section of more than one statement and not of free
+    prose (whose statements misspelt are read as its prose: not yet told apart)."""
+    from lgo_audit.structure import _opening
+
+    found = []
+    for base in BASE_LETTERS:
+        parsed = parse(base.read_text(encoding="utf-8"))
+        by_name = {s.name: s for s in parsed.profile.statements}
+        for occurrence in parsed.structure.occurrences:
+            prose = parsed.profile.section(occurrence.section).prose
+            if len(occurrence.statements) > 1 and not prose:
+                found.extend(
+                    (base.stem, occurrence.section, name)
+                    for name in occurrence.statements
+                    if _opening(by_name[name])
+                )
+    return found
+
+
+@pytest.mark.parametrize(("year", "section", "statement"), _statements_with_openings())
+def test_every_years_statements_misspelt_in_their_section_are_malformed(year, section, statement):
+    """A typo in the opening words of any statement of a section the letter still states
+    (a panel's heading, its count line, the sign-off): that statement malformed (LGO005),
+    an error, not text that belongs to no section (LGO006, a warning: a misspelt heading
+    passed with exit status 0), the statement missing (LGO008), nor the letter of another
+    year (LGO010) (trials). (A statement another one reads those words into is nothing to
+    say.)"""
+    text = (paths.ROOT / "rules" / "base" / f"{year}.txt").read_text(encoding="utf-8")
+    parsed = parse(text)
+    [occurrence] = [o for o in parsed.structure.occurrences if o.section == section]
+    start = occurrence.statements[statement][0]
+    letter = _swap_two_letters(text, parsed.text.original_offset(start) + 3)
+    after = parse(letter).structure
+    if statement in next(o for o in after.occurrences if o.section == section).statements:
+        return  # (read all the same: free prose, or a word the grammar does not fix)
+    codes = [code for code, _, _ in summary(letter)]
+    assert "LGO005" in codes, (section, statement, codes)
+    assert not {"LGO002", "LGO006", "LGO008", "LGO010"} & set(codes), (section, statement, codes)
+
+
 def test_malformed_compliance_basis_is_told_the_compliance_wording():
     letter = edit(STOCKPORT, COMPLIANCE_BASIS, COMPLIANCE_BASIS.replace("of 9", "of nine"))
     [(code, _, message)] = summary(letter)
