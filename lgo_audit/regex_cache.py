@@ -18,11 +18,17 @@ that step is not the one this module knows (another Python implementation, or an
 whose program words are not 32-bit), and a pattern ``re`` refuses is refused as before.
 
 The cache file is named by the interpreter's version, the engine's ``MAGIC`` and its code
-size and byte order, so a program is only ever given to the engine it was made for. It keeps
-the :data:`KEPT` patterns used latest (at most :data:`KEPT_BYTES`), and is written only by a
-run that compiled a pattern it did not hold: a run of patterns seen before reads it and writes
-nothing (a run that uses a library's pattern built in the hash seed's order, as ``tokenize``
-builds one, writes it each time).
+size and byte order, so a program is only ever given to the engine it was made for. The
+cache keeps the :data:`KEPT` patterns used latest (at most :data:`KEPT_BYTES`) in two files:
+the patterns the last run that wrote it used (read at start), and the others (read only when
+a pattern is not among the first: :func:`rest_file_name`). A one-letter check uses some 180
+patterns, a batch many more (the fused recogniser's, and each statement's ASCII twin): read
+whole, the batch's made every later one-letter check read four times what it needs (7 ms of
+a cold check of some 140 ms). They are written only by a run that compiled a pattern they
+did not hold, that used one of the second file's, or that used fewer than half the first's
+(the second file is read first, so that nothing is lost): a run of patterns seen before, like
+the last, reads the first and writes nothing (a run that uses a library's pattern built in
+the hash seed's order, as ``tokenize`` builds one, writes it each time).
 
 The programs are trusted as Python trusts the compiled modules in ``__pycache__``. The
 CRC-32 on the file's first line finds damage, and an entry whose groups do not agree is
@@ -49,7 +55,16 @@ from typing import Any
 from lgo_audit.cache import cache_path, latest_used, read_marshal, remove, write_marshal
 from lgo_audit.digest import sha256
 
-__all__ = ["KEPT", "KEPT_BYTES", "file_name", "install", "installed", "save", "uninstall"]
+__all__ = [
+    "KEPT",
+    "KEPT_BYTES",
+    "file_name",
+    "install",
+    "installed",
+    "rest_file_name",
+    "save",
+    "uninstall",
+]
 
 KEPT = 1000
 """Patterns kept in the cache file (a one-letter check and a batch of every template year
@@ -65,8 +80,9 @@ _FORMAT = 2  # 1: JSON, each program in base64
 
 _compile_step: Callable[[Any, int], Any] | None = None  # re._compiler.compile, once wrapped
 _known: dict[str, Any] = {}  # key -> [flags, code (bytes), groups, groupindex, indexgroup]
+_rest: dict[str, Any] | None = None  # the second file's entries, once read (None: not yet)
 _used: dict[str, Any] = {}  # the entries this run compiled or read, in order
-_added = False
+_added = False  # a pattern compiled, or one of the second file's used: the files are written
 
 
 @cache
@@ -97,9 +113,33 @@ def file_name() -> str | None:
     return _file_name(engine[1], _FORMAT)
 
 
+def rest_file_name() -> str | None:
+    """The cache's second file (the patterns the last run that wrote it did not use), or
+    None as for :func:`file_name`."""
+    name = file_name()
+    return None if name is None else name.replace(".bin", "-rest.bin")
+
+
 def _file_name(sre: Any, file_format: int) -> str:
     tag = f"{sys.version}\0{sre.MAGIC}\0{sre.CODESIZE}\0{sys.byteorder}\0{file_format}"
     return f"regex-{sha256(tag.encode()).hexdigest()[:16]}.{'json' if file_format == 1 else 'bin'}"
+
+
+def _patterns(name: str | None) -> dict[str, Any]:
+    """The entries of the cache file ``name`` (none when it is missing, damaged or not
+    this module's)."""
+    loaded = read_marshal(name) if name is not None else None
+    if isinstance(loaded, dict) and isinstance(loaded.get("patterns"), dict):
+        return dict(loaded["patterns"])
+    return {}
+
+
+def _rest_entries() -> dict[str, Any]:
+    """The second file's entries, read the first time they are asked for."""
+    global _rest
+    if _rest is None:
+        _rest = _patterns(rest_file_name())
+    return _rest
 
 
 def installed() -> bool:
@@ -117,37 +157,43 @@ def install() -> None:
     engine = _engine()
     if name is None or engine is None or cache_path(name) is None:
         return
-    loaded = read_marshal(name)
     _known.clear()
-    if isinstance(loaded, dict) and isinstance(loaded.get("patterns"), dict):
-        _known.update(loaded["patterns"])
+    _known.update(_patterns(name))
     _compile_step = engine[0].compile
     engine[0].compile = _compile
 
 
 def uninstall() -> None:
     """Give ``re`` its own compiling step back and forget what was read (for tests)."""
-    global _compile_step, _added
+    global _compile_step, _added, _rest
     engine = _engine()
     if _compile_step is not None and engine is not None:
         engine[0].compile = _compile_step
     _compile_step = None
     _known.clear()
+    _rest = None
     _used.clear()
     _added = False
 
 
 def save() -> None:
-    """Write the cache when this run compiled a pattern it did not hold: the patterns used
-    latest, at most :data:`KEPT` of them and :data:`KEPT_BYTES` characters. Failures are
-    ignored (see :func:`lgo_audit.cache.write_json`). The file of the format before
-    (JSON) is removed."""
+    """Write the cache when this run compiled a pattern it did not hold, used one of the
+    second file's, or used fewer than half the first file's: the patterns used latest, at
+    most :data:`KEPT` of them and :data:`KEPT_BYTES` characters, those this run used in the
+    first file and the others in the second. Failures are ignored (see
+    :func:`lgo_audit.cache.write_json`). The file of the format before (JSON) is removed."""
     global _added
     name = file_name()
+    rest_name = rest_file_name()
     engine = _engine()
-    if not _added or name is None or engine is None:
+    if name is None or rest_name is None or engine is None or not _used:
         return
-    write_marshal(name, {"patterns": latest_used(_known, _used, KEPT, KEPT_BYTES, _size)})
+    if not (_added or 2 * len(_used) < len(_known)):
+        return
+    known = {**_rest_entries(), **_known}
+    kept = latest_used(known, _used, KEPT, KEPT_BYTES, _size)
+    write_marshal(name, {"patterns": {k: e for k, e in kept.items() if k in _used}})
+    write_marshal(rest_name, {"patterns": {k: e for k, e in kept.items() if k not in _used}})
     remove(_file_name(engine[1], 1))
     _added = False
 
@@ -167,8 +213,13 @@ def _compile(pattern: Any, flags: int = 0) -> Any:
     compiler, sre = engine
     if type(pattern) is not str or flags & re.DEBUG:  # bytes, or a parsed pattern
         return _compile_step(pattern, flags)
+    global _added
     key = f"{flags}:{pattern}"
     entry = _known.get(key)
+    if entry is None:
+        entry = _rest_entries().get(key)
+        if entry is not None:
+            _added = True  # (moved to the first file: the files are written)
     if entry is not None:
         try:
             final, code, groups, groupindex, indexgroup = entry
@@ -192,7 +243,6 @@ def _compile(pattern: Any, flags: int = 0) -> Any:
         pattern, final, program, parsed.state.groups - 1, groupindex, tuple(indexgroup)
     )
     entry = [final, _words(program), parsed.state.groups - 1, groupindex, indexgroup]
-    global _added
     _known[key] = _used[key] = entry
     _added = True
     return compiled

@@ -202,7 +202,7 @@ def test_the_command_line_checks_alike_with_the_cache_cold_and_warm(tmp_path):
     letter = str(EXAMPLES / "stockport-2020.txt")
     command = [sys.executable, "-m", "lgo_audit", "check", letter, "--isolated"]
     first = subprocess.run(command, capture_output=True, text=True, env=env)
-    files = list((tmp_path / "cache" / "lgo-audit").glob("regex-*.bin"))
+    files = list((tmp_path / "cache" / "lgo-audit").glob("regex-*[0-9a-f].bin"))
     assert len(files) == 1
     before = files[0].read_bytes()
     second = subprocess.run(command, capture_output=True, text=True, env=env)
@@ -281,3 +281,54 @@ def test_the_file_of_the_format_before_is_removed_when_the_cache_is_written(cach
     fresh("a-new-pattern", 0)
     regex_cache.save()
     assert cached.is_file() and not before.exists()
+
+
+def rest(cached: Path) -> Path:
+    return cached.with_name(str(regex_cache.rest_file_name()))
+
+
+def test_the_first_file_holds_what_the_last_run_used_and_the_second_the_rest(cached):
+    """(A batch's patterns, read whole, made every later one-letter check read four times
+    what it needs: 7 ms of a cold check.)"""
+    for pattern, flags in PATTERNS:  # a batch: every pattern
+        fresh(pattern, flags)
+    read_back()
+    for pattern, flags in PATTERNS[:2]:  # a one-letter check: fewer than half of them
+        fresh(pattern, flags)
+    assert regex_cache._rest is None  # (all in the first file: the second never read)
+    read_back()
+    assert list(payload(cached)["patterns"]) == [f"{int(f)}:{p}" for p, f in PATTERNS[:2]]
+    assert list(payload(rest(cached))["patterns"]) == [f"{int(f)}:{p}" for p, f in PATTERNS[2:]]
+
+
+def test_a_pattern_of_the_second_file_is_read_from_it_not_compiled_again(cached, monkeypatch):
+    for pattern, flags in PATTERNS:
+        fresh(pattern, flags)
+    read_back()
+    fresh(*PATTERNS[0])
+    read_back()  # (the first file: PATTERNS[0] alone)
+    engine = regex_cache._engine()
+    assert engine is not None
+
+    def refused(*args: Any) -> Any:
+        raise AssertionError("compiled again")
+
+    pattern, flags = PATTERNS[3]
+    with monkeypatch.context() as patched:
+        patched.setattr(engine[0], "_code", refused)
+        from_cache = fresh(pattern, flags)
+    for text in TEXTS:
+        same_behaviour(from_cache, fresh(pattern, flags), text)
+    read_back()  # (used from the second file: moved to the first)
+    assert f"{int(flags)}:{pattern}" in payload(cached)["patterns"]
+
+
+def test_a_run_that_uses_half_the_first_file_or_more_writes_nothing(cached):
+    for pattern, flags in PATTERNS[:4]:
+        fresh(pattern, flags)
+    read_back()
+    written = cached.read_bytes()
+    for pattern, flags in PATTERNS[:2]:
+        fresh(pattern, flags)
+    regex_cache.save()
+    assert cached.read_bytes() == written
