@@ -101,8 +101,9 @@ ENCODING_FALLBACK = Check(
 CONTROL_CHARACTER = Check(
     "control-character",
     "structure",
-    "a control character in the text (U+0000 to U+001F but the tab and the line breaks, and "
-    "U+007F), which a printed letter never shows and reading it ignores",
+    "a control character in the text (U+0000 to U+001F but the tab and the line breaks, "
+    "U+007F, and U+0080 to U+009F but U+0085), which a printed letter never shows and "
+    "reading it ignores",
     ("found",),
 )
 MISSING_STATEMENT = Check(

@@ -563,24 +563,28 @@ def _structure_findings(parsed: ParsedLetter, rule: Rule) -> Iterator[Finding]:
         yield from _control_findings(parsed, rule)
 
 
-_CONTROL_RUN: Final = re.compile("[\x00-\x08\x0e-\x1f\x7f]+")
+_CONTROL_RUN: Final = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]+")
 """A run of the control characters :attr:`SourceFile.controls <lgo_audit.reader.SourceFile.controls>`
 counts."""
 
 
 def _control_findings(parsed: ParsedLetter, rule: Rule) -> Iterator[Finding]:
     """A finding at each run of control characters in the letter's text (the first
-    :data:`MAX_PATTERN_MATCHES`), naming its characters (``control character U+0007``,
-    ``control characters U+007F, U+0008``)."""
+    :data:`MAX_PATTERN_MATCHES`, the last of which says when more follow), naming its
+    characters (``control character U+0007``, ``control characters U+007F, U+0008``)."""
     text = parsed.source.text
     lines = LineIndex(text)
-    for count, run in enumerate(_CONTROL_RUN.finditer(text)):
-        if count >= MAX_PATTERN_MATCHES:
-            return
+    runs = _CONTROL_RUN.finditer(text)
+    for count, run in enumerate(runs, 1):
         names = [f"U+{ord(c):04X}" for c in dict.fromkeys(run.group())]
         found = f"control character{'s' * (len(names) > 1)} {', '.join(names)}"
+        last = count >= MAX_PATTERN_MATCHES
+        if last and next(runs, None) is not None:  # (said, not dropped in silence)
+            found += f" (and more after it: only the first {MAX_PATTERN_MATCHES} runs are reported)"
         message = expr.render_template(rule.message, ParamEnv({"found": found}))
         yield _finding(parsed, rule, message, lines.span(run.start(), run.end()), ())
+        if last:
+            return
 
 
 PIECE = 1 << 20  # characters: a longer text is searched a piece at a time

@@ -76,6 +76,10 @@ _CODECS: Final = {
 # C0 controls that do not belong in text (tab, LF, VT, FF and CR do) and DEL, as UTF-8 bytes.
 _STRAY_CONTROL_BYTES: Final = bytes([*range(0x00, 0x09), *range(0x0E, 0x20), 0x7F])
 _CONTROL_PIECE: Final = 1 << 20  # characters of a long text counted at a time (bounded copies)
+# The C1 controls but NEL (U+0085, a line break), as UTF-8 and as text: never a byte of their
+# own, so counted apart from the C0 ones (and only in a text that is not ASCII).
+_C1_UTF8: Final = re.compile(b"\xc2[\x80-\x84\x86-\x9f]")
+_C1: Final = re.compile("[\x80-\x84\x86-\x9f]")
 # What a file may consist of and still count as empty.
 _BLANK: Final = re.compile(r"[\s\u200b\u200c\u200d\u2060\ufeff]*")
 _OWN_REPORT: Final = re.compile(
@@ -154,7 +158,8 @@ class SourceFile:
     (one byte is one character in Windows-1252); None otherwise."""
     controls: int = 0
     """How many control characters the file's text holds (U+0000 to U+001F but the tab and
-    the line breaks, and U+007F): never shown when a letter is printed, they are deleted by
+    the line breaks, U+007F, and U+0080 to U+009F but U+0085, a line break): never shown
+    when a letter is printed, they are deleted by
     normalising (:mod:`lgo_audit.normalise`), and rule LGO012 says where they stand. Of a
     saved web page, counted in the text read from it."""
 
@@ -445,7 +450,7 @@ def _text_source(
     if is_html_path(path):
         text, rendered_from = html_to_text(text, path), "html"
         fallback_at = None  # (an offset in the page's source, not in its text)
-        controls = _control_count(text)  # (its text's: "&#7;" is one, a tag's is none)
+        controls = _controls(text)  # (its text's: "&#7;" is one, a tag's is none)
     elif _OWN_REPORT.match(text):
         # (its findings quote letters' lines: read as a letter, it would be one of faults)
         raise InputError(path, "is a report lgo-audit wrote, not a letter or page (see exclude)")
@@ -486,7 +491,7 @@ def _decode_document(data: bytes, path: str, fmt: Format, max_chars: int) -> Sou
         size=len(data),
         rendered_from=fmt,
         rendition=rendition,
-        controls=_control_count(rendition.text),
+        controls=_controls(rendition.text),
     )
 
 
@@ -569,7 +574,8 @@ def _decode_without_bom(body: bytes, path: str) -> tuple[str, str, tuple[str, ..
 
 def _check_controls(text: str, path: str, utf8: bytes | None = None) -> int:
     """How many control characters ``text`` holds (:attr:`SourceFile.controls`); raises
-    :class:`InputError` when they are so many that the file is binary."""
+    :class:`InputError` when they are so many that the file is binary (judged by the C0
+    ones and DEL)."""
     count = _control_count(text, utf8)
     if count > _BINARY_CONTROL_SHARE * len(text):
         raise InputError(
@@ -577,7 +583,23 @@ def _check_controls(text: str, path: str, utf8: bytes | None = None) -> int:
             f"looks like a binary file, not text ({count} of its {len(text)} characters "
             "are control characters)",
         )
-    return count
+    return count + _c1_count(text, utf8)
+
+
+def _controls(text: str) -> int:
+    """The control characters of :attr:`SourceFile.controls` in ``text``: C0, DEL and C1."""
+    return _control_count(text) + _c1_count(text)
+
+
+def _c1_count(text: str, utf8: bytes | None = None) -> int:
+    """The C1 control characters in ``text`` (U+0080 to U+009F but NEL, U+0085, a line
+    break), searched in ``utf8`` (its UTF-8 bytes) when given: none in an ASCII text, and
+    none in bytes without the lead byte 0xC2 they all share (found at C speed)."""
+    if text.isascii():
+        return 0
+    if utf8 is not None:
+        return 0 if b"\xc2" not in utf8 else sum(1 for _ in _C1_UTF8.finditer(utf8))
+    return sum(1 for _ in _C1.finditer(text))
 
 
 def _control_count(text: str, utf8: bytes | None = None) -> int:

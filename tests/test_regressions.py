@@ -267,6 +267,36 @@ def test_each_run_of_control_characters_is_one_finding_at_its_place_up_to_a_hund
     assert [f.span.end_column - f.span.column for f in findings[:2]] == [2, 1]
     assert "control characters U+001B, U+007F in" in findings[0].message
     assert "control character U+0007 in" in findings[1].message
+    # the last says that more follow (it was the cap, reached in silence)
+    assert "(and more after it: only the first 100 runs are reported)" in findings[-1].message
+    assert not any("more after it" in f.message for f in findings[:-1])
+
+
+def test_a_hundred_runs_of_control_characters_and_no_more_say_none_follow():
+    runs = " \x07" * 100
+    parsed = parse(edited("Dear Ms Smith\n", f"Dear Ms Smith{runs}\n"))
+    findings = [f for f in run_rules(parsed, RULES)[0] if f.code == "LGO012"]
+    assert len(findings) == 100
+    assert not any("more after it" in f.message for f in findings)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16"])
+def test_a_c1_control_character_is_reported_as_the_c0_ones_are(encoding):
+    """U+0080 to U+009F (but NEL, U+0085, a line break) were deleted in reading with no
+    finding: "1<U+0090>0 upheld decisions" read as 10 and the letter passed (trial)."""
+    text = base_letter().replace("10 upheld decisions\n", "1\x900 upheld decisions\n")
+    parsed = parse_source(decode(text.encode(encoding), "letter.txt"), authorities=None)
+    assert parsed.source.controls == 1
+    [finding] = [f for f in run_rules(parsed, RULES)[0] if f.code == "LGO012"]
+    assert "control character U+0090 in" in finding.message
+    assert fact(parsed, "upheld.count") == 10
+
+
+def test_a_nel_is_a_line_break_not_a_control_character_reported():
+    text = base_letter().replace("10 upheld decisions\n", "10 upheld decisions\x85")
+    parsed = parse_source(decode(text.encode("utf-8"), "letter.txt"), authorities=None)
+    assert parsed.source.controls == 0
+    assert "LGO012" not in codes(parsed)
 
 
 def test_a_letter_with_a_control_character_reads_as_the_letter_without_it():
