@@ -745,10 +745,28 @@ def _statements_misspelt(
                 ratio = matcher.of(text, start, end)
                 if ratio >= MISSPELT_RATIO and (best is None or ratio > best[0]):
                     best = (ratio, start, end)
-            if best is not None:
+            if best is not None and _typos_only(text, best[1], best[2], opening):
                 taken.add(best[1])
                 found.append((section, statement, best[1], best[2]))
     return found
+
+
+def _typos_only(text: str, start: int, end: int, opening: str) -> bool:
+    """Do the first words of ``text[start:end]`` differ from ``opening``'s (in lower case)
+    by a typo or two: as many words, one or two of them not the same, each still most of
+    its letters (:meth:`difflib.SequenceMatcher.ratio` at least 0.7)? Not a word of another
+    year's wording ("by the Council" for "by the authority"), nor the very words (a
+    statement the grammar did not take where it stands is not misspelt)."""
+    from difflib import SequenceMatcher
+
+    want = opening.split()
+    got = text[start:end].lower().split()[: len(want)]
+    if len(got) != len(want):
+        return False
+    differ = [(a, b) for a, b in zip(got, want, strict=True) if a != b]
+    return 0 < len(differ) <= 2 and all(
+        SequenceMatcher(None, a, b, autojunk=False).ratio() >= 0.7 for a, b in differ
+    )
 
 
 def _within(start: int, end: int, runs: list[tuple[int, int, str | None]]) -> bool:
